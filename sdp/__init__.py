@@ -1,0 +1,126 @@
+"""The statelessness determination procedure (SDP): a Flask application.
+
+``create_app`` builds the app: settings, database, translations, the JSON API (with
+its OpenAPI description), the staff pages and the command line.
+"""
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config as settings
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(settings.load(app.instance_path, overrides))
+
+    from . import models  # noqa: F401 - every model registered before alembic and create_all look
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _register_api(app)
+    _register_web(app)
+    _register_errors(app)
+    _register_cli(app)
+
+    @app.before_request
+    def _request_id():
+        g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+
+    @app.after_request
+    def _echo_request_id(response):
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return response
+
+    logging.getLogger("sdp").setLevel(logging.INFO)
+    return app
+
+
+def _select_locale() -> str:
+    from flask import current_app, session
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang") or session.get("lang") or request.cookies.get("lang")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL lets readers go on while one writer commits; foreign keys are off by default in SQLite."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def _register_api(app: Flask) -> None:
+    from .api import api
+    from .cases.api import blp as cases_blp
+    from .review.api import blp as procedure_blp
+
+    api.init_app(app, spec_kwargs={"info": {"description": "Peru's statelessness determination procedure: case work, "
+                                            "civil registry checks and the procedure as data. Errors are JSON "
+                                            '{"code", "status", "message", "errors"}.'}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    for blueprint in (cases_blp, procedure_blp):
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)  # token-authenticated: no cookies, so no cross-site forgery
+
+
+def _register_web(app: Flask) -> None:
+    from .web import register
+
+    register(app)
+
+
+def _register_errors(app: Flask) -> None:
+    from werkzeug.exceptions import HTTPException
+
+    from .domain.procedure import ProcedureError
+    from .errors import handle_http_exception, handle_procedure_error, handle_unexpected, json_error
+
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ProcedureError, handle_procedure_error)
+    app.register_error_handler(Exception, handle_unexpected)
+
+    @app.before_request
+    def _api_body_checks():
+        if not request.path.startswith("/api/") or request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if request.content_length and request.content_length > app.config["API_MAX_JSON_BYTES"]:
+            return json_error(413, f"The body is larger than {app.config['API_MAX_JSON_BYTES']} bytes.")
+        if request.content_length and not request.is_json:
+            return json_error(415, "The body must be JSON (Content-Type: application/json).",
+                              {"_body": ["Expected Content-Type: application/json."]})
+        return None
+
+
+def _register_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,78 @@
+"""The JSON API (flask-smorest): authentication, the error format, OpenAPI security."""
+
+from functools import wraps
+
+from flask import request
+from flask_smorest import abort
+from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
+
+from .auth.principal import Principal
+from .auth.tokens import principal_for
+from .domain.vocabulary import Role
+from .errors import handle_http_exception
+
+
+class ContractApi(Api):
+    """flask-smorest's Api with the contract's error format for every HTTP error."""
+
+    def handle_http_exception(self, error):
+        return handle_http_exception(error)
+
+
+api = ContractApi()
+
+BEARER = [{"bearerAuth": []}]
+
+
+def Blueprint(name: str, import_name: str, **kwargs) -> SmorestBlueprint:  # noqa: N802 - mirrors flask's name
+    return SmorestBlueprint(name, import_name, url_prefix="/api/v1", **kwargs)
+
+
+def current_principal() -> Principal:
+    """The principal of the bearer token, or 401. Cached on the request (not ``g``, which an
+    app context shared by several requests would keep)."""
+    cached = request.environ.get("sdp.principal")
+    if cached is not None:
+        return cached
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        abort(401, message="A bearer token is required (Authorization: Bearer <token>).")
+    principal = principal_for(raw.strip())
+    if principal is None:
+        abort(401, message="The token is unknown, expired or revoked.")
+    request.environ["sdp.principal"] = principal
+    return principal
+
+
+def staff_required(*roles: Role):
+    """Require a staff user's token; with ``roles``, one of them (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            principal = current_principal()
+            if principal.kind != "user":
+                abort(403, message="This endpoint is for staff users; partner tokens may not use it.")
+            if roles and not principal.has_role(*roles):
+                abort(403, message="Your role may not do this: it needs one of " + ", ".join(sorted(roles)) + ".")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def scope_required(scope: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            principal = current_principal()
+            if scope not in principal.scopes:
+                abort(403, message=f"This endpoint needs a partner token with the scope {scope}.")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,36 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class AuditEvent(db.Model):
+    """One event: who did or read what, when, with the before/after of each changed field.
+
+    Never updated or deleted (see ``sdp.audit.services``); ``previous_hash`` and ``hash``
+    chain the events so that an altered, inserted or deleted row is detected.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_kind: Mapped[str] = mapped_column(String(16))  # user | client | system
+    actor_id: Mapped[int | None]
+    actor_label: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(index=True)
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    previous_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_audit_events_actor", "actor_kind", "actor_id", "at"),
+        Index("ix_audit_events_entity", "entity", "entity_id"),
+    )

@@ -1,0 +1,54 @@
+"""Creating users and tokens: audited like every other change."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from .. import clock
+from ..audit import services as audit
+from ..domain.vocabulary import Role
+from ..extensions import db
+from .models import ApiToken, User, UserRole
+from .passwords import hash_password, password_problem
+from .principal import Principal
+from .tokens import create_token
+
+
+class AccountError(ValueError):
+    pass
+
+
+def create_user(actor: Principal, email: str, name: str, roles: list[str], password: str) -> User:
+    email = email.strip().lower()
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    unknown = [role for role in roles if role not in Role.__members__.values()]
+    if unknown or not roles:
+        raise AccountError(f"Unknown roles: {', '.join(unknown)}." if unknown else "A user needs at least one role.")
+    if db.session.execute(select(User.id).where(User.email == email)).first():
+        raise AccountError(f"A user with the email {email} already exists.")
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password), created_at=clock.now(),
+                session_epoch=0, failed_sign_ins=0, active=True)
+    user.role_rows = [UserRole(role=Role(role).value) for role in sorted(set(roles))]
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", "user", user.id, changes={"email": email, "roles": sorted(set(roles))})
+    db.session.commit()
+    return user
+
+
+def issue_token(actor: Principal, *, user_email: str | None = None, client_name: str | None = None,
+                scopes: list[str] | None = None, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    user = None
+    if user_email is not None:
+        user = db.session.execute(select(User).where(User.email == user_email.strip().lower())).scalar_one_or_none()
+        if user is None:
+            raise AccountError(f"There is no user {user_email}.")
+    token, raw = create_token(user=user, client_name=client_name, scopes=scopes, expires_at=expires_at)
+    db.session.flush()
+    audit.record(actor, "token.create", "api_token", token.id,
+                 changes={"user": user.email if user else None, "client": client_name, "scopes": token.scopes,
+                          "expires_at": expires_at})
+    db.session.commit()
+    return token, raw

@@ -1,0 +1,54 @@
+"""API bearer tokens: shown once, stored as a SHA-256 digest, looked up by that digest.
+
+Tokens are 256 random bits, so a fast digest is as safe as a slow one here, and the
+look-up on every API request stays one indexed query.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from .models import ApiToken, User
+from .principal import Principal
+
+TOKEN_PREFIX = "sdp_"
+
+
+def digest(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def create_token(*, user: User | None = None, client_name: str | None = None,
+                 scopes: list[str] | None = None, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    if (user is None) == (client_name is None):
+        raise ValueError("a token acts either as a user or as a partner client")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(token_hash=digest(raw), prefix=raw[:10], user=user, client_name=client_name,
+                     scopes=sorted(set(scopes or [])), created_at=clock.now(), expires_at=expires_at)
+    db.session.add(token)
+    return token, raw
+
+
+def principal_for(raw_token: str) -> Principal | None:
+    """The principal a token acts as, or None when it is unknown, expired or revoked."""
+    token = db.session.execute(select(ApiToken).where(ApiToken.token_hash == digest(raw_token))).scalar_one_or_none()
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and _aware(token.expires_at) <= clock.now():
+        return None
+    if token.user is not None:
+        if not token.user.active:
+            return None
+        base = token.user.principal
+        return Principal(kind="user", id=base.id, label=base.label, roles=base.roles, token_id=token.id)
+    return Principal(kind="client", id=token.id, label=token.client_name or "client",
+                     scopes=frozenset(token.scopes or []), token_id=token.id)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were stored in Lima's time.
+    return moment if moment.tzinfo else moment.replace(tzinfo=clock.PERU)

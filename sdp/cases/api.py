@@ -1,0 +1,246 @@
+"""Case work through the API (contract.md, "Case work"). Thin: parse, authorise, call a service."""
+
+from flask_smorest import abort
+from flask.views import MethodView
+
+from .. import clock
+from ..api import BEARER, Blueprint, current_principal, staff_required
+from ..extensions import db
+from . import services
+from .models import Application, Inquiry, RelevantState
+from .presenters import case_dict, inquiry_dict
+from .schemas import (
+    AppealCreateSchema,
+    AppealDecisionSchema,
+    ApplicationCreateSchema,
+    ApplicationOut,
+    AssignSchema,
+    DecisionSchema,
+    EndSchema,
+    EvidenceCreateSchema,
+    EvidenceOut,
+    ExtensionSchema,
+    FindingSchema,
+    InquiryCreateSchema,
+    InquiryOut,
+    InquiryResponseSchema,
+    InterviewCreateSchema,
+    InterviewOut,
+    RecommendationSchema,
+    ReferralSchema,
+    RelevantStateCreateSchema,
+    RelevantStateOut,
+    ReturnSchema,
+)
+
+blp = Blueprint("cases_api", __name__, description="Case work by ministry staff (bearer token of a staff user).")
+
+ERRORS = (400, 401, 403, 404, 409, 422)
+
+
+def _document_errors(view):
+    for code in ERRORS:
+        view = blp.alt_response(code, description="Error in the contract's format", schema=None)(view)
+    return view
+
+
+def load_case(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404, message=f"There is no application {application_id}.")
+    services.require_case_reader(current_principal(), application)
+    return application
+
+
+def _case_response(application: Application, status: int = 200):
+    return case_dict(application, current_principal(), clock.today()), status
+
+
+@blp.route("/applications")
+class Applications(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(ApplicationCreateSchema)
+    @blp.response(201, ApplicationOut)
+    @_document_errors
+    @staff_required()
+    def post(self, data):
+        """Register an application (intake_officer), with its dependants."""
+        application = services.register_application(current_principal(), data)
+        return _case_response(application, 201)
+
+
+@blp.route("/applications/<int:application_id>")
+class ApplicationResource(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, ApplicationOut)
+    @_document_errors
+    @staff_required()
+    def get(self, application_id):
+        """The case file. Every read is audited."""
+        application = load_case(application_id)
+        services.record_read(current_principal(), application, "api")
+        return _case_response(application)
+
+
+def _action(rule: str, schema, response_schema, status: int = 200, summary: str = ""):
+    """Register a POST endpoint that loads the case and runs ``handler(principal, case, data)``."""
+
+    def decorator(handler):
+        def post(data, application_id):
+            application = load_case(application_id)
+            result = handler(current_principal(), application, data)
+            if response_schema is ApplicationOut:
+                return _case_response(application, status)
+            return result, status
+
+        post.__name__ = f"post_{handler.__name__}"
+        post.__doc__ = summary or handler.__doc__
+        view = staff_required()(post)
+        view = _document_errors(view)
+        view = blp.response(status, response_schema)(view)
+        view = blp.arguments(schema)(view)
+        view = blp.doc(security=BEARER)(view)
+        blp.route(rule, methods=["POST"], endpoint=handler.__name__)(view)
+        return handler
+
+    return decorator
+
+
+def _relevant_state_dict(rs: RelevantState) -> dict:
+    return {"id": rs.id, "country": rs.country, "links": rs.links, "finding": rs.finding,
+            "reasoning": rs.reasoning, "found_on": rs.found_on}
+
+
+@_action("/applications/<int:application_id>/assign", AssignSchema, ApplicationOut)
+def assign(principal, application, data):
+    """Assign a case officer (supervisor); the examination starts."""
+    services.assign(principal, application, data["case_officer"])
+
+
+@_action("/applications/<int:application_id>/relevant-states", RelevantStateCreateSchema, RelevantStateOut, 201)
+def add_relevant_state(principal, application, data):
+    """Add a State the person has a relevant link with (case_officer)."""
+    return _relevant_state_dict(services.add_relevant_state(principal, application, data["country"], data["links"]))
+
+
+@blp.route("/applications/<int:application_id>/relevant-states/<int:relevant_state_id>", methods=["PUT"])
+@blp.doc(security=BEARER)
+@blp.arguments(FindingSchema)
+@blp.response(200, RelevantStateOut)
+@_document_errors
+@staff_required()
+def record_finding(data, application_id, relevant_state_id):
+    """Record the finding on one relevant State, with reasoning (case_officer)."""
+    application = load_case(application_id)
+    relevant_state = db.session.get(RelevantState, relevant_state_id)
+    if relevant_state is None or relevant_state.application_id != application.id:
+        abort(404, message=f"There is no relevant State {relevant_state_id} on this application.")
+    services.record_finding(current_principal(), relevant_state, data["finding"], data["reasoning"])
+    return _relevant_state_dict(relevant_state)
+
+
+@_action("/applications/<int:application_id>/evidence", EvidenceCreateSchema, EvidenceOut, 201)
+def record_evidence(principal, application, data):
+    """Record an item of evidence (case_officer)."""
+    evidence = services.record_evidence(principal, application, data)
+    return {"id": evidence.id, "kind": evidence.kind, "description": evidence.description,
+            "received_on": evidence.received_on, "country": evidence.country}
+
+
+@_action("/applications/<int:application_id>/inquiries", InquiryCreateSchema, InquiryOut, 201)
+def send_inquiry(principal, application, data):
+    """Send an inquiry to a State's authorities (case_officer); 409 for the State of an asylum claim."""
+    inquiry = services.send_inquiry(principal, application, data["country"], data["authority"], data["sent_on"])
+    return inquiry_dict(inquiry, clock.today())
+
+
+@blp.route("/inquiries/<int:inquiry_id>/response", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(InquiryResponseSchema)
+@blp.response(200, InquiryOut)
+@_document_errors
+@staff_required()
+def record_inquiry_response(data, inquiry_id):
+    """Record the State's response to an inquiry (case_officer)."""
+    inquiry = db.session.get(Inquiry, inquiry_id)
+    if inquiry is None:
+        abort(404, message=f"There is no inquiry {inquiry_id}.")
+    services.require_case_reader(current_principal(), inquiry.application)
+    services.record_inquiry_response(current_principal(), inquiry, data["received_on"], data["outcome"])
+    return inquiry_dict(inquiry, clock.today())
+
+
+@_action("/applications/<int:application_id>/interviews", InterviewCreateSchema, InterviewOut, 201)
+def record_interview(principal, application, data):
+    """Record an interview (case_officer)."""
+    interview = services.record_interview(principal, application, data)
+    return {"id": interview.id, "held_on": interview.held_on, "interpreter_language": interview.interpreter_language,
+            "legal_representative": interview.legal_representative, "summary": interview.summary,
+            "read_back": interview.read_back}
+
+
+@_action("/applications/<int:application_id>/extension", ExtensionSchema, ApplicationOut)
+def extend_decision_due(principal, application, data):
+    """Extend the decision period once, while an inquiry is pending, by a reasoned act."""
+    services.extend_decision_due(principal, application, data["reasons"])
+
+
+@_action("/applications/<int:application_id>/recommendation", RecommendationSchema, ApplicationOut)
+def recommend(principal, application, data):
+    """Recommend an outcome (case_officer); needs a finding on every relevant State."""
+    services.recommend(principal, application, data)
+
+
+@_action("/applications/<int:application_id>/return", ReturnSchema, ApplicationOut)
+def return_to_examination(principal, application, data):
+    """Send the case back for further examination (decision_maker)."""
+    services.return_to_examination(principal, application, data["reasons"])
+
+
+@_action("/applications/<int:application_id>/decision", DecisionSchema, ApplicationOut)
+def decide(principal, application, data):
+    """Decide (decision_maker, not the case's officer)."""
+    services.decide(principal, application, data)
+
+
+@_action("/applications/<int:application_id>/appeal", AppealCreateSchema, ApplicationOut, 201)
+def lodge_appeal(principal, application, data):
+    """Lodge an appeal on the applicant's behalf; 409 after appeal_due."""
+    services.lodge_appeal(principal, application, data["grounds"], data.get("lodged_on"))
+
+
+@_action("/applications/<int:application_id>/appeal/decision", AppealDecisionSchema, ApplicationOut)
+def decide_appeal(principal, application, data):
+    """Decide the appeal (appeals_officer, not the first-instance decision-maker)."""
+    services.decide_appeal(principal, application, data["outcome"], data["reasons"])
+
+
+@_action("/applications/<int:application_id>/withdrawal", EndSchema, ApplicationOut)
+def withdraw(principal, application, data):
+    """Record the applicant's withdrawal."""
+    services.withdraw(principal, application, data["reasons"])
+
+
+@_action("/applications/<int:application_id>/closure", EndSchema, ApplicationOut)
+def close(principal, application, data):
+    """Close the case by a reasoned act (supervisor)."""
+    services.close(principal, application, data["reasons"])
+
+
+@_action("/applications/<int:application_id>/referral", ReferralSchema, ApplicationOut)
+def refer(principal, application, data):
+    """Refer to late birth registration or nationality confirmation."""
+    services.refer(principal, application, data["target"], data["reasons"])
+
+
+@_action("/applications/<int:application_id>/cessation", EndSchema, ApplicationOut)
+def cease(principal, application, data):
+    """Declare that recognition has ceased (decision_maker)."""
+    services.cease(principal, application, data["reasons"])
+
+
+@_action("/applications/<int:application_id>/cancellation", EndSchema, ApplicationOut)
+def cancel(principal, application, data):
+    """Cancel a recognition obtained by fraud (decision_maker)."""
+    services.cancel(principal, application, data["reasons"])
+

@@ -1,0 +1,274 @@
+"""The case-work API's request and response bodies (contract.md)."""
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from ..domain.vocabulary import (
+    AppealOutcome,
+    AsylumStatus,
+    DecisionOutcome,
+    DocumentType,
+    EvidenceKind,
+    ExclusionGround,
+    Finding,
+    InquiryOutcome,
+    Link,
+    ReferralTarget,
+    Relationship,
+    Route,
+    Sex,
+    values,
+)
+from ..schemas import Country, Language, Name, PastDate, StrictSchema, Text
+
+
+def one_of(enum):
+    return validate.OneOf(values(enum))
+
+
+class PlaceOfBirthSchema(StrictSchema):
+    country = Country(required=True)
+    locality = fields.String(validate=validate.Length(max=200), allow_none=True)
+
+
+class AsylumSchema(StrictSchema):
+    status = fields.String(required=True, validate=one_of(AsylumStatus))
+    country = Country(allow_none=True, metadata={"description": "The asylum claim's country (ISO 3166-1 alpha-2)"})
+
+    @validates_schema
+    def country_when_claimed(self, data, **kwargs):
+        if data.get("status") in (AsylumStatus.ASYLUM_SEEKER, AsylumStatus.REFUGEE) and not data.get("country"):
+            raise ValidationError("The asylum claim's country is required for an asylum seeker or refugee.", "country")
+
+
+class PersonSchema(StrictSchema):
+    given_names = Name()
+    family_names = Name()
+    sex = fields.String(required=True, validate=one_of(Sex))
+    date_of_birth = PastDate(required=True)
+    place_of_birth = fields.Nested(PlaceOfBirthSchema, required=True)
+    languages = fields.List(Language(), load_default=list, validate=validate.Length(max=20))
+    asylum = fields.Nested(AsylumSchema, load_default=None, allow_none=True)
+
+
+class DependantSchema(PersonSchema):
+    relationship = fields.String(required=True, validate=one_of(Relationship))
+
+
+class ApplicationCreateSchema(StrictSchema):
+    route = fields.String(required=True, validate=one_of(Route))
+    registered_on = PastDate()
+    referring_authority = fields.String(validate=validate.Length(max=120), allow_none=True,
+                                        metadata={"description": "For ex officio cases: the authority that started it"})
+    applicant = fields.Nested(PersonSchema, required=True)
+    dependants = fields.List(fields.Nested(DependantSchema), load_default=list, validate=validate.Length(max=30))
+
+
+class AssignSchema(StrictSchema):
+    case_officer = fields.Email(required=True)
+
+
+class RelevantStateCreateSchema(StrictSchema):
+    country = Country(required=True)
+    links = fields.List(fields.String(validate=one_of(Link)), required=True, validate=validate.Length(min=1, max=7))
+
+
+class FindingSchema(StrictSchema):
+    finding = fields.String(required=True, validate=one_of(Finding))
+    reasoning = Text()
+
+
+class EvidenceCreateSchema(StrictSchema):
+    kind = fields.String(required=True, validate=one_of(EvidenceKind))
+    description = Text()
+    received_on = PastDate(required=True)
+    country = Country(allow_none=True)
+
+
+class InquiryCreateSchema(StrictSchema):
+    country = Country(required=True)
+    authority = Text(200)
+    sent_on = PastDate(required=True)
+
+
+class InquiryResponseSchema(StrictSchema):
+    received_on = PastDate(required=True)
+    outcome = fields.String(required=True, validate=one_of(InquiryOutcome))
+
+
+class InterviewCreateSchema(StrictSchema):
+    held_on = PastDate(required=True)
+    interpreter_language = Language(allow_none=True)
+    legal_representative = fields.String(validate=validate.Length(max=200), allow_none=True)
+    summary = Text()
+    read_back = fields.Boolean(load_default=True)
+
+
+class ExtensionSchema(StrictSchema):
+    reasons = Text()
+
+
+class RecommendationSchema(StrictSchema):
+    outcome = fields.String(required=True, validate=one_of(DecisionOutcome))
+    reasons = Text()
+    exclusion_ground = fields.String(validate=one_of(ExclusionGround), allow_none=True)
+
+    @validates_schema
+    def ground_with_exclusion(self, data, **kwargs):
+        excluded = data.get("outcome") == DecisionOutcome.EXCLUDED
+        if excluded and not data.get("exclusion_ground"):
+            raise ValidationError("An exclusion names its ground of Art. 1(2).", "exclusion_ground")
+        if not excluded and data.get("exclusion_ground"):
+            raise ValidationError("An exclusion ground goes only with the outcome excluded.", "exclusion_ground")
+
+
+class DecisionSchema(RecommendationSchema):
+    notified_on = PastDate(required=True)
+    notification_language = Language(allow_none=True)
+
+
+class ReturnSchema(StrictSchema):
+    reasons = Text()
+
+
+class AppealCreateSchema(StrictSchema):
+    lodged_on = PastDate(load_default=None)
+    grounds = Text()
+
+
+class AppealDecisionSchema(StrictSchema):
+    outcome = fields.String(required=True, validate=one_of(AppealOutcome))
+    reasons = Text()
+
+
+class EndSchema(StrictSchema):
+    """Withdrawal, closure, cessation or cancellation: a reasoned act."""
+
+    reasons = Text()
+
+
+class ReferralSchema(StrictSchema):
+    target = fields.String(required=True, validate=one_of(ReferralTarget))
+    reasons = Text()
+
+
+class DocumentCreateSchema(StrictSchema):
+    type = fields.String(required=True, validate=one_of(DocumentType))
+
+
+# --- Responses -------------------------------------------------------------------------
+
+
+class PersonOut(StrictSchema):
+    id = fields.Integer()
+    given_names = fields.String()
+    family_names = fields.String()
+    sex = fields.String()
+    date_of_birth = fields.Date()
+    place_of_birth = fields.Dict()
+    languages = fields.List(fields.String())
+    asylum = fields.Dict()
+    relationship = fields.String()
+
+
+class RelevantStateOut(StrictSchema):
+    id = fields.Integer()
+    country = fields.String()
+    links = fields.List(fields.String())
+    finding = fields.String()
+    reasoning = fields.String(allow_none=True)
+    found_on = fields.Date(allow_none=True)
+
+
+class InquiryOut(StrictSchema):
+    id = fields.Integer()
+    country = fields.String()
+    authority = fields.String()
+    sent_on = fields.Date()
+    response_due = fields.Date()
+    received_on = fields.Date(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    status = fields.String()
+
+
+class InterviewOut(StrictSchema):
+    id = fields.Integer()
+    held_on = fields.Date()
+    interpreter_language = fields.String(allow_none=True)
+    legal_representative = fields.String(allow_none=True)
+    summary = fields.String()
+    read_back = fields.Boolean()
+
+
+class EvidenceOut(StrictSchema):
+    id = fields.Integer()
+    kind = fields.String()
+    description = fields.String()
+    received_on = fields.Date()
+    country = fields.String(allow_none=True)
+
+
+class RecommendationOut(StrictSchema):
+    outcome = fields.String()
+    exclusion_ground = fields.String(allow_none=True)
+    reasons = fields.String()
+    made_on = fields.Date()
+
+
+class DecisionOut(StrictSchema):
+    outcome = fields.String()
+    exclusion_ground = fields.String(allow_none=True)
+    reasons = fields.String()
+    findings = fields.List(fields.Dict())
+    decided_on = fields.Date()
+    notified_on = fields.Date()
+    notification_language = fields.String(allow_none=True)
+    appeal_due = fields.Date()
+    final = fields.Boolean()
+
+
+class AppealOut(StrictSchema):
+    lodged_on = fields.Date()
+    grounds = fields.String()
+    decision_due = fields.Date()
+    outcome = fields.String(allow_none=True)
+    reasons = fields.String(allow_none=True)
+    decided_on = fields.Date(allow_none=True)
+
+
+class DocumentOut(StrictSchema):
+    serial = fields.String()
+    type = fields.String()
+    status = fields.String()
+    issued_on = fields.Date()
+    valid_until = fields.Date(allow_none=True)
+    pdf_url = fields.String()
+    qr = fields.String()
+
+
+class ApplicationOut(StrictSchema):
+    id = fields.Integer()
+    case_number = fields.String()
+    route = fields.String()
+    referring_authority = fields.String(allow_none=True)
+    state = fields.String()
+    registered_on = fields.Date()
+    decision_due = fields.Date()
+    decision_due_extended = fields.Boolean()
+    priority = fields.Boolean()
+    protected_from_removal = fields.Boolean()
+    case_officer = fields.String(allow_none=True)
+    applicant = fields.Nested(PersonOut)
+    dependants = fields.List(fields.Nested(PersonOut))
+    relevant_states = fields.List(fields.Nested(RelevantStateOut))
+    evidence = fields.List(fields.Nested(EvidenceOut))
+    inquiries = fields.List(fields.Nested(InquiryOut))
+    interviews = fields.List(fields.Nested(InterviewOut))
+    recommendation = fields.Nested(RecommendationOut, allow_none=True)
+    decision = fields.Nested(DecisionOut, allow_none=True)
+    appeal = fields.Nested(AppealOut, allow_none=True)
+    documents = fields.List(fields.Nested(DocumentOut))
+    ended_on = fields.Date(allow_none=True)
+    end_reasons = fields.String(allow_none=True)
+    referral_target = fields.String(allow_none=True)
+    naturalization_eligible_from = fields.Date(allow_none=True)
+    available_actions = fields.List(fields.String())

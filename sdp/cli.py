@@ -1,0 +1,107 @@
+"""The command line (contract.md): ``users create``, ``tokens create``, ``demo-data``.
+
+``db upgrade`` comes from Flask-Migrate.
+"""
+
+import sys
+from datetime import datetime
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from . import clock
+from .auth.principal import SYSTEM
+from .domain.vocabulary import Role, values
+
+users = AppGroup("users", help="Staff users.")
+tokens = AppGroup("tokens", help="API tokens for staff users and partner systems.")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(values(Role)),
+              help="A role; repeat for several.")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(email, roles, name, password_stdin):
+    """Create a staff user. The password is read from standard input or prompted."""
+    from .auth.services import AccountError, create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(SYSTEM, email, name, list(roles), password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created user {user.email} with roles {', '.join(sorted(roles))}.")
+
+
+@tokens.command("create")
+@click.option("--user", "user_email", help="Email of the staff user the token acts as.")
+@click.option("--client", "client_name", help="Name of the partner system.")
+@click.option("--scope", "scopes", multiple=True, help="A scope of a partner token (registry:read); repeat for several.")
+@click.option("--expires", "expires", type=click.DateTime(formats=["%Y-%m-%d"]), help="Expiry date (YYYY-MM-DD).")
+def create_token_command(user_email, client_name, scopes, expires):
+    """Print a new API token on the last line of standard output. It is shown only once."""
+    from .auth.services import AccountError, issue_token
+    from .domain.vocabulary import Scope
+
+    if bool(user_email) == bool(client_name):
+        raise click.UsageError("Give either --user EMAIL or --client NAME.")
+    if client_name and not scopes:
+        raise click.UsageError("A partner token needs at least one --scope.")
+    if user_email and scopes:
+        raise click.UsageError("A user's token acts with the user's roles; --scope is for partner tokens.")
+    unknown = [scope for scope in scopes if scope not in values(Scope)]
+    if unknown:
+        raise click.UsageError(f"Unknown scope: {', '.join(unknown)}. Known: {', '.join(values(Scope))}.")
+    expires_at = expires.replace(tzinfo=clock.PERU) if isinstance(expires, datetime) else None
+    try:
+        token, raw = issue_token(SYSTEM, user_email=user_email, client_name=client_name,
+                                 scopes=list(scopes), expires_at=expires_at)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Token {token.prefix}… created; store it now, it is not shown again:", err=True)
+    click.echo(raw)
+
+
+@click.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Load only when the database has no users.")
+def demo_data_command(if_empty):
+    """Load a realistic demo data set: users of every role, cases in every state, births, documents."""
+    from .demo import database_is_empty, load_demo_data
+
+    if if_empty and not database_is_empty():
+        click.echo("The database already has data; demo data not loaded.")
+        return
+    summary = load_demo_data()
+    click.echo(summary)
+
+
+@click.command("procedure-doc")
+@click.option("--check", is_flag=True, help="Exit 1 when docs/procedure.md differs from the definition.")
+def procedure_doc_command(check):
+    """Write docs/procedure.md from the procedure definition (default policy settings)."""
+    from . import PROJECT_ROOT
+    from .domain.policy import DEFAULT_POLICY
+    from .review.procedure_doc import render
+
+    path = PROJECT_ROOT / "docs" / "procedure.md"
+    text = render(DEFAULT_POLICY)
+    if check:
+        if not path.exists() or path.read_text() != text:
+            raise click.ClickException("docs/procedure.md differs from the procedure definition; run `flask --app sdp procedure-doc`.")
+        click.echo("docs/procedure.md matches the procedure definition.")
+        return
+    path.write_text(text)
+    click.echo(f"Wrote {path}.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(procedure_doc_command)
+    app.cli.add_command(users)
+    app.cli.add_command(tokens)
+    app.cli.add_command(demo_data_command)

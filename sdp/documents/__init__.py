@@ -1,0 +1,1 @@
+"""Statelessness documentation: certificates, identity and travel documents, letters, records."""

@@ -1,0 +1,82 @@
+"""The policy settings of the proposed procedure (domain.md, section 3).
+
+Every time limit and validity lives here, once, with its default and its source, so
+legislators can see and change each proposal and no number hides as a literal in code.
+An environment variable ``SDP_<NAME>`` (for example ``SDP_APPEAL_WINDOW_WORKING_DAYS=20``)
+overrides a default.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+
+from .vocabulary import N_
+
+
+def _setting(default: int, unit: str, description: str, source: str):
+    return field(default=default, metadata={"unit": unit, "description": description, "source": source})
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    decision_due_months: int = _setting(
+        6, "months", N_("First-instance decision due after registration"), "UNHCR Handbook on Protection of Stateless Persons (2014), para. 75")
+    extended_decision_due_months: int = _setting(
+        12, "months", N_("Decision due after one reasoned extension while an inquiry to a State is pending"), "UNHCR Handbook (2014), para. 75")
+    inquiry_response_days: int = _setting(
+        90, "calendar days", N_("Response period of an inquiry to a State's authorities"), N_("Policy choice"))
+    appeal_window_working_days: int = _setting(
+        15, "working days", N_("Appeal window after notification of the decision"), "TUO Ley 27444, Art. 218.2")
+    appeal_decision_working_days: int = _setting(
+        30, "working days", N_("Appeal decision due after lodging"), "TUO Ley 27444, Art. 218.2")
+    provisional_certificate_months: int = _setting(
+        6, "months", N_("Printed validity of the provisional certificate (renewable; valid until the final decision)"), N_("Policy choice"))
+    identity_document_years: int = _setting(
+        5, "years", N_("Validity of the identity document of a recognised stateless person"), "1954 Convention, Art. 27; UNHCR Handbook (2014), para. 148")
+    travel_document_months: int = _setting(
+        24, "months", N_("Validity of the travel document (the Schedule allows 3 to 24 months)"), "1954 Convention, Art. 28 and Schedule, para. 5")
+    birth_registration_days: int = _setting(
+        60, "calendar days", N_("Ordinary birth registration period; later is a late registration"), "DS 015-98-PCM (RENIEC regulation)")
+    naturalization_years: int = _setting(
+        2, "years", N_("Residence as a recognised stateless person before facilitated naturalization (proposal; the general rule is 5 years)"), "1954 Convention, Art. 32; Brazil Plan of Action (2014); Law 32421")
+    priority_age_years: int = _setting(
+        18, "years", N_("Applicants younger than this are children and their cases are prioritised"), "UNHCR Handbook (2014), para. 119; Convention on the Rights of the Child, Art. 3")
+
+    def __post_init__(self) -> None:
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"policy setting {spec.name} must be a positive whole number, not {value!r}")
+        if self.extended_decision_due_months < self.decision_due_months:
+            raise ValueError("the extended decision period cannot be shorter than the ordinary one")
+        if not 3 <= self.travel_document_months <= 24:
+            raise ValueError("the 1954 Schedule allows a travel document of 3 to 24 months")
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> "PolicySettings":
+        overrides = {}
+        for spec in fields(cls):
+            raw = environ.get(f"SDP_{spec.name.upper()}")
+            if raw is not None:
+                try:
+                    overrides[spec.name] = int(raw)
+                except ValueError as error:
+                    raise ValueError(f"SDP_{spec.name.upper()} must be a whole number, not {raw!r}") from error
+        return replace(cls(), **overrides)
+
+    def describe(self) -> list[dict]:
+        """Each setting with its value, default, unit, description and source."""
+        defaults = PolicySettings()
+        return [
+            {
+                "name": spec.name,
+                "value": getattr(self, spec.name),
+                "default": getattr(defaults, spec.name),
+                "unit": spec.metadata["unit"],
+                "description": spec.metadata["description"],
+                "source": spec.metadata["source"],
+            }
+            for spec in fields(self)
+        ]
+
+
+DEFAULT_POLICY = PolicySettings()

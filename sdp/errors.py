@@ -1,0 +1,92 @@
+"""Errors in the contract's format, for the API; pages for the browser.
+
+Every error of the API is ``{"code", "status", "message", "errors"?}`` (contract.md).
+"""
+
+from http import HTTPStatus
+from typing import Any
+
+from flask import Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .domain.procedure import InvalidField, ProcedureError
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """``{"applicant": {"given_names": [...]}}`` → ``{"applicant.given_names": [...]}``."""
+    if isinstance(messages, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten(value, name))
+        return flat
+    if isinstance(messages, (list, tuple)) and all(isinstance(item, str) for item in messages):
+        return {prefix or "_body": list(messages)}
+    return {prefix or "_body": [str(messages)]}
+
+
+def error_body(code: int, message: str | None = None, errors: dict[str, list[str]] | None = None) -> dict:
+    status = HTTPStatus(code)
+    body: dict[str, Any] = {"code": code, "status": status.phrase, "message": message or status.description}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def json_error(code: int, message: str | None = None, errors=None, headers=None) -> Response:
+    response = jsonify(error_body(code, message, errors))
+    response.status_code = code
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _field_sentence(errors: dict[str, list[str]]) -> str:
+    parts = [f"{name}: {' '.join(messages)}" for name, messages in errors.items()]
+    return "Invalid or missing fields. " + "; ".join(parts)
+
+
+def handle_http_exception(error: HTTPException):
+    if not wants_json():
+        if error.code in (401, 403, 404, 409, 413, 429) or (error.code or 500) >= 500:
+            return render_template("errors/error.html", error=error), error.code
+        return error
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    errors = None
+    if messages:
+        # webargs nests messages under their location ("json", "query"); the field is what matters
+        if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in ("json", "query", "form", "path", "headers"):
+            messages = next(iter(messages.values()))
+        errors = flatten(messages)
+    message = data.get("message") or (_field_sentence(errors) if errors else error.description)
+    if error.code == 400 and errors and "_body" in errors and not message:
+        message = "The request body is not valid JSON."
+    headers = dict(data.get("headers") or {})
+    if error.code == 429 and error.response is not None and error.response.headers.get("Retry-After"):
+        headers["Retry-After"] = error.response.headers["Retry-After"]
+    return json_error(error.code or 500, message, errors, headers)
+
+
+def handle_procedure_error(error: ProcedureError):
+    from flask_babel import gettext
+
+    if wants_json():
+        errors = {error.field: [str(error)]} if isinstance(error, InvalidField) else None
+        return json_error(error.status, str(error), errors)
+    text = gettext(error.message, **error.params) if error.params else gettext(error.message)
+    return render_template("errors/error.html", error=error, message=text), error.status
+
+
+def handle_unexpected(error: Exception):
+    # Logged with its traceback for the operators; the client sees no detail of the case.
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.url_rule)
+    if wants_json():
+        return json_error(500, "An unexpected error occurred; it has been logged.")
+    return render_template("errors/error.html", error=None), 500

@@ -1,0 +1,1 @@
+"""What legislators read: the procedure as data, and aggregate results."""

@@ -1,0 +1,100 @@
+"""``docs/procedure.md``, written from the procedure definition for legislators.
+
+The document is generated, never edited by hand: ``flask --app sdp procedure-doc``
+rewrites it, and a test fails when the file in the repository differs from what the
+definition gives.
+"""
+
+from collections.abc import Callable
+
+from ..domain import procedure
+from ..domain.policy import PolicySettings
+from ..domain.vocabulary import Role, State, label
+
+INTRODUCTION = """\
+This document describes the proposed procedure for recognising stateless persons in Peru, as the
+reference implementation enforces it. It is generated from the same definition the software
+runs (`sdp/domain/procedure.py` and `sdp/domain/policy.py`), so it cannot say one thing while
+the software does another.
+
+A **stateless person** is "a person who is not considered as a national by any State under the
+operation of its law" (1954 Convention relating to the Status of Stateless Persons, Art. 1(1)).
+Peru acceded to the 1954 and 1961 Conventions in 2014 and, in the Brazil Declaration and Plan of
+Action (2014), pledged to establish a statelessness determination procedure. Legislative Decree
+1725 (2026) recognises the right to apply whatever one's migration status; recognition is
+declaratory. This procedure is a proposal for the regulation that Decree leaves open.
+
+Principles that apply at every step:
+
+- **Access**: anyone in Peru may apply, orally or in writing, at no cost and with no deadline;
+  an authority may open a case ex officio.
+- **Protection while pending**: from registration until the final decision (including appeal),
+  the applicant may stay, work, receive health care and education, and may not be removed.
+- **Shared burden of proof**: the applicant and the examiner cooperate; statelessness is
+  established *to a reasonable degree*. A State's silence is never held against the applicant.
+- **Confidentiality**: the authorities of the State an asylum seeker or refugee fled are never
+  contacted; the software refuses such an inquiry.
+- **Four eyes**: the person who decides did not examine the case; the person who decides an
+  appeal did not take the first decision. These rules apply to persons, even when one person
+  holds several roles.
+- **Children first**: cases of children and vulnerable applicants are prioritised.
+"""
+
+
+def _time_limit(name: str | None, policy: PolicySettings, translate: Callable[[str], str]) -> str:
+    if not name:
+        return "—"
+    setting = next(s for s in policy.describe() if s["name"] == name)
+    return f"{setting['value']} {translate(setting['unit'])} ({translate(setting['description']).lower()})"
+
+
+def render(policy: PolicySettings, translate: Callable[[str], str] = lambda text: text) -> str:
+    _ = translate
+    lines = [f"# {_('The statelessness determination procedure of Peru (proposal)')}", "", INTRODUCTION]
+    lines += [f"## {_('States of a case')}", "",
+              f"| {_('State')} | {_('Meaning')} | {_('Time limit running')} | {_('Protected from removal')} |",
+              "|---|---|---|---|"]
+    for spec in procedure.STATES:
+        lines.append(f"| `{spec.state.value}` {_(label(spec.state))} | {_(spec.description)} | "
+                     f"{_time_limit(spec.time_limit, policy, _)} | {_('yes') if spec.protected else _('no')} |")
+    lines += ["", f"## {_('Steps')}", ""]
+    for number, action in enumerate(procedure.ACTIONS, start=1):
+        lines.append(f"### {number}. {_(action.title)} (`{action.name}`)")
+        lines.append("")
+        lines.append(_(action.description))
+        lines.append("")
+        roles = ", ".join(f"{_(label(role))} (`{role.value}`)" for role in sorted(action.roles))
+        lines.append(f"- **{_('Who')}**: {roles}")
+        if action.assigned_only:
+            lines.append(f"- **{_('Only on own cases')}**: " + ", ".join(_(label(r)) for r in sorted(action.assigned_only)))
+        if action.sources:
+            if set(action.sources) == set(State):
+                lines.append(f"- **{_('From')}**: {_('any state')}")
+            else:
+                lines.append(f"- **{_('From')}**: " + ", ".join(f"`{s.value}`" for s in sorted(action.sources)))
+        if action.targets:
+            lines.append(f"- **{_('To')}**: " + ", ".join(f"`{s.value}`" for s in action.targets))
+        for conflict in action.conflicts:
+            lines.append(f"- **{_('Four eyes')}**: {_(conflict.description)}")
+        for guard in action.guards:
+            lines.append(f"- **{_('Condition')}**: {_(guard.description)}")
+        if action.time_limit:
+            lines.append(f"- **{_('Time limit')}**: {_time_limit(action.time_limit, policy, _)}")
+        if action.legal_basis:
+            lines.append(f"- **{_('Legal basis')}**: " + "; ".join(action.legal_basis))
+        lines.append("")
+    lines += [f"## {_('Time limits and validities (proposals)')}", "",
+              f"| {_('Setting')} | {_('Value')} | {_('Default')} | {_('Source')} |", "|---|---|---|---|"]
+    for setting in policy.describe():
+        lines.append(f"| {_(setting['description'])} (`{setting['name']}`) | {setting['value']} {_(setting['unit'])} | "
+                     f"{setting['default']} | {_(setting['source'])} |")
+    lines += ["", f"## {_('Roles')}", ""]
+    for role in Role:
+        lines.append(f"- `{role.value}`: {_(label(role))}")
+    for section in EXTRA_SECTIONS:
+        lines += ["", section(policy, _)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# Other features (birth registration, documents) add their own sections here.
+EXTRA_SECTIONS: list[Callable[[PolicySettings, Callable[[str], str]], str]] = []

@@ -1,0 +1,95 @@
+"""Field types the whole API shares: countries, languages, dates not in the future."""
+
+import re
+from functools import lru_cache
+
+import pycountry
+from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import RAISE
+
+from . import clock
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    # ISO 3166-1 alpha-2, plus XK (Kosovo), which the ICAO and UNHCR use.
+    return frozenset(country.alpha_2 for country in pycountry.countries) | {"XK"}
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+class Country(fields.String):
+    """An ISO 3166-1 alpha-2 code; lower case is accepted and stored upper case."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).update({"example": "VE", "description": "ISO 3166-1 alpha-2"})
+        super().__init__(validate=validate.Length(equal=2), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs).upper()
+        if code not in country_codes():
+            raise ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
+        return code
+
+
+_BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+@lru_cache(maxsize=1)
+def language_codes() -> frozenset[str]:
+    codes = set()
+    for language in pycountry.languages:
+        codes.add(language.alpha_3)
+        if hasattr(language, "alpha_2"):
+            codes.add(language.alpha_2)
+    return frozenset(codes)
+
+
+def valid_language(tag: str) -> bool:
+    return bool(_BCP47.match(tag)) and tag.split("-")[0].lower() in language_codes()
+
+
+class Language(fields.String):
+    """A BCP 47 language tag whose primary language is an ISO 639 code (es, pt-BR, quz, wayuu → guc)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        tag = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not valid_language(tag):
+            raise ValidationError(f"{value!r} is not a BCP 47 language tag.")
+        return tag
+
+
+class PastDate(fields.Date):
+    """A date that is not in the future (in Lima's calendar)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if day > clock.today():
+            raise ValidationError("The date may not be in the future.")
+        return day
+
+
+def Text(max_length: int = 20000, **kwargs):  # noqa: N802 - a field factory
+    """Required free text that is not blank."""
+    return fields.String(required=kwargs.pop("required", True),
+                         validate=[validate.Length(min=1, max=max_length), not_blank], **kwargs)
+
+
+def Name(**kwargs):  # noqa: N802
+    return Text(200, **kwargs)
+
+
+def not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("May not be blank.")
+
+
+class StrictSchema(Schema):
+    """Unknown fields are an error that names them."""
+
+    class Meta:
+        unknown = RAISE
+        ordered = True

@@ -1,0 +1,122 @@
+"""Fixtures: a real database (SQLite by default, PostgreSQL when DATABASE_URL names one),
+migrated with alembic once per run and emptied after each test, and real users of each role."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from sdp import create_app
+from sdp.auth.principal import SYSTEM
+from sdp.auth.services import create_user, issue_token
+from sdp.extensions import db
+
+PASSWORD = "correct horse battery staple"
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+def _reset_postgres_schema(app: Flask) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory) -> Iterator[Flask]:
+    url = _database_url(tmp_path_factory)
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+        "INSTANCE_FOR_TESTS": str(instance),
+    })
+    with application.app_context():
+        if db.engine.dialect.name == "postgresql":
+            _reset_postgres_schema(application)
+        upgrade()
+    yield application
+
+
+@pytest.fixture(autouse=True)
+def _empty_database(app: Flask) -> Iterator[None]:
+    """Each test starts with an empty database; the data a test committed is removed after it."""
+    ctx = app.app_context()
+    ctx.push()
+    yield
+    db.session.rollback()
+    db.session.remove()
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+    ctx.pop()
+
+
+@pytest.fixture
+def make_user():
+    counter = {"n": 0}
+
+    def factory(*roles: str, email: str | None = None, name: str = "Test User"):
+        counter["n"] += 1
+        email = email or f"{'-'.join(roles) or 'user'}{counter['n']}@test.sdp.pe"
+        return create_user(SYSTEM, email, name, list(roles), PASSWORD)
+
+    return factory
+
+
+class ApiClient:
+    """The Flask test client with a bearer token, for the JSON API."""
+
+    def __init__(self, client, token: str):
+        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, headers=self.headers, **kwargs)
+
+    def post(self, url, json=None, **kwargs):
+        return self.client.post(url, json=json, headers=self.headers, **kwargs)
+
+    def put(self, url, json=None, **kwargs):
+        return self.client.put(url, json=json, headers=self.headers, **kwargs)
+
+
+@pytest.fixture
+def api_as(client, make_user):
+    """``api_as("case_officer")`` → an ApiClient acting as a new user with that role;
+    ``api_as(user)`` → acting as an existing user."""
+
+    def factory(*roles_or_user, email: str | None = None):
+        if roles_or_user and not isinstance(roles_or_user[0], str):
+            user = roles_or_user[0]
+        else:
+            user = make_user(*roles_or_user, email=email)
+        _, raw = issue_token(SYSTEM, user_email=user.email)
+        api_client = ApiClient(client, raw)
+        api_client.user = user
+        return api_client
+
+    return factory
+
+
+@pytest.fixture
+def partner_api(client):
+    def factory(*scopes: str, name: str = "RENIEC"):
+        _, raw = issue_token(SYSTEM, client_name=name, scopes=list(scopes))
+        return ApiClient(client, raw)
+
+    return factory

@@ -1,0 +1,39 @@
+"""docs/procedure.md and GET /api/v1/procedure come from the one definition the services enforce."""
+
+from sdp import PROJECT_ROOT
+from sdp.domain import procedure
+from sdp.domain.policy import DEFAULT_POLICY
+from sdp.review.procedure_doc import render
+
+
+def test_docs_procedure_md_matches_the_definition():
+    written = (PROJECT_ROOT / "docs" / "procedure.md").read_text()
+    assert written == render(DEFAULT_POLICY), "docs/procedure.md is stale: run `flask --app sdp procedure-doc`"
+
+
+def test_the_document_names_every_action_with_its_legal_basis():
+    text = render(DEFAULT_POLICY)
+    for action in procedure.ACTIONS:
+        assert f"(`{action.name}`)" in text
+        for basis in action.legal_basis:
+            assert basis in text
+
+
+def test_procedure_endpoint_is_open_and_generated_from_the_definition(client):
+    response = client.get("/api/v1/procedure")
+    assert response.status_code == 200
+    assert response.json["actions"] == procedure.as_dict()["actions"]
+    assert {s["name"] for s in response.json["time_limits"]} >= {"appeal_window_working_days", "decision_due_months"}
+
+
+def test_changed_policy_shows_in_the_procedure_endpoint(app, client):
+    from dataclasses import replace
+
+    original = app.config["POLICY"]
+    app.config["POLICY"] = replace(original, appeal_window_working_days=20)
+    try:
+        limits = {s["name"]: s for s in client.get("/api/v1/procedure").json["time_limits"]}
+        assert limits["appeal_window_working_days"]["value"] == 20
+        assert limits["appeal_window_working_days"]["default"] == 15
+    finally:
+        app.config["POLICY"] = original

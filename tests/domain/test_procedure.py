@@ -1,0 +1,142 @@
+from datetime import date
+
+import pytest
+
+from sdp.domain import procedure
+from sdp.domain.procedure import ACTIONS, Actor, CaseFacts, Context, Forbidden, NotAllowedNow, check
+from sdp.domain.vocabulary import DecisionOutcome, Finding, Role, State
+
+TODAY = date(2026, 11, 30)
+CTX = Context(today=TODAY)
+OFFICER = Actor(id=1, roles=frozenset({Role.CASE_OFFICER}))
+OTHER_OFFICER = Actor(id=9, roles=frozenset({Role.CASE_OFFICER}))
+DECIDER = Actor(id=2, roles=frozenset({Role.DECISION_MAKER}))
+APPEALS = Actor(id=3, roles=frozenset({Role.APPEALS_OFFICER}))
+SMALL_OFFICE = Actor(id=1, roles=frozenset({Role.CASE_OFFICER, Role.DECISION_MAKER}))
+
+
+def facts(**kwargs) -> CaseFacts:
+    kwargs.setdefault("case_officer_id", OFFICER.id)
+    return CaseFacts(**kwargs)
+
+
+def test_every_action_names_roles_and_a_description():
+    for action in ACTIONS:
+        assert action.roles and action.title and action.description
+
+
+def test_every_state_is_reachable_from_registration():
+    reachable, frontier = {State.REGISTERED}, [State.REGISTERED]
+    while frontier:
+        state = frontier.pop()
+        for action in ACTIONS:
+            if state in action.sources:
+                for target in action.targets:
+                    if target not in reachable:
+                        reachable.add(target)
+                        frontier.append(target)
+    assert reachable == set(State)
+
+
+def test_recommendation_needs_a_finding_on_every_relevant_state():
+    case = facts(state=State.UNDER_EXAMINATION, findings=(Finding.NOT_NATIONAL, Finding.UNDETERMINED))
+    with pytest.raises(NotAllowedNow, match="undetermined"):
+        check("recommend", case, OFFICER, CTX)
+    with pytest.raises(NotAllowedNow):
+        check("recommend", facts(state=State.UNDER_EXAMINATION, findings=()), OFFICER, CTX)
+    check("recommend", facts(state=State.UNDER_EXAMINATION, findings=(Finding.NOT_NATIONAL, Finding.NATIONAL)), OFFICER, CTX)
+
+
+def test_only_the_assigned_case_officer_examines():
+    case = facts(state=State.UNDER_EXAMINATION)
+    check("add_relevant_state", case, OFFICER, CTX)
+    with pytest.raises(Forbidden):
+        check("add_relevant_state", case, OTHER_OFFICER, CTX)
+
+
+def test_the_case_officer_cannot_decide_their_own_case_even_holding_the_role():
+    case = facts(state=State.PENDING_DECISION)
+    with pytest.raises(Forbidden, match="Four-eyes"):
+        check("decide", case, SMALL_OFFICE, CTX)
+    check("decide", case, DECIDER, CTX)
+
+
+def test_the_first_instance_decider_cannot_decide_the_appeal():
+    case = facts(state=State.UNDER_APPEAL, decided_by_id=3)
+    with pytest.raises(Forbidden, match="Four-eyes"):
+        check("decide_appeal", case, APPEALS, CTX)
+    check("decide_appeal", facts(state=State.UNDER_APPEAL, decided_by_id=2), APPEALS, CTX)
+
+
+def test_a_role_outside_the_action_is_forbidden():
+    with pytest.raises(Forbidden):
+        check("decide", facts(state=State.PENDING_DECISION), OFFICER, CTX)
+
+
+def test_wrong_state_is_not_allowed_now():
+    with pytest.raises(NotAllowedNow):
+        check("decide", facts(state=State.UNDER_EXAMINATION), DECIDER, CTX)
+
+
+def test_appeal_within_the_window_and_not_after():
+    rejected = facts(state=State.REJECTED, decision_outcome=DecisionOutcome.REJECTED,
+                     appeal_due=date(2026, 12, 1), notified_on=date(2026, 11, 10))
+    check("lodge_appeal", rejected, OFFICER, Context(TODAY, {"lodged_on": date(2026, 12, 1)}))
+    with pytest.raises(NotAllowedNow, match="closed on 2026-12-01"):
+        check("lodge_appeal", rejected, OFFICER, Context(TODAY, {"lodged_on": date(2026, 12, 2)}))
+
+
+def test_recognitions_are_not_appealable():
+    recognized = facts(state=State.RECOGNIZED, decision_outcome=DecisionOutcome.RECOGNIZED, appeal_due=date(2026, 12, 1))
+    with pytest.raises(NotAllowedNow):
+        check("lodge_appeal", recognized, OFFICER, CTX)
+
+
+def test_appeal_is_suspensive_and_protection_ends_when_a_rejection_is_final():
+    open_window = facts(state=State.REJECTED, appeal_due=date(2026, 12, 1))
+    assert open_window.protected_from_removal(TODAY)
+    assert not open_window.protected_from_removal(date(2026, 12, 2))
+    assert facts(state=State.UNDER_APPEAL).protected_from_removal(date(2030, 1, 1))
+    appealed_and_upheld = facts(state=State.REJECTED, appeal_due=date(2026, 12, 1), appeal_lodged=True)
+    assert not appealed_and_upheld.protected_from_removal(TODAY)
+    assert facts(state=State.RECOGNIZED).protected_from_removal(TODAY)
+    assert not facts(state=State.WITHDRAWN).protected_from_removal(TODAY)
+
+
+def test_extension_only_once_and_only_while_an_inquiry_is_pending():
+    check("extend_decision_due", facts(state=State.UNDER_EXAMINATION, pending_inquiries=1), OFFICER, CTX)
+    with pytest.raises(NotAllowedNow, match="pending"):
+        check("extend_decision_due", facts(state=State.UNDER_EXAMINATION), OFFICER, CTX)
+    with pytest.raises(NotAllowedNow, match="already"):
+        check("extend_decision_due", facts(state=State.UNDER_EXAMINATION, pending_inquiries=1, decision_extended=True), OFFICER, CTX)
+
+
+@pytest.mark.parametrize("document_type, state, allowed", [
+    ("provisional_certificate", State.REGISTERED, True),
+    ("provisional_certificate", State.UNDER_APPEAL, True),
+    ("provisional_certificate", State.RECOGNIZED, False),
+    ("identity_document", State.RECOGNIZED, True),
+    ("identity_document", State.UNDER_EXAMINATION, False),
+    ("travel_document", State.REJECTED, False),
+    ("birth_record", State.RECOGNIZED, False),
+])
+def test_documents_allowed_by_state(document_type, state, allowed):
+    case = facts(state=state, decision_outcome=DecisionOutcome.RECOGNIZED if state == State.RECOGNIZED else None,
+                 appeal_due=date(2026, 12, 1))
+    ctx = Context(TODAY, {"type": document_type})
+    supervisor = Actor(id=5, roles=frozenset({Role.SUPERVISOR}))
+    assert procedure.is_allowed("issue_document", case, supervisor, ctx) is allowed
+
+
+def test_available_actions_follow_role_and_state():
+    case = facts(state=State.PENDING_DECISION)
+    assert [a.name for a in procedure.available_actions(case, DECIDER, CTX)] == ["return_to_examination", "decide"]
+    assert "decide" not in [a.name for a in procedure.available_actions(case, OFFICER, CTX)]
+
+
+def test_the_procedure_as_data_lists_every_state_and_action():
+    data = procedure.as_dict()
+    assert {s["name"] for s in data["states"]} == {s.value for s in State}
+    assert {a["name"] for a in data["actions"]} == {a.name for a in ACTIONS}
+    decide = next(a for a in data["actions"] if a["name"] == "decide")
+    assert decide["roles"] == ["decision_maker"] and decide["four_eyes"]
