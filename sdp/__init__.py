@@ -36,8 +36,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    _register_web_base(app)
     _register_api(app)
-    _register_web(app)
     _register_errors(app)
     _register_cli(app)
 
@@ -78,21 +78,23 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+# Each feature package registers its own blueprints, pages and commands in ``init_app``.
+FEATURES = ("auth", "cases", "births", "documents", "registry", "review", "audit")
+
+
 def _register_api(app: Flask) -> None:
-    from .api import api
-    from .cases.api import blp as cases_blp
-    from .review.api import blp as procedure_blp
+    import importlib
 
-    api.init_app(app, spec_kwargs={"info": {"description": "Peru's statelessness determination procedure: case work, "
-                                            "civil registry checks and the procedure as data. Errors are JSON "
-                                            '{"code", "status", "message", "errors"}.'}})
-    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in (cases_blp, procedure_blp):
-        api.register_blueprint(blueprint)
-        csrf.exempt(blueprint)  # token-authenticated: no cookies, so no cross-site forgery
+    from .api import init_api
+
+    init_api(app)
+    for name in FEATURES:
+        feature = importlib.import_module(f"{__name__}.{name}")
+        if hasattr(feature, "init_app"):
+            feature.init_app(app)
 
 
-def _register_web(app: Flask) -> None:
+def _register_web_base(app: Flask) -> None:
     from .web import register
 
     register(app)

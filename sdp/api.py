@@ -3,8 +3,7 @@
 from functools import wraps
 
 from flask import request
-from flask_smorest import abort
-from flask_smorest import Api
+from flask_smorest import Api, abort
 from flask_smorest import Blueprint as SmorestBlueprint
 
 from .auth.principal import Principal
@@ -20,9 +19,25 @@ class ContractApi(Api):
         return handle_http_exception(error)
 
 
-api = ContractApi()
-
 BEARER = [{"bearerAuth": []}]
+
+
+def init_api(app) -> ContractApi:
+    """One flask-smorest Api per app (several apps may live in one process, as in tests)."""
+    api = ContractApi(app, spec_kwargs={"info": {"description": (
+        "Peru's statelessness determination procedure: case work, civil registry checks and the procedure "
+        'as data. Every error is JSON {"code", "status", "message", "errors"}.')}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    app.extensions["sdp_api"] = api
+    return api
+
+
+def register_api_blueprint(app, blueprint: SmorestBlueprint) -> None:
+    """Add a feature's API blueprint. Token-authenticated: no cookies, so no CSRF token."""
+    from .extensions import csrf
+
+    app.extensions["sdp_api"].register_blueprint(blueprint)
+    csrf.exempt(blueprint)
 
 
 def Blueprint(name: str, import_name: str, **kwargs) -> SmorestBlueprint:  # noqa: N802 - mirrors flask's name

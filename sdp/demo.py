@@ -44,6 +44,8 @@ FAMILIES = [
     ("Esteban", "Rojas Huanca", "M", "2001-04-05", "PE", "Tumbes", ["es", "qu"], "none", None),
     ("Nour", "Haddad", "F", "1990-02-28", "LB", "Beirut", ["ar"], "none", None),
     ("Camila", "Suárez Peña", "F", "1999-10-10", "VE", "Valencia", ["es"], "asylum_seeker", "VE"),
+    ("Tomás", "Gonçalves Araújo", "M", "1982-06-21", "PT", "Porto", ["pt", "es"], "none", None),
+    ("Kateryna", "Bondarenko Ávila", "F", "1987-09-03", "RU", "Rostov", ["ru", "es"], "none", None),
 ]
 
 
@@ -128,10 +130,31 @@ def load_demo_data() -> str:
     services.cease(decider, h, "The person acquired the nationality of her spouse's State.")
     i = register(9, 25)
     services.close(supervisor, i, "The applicant left Peru; no contact for three months.")
+    j = register(10, 190)  # recognized on appeal
+    examine(j, [("PT", ["descent_father"], "not_national"), ("BR", ["habitual_residence"], "not_national")])
+    services.recommend(officer, j, {"outcome": "rejected", "reasons": "Portuguese nationality by descent seemed available."})
+    services.decide(decider, j, {"outcome": "rejected", "reasons": "Portugal may consider him a national.",
+                                 "notified_on": today - timedelta(days=60)})
+    services.lodge_appeal(intake, j, "Portugal's consulate confirmed he was never registered.", today - timedelta(days=55))
+    services.decide_appeal(appeals, j, "overturned", "No State considers him a national; statelessness established.")
+    k = register(11, 60)  # cancelled
+    examine(k, [("RU", ["birth"], "not_national")])
+    services.recommend(officer, k, {"outcome": "recognized", "reasons": "No Russian record."})
+    services.decide(decider, k, {"outcome": "recognized", "reasons": "Statelessness established.",
+                                 "notified_on": today - timedelta(days=25)})
+    services.cancel(users["smalloffice@demo.sdp.pe"].principal, k, "The birth certificate presented was forged.")
     _load_feature_demo_data(users)
     count = db.session.execute(select(func.count(Application.id))).scalar_one()
     return f"Demo data loaded: {len(users)} users (password {DEMO_PASSWORD}), {count} applications."
 
 
 def _load_feature_demo_data(users: dict) -> None:
-    """Births and documents add their demo records here."""
+    """Each feature with a ``demo`` module (``sdp/<feature>/demo.py``) adds its records: ``load(users)``."""
+    import importlib
+    import importlib.util
+
+    from . import FEATURES
+
+    for name in FEATURES:
+        if importlib.util.find_spec(f"sdp.{name}.demo") is not None:
+            importlib.import_module(f"sdp.{name}.demo").load(users)

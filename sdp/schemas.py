@@ -4,8 +4,7 @@ import re
 from functools import lru_cache
 
 import pycountry
-from marshmallow import Schema, ValidationError, fields, validate
-from marshmallow import RAISE
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from . import clock
 

@@ -1,7 +1,7 @@
 """Case work through the API (contract.md, "Case work"). Thin: parse, authorise, call a service."""
 
-from flask_smorest import abort
 from flask.views import MethodView
+from flask_smorest import abort
 
 from .. import clock
 from ..api import BEARER, Blueprint, current_principal, staff_required

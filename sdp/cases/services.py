@@ -14,7 +14,15 @@ from ..domain import deadlines, procedure
 from ..domain.calendar import age_on
 from ..domain.confidentiality import AsylumClaim, may_contact
 from ..domain.procedure import Context, Forbidden, InvalidField, NotAllowedNow
-from ..domain.vocabulary import N_, AppealOutcome, AsylumStatus, DecisionOutcome, Finding, Role, State
+from ..domain.vocabulary import (
+    N_,
+    AppealOutcome,
+    AsylumStatus,
+    DecisionOutcome,
+    Finding,
+    Role,
+    State,
+)
 from ..extensions import db
 from .models import (
     Appeal,

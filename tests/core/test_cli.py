@@ -45,7 +45,7 @@ def test_demo_data_loads_cases_in_every_state_once(app):
     assert runner.invoke(args=["demo-data", "--if-empty"]).exit_code == 0
     states = set(db.session.execute(select(Application.state)).scalars())
     assert states >= {"registered", "under_examination", "pending_decision", "recognized", "rejected",
-                      "under_appeal", "withdrawn", "closed", "referred", "ceased"}
+                      "under_appeal", "withdrawn", "closed", "referred", "ceased", "cancelled"}
     second = runner.invoke(args=["demo-data", "--if-empty"])
     assert "already has data" in second.output
 
