@@ -28,6 +28,9 @@ from ..extensions import db
 from .models import BirthRegistration
 from .numbering import next_registration_number
 
+# A registration date before this is a typing error (the registration number has a four-digit year).
+EARLIEST_REGISTRATION = date(1900, 1, 1)
+
 
 class DuplicateBirth(NotAllowedNow):
     """The same child is registered already: HTTP 409, with the existing record's number."""
@@ -112,6 +115,9 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
     registered_on = data.get("registered_on") or today
     if registered_on > today:
         raise InvalidField("registered_on", N_("The registration date may not be in the future."))
+    if registered_on < EARLIEST_REGISTRATION:
+        raise InvalidField("registered_on", N_("The registration date may not be before %(date)s."),
+                           date=EARLIEST_REGISTRATION.isoformat())
     if child["date_of_birth"] > registered_on:
         raise InvalidField("child.date_of_birth", N_("The date of birth may not be after the registration date."))
     for role, parent in (("mother", mother_data), ("father", father_data)):

@@ -132,6 +132,7 @@ def test_a_late_registration_needs_evidence_but_is_never_refused_for_lateness(re
     ({"child": child(), "mother": parent(asylum="refugee", extra_field=1)}, {"mother.extra_field"}),
     ({"child": child(), "foundling": True, "mother": parent()}, {"foundling"}),
     ({"child": child(), "registered_on": days_ago(-1)}, {"registered_on"}),
+    ({"child": child(born="0001-01-01"), "registered_on": "0001-01-02"}, {"registered_on"}),
     ({"child": child(born=days_ago(5)), "registered_on": days_ago(6)}, {"child.date_of_birth"}),
     ({"child": child(), "mother": parent(case_number="SDP-1999-000001")}, {"mother.case_number"}),
     ({"child": child(), "declarant": {"name": "X", "relationship": "neighbour"}}, {"declarant.relationship"}),
