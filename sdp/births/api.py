@@ -69,8 +69,9 @@ class BirthResource(MethodView):
         registration = services.find_registration(registration_number)
         if registration is None:
             abort(404, message=f"There is no birth registration {registration_number}.")
+        answer = birth_dict(registration)
         services.record_read(principal, registration, "api")
-        return birth_dict(registration)
+        return answer
 
 
 @registry_blp.route("/registry/births/<string:registration_number>")
@@ -86,13 +87,13 @@ class RegistryBirth(MethodView):
         Every check is audited as a partner read.
         """
         principal = current_principal()
-        registration = None
-        if is_valid_registration_number(registration_number):
-            registration = services.find_registration(registration_number)
+        well_formed = is_valid_registration_number(registration_number)
+        registration = services.find_registration(registration_number) if well_formed else None
+        answer = registry_dict(registration) if registration else None  # before the audit's commit expires it
         services.record_registry_check(principal, registration_number, registration)
-        if registration is None:
-            if not is_valid_registration_number(registration_number):
+        if answer is None:
+            if not well_formed:
                 abort(404, message=f"{registration_number[:40]} is not a birth registration number "
                                    "(NAC-<year>-<7 digits>-<check digit>), or its check digit is wrong.")
-            abort(404, message=f"There is no birth registration {registration_number}.")
-        return registry_dict(registration)
+            abort(404, message=f"There is no birth registration {registration_number[:40]}.")
+        return answer

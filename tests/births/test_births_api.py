@@ -177,6 +177,26 @@ def test_registry_check_answers_only_the_allowed_fields(registrar, partner_api):
     assert event.changes == {"registration_number": number, "found": True}
 
 
+def test_a_registry_check_is_three_sql_statements_whatever_the_registry_size(registrar, partner_api):
+    from sqlalchemy import event
+
+    numbers = [post(registrar, birth(child=child(given=name))).json["registration_number"] for name in ("Ana", "Bea")]
+    partner, statements = partner_api("registry:read"), []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for number in numbers:
+            statements.clear()
+            assert partner.get(f"/api/v1/registry/births/{number}").status_code == 200
+            # the token, the registration (by its unique index), the audit event
+            assert len(statements) == 3, statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
 def test_registry_check_of_an_unknown_or_mistyped_number_is_404(registrar, partner_api):
     number = post(registrar, birth()).json["registration_number"]
     partner = partner_api("registry:read")
