@@ -2,7 +2,7 @@
 
 from .audit.models import AuditEvent
 from .auth.models import ApiToken, User, UserRole
-from .births.models import BirthRegistration
+from .births.models import BirthNumberCounter, BirthRegistration
 from .cases.models import (
     Appeal,
     Application,
@@ -19,7 +19,7 @@ from .cases.models import (
 from .documents.models import Document
 
 __all__ = [
-    "ApiToken", "Appeal", "Application", "AuditEvent", "BirthRegistration", "CaseNumberCounter",
+    "ApiToken", "Appeal", "Application", "AuditEvent", "BirthNumberCounter", "BirthRegistration", "CaseNumberCounter",
     "Decision", "Dependant", "Document", "Evidence", "Inquiry", "Interview", "Person",
     "Recommendation", "RelevantState", "User", "UserRole",
 ]

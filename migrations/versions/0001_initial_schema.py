@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 22:29:37.216838
+Create Date: 2026-11-28 22:45:48.837010
 
 """
 from alembic import op
@@ -39,6 +39,11 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_case_id'), ['case_id'], unique=False)
         batch_op.create_index('ix_audit_events_entity', ['entity', 'entity_id'], unique=False)
 
+    op.create_table('birth_number_counters',
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('last_value', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('year', name=op.f('pk_birth_number_counters'))
+    )
     op.create_table('case_number_counters',
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('last_value', sa.Integer(), nullable=False),
@@ -185,12 +190,24 @@ def upgrade():
     sa.Column('late_registration', sa.Boolean(), nullable=False),
     sa.Column('registered_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('mother_stateless', sa.Boolean(), nullable=False),
+    sa.Column('father_stateless', sa.Boolean(), nullable=False),
+    sa.Column('mother_asylum_status', sa.String(length=16), nullable=True),
+    sa.Column('father_asylum_status', sa.String(length=16), nullable=True),
+    sa.Column('live_birth_certificate_number', sa.String(length=40), nullable=True),
+    sa.Column('declarant_name', sa.String(length=200), nullable=True),
+    sa.Column('declarant_relationship', sa.String(length=16), nullable=True),
+    sa.Column('declarant_document', sa.String(length=40), nullable=True),
+    sa.Column('late_registration_evidence', sa.Text(), nullable=True),
+    sa.Column('duplicate_key', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['father_case_id'], ['applications.id'], name=op.f('fk_birth_registrations_father_case_id_applications')),
     sa.ForeignKeyConstraint(['father_id'], ['persons.id'], name=op.f('fk_birth_registrations_father_id_persons')),
     sa.ForeignKeyConstraint(['mother_case_id'], ['applications.id'], name=op.f('fk_birth_registrations_mother_case_id_applications')),
     sa.ForeignKeyConstraint(['mother_id'], ['persons.id'], name=op.f('fk_birth_registrations_mother_id_persons')),
     sa.ForeignKeyConstraint(['registered_by_id'], ['users.id'], name=op.f('fk_birth_registrations_registered_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_birth_registrations')),
+    sa.UniqueConstraint('duplicate_key', name=op.f('uq_birth_registrations_duplicate_key')),
+    sa.UniqueConstraint('live_birth_certificate_number', name=op.f('uq_birth_registrations_live_birth_certificate_number')),
     sa.UniqueConstraint('registration_number', name=op.f('uq_birth_registrations_registration_number'))
     )
     with op.batch_alter_table('birth_registrations', schema=None) as batch_op:
@@ -429,6 +446,7 @@ def downgrade():
 
     op.drop_table('persons')
     op.drop_table('case_number_counters')
+    op.drop_table('birth_number_counters')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_entity')
         batch_op.drop_index(batch_op.f('ix_audit_events_case_id'))

@@ -1,1 +1,23 @@
-"""Birth registration of children born in Peru (ius soli) and its registry record."""
+"""Birth registration of children born in Peru (ius soli), foundlings and children of Peruvians
+born abroad: the registrar's forms and API, the civil registry check, and statistics."""
+
+
+def init_app(app) -> None:
+    from ..api import register_api_blueprint
+    from .api import blp, registry_blp
+    from .views import bp
+
+    register_api_blueprint(app, blp)
+    register_api_blueprint(app, registry_blp)
+    app.register_blueprint(bp)
+
+
+def _register_procedure_section() -> None:
+    from ..review.procedure_doc import EXTRA_SECTIONS
+    from .procedure_section import birth_registration_section
+
+    if birth_registration_section not in EXTRA_SECTIONS:
+        EXTRA_SECTIONS.append(birth_registration_section)
+
+
+_register_procedure_section()

@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..auth.principal import Principal
+from ..births.services import with_birth_links
 from ..domain import deadlines
 from ..domain.vocabulary import State
 from ..extensions import db
@@ -47,7 +48,7 @@ def case_dict(application: Application, actor: Principal, today: date) -> dict:
     decision, appeal = application.decision, application.appeal
     facts = application.facts(today)
     recommendation = application.recommendation
-    return {
+    return with_birth_links({
         "id": application.id,
         "case_number": application.case_number,
         "route": application.route,
@@ -93,7 +94,7 @@ def case_dict(application: Application, actor: Principal, today: date) -> dict:
         "referral_target": application.referral_target,
         "naturalization_eligible_from": naturalization_eligible_from(application),
         "available_actions": [action.name for action in application.available_actions(actor.actor, today)],
-    }
+    }, application, today)
 
 
 def inquiry_dict(inquiry, today: date) -> dict:

@@ -168,6 +168,10 @@ class PersonOut(StrictSchema):
     languages = fields.List(fields.String())
     asylum = fields.Dict()
     relationship = fields.String()
+    # Dependants: born in Peru on a pending case → Peruvian by birth, referral suggested (births feature).
+    referral_suggested = fields.Boolean()
+    suggested_referral_target = fields.String(allow_none=True)
+    birth_registration_number = fields.String(allow_none=True)
 
 
 class RelevantStateOut(StrictSchema):
@@ -245,6 +249,24 @@ class DocumentOut(StrictSchema):
     qr = fields.String()
 
 
+class CaseBirthChildOut(StrictSchema):
+    given_names = fields.String()
+    family_names = fields.String()
+    sex = fields.String()
+    date_of_birth = fields.Date()
+
+
+class CaseBirthOut(StrictSchema):
+    """A birth registered to a parent on this case (sdp.births.services.births_for_case)."""
+
+    registration_number = fields.String()
+    child = fields.Nested(CaseBirthChildOut)
+    registered_on = fields.Date()
+    late_registration = fields.Boolean()
+    nationality = fields.Dict()
+    parents_on_case = fields.List(fields.String())
+
+
 class ApplicationOut(StrictSchema):
     id = fields.Integer()
     case_number = fields.String()
@@ -267,6 +289,7 @@ class ApplicationOut(StrictSchema):
     decision = fields.Nested(DecisionOut, allow_none=True)
     appeal = fields.Nested(AppealOut, allow_none=True)
     documents = fields.List(fields.Nested(DocumentOut))
+    births = fields.List(fields.Nested(CaseBirthOut))
     ended_on = fields.Date(allow_none=True)
     end_reasons = fields.String(allow_none=True)
     referral_target = fields.String(allow_none=True)

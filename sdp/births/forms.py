@@ -1,0 +1,186 @@
+"""The registrar's birth registration form: the child, the mother, the father, the declarant.
+
+The form checks what a form can (required fields, lengths, dates); the rules of the law
+(nationality, late registration, duplicates, case links) are the service's, which raises
+errors naming the same fields.
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from .. import clock
+from ..domain.birth_registration import DECLARANT_LABELS, DeclarantRelationship
+from ..domain.vocabulary import LABELS, AsylumStatus, Sex
+from ..schemas import country_codes, country_name
+
+try:  # WTForms 3.3 deprecates (value, label) tuples
+    from wtforms.fields.choices import SelectChoice as _Choice
+except ImportError:  # pragma: no cover - older WTForms
+    def _Choice(value, label):  # noqa: N802
+        return (value, label)
+
+
+def choices(pairs) -> list:
+    return [_Choice(value, label) for value, label in pairs]
+
+
+def country_choices(blank_label=None) -> list:
+    pairs = sorted(((code, country_name(code)) for code in country_codes()), key=lambda pair: pair[1])
+    return choices(([("", blank_label)] if blank_label is not None else []) + pairs)
+
+
+def _not_in_future(form, field):
+    if field.data and field.data > clock.today():
+        raise ValidationError(_l("The date may not be in the future."))
+
+
+class ChildForm(Form):
+    given_names = StringField(_l("Given names"), [DataRequired(), Length(max=200)])
+    family_names = StringField(_l("Family names"), [DataRequired(), Length(max=200)])
+    sex = SelectField(_l("Sex"), choices=choices((sex.value, _l(LABELS[sex])) for sex in Sex), default=Sex.FEMALE.value)
+    date_of_birth = DateField(_l("Date of birth"), [DataRequired(), _not_in_future])
+    birth_country = SelectField(_l("Country of birth (for a foundling: where found)"), default="PE")
+    birth_locality = StringField(_l("Place of birth (district, city)"), [Optional(), Length(max=200)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.birth_country.choices = country_choices()
+
+
+class ParentForm(Form):
+    """Optional as a whole: a parent is recorded when any of their names is filled in."""
+
+    given_names = StringField(_l("Given names"), [Optional(), Length(max=200)])
+    family_names = StringField(_l("Family names"), [Optional(), Length(max=200)])
+    date_of_birth = DateField(_l("Date of birth"), [Optional(), _not_in_future])
+    birth_country = SelectField(_l("Country of birth"), default="")
+    birth_locality = StringField(_l("Place of birth"), [Optional(), Length(max=200)])
+    nationality = SelectField(_l("Nationality"), default="")
+    stateless = BooleanField(_l("Stateless (no State considers this parent a national)"))
+    asylum_status = SelectField(_l("Asylum status"),
+                                choices=choices((status.value, _l(LABELS[status])) for status in AsylumStatus),
+                                default=AsylumStatus.NONE.value)
+    asylum_country = SelectField(_l("Country of the asylum claim"), default="")
+    case_number = StringField(_l("SDP case number, if any"), [Optional(), Length(max=20)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.birth_country.choices = country_choices(_l("Choose a country"))
+        self.nationality.choices = country_choices(_l("Unknown"))
+        self.asylum_country.choices = country_choices(_l("None"))
+
+    @property
+    def given(self) -> bool:
+        return bool((self.given_names.data or "").strip() or (self.family_names.data or "").strip())
+
+    def check_complete(self) -> bool:
+        """The fields a recorded parent needs; errors beside each field."""
+        if not self.given:
+            return True
+        required = [self.given_names, self.family_names, self.date_of_birth, self.birth_country]
+        ok = True
+        for field in required:
+            if not field.data:
+                field.errors = [*field.errors, _l("Needed for a parent who is recorded.")]
+                ok = False
+        if self.stateless.data and self.nationality.data:
+            self.nationality.errors = [*self.nationality.errors, _l("A stateless parent has no nationality: leave it empty.")]
+            ok = False
+        if self.asylum_status.data != AsylumStatus.NONE and not self.asylum_country.data:
+            self.asylum_country.errors = [*self.asylum_country.errors,
+                                          _l("The asylum claim's country is needed for an asylum seeker or refugee.")]
+            ok = False
+        return ok
+
+    def to_data(self) -> dict | None:
+        if not self.given:
+            return None
+        status = self.asylum_status.data or AsylumStatus.NONE.value
+        return {
+            "given_names": self.given_names.data.strip(), "family_names": self.family_names.data.strip(),
+            "date_of_birth": self.date_of_birth.data,
+            "place_of_birth": {"country": self.birth_country.data, "locality": (self.birth_locality.data or "").strip() or None},
+            "nationality": self.nationality.data or None, "stateless": bool(self.stateless.data),
+            "asylum": {"status": status, "country": self.asylum_country.data or None},
+            "case_number": (self.case_number.data or "").strip() or None,
+        }
+
+
+class BirthForm(FlaskForm):
+    child = FormField(ChildForm, label=_l("The child"))
+    foundling = BooleanField(_l("Foundling: found abandoned, parents unknown"))
+    mother = FormField(ParentForm, label=_l("Mother"))
+    father = FormField(ParentForm, label=_l("Father"))
+    live_birth_certificate_number = StringField(_l("Live-birth certificate number (CNV), if any"),
+                                                [Optional(), Length(max=40)])
+    declarant_name = StringField(_l("Declarant's full name"), [DataRequired(), Length(max=200)])
+    declarant_relationship = SelectField(
+        _l("Declarant is"), choices=choices((value.value, _l(DECLARANT_LABELS[value])) for value in DeclarantRelationship),
+        default=DeclarantRelationship.MOTHER.value)
+    declarant_document = StringField(_l("Declarant's identity document"), [Optional(), Length(max=40)])
+    registered_on = DateField(_l("Registration date"), [DataRequired(), _not_in_future], default=clock.today)
+    late_registration_evidence = TextAreaField(
+        _l("Supporting evidence (required for a late registration)"), [Optional(), Length(max=20000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for parent in (self.mother.form, self.father.form):
+            ok = parent.check_complete() and ok
+        return ok
+
+    def to_data(self) -> dict:
+        """The same body the API takes (``BirthCreateSchema``)."""
+        child = self.child.form
+        return {
+            "child": {
+                "given_names": child.given_names.data.strip(), "family_names": child.family_names.data.strip(),
+                "sex": child.sex.data, "date_of_birth": child.date_of_birth.data,
+                "place_of_birth": {"country": child.birth_country.data,
+                                   "locality": (child.birth_locality.data or "").strip() or None},
+            },
+            "mother": self.mother.form.to_data(),
+            "father": self.father.form.to_data(),
+            "foundling": bool(self.foundling.data),
+            "registered_on": self.registered_on.data,
+            "live_birth_certificate_number": (self.live_birth_certificate_number.data or "").strip() or None,
+            "declarant": {"name": self.declarant_name.data.strip(), "relationship": self.declarant_relationship.data,
+                          "identity_document": (self.declarant_document.data or "").strip() or None},
+            "late_registration_evidence": (self.late_registration_evidence.data or "").strip() or None,
+        }
+
+    # Where a service error about a field of the API body is shown on this form.
+    FIELD_FOR = {
+        "child.place_of_birth.country": ("child", "birth_country"),
+        "child.place_of_birth.locality": ("child", "birth_locality"),
+        "mother.nationality": ("mother", "nationality"),
+        "father.nationality": ("father", "nationality"),
+        "declarant.name": (None, "declarant_name"),
+    }
+
+    def field_for(self, path: str):
+        """The form field an error about ``path`` belongs beside, or None for the whole form."""
+        parts = self.FIELD_FOR.get(path) or tuple(path.split("."))
+        container = self
+        for index, part in enumerate(parts):
+            if part is None:
+                continue
+            field = getattr(container, part, None)
+            if field is None:
+                return None
+            if index < len(parts) - 1:
+                container = field.form if isinstance(field, FormField) else None
+                if container is None:
+                    return None
+            else:
+                return field
+        return None

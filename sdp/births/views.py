@@ -1,0 +1,109 @@
+"""The registrar's pages: register a birth, see a record, the latest registrations.
+
+Thin: parse the form, authorise, call ``services.register_birth``, render. The staff
+sign-in (Flask-Login) belongs to the auth feature; these pages need a signed-in user with
+the right role.
+"""
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from ..domain.access import BIRTH_READERS
+from ..domain.birth_registration import DECLARANT_LABELS, DeclarantRelationship
+from ..domain.nationality import NotPeruvianByBirth
+from ..domain.procedure import InvalidField
+from ..domain.vocabulary import LABELS, AsylumStatus, NationalityBasis, Role, Sex
+from ..extensions import login_manager
+from . import services
+from .forms import BirthForm
+
+bp = Blueprint("births", __name__, url_prefix="/births")
+
+
+def _signed_in_principal():
+    if login_manager.user_callback is None:  # no sign-in installed: nobody is signed in
+        return None
+    return current_user.principal if current_user.is_authenticated else None
+
+
+def staff_page(*roles: Role):
+    """Signed-in staff with one of ``roles``: otherwise the sign-in page (or 401), or 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            principal = _signed_in_principal()
+            if principal is None:
+                if login_manager.user_callback is None:
+                    abort(401)
+                return login_manager.unauthorized()
+            if not principal.has_role(*roles):
+                abort(403)
+            return view(principal, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _labels() -> dict:
+    """Human labels of the values a birth record shows, translated."""
+    return {
+        "basis": {basis.value: gettext(LABELS[basis]) for basis in NationalityBasis},
+        "asylum": {status.value: gettext(LABELS[status]) for status in AsylumStatus},
+        "sex": {sex.value: gettext(LABELS[sex]) for sex in Sex},
+        "declarant": {value.value: gettext(DECLARANT_LABELS[value]) for value in DeclarantRelationship},
+    }
+
+
+def _message(error: InvalidField) -> str:
+    return gettext(error.message, **error.params) if error.params else gettext(error.message)
+
+
+@bp.get("/")
+@staff_page(*BIRTH_READERS)
+def index(principal):
+    registrations = services.recent_registrations()
+    services.record_list_read(principal, len(registrations))
+    return render_template("births/index.html", registrations=registrations, labels=_labels(),
+                           may_register=principal.has_role(Role.REGISTRAR))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_page(Role.REGISTRAR)
+def register(principal):
+    form = BirthForm()
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            registration = services.register_birth(principal, form.to_data())
+        except services.DuplicateBirth as duplicate:
+            services.record_read(principal, duplicate.existing, "web")
+            return render_template("births/show.html", registration=duplicate.existing, labels=_labels(),
+                                   duplicate=True), 409
+        except InvalidField as error:
+            field = form.field_for(error.field)
+            if isinstance(error, NotPeruvianByBirth):
+                refusal = {"message": _message(error), "may_be_stateless": error.may_be_stateless}
+            if field is not None:
+                field.errors = [*field.errors, _message(error)]
+            elif refusal is None:
+                form.form_errors.append(_message(error))
+        else:
+            flash(gettext("Birth registered under number %(number)s.", number=registration.registration_number))
+            return redirect(url_for("births.show", registration_number=registration.registration_number), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("births/new.html", form=form, refusal=refusal), status
+
+
+@bp.get("/<string:registration_number>")
+@staff_page(*BIRTH_READERS)
+def show(principal, registration_number):
+    registration = services.find_registration(registration_number)
+    if registration is None:
+        abort(404)
+    services.record_read(principal, registration, "web")
+    return render_template("births/show.html", registration=registration, labels=_labels())

@@ -1,0 +1,169 @@
+"""Nationality at birth under Peru's law, as one pure rule.
+
+- Born in Peru → Peruvian by birth, basis ``ius_soli``, whatever the parents' nationality
+  or status: refugee, asylum seeker, stateless, irregular (Constitution Art. 52; Law 32421).
+- A foundling found in Peru whose parents are unknown → Peruvian by birth, basis
+  ``foundling`` (Law 32421; 1961 Convention Art. 2).
+- Born abroad to a Peruvian mother or father → Peruvian once registered, basis
+  ``ius_sanguinis`` (Constitution Art. 52; 1961 Convention Art. 4).
+- Born abroad with no Peruvian parent → not Peruvian by birth: refused, with a pointer to a
+  statelessness screening when the child may be stateless. Peru's duties to avoid
+  statelessness at birth reach children born in its territory (1961 Convention Art. 1) and
+  children born abroad to a Peruvian parent (Art. 4); for other children the State of birth
+  and the parents' States are the relevant States, and the SDP examines them.
+
+A parent's nationality is an ISO 3166-1 alpha-2 code, or unknown (``None``); a stateless
+parent has ``stateless=True`` and no nationality. Statelessness is a fact about the
+parent, not a country, so it is never stored as a fake country code.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .procedure import InvalidField
+from .vocabulary import N_, AsylumStatus, NationalityBasis
+
+PERU = "PE"
+
+# The field a refusal is about (the API's and the web form's name for it).
+PLACE_OF_BIRTH_FIELD = "child.place_of_birth.country"
+
+
+@dataclass(frozen=True)
+class Parent:
+    nationality: str | None = None  # ISO 3166-1 alpha-2; None when unknown or stateless
+    stateless: bool = False
+    asylum_status: AsylumStatus = AsylumStatus.NONE
+
+    def __post_init__(self) -> None:
+        if self.stateless and self.nationality:
+            raise ValueError("a stateless parent has no nationality")
+
+    @property
+    def peruvian(self) -> bool:
+        return self.nationality == PERU
+
+
+@dataclass(frozen=True)
+class Birth:
+    country: str  # where the child was born; for a foundling, where the child was found
+    foundling: bool = False
+    mother: Parent | None = None
+    father: Parent | None = None
+
+    @property
+    def parents(self) -> tuple[Parent, ...]:
+        return tuple(parent for parent in (self.mother, self.father) if parent is not None)
+
+
+@dataclass(frozen=True)
+class Nationality:
+    country: str
+    basis: NationalityBasis
+
+
+class NotPeruvianByBirth(InvalidField):
+    """Peru's law gives this child no nationality at birth: the registration is refused (422).
+
+    ``may_be_stateless`` says whether the registrar should point the family to a
+    statelessness screening (an ex officio SDP application for the child).
+    """
+
+    def __init__(self, message: str, may_be_stateless: bool) -> None:
+        self.may_be_stateless = may_be_stateless
+        super().__init__(PLACE_OF_BIRTH_FIELD, message)
+
+
+BORN_ABROAD_MAY_BE_STATELESS = N_(
+    "Born abroad with no Peruvian parent: the child is not Peruvian by birth (Constitution Art. 52, "
+    "Law 32421) and cannot be registered as Peruvian. Peru's duties under the 1961 Convention reach "
+    "children born in Peru (Art. 1) and children born abroad to a Peruvian parent (Art. 4). The child "
+    "may be stateless: open a statelessness screening (an ex officio SDP application) for the child.")
+BORN_ABROAD = N_(
+    "Born abroad with no Peruvian parent: the child is not Peruvian by birth (Constitution Art. 52, "
+    "Law 32421) and cannot be registered as Peruvian. Peru's duties under the 1961 Convention reach "
+    "children born in Peru (Art. 1) and children born abroad to a Peruvian parent (Art. 4). If no State "
+    "recognises the child as a national, open a statelessness screening (an ex officio SDP application).")
+FOUNDLING_ABROAD = N_(
+    "A foundling found outside Peru is not Peruvian by birth: Peru's foundling rule (Law 32421; 1961 "
+    "Convention Art. 2) covers children found in its territory. The child may be stateless: open a "
+    "statelessness screening (an ex officio SDP application) for the child.")
+FOUNDLING_WITH_PARENTS = N_(
+    "A foundling's parents are unknown: leave the mother and father out, or do not mark the child as a foundling.")
+
+
+def may_be_stateless(birth: Birth) -> bool:
+    """Whether a child born abroad with no Peruvian parent may have no nationality at all.
+
+    So when no parent has a known nationality it can pass on, or a parent is stateless, or a
+    parent is a refugee or asylum seeker (who cannot turn to their State's consulate to
+    register the child, and whose State may not count the birth).
+    """
+    if birth.foundling or not birth.parents:
+        return True
+    if any(parent.stateless or parent.asylum_status != AsylumStatus.NONE for parent in birth.parents):
+        return True
+    return not any(parent.nationality for parent in birth.parents)
+
+
+def nationality_at_birth(birth: Birth) -> Nationality:
+    """Peru's nationality and its basis for this birth, or ``NotPeruvianByBirth``."""
+    if birth.foundling:
+        if birth.parents:
+            raise InvalidField("foundling", FOUNDLING_WITH_PARENTS)
+        if birth.country != PERU:
+            raise NotPeruvianByBirth(FOUNDLING_ABROAD, may_be_stateless=True)
+        return Nationality(PERU, NationalityBasis.FOUNDLING)
+    if birth.country == PERU:
+        # The parents' nationality, asylum or migration status play no part: that is the point.
+        return Nationality(PERU, NationalityBasis.IUS_SOLI)
+    if any(parent.peruvian for parent in birth.parents):
+        return Nationality(PERU, NationalityBasis.IUS_SANGUINIS)
+    stateless_risk = may_be_stateless(birth)
+    raise NotPeruvianByBirth(BORN_ABROAD_MAY_BE_STATELESS if stateless_risk else BORN_ABROAD, stateless_risk)
+
+
+# --- Related rules ------------------------------------------------------------------
+
+
+class ParentsStatus(StrEnum):
+    """The parents' status a birth is counted under in the statistics: each birth once.
+
+    When the parents differ, the most protective need counts: a stateless parent first, then
+    a refugee, then an asylum seeker, then a parent with none of these; ``unknown`` when no
+    parent is recorded (a foundling, or a child declared with no parent known).
+    """
+
+    STATELESS = "stateless"
+    REFUGEE = "refugee"
+    ASYLUM_SEEKER = "asylum_seeker"
+    NONE = "none"
+    UNKNOWN = "unknown"
+
+
+PARENTS_STATUS_LABELS = {
+    ParentsStatus.STATELESS: N_("A stateless parent"),
+    ParentsStatus.REFUGEE: N_("A refugee parent"),
+    ParentsStatus.ASYLUM_SEEKER: N_("An asylum-seeking parent"),
+    ParentsStatus.NONE: N_("Parents neither stateless, refugees nor asylum seekers"),
+    ParentsStatus.UNKNOWN: N_("Parents unknown"),
+}
+
+
+def parents_status(*parents: Parent | None) -> ParentsStatus:
+    known = [parent for parent in parents if parent is not None]
+    if not known:
+        return ParentsStatus.UNKNOWN
+    if any(parent.stateless for parent in known):
+        return ParentsStatus.STATELESS
+    for status, category in ((AsylumStatus.REFUGEE, ParentsStatus.REFUGEE),
+                             (AsylumStatus.ASYLUM_SEEKER, ParentsStatus.ASYLUM_SEEKER)):
+        if any(parent.asylum_status == status for parent in known):
+            return category
+    return ParentsStatus.NONE
+
+
+def referral_suggested(birth_country: str, case_pending: bool) -> bool:
+    """A person born in Peru is Peruvian by birth (ius soli): on a pending SDP case they are
+    referred to birth registration or nationality confirmation, not examined as stateless."""
+    return case_pending and birth_country == PERU

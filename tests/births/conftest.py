@@ -1,0 +1,34 @@
+"""Signing in to the registrar's pages in the Flask test client."""
+
+import pytest
+from flask import g
+
+from sdp.auth.models import User
+from sdp.extensions import db, login_manager
+
+
+@pytest.fixture(scope="session")
+def _user_loader(app):
+    """The staff sign-in belongs to the auth feature; until its user loader is installed, this
+    one (same session id, ``User.get_id()``) stands in, so these tests need only a session."""
+    if login_manager.user_callback is None:
+        @login_manager.user_loader
+        def load_user(user_id: str):
+            identifier, _, epoch = user_id.partition(":")
+            user = db.session.get(User, int(identifier)) if identifier.isdigit() else None
+            if user is None or not user.active or str(user.session_epoch) != epoch:
+                return None
+            return user
+
+
+@pytest.fixture
+def sign_in(client, _user_loader):
+    def factory(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        # The tests share one app context across requests, and Flask-Login caches the user on ``g``.
+        g.pop("_login_user", None)
+        return client
+
+    return factory

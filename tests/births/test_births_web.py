@@ -1,0 +1,136 @@
+"""The registrar's pages through the Flask test client (a browser test can come later)."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from sdp.audit.models import AuditEvent
+from sdp.births.models import BirthRegistration
+from sdp.extensions import db
+
+from .helpers import TODAY, days_ago
+
+
+def form(**changes) -> dict:
+    data = {
+        "child-given_names": "Valentina", "child-family_names": "Mendoza Rivas", "child-sex": "F",
+        "child-date_of_birth": days_ago(20), "child-birth_country": "PE", "child-birth_locality": "Lima, Jesús María",
+        "mother-given_names": "Daniela", "mother-family_names": "Rivas Colmenares",
+        "mother-date_of_birth": "1993-06-18", "mother-birth_country": "VE", "mother-birth_locality": "Barquisimeto",
+        "mother-nationality": "VE", "mother-asylum_status": "refugee", "mother-asylum_country": "VE",
+        "father-asylum_status": "none",
+        "live_birth_certificate_number": "1000234561",
+        "declarant_name": "Daniela Rivas Colmenares", "declarant_relationship": "mother",
+        "registered_on": TODAY.isoformat(),
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def registrar(make_user, sign_in):
+    return sign_in(make_user("registrar"))
+
+
+def test_the_form_shows_labelled_fields_for_child_mother_and_father(registrar):
+    page = registrar.get("/births/new")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for field_id in ("child-given_names", "child-birth_country", "mother-nationality", "mother-stateless",
+                     "father-case_number", "late_registration_evidence", "declarant_name"):
+        assert f'<label for="{field_id}"' in html, field_id
+    assert "<legend>Mother</legend>" in html and "<legend>Father</legend>" in html
+    assert "<script" not in html and "style=" not in html
+
+
+def test_a_registrar_registers_a_birth_and_sees_the_record(registrar):
+    response = registrar.post("/births/new", data=form())
+    assert response.status_code == 303
+    number = db.session.execute(select(BirthRegistration.registration_number)).scalar_one()
+    assert response.headers["Location"].endswith(f"/births/{number}")
+    page = registrar.get(response.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert number in html and "Born in Peru (ius soli)" in html and "Valentina Mendoza Rivas" in html
+    assert "Refugee" in html
+    saved = db.session.execute(select(BirthRegistration)).scalar_one()
+    assert saved.declarant_name == "Daniela Rivas Colmenares" and saved.father is None
+    reads = db.session.execute(select(AuditEvent.changes).where(AuditEvent.action == "birth.read")).scalars().all()
+    assert reads == [{"channel": "web"}]
+
+
+def test_a_duplicate_shows_the_existing_record_instead(registrar):
+    registrar.post("/births/new", data=form())
+    number = db.session.execute(select(BirthRegistration.registration_number)).scalar_one()
+    again = registrar.post("/births/new", data=form(**{"child-given_names": "VALENTINA",
+                                                       "live_birth_certificate_number": ""}))
+    assert again.status_code == 409
+    html = again.get_data(as_text=True)
+    assert "This child is already registered" in html and number in html
+    assert db.session.execute(select(db.func.count(BirthRegistration.id))).scalar_one() == 1
+
+
+def test_born_abroad_with_no_peruvian_parent_is_refused_and_the_typed_data_kept(registrar):
+    response = registrar.post("/births/new", data=form(**{"child-birth_country": "EC", "child-birth_locality": "Quito"}))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "This birth cannot be registered as Peruvian" in html
+    assert "1961 Convention" in html and "ex officio" in html
+    assert 'id="child-birth_country-error"' in html  # the message beside the field
+    assert 'value="Quito"' in html and 'value="Rivas Colmenares"' in html
+    assert db.session.execute(select(BirthRegistration)).first() is None
+
+
+def test_a_late_registration_asks_for_evidence_beside_its_field(registrar):
+    late = form(**{"child-date_of_birth": days_ago(61)})
+    response = registrar.post("/births/new", data=late)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="late_registration_evidence-error">[^<]*late registration', html)
+    assert 'aria-invalid="true"' in html
+    done = registrar.post("/births/new", data={**late, "late_registration_evidence": "Health centre record."})
+    assert done.status_code == 303
+    assert db.session.execute(select(BirthRegistration.late_registration)).scalar_one() is True
+
+
+def test_a_parent_partly_filled_in_is_asked_for_the_rest(registrar):
+    response = registrar.post("/births/new", data=form(**{"father-given_names": "Luis", "father-asylum_status": "refugee"}))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="father-family_names-error"' in html and 'id="father-asylum_country-error"' in html
+    assert "Please correct the following" in html
+    assert db.session.execute(select(BirthRegistration)).first() is None
+
+
+def test_an_unknown_case_number_is_shown_beside_its_field(registrar):
+    response = registrar.post("/births/new", data=form(**{"mother-case_number": "SDP-2020-999999"}))
+    assert response.status_code == 422
+    assert 'id="mother-case_number-error">There is no SDP case with this number.' in response.get_data(as_text=True)
+
+
+def test_the_list_of_registrations_and_who_may_see_it(registrar, make_user, sign_in, client):
+    registrar.post("/births/new", data=form())
+    listing = registrar.get("/births/")
+    assert listing.status_code == 200 and "Valentina Mendoza Rivas" in listing.get_data(as_text=True)
+    assert 'href="/births/new"' in listing.get_data(as_text=True)
+    sign_in(make_user("supervisor"))
+    assert client.get("/births/").status_code == 200
+    assert client.get("/births/new").status_code == 403
+    sign_in(make_user("intake_officer"))
+    assert client.get("/births/").status_code == 403
+    assert client.post("/births/new", data=form()).status_code == 403
+    sign_in(make_user("reviewer"))
+    number = db.session.execute(select(BirthRegistration.registration_number)).scalar_one()
+    assert client.get(f"/births/{number}").status_code == 403
+    assert db.session.execute(select(db.func.count(BirthRegistration.id))).scalar_one() == 1
+
+
+def test_pages_need_a_signed_in_user(client, _user_loader):
+    assert client.get("/births/new").status_code == 401
+    assert client.get("/births/").status_code == 401
+
+
+def test_in_spanish(registrar):
+    html = registrar.get("/births/new?lang=es").get_data(as_text=True)
+    assert '<html lang="es">' in html
