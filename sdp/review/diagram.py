@@ -18,10 +18,10 @@ from ..domain import procedure
 from ..domain.procedure import Action
 from ..domain.vocabulary import State, label
 
-BOX_W, BOX_H = 184, 88
-COLUMN_PITCH, ROW_PITCH = 280, 118
-MARGIN_X, MARGIN_TOP = 80, 64
-BADGE_R = 10
+BOX_W, BOX_H = 152, 84
+COLUMN_PITCH, ROW_PITCH = 214, 112
+MARGIN_X, MARGIN_TOP = 76, 70
+BADGE_R = 11
 INK, GREY, PALE = "#000000", "#505a5f", "#f3f2f1"
 
 
@@ -47,9 +47,13 @@ class Layout:
     everywhere: list[Action]  # actions allowed in every state
     exits: list[State]  # the row below
     numbers: dict[str, int] = field(default_factory=step_numbers)
+    gap_extra: dict[int, float] = field(default_factory=dict)  # room for many arrows after a column
 
     def x(self, state: State) -> float:
-        return MARGIN_X + self.column[state] * COLUMN_PITCH
+        return self.column_x(self.column[state])
+
+    def column_x(self, column: int) -> float:
+        return MARGIN_X + column * COLUMN_PITCH + sum(self.gap_extra.get(c, 0) for c in range(column))
 
     def y(self, state: State) -> float:
         return MARGIN_TOP + self.row[state] * ROW_PITCH
@@ -119,7 +123,13 @@ def compute_layout() -> Layout:
             wanted += 1
         taken.add(wanted)
         column[state], row[state] = wanted, bottom
-    return Layout(column, row, transitions, starts, in_state, everywhere, exits)
+    # A gap between two columns that many arrows cross is widened, so their numbers do not collide.
+    crossing: dict[int, int] = {}
+    for t in transitions:
+        if t.target not in exits and column[t.source] != column[t.target]:
+            crossing[min(column[t.source], column[t.target])] = crossing.get(min(column[t.source], column[t.target]), 0) + 1
+    gap_extra = {gap: 18.0 * (n - 3) for gap, n in crossing.items() if n > 3}
+    return Layout(column, row, transitions, starts, in_state, everywhere, exits, gap_extra=gap_extra)
 
 
 def _order(state: State) -> int:
@@ -150,7 +160,7 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
     """The diagram as an SVG document fragment (an ``<svg>`` element)."""
     _ = translate
     numbers = layout.numbers
-    width = MARGIN_X + (max(layout.column.values()) + 1) * COLUMN_PITCH
+    width = layout.column_x(max(layout.column.values())) + BOX_W + 24
     footer_y = max(layout.y(s) for s in layout.row) + BOX_H + 44
     height = footer_y + 22 * max(1, len(layout.everywhere)) + 30
     out: list[str] = [
@@ -164,13 +174,15 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
         f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/></marker>',
         '</defs>',
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
-        f'<text x="{MARGIN_X - 60}" y="26" font-size="13" fill="{GREY}">'
-        f'{escape(_("Numbers are the steps listed with the diagram. Arrows: what a step changes."))}</text>',
+        f'<text x="12" y="24" font-size="14" fill="{INK}">'
+        f'{escape(_("Numbers are the steps in the list. An arrow: a step that changes the state."))}</text>',
+        f'<text x="12" y="44" font-size="14" fill="{INK}">'
+        f'{escape(_("Numbers at the foot of a box: steps taken in that state, which do not change it."))}</text>',
     ]
 
     def badge(x: float, y: float, action: Action) -> str:
         return (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{BADGE_R}" fill="#ffffff" stroke="{INK}" stroke-width="1.5"/>'
-                f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="11" font-weight="bold" text-anchor="middle" '
+                f'<text x="{x:.1f}" y="{y + 4.5:.1f}" font-size="12" font-weight="bold" text-anchor="middle" '
                 f'fill="{INK}">{numbers[action.name]}</text>')
 
     def edge_title(t: Transition) -> str:
@@ -204,7 +216,7 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
             if arrivals.index(t) == 0:
                 badges.append(badge(tx + BOX_W / 2 - (len(arrivals) + 1) * 15 - BADGE_R, ty - 14, t.action))
         else:
-            bend = 9 if (t.target, t.source) in pairs else 0
+            bend = 13 if (t.target, t.source) in pairs else 0
             if layout.column[t.target] > layout.column[t.source]:
                 start, end = (sx + BOX_W, sy + BOX_H / 2 - bend), (tx, ty + BOX_H / 2 - bend)
                 reach = (end[0] - start[0]) / 2
@@ -212,7 +224,7 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
             else:  # back to an earlier column: leave on the left, arrive on the right
                 start, end = (sx, sy + BOX_H / 2 + bend), (tx + BOX_W, ty + BOX_H / 2 + bend)
                 reach = (start[0] - end[0]) / 2
-                c1, c2 = (start[0] - reach, start[1] + 28), (end[0] + reach, end[1] + 28)
+                c1, c2 = (start[0] - reach, start[1]), (end[0] + reach, end[1])
             mx, my = _bezier_point(start, c1, c2, end)
             badges.append(badge(mx, my, t.action))
         out.append(f'<path d="M{start[0]:.1f},{start[1]:.1f} C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} '
@@ -234,20 +246,17 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
                    f'{escape(_(spec.description))}</title>')
         out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="{4 if terminal else 12}" '
                    f'fill="{PALE if terminal else "#ffffff"}" stroke="{INK}" stroke-width="{1.2 if terminal else 2}"/>')
-        lines = _wrap(_(label(state)))[:2]
+        lines = _wrap(_(label(state)), 17)[:2]
         for i, line in enumerate(lines):
-            out.append(f'<text x="{x + 10:.1f}" y="{y + 20 + i * 16:.1f}" font-size="14" font-weight="bold" '
+            out.append(f'<text x="{x + 9:.1f}" y="{y + 21 + i * 18:.1f}" font-size="15" font-weight="bold" '
                        f'fill="{INK}">{escape(line)}</text>')
-        out.append(f'<text x="{x + 10:.1f}" y="{y + 22 + len(lines) * 16:.1f}" font-size="11" font-family="monospace" '
+        out.append(f'<text x="{x + 9:.1f}" y="{y + 21 + len(lines) * 18:.1f}" font-size="11" font-family="monospace" '
                    f'fill="{GREY}">{state.value}</text>')
-        here = layout.in_state[state]
-        if here:
-            out.append(f'<text x="{x + 10:.1f}" y="{y + BOX_H - 10:.1f}" font-size="11" fill="{GREY}">'
-                       f'{escape(_("Steps:"))}</text>')
-            for i, action in enumerate(here):
-                out.append(f'<g class="step-in-state" data-action="{action.name}"><title>{numbers[action.name]}. '
-                           f'{escape(_(action.title))}</title><text x="{x + 52 + i * 16:.1f}" y="{y + BOX_H - 10:.1f}" '
-                           f'font-size="11" font-weight="bold" fill="{INK}">{numbers[action.name]}</text></g>')
+        for i, action in enumerate(layout.in_state[state]):
+            out.append(f'<g class="step-in-state" data-action="{action.name}"><title>{numbers[action.name]}. '
+                       f'{escape(_(action.title))}</title><text x="{x + 9 + i * 17:.1f}" y="{y + BOX_H - 9:.1f}" '
+                       f'font-size="13" font-weight="bold" fill="{INK}" text-decoration="underline">'
+                       f'{numbers[action.name]}</text></g>')
         out.append('</g>')
     out.extend(badges)
 
@@ -255,7 +264,7 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
         y = footer_y + i * 22
         out.append(f'<g class="step-everywhere" data-action="{action.name}"><title>{numbers[action.name]}. '
                    f'{escape(_(action.title))}</title>{badge(MARGIN_X + BADGE_R, y - 4, action)}'
-                   f'<text x="{MARGIN_X + 2 * BADGE_R + 8}" y="{y:.1f}" font-size="13" fill="{INK}">'
+                   f'<text x="{MARGIN_X + 2 * BADGE_R + 8}" y="{y:.1f}" font-size="15" fill="{INK}">'
                    f'{escape(_("In every state:"))} {escape(_(action.title))}</text></g>')
     out.append('</svg>')
     return "\n".join(out)

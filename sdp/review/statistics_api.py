@@ -1,0 +1,33 @@
+"""``GET /api/v1/statistics``: aggregate results with disclosure control (reviewer, supervisor)."""
+
+from flask.views import MethodView
+
+from ..api import BEARER, Blueprint, staff_required
+from ..domain.access import STATISTICS_READERS
+from .schemas import PeriodQuery, StatisticsOut
+from .service import current_report
+
+blp = Blueprint("statistics_api", __name__,
+                description="Aggregate results of the procedure for legislators: no personal data; any count from "
+                            '1 to 4 is "<5", and figures that would let one work it out are withheld ("x").')
+
+
+@blp.route("/statistics")
+class Statistics(MethodView):
+    @staff_required(*STATISTICS_READERS)
+    @blp.doc(security=BEARER)
+    @blp.arguments(PeriodQuery, location="query", as_kwargs=False)
+    @blp.response(200, StatisticsOut)
+    @blp.alt_response(401, description="No token, or a token that is unknown, expired or revoked.", schema=None)
+    @blp.alt_response(403, description="The token is not a reviewer's or a supervisor's.", schema=None)
+    @blp.alt_response(422, description="A date of the period is invalid, in the future, or the period ends before it starts.",
+                      schema=None)
+    def get(self, period):
+        """Aggregate results of the procedure, with disclosure control.
+
+        Applications by month and route, cases by state, decisions and the recognition rate, time to
+        decision against the time limit, cases overdue now, inquiries by State, appeals, births
+        registered and documents issued, for a period of whole months. Counts from 1 to 4 are "<5";
+        figures that would let one work a "<5" out are "x". Rates are withheld with their counts.
+        """
+        return current_report(period).as_dict()
