@@ -7,8 +7,8 @@ page, an SVG, a CSV or a workbook.
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import format_date, format_decimal, format_percent, gettext
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 from markupsafe import Markup
+from marshmallow import ValidationError
 
 from ..domain import procedure
 from ..domain.access import STATISTICS_READERS
