@@ -11,7 +11,7 @@ through them:
    (row total minus the other cells). So further figures are withheld (published as ``"x"``)
    until no withheld figure can be recovered from the published ones: not from one row or
    column (the "next-smallest cell of that row" rule), not from several equations combined
-   (checked exactly, in rational arithmetic), and not from the bounds a reader knows (a
+   (checked exactly, in whole-number arithmetic), and not from the bounds a reader knows (a
    ``"<5"`` lies between 1 and 4; an ``"x"`` is at least 5). Tables that share a figure
    (the same total shown twice) are protected together, so a figure withheld in one table is
    withheld in every table that shows it.
@@ -27,7 +27,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
-from math import ceil, inf
+from math import ceil, gcd, inf
 
 THRESHOLD = 5
 SMALL = "<5"  # published instead of a count from 1 to THRESHOLD - 1
@@ -79,11 +79,12 @@ def protect(values: Mapping[Hashable, int], relations: Sequence[Relation]) -> di
         for key in (relation.total, *relation.parts):
             touching.setdefault(key, []).append(relation)
     suppressed = {key for key, value in values.items() if is_small(value)}
+    cache: dict = {}
     while True:
-        exposed = exposed_figures(values, relations, suppressed)
+        exposed = exposed_figures(values, relations, suppressed, cache)
         if not exposed:
             break
-        extra = _complement(min(exposed, key=order.__getitem__), values, relations, touching, suppressed, order)
+        extra = _complement(min(exposed, key=order.__getitem__), values, relations, touching, suppressed, order, cache)
         if extra is None:  # every figure that could hide it is withheld or zero already
             break
         suppressed.add(extra)
@@ -107,20 +108,47 @@ def _check_consistent(values: Mapping[Hashable, int], relations: Sequence[Relati
             raise ValueError(f"the parts of {relation.total!r} do not add up to it")
 
 
-def _complement(key, values, relations, touching, suppressed, order) -> Hashable | None:
-    """The smallest non-zero shown figure of a sum the exposed ``key`` is in (cells before totals)."""
+def _complement(key, values, relations, touching, suppressed, order, cache=None) -> Hashable | None:
+    """The figure to withhold next so that ``key`` cannot be worked out.
 
-    def candidates(within: Iterable[Relation]) -> list[tuple]:
-        found = []
-        for relation in within:
-            for entry in (*relation.parts, relation.total):
-                if entry not in suppressed and values[entry] > 0:
-                    found.append((values[entry], entry == relation.total, order[entry], entry))
-        return found
+    Candidates are the shown, non-zero figures of the sums that tie ``key`` to the other withheld
+    figures: first those of the sums ``key`` is in (its row and column: "the next-smallest cell
+    of that row"), then those of the other sums involved, each group smallest first, cells before
+    totals. The first candidate that alone hides ``key`` is taken; if none does, the first
+    candidate, and the search goes on from there.
+    """
+    involved = _component_of(key, touching, suppressed)
+    own = touching.get(key, ())
 
-    found = candidates(touching.get(key, ())) or candidates(
-        relation for relation in relations if suppressed & {relation.total, *relation.parts})
-    return min(found)[-1] if found else None
+    def candidates(within) -> list[tuple]:
+        found = {(values[entry], entry == relation.total, order[entry], entry)
+                 for relation in within for entry in (*relation.parts, relation.total)
+                 if entry not in suppressed and values[entry] > 0}
+        return sorted(found)
+
+    first = candidates(own)
+    rest = [c for c in candidates(r for r in relations if involved & {r.total, *r.parts}) if c not in first]
+    ordered = first + rest
+    for *_, entry in ordered:
+        trial = suppressed | {entry}
+        # Only the sums tied to ``key`` can give it away: check those alone.
+        tied = {relation for member in _component_of(key, touching, trial) for relation in touching.get(member, ())}
+        if key not in exposed_figures(values, list(tied), trial, cache):
+            return entry
+    return ordered[0][-1] if ordered else None
+
+
+def _component_of(key, touching, suppressed) -> set[Hashable]:
+    """The withheld figures tied to ``key`` through sums that contain withheld figures."""
+    component, frontier = {key}, [key]
+    while frontier:
+        current = frontier.pop()
+        for relation in touching.get(current, ()):
+            for other in {relation.total, *relation.parts} & suppressed:
+                if other not in component:
+                    component.add(other)
+                    frontier.append(other)
+    return component
 
 
 # --- What a reader can work out ---------------------------------------------------------------
@@ -132,13 +160,23 @@ def reader_bounds(value: int) -> tuple[float, float]:
 
 
 def exposed_figures(values: Mapping[Hashable, int], relations: Sequence[Relation],
-                    suppressed: set[Hashable]) -> set[Hashable]:
-    """The withheld figures a reader could work out exactly from the published ones."""
+                    suppressed: set[Hashable], cache: dict | None = None) -> set[Hashable]:
+    """The withheld figures a reader could work out exactly from the published ones.
+
+    Each group of withheld figures tied by sums is solved alone; ``cache`` (within one
+    ``protect``, where the figures do not change) keeps the answer for each group.
+    """
     equations = _equations(values, relations, suppressed)
     exposed: set[Hashable] = set()
     for component in _components(equations):
-        exposed |= _linearly_determined([coefficients for coefficients, _ in component])
-        exposed |= _pinned_by_bounds(component, values)
+        name = frozenset(key for coefficients, _ in component for key in coefficients)
+        if cache is not None and name in cache:
+            exposed |= cache[name]
+            continue
+        found = _linearly_determined([coefficients for coefficients, _ in component]) | _pinned_by_bounds(component, values)
+        if cache is not None:
+            cache[name] = found
+        exposed |= found
     return exposed
 
 
@@ -181,34 +219,33 @@ def _components(equations):
 
 def _linearly_determined(rows: list[dict[Hashable, int]]) -> set[Hashable]:
     """Unknowns fixed by the equations alone: a pivot of the reduced row echelon form whose
-    row has no free unknown. Exact (fractions), sparse rows."""
-    pivots: dict[Hashable, dict[Hashable, Fraction]] = {}
+    row has no free unknown. Exact: whole numbers, eliminated without division (each row kept
+    divided by the greatest common divisor of its coefficients), sparse rows."""
+    pivots: dict[Hashable, dict[Hashable, int]] = {}
     for raw in rows:
-        row = {key: Fraction(a) for key, a in raw.items()}
+        row = dict(raw)
         for pivot in [key for key in row if key in pivots]:
-            factor = row.get(pivot)
-            if factor:
-                _subtract(row, pivots[pivot], factor)
+            if row.get(pivot):
+                row = _eliminate(row, pivots[pivot], pivot)
         if not row:
             continue
         pivot = next(iter(row))
-        scale = row[pivot]
-        row = {key: a / scale for key, a in row.items()}
-        for other in pivots.values():
-            factor = other.get(pivot)
-            if factor:
-                _subtract(other, row, factor)
+        for other_pivot, other in list(pivots.items()):
+            if other.get(pivot):
+                pivots[other_pivot] = _eliminate(other, row, pivot)
         pivots[pivot] = row
     return {pivot for pivot, row in pivots.items() if len(row) == 1}
 
 
-def _subtract(row: dict, pivot_row: dict, factor: Fraction) -> None:
-    for key, a in pivot_row.items():
-        value = row.get(key, 0) - factor * a
-        if value:
-            row[key] = value
-        else:
-            row.pop(key, None)
+def _eliminate(row: dict, pivot_row: dict, pivot: Hashable) -> dict:
+    """``row`` with ``pivot`` eliminated by ``pivot_row``, scaled to whole numbers with no common factor."""
+    a, b = pivot_row[pivot], row[pivot]
+    result = {key: a * value for key, value in row.items()}
+    for key, value in pivot_row.items():
+        result[key] = result.get(key, 0) - b * value
+    result = {key: value for key, value in result.items() if value}
+    divisor = gcd(*result.values()) if result else 1
+    return {key: value // divisor for key, value in result.items()} if divisor > 1 else result
 
 
 def _pinned_by_bounds(equations, values) -> set[Hashable]:
@@ -222,9 +259,25 @@ def _pinned_by_bounds(equations, values) -> set[Hashable]:
     for _ in range(_MAX_ROUNDS):
         changed = False
         for coefficients, constant in equations:
+            # The sum's least and greatest value, with its infinite terms counted apart, so
+            # that each unknown's "rest of the sum" is one subtraction.
+            least = greatest = 0
+            least_inf = greatest_inf = 0
+            terms = []
             for key, a in coefficients.items():
-                rest_low = sum(min(b * low[k], b * high[k]) for k, b in coefficients.items() if k != key)
-                rest_high = sum(max(b * low[k], b * high[k]) for k, b in coefficients.items() if k != key)
+                lo, hi = (a * low[key], a * high[key]) if a > 0 else (a * high[key], a * low[key])
+                terms.append((key, a, lo, hi))
+                if lo == -inf:
+                    least_inf += 1
+                else:
+                    least += lo
+                if hi == inf:
+                    greatest_inf += 1
+                else:
+                    greatest += hi
+            for key, a, lo, hi in terms:
+                rest_low = -inf if least_inf - (lo == -inf) else least - (0 if lo == -inf else lo)
+                rest_high = inf if greatest_inf - (hi == inf) else greatest - (0 if hi == inf else hi)
                 # a * x = constant - rest, with a = +1 or -1
                 if a > 0:
                     new_low, new_high = constant - rest_high, constant - rest_low

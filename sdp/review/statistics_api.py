@@ -1,6 +1,7 @@
 """``GET /api/v1/statistics``: aggregate results with disclosure control (reviewer, supervisor)."""
 
 from flask.views import MethodView
+from marshmallow import RAISE
 
 from ..api import BEARER, Blueprint, staff_required
 from ..domain.access import STATISTICS_READERS
@@ -16,7 +17,7 @@ blp = Blueprint("statistics_api", __name__,
 class Statistics(MethodView):
     @staff_required(*STATISTICS_READERS)
     @blp.doc(security=BEARER)
-    @blp.arguments(PeriodQuery, location="query", as_kwargs=False)
+    @blp.arguments(PeriodQuery, location="query", as_kwargs=False, unknown=RAISE)
     @blp.response(200, StatisticsOut)
     @blp.alt_response(401, description="No token, or a token that is unknown, expired or revoked.", schema=None)
     @blp.alt_response(403, description="The token is not a reviewer's or a supervisor's.", schema=None)
