@@ -81,7 +81,7 @@ def bar_chart(table: PublishedTable, translate: Callable[[str], str] = lambda te
             if is_published(cell):
                 length = plot_w * cell / largest if largest else 0
                 if length:
-                    out.append(f'<rect x="{label_w:.0f}" y="{y:.0f}" width="{length:.1f}" height="{BAR_H}" '
+                    out.append(f'<rect class="bar" x="{label_w:.0f}" y="{y:.0f}" width="{length:.1f}" height="{BAR_H}" '
                                f'fill="{_fill(prefix, index)}" stroke="#000000" stroke-width="0.5"/>')
                 out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + BAR_H - 3:.0f}" font-size="11">{cell}</text>')
             else:

@@ -82,7 +82,8 @@ def procedure_svg():
 
 def _period_or_errors():
     try:
-        return PeriodQuery().load(request.args.to_dict()), None
+        # The form sends empty fields for an open period.
+        return PeriodQuery().load({key: value for key, value in request.args.items() if value != ""}), None
     except ValidationError as error:
         return None, error.messages
 
