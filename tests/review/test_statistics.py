@@ -21,7 +21,7 @@ def known(api_as):
     return data
 
 
-def test_the_counts_match_the_hand_counted_figures(known):
+def test_the_counts_match_the_hand_counted_figures_in_every_period(known):
     everything = Period()
     m7, m4, m2 = known.m7, known.m4, known.m2
     assert queries.applications_by_month(everything) == {
@@ -44,8 +44,7 @@ def test_the_counts_match_the_hand_counted_figures(known):
     assert queries.births_by(mother, everything) == {("VE", False): 5, ("VE", True): 2}
     assert queries.documents_by_type(everything) == {"provisional_certificate": 6, "identity_document": 1}
 
-
-def test_a_period_of_whole_months_counts_only_its_months(known):
+    # A period of whole months counts only its months.
     period = Period.whole_months(known.m4 + timedelta(days=3), known.m4 + timedelta(days=3))
     assert (period.start, period.end) == (known.m4, month_end(known.m4))
     assert queries.applications_by_month(period) == {(known.m4.year, known.m4.month, "application"): 8}
