@@ -29,6 +29,7 @@ NON_PERSONAL_ENDPOINTS: dict[str, str] = {
     "procedure_api.*": "the procedure as data",
     "statistics_api.*": "aggregate results with disclosure control",
     "api-docs.*": "the OpenAPI description",
+    "api_docs": "the API's documentation page",
 }
 
 

@@ -5,9 +5,10 @@ hundred cases or a million; no personal record is ever loaded into Python. Each 
 returns plain counts keyed by category; ``report.py`` turns them into protected tables.
 """
 
+from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Integer, and_, case, extract, func, select
 from sqlalchemy.ext.compiler import compiles
@@ -47,8 +48,7 @@ class Period:
 
 
 def month_end(day: date) -> date:
-    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return following - timedelta(days=1)
+    return day.replace(day=monthrange(day.year, day.month)[1])
 
 
 def months_between(first: date, last: date) -> list[tuple[int, int]]:

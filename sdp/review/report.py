@@ -161,8 +161,10 @@ def _specs(period: Period, today: date, text: Labels) -> tuple[list[_Spec], list
 
     by_month = queries.applications_by_month(period)
     months: list[tuple[int, int]] = []
-    if by_month or period.start:
-        first = period.start or date(*min((y, m) for y, m, _r in by_month), 1)
+    if by_month:
+        # From the first month with an application (a period may start long before the pilot)
+        # to the end of the period, or this month.
+        first = date(*min((y, m) for y, m, _r in by_month), 1)
         last = min(period.end, today) if period.end else today
         months = queries.months_between(first, last)
     specs.append(_Spec(

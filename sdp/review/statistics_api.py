@@ -19,10 +19,11 @@ class Statistics(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(PeriodQuery, location="query", as_kwargs=False, unknown=RAISE)
     @blp.response(200, StatisticsOut)
-    @blp.alt_response(401, description="No token, or a token that is unknown, expired or revoked.", schema=None)
-    @blp.alt_response(403, description="The token is not a reviewer's or a supervisor's.", schema=None)
-    @blp.alt_response(422, description="A date of the period is invalid, in the future, or the period ends before it starts.",
-                      schema=None)
+    # 401: no or a bad token; 403: not a reviewer's or a supervisor's; 422: a date of the period is
+    # invalid, in the future, or the period ends before it starts. In the contract's error format.
+    @blp.alt_response(401, response="DEFAULT_ERROR")
+    @blp.alt_response(403, response="DEFAULT_ERROR")
+    @blp.alt_response(422, response="DEFAULT_ERROR")
     def get(self, period):
         """Aggregate results of the procedure, with disclosure control.
 

@@ -7,7 +7,7 @@ not 404 (which would tell a reviewer whether a case exists), not a page.
 """
 
 import pytest
-from werkzeug.routing import IntegerConverter, UUIDConverter
+from werkzeug.routing import AnyConverter, IntegerConverter, UUIDConverter
 
 from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token
@@ -28,6 +28,8 @@ def _url(rule, ids: dict) -> str:
             values[name] = 1
         elif isinstance(converter, UUIDConverter):
             values[name] = "00000000-0000-0000-0000-000000000001"
+        elif isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0]
         else:
             values[name] = "x"
     return rule.build(values, append_unknown=False)[1]

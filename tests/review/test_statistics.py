@@ -9,7 +9,7 @@ from sdp.domain.disclosure import SMALL, WITHHELD
 from sdp.review import queries
 from sdp.review.queries import Period, month_end
 from sdp.review.report import Labels, _specs
-from tests.cases.helpers import TODAY
+from tests.cases.helpers import TODAY, register
 from tests.review.helpers import add_births_and_documents, build_known_data, month_key
 from tests.review.reader import reader_can_find_another_value
 
@@ -141,6 +141,15 @@ def test_an_invalid_period_is_422_naming_the_field(api_as, query, field):
 def test_a_period_is_widened_to_whole_months(api_as):
     body = api_as("reviewer").get("/api/v1/statistics?from=2026-03-15&to=2026-04-10").json
     assert body["period"] == {"from": "2026-03-01", "to": "2026-04-30"}
+
+
+def test_extreme_periods_are_answered_with_the_months_that_have_data(api_as):
+    reviewer = api_as("reviewer")
+    register(api_as("intake_officer"), registered_on=TODAY.replace(day=1).isoformat())
+    body = reviewer.get("/api/v1/statistics?from=0001-01-01&to=9999-12-31").json
+    assert body["period"] == {"from": "0001-01-01", "to": "9999-12-31"}
+    assert [row["key"] for row in body["tables"]["applications_by_month"]["rows"]] == [month_key(TODAY)]
+    assert reviewer.get("/api/v1/statistics?from=0001-01-01&to=0001-01-31").json["tables"]["applications_by_month"]["rows"] == []
 
 
 def test_the_statistics_endpoint_is_described_in_openapi(client):
