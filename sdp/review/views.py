@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from marshmallow import ValidationError
 
-from ..domain import procedure
 from ..domain.access import STATISTICS_READERS
 from ..domain.vocabulary import label
 from . import charts, diagram, procedure_doc
@@ -46,8 +45,8 @@ def _require_statistics_reader() -> None:
         abort(403)
 
 
-def _diagram_svg() -> str:
-    layout = diagram.compute_layout()
+def _diagram_svg(layout: diagram.Layout | None = None) -> str:
+    layout = layout or diagram.compute_layout()
     return diagram.render_svg(layout, gettext, title=gettext("The procedure: states of a case and the steps between them"),
                               description=diagram.describe(layout, gettext))
 
@@ -68,9 +67,9 @@ def procedure_page():
     steps = procedure_doc.steps(policy, gettext)
     transitions = [(t.source, t, t.target) for t in layout.transitions]
     return render_template(
-        "review/procedure.html", diagram=Markup(_diagram_svg()), steps=steps, transitions=transitions,
+        "review/procedure.html", diagram=Markup(_diagram_svg(layout)), steps=steps, transitions=transitions,
         numbers=layout.numbers, states=procedure_doc.states(policy, gettext),
-        settings=procedure_doc.settings(policy, gettext), terminal=procedure.TERMINAL_STATES)
+        settings=procedure_doc.settings(policy, gettext))
 
 
 @bp.get("/procedure.svg")
