@@ -48,46 +48,85 @@ def _time_limit(name: str | None, policy: PolicySettings, translate: Callable[[s
     return f"{setting['value']} {translate(setting['unit'])} ({translate(setting['description']).lower()})"
 
 
+def states(policy: PolicySettings, translate: Callable[[str], str] = lambda text: text) -> list[dict]:
+    """The states of a case in words: what the page and the document both show."""
+    _ = translate
+    return [{"name": spec.state.value, "label": _(label(spec.state)), "description": _(spec.description),
+             "time_limit": _time_limit(spec.time_limit, policy, _), "protected": spec.protected}
+            for spec in procedure.STATES]
+
+
+def steps(policy: PolicySettings, translate: Callable[[str], str] = lambda text: text) -> list[dict]:
+    """Each step in plain language, numbered as in the diagram: who takes it, from and to which
+    states, the four-eyes rules and conditions, its time limit and its legal basis."""
+    _ = translate
+    result = []
+    for number, action in enumerate(procedure.ACTIONS, start=1):
+        result.append({
+            "number": number,
+            "name": action.name,
+            "title": _(action.title),
+            "description": _(action.description),
+            "roles": [{"name": role.value, "label": _(label(role))} for role in sorted(action.roles)],
+            "assigned_only": [_(label(role)) for role in sorted(action.assigned_only)],
+            "any_state": bool(action.sources) and set(action.sources) == set(State),
+            "from": [{"name": s.value, "label": _(label(s))} for s in sorted(action.sources)],
+            "to": [{"name": s.value, "label": _(label(s))} for s in action.targets],
+            "four_eyes": [_(conflict.description) for conflict in action.conflicts],
+            "conditions": [_(guard.description) for guard in action.guards],
+            "time_limit": _time_limit(action.time_limit, policy, _) if action.time_limit else None,
+            "legal_basis": list(action.legal_basis),
+        })
+    return result
+
+
+def settings(policy: PolicySettings, translate: Callable[[str], str] = lambda text: text) -> list[dict]:
+    """The policy settings: current value, default and source; every one a proposal."""
+    _ = translate
+    return [{**setting, "description": _(setting["description"]), "unit_label": _(setting["unit"]),
+             "source": _(setting["source"]), "changed": setting["value"] != setting["default"]}
+            for setting in policy.describe()]
+
+
 def render(policy: PolicySettings, translate: Callable[[str], str] = lambda text: text) -> str:
     _ = translate
     lines = [f"# {_('The statelessness determination procedure of Peru (proposal)')}", "", INTRODUCTION]
     lines += [f"## {_('States of a case')}", "",
               f"| {_('State')} | {_('Meaning')} | {_('Time limit running')} | {_('Protected from removal')} |",
               "|---|---|---|---|"]
-    for spec in procedure.STATES:
-        lines.append(f"| `{spec.state.value}` {_(label(spec.state))} | {_(spec.description)} | "
-                     f"{_time_limit(spec.time_limit, policy, _)} | {_('yes') if spec.protected else _('no')} |")
+    for state in states(policy, _):
+        lines.append(f"| `{state['name']}` {state['label']} | {state['description']} | "
+                     f"{state['time_limit']} | {_('yes') if state['protected'] else _('no')} |")
     lines += ["", f"## {_('Steps')}", ""]
-    for number, action in enumerate(procedure.ACTIONS, start=1):
-        lines.append(f"### {number}. {_(action.title)} (`{action.name}`)")
+    for step in steps(policy, _):
+        lines.append(f"### {step['number']}. {step['title']} (`{step['name']}`)")
         lines.append("")
-        lines.append(_(action.description))
+        lines.append(step["description"])
         lines.append("")
-        roles = ", ".join(f"{_(label(role))} (`{role.value}`)" for role in sorted(action.roles))
+        roles = ", ".join(f"{role['label']} (`{role['name']}`)" for role in step["roles"])
         lines.append(f"- **{_('Who')}**: {roles}")
-        if action.assigned_only:
-            lines.append(f"- **{_('Only on own cases')}**: " + ", ".join(_(label(r)) for r in sorted(action.assigned_only)))
-        if action.sources:
-            if set(action.sources) == set(State):
-                lines.append(f"- **{_('From')}**: {_('any state')}")
-            else:
-                lines.append(f"- **{_('From')}**: " + ", ".join(f"`{s.value}`" for s in sorted(action.sources)))
-        if action.targets:
-            lines.append(f"- **{_('To')}**: " + ", ".join(f"`{s.value}`" for s in action.targets))
-        for conflict in action.conflicts:
-            lines.append(f"- **{_('Four eyes')}**: {_(conflict.description)}")
-        for guard in action.guards:
-            lines.append(f"- **{_('Condition')}**: {_(guard.description)}")
-        if action.time_limit:
-            lines.append(f"- **{_('Time limit')}**: {_time_limit(action.time_limit, policy, _)}")
-        if action.legal_basis:
-            lines.append(f"- **{_('Legal basis')}**: " + "; ".join(action.legal_basis))
+        if step["assigned_only"]:
+            lines.append(f"- **{_('Only on own cases')}**: " + ", ".join(step["assigned_only"]))
+        if step["any_state"]:
+            lines.append(f"- **{_('From')}**: {_('any state')}")
+        elif step["from"]:
+            lines.append(f"- **{_('From')}**: " + ", ".join(f"`{s['name']}`" for s in step["from"]))
+        if step["to"]:
+            lines.append(f"- **{_('To')}**: " + ", ".join(f"`{s['name']}`" for s in step["to"]))
+        for rule in step["four_eyes"]:
+            lines.append(f"- **{_('Four eyes')}**: {rule}")
+        for condition in step["conditions"]:
+            lines.append(f"- **{_('Condition')}**: {condition}")
+        if step["time_limit"]:
+            lines.append(f"- **{_('Time limit')}**: {step['time_limit']}")
+        if step["legal_basis"]:
+            lines.append(f"- **{_('Legal basis')}**: " + "; ".join(step["legal_basis"]))
         lines.append("")
     lines += [f"## {_('Time limits and validities (proposals)')}", "",
               f"| {_('Setting')} | {_('Value')} | {_('Default')} | {_('Source')} |", "|---|---|---|---|"]
-    for setting in policy.describe():
-        lines.append(f"| {_(setting['description'])} (`{setting['name']}`) | {setting['value']} {_(setting['unit'])} | "
-                     f"{setting['default']} | {_(setting['source'])} |")
+    for setting in settings(policy, _):
+        lines.append(f"| {setting['description']} (`{setting['name']}`) | {setting['value']} {setting['unit_label']} | "
+                     f"{setting['default']} | {setting['source']} |")
     lines += ["", f"## {_('Roles')}", ""]
     for role in Role:
         lines.append(f"- `{role.value}`: {_(label(role))}")

@@ -1,0 +1,86 @@
+"""A pilot year for the legislators' view: about sixty more applications over the last twelve
+months, through the same services as real work, so that the results page has figures to show
+(and still shows how small counts are protected). Deterministic: the same data every time.
+"""
+
+import random
+from datetime import date, timedelta
+
+from .. import clock
+from ..cases import services
+from ..domain.confidentiality import may_contact
+
+GIVEN = ["Ana", "Luis", "Carmen", "José", "Rosa", "Miguel", "Elena", "Pedro", "Sofía", "Andrés", "Valeria", "Diego",
+         "Mariana", "Jesús", "Gabriela", "Samuel", "Daniela", "Omar", "Leila", "Yaneth"]
+FAMILY = ["Rodríguez", "González", "Hernández", "Ramírez", "Torres", "Flores", "Castro", "Rojas", "Silva", "Morales",
+          "Vargas", "Herrera", "Medina", "Aguilar", "Paredes", "Campos", "Salas", "Benítez", "Khalil", "Mansour"]
+# Countries of birth of the pilot's applicants, most often Venezuela and Colombia.
+COUNTRIES = ["VE"] * 9 + ["CO"] * 4 + ["EC", "BO", "HT", "SY", "LB", "CL"]
+AUTHORITIES = ["Migraciones", "CEPR", "Defensoría del Pueblo"]
+APPLICATIONS = 60
+
+
+def load(users: dict) -> None:
+    rng = random.Random(2026)
+    today = clock.today()
+    intake = users["intake@demo.sdp.pe"].principal
+    supervisor = users["supervisor@demo.sdp.pe"].principal
+    decider = users["decider@demo.sdp.pe"].principal
+    appeals = users["appeals@demo.sdp.pe"].principal
+    officers = [("officer@demo.sdp.pe", users["officer@demo.sdp.pe"].principal),
+                ("officer2@demo.sdp.pe", users["officer2@demo.sdp.pe"].principal)]
+
+    for index in range(APPLICATIONS):
+        age = 4 + index * 6 + rng.randint(0, 5)  # days since registration, over about a year
+        registered_on = today - timedelta(days=age)
+        country = rng.choice(COUNTRIES)
+        asylum = rng.choice(["none", "none", "asylum_seeker", "refugee"])
+        data = {
+            "route": "ex_officio" if rng.random() < 0.25 else "application",
+            "registered_on": registered_on,
+            "applicant": {
+                "given_names": rng.choice(GIVEN), "family_names": f"{rng.choice(FAMILY)} {rng.choice(FAMILY)}",
+                "sex": rng.choice("FM"), "date_of_birth": date(1960 + rng.randint(0, 45), rng.randint(1, 12), rng.randint(1, 28)),
+                "place_of_birth": {"country": country}, "languages": ["es"],
+                "asylum": {"status": asylum, "country": country if asylum != "none" else None},
+            },
+        }
+        if data["route"] == "ex_officio":
+            data["referring_authority"] = rng.choice(AUTHORITIES)
+        application = services.register_application(intake, data)
+        if age < 30:
+            continue
+        roll = rng.random()
+        if age < 100 and roll < 0.25:
+            ending = rng.choice(["withdraw", "close", "refer"])
+            if ending == "withdraw":
+                services.withdraw(intake, application, "The applicant withdrew in writing.")
+            elif ending == "close":
+                services.close(supervisor, application, "No contact with the applicant for three months.")
+            else:
+                services.refer(supervisor, application, "late_birth_registration", "Born in Peru, never registered.")
+            continue
+        officer_email, officer = officers[index % 2]
+        services.assign(supervisor, application, officer_email)
+        if age < 100:
+            continue
+        outcome = "recognized" if roll < 0.55 else "rejected" if roll < 0.9 else "excluded"
+        relevant = services.add_relevant_state(officer, application, country, ["birth"])
+        if may_contact(country, services.asylum_claims(application)) and rng.random() < 0.6:
+            sent_on = registered_on + timedelta(days=15)
+            inquiry = services.send_inquiry(officer, application, country, f"Civil registry of {country}", sent_on)
+            if rng.random() < 0.6:
+                services.record_inquiry_response(officer, inquiry, min(today, sent_on + timedelta(days=rng.randint(20, 120))),
+                                                 "no_record" if outcome == "recognized" else "confirms_national")
+        services.record_finding(officer, relevant, "not_national" if outcome == "recognized" else "national",
+                                "The State's law and practice were examined with the evidence on file.")
+        services.recommend(officer, application, {"outcome": outcome, "reasons": "Reasons for each relevant State."})
+        if age < 130:
+            continue  # pending decision
+        services.decide(decider, application, {"outcome": outcome, "reasons": "Reasons for each relevant State.",
+                                               "notified_on": today})
+        if outcome != "recognized" and rng.random() < 0.5:
+            services.lodge_appeal(intake, application, "The applicant disputes the finding.", today)
+            if rng.random() < 0.5:
+                services.decide_appeal(appeals, application, rng.choice(["upheld", "overturned"]),
+                                       "The appeal was examined on the file.")

@@ -1,0 +1,219 @@
+"""The counts behind the legislators' statistics, each one aggregate query (GROUP BY).
+
+The database does the counting, so a query returns a few dozen rows whether there are a
+hundred cases or a million; no personal record is ever loaded into Python. Each function
+returns plain counts keyed by category; ``report.py`` turns them into protected tables.
+"""
+
+from calendar import monthrange
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Integer, and_, case, extract, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from ..births.models import BirthRegistration
+from ..cases.models import Appeal, Application, Decision, Inquiry
+from ..documents.models import Document
+from ..domain.vocabulary import N_, NationalityBasis, State, label
+from ..extensions import db
+
+# --- The period -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole calendar months, or open at either end.
+
+    Periods are widened to whole months on purpose: with day-level periods, the figures of two
+    periods a day apart could be subtracted to single out the cases of one day.
+    """
+
+    start: date | None = None
+    end: date | None = None
+
+    @classmethod
+    def whole_months(cls, start: date | None, end: date | None) -> "Period":
+        return cls(start.replace(day=1) if start else None, month_end(end) if end else None)
+
+    def where(self, column) -> list:
+        clauses = []
+        if self.start is not None:
+            clauses.append(column >= self.start)
+        if self.end is not None:
+            clauses.append(column <= self.end)
+        return clauses
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=monthrange(day.year, day.month)[1])
+
+
+def months_between(first: date, last: date) -> list[tuple[int, int]]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+# --- Whole days between two dates, in SQL ------------------------------------------------------
+
+
+class days_between(FunctionElement):  # noqa: N801 - reads as a SQL function
+    """``days_between(later, earlier)``: whole days, on PostgreSQL and SQLite alike."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between_default(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"CAST(julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+
+def _rows(statement) -> list[tuple]:
+    return [tuple(row) for row in db.session.execute(statement).all()]
+
+
+def applications_by_month(period: Period) -> dict[tuple[int, int, str], int]:
+    """Applications registered in the period, by (year, month, route)."""
+    year, month = extract("year", Application.registered_on), extract("month", Application.registered_on)
+    statement = (select(year, month, Application.route, func.count())
+                 .where(*period.where(Application.registered_on)).group_by(year, month, Application.route))
+    return {(int(y), int(m), route): n for y, m, route, n in _rows(statement)}
+
+
+def cases_by_state(period: Period) -> dict[str, int]:
+    """Cases registered in the period, by their state today."""
+    statement = (select(Application.state, func.count())
+                 .where(*period.where(Application.registered_on)).group_by(Application.state))
+    return dict(_rows(statement))
+
+
+PENDING_WITH_DEADLINE = (State.REGISTERED, State.UNDER_EXAMINATION, State.PENDING_DECISION, State.UNDER_APPEAL)
+
+
+def pending_by_state_and_overdue(period: Period, today: date) -> dict[tuple[str, bool], int]:
+    """Cases registered in the period that await the office now, by state and whether the time
+    limit running (the decision due date, or the appeal's) has passed."""
+    overdue = case(
+        (and_(Application.state == State.UNDER_APPEAL.value, Appeal.decision_due < today), 1),
+        (and_(Application.state != State.UNDER_APPEAL.value, Application.decision_due < today), 1),
+        else_=0)
+    statement = (select(Application.state, overdue, func.count())
+                 .select_from(Application).outerjoin(Appeal, Appeal.application_id == Application.id)
+                 .where(Application.state.in_([s.value for s in PENDING_WITH_DEADLINE]),
+                        *period.where(Application.registered_on))
+                 .group_by(Application.state, overdue))
+    return {(state, bool(flag)): n for state, flag, n in _rows(statement)}
+
+
+def decisions_by_outcome(period: Period) -> dict[str, int]:
+    """First-instance decisions taken in the period, by outcome."""
+    statement = (select(Decision.outcome, func.count())
+                 .where(*period.where(Decision.decided_on)).group_by(Decision.outcome))
+    return dict(_rows(statement))
+
+
+def decision_days(period: Period) -> list[tuple[int, bool, int]]:
+    """First-instance decisions taken in the period as (days from registration, within the
+    decision due date, how many): a histogram, so quantiles need no row of a person."""
+    days = days_between(Decision.decided_on, Application.registered_on)
+    within = case((Decision.decided_on <= Application.decision_due, 1), else_=0)
+    statement = (select(days, within, func.count())
+                 .select_from(Decision).join(Application, Application.id == Decision.application_id)
+                 .where(*period.where(Decision.decided_on)).group_by(days, within))
+    return [(int(d), bool(w), n) for d, w, n in _rows(statement)]
+
+
+def inquiries_by_country_and_status(period: Period, today: date) -> dict[tuple[str, str], int]:
+    """Inquiries sent in the period, by State and status today (answered, pending, unanswered)."""
+    status = case((Inquiry.outcome.is_not(None), "answered"), (Inquiry.response_due < today, "unanswered"),
+                  else_="pending")
+    statement = (select(Inquiry.country, status, func.count())
+                 .where(*period.where(Inquiry.sent_on)).group_by(Inquiry.country, status))
+    return {(country, state): n for country, state, n in _rows(statement)}
+
+
+def appeals_by_outcome(period: Period) -> dict[str, int]:
+    """Appeals lodged in the period, by outcome (``pending`` while undecided)."""
+    outcome = func.coalesce(Appeal.outcome, "pending")
+    statement = select(outcome, func.count()).where(*period.where(Appeal.lodged_on)).group_by(outcome)
+    return dict(_rows(statement))
+
+
+def documents_by_type(period: Period) -> dict[str, int]:
+    """Documents issued in the period, by type."""
+    statement = (select(Document.type, func.count())
+                 .where(*period.where(Document.issued_on)).group_by(Document.type))
+    return dict(_rows(statement))
+
+
+# --- Births -----------------------------------------------------------------------------------
+
+NOT_RECORDED = "not_recorded"
+PERUVIAN_PARENT, FOREIGN_PARENTS = "peruvian_parent", "foreign_parents"
+PARENTS_NATIONALITY_LABELS = {
+    PERUVIAN_PARENT: N_("At least one Peruvian parent"),
+    FOREIGN_PARENTS: N_("Both parents foreign (as recorded)"),
+    NOT_RECORDED: N_("Parents' nationality not recorded"),
+}
+
+
+def parents_nationality():
+    mother, father = BirthRegistration.mother_nationality, BirthRegistration.father_nationality
+    return case((func.coalesce(mother, "") == "PE", PERUVIAN_PARENT), (func.coalesce(father, "") == "PE", PERUVIAN_PARENT),
+                (mother.is_not(None), FOREIGN_PARENTS), (father.is_not(None), FOREIGN_PARENTS), else_=NOT_RECORDED)
+
+
+@dataclass(frozen=True)
+class BirthGrouping:
+    """One way of breaking down birth registrations: a table of its own.
+
+    ``categories`` fixes the rows and their labels (in that order); None takes the rows from
+    the data (countries, in alphabetical order of their names).
+    """
+
+    id: str
+    title: str
+    row_heading: str
+    expression: Callable[[], object]
+    categories: dict[str, str] | None = None
+
+
+# To break births down by another recorded fact (the parents' asylum status, once recorded),
+# add one line here, e.g.:
+#   BirthGrouping("births_by_parents_asylum_status", N_("Births registered, by the parents' asylum status"),
+#                 N_("Parents' asylum status"), lambda: BirthRegistration.parents_asylum_status,
+#                 {status.value: label(status) for status in AsylumStatus}),
+BIRTH_GROUPINGS: tuple[BirthGrouping, ...] = (
+    BirthGrouping("births_by_parents_nationality", N_("Births registered, by the parents' nationality"),
+                  N_("Parents"), parents_nationality, PARENTS_NATIONALITY_LABELS),
+    BirthGrouping("births_by_nationality_basis", N_("Births registered, by the basis of the child's nationality"),
+                  N_("Basis of nationality"), lambda: BirthRegistration.nationality_basis,
+                  {basis.value: label(basis) for basis in NationalityBasis}),
+    BirthGrouping("births_by_mother_nationality", N_("Births registered, by the mother's nationality"),
+                  N_("Mother's nationality"), lambda: func.coalesce(BirthRegistration.mother_nationality, NOT_RECORDED)),
+)
+
+
+def births_by(grouping: BirthGrouping, period: Period) -> dict[tuple[str, bool], int]:
+    """Births registered in the period, by the grouping and whether the registration was late."""
+    group = grouping.expression()
+    statement = (select(group, BirthRegistration.late_registration, func.count())
+                 .where(*period.where(BirthRegistration.registered_on))
+                 .group_by(group, BirthRegistration.late_registration))
+    return {(value, bool(late)): n for value, late, n in _rows(statement)}
