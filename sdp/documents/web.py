@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -48,16 +49,21 @@ def _verify_limit() -> str:
 
 def signed_in_principal() -> Principal | None:
     """The staff member of this request: a bearer token (API clients following ``pdf_url``)
-    or the signed-in session."""
+    or the signed-in session. Cached on the request, not ``g``: an app context shared by
+    several requests (as in tests) would keep the first request's user."""
+    if "sdp.web_principal" in request.environ:
+        return request.environ["sdp.web_principal"]
+    principal = None
     scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and raw.strip():
-        principal = principal_for(raw.strip())
-        return principal if principal is not None and principal.kind == "user" else None
-    if login_manager.user_callback is None and login_manager.request_callback is None:
-        return None
-    if current_user and current_user.is_authenticated:
-        return current_user.principal
-    return None
+        found = principal_for(raw.strip())
+        principal = found if found is not None and found.kind == "user" else None
+    elif login_manager.user_callback is not None or login_manager.request_callback is not None:
+        g.pop("_login_user", None)
+        if current_user and current_user.is_authenticated:
+            principal = current_user.principal
+    request.environ["sdp.web_principal"] = principal
+    return principal
 
 
 def _staff() -> Principal:
