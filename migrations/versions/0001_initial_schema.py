@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 22:47:36.905232
+Create Date: 2026-11-28 23:03:50.156940
 
 """
 from alembic import op
@@ -345,7 +345,7 @@ def upgrade():
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('key_id', sa.String(length=16), nullable=True),
     sa.Column('qr_payload', sa.Text(), nullable=True),
-    sa.Column('languages', sa.String(length=35), nullable=False),
+    sa.Column('languages', sa.String(length=35), nullable=True),
     sa.Column('content', sa.JSON(), nullable=True),
     sa.Column('revoked_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_documents_application_id_applications')),

@@ -38,7 +38,7 @@ class Document(db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     key_id: Mapped[str | None] = mapped_column(String(16))
     qr_payload: Mapped[str | None] = mapped_column(Text)
-    languages: Mapped[str] = mapped_column(String(35), default="es")  # e.g. "es" or "es en"
+    languages: Mapped[str | None] = mapped_column(String(35), default="es")  # e.g. "es" or "es en"
     content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

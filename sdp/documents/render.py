@@ -111,12 +111,23 @@ def P(text: str, style: ParagraphStyle = BODY) -> Paragraph:  # noqa: N802
     return Paragraph(text, style)
 
 
-def qr_image(text: str, size: float = 40 * mm) -> Image:
-    """The signed payload as a QR code (error correction M, quiet zone of 4 modules)."""
+def qr_mask(text: str) -> int:
+    """The QR code's best mask (ISO 18004 penalty rules). Choosing it is most of the cost of
+    a QR code, so it is chosen once, at issue, and kept in the document's content."""
+    return segno.make(text, error="m", micro=False).mask
+
+
+@lru_cache(maxsize=512)
+def qr_png(text: str, mask: int | None = None) -> bytes:
+    """The signed payload as a QR code PNG (error correction M, quiet zone of 4 modules)."""
     buffer = BytesIO()
-    segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=4, border=4)
-    buffer.seek(0)
-    return Image(buffer, width=size, height=size)
+    segno.make(text, error="m", micro=False, mask=mask).save(buffer, kind="png", scale=4, border=4)
+    return buffer.getvalue()
+
+
+def qr_image(document: Document, size: float = 40 * mm) -> Image:
+    mask = (document.content or {}).get("qr_mask")
+    return Image(BytesIO(qr_png(document.qr_payload or "", mask)), width=size, height=size)
 
 
 def verify_url(document: Document) -> str:
@@ -145,7 +156,7 @@ def fields_table(rows: list[tuple[str, str]], width: float) -> Table:
 
 def with_qr(left, document: Document, extra_right: list | None = None) -> Table:
     """The holder's data beside the QR code and the serial."""
-    right = [qr_image(document.qr_payload or ""), Spacer(1, 2 * mm), P(e(document.serial), SERIAL)]
+    right = [qr_image(document), Spacer(1, 2 * mm), P(e(document.serial), SERIAL)]
     right += extra_right or []
     table = Table([[left, right]], colWidths=[118 * mm, 52 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),

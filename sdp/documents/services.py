@@ -22,6 +22,7 @@ from ..domain.vocabulary import N_, DocumentStatus, DocumentType, Role, State
 from ..extensions import db
 from . import payload, rules, serials, signing
 from .models import Document
+from .render import qr_mask
 
 CASE_TYPES = (DocumentType.PROVISIONAL_CERTIFICATE, DocumentType.IDENTITY_DOCUMENT,
               DocumentType.TRAVEL_DOCUMENT, DocumentType.DECISION_LETTER)
@@ -174,6 +175,7 @@ def _sign_and_add(actor: Principal, document: Document, holder: _Holder) -> Docu
         key_id=signer.key_id, serial=document.serial, type=DocumentType(document.type),
         given_names=holder.given_names, family_names=holder.family_names, date_of_birth=holder.date_of_birth,
         issued_on=document.issued_on, valid_until=document.valid_until), signer)
+    document.content = {**(document.content or {}), "qr_mask": qr_mask(document.qr_payload)}
     db.session.add(document)
     db.session.flush()
     return document
