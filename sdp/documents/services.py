@@ -1,6 +1,7 @@
 """Issuing, reissuing and revoking documents, and reading them: one function each,
 checked against the procedure and audited in the same transaction."""
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -35,7 +36,8 @@ def _policy():
 
 
 def _public_base_url() -> str:
-    configured = current_app.config.get("PUBLIC_BASE_URL")
+    # The address printed on documents for verification (SDP_PUBLIC_URL, e.g. https://apatridia.gob.pe).
+    configured = current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("SDP_PUBLIC_URL")
     if configured:
         return configured.rstrip("/")
     if has_request_context():

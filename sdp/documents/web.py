@@ -2,6 +2,8 @@
 revoke, reissue), and the public verification pages, which show whether a document
 is valid and whose it is (names and date of birth), nothing else."""
 
+import os
+
 from flask import (
     Blueprint,
     Response,
@@ -41,7 +43,7 @@ CASE_TYPES = [t for t in DocumentType if t != DocumentType.BIRTH_RECORD]
 
 
 def _verify_limit() -> str:
-    return current_app.config.get("VERIFY_RATELIMIT", "120 per minute")
+    return current_app.config.get("VERIFY_RATELIMIT") or os.environ.get("SDP_VERIFY_RATELIMIT", "120 per minute")
 
 
 # --- Who is asking ---------------------------------------------------------------------

@@ -112,3 +112,9 @@ def test_the_scan_page_checks_a_pasted_payload(office, client):
     assert "Núñez" not in forged.get_data(as_text=True)
     typed = client.get("/verify", query_string={"serial": document["serial"].replace("-", " ")})
     assert typed.status_code == 302 and "/verify/" in typed.location
+
+
+def test_the_public_page_is_rate_limited_against_enumeration(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "VERIFY_RATELIMIT", "3 per minute")
+    answers = [client.get(f"/verify/AAAA-AAAA-AAA{index}").status_code for index in range(5)]
+    assert answers[:3] == [404, 404, 404] and answers[3:] == [429, 429]
