@@ -8,6 +8,7 @@ issue), in invariant mode: the same document always gives the same bytes.
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import date
 from functools import lru_cache
 from io import BytesIO
@@ -36,6 +37,7 @@ from reportlab.platypus import (
 
 from ..domain.vocabulary import (
     DecisionOutcome,
+    DocumentStatus,
     DocumentType,
     ExclusionGround,
     Finding,
@@ -50,6 +52,7 @@ from .i18n import T, country_name, current_language
 from .models import Document
 
 FONTS = Path(__file__).parent / "fonts"
+_STAMP: ContextVar[str | None] = ContextVar("document_stamp", default=None)
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 INK, MUTED, ACCENT = colors.HexColor("#1a1a1a"), colors.HexColor("#555555"), colors.HexColor("#8c1d18")
 
@@ -216,6 +219,13 @@ def _frame(document: Document, heading: Callable[[], str]) -> Callable:
         canvas.setFont(FONT, 7.5)
         canvas.drawString(20 * mm, 10 * mm, f"{document.serial} · {verify_url(document)}")
         canvas.drawRightString(width - 20 * mm, 10 * mm, str(doc.page))
+        stamp = _STAMP.get()
+        if stamp:  # a copy of a document that is no longer valid must not pass for a valid one
+            canvas.setFillColor(ACCENT, alpha=0.3)
+            canvas.setFont(BOLD, 40)
+            canvas.translate(width / 2, height / 2)
+            canvas.rotate(35)
+            canvas.drawCentredString(0, 0, stamp)
         canvas.restoreState()
 
     return draw
@@ -483,9 +493,25 @@ RENDERERS: dict[str, Callable[[Document], bytes]] = {
 }
 
 
-def render_pdf(document: Document) -> bytes:
-    """The PDF of an issued document (needs an app context for the locale)."""
+STAMPS = {
+    DocumentStatus.REVOKED: "Revoked: not valid",
+    DocumentStatus.EXPIRED: "Expired: not valid",
+    DocumentStatus.SUPERSEDED: "Superseded: not valid",
+}
+
+
+def render_pdf(document: Document, status: DocumentStatus = DocumentStatus.VALID) -> bytes:
+    """The PDF of an issued document (needs an app context for the locale). A document that
+    is no longer valid is stamped across every page with its status."""
     _fonts()
-    return RENDERERS[document.type](document)
+    stamp = None
+    if status in STAMPS:
+        with force_locale("es"):
+            stamp = T(STAMPS[status]).upper()
+    token = _STAMP.set(stamp)
+    try:
+        return RENDERERS[document.type](document)
+    finally:
+        _STAMP.reset(token)
 
 

@@ -108,7 +108,7 @@ def pdf(serial):
         abort(404)
     if not services.may_read(principal, document):
         abort(403)
-    data = render_pdf(document)
+    data = render_pdf(document, services.status_of(document, clock.today()))
     services.record_read(principal, document, "pdf")
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{document.type}-{document.serial}.pdf"',

@@ -118,3 +118,13 @@ def test_the_public_page_is_rate_limited_against_enumeration(app, client, monkey
     monkeypatch.setitem(app.config, "VERIFY_RATELIMIT", "3 per minute")
     answers = [client.get(f"/verify/AAAA-AAAA-AAA{index}").status_code for index in range(5)]
     assert answers[:3] == [404, 404, 404] and answers[3:] == [429, 429]
+
+
+def test_a_pdf_of_a_document_no_longer_valid_is_stamped(office):
+    from .helpers import pdf_bytes, pdf_text
+
+    case = register(office.intake, applicant=ANGELA)
+    document = issued(office.intake, case["id"], "provisional_certificate")
+    assert "NO VÁLIDO" not in pdf_text(pdf_bytes(office.supervisor, document))
+    office.supervisor.post(f"/api/v1/documents/{document['serial']}/revoke", json={"reason": "Issued in error."})
+    assert "REVOCADO: NO VÁLIDO" in pdf_text(pdf_bytes(office.supervisor, document))
