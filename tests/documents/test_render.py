@@ -161,8 +161,11 @@ def test_every_text_of_every_document_is_translated(office, app):
     from sdp.documents.models import Document
     from sdp.extensions import db
 
+    from sdp.domain.vocabulary import DocumentStatus
+
     for document in db.session.execute(select(Document)).scalars():
         render_pdf(document)
+        render_pdf(document, DocumentStatus(("revoked", "expired", "superseded")[document.id % 3]))
         if document.type == "decision_letter":
             document.languages = "es pt en"
             render_pdf(document)
