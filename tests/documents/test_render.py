@@ -1,12 +1,21 @@
 """Each document rendered and read back: the holder's accented names, the serial and the
 validity are in its text; its QR code, decoded from the page, verifies with the published key."""
 
-import pytest
-from cryptography.exceptions import InvalidSignature
+from datetime import date
 
+import pytest
+from babel.dates import format_date
+from cryptography.exceptions import InvalidSignature
+from sqlalchemy import select
+
+from sdp import clock
+from sdp.births.models import BirthRegistration
 from sdp.documents import i18n
+from sdp.documents.models import Document
 from sdp.documents.render import render_pdf
 from sdp.documents.services import find
+from sdp.domain.vocabulary import DocumentStatus
+from sdp.extensions import db
 
 from .helpers import (
     ANGELA,
@@ -78,9 +87,6 @@ def test_decision_letter_with_findings_and_how_to_appeal_in_portuguese_too(offic
     assert "Colombia's registry has no record." in text  # the reasoning, as recorded
     assert "Puede apelar esta decisión dentro de los 15 días hábiles" in text
     assert "Pode recorrer desta decisão no prazo de 15 dias úteis" in text
-    from datetime import date
-
-    from babel.dates import format_date
 
     due = date.fromisoformat(appeal_due)
     assert format_date(due, "long", locale="es") in text and format_date(due, "long", locale="pt") in text
@@ -99,11 +105,6 @@ def test_decision_letter_in_spanish_and_english(office):
 
 
 def test_birth_record(app, office, make_user, api_as, client):
-    from datetime import date
-
-    from sdp import clock
-    from sdp.births.models import BirthRegistration
-    from sdp.extensions import db
 
     birth = BirthRegistration(
         registration_number="NAC-2026-0001", child_given_names="Conceição", child_family_names="Núñez Quispe",
@@ -156,12 +157,6 @@ def test_every_text_of_every_document_is_translated(office, app):
         issued(office.supervisor, recognized["id"], document_type)
     rejected = office.decided("rejected", applicant=JOAO)
     issued(office.supervisor, rejected["id"], "decision_letter")
-    from sqlalchemy import select
-
-    from sdp.documents.models import Document
-    from sdp.extensions import db
-
-    from sdp.domain.vocabulary import DocumentStatus
 
     for document in db.session.execute(select(Document)).scalars():
         render_pdf(document)

@@ -110,6 +110,8 @@ def test_the_scan_page_checks_a_pasted_payload(office, client):
     forged = client.get("/verify", query_string={"qr": qr[:30] + ("Q" if qr[30] != "Q" else "R") + qr[31:]})
     assert forged.status_code == 422 and "not genuine" in forged.get_data(as_text=True)
     assert "Núñez" not in forged.get_data(as_text=True)
+    pasted = client.post("/verify", data={"qr": document["qr"]})  # the form posts, with no CSRF token
+    assert pasted.status_code == 200 and "Núñez Ortiz" in pasted.get_data(as_text=True)
     typed = client.get("/verify", query_string={"serial": document["serial"].replace("-", " ")})
     assert typed.status_code == 302 and "/verify/" in typed.location
 
@@ -128,3 +130,14 @@ def test_a_pdf_of_a_document_no_longer_valid_is_stamped(office):
     assert "NO VÁLIDO" not in pdf_text(pdf_bytes(office.supervisor, document))
     office.supervisor.post(f"/api/v1/documents/{document['serial']}/revoke", json={"reason": "Issued in error."})
     assert "REVOCADO: NO VÁLIDO" in pdf_text(pdf_bytes(office.supervisor, document))
+
+
+def test_the_scan_form_works_with_csrf_protection_on_and_staff_forms_need_a_token(office, app, monkeypatch):
+    case = register(office.intake, applicant=ANGELA)
+    document = issued(office.intake, case["id"], "provisional_certificate")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    public = app.test_client()
+    assert public.post("/verify", data={"qr": document["qr"]}).status_code == 200
+    staff = sign_in(app.test_client(), office.intake.user)
+    refused = staff.post(f"/cases/{case['id']}/documents", data={"type": "provisional_certificate"})
+    assert refused.status_code == 400  # no CSRF token
