@@ -16,10 +16,10 @@ from .cases.models import (
     Recommendation,
     RelevantState,
 )
-from .documents.models import Document
+from .documents.models import Document, DocumentKey
 
 __all__ = [
     "ApiToken", "Appeal", "Application", "AuditEvent", "BirthNumberCounter", "BirthRegistration", "CaseNumberCounter",
-    "Decision", "Dependant", "Document", "Evidence", "Inquiry", "Interview", "Person",
+    "Decision", "Dependant", "Document", "DocumentKey", "Evidence", "Inquiry", "Interview", "Person",
     "Recommendation", "RelevantState", "User", "UserRole",
 ]

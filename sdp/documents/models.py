@@ -1,6 +1,7 @@
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..domain.vocabulary import DocumentStatus
@@ -8,7 +9,12 @@ from ..extensions import db
 
 
 class Document(db.Model):
-    """An issued document. Its status is stored for revoked and superseded; expiry is computed."""
+    """An issued document. Its status is stored for revoked and superseded; expiry is computed.
+
+    ``content`` is the snapshot of what the PDF says (findings, nationality, validity...),
+    taken at issue, so the PDF rendered later is the document that was issued, whatever
+    changes in the case afterwards. ``qr_payload`` is the signed text of its QR code.
+    """
 
     __tablename__ = "documents"
 
@@ -28,6 +34,13 @@ class Document(db.Model):
     revoked_on: Mapped[date | None] = mapped_column(Date)
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    # The person the document is about (the applicant or a dependant) on a case document.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    qr_payload: Mapped[str | None] = mapped_column(Text)
+    languages: Mapped[str | None] = mapped_column(String(35), default="es")  # e.g. "es" or "es en"
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     def current_status(self, today: date) -> DocumentStatus:
         if self.status != DocumentStatus.VALID:
@@ -35,3 +48,20 @@ class Document(db.Model):
         if self.valid_until is not None and today > self.valid_until:
             return DocumentStatus.EXPIRED
         return DocumentStatus.VALID
+
+
+class DocumentKey(db.Model):
+    """A public key that signs (or signed) documents' QR codes, published with its key id.
+
+    Private keys never reach the database: they live in the instance folder (or an
+    environment variable) of the app servers. A retired key still verifies the documents
+    it signed before it was retired, and nothing signed after.
+    """
+
+    __tablename__ = "document_keys"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    algorithm: Mapped[str] = mapped_column(String(16), default="Ed25519")
+    public_key: Mapped[str] = mapped_column(String(64))  # base64url of the 32 raw bytes
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -2,19 +2,43 @@ from datetime import date
 
 from flask import url_for
 
+from ..domain.vocabulary import DocumentStatus
 from .models import Document
 
 
-def document_dict(document: Document, today: date) -> dict:
+def document_dict(document: Document, today: date, status: DocumentStatus | None = None) -> dict:
+    """A document as staff see it (the case's ``documents`` and the issuing endpoints)."""
+    from .services import status_of
+
     return {
         "serial": document.serial,
         "type": document.type,
-        "status": document.current_status(today).value,
+        "status": (status or status_of(document, today)).value,
         "issued_on": document.issued_on,
         "valid_until": document.valid_until,
         "pdf_url": url_for("documents_web.pdf", serial=document.serial, _external=False)
         if _has_pdf_route() else f"/documents/{document.serial}.pdf",
         "qr": getattr(document, "qr_payload", None) or "",
+        "holder": {"given_names": document.holder_given_names, "family_names": document.holder_family_names,
+                   "date_of_birth": document.holder_date_of_birth},
+        "person_id": document.person_id,
+        "languages": (document.languages or "es").split(),
+        "key_id": document.key_id,
+        "revoked_on": document.revoked_on,
+        "revocation_reason": document.revocation_reason,
+    }
+
+
+def registry_dict(document: Document, status: DocumentStatus) -> dict:
+    """What a partner system (and the public verification page) may know: nothing more."""
+    return {
+        "serial": document.serial,
+        "type": document.type,
+        "status": status.value,
+        "issued_on": document.issued_on,
+        "valid_until": document.valid_until,
+        "holder": {"given_names": document.holder_given_names, "family_names": document.holder_family_names,
+                   "date_of_birth": document.holder_date_of_birth},
     }
 
 

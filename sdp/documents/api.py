@@ -1,0 +1,181 @@
+"""Documents through the API: issuing and revoking (staff), the registry checks (partners),
+and the public keys (anyone). Thin: parse, authorise, call a service."""
+
+from flask_smorest import abort
+from sqlalchemy import select
+
+from .. import clock
+from ..api import BEARER, Blueprint, current_principal, scope_required, staff_required
+from ..births.models import BirthRegistration
+from ..cases.api import load_case
+from ..domain.vocabulary import Role, Scope
+from ..extensions import db
+from . import services, signing
+from .models import Document
+from .payload import PREFIX
+from .presenters import document_dict, registry_dict
+from .schemas import (
+    BirthDocumentIssueSchema,
+    DocumentCheckOut,
+    DocumentIssueSchema,
+    DocumentKeysOut,
+    DocumentReissueSchema,
+    DocumentRevokeSchema,
+    DocumentVerifySchema,
+    IssuedDocumentOut,
+)
+
+blp = Blueprint("documents_api", __name__, description=(
+    "Documents: issue and revoke (staff), check (partners with registry:read), public keys (anyone)."))
+
+ERRORS = (400, 401, 403, 404, 409, 422)
+
+
+def _errors(*codes):
+    def decorator(view):
+        for code in codes or ERRORS:
+            view = blp.alt_response(code, description="Error in the contract's format", schema=None)(view)
+        return view
+
+    return decorator
+
+
+def _staff_document(serial: str) -> Document:
+    document = services.find(serial)
+    if document is None:
+        abort(404, message="There is no document with this serial.")
+    if not services.may_read(current_principal(), document):
+        abort(403, message="Your role may not see this document.")
+    return document
+
+
+@blp.route("/applications/<int:application_id>/documents", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(DocumentIssueSchema)
+@blp.response(201, IssuedDocumentOut)
+@_errors()
+@staff_required()
+def issue(data, application_id):
+    """Issue a document from a case (intake_officer, the case's officer, supervisor); 409 where the
+    case's state does not allow that document."""
+    application = load_case(application_id)
+    document = services.issue_document(current_principal(), application, data["type"],
+                                       person_id=data.get("person_id"), valid_months=data.get("valid_months"))
+    return document_dict(document, clock.today())
+
+
+@blp.route("/applications/<int:application_id>/documents", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, IssuedDocumentOut(many=True))
+@_errors(401, 403, 404)
+@staff_required()
+def list_case_documents(application_id):
+    """The documents of a case, oldest first."""
+    application = load_case(application_id)
+    documents = db.session.execute(select(Document).where(Document.application_id == application.id)
+                                   .order_by(Document.id)).scalars()
+    today = clock.today()
+    return [document_dict(document, today) for document in documents]
+
+
+@blp.route("/births/<registration_number>/documents", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(BirthDocumentIssueSchema)
+@blp.response(201, IssuedDocumentOut)
+@_errors()
+@staff_required(Role.REGISTRAR, Role.SUPERVISOR)
+def issue_birth_record(data, registration_number):
+    """Issue the extract of a birth registration (registrar, supervisor)."""
+    birth = db.session.execute(select(BirthRegistration).where(
+        BirthRegistration.registration_number == registration_number)).scalar_one_or_none()
+    if birth is None:
+        abort(404, message=f"There is no birth registration {registration_number}.")
+    return document_dict(services.issue_birth_record(current_principal(), birth), clock.today())
+
+
+@blp.route("/documents/<serial>", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, IssuedDocumentOut)
+@_errors(401, 403, 404)
+@staff_required()
+def get_document(serial):
+    """A document as staff who may read its case see it. Audited."""
+    document = _staff_document(serial)
+    services.record_read(current_principal(), document, "api")
+    return document_dict(document, clock.today())
+
+
+@blp.route("/documents/<serial>/revoke", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(DocumentRevokeSchema)
+@blp.response(200, IssuedDocumentOut)
+@_errors()
+@staff_required(Role.SUPERVISOR)
+def revoke(data, serial):
+    """Revoke a document, with the reason (supervisor)."""
+    document = _staff_document(serial)
+    return document_dict(services.revoke(current_principal(), document, data["reason"]), clock.today())
+
+
+@blp.route("/documents/<serial>/reissue", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(DocumentReissueSchema)
+@blp.response(201, IssuedDocumentOut)
+@_errors()
+@staff_required()
+def reissue(data, serial):
+    """Issue a new document in place of this one (lost, damaged, renewed); the old one becomes superseded."""
+    document = _staff_document(serial)
+    return document_dict(services.reissue(current_principal(), document), clock.today())
+
+
+@blp.route("/documents/keys", methods=["GET"])
+@blp.response(200, DocumentKeysOut)
+def keys():
+    """The public keys that sign documents' QR codes, with their ids: open to anyone, so that
+    anyone can check a document offline (docs/documents.md describes the payload)."""
+    rows = signing.published_keys()
+    return {
+        "payload_format": f"{PREFIX}BASE32(body || Ed25519 signature of '{PREFIX}' + body); see docs/documents.md",
+        "keys": [{"key_id": row.key_id, "algorithm": row.algorithm, "public_key": row.public_key,
+                  "public_key_pem": signing.public_pem(row), "status": "retired" if row.retired_at else "current",
+                  "created_at": row.created_at, "retired_at": row.retired_at} for row in rows],
+    }
+
+
+# --- Civil registry checks (contract.md) ---------------------------------------------------
+
+
+@blp.route("/registry/documents/<serial>", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, DocumentCheckOut)
+@_errors(401, 403, 404)
+@scope_required(Scope.REGISTRY_READ)
+def registry_document(serial):
+    """Whether a document is valid, revoked, expired or superseded, and whose it is (names and date of birth only)."""
+    found = services.find_with_status(serial, clock.today())
+    if found is None:
+        abort(404, message="There is no document with this serial.")
+    document, status = found
+    services.record_read(current_principal(), document, "registry")
+    return registry_dict(document, status)
+
+
+@blp.route("/registry/documents/verify", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(DocumentVerifySchema)
+@blp.response(200, DocumentCheckOut)
+@_errors(400, 401, 403, 404, 422)
+@scope_required(Scope.REGISTRY_READ)
+def registry_verify(data):
+    """Check a scanned QR payload's signature, then answer as for the serial; 422 when the payload
+    is malformed or its signature fails."""
+    try:
+        _fields, found = services.verify_payload(data["qr"], clock.today())
+    except services.VerificationFailed as error:
+        abort(422, message=f"The QR code is not genuine: {error}", messages={"qr": [str(error)]})
+    if found is None:
+        abort(404, message="The QR code is genuine but names no document known to the registry.")
+    document, status = found
+    services.record_read(current_principal(), document, "registry_qr")
+    return registry_dict(document, status)

@@ -1,0 +1,35 @@
+"""``flask --app sdp documents ...``: the signing keys of documents' QR codes."""
+
+import click
+from flask.cli import AppGroup
+
+documents = AppGroup("documents", help="Statelessness documents: signing keys.")
+
+
+@documents.command("rotate-key")
+def rotate_key_command():
+    """Make a new signing key current. The old public key stays published, so documents
+    already issued keep verifying; the old private key is deleted."""
+    from ..audit import services as audit
+    from ..auth.principal import SYSTEM
+    from ..extensions import db
+    from .signing import KeyError_, rotate
+
+    try:
+        new_id, old_id = rotate()
+    except KeyError_ as error:
+        raise click.ClickException(str(error)) from error
+    audit.record(SYSTEM, "document.rotate_key", "document_key", new_id, changes={"retired": old_id, "current": new_id})
+    db.session.commit()
+    click.echo(f"Documents are now signed with key {new_id}; key {old_id} is retired and still verifies "
+               "the documents it signed.")
+
+
+@documents.command("keys")
+def keys_command():
+    """List the published public keys (current and retired)."""
+    from .signing import published_keys
+
+    for row in published_keys():
+        state = f"retired {row.retired_at:%Y-%m-%d}" if row.retired_at else "current"
+        click.echo(f"{row.key_id}  {row.algorithm}  {row.public_key}  {state}")

@@ -1,0 +1,78 @@
+from marshmallow import Schema, fields, validate
+
+from ..domain.vocabulary import DocumentStatus, DocumentType, values
+from ..schemas import StrictSchema, Text
+
+CASE_DOCUMENT_TYPES = [value for value in values(DocumentType) if value != DocumentType.BIRTH_RECORD]
+
+
+class DocumentIssueSchema(StrictSchema):
+    type = fields.String(required=True, validate=validate.OneOf(values(DocumentType)),
+                         metadata={"description": "provisional_certificate, identity_document, travel_document or "
+                                                  "decision_letter (a birth_record is issued from its birth registration)"})
+    person_id = fields.Integer(metadata={"description": "A dependant of the case (default: the applicant)"})
+    valid_months = fields.Integer(metadata={"description": "Travel document only: 3 to 24 months (default from policy)"})
+
+
+class BirthDocumentIssueSchema(StrictSchema):
+    type = fields.String(load_default=DocumentType.BIRTH_RECORD.value,
+                         validate=validate.OneOf([DocumentType.BIRTH_RECORD.value]))
+
+
+class DocumentRevokeSchema(StrictSchema):
+    reason = Text(2000)
+
+
+class DocumentReissueSchema(StrictSchema):
+    pass
+
+
+class DocumentVerifySchema(StrictSchema):
+    qr = fields.String(required=True, validate=validate.Length(min=1, max=4000),
+                       metadata={"description": "The text of the document's QR code (SDP1:...)"})
+
+
+class DocumentHolderOut(Schema):
+    given_names = fields.String()
+    family_names = fields.String()
+    date_of_birth = fields.Date()
+
+
+class IssuedDocumentOut(Schema):
+    serial = fields.String()
+    type = fields.String()
+    status = fields.String(metadata={"enum": values(DocumentStatus)})
+    issued_on = fields.Date()
+    valid_until = fields.Date(allow_none=True)
+    pdf_url = fields.String()
+    qr = fields.String()
+    holder = fields.Nested(DocumentHolderOut)
+    person_id = fields.Integer(allow_none=True)
+    languages = fields.List(fields.String())
+    key_id = fields.String(allow_none=True)
+    revoked_on = fields.Date(allow_none=True)
+    revocation_reason = fields.String(allow_none=True)
+
+
+class DocumentCheckOut(Schema):
+    serial = fields.String()
+    type = fields.String()
+    status = fields.String(metadata={"enum": values(DocumentStatus)})
+    issued_on = fields.Date()
+    valid_until = fields.Date(allow_none=True)
+    holder = fields.Nested(DocumentHolderOut)
+
+
+class DocumentKeyOut(Schema):
+    key_id = fields.String()
+    algorithm = fields.String()
+    public_key = fields.String(metadata={"description": "base64url of the 32-byte Ed25519 public key"})
+    public_key_pem = fields.String()
+    status = fields.String(metadata={"enum": ["current", "retired"]})
+    created_at = fields.DateTime()
+    retired_at = fields.DateTime(allow_none=True)
+
+
+class DocumentKeysOut(Schema):
+    payload_format = fields.String()
+    keys = fields.List(fields.Nested(DocumentKeyOut))

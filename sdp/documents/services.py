@@ -1,0 +1,378 @@
+"""Issuing, reissuing and revoking documents, and reading them: one function each,
+checked against the procedure and audited in the same transaction."""
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app, has_request_context, request
+from sqlalchemy import select
+
+from .. import clock
+from ..audit import services as audit
+from ..auth.models import User
+from ..auth.principal import Principal
+from ..births.models import BirthRegistration
+from ..cases.models import Appeal, Application, Decision, Person
+from ..domain import deadlines, procedure
+from ..domain.access import BIRTH_READERS, may_read_case
+from ..domain.calendar import add_months
+from ..domain.procedure import CaseFacts, Context, Forbidden, InvalidField, NotAllowedNow
+from ..domain.vocabulary import N_, DocumentStatus, DocumentType, Role, State
+from ..extensions import db
+from . import payload, rules, serials, signing
+from .models import Document
+from .render import qr_mask
+
+CASE_TYPES = (DocumentType.PROVISIONAL_CERTIFICATE, DocumentType.IDENTITY_DOCUMENT,
+              DocumentType.TRAVEL_DOCUMENT, DocumentType.DECISION_LETTER)
+TRAVEL_MONTHS = (3, 24)  # 1954 Schedule, para. 5
+SECOND_LANGUAGES = ("en", "pt")  # languages the decision letter is also written in, besides Spanish
+
+
+def _policy():
+    return current_app.config["POLICY"]
+
+
+def _public_base_url() -> str:
+    # The address printed on documents for verification (SDP_PUBLIC_URL, e.g. https://apatridia.gob.pe).
+    configured = current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("SDP_PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.url_root.rstrip("/")
+    return "http://127.0.0.1:5000"
+
+
+def _new_serial() -> str:
+    while True:
+        serial = serials.new_serial()
+        if db.session.execute(select(Document.id).where(Document.serial == serial)).first() is None:
+            return serial
+
+
+# --- Status ---------------------------------------------------------------------------
+
+
+def case_facts(application_id: int | None, today: date) -> CaseFacts | None:
+    """The facts a document's validity depends on, read with one light query (or none when
+    the case is already loaded in this session)."""
+    if application_id is None:
+        return None
+    loaded = db.session.identity_map.get(db.session.identity_key(Application, application_id))
+    if loaded is not None:
+        return loaded.facts(today)
+    row = db.session.execute(
+        select(Application.state, Decision.appeal_due, Appeal.id)
+        .outerjoin(Decision, Decision.application_id == Application.id)
+        .outerjoin(Appeal, Appeal.application_id == Application.id)
+        .where(Application.id == application_id)).first()
+    if row is None:
+        return None
+    return CaseFacts(state=State(row[0]), appeal_due=row[1], appeal_lodged=row[2] is not None)
+
+
+def status_of(document: Document, today: date, facts: CaseFacts | None = None) -> DocumentStatus:
+    """valid, revoked, expired or superseded, today (see ``rules``)."""
+    if facts is None and document.status == DocumentStatus.VALID and rules.depends_on_case(document.type):
+        facts = case_facts(document.application_id, today)
+    return rules.status(DocumentStatus(document.status), document.valid_until, document.type, facts, today)
+
+
+# --- Issuing ----------------------------------------------------------------------------
+
+
+def _holder(application: Application, person_id: int | None) -> tuple[Person, str]:
+    if person_id is None or person_id == application.applicant_id:
+        return application.applicant, "applicant"
+    for dependant in application.dependants:
+        if dependant.person_id == person_id:
+            return dependant.person, dependant.relationship_to_applicant
+    raise InvalidField("person_id", N_("This person is neither the applicant nor a dependant of the case."))
+
+
+def _validity(document_type: str, issued_on: date, valid_months: int | None) -> tuple[date | None, int | None]:
+    policy = _policy()
+    if valid_months is not None and document_type != DocumentType.TRAVEL_DOCUMENT:
+        raise InvalidField("valid_months", N_("Only a travel document's validity may be chosen."))
+    if document_type == DocumentType.PROVISIONAL_CERTIFICATE:
+        return deadlines.provisional_certificate_valid_until(issued_on, policy), None
+    if document_type == DocumentType.IDENTITY_DOCUMENT:
+        return deadlines.identity_document_valid_until(issued_on, policy), None
+    if document_type == DocumentType.TRAVEL_DOCUMENT:
+        months = policy.travel_document_months if valid_months is None else valid_months
+        if not TRAVEL_MONTHS[0] <= months <= TRAVEL_MONTHS[1]:
+            raise InvalidField("valid_months", N_("A travel document is valid for 3 to 24 months (1954 Schedule, para. 5)."))
+        return add_months(issued_on, months), months
+    return None, None
+
+
+def _recognized_on(application: Application) -> date | None:
+    if application.appeal and application.appeal.decided_on:
+        return application.appeal.decided_on
+    return application.decision.notified_on if application.decision else None
+
+
+def _letter_languages(application: Application, holder: Person) -> list[str]:
+    candidates = list(holder.languages or [])[:1]
+    if application.decision and application.decision.notification_language:
+        candidates.append(application.decision.notification_language)
+    for tag in candidates:
+        primary = tag.split("-")[0].lower()
+        if primary in SECOND_LANGUAGES:
+            return ["es", primary]
+    return ["es"]
+
+
+def _user_name(user_id: int | None) -> str | None:
+    user = db.session.get(User, user_id) if user_id else None
+    return user.name if user else None
+
+
+def _case_content(application: Application, holder: Person, relationship: str, document_type: str,
+                  valid_months: int | None) -> dict[str, Any]:
+    policy = _policy()
+    content: dict[str, Any] = {
+        "verify_url": _public_base_url(),
+        "case_number": application.case_number,
+        "registered_on": application.registered_on.isoformat(),
+        "relationship": relationship,
+        "holder": {"sex": holder.sex, "place_of_birth": {"country": holder.birth_country, "locality": holder.birth_locality}},
+    }
+    if document_type in (DocumentType.IDENTITY_DOCUMENT, DocumentType.TRAVEL_DOCUMENT):
+        recognized_on = _recognized_on(application)
+        content["recognized_on"] = recognized_on.isoformat() if recognized_on else None
+        if valid_months:
+            content["valid_months"] = valid_months
+    if document_type == DocumentType.DECISION_LETTER:
+        decision, appeal = application.decision, application.appeal
+        content["decision"] = {
+            "outcome": decision.outcome, "exclusion_ground": decision.exclusion_ground, "reasons": decision.reasons,
+            "findings": decision.findings, "decided_on": decision.decided_on.isoformat(),
+            "notified_on": decision.notified_on.isoformat(), "appeal_due": decision.appeal_due.isoformat(),
+            "decided_by": _user_name(decision.decided_by_id),
+        }
+        content["appeal"] = None if appeal is None else {
+            "lodged_on": appeal.lodged_on.isoformat(), "outcome": appeal.outcome, "reasons": appeal.reasons,
+            "decided_on": appeal.decided_on.isoformat() if appeal.decided_on else None}
+        content["final_state"] = application.state
+        content["appeal_window_working_days"] = policy.appeal_window_working_days
+        content["naturalization_years"] = policy.naturalization_years
+    return content
+
+
+@dataclass(frozen=True)
+class _Holder:
+    given_names: str
+    family_names: str
+    date_of_birth: date
+
+
+def _sign_and_add(actor: Principal, document: Document, holder: _Holder) -> Document:
+    signer = signing.current_signer()
+    signing.publish(signer)
+    document.key_id = signer.key_id
+    document.qr_payload = signing.sign(payload.QrFields(
+        key_id=signer.key_id, serial=document.serial, type=DocumentType(document.type),
+        given_names=holder.given_names, family_names=holder.family_names, date_of_birth=holder.date_of_birth,
+        issued_on=document.issued_on, valid_until=document.valid_until), signer)
+    document.content = {**(document.content or {}), "qr_mask": qr_mask(document.qr_payload)}
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def _supersede(previous: list[Document], new: Document) -> list[str]:
+    serials_superseded = []
+    for old in previous:
+        if old.id != new.id and old.status == DocumentStatus.VALID:
+            old.status, old.superseded_by_id = DocumentStatus.SUPERSEDED.value, new.id
+            serials_superseded.append(old.serial)
+    return serials_superseded
+
+
+def _finish(actor: Principal, action: str, document: Document, changes: dict) -> None:
+    audit.record(actor, f"document.{action}", "document", document.id, case_id=document.application_id, changes=changes)
+    db.session.commit()
+
+
+def issue_document(actor: Principal, application: Application, document_type: str, *,
+                   person_id: int | None = None, valid_months: int | None = None,
+                   _action: str = "issue", _replaces: Document | None = None) -> Document:
+    """Issue a case document; a valid earlier one of the same type for the same person is superseded."""
+    today = clock.today()
+    procedure.check("issue_document", application.facts(today), actor.actor,
+                    Context(today=today, params={"type": document_type}))
+    holder, relationship = _holder(application, person_id)
+    if document_type == DocumentType.DECISION_LETTER:
+        holder, relationship = application.applicant, "applicant"
+    valid_until, months = _validity(document_type, today, valid_months)
+    languages = _letter_languages(application, holder) if document_type == DocumentType.DECISION_LETTER else ["es"]
+    if document_type == DocumentType.TRAVEL_DOCUMENT:
+        languages = ["es", "en"]
+    document = Document(
+        serial=_new_serial(), type=document_type, application_id=application.id, person_id=holder.id,
+        holder_given_names=holder.given_names, holder_family_names=holder.family_names,
+        holder_date_of_birth=holder.date_of_birth, status=DocumentStatus.VALID.value, issued_on=today,
+        valid_until=valid_until, issued_by_id=actor.id, created_at=clock.now(), languages=" ".join(languages),
+        content=_case_content(application, holder, relationship, document_type, months),
+    )
+    _sign_and_add(actor, document, _Holder(holder.given_names, holder.family_names, holder.date_of_birth))
+    previous = list(db.session.execute(select(Document).where(
+        Document.application_id == application.id, Document.type == document_type,
+        Document.person_id == holder.id, Document.status == DocumentStatus.VALID.value,
+        Document.id != document.id)).scalars())
+    if _replaces is not None and _replaces not in previous:
+        previous.append(_replaces)
+    superseded = _supersede(previous, document)
+    changes = {"serial": document.serial, "type": document_type, "person_id": holder.id, "issued_on": today,
+               "valid_until": valid_until, "key_id": document.key_id, "languages": document.languages}
+    if superseded:
+        changes["superseded"] = superseded
+    _finish(actor, _action, document, changes)
+    return document
+
+
+def _require_birth_documents_role(actor: Principal) -> None:
+    if not actor.has_role(Role.REGISTRAR, Role.SUPERVISOR):
+        raise Forbidden(N_("Only a registrar or a supervisor may issue a birth record."))
+
+
+def _birth_content(birth: BirthRegistration) -> dict[str, Any]:
+    def parent(person_id: int | None) -> dict | None:
+        person = db.session.get(Person, person_id) if person_id else None
+        return None if person is None else {"given_names": person.given_names, "family_names": person.family_names}
+
+    return {
+        "verify_url": _public_base_url(),
+        "registration_number": birth.registration_number,
+        "registered_on": birth.registered_on.isoformat(),
+        "late_registration": bool(birth.late_registration),
+        "foundling": bool(birth.foundling),
+        "holder": {"sex": birth.child_sex, "place_of_birth": {"country": birth.birth_country, "locality": birth.birth_locality}},
+        "mother": parent(birth.mother_id),
+        "father": parent(birth.father_id),
+        "nationality": {"country": birth.nationality_country, "basis": birth.nationality_basis},
+    }
+
+
+def issue_birth_record(actor: Principal, birth: BirthRegistration, *, _action: str = "issue",
+                       _replaces: Document | None = None) -> Document:
+    """Issue the extract of a birth registration (registrar or supervisor)."""
+    _require_birth_documents_role(actor)
+    today = clock.today()
+    document = Document(
+        serial=_new_serial(), type=DocumentType.BIRTH_RECORD.value, birth_registration_id=birth.id,
+        holder_given_names=birth.child_given_names, holder_family_names=birth.child_family_names,
+        holder_date_of_birth=birth.child_date_of_birth, status=DocumentStatus.VALID.value, issued_on=today,
+        valid_until=None, issued_by_id=actor.id, created_at=clock.now(), languages="es", content=_birth_content(birth),
+    )
+    _sign_and_add(actor, document, _Holder(birth.child_given_names, birth.child_family_names, birth.child_date_of_birth))
+    previous = list(db.session.execute(select(Document).where(
+        Document.birth_registration_id == birth.id, Document.status == DocumentStatus.VALID.value,
+        Document.id != document.id)).scalars())
+    superseded = _supersede(previous, document)
+    changes = {"serial": document.serial, "type": document.type, "registration_number": birth.registration_number,
+               "issued_on": today, "key_id": document.key_id}
+    if superseded:
+        changes["superseded"] = superseded
+    _finish(actor, _action, document, changes)
+    return document
+
+
+def reissue(actor: Principal, document: Document) -> Document:
+    """A new document in place of ``document`` (lost, damaged, renewed): the old serial is superseded."""
+    if document.status == DocumentStatus.REVOKED:
+        raise NotAllowedNow(N_("A revoked document cannot be reissued."))
+    if document.status == DocumentStatus.SUPERSEDED:
+        raise NotAllowedNow(N_("This document was already replaced by a newer one."))
+    if document.type == DocumentType.BIRTH_RECORD:
+        birth = db.session.get(BirthRegistration, document.birth_registration_id)
+        return issue_birth_record(actor, birth, _action="reissue", _replaces=document)
+    application = db.session.get(Application, document.application_id)
+    months = (document.content or {}).get("valid_months")
+    return issue_document(actor, application, document.type, person_id=document.person_id,
+                          valid_months=months if document.type == DocumentType.TRAVEL_DOCUMENT else None,
+                          _action="reissue", _replaces=document)
+
+
+def revoke(actor: Principal, document: Document, reason: str) -> Document:
+    """Revoke a document with a reason (supervisor): it then verifies as revoked."""
+    if not actor.has_role(Role.SUPERVISOR):
+        raise Forbidden(N_("Only a supervisor may revoke a document."))
+    if not reason or not reason.strip():
+        raise InvalidField("reason", N_("A revocation needs its reason."))
+    if document.status != DocumentStatus.VALID:
+        raise NotAllowedNow(N_("This document is already %(status)s."), status=document.status)
+    today = clock.today()
+    document.status, document.revoked_on = DocumentStatus.REVOKED.value, today
+    document.revocation_reason, document.revoked_by_id = reason.strip(), actor.id
+    _finish(actor, "revoke", document, {"serial": document.serial, "status": ["valid", "revoked"],
+                                        "revoked_on": today, "reason": reason.strip()})
+    return document
+
+
+# --- Reading ----------------------------------------------------------------------------
+
+
+def find(serial: str) -> Document | None:
+    canonical = serials.normalize(serial)
+    if canonical is None:
+        return None
+    return db.session.execute(select(Document).where(Document.serial == canonical)).scalar_one_or_none()
+
+
+def find_with_status(serial: str, today: date) -> tuple[Document, DocumentStatus] | None:
+    """A document and its status today, in one query (the registry's hot path)."""
+    canonical = serials.normalize(serial)
+    if canonical is None:
+        return None
+    row = db.session.execute(
+        select(Document, Application.state, Decision.appeal_due, Appeal.id)
+        .outerjoin(Application, Application.id == Document.application_id)
+        .outerjoin(Decision, Decision.application_id == Document.application_id)
+        .outerjoin(Appeal, Appeal.application_id == Document.application_id)
+        .where(Document.serial == canonical)).first()
+    if row is None:
+        return None
+    document, state, appeal_due, appeal_id = row
+    facts = CaseFacts(state=State(state), appeal_due=appeal_due, appeal_lodged=appeal_id is not None) if state else None
+    return document, rules.status(DocumentStatus(document.status), document.valid_until, document.type, facts, today)
+
+
+class VerificationFailed(Exception):
+    """The payload is not genuine (malformed, altered, or signed by an unknown key)."""
+
+
+def verify_payload(text: str, today: date) -> tuple[payload.QrFields, tuple[Document, DocumentStatus] | None]:
+    """Check a scanned payload's signature, then find the document it names.
+
+    The document found must say what the signed payload says; anything else is refused."""
+    try:
+        fields = signing.verify(text)
+    except payload.PayloadError as error:
+        raise VerificationFailed(str(error)) from error
+    found = find_with_status(fields.serial, today)
+    if found is not None:
+        document = found[0]
+        if (document.qr_payload or "").strip() != text.strip():
+            raise VerificationFailed("The QR code does not match the document issued with this serial.")
+    return fields, found
+
+
+def may_read(actor: Principal, document: Document) -> bool:
+    if document.birth_registration_id is not None:
+        return bool(actor.roles & BIRTH_READERS)
+    application = db.session.get(Application, document.application_id)
+    return application is not None and may_read_case(actor.roles, actor.id, application.case_officer_id)
+
+
+def record_read(actor: Principal, document: Document, channel: str) -> None:
+    """Reads of a document (its PDF, a registry check, a public verification) are audited."""
+    audit.record(actor, "document.read", "document", document.id, case_id=document.application_id,
+                 changes={"serial": document.serial, "channel": channel})
+    db.session.commit()
+
+
+PUBLIC = Principal(kind="public", id=None, label="public verification page")

@@ -1,0 +1,306 @@
+"""Documents in the browser: the PDF for staff, the forms of the case page (issue,
+revoke, reissue), and the public verification pages, which show whether a document
+is valid and whose it is (names and date of birth), nothing else."""
+
+import os
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import clock
+from ..auth.models import User
+from ..auth.principal import Principal
+from ..auth.tokens import principal_for
+from ..births.models import BirthRegistration
+from ..cases.models import Application
+from ..domain import procedure
+from ..domain.access import may_read_case
+from ..domain.procedure import ProcedureError
+from ..domain.vocabulary import DocumentStatus, DocumentType, Role, label
+from ..extensions import db, limiter, login_manager
+from . import services
+from .models import Document
+from .presenters import registry_dict
+from .render import render_pdf
+
+bp = Blueprint("documents_web", __name__)
+
+CASE_TYPES = [t for t in DocumentType if t != DocumentType.BIRTH_RECORD]
+
+
+def _verify_limit() -> str:
+    return current_app.config.get("VERIFY_RATELIMIT") or os.environ.get("SDP_VERIFY_RATELIMIT", "120 per minute")
+
+
+# --- Who is asking ---------------------------------------------------------------------
+
+
+def signed_in_principal() -> Principal | None:
+    """The staff member of this request: a bearer token (API clients following ``pdf_url``)
+    or the signed-in session. Cached on the request, not ``g``: an app context shared by
+    several requests (as in tests) would keep the first request's user."""
+    if "sdp.web_principal" in request.environ:
+        return request.environ["sdp.web_principal"]
+    principal = None
+    scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and raw.strip():
+        found = principal_for(raw.strip())
+        principal = found if found is not None and found.kind == "user" else None
+    elif login_manager.user_callback is not None or login_manager.request_callback is not None:
+        g.pop("_login_user", None)
+        if current_user and current_user.is_authenticated:
+            principal = current_user.principal
+    request.environ["sdp.web_principal"] = principal
+    return principal
+
+
+def _staff() -> Principal:
+    principal = signed_in_principal()
+    if principal is None:
+        abort(login_manager.unauthorized())
+    return principal
+
+
+def _load_user_until_sign_in_exists(user_id: str):
+    """Session loader used only while no feature has registered one (the sign-in pages
+    register theirs): ``<user id>:<session epoch>``, as ``User.get_id`` writes it."""
+    identifier, _sep, epoch = str(user_id).partition(":")
+    if not identifier.isdigit():
+        return None
+    user = db.session.get(User, int(identifier))
+    if user is None or not user.active or str(user.session_epoch) != (epoch or "0"):
+        return None
+    return user
+
+
+def _back(default: str) -> str:
+    target = request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def _flash_error(error: ProcedureError) -> None:
+    text = _(error.message, **error.params) if error.params else _(error.message)
+    flash(text, "error")
+
+
+# --- Staff: PDF, case panel, forms -------------------------------------------------------
+
+
+@bp.get("/documents/<serial>.pdf")
+def pdf(serial):
+    principal = _staff()
+    document = services.find(serial)
+    if document is None:
+        abort(404)
+    if not services.may_read(principal, document):
+        abort(403)
+    data = render_pdf(document, services.status_of(document, clock.today()))
+    services.record_read(principal, document, "pdf")
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{document.type}-{document.serial}.pdf"',
+        "Cache-Control": "no-store"})
+
+
+def documents_panel(application: Application) -> dict:
+    """What the case page's documents section shows this user (``_case_documents.html``)."""
+    principal = signed_in_principal()
+    today = clock.today()
+    facts = application.facts(today)
+    documents = list(db.session.execute(select(Document).where(Document.application_id == application.id)
+                                        .order_by(Document.id.desc())).scalars())
+    actor = principal.actor if principal else None
+
+    def may_issue(document_type) -> bool:
+        return actor is not None and procedure.is_allowed(
+            "issue_document", facts, actor, procedure.Context(today=today, params={"type": document_type}))
+
+    rows = []
+    for document in documents:
+        status = services.status_of(document, today, facts)
+        rows.append({"document": document, "status": status, "type_label": label(DocumentType(document.type)),
+                     "status_label": label(status),
+                     "may_revoke": bool(principal and principal.has_role(Role.SUPERVISOR)) and document.status == DocumentStatus.VALID,
+                     "may_reissue": document.status == DocumentStatus.VALID and may_issue(document.type)})
+    persons = [(application.applicant.id, application.applicant.full_name, "applicant")] + [
+        (d.person.id, d.person.full_name, d.relationship_to_applicant) for d in application.dependants]
+    policy = current_app.config["POLICY"]
+    return {"rows": rows, "issuable": [(t.value, label(t)) for t in CASE_TYPES if may_issue(t)], "persons": persons,
+            "travel_months": policy.travel_document_months, "application": application}
+
+
+def birth_documents_panel(birth: BirthRegistration) -> dict:
+    """The birth page's documents section (``_birth_documents.html``)."""
+    principal = signed_in_principal()
+    today = clock.today()
+    documents = list(db.session.execute(select(Document).where(Document.birth_registration_id == birth.id)
+                                        .order_by(Document.id.desc())).scalars())
+    may_issue = bool(principal and principal.has_role(Role.REGISTRAR, Role.SUPERVISOR))
+    return {"birth": birth, "may_issue": may_issue,
+            "may_revoke": bool(principal and principal.has_role(Role.SUPERVISOR)),
+            "rows": [{"document": d, "status": services.status_of(d, today),
+                      "status_label": label(services.status_of(d, today))} for d in documents]}
+
+
+def _case_for(application_id: int, principal: Principal) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    if not may_read_case(principal.roles, principal.id, application.case_officer_id):
+        abort(403)
+    return application
+
+
+@bp.get("/cases/<int:application_id>/documents")
+def case_documents(application_id):
+    principal = _staff()
+    application = _case_for(application_id, principal)
+    return render_template("documents/case_documents.html", application=application)
+
+
+@bp.post("/cases/<int:application_id>/documents")
+def issue(application_id):
+    principal = _staff()
+    application = _case_for(application_id, principal)
+    back = _back(url_for(".case_documents", application_id=application.id))
+    document_type = request.form.get("type", "")
+    if document_type not in [t.value for t in CASE_TYPES]:
+        flash(_("Choose the document to issue."), "error")
+        return redirect(back)
+    person_id = request.form.get("person_id", type=int)
+    months = request.form.get("valid_months", type=int) if document_type == DocumentType.TRAVEL_DOCUMENT else None
+    try:
+        document = services.issue_document(principal, application, document_type, person_id=person_id, valid_months=months)
+    except ProcedureError as error:
+        db.session.rollback()
+        _flash_error(error)
+        return redirect(back)
+    flash(_("Document %(serial)s issued.", serial=document.serial), "success")
+    return redirect(back)
+
+
+@bp.post("/documents/<serial>/revoke")
+def revoke(serial):
+    principal = _staff()
+    document = services.find(serial) or abort(404)
+    if not services.may_read(principal, document):
+        abort(403)
+    back = _back(url_for(".case_documents", application_id=document.application_id) if document.application_id else "/")
+    try:
+        services.revoke(principal, document, request.form.get("reason", ""))
+    except ProcedureError as error:
+        db.session.rollback()
+        _flash_error(error)
+        return redirect(back)
+    flash(_("Document %(serial)s revoked.", serial=document.serial), "success")
+    return redirect(back)
+
+
+@bp.post("/documents/<serial>/reissue")
+def reissue(serial):
+    principal = _staff()
+    document = services.find(serial) or abort(404)
+    if not services.may_read(principal, document):
+        abort(403)
+    back = _back(url_for(".case_documents", application_id=document.application_id) if document.application_id else "/")
+    try:
+        new = services.reissue(principal, document)
+    except ProcedureError as error:
+        db.session.rollback()
+        _flash_error(error)
+        return redirect(back)
+    flash(_("Document %(new)s issued in place of %(old)s.", new=new.serial, old=document.serial), "success")
+    return redirect(back)
+
+
+@bp.post("/births/<registration_number>/documents")
+def issue_birth_record(registration_number):
+    principal = _staff()
+    birth = db.session.execute(select(BirthRegistration).where(
+        BirthRegistration.registration_number == registration_number)).scalar_one_or_none()
+    if birth is None:
+        abort(404)
+    try:
+        document = services.issue_birth_record(principal, birth)
+    except ProcedureError as error:
+        db.session.rollback()
+        abort(error.status)
+    flash(_("Document %(serial)s issued.", serial=document.serial), "success")
+    return redirect(_back(url_for(".pdf", serial=document.serial)))
+
+
+# --- Public verification -----------------------------------------------------------------
+
+
+def _private(response_body, status: int = 200):
+    response = current_app.make_response((response_body, status))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _result(document: Document, status: DocumentStatus) -> dict:
+    data = registry_dict(document, status)
+    data["type_label"] = label(DocumentType(document.type))
+    data["status_label"] = label(status)
+    return data
+
+
+@bp.get("/verify/<serial>")
+@limiter.limit(_verify_limit, key_func=get_remote_address)
+def verify_serial(serial):
+    found = services.find_with_status(serial, clock.today())
+    if found is None:
+        return _private(render_template("documents/verify.html", serial=serial, result=None, not_found=True), 404)
+    document, status = found
+    services.record_read(services.PUBLIC, document, "public_page")
+    return _private(render_template("documents/verify.html", serial=document.serial, result=_result(document, status)))
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit(_verify_limit, key_func=get_remote_address)
+def verify():
+    """The scanned QR code (pasted into the form, or as ``?qr=``), or a typed serial (``?serial=``).
+    The form posts the payload, so that it does not land in server logs as part of a URL; the
+    check changes nothing, so it needs no CSRF token (there is no session to protect)."""
+    text = (request.form.get("qr") or request.args.get("qr") or "").strip()
+    serial = (request.args.get("serial") or "").strip()
+    if not text and serial:
+        return redirect(url_for(".verify_serial", serial=serial))
+    if not text:
+        return _private(render_template("documents/verify_scan.html", qr="", outcome=None))
+    try:
+        fields, found = services.verify_payload(text, clock.today())
+    except services.VerificationFailed:
+        return _private(render_template("documents/verify_scan.html", qr=text, outcome="forged"), 422)
+    if found is None:
+        return _private(render_template("documents/verify_scan.html", qr=text, outcome="unknown", fields=fields), 404)
+    document, status = found
+    services.record_read(services.PUBLIC, document, "public_qr")
+    return _private(render_template("documents/verify_scan.html", qr=text, outcome="genuine",
+                                    result=_result(document, status), key_id=fields.key_id))
+
+
+def register(app) -> None:
+    from ..extensions import csrf
+
+    csrf.exempt(verify)
+    app.register_blueprint(bp)
+    app.jinja_env.globals["documents_panel"] = documents_panel
+    app.jinja_env.globals["birth_documents_panel"] = birth_documents_panel
+    if login_manager.user_callback is None and login_manager.request_callback is None:
+        login_manager.user_loader(_load_user_until_sign_in_exists)

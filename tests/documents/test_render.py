@@ -1,0 +1,168 @@
+"""Each document rendered and read back: the holder's accented names, the serial and the
+validity are in its text; its QR code, decoded from the page, verifies with the published key."""
+
+from datetime import date
+
+import pytest
+from babel.dates import format_date
+from cryptography.exceptions import InvalidSignature
+from sqlalchemy import select
+
+from sdp import clock
+from sdp.births.models import BirthRegistration
+from sdp.documents import i18n
+from sdp.documents.models import Document
+from sdp.documents.render import render_pdf
+from sdp.documents.services import find
+from sdp.domain.vocabulary import DocumentStatus
+from sdp.extensions import db
+
+from .helpers import (
+    ANGELA,
+    JOAO,
+    day_month_year,
+    issued,
+    pdf_bytes,
+    pdf_text,
+    qr_from_embedded_image,
+    qr_from_rasterised_page,
+    recognized_case,
+    register,
+    verify_offline,
+)
+
+
+def _check(client, document: dict, names: tuple[str, ...], keys: list[dict]) -> str:
+    data = pdf_bytes(client, document)
+    text = " ".join(pdf_text(data).split())
+    for name in names:
+        assert name in text, name
+    assert document["serial"] in text
+    if document["valid_until"]:
+        assert day_month_year(document["valid_until"]) in text
+    qr = qr_from_embedded_image(data)
+    assert qr == document["qr"]
+    fields = verify_offline(qr, keys)
+    assert fields[1] == document["serial"].replace("-", "")
+    tampered = qr[:20] + ("A" if qr[20] != "A" else "B") + qr[21:]
+    with pytest.raises((InvalidSignature, ValueError, StopIteration, UnicodeDecodeError)):
+        verify_offline(tampered, keys)
+    return text
+
+
+def test_provisional_certificate(office, client):
+    case = register(office.intake, applicant=JOAO)
+    document = issued(office.intake, case["id"], "provisional_certificate")
+    text = _check(office.intake, document, ("João", "Da Silva Conceição"), client.get("/api/v1/documents/keys").json["keys"])
+    assert "Certificado provisional" in text and case["case_number"] in text
+    assert "no puede ser expulsado" in text
+
+
+def test_identity_document(office, client):
+    case = recognized_case(office)
+    document = issued(office.supervisor, case["id"], "identity_document")
+    text = _check(office.supervisor, document, ("Ángela", "Núñez Ortiz"), client.get("/api/v1/documents/keys").json["keys"])
+    assert "Documento de identidad de persona apátrida" in text and "artículo 27" in text
+
+
+def test_travel_document_is_bilingual_and_states_statelessness(office, client):
+    case = recognized_case(office, applicant=JOAO)
+    document = issued(office.supervisor, case["id"], "travel_document", valid_months=18)
+    text = " ".join(_check(office.supervisor, document, ("João", "Da Silva Conceição"),
+                           client.get("/api/v1/documents/keys").json["keys"]).split())
+    assert "Documento de viaje / Travel document" in text
+    assert "es una persona apátrida según los términos de la Convención" in text
+    assert "is a stateless person under the terms of the Convention of 28 September 1954" in text
+    assert "18 meses" in text and "18 months" in text
+
+
+def test_decision_letter_with_findings_and_how_to_appeal_in_portuguese_too(office, client):
+    case = office.decided("rejected", applicant=JOAO)
+    document = issued(office.intake, case["id"], "decision_letter")
+    assert document["languages"] == ["es", "pt"]
+    text = " ".join(_check(office.intake, document, ("João", "Da Silva Conceição"),
+                           client.get("/api/v1/documents/keys").json["keys"]).split())
+    appeal_due = case["decision"]["appeal_due"]
+    assert "Colombia" in text and "No nacional" not in text and "Nacional" in text  # the finding on Colombia
+    assert "Colombia's registry has no record." in text  # the reasoning, as recorded
+    assert "Puede apelar esta decisión dentro de los 15 días hábiles" in text
+    assert "Pode recorrer desta decisão no prazo de 15 dias úteis" in text
+
+    due = date.fromisoformat(appeal_due)
+    assert format_date(due, "long", locale="es") in text and format_date(due, "long", locale="pt") in text
+    assert "Tradução. Faz fé o texto em espanhol." in text
+
+
+def test_decision_letter_in_spanish_and_english(office):
+    iryna = {**ANGELA, "given_names": "Iryna", "family_names": "Kovalenko Peña", "languages": ["en", "uk"]}
+    case = recognized_case(office, applicant=iryna)
+    document = issued(office.intake, case["id"], "decision_letter")
+    assert document["languages"] == ["es", "en"]
+    text = " ".join(pdf_text(pdf_bytes(office.intake, document)).split())
+    assert "Se reconoce a la persona solicitante como persona apátrida" in text
+    assert "The applicant is recognised as a stateless person" in text
+    assert "Kovalenko Peña" in text
+
+
+def test_birth_record(app, office, make_user, api_as, client):
+
+    birth = BirthRegistration(
+        registration_number="NAC-2026-0001", child_given_names="Conceição", child_family_names="Núñez Quispe",
+        child_given_key="conceicao", child_family_key="nunez quispe", child_sex="F", child_date_of_birth=date(2026, 1, 5),
+        birth_country="PE", birth_locality="Tumbes", foundling=False, nationality_country="PE",
+        nationality_basis="ius_soli", registered_on=date(2026, 1, 20), late_registration=False, created_at=clock.now())
+    db.session.add(birth)
+    db.session.commit()
+    registrar = api_as("registrar")
+    assert office.intake.post("/api/v1/births/NAC-2026-0001/documents", json={}).status_code == 403
+    assert registrar.post("/api/v1/births/NAC-0000/documents", json={}).status_code == 404
+    response = registrar.post("/api/v1/births/NAC-2026-0001/documents", json={})
+    assert response.status_code == 201, response.json
+    document = response.json
+    assert document["type"] == "birth_record" and document["valid_until"] is None
+    text = " ".join(_check(registrar, document, ("Conceição", "Núñez Quispe"),
+                           client.get("/api/v1/documents/keys").json["keys"]).split())
+    assert "NAC-2026-0001" in text and "Nacido en el Perú (ius soli)" in text and "Perú" in text
+    assert "artículo 52" in text
+    # Case staff who are not registrars may not download a birth record.
+    assert office.intake.get(document["pdf_url"]).status_code == 403
+
+
+def test_the_qr_code_reads_off_the_rendered_page(office):
+    """As a phone would read a printed page: the whole page rasterised, then scanned."""
+    case = register(office.intake, applicant=ANGELA)
+    document = issued(office.intake, case["id"], "provisional_certificate")
+    read = qr_from_rasterised_page(pdf_bytes(office.intake, document))
+    if read is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed; the embedded image is checked in the other tests")
+    assert read == document["qr"]
+
+
+def test_a_document_renders_the_same_bytes_every_time(office):
+    case = register(office.intake, applicant=ANGELA)
+    document = issued(office.intake, case["id"], "provisional_certificate")
+    stored = find(document["serial"])
+    assert render_pdf(stored) == render_pdf(stored)
+
+
+def test_every_text_of_every_document_is_translated(office, app):
+    """Renders each type in each of its languages and scenarios; no text may fall back to English."""
+    i18n.MISSING.clear()
+    pending = register(office.intake, applicant=ANGELA, dependants=[{**ANGELA, "given_names": "Sofía",
+                                                                     "date_of_birth": "2020-01-01", "relationship": "child"}])
+    issued(office.intake, pending["id"], "provisional_certificate")
+    issued(office.intake, pending["id"], "provisional_certificate", person_id=pending["dependants"][0]["id"])
+    recognized = recognized_case(office, applicant=JOAO)
+    for document_type in ("identity_document", "travel_document", "decision_letter"):
+        issued(office.supervisor, recognized["id"], document_type)
+    rejected = office.decided("rejected", applicant=JOAO)
+    issued(office.supervisor, rejected["id"], "decision_letter")
+
+    for document in db.session.execute(select(Document)).scalars():
+        render_pdf(document)
+        render_pdf(document, DocumentStatus(("revoked", "expired", "superseded")[document.id % 3]))
+        if document.type == "decision_letter":
+            document.languages = "es pt en"
+            render_pdf(document)
+    db.session.rollback()
+    assert not i18n.MISSING, sorted(i18n.MISSING)
