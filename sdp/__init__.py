@@ -36,13 +36,24 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    _register_request_hooks(app)  # first: every other hook sees a fresh request state
     _register_web_base(app)
     _register_api(app)
     _register_errors(app)
     _register_cli(app)
 
+    logging.getLogger("sdp").setLevel(logging.INFO)
+    return app
+
+
+def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _request_id():
+        # ``g`` belongs to the app context. When one app context serves several requests (the
+        # test client inside a test's context), the signed-in user and locale cached there by
+        # Flask-Login and Flask-Babel must not carry over from one request to the next.
+        for per_request_cache in ("_login_user", "_flask_babel"):
+            g.pop(per_request_cache, None)
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
 
     @app.after_request
@@ -50,8 +61,6 @@ def create_app(overrides: dict | None = None) -> Flask:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         return response
 
-    logging.getLogger("sdp").setLevel(logging.INFO)
-    return app
 
 
 def _select_locale() -> str:

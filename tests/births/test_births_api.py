@@ -149,7 +149,8 @@ def test_only_registrars_register_births(api_as, partner_api, client):
     for role in ("intake_officer", "case_officer", "supervisor", "reviewer", "admin"):
         response = api_as(role).post("/api/v1/births", json=birth())
         assert response.status_code == 403, role
-        assert "registrar" in response.json["message"]
+        if role != "reviewer":  # reviewers are stopped earlier, by the fence around personal data
+            assert "registrar" in response.json["message"]
     assert partner_api("registry:read").post("/api/v1/births", json=birth()).status_code == 403
     assert client.post("/api/v1/births", json=birth()).status_code == 401
     assert db.session.execute(select(BirthRegistration)).first() is None

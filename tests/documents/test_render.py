@@ -8,8 +8,6 @@ from babel.dates import format_date
 from cryptography.exceptions import InvalidSignature
 from sqlalchemy import select
 
-from sdp import clock
-from sdp.births.models import BirthRegistration
 from sdp.documents import i18n
 from sdp.documents.models import Document
 from sdp.documents.render import render_pdf
@@ -106,23 +104,22 @@ def test_decision_letter_in_spanish_and_english(office):
 
 def test_birth_record(app, office, make_user, api_as, client):
 
-    birth = BirthRegistration(
-        registration_number="NAC-2026-0001", child_given_names="Conceição", child_family_names="Núñez Quispe",
-        child_given_key="conceicao", child_family_key="nunez quispe", child_sex="F", child_date_of_birth=date(2026, 1, 5),
-        birth_country="PE", birth_locality="Tumbes", foundling=False, nationality_country="PE",
-        nationality_basis="ius_soli", registered_on=date(2026, 1, 20), late_registration=False, created_at=clock.now())
-    db.session.add(birth)
-    db.session.commit()
     registrar = api_as("registrar")
-    assert office.intake.post("/api/v1/births/NAC-2026-0001/documents", json={}).status_code == 403
+    created = registrar.post("/api/v1/births", json={
+        "child": {"given_names": "Conceição", "family_names": "Núñez Quispe", "sex": "F", "date_of_birth": "2026-01-05",
+                  "place_of_birth": {"country": "PE", "locality": "Tumbes"}},
+        "registered_on": "2026-01-20"})
+    assert created.status_code == 201, created.json
+    number = created.json["registration_number"]
+    assert office.intake.post(f"/api/v1/births/{number}/documents", json={}).status_code == 403
     assert registrar.post("/api/v1/births/NAC-0000/documents", json={}).status_code == 404
-    response = registrar.post("/api/v1/births/NAC-2026-0001/documents", json={})
+    response = registrar.post(f"/api/v1/births/{number}/documents", json={})
     assert response.status_code == 201, response.json
     document = response.json
     assert document["type"] == "birth_record" and document["valid_until"] is None
     text = " ".join(_check(registrar, document, ("Conceição", "Núñez Quispe"),
                            client.get("/api/v1/documents/keys").json["keys"]).split())
-    assert "NAC-2026-0001" in text and "Nacido en el Perú (ius soli)" in text and "Perú" in text
+    assert number in text and "Nacido en el Perú (ius soli)" in text and "Perú" in text
     assert "artículo 52" in text
     # Case staff who are not registrars may not download a birth record.
     assert office.intake.get(document["pdf_url"]).status_code == 403

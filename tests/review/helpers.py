@@ -9,7 +9,6 @@ from flask import g
 from flask_babel import refresh
 
 from sdp import clock
-from sdp.births.models import BirthRegistration
 from sdp.documents.models import Document
 from sdp.extensions import db
 from tests.cases.helpers import TODAY, Office, person, register
@@ -98,22 +97,36 @@ def build_known_data(api_as) -> KnownData:
 
 
 def add_births_and_documents(m2: date) -> None:
-    """Births and documents have their own services on other branches; the statistics read only
-    their columns, so the rows are written here directly.
+    """Births through the births service; documents written directly (the statistics read only
+    their columns).
 
     Births 2 months ago: 5 in time (mother VE), 2 late (mother VE; one with a Peruvian father).
     Documents: 6 provisional certificates and 1 identity document, issued 2 months ago.
     """
+    from sdp.auth.principal import SYSTEM
+    from sdp.auth.services import create_user
+    from sdp.births import services as birth_services
+    from sdp.births.schemas import BirthCreateSchema
+
+    registrar = create_user(SYSTEM, "registrar-statistics@test.sdp.pe", "Registrar", ["registrar"],
+                            "correct horse battery staple").principal
     now = datetime.now(clock.PERU)
     for i in range(7):
         late = i >= 5
-        db.session.add(BirthRegistration(
-            registration_number=f"NAC-{i:04d}", child_given_names="Niña", child_family_names="Pérez",
-            child_given_key="nina", child_family_key="perez", child_sex="F",
-            child_date_of_birth=m2 - timedelta(days=200 if late else 10), birth_country="PE",
-            mother_nationality="VE", father_nationality="PE" if i == 6 else None,
-            nationality_country="PE", nationality_basis="ius_soli", registered_on=m2 + timedelta(days=i),
-            late_registration=late, created_at=now))
+        body = {
+            "child": {"given_names": f"Niña {i}", "family_names": "Pérez", "sex": "F",
+                      "date_of_birth": (m2 - timedelta(days=200 if late else 10)).isoformat(),
+                      "place_of_birth": {"country": "PE", "locality": "Lima"}},
+            "mother": {"given_names": f"Madre {i}", "family_names": "Pérez", "sex": "F", "date_of_birth": "1990-01-01",
+                       "place_of_birth": {"country": "VE"}, "nationality": "VE"},
+            "registered_on": (m2 + timedelta(days=i)).isoformat(),
+        }
+        if i == 6:
+            body["father"] = {"given_names": "Padre", "family_names": "Quispe", "sex": "M", "date_of_birth": "1988-01-01",
+                              "place_of_birth": {"country": "PE"}, "nationality": "PE"}
+        if late:
+            body["late_registration_evidence"] = "Hospital discharge record of the birth."
+        birth_services.register_birth(registrar, BirthCreateSchema().load(body))
     for i in range(7):
         db.session.add(Document(
             serial=f"SDP-{i:06d}", type="identity_document" if i == 6 else "provisional_certificate",
