@@ -6,10 +6,11 @@ deleting or inserting one breaks the link of the event after it. ``verify`` walk
 chain in id order and reports the first event that does not fit.
 
 Appends are serialised so that two transactions never chain onto the same event:
-on PostgreSQL a transaction-level advisory lock is taken before the last hash is read;
-on SQLite the database's single write lock is taken first (``_take_write_lock``).
-Within one transaction the head is remembered in ``session.info``, so the lock and the
-read cost two cheap statements per transaction, not per event.
+on PostgreSQL a transaction-level advisory lock is taken before the last hash is read
+(one statement, ``sdp_audit_chain_head()`` of migration 0002); on SQLite the database's
+single write lock is taken first (``_take_write_lock``). Within one transaction the head
+is remembered in ``session.info``, so this costs one indexed query per transaction (plus,
+on SQLite, a no-op write when the transaction has not written yet), not per event.
 
 The chain proves that no event was altered, inserted or deleted *inside* it. Someone
 who can write to the database could also recompute every hash after the point they
@@ -57,10 +58,11 @@ def head_for_append(session: Session) -> str | None:
     if HEAD_KEY in session.info:
         return session.info[HEAD_KEY]
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        # pg_advisory_xact_lock(ADVISORY_LOCK_KEY), then the last hash (migration 0002)
+        head = session.execute(text("SELECT sdp_audit_chain_head()")).scalar()
     else:
         _take_write_lock(session)
-    head = session.execute(text("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")).scalar()
+        head = session.execute(text("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")).scalar()
     session.info[HEAD_KEY] = head
     return head
 
@@ -69,8 +71,11 @@ def _take_write_lock(session: Session) -> None:
     # Python's sqlite3 opens a transaction (BEGIN DEFERRED) only before the first write, so a
     # read before any write would see the chain without a lock. A write statement that
     # matches no row opens the transaction and takes the database's write lock: from here
-    # on no other connection can append until this transaction ends.
-    session.execute(text("DELETE FROM audit_events WHERE 0 = 1"))
+    # on no other connection can append until this transaction ends. When this transaction
+    # has written already (the usual case: the change, then its audit event), it holds the
+    # lock and nothing needs doing.
+    if not getattr(session.connection().connection.dbapi_connection, "in_transaction", False):
+        session.execute(text("DELETE FROM audit_events WHERE 0 = 1"))
 
 
 def appended(session: Session, new_head: str) -> None:
