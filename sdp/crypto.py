@@ -327,3 +327,25 @@ def values_not_under(session, metadata, kid: str) -> int:
         count += session.execute(select(func.count()).select_from(table).where(
             column.isnot(None), ~raw.startswith(f"{FORMAT}:{kid}:", autoescape=True))).scalar_one()
     return count
+
+
+def kids_in_use(session, metadata) -> set[str]:
+    """The ids of the keys the stored values are encrypted with (a restored backup may need old ones)."""
+    from sqlalchemy import select, type_coerce
+
+    kids: set[str] = set()
+    for _, column in encrypted_columns(metadata):
+        raw = type_coerce(column, Text)
+        for token in session.execute(select(raw).where(column.isnot(None))).scalars():
+            kids.add(split_token(token)[0])
+    return kids
+
+
+def archive_retired(file: Path, keys: list[DataKey], note: str) -> Path:
+    """Append retired keys to ``<key file>.retired``: backups made before a rotation need them."""
+    archive = file.with_name(file.name + ".retired")
+    descriptor = os.open(archive, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(descriptor, "a") as handle:
+        handle.write(f"# {note}\n")
+        handle.writelines(key.export() + "\n" for key in keys)
+    return archive

@@ -74,4 +74,6 @@ def _bump_case_versions(session: Session, flush_context, instances) -> None:
         if application in session.new:
             continue
         # An UPDATE of the case row, so that its version is checked and incremented.
+        if "state" not in application.__dict__:
+            application.state  # noqa: B018 - load an expired attribute before flagging it
         flag_modified(application, "state")

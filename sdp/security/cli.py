@@ -29,7 +29,8 @@ def rotate_command(no_wait):
     if result.retired and not result.key_file_updated:
         click.echo(f"Now remove the old keys ({', '.join(result.retired)}) from SDP_DATA_KEYS.")
     elif result.retired:
-        click.echo(f"Old keys removed from {ring.file}: {', '.join(result.retired)}.")
+        click.echo(f"Old keys removed from {ring.file}: {', '.join(result.retired)}. Backups made before now need "
+                   f"them: they are in {result.archive}; keep that file with those backups (apart from them).")
 
 
 @keys_cli.command("generate")
@@ -71,6 +72,14 @@ def restore_command(path, yes):
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {path}. Check it with: flask --app sdp audit verify")
+    from ..crypto import keyring, kids_in_use
+
+    missing = sorted(kids_in_use(db.session, db.metadata) - set(keyring().kids()))
+    if missing:
+        raise click.ClickException(
+            f"The restored data is encrypted with keys this installation no longer has: {', '.join(missing)}. Add "
+            "them after the current key (from the data_keys.retired file kept with the backup), then run "
+            "flask --app sdp keys rotate.")
 
 
 def register(app: Flask) -> None:

@@ -5,18 +5,23 @@
 2. The app's processes re-read the key file within a second and encrypt with the new key.
 3. Every value and file not under the new key is re-encrypted (compare-and-set, batches).
 4. Only when none is left under an old key are the old keys removed from the key file.
+   They are appended to ``<key file>.retired``: a backup made before the rotation needs
+   them. Keep that file with those backups (apart from them), and delete it when they expire.
 If the command stops half-way, run it again: nothing is lost while the old keys are kept.
 """
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
+from .. import clock
 from ..audit import services as audit
 from ..auth.principal import SYSTEM
 from ..crypto import (
     REFRESH_SECONDS,
     ROTATION_HOOKS,
     Keyring,
+    archive_retired,
     generate_key,
     reencrypt_values,
     values_not_under,
@@ -35,6 +40,7 @@ class Rotation:
     values: int
     files: int
     key_file_updated: bool
+    archive: Path | None = None
 
 
 def rotate(ring: Keyring, wait_for_processes: bool = True) -> Rotation:
@@ -56,9 +62,12 @@ def rotate(ring: Keyring, wait_for_processes: bool = True) -> Rotation:
     else:
         raise RotationIncomplete(f"{remaining} values or files are still under an old key; the old keys are kept")
     retired = [key.kid for key in old if key.kid != new.kid]
+    archive = None
     if ring.file is not None:
+        archive = archive_retired(ring.file, [key for key in old if key.kid != new.kid],
+                                  f"retired on {clock.now():%Y-%m-%d %H:%M} by the rotation to {new.kid}")
         ring.replace([new])
     audit.record(SYSTEM, "keys.rotate", "data_key", new.kid,
                  changes={"retired": retired, "values": values, "files": files})
     db.session.commit()
-    return Rotation(new.kid, retired, values, files, ring.file is not None)
+    return Rotation(new.kid, retired, values, files, ring.file is not None, archive)

@@ -25,3 +25,17 @@ def behind_the_apps_back():
             return result.rowcount
 
     return run
+
+
+@pytest.fixture
+def own_key_file(app, tmp_path):
+    """The app uses a key file of this test's own (rotations change it)."""
+    from sdp.crypto import Keyring, parse_keys, write_key_file
+
+    original = app.extensions["sdp_keyring"]
+    path = tmp_path / "keys" / "data_keys"
+    write_key_file(path, original.keys)
+    ring = Keyring(parse_keys(path.read_text()), path)
+    app.extensions["sdp_keyring"] = ring
+    yield ring
+    app.extensions["sdp_keyring"] = original

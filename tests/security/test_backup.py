@@ -71,3 +71,30 @@ def test_restore_asks_before_replacing_everything(app, tmp_path):
     db.session.remove()
     result = app.test_cli_runner().invoke(args=["restore", str(path)], input="n\n")
     assert result.exit_code != 0 and "Aborted" in result.output
+
+
+def test_a_backup_from_before_a_key_rotation_needs_the_retired_key(app, api_as, own_key_file, tmp_path):
+    from sdp.crypto import parse_keys, write_key_file
+
+    office = Office(api_as)
+    cid = full_procedure(office)
+    runner = app.test_cli_runner()
+    path = tmp_path / "before-rotation.backup"
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    old_kid = own_key_file.current.kid
+    rotated = runner.invoke(args=["keys", "rotate", "--no-wait"])
+    assert rotated.exit_code == 0 and "data_keys.retired" in rotated.output
+    archive = own_key_file.file.with_name("data_keys.retired")
+    assert [key.kid for key in parse_keys(archive.read_text())] == [old_kid]
+    assert oct(archive.stat().st_mode & 0o777) == "0o600"
+
+    db.session.remove()
+    restored = runner.invoke(args=["restore", str(path), "--yes"])
+    assert restored.exit_code == 1 and old_kid in restored.output  # said plainly, not found out later
+    # the operator adds the retired key after the current one; everything reads, and a rotation cleans up
+    write_key_file(own_key_file.file, [*own_key_file.keys, *parse_keys(archive.read_text())])
+    own_key_file._refresh(force=True)
+    db.session.remove()
+    assert office.supervisor.get(f"/api/v1/applications/{cid}").json["applicant"]["asylum"]["country"] == "VE"
+    assert runner.invoke(args=["keys", "rotate", "--no-wait"]).exit_code == 0
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0

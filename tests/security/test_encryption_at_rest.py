@@ -28,18 +28,6 @@ def office(api_as):
     return Office(api_as)
 
 
-@pytest.fixture
-def own_key_file(app, tmp_path):
-    """The app uses a key file of this test's own (the rotation test changes it)."""
-    original = app.extensions["sdp_keyring"]
-    path = tmp_path / "data_keys"
-    write_key_file(path, original.keys)
-    ring = Keyring(parse_keys(path.read_text()), path)
-    app.extensions["sdp_keyring"] = ring
-    yield ring
-    app.extensions["sdp_keyring"] = original
-
-
 def raw_values() -> list[str]:
     """Every value of every encrypted column, as stored."""
     values = []

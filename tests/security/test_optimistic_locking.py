@@ -41,6 +41,18 @@ def test_every_change_to_a_case_or_its_rows_bumps_its_version(office):
     assert office.officer.get(f"/api/v1/applications/{cid}").json["version"] == 3  # reads change nothing
 
 
+def test_a_row_added_to_a_case_loaded_before_a_commit_still_bumps_its_version(office):
+    from sdp.cases.models import Evidence
+
+    cid = office.examined_case()["id"]
+    application = db.session.get(Application, cid)
+    version = application.version
+    db.session.commit()  # everything loaded is expired now
+    db.session.add(Evidence(application_id=cid, kind="other", description="x", received_on=TODAY))
+    db.session.commit()
+    assert db.session.get(Application, cid).version == version + 1
+
+
 def test_an_outdated_if_match_gets_409_and_nothing_is_saved(office):
     case = office.examined_case()
     cid, version = case["id"], office.officer.get(f"/api/v1/applications/{case['id']}").json["version"]
