@@ -118,13 +118,25 @@ class Keyring:
         return cls(parse_keys(file.read_text()), file)
 
     def _set(self, keys: list[DataKey]) -> None:
-        self.keys = list(keys)
-        self._ciphers = {key.kid: AESGCM(key.secret) for key in keys}
+        # one assignment: a thread encrypting meanwhile sees the old pair or the new, never a mix
+        self._state = (list(keys), {key.kid: AESGCM(key.secret) for key in keys})
+
+    @property
+    def keys(self) -> list[DataKey]:
+        return self._state[0]
+
+    @property
+    def _ciphers(self) -> dict[str, AESGCM]:
+        return self._state[1]
+
+    def _current(self) -> tuple[DataKey, AESGCM]:
+        self._refresh()
+        keys, ciphers = self._state
+        return keys[0], ciphers[keys[0].kid]
 
     @property
     def current(self) -> DataKey:
-        self._refresh()
-        return self.keys[0]
+        return self._current()[0]
 
     def kids(self) -> list[str]:
         return [key.kid for key in self.keys]
@@ -159,9 +171,9 @@ class Keyring:
     # -- values ---------------------------------------------------------------------------
 
     def encrypt(self, plaintext: bytes, associated: bytes) -> str:
-        key = self.current
+        key, cipher = self._current()
         nonce = os.urandom(NONCE_BYTES)
-        sealed = self._ciphers[key.kid].encrypt(nonce, plaintext, associated)
+        sealed = cipher.encrypt(nonce, plaintext, associated)
         return f"{FORMAT}:{key.kid}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
     def decrypt(self, token: str, associated: bytes) -> bytes:
@@ -185,10 +197,9 @@ class Keyring:
     # -- files ----------------------------------------------------------------------------
 
     def encrypt_blob(self, plaintext: bytes, associated: bytes) -> bytes:
-        key = self.current
+        key, cipher = self._current()
         nonce = os.urandom(NONCE_BYTES)
-        header = f"{FORMAT}:{key.kid}:".encode()
-        return header + nonce + self._ciphers[key.kid].encrypt(nonce, plaintext, associated)
+        return f"{FORMAT}:{key.kid}:".encode() + nonce + cipher.encrypt(nonce, plaintext, associated)
 
     def decrypt_blob(self, blob: bytes, associated: bytes) -> bytes:
         cipher, body = self._cipher(blob_kid(blob)), blob.split(b":", 2)[2]
