@@ -11,7 +11,8 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# disable_existing_loggers=False: the app's loggers (sdp, sdp.access) keep working after an in-process upgrade
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -51,6 +52,15 @@ def get_metadata():
     return target_db.metadata
 
 
+def render_item(type_, obj, autogen_context):
+    """Encrypted columns (sdp.crypto.EncryptedText) are plain TEXT in the database."""
+    from sdp.crypto import EncryptedText
+
+    if type_ == "type" and isinstance(obj, EncryptedText):
+        return "sa.Text()"
+    return False
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -65,7 +75,7 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True, render_item=render_item
     )
 
     with context.begin_transaction():
@@ -93,6 +103,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("render_item", render_item)
 
     connectable = get_engine()
 

@@ -28,7 +28,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(settings.load(app.instance_path, overrides))
 
-    from . import models  # noqa: F401 - every model registered before alembic and create_all look
+    from . import crypto, models  # noqa: F401 - every model registered before alembic and create_all look
+
+    crypto.init_app(app)  # the data keys of the encrypted columns
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True)
@@ -88,7 +90,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 # Each feature package registers its own blueprints, pages and commands in ``init_app``.
-FEATURES = ("auth", "cases", "births", "documents", "registry", "review", "audit")
+FEATURES = ("auth", "cases", "births", "documents", "registry", "review", "audit", "security", "uploads")
 
 
 def _register_api(app: Flask) -> None:
@@ -123,6 +125,8 @@ def _register_errors(app: Flask) -> None:
     def _api_body_checks():
         if not request.path.startswith("/api/") or request.method not in ("POST", "PUT", "PATCH"):
             return None
+        if request.endpoint in app.extensions.get("sdp_upload_endpoints", ()):
+            return None  # multipart file uploads check their own size and type (sdp.uploads)
         if request.content_length and request.content_length > app.config["API_MAX_JSON_BYTES"]:
             return json_error(413, f"The body is larger than {app.config['API_MAX_JSON_BYTES']} bytes.")
         if request.content_length and not request.is_json:

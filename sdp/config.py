@@ -59,6 +59,14 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Security and reliability (docs/security.md)
+        "DATA_KEYS": environ.get("SDP_DATA_KEYS"),  # "kid:base64,..."; else the file below
+        "DATA_KEYS_FILE": str(Path(instance_path) / "data_keys"),
+        "UPLOAD_FOLDER": environ.get("SDP_UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
+        "UPLOAD_MAX_BYTES": int(environ.get("SDP_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)),
+        "ACCESS_LOG": environ.get("SDP_ACCESS_LOG", "1") != "0",
+        "LOG_FORMAT": environ.get("SDP_LOG_FORMAT", "json"),  # json | text
+        "HSTS_SECONDS": int(environ.get("SDP_HSTS_SECONDS", 365 * 24 * 3600)),
     }
     config.update(overrides or {})
     return config

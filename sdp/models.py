@@ -3,6 +3,7 @@
 from .audit.models import AuditEvent
 from .auth.models import ApiToken, User, UserRole
 from .births.models import BirthNumberCounter, BirthRegistration
+from .cases import locking  # noqa: F401 - the optimistic locking of cases listens to every flush
 from .cases.models import (
     Appeal,
     Application,
@@ -17,9 +18,10 @@ from .cases.models import (
     RelevantState,
 )
 from .documents.models import Document, DocumentKey
+from .uploads.models import EvidenceFile
 
 __all__ = [
     "ApiToken", "Appeal", "Application", "AuditEvent", "BirthNumberCounter", "BirthRegistration", "CaseNumberCounter",
-    "Decision", "Dependant", "Document", "DocumentKey", "Evidence", "Inquiry", "Interview", "Person",
+    "Decision", "Dependant", "Document", "DocumentKey", "Evidence", "EvidenceFile", "Inquiry", "Interview", "Person",
     "Recommendation", "RelevantState", "User", "UserRole",
 ]

@@ -1,16 +1,38 @@
-"""Writing the audit trail, in the same transaction as the change it records."""
+"""Writing the audit trail, in the same transaction as the change it records.
 
+Events are chained by hash (``sdp.audit.chain``) and never updated or deleted: the ORM
+refuses it here, and on PostgreSQL a trigger (migration 0002) refuses it in the database.
+Free text of a case (reasons, summaries, descriptions) and asylum details are encrypted at
+rest in their tables; the audit trail records that such a field changed, never its text
+(``SENSITIVE_FIELDS``), since an append-only table could not be re-encrypted.
+"""
+
+import json
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 from flask import g, has_request_context
+from sqlalchemy import event as orm_event
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..auth.principal import Principal
 from ..extensions import db
+from . import chain
 from .models import AuditEvent
+
+# Keys of ``changes`` whose values are free text of a case or asylum details.
+SENSITIVE_FIELDS = frozenset({
+    "reasons", "reasoning", "reason", "summary", "description", "grounds", "notes", "extension_reasons",
+    "end_reasons", "asylum", "asylum_status", "asylum_country", "original_name",
+})
+REDACTED = "[redacted]"
+
+
+class AppendOnlyViolation(RuntimeError):
+    """Audit events are never updated or deleted."""
 
 
 def _plain(value: Any) -> Any:
@@ -27,21 +49,37 @@ def _plain(value: Any) -> Any:
 
 def record(actor: Principal, action: str, entity: str, entity_id: Any = None, *,
            case_id: int | None = None, changes: dict[str, Any] | None = None) -> AuditEvent:
-    """Add one audit event to the current transaction (committed with the change itself)."""
-    event = AuditEvent(
-        at=clock.now(),
-        actor_kind=actor.kind,
-        actor_id=actor.id,
-        actor_label=actor.label,
-        action=action,
-        entity=entity,
-        entity_id=None if entity_id is None else str(entity_id),
-        case_id=case_id,
-        changes=_plain(changes) if changes else None,
-        request_id=g.get("request_id") if has_request_context() else None,
-    )
-    db.session.add(event)
+    """Add one audit event to the current transaction (committed with the change itself),
+    chained onto the last event. Takes the chain's lock until the transaction ends."""
+    fields = {
+        "at": clock.now(),
+        "actor_kind": actor.kind,
+        "actor_id": actor.id,
+        "actor_label": actor.label,
+        "action": action,
+        "entity": entity,
+        "entity_id": None if entity_id is None else str(entity_id),
+        "case_id": case_id,
+        # Through JSON and back, so that the hash covers exactly what the database returns.
+        "changes": json.loads(json.dumps(redact(_plain(changes)))) if changes else None,
+        "request_id": g.get("request_id") if has_request_context() else None,
+    }
+    session = db.session()
+    previous_hash = chain.head_for_append(session)
+    event = AuditEvent(**fields, previous_hash=previous_hash, hash=chain.digest(fields, previous_hash))
+    session.add(event)
+    chain.appended(session, event.hash)
     return event
+
+
+def redact(changes: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` with the values of sensitive fields replaced by a marker (None stays None)."""
+    def hide(value):
+        if isinstance(value, list):
+            return [None if item is None else REDACTED for item in value]
+        return None if value is None else REDACTED
+
+    return {key: hide(value) if key in SENSITIVE_FIELDS else value for key, value in changes.items()}
 
 
 def diff(obj: Any, fields: Iterable[str], new_values: dict[str, Any]) -> dict[str, Any]:
@@ -54,3 +92,31 @@ def diff(obj: Any, fields: Iterable[str], new_values: dict[str, Any]) -> dict[st
                 setattr(obj, name, after)
                 changes[name] = [_plain(before), _plain(after)]
     return changes
+
+
+# --- Append-only, at the ORM level -------------------------------------------------------------
+
+
+@orm_event.listens_for(AuditEvent, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise AppendOnlyViolation("audit events are never updated")
+
+
+@orm_event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise AppendOnlyViolation("audit events are never deleted")
+
+
+@orm_event.listens_for(AuditEvent, "before_insert")
+def _refuse_unchained(mapper, connection, target):
+    if not target.hash:
+        raise AppendOnlyViolation("audit events are written by sdp.audit.services.record, which chains them")
+
+
+@orm_event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state):
+    if (state.is_update or state.is_delete) and any(m.class_ is AuditEvent for m in state.all_mappers):
+        raise AppendOnlyViolation("audit events are never updated or deleted")
+
+
+orm_event.listen(Session, "after_transaction_end", chain.forget_head)

@@ -1,12 +1,13 @@
 """Case work through the API (contract.md, "Case work"). Thin: parse, authorise, call a service."""
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
 
 from .. import clock
 from ..api import BEARER, Blueprint, current_principal, staff_required
 from ..extensions import db
-from . import services
+from . import locking, services
 from .models import Application, Inquiry, RelevantState
 from .presenters import case_dict, inquiry_dict
 from .schemas import (
@@ -49,11 +50,18 @@ def load_case(application_id: int) -> Application:
     if application is None:
         abort(404, message=f"There is no application {application_id}.")
     services.require_case_reader(current_principal(), application)
+    if request.method != "GET":
+        check_if_match(application)
     return application
 
 
+def check_if_match(application: Application) -> None:
+    """409 when the client says (If-Match) it edits a version the case has moved on from."""
+    locking.expect_version(application, locking.version_from_if_match(request.headers.get("If-Match")))
+
+
 def _case_response(application: Application, status: int = 200):
-    return case_dict(application, current_principal(), clock.today()), status
+    return case_dict(application, current_principal(), clock.today()), status, {"ETag": f'"{application.version}"'}
 
 
 @blp.route("/applications")
@@ -166,6 +174,7 @@ def record_inquiry_response(data, inquiry_id):
     if inquiry is None:
         abort(404, message=f"There is no inquiry {inquiry_id}.")
     services.require_case_reader(current_principal(), inquiry.application)
+    check_if_match(inquiry.application)
     services.record_inquiry_response(current_principal(), inquiry, data["received_on"], data["outcome"])
     return inquiry_dict(inquiry, clock.today())
 

@@ -9,11 +9,11 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import EncryptedJSON, EncryptedText
 from ..domain import procedure
 from ..domain.names import name_key
 from ..domain.procedure import CaseFacts
@@ -36,8 +36,9 @@ class Person(db.Model):
     birth_country: Mapped[str] = mapped_column(String(2))
     birth_locality: Mapped[str | None] = mapped_column(String(200))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    asylum_status: Mapped[str] = mapped_column(String(16), default="none")
-    asylum_country: Mapped[str | None] = mapped_column(String(2))
+    # Asylum details are encrypted at rest (sdp.crypto); the confidentiality rule reads them in Python.
+    asylum_status: Mapped[str] = mapped_column(EncryptedText("persons.asylum_status"), default="none")
+    asylum_country: Mapped[str | None] = mapped_column(EncryptedText("persons.asylum_country"))
 
     __table_args__ = (
         # Registry checks and duplicate detection: date of birth, then folded names.
@@ -74,7 +75,7 @@ class Application(db.Model):
     registered_on: Mapped[date] = mapped_column(Date, index=True)
     decision_due: Mapped[date] = mapped_column(Date, index=True)
     decision_due_extended: Mapped[bool] = mapped_column(default=False)
-    extension_reasons: Mapped[str | None] = mapped_column(Text)
+    extension_reasons: Mapped[str | None] = mapped_column(EncryptedText("applications.extension_reasons"))
     priority: Mapped[bool] = mapped_column(default=False)  # a child or vulnerable applicant
     applicant_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     case_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
@@ -82,9 +83,12 @@ class Application(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # withdrawal, closure, referral, cessation, cancellation
     ended_on: Mapped[date | None] = mapped_column(Date)
-    end_reasons: Mapped[str | None] = mapped_column(Text)
+    end_reasons: Mapped[str | None] = mapped_column(EncryptedText("applications.end_reasons"))
     referral_target: Mapped[str | None] = mapped_column(String(32))
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Optimistic locking (sdp.cases.locking): every change to the case or to a row of it
+    # bumps the version; saving over a version someone else changed meanwhile fails (409).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     applicant: Mapped[Person] = relationship(lazy="joined", foreign_keys=[applicant_id])
     case_officer = relationship("User", foreign_keys=[case_officer_id], lazy="joined")
@@ -104,6 +108,7 @@ class Application(db.Model):
     appeal: Mapped["Appeal | None"] = relationship(cascade="all, delete-orphan", lazy="selectin", uselist=False)
 
     __table_args__ = (Index("ix_applications_state_decision_due", "state", "decision_due"),)
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def recommendation(self) -> "Recommendation | None":
@@ -171,7 +176,7 @@ class RelevantState(db.Model):
     country: Mapped[str] = mapped_column(String(2))
     links: Mapped[list[str]] = mapped_column(JSON)
     finding: Mapped[str] = mapped_column(String(16), default=Finding.UNDETERMINED.value)
-    reasoning: Mapped[str | None] = mapped_column(Text)
+    reasoning: Mapped[str | None] = mapped_column(EncryptedText("relevant_states.reasoning"))
     found_on: Mapped[date | None] = mapped_column(Date)
     found_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -185,7 +190,7 @@ class Evidence(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     country: Mapped[str | None] = mapped_column(String(2))  # the relevant State it concerns, if any
     kind: Mapped[str] = mapped_column(String(24))
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(EncryptedText("evidence.description"))
     received_on: Mapped[date] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -221,7 +226,7 @@ class Interview(db.Model):
     held_on: Mapped[date] = mapped_column(Date)
     interpreter_language: Mapped[str | None] = mapped_column(String(35))
     legal_representative: Mapped[str | None] = mapped_column(String(200))
-    summary: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(EncryptedText("interviews.summary"))
     read_back: Mapped[bool] = mapped_column(default=True)
     interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -233,7 +238,7 @@ class Recommendation(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     outcome: Mapped[str] = mapped_column(String(16))
     exclusion_ground: Mapped[str | None] = mapped_column(String(32))
-    reasons: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[str] = mapped_column(EncryptedText("recommendations.reasons"))
     made_on: Mapped[date] = mapped_column(Date)
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -247,8 +252,9 @@ class Decision(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
     outcome: Mapped[str] = mapped_column(String(16), index=True)
     exclusion_ground: Mapped[str | None] = mapped_column(String(32))
-    reasons: Mapped[str] = mapped_column(Text)
-    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    reasons: Mapped[str] = mapped_column(EncryptedText("decisions.reasons"))
+    # a snapshot of the findings with their reasoning: encrypted like the reasoning itself
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON("decisions.findings"))
     decided_on: Mapped[date] = mapped_column(Date)
     notified_on: Mapped[date] = mapped_column(Date)
     notification_language: Mapped[str | None] = mapped_column(String(35))
@@ -262,10 +268,10 @@ class Appeal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
     lodged_on: Mapped[date] = mapped_column(Date)
-    grounds: Mapped[str] = mapped_column(Text)
+    grounds: Mapped[str] = mapped_column(EncryptedText("appeals.grounds"))
     decision_due: Mapped[date] = mapped_column(Date, index=True)
     lodged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     outcome: Mapped[str | None] = mapped_column(String(16))
-    reasons: Mapped[str | None] = mapped_column(Text)
+    reasons: Mapped[str | None] = mapped_column(EncryptedText("appeals.reasons"))
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

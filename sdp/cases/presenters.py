@@ -51,6 +51,7 @@ def case_dict(application: Application, actor: Principal, today: date) -> dict:
     return with_birth_links({
         "id": application.id,
         "case_number": application.case_number,
+        "version": application.version,
         "route": application.route,
         "referring_authority": application.referring_authority,
         "state": application.state,

@@ -270,6 +270,8 @@ class CaseBirthOut(StrictSchema):
 class ApplicationOut(StrictSchema):
     id = fields.Integer()
     case_number = fields.String()
+    version = fields.Integer(metadata={"description": "Incremented by every change; send it back as If-Match to "
+                                               "have a change refused (409) if the case moved on meanwhile"})
     route = fields.String()
     referring_authority = fields.String(allow_none=True)
     state = fields.String()

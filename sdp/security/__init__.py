@@ -1,0 +1,31 @@
+"""Security and reliability across features: headers, structured logs, edit conflicts,
+data key rotation, backups (docs/security.md)."""
+
+
+def init_app(app) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from . import cli, headers, logs
+
+    headers.register(app)
+    logs.configure(app)
+    app.register_error_handler(StaleDataError, handle_stale_data)
+    cli.register(app)
+
+
+def handle_stale_data(error):
+    """Two saves of one case crossed (optimistic locking): 409, never 500, nothing saved."""
+    from flask import render_template
+    from flask_babel import gettext
+    from werkzeug.exceptions import Conflict
+
+    from ..errors import json_error, wants_json
+    from ..extensions import db
+
+    db.session.rollback()
+    if wants_json():
+        return json_error(409, "Someone else saved a change to this case at the same moment; yours was not saved. "
+                               "Reload the case and apply your change again.")
+    message = gettext("Someone else saved a change to this case at the same moment; yours was not saved. "
+                      "Reload the case and apply your change again.")
+    return render_template("errors/error.html", error=Conflict(), message=message), 409

@@ -1,0 +1,106 @@
+"""Structured logs: one JSON object per line, with the request id, and no personal data.
+
+What a log line may hold: the request's id, method, route template (``/api/v1/applications/<int:application_id>``)
+and path (never the query string: registry checks carry names in it), status, duration and
+who acted (kind and id, not a name). An exception is logged as its type and where it was
+raised (file, line, function), never its message or values, which may quote a person's data.
+"""
+
+import json
+import logging
+import re
+import sys
+import time
+import traceback
+from datetime import UTC, datetime
+
+from flask import Flask, g, has_request_context, request
+
+LOGGER_NAMES = ("sdp", "werkzeug")
+_QUERY = re.compile(r"\?[^\s\"]*")
+
+
+def describe_exception(exc_info) -> dict:
+    """An exception without its message: its type and the frames it went through."""
+    kind, _value, trace = exc_info
+    frames = traceback.extract_tb(trace) if trace else []
+    where = [f"{_short(frame.filename)}:{frame.lineno} in {frame.name}" for frame in frames][-8:]
+    return {"type": f"{kind.__module__}.{kind.__qualname__}" if kind else None, "where": where}
+
+
+def _short(filename: str) -> str:
+    for marker in ("/site-packages/", "/sdp/"):
+        if marker in filename:
+            return ("sdp/" if marker == "/sdp/" else "") + filename.rsplit(marker, 1)[1]
+    return filename.rsplit("/", 1)[-1]
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        document = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if has_request_context() and g.get("request_id"):
+            document["request_id"] = g.request_id
+        document.update(getattr(record, "sdp", None) or {})
+        if record.exc_info:
+            document["exception"] = describe_exception(record.exc_info)
+        return json.dumps(document, ensure_ascii=False, default=str)
+
+
+class StripQueryStrings(logging.Filter):
+    """Werkzeug's development server logs the request line, query string included: cut it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and "?" in record.msg:
+            record.msg = _QUERY.sub("", record.msg)
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(_QUERY.sub("", arg) if isinstance(arg, str) else arg for arg in args)
+        return True
+
+
+def configure(app: Flask) -> None:
+    """JSON lines on standard error for the app's and the web server's loggers (once per process)."""
+    structured = app.config.get("LOG_FORMAT", "json") == "json"
+    for name in LOGGER_NAMES:
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.INFO)
+        if not any(getattr(handler, "sdp_handler", False) for handler in logger.handlers):
+            handler = logging.StreamHandler(sys.stderr)
+            handler.sdp_handler = True
+            handler.setFormatter(JsonFormatter() if structured else
+                                 logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+            handler.addFilter(StripQueryStrings())
+            logger.addHandler(handler)
+        if not any(isinstance(existing, StripQueryStrings) for existing in logger.filters):
+            logger.addFilter(StripQueryStrings())
+
+    if app.config.get("ACCESS_LOG", True):
+        access = logging.getLogger("sdp.access")
+
+        @app.before_request
+        def _start_clock():
+            request.environ["sdp.started"] = time.perf_counter()
+
+        @app.after_request
+        def _log_request(response):
+            started = request.environ.get("sdp.started")
+            rule = request.url_rule
+            principal = request.environ.get("sdp.principal")
+            fields = {
+                "event": "request", "method": request.method,
+                "route": rule.rule if rule is not None else None,
+                # the path only when it matched a route (ids, serials); an unmatched path is the client's text
+                "path": request.path if rule is not None else None,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+            }
+            if principal is not None:
+                fields["actor"] = f"{principal.kind}:{principal.id}"
+            access.info("%s %s %s", request.method, fields["route"], response.status_code, extra={"sdp": fields})
+            return response

@@ -1,0 +1,101 @@
+"""Evidence files through the API: attach (multipart), list, download."""
+
+import io
+
+from flask import current_app, request, send_file
+from flask.views import MethodView
+from flask_smorest import abort
+from marshmallow import fields
+
+from ..api import BEARER, Blueprint, current_principal, staff_required
+from ..cases.api import load_case
+from ..cases.models import Evidence
+from ..extensions import db
+from ..schemas import StrictSchema
+from . import services
+from .models import EvidenceFile
+
+blp = Blueprint("uploads_api", __name__, description="Files of evidence: PDF, JPEG or PNG (bearer token of a staff user).")
+
+UPLOAD_ENDPOINTS = ("EvidenceFiles",)
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+class EvidenceFileOut(StrictSchema):
+    id = fields.Integer()
+    evidence_id = fields.Integer()
+    original_name = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = fields.DateTime()
+    url = fields.String()
+
+
+def _file_dict(row: EvidenceFile) -> dict:
+    return {"id": row.id, "evidence_id": row.evidence_id, "original_name": row.original_name,
+            "content_type": row.content_type, "size": row.size, "sha256": row.sha256, "uploaded_at": row.uploaded_at,
+            "url": f"/api/v1/applications/{row.application_id}/evidence/{row.evidence_id}/files/{row.id}"}
+
+
+def _load_evidence(application_id: int, evidence_id: int):
+    application = load_case(application_id)
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None or evidence.application_id != application.id:
+        abort(404, message=f"There is no evidence {evidence_id} on this application.")
+    return application, evidence
+
+
+@blp.route("/applications/<int:application_id>/evidence/<int:evidence_id>/files")
+class EvidenceFiles(MethodView):
+    @blp.doc(security=BEARER, requestBody={"content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}})
+    @blp.response(201, EvidenceFileOut)
+    @blp.alt_response(413, description="The file is larger than the limit", schema=None)
+    @blp.alt_response(422, description="Not a PDF, JPEG or PNG, or a name that does not match the content", schema=None)
+    @staff_required()
+    def post(self, application_id, evidence_id):
+        """Attach a file (multipart field ``file``) to an item of evidence (the case's officer)."""
+        limit = current_app.config["UPLOAD_MAX_BYTES"]
+        if request.content_length and request.content_length > limit + MULTIPART_OVERHEAD:
+            abort(413, message=f"The file is larger than {limit} bytes.")
+        application, evidence = _load_evidence(application_id, evidence_id)
+        if request.mimetype != "multipart/form-data":
+            abort(415, message="Send the file as multipart/form-data, in the field 'file'.")
+        upload = request.files.get("file")
+        if upload is None:
+            abort(422, message="The file is missing: send it in the multipart field 'file'.",
+                  messages={"file": ["Missing file."]})
+        content = upload.stream.read(limit + 1)
+        try:
+            row = services.attach_file(current_principal(), application, evidence, upload.filename, content)
+        except services.FileTooLarge:
+            abort(413, message=f"The file is larger than {limit} bytes.")
+        return _file_dict(row), 201
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, EvidenceFileOut(many=True))
+    @staff_required()
+    def get(self, application_id, evidence_id):
+        """The files of an item of evidence (whoever may read the case)."""
+        _, evidence = _load_evidence(application_id, evidence_id)
+        return [_file_dict(row) for row in services.files_of(evidence)]
+
+
+@blp.route("/applications/<int:application_id>/evidence/<int:evidence_id>/files/<int:file_id>")
+class EvidenceFileContent(MethodView):
+    @blp.doc(security=BEARER, responses={"200": {"description": "The file, as an attachment", "content": {
+        "application/pdf": {}, "image/jpeg": {}, "image/png": {}}}})
+    @staff_required()
+    def get(self, application_id, evidence_id, file_id):
+        """Download a file (whoever may read the case); every download is audited."""
+        application, evidence = _load_evidence(application_id, evidence_id)
+        row = db.session.get(EvidenceFile, file_id)
+        if row is None or row.evidence_id != evidence.id:
+            abort(404, message=f"There is no file {file_id} on this evidence.")
+        content = services.read_file(current_principal(), application, row)
+        response = send_file(io.BytesIO(content), mimetype=row.content_type, as_attachment=True,
+                             download_name=row.original_name, max_age=0, etag=False, conditional=False)
+        # A file from outside is never run as a page of this site, whatever it contains.
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
