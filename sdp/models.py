@@ -2,6 +2,7 @@
 
 from .audit.models import AuditEvent
 from .auth.models import ApiToken, User, UserRole
+from .auth.stash import FormStash
 from .births.models import BirthRegistration
 from .cases.models import (
     Appeal,
@@ -20,6 +21,6 @@ from .documents.models import Document
 
 __all__ = [
     "ApiToken", "Appeal", "Application", "AuditEvent", "BirthRegistration", "CaseNumberCounter",
-    "Decision", "Dependant", "Document", "Evidence", "Inquiry", "Interview", "Person",
+    "Decision", "Dependant", "Document", "Evidence", "FormStash", "Inquiry", "Interview", "Person",
     "Recommendation", "RelevantState", "User", "UserRole",
 ]
