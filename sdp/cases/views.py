@@ -131,13 +131,14 @@ def intake():
     return redirect(url_for(".case", application_id=application.id))
 
 
-def _field_error(form, error: ProcedureError) -> str:
-    """Put an InvalidField's message beside its field; return the message for the summary."""
+def _field_error(form, error: ProcedureError) -> str | None:
+    """Put an InvalidField's message beside its field (None then); else return the message."""
     message = procedure_message(error)
-    if isinstance(error, InvalidField):
+    if isinstance(error, InvalidField) and form is not None:
         field = getattr(form, error.field, None)
         if field is not None and hasattr(field, "errors"):
             field.errors = [*list(field.errors), message]
+            return None
     return message
 
 
@@ -156,14 +157,14 @@ def _today_default(name):
 
 
 def _relevant_state(application: Application, target: str | None) -> RelevantState:
-    row = db.session.get(RelevantState, int(target)) if (target or "").isdigit() else None
+    row = db.session.get(RelevantState, int(target)) if str(target or "").isdigit() else None
     if row is None or row.application_id != application.id:
         abort(404)
     return row
 
 
 def _inquiry(application: Application, target: str | None) -> Inquiry:
-    row = db.session.get(Inquiry, int(target)) if (target or "").isdigit() else None
+    row = db.session.get(Inquiry, int(target)) if str(target or "").isdigit() else None
     if row is None or row.application_id != application.id:
         abort(404)
     return row
@@ -255,10 +256,10 @@ def case(application_id: int):
         except ProcedureError as error:
             db.session.rollback()
             application = load_case(application_id)
-            message = _field_error(form, error) if form is not None else procedure_message(error)
+            message = _field_error(form, error)
             if form is not None:
                 bound[key] = form
-            refusal, status = (key, message), error.status
+            refusal, status = ((key, message) if message else None), error.status
     else:
         restored = restore_form()
         if restored and restored.get("_action") in ACTION_PAGES:
