@@ -19,7 +19,7 @@ from ..extensions import db
 
 STASH_MINUTES = 60
 SESSION_KEY = "form_stash"
-NOT_KEPT = {"csrf_token"}
+NOT_KEPT = {"csrf_token", "password"}  # never keep a password, even hashed
 
 
 class FormStash(db.Model):

@@ -156,6 +156,10 @@ def _csrf_error(error: CSRFError):
         from ..errors import json_error
 
         return json_error(400, error.description)
+    if request.endpoint == "auth_web.sign_in":
+        form = SignInForm(formdata=None, data={"email": request.form.get("email", "")})
+        form.form_errors.append(gettext("The form had expired. Please sign in again."))
+        return render_template("auth/sign_in.html", form=form, kept=stash.SESSION_KEY in session), 400
     if not current_user.is_authenticated and request.form:
         return _unauthorized()
     return render_template("errors/error.html", error=error,

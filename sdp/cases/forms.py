@@ -93,7 +93,7 @@ class PersonFields(Form):
                             description=lazy_gettext("Language codes separated by commas, for example: es, qu"))
     asylum_status = RadioField(lazy_gettext("Asylum status"), default=AsylumStatus.NONE.value,
                                validators=[InputRequired(lazy_gettext("Choose the asylum status."))])
-    asylum_country = SelectField(lazy_gettext("Country of the asylum claim"), validators=[Optional()],
+    asylum_country = SelectField(lazy_gettext("Country of the asylum claim"), default="",
                                  description=lazy_gettext("The State the person fears persecution from: it will never be contacted."))
 
     def __init__(self, *args, **kwargs):
@@ -132,7 +132,7 @@ class IntakeForm(FlaskForm):
     route = RadioField(lazy_gettext("Route"), default="application",
                        validators=[InputRequired(lazy_gettext("Choose how the case started."))])
     referring_authority = StringField(lazy_gettext("Referring authority (ex officio cases)"),
-                                      validators=[Optional(), Length(max=120)])
+                                      validators=[Length(max=120)])
     registered_on = Day(lazy_gettext("Date of registration"), optional=True)
     applicant = FormField(PersonFields)
     dependants = FieldList(FormField(DependantFields), min_entries=0, max_entries=MAX_DEPENDANTS)
@@ -241,7 +241,7 @@ class ExtensionForm(ActionForm):
 
 class RecommendationForm(ActionForm):
     outcome = RadioField(lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))])
-    exclusion_ground = SelectField(lazy_gettext("Exclusion ground (only for an exclusion)"), validators=[Optional()])
+    exclusion_ground = SelectField(lazy_gettext("Exclusion ground (only for an exclusion)"), default="")
     reasons = Reasons()
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,7 @@
 """Fixtures for the staff pages: a browser-like client signed in as a user of some role."""
 
 import re
+from html import unescape
 
 import pytest
 
@@ -37,4 +38,4 @@ def text_of(response) -> str:
     """The page's visible text, whitespace collapsed (for assertions on what a person reads)."""
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
