@@ -229,3 +229,10 @@ def register(app: Flask) -> None:
         url_if=url_if, nav_items=nav_items, form_errors=form_errors, LANGUAGE_NAMES=LANGUAGE_NAMES, REVIEW_PAGE=REVIEW_PAGE, Role=Role,
     )
     app.register_blueprint(bp)
+
+    @app.before_request
+    def _fresh_locale():
+        # flask-babel caches the locale on the app context, which tests share between requests.
+        from flask_babel import refresh
+
+        refresh()

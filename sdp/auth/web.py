@@ -27,7 +27,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.vocabulary import Role
@@ -187,7 +187,7 @@ class MultiCheckboxField(SelectMultipleField):
 class CreateUserForm(FlaskForm):
     name = StringField(lazy_gettext("Full name"), validators=[DataRequired(lazy_gettext("Enter the full name.")), Length(max=200)])
     email = EmailField(lazy_gettext("Email address"), validators=[
-        DataRequired(lazy_gettext("Enter the email address.")), Email(lazy_gettext("Enter an email address like name@minrel.gob.pe.")),
+        DataRequired(lazy_gettext("Enter the email address.")), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=lazy_gettext("Enter an email address like name@minrel.gob.pe.")),
         Length(max=254)])
     roles = MultiCheckboxField(lazy_gettext("Roles"), choices=[],
                                validators=[DataRequired(lazy_gettext("Choose at least one role."))])

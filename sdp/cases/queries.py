@@ -70,7 +70,8 @@ def visible_to(principal: Principal):
 
 
 def search(principal: Principal, *, today: date, q: str = "", state: str = "", officer_id: int | None = None,
-           overdue: bool = False, after: int | None = None, page_size: int = PAGE_SIZE) -> Page:
+           overdue: bool = False, after: int | None = None, page_size: int | None = None) -> Page:
+    page_size = page_size or PAGE_SIZE
     statement = select(Application)
     visibility = visible_to(principal)
     if visibility is not None:
