@@ -27,7 +27,7 @@ bp = Blueprint("cases_web", __name__, url_prefix="/cases")
 
 def procedure_message(error: ProcedureError) -> str:
     """The procedure's refusal in the user's language, with its parameters translated too."""
-    from ..web import action_title, label
+    from ..web import action_title, fdate, label
 
     params = dict(error.params)
     if "state" in params and params["state"]:
@@ -36,6 +36,8 @@ def procedure_message(error: ProcedureError) -> str:
         params["action"] = action_title(params["action"])
     if "who" in params:
         params["who"] = gettext(params["who"])
+    if params.get("appeal_due"):
+        params["appeal_due"] = fdate(params["appeal_due"])
     text = gettext(error.message)
     return text % params if params else text
 

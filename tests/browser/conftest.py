@@ -18,6 +18,7 @@ import pytest
 
 from sdp import PROJECT_ROOT, create_app
 from tests.conftest import PASSWORD
+from tests.web.conftest import compile_catalogues
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -68,6 +69,11 @@ def live_server(app):
         from sdp.extensions import db
 
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _catalogues_compiled():
+    compile_catalogues()
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ def web_as(app, make_user):
     """``web_as("case_officer")`` → a new test client signed in as a new user with that role
     (``web_as(user)`` for an existing one). The client's ``user`` is the user."""
 
-    def factory(*roles_or_user, lang: str | None = None):
+    def factory(*roles_or_user, lang: str | None = "en"):
         if roles_or_user and not isinstance(roles_or_user[0], str):
             user = roles_or_user[0]
         else:
@@ -39,3 +39,24 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def compile_catalogues() -> None:
+    """Compile the .po catalogues into .mo when missing or older (``make translations`` does it too)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from sdp import PROJECT_ROOT
+
+    for po in (PROJECT_ROOT / "sdp" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _catalogues_compiled():
+    compile_catalogues()

@@ -19,6 +19,7 @@ def test_signing_in_with_the_right_password_opens_the_home_page(client, make_use
 
 def test_a_wrong_password_or_unknown_email_is_refused_with_one_message(client, make_user):
     user = make_user("case_officer")
+    client.get("/language/en")
     for email, password in ((user.email, "wrong password!!"), ("nobody@test.sdp.pe", PASSWORD)):
         response = client.post("/sign-in", data={"email": email, "password": password})
         assert response.status_code == 401
@@ -58,6 +59,7 @@ def test_signing_out_ends_every_session_of_the_user(app, make_user):
 def test_an_idle_session_expires(app, make_user):
     user = make_user("supervisor")
     client = app.test_client()
+    client.get("/language/en")
     sign_in(client, user)
     with client.session_transaction() as session:
         session["seen"] = int(time.time()) - app.config["IDLE_TIMEOUT_MINUTES"] * 60 - 5
@@ -99,6 +101,7 @@ def test_forms_need_a_csrf_token_when_csrf_is_on(app, make_user, monkeypatch):
     user = make_user("supervisor")
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     client = app.test_client()
+    client.get("/language/en")
     response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400 and "The form had expired" in text_of(response)
     assert client.get("/cases/").status_code == 302  # not signed in without the token

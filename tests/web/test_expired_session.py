@@ -20,6 +20,7 @@ def expire(client, app) -> None:
 def test_a_form_posted_after_the_idle_timeout_comes_back_after_signing_in(app, make_user):
     user = make_user("intake_officer")
     client = app.test_client()
+    client.get("/language/en")
     sign_in(client, user)
     expire(client, app)
     response = client.post("/cases/new", data=applicant_fields(**{"applicant-given_names": "Wilmer"}))

@@ -174,7 +174,7 @@ def test_an_admin_lists_and_creates_users(web_as):
 
 def test_dates_are_formatted_in_the_users_language(office, web_as):
     case = register(office.intake, registered_on=date(TODAY.year, 1, 15).isoformat())
-    supervisor = web_as(office.supervisor.user)
+    supervisor = web_as(office.supervisor.user, lang="es")
     assert "15 ene" in text_of(supervisor.get(f"/cases/{case['id']}"))
     supervisor.get("/language/en")
     assert "Jan 15" in text_of(supervisor.get(f"/cases/{case['id']}"))
