@@ -104,6 +104,13 @@ def fdate(value: date | datetime | str | None, style: str = "medium") -> str:
     return format_date(value, style)
 
 
+def today_iso() -> str:
+    """Today in Lima, for the ``max`` of date inputs (every date typed here is not in the future)."""
+    from . import clock
+
+    return clock.today().isoformat()
+
+
 def fnumber(value) -> str:
     return format_decimal(value)
 
@@ -225,7 +232,7 @@ def home():
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         get_locale=get_locale, label=label, choices=choices, action_title=action_title,
-        country_name=country_name, timeline_title=timeline_title, language_name=language_name, fdate=fdate, fnumber=fnumber,
+        country_name=country_name, timeline_title=timeline_title, language_name=language_name, fdate=fdate, fnumber=fnumber, today_iso=today_iso,
         url_if=url_if, nav_items=nav_items, form_errors=form_errors, LANGUAGE_NAMES=LANGUAGE_NAMES, REVIEW_PAGE=REVIEW_PAGE, Role=Role,
     )
     app.register_blueprint(bp)

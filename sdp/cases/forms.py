@@ -71,8 +71,7 @@ def Reasons(label=None, message=None):  # noqa: N802 - a field factory
 
 def Day(label, message=None, optional=False):  # noqa: N802
     validators = [Optional()] if optional else [InputRequired(message or lazy_gettext("Enter a date."))]
-    return DateField(label, validators=[*validators, not_in_future],
-                     render_kw={"max": clock.today().isoformat()})
+    return DateField(label, validators=[*validators, not_in_future])
 
 
 # --- Intake ---------------------------------------------------------------------------------
@@ -102,7 +101,6 @@ class PersonFields(Form):
         self.asylum_status.choices = choices("AsylumStatus")
         self.birth_country.choices = country_choices(gettext("Choose a country"))
         self.asylum_country.choices = country_choices(gettext("Not applicable"))
-        self.date_of_birth.render_kw = {"max": clock.today().isoformat()}
 
     def validate_asylum_country(self, field):
         if self.asylum_status.data in (AsylumStatus.ASYLUM_SEEKER, AsylumStatus.REFUGEE) and not field.data:

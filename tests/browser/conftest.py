@@ -96,7 +96,7 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def page(request, browser, live_server):
-    context = browser.new_context(base_url=live_server.url(), viewport={"width": 1100, "height": 900})
+    context = browser.new_context(base_url=live_server.url(), viewport={"width": 1100, "height": 900}, locale="es-PE")
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
