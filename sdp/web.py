@@ -139,25 +139,30 @@ def url_if(endpoint: str, **values) -> str | None:
 
 
 def form_errors(*forms) -> list[tuple[str, str]]:
-    """Every error of the forms as ``(field id, message)``, for the error summary at the top."""
+    """Every error of the forms as ``(field id, message)``, for the error summary at the top.
+
+    Errors of a sub-form say whose they are: "Dependant 2: Enter the family names."
+    """
     found: list[tuple[str, str]] = []
 
-    def walk(field) -> None:
-        subfields = getattr(field, "entries", None)
-        if subfields is None and hasattr(field, "form") and hasattr(field.form, "_fields") and field.type == "FormField":
-            subfields = list(field.form)
-        if subfields is not None:
-            for sub in subfields:
-                walk(sub)
+    def walk(field, prefix: str) -> None:
+        if field.type == "FieldList":
+            for index, entry in enumerate(field.entries, start=1):
+                walk(entry, f"{field.label.text} {index}: ")
+            return
+        if field.type == "FormField":
+            own = prefix or (f"{field.label.text}: " if field.label and field.label.text else "")
+            for sub in field.form:
+                walk(sub, own)
             return
         for message in field.errors if isinstance(field.errors, list) else []:
-            found.append((field.id, message))
+            found.append((field.id, f"{prefix}{message}"))
 
     for form in forms:
         if form is None:
             continue
         for field in form:
-            walk(field)
+            walk(field, "")
         for message in getattr(form, "form_errors", []):
             found.append(("", message))
     return found

@@ -132,8 +132,9 @@ class IntakeForm(FlaskForm):
     referring_authority = StringField(lazy_gettext("Referring authority (ex officio cases)"),
                                       validators=[Length(max=120)])
     registered_on = Day(lazy_gettext("Date of registration"), optional=True)
-    applicant = FormField(PersonFields)
-    dependants = FieldList(FormField(DependantFields), min_entries=0, max_entries=MAX_DEPENDANTS)
+    applicant = FormField(PersonFields, label=lazy_gettext("Applicant"))
+    dependants = FieldList(FormField(DependantFields), label=lazy_gettext("Dependant"), min_entries=0,
+                           max_entries=MAX_DEPENDANTS)
     duplicates_dismissed = HiddenField()
 
     def __init__(self, *args, **kwargs):

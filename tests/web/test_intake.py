@@ -67,7 +67,7 @@ def test_errors_are_shown_beside_each_field_and_in_a_summary_and_nothing_typed_i
     assert 'class="govuk-error-summary"' in html
     for field in ("applicant-family_names", "applicant-date_of_birth", "applicant-asylum_country", "applicant-languages"):
         assert f'href="#{field}"' in html and f'id="{field}-error"' in html, field
-    assert "Enter the family names." in html and "The date may not be in the future." in html
+    assert "Applicant: Enter the family names." in html and "The date may not be in the future." in html
     assert "Choose the country of the asylum claim." in html
     # What was typed comes back.
     assert 'value="María José"' in html and f'value="{future}"' in html and 'value="es, klingon"' in html
