@@ -37,7 +37,7 @@ test: install-dev
 
 ## translations: compile the message catalogues (sdp/translations/*/LC_MESSAGES/messages.po)
 translations: | $(BIN)/python
-	@if [ -d sdp/translations ]; then $(BIN)/pybabel compile -q -d sdp/translations; fi
+	@if [ -d sdp/translations ]; then $(BIN)/pybabel compile -d sdp/translations >/dev/null; fi
 
 ## messages: extract every translatable string (N_ too) and update the es, en and pt catalogues
 messages: | $(BIN)/python
