@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app sdp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev serve migrate migration translations lint bench clean
+.PHONY: run test install install-dev serve migrate migration translations messages lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,14 @@ test: install-dev
 
 ## translations: compile the message catalogues (sdp/translations/*/LC_MESSAGES/messages.po)
 translations: | $(BIN)/python
-	@if [ -d sdp/translations ]; then $(BIN)/pybabel compile -q -d sdp/translations; fi
+	@if [ -d sdp/translations ]; then $(BIN)/pybabel compile -d sdp/translations >/dev/null; fi
+
+## messages: extract every translatable string (N_ too) and update the es, en and pt catalogues
+messages: | $(BIN)/python
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --sort-output --no-location --width=100 \
+		--project=sdp --version=0.1.0 -o sdp/translations/messages.pot .
+	$(BIN)/pybabel update -i sdp/translations/messages.pot -d sdp/translations --width=100 \
+		--no-fuzzy-matching --ignore-obsolete
 
 ## migration: regenerate the initial migration from the models (before the first production release)
 migration: install

@@ -2,6 +2,7 @@
 
 from .audit.models import AuditEvent
 from .auth.models import ApiToken, User, UserRole
+from .auth.stash import FormStash
 from .births.models import BirthNumberCounter, BirthRegistration
 from .cases import locking  # noqa: F401 - the optimistic locking of cases listens to every flush
 from .cases.models import (
@@ -22,6 +23,7 @@ from .uploads.models import EvidenceFile
 
 __all__ = [
     "ApiToken", "Appeal", "Application", "AuditEvent", "BirthNumberCounter", "BirthRegistration", "CaseNumberCounter",
-    "Decision", "Dependant", "Document", "DocumentKey", "Evidence", "EvidenceFile", "Inquiry", "Interview", "Person",
+    "Decision", "Dependant", "Document", "DocumentKey", "Evidence", "EvidenceFile", "FormStash", "Inquiry",
+    "Interview", "Person",
     "Recommendation", "RelevantState", "User", "UserRole",
 ]

@@ -1,13 +1,250 @@
-"""The staff pages (web forms). Each feature registers its own blueprint here."""
+"""The staff pages (web forms): the layout's helpers, languages, and the home page of each role.
 
-from flask import Flask, render_template
+Each feature registers its own page blueprint in its ``init_app``; this module gives them
+what every page shares: template helpers (translated vocabulary labels, country and
+language names, dates in the user's locale), the language switcher and the home pages.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
+from flask_login import current_user, login_required
+
+from .domain import procedure, vocabulary
+from .domain.vocabulary import N_, Role
+
+bp = Blueprint("web", __name__)
+
+LANGUAGE_NAMES = {"es": "Español", "en": "English", "pt": "Português"}
+REVIEW_PAGE = "/review/procedure"
+
+
+# --- Template helpers -------------------------------------------------------------------
+
+
+def label(enum_name: str, value) -> str:
+    """The translated label of a vocabulary value: ``label("State", "registered")``."""
+    if value is None or value == "":
+        return ""
+    enum: type[StrEnum] = getattr(vocabulary, enum_name)
+    try:
+        member = enum(value)
+    except ValueError:
+        return str(value)
+    return gettext(vocabulary.label(member))
+
+
+def choices(enum_name: str, *, blank: str | None = None) -> list[tuple[str, str]]:
+    enum: type[StrEnum] = getattr(vocabulary, enum_name)
+    options = [(member.value, label(enum_name, member.value)) for member in enum]
+    return ([("", blank)] if blank is not None else []) + options
+
+
+def action_title(name: str) -> str:
+    action = procedure.ACTIONS_BY_NAME.get(name)
+    return gettext(action.title) if action else name
+
+
+TIMELINE_TITLES = {
+    "case.read": N_("Case file read"),
+    "document.issue": N_("Document issued"),
+    "document.revoke": N_("Document revoked"),
+}
+
+
+def timeline_title(audit_action: str) -> str:
+    """An audit event's action (``case.decide``) as words: the procedure's title of the action."""
+    if audit_action in TIMELINE_TITLES:
+        return gettext(TIMELINE_TITLES[audit_action])
+    name = audit_action.partition(".")[2]
+    return action_title(name) if name in procedure.ACTIONS_BY_NAME else audit_action
+
+
+def country_name(code: str | None) -> str:
+    """The country's name in the user's language (CLDR, through Babel)."""
+    if not code:
+        return ""
+    return get_locale().territories.get(code.upper()) or code
+
+
+def country_choices(blank: str = "") -> list[tuple[str, str]]:
+    from .schemas import country_codes
+
+    names = [(code, country_name(code)) for code in country_codes()]
+    return [("", blank)] + sorted(names, key=lambda item: _sort_key(item[1]))
+
+
+def language_name(tag: str | None) -> str:
+    if not tag:
+        return ""
+    primary = tag.split("-")[0].lower()
+    name = get_locale().languages.get(primary)
+    return f"{name} ({tag})" if name else tag
+
+
+def fdate(value: date | datetime | str | None, style: str = "medium") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return format_datetime(value, style)
+    return format_date(value, style)
+
+
+def today_iso() -> str:
+    """Today in Lima, for the ``max`` of date inputs (every date typed here is not in the future)."""
+    from . import clock
+
+    return clock.today().isoformat()
+
+
+def fnumber(value) -> str:
+    return format_decimal(value)
+
+
+def _sort_key(text: str) -> str:
+    from .domain.names import name_key
+
+    return name_key(text)
+
+
+def safe_next(target: str | None, fallback: str = "/") -> str:
+    """A same-site path to go back to, never another host."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+def url_if(endpoint: str, **values) -> str | None:
+    """A link to a page another feature may not have built yet."""
+    if endpoint in current_app.view_functions:
+        return url_for(endpoint, **values)
+    return None
+
+
+def form_errors(*forms) -> list[tuple[str, str]]:
+    """Every error of the forms as ``(field id, message)``, for the error summary at the top.
+
+    Errors of a sub-form say whose they are: "Dependant 2: Enter the family names."
+    """
+    found: list[tuple[str, str]] = []
+
+    def walk(field, prefix: str) -> None:
+        if field.type == "FieldList":
+            for index, entry in enumerate(field.entries, start=1):
+                walk(entry, f"{field.label.text} {index}: ")
+            return
+        if field.type == "FormField":
+            own = prefix or (f"{field.label.text}: " if field.label and field.label.text else "")
+            for sub in field.form:
+                walk(sub, own)
+            return
+        for message in field.errors if isinstance(field.errors, list) else []:
+            found.append((field.id, f"{prefix}{message}"))
+
+    for form in forms:
+        if form is None:
+            continue
+        for field in form:
+            walk(field, "")
+        for message in getattr(form, "form_errors", []):
+            found.append(("", message))
+    return found
+
+
+def nav_items() -> list[tuple[str, str, str]]:
+    """The service navigation of the signed-in user: (href, text, endpoint)."""
+    from .domain.access import CASE_READERS
+
+    roles = current_user.roles
+    items = []
+    if roles - {Role.REVIEWER, Role.ADMIN, Role.REGISTRAR}:
+        items.append((url_for("web.index"), gettext("Home"), "web.index"))
+    if Role.INTAKE_OFFICER in roles:
+        items.append((url_for("cases_web.intake"), gettext("New application"), "cases_web.intake"))
+    if roles & CASE_READERS:
+        items.append((url_for("cases_web.index"), gettext("Cases"), "cases_web.index"))
+    if Role.ADMIN in roles:
+        items.append((url_for("auth_web.users"), gettext("Users"), "auth_web.users"))
+    if roles & {Role.REVIEWER, Role.SUPERVISOR}:
+        items.append((REVIEW_PAGE, gettext("The procedure"), ""))
+    return items
+
+
+# --- Languages ----------------------------------------------------------------------
+
+
+@bp.get("/language/<code>")
+def switch_language(code: str):
+    """The language switcher: remembered in the session, a cookie and the user's profile."""
+    target = safe_next(request.args.get("next"))
+    response = redirect(target)
+    if code not in current_app.config["LANGUAGES"]:
+        return response
+    session["lang"] = code
+    response.set_cookie("lang", code, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    if current_user.is_authenticated and current_user.preferred_locale != code:
+        from .extensions import db
+
+        current_user.preferred_locale = code
+        db.session.commit()
+    return response
+
+
+# --- Home pages ----------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth_web.sign_in"))
+    roles = current_user.roles
+    if roles == {Role.REVIEWER}:
+        return redirect(REVIEW_PAGE)
+    if roles == {Role.ADMIN}:
+        return redirect(url_for("auth_web.users"))
+    from . import clock
+    from .cases.home import home_sections
+
+    today = clock.today()
+    return render_template("home/index.html", sections=home_sections(current_user), roles=roles,
+                           today=today, today_date=today)
+
+
+@bp.get("/home")
+@login_required
+def home():
+    return redirect(url_for("web.index"))
 
 
 def register(app: Flask) -> None:
-    from flask_babel import get_locale
+    app.jinja_env.globals.update(
+        get_locale=get_locale, label=label, choices=choices, action_title=action_title,
+        country_name=country_name, timeline_title=timeline_title, language_name=language_name, fdate=fdate, fnumber=fnumber, today_iso=today_iso,
+        url_if=url_if, nav_items=nav_items, form_errors=form_errors, LANGUAGE_NAMES=LANGUAGE_NAMES, REVIEW_PAGE=REVIEW_PAGE, Role=Role,
+    )
+    app.register_blueprint(bp)
 
-    app.jinja_env.globals["get_locale"] = get_locale
+    @app.before_request
+    def _fresh_locale():
+        # flask-babel caches the locale on the app context, which tests share between requests.
+        from flask_babel import refresh
 
-    @app.get("/")
-    def index():
-        return render_template("index.html")
+        refresh()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 00:10:01.601121
+Create Date: 2026-11-29 00:11:54.166426
 
 """
 from alembic import op
@@ -57,6 +57,19 @@ def upgrade():
     sa.Column('retired_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('key_id', name=op.f('pk_document_keys'))
     )
+    op.create_table('form_stashes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('path', sa.String(length=500), nullable=False),
+    sa.Column('fields', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_form_stashes')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_form_stashes_token_hash'))
+    )
+    with op.batch_alter_table('form_stashes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_form_stashes_created_at'), ['created_at'], unique=False)
+
     op.create_table('persons',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('given_names', sa.String(length=200), nullable=False),
@@ -75,6 +88,7 @@ def upgrade():
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.create_index('ix_persons_dob_family_given', ['date_of_birth', 'family_key', 'given_key'], unique=False)
         batch_op.create_index('ix_persons_family_given', ['family_key', 'given_key'], unique=False)
+        batch_op.create_index('ix_persons_given', ['given_key'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -486,10 +500,15 @@ def downgrade():
     op.drop_table('api_tokens')
     op.drop_table('users')
     with op.batch_alter_table('persons', schema=None) as batch_op:
+        batch_op.drop_index('ix_persons_given')
         batch_op.drop_index('ix_persons_family_given')
         batch_op.drop_index('ix_persons_dob_family_given')
 
     op.drop_table('persons')
+    with op.batch_alter_table('form_stashes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_form_stashes_created_at'))
+
+    op.drop_table('form_stashes')
     op.drop_table('document_keys')
     op.drop_table('case_number_counters')
     op.drop_table('birth_number_counters')

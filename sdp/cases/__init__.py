@@ -7,3 +7,7 @@ def init_app(app) -> None:
     from .api import blp
 
     register_api_blueprint(app, blp)
+
+    from .views import bp as web_bp
+
+    app.register_blueprint(web_bp)

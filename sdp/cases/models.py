@@ -44,6 +44,7 @@ class Person(db.Model):
         # Registry checks and duplicate detection: date of birth, then folded names.
         Index("ix_persons_dob_family_given", "date_of_birth", "family_key", "given_key"),
         Index("ix_persons_family_given", "family_key", "given_key"),
+        Index("ix_persons_given", "given_key"),  # the case lists' search by given name
     )
 
     def set_names(self, given_names: str, family_names: str) -> None:

@@ -22,7 +22,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import clock
-from ..auth.models import User
 from ..auth.principal import Principal
 from ..auth.tokens import principal_for
 from ..births.models import BirthRegistration
@@ -73,18 +72,6 @@ def _staff() -> Principal:
     if principal is None:
         abort(login_manager.unauthorized())
     return principal
-
-
-def _load_user_until_sign_in_exists(user_id: str):
-    """Session loader used only while no feature has registered one (the sign-in pages
-    register theirs): ``<user id>:<session epoch>``, as ``User.get_id`` writes it."""
-    identifier, _sep, epoch = str(user_id).partition(":")
-    if not identifier.isdigit():
-        return None
-    user = db.session.get(User, int(identifier))
-    if user is None or not user.active or str(user.session_epoch) != (epoch or "0"):
-        return None
-    return user
 
 
 def _back(default: str) -> str:
@@ -302,5 +289,4 @@ def register(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["documents_panel"] = documents_panel
     app.jinja_env.globals["birth_documents_panel"] = birth_documents_panel
-    if login_manager.user_callback is None and login_manager.request_callback is None:
-        login_manager.user_loader(_load_user_until_sign_in_exists)
+

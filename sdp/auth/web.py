@@ -1,0 +1,248 @@
+"""Staff sign-in for the web pages, and the administrators' user pages.
+
+Sessions: Flask's signed cookie (HttpOnly, SameSite=Lax, Secure outside development; see
+``sdp.config``) carries the user's id and *session epoch* (``User.get_id``): bumping the
+epoch ends every session of that user. A session idle for ``IDLE_TIMEOUT_MINUTES`` ends;
+a form posted after that is kept (``sdp.auth.stash``) and given back after signing in.
+
+Everything about signing in is in this one module so that later checks (lock-out, second
+factor) have one place to go: ``authenticate`` and ``sign_in``.
+"""
+
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext, lazy_gettext
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..domain.vocabulary import Role
+from ..extensions import db, login_manager
+from . import stash
+from .models import User
+from .passwords import MIN_LENGTH, hash_password, verify_password
+
+bp = Blueprint("auth_web", __name__)
+
+SEEN_KEY = "seen"
+# Verified when the email is unknown, so that a wrong email takes as long as a wrong password.
+_DUMMY_HASH = hash_password("not a real password, only for timing")
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(lazy_gettext("Email address"), validators=[DataRequired(lazy_gettext("Enter your email address."))])
+    password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(lazy_gettext("Enter your password."))])
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None."""
+    user = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    kept = {key: session[key] for key in ("lang", stash.SESSION_KEY) if key in session}
+    session.clear()  # no data from before the sign-in survives it (session fixation)
+    session.update(kept)
+    if user.preferred_locale in current_app.config["LANGUAGES"]:
+        session["lang"] = user.preferred_locale
+    login_user(user)
+    session[SEEN_KEY] = int(time.time())
+
+
+def _after_sign_in_target() -> str:
+    from ..web import safe_next
+
+    return safe_next(request.args.get("next")) if request.args.get("next") else (stash.pending_path(session) or "/")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    form = SignInForm()
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(_after_sign_in_target())
+    status = 200
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            start_session(user)
+            return redirect(_after_sign_in_target())
+        form.form_errors.append(gettext("The email address or the password is not right."))
+        status = 401
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/sign_in.html", form=form, kept=stash.SESSION_KEY in session), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    """Ends this session and every other session of the user (the epoch changes)."""
+    if current_user.is_authenticated:
+        user = db.session.get(User, current_user.id)
+        user.session_epoch = (user.session_epoch or 0) + 1
+        db.session.commit()
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(gettext("You have signed out."), "success")
+    return redirect(url_for("auth_web.sign_in"))
+
+
+# --- Session rules ----------------------------------------------------------------------
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    user_id, _, epoch = session_id.partition(":")
+    if not user_id.isdigit() or not epoch.lstrip("-").isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or (user.session_epoch or 0) != int(epoch):
+        return None
+    return user
+
+
+def _idle_timeout():
+    if request.path.startswith(("/api/", "/static/")):
+        return None
+    if "_user_id" not in session:
+        return None
+    now = int(time.time())
+    seen = session.get(SEEN_KEY, 0)
+    if now - seen > current_app.config["IDLE_TIMEOUT_MINUTES"] * 60:
+        user_id = session.get("_user_id", "").partition(":")[0]
+        logout_user()
+        session.pop(SEEN_KEY, None)
+        session["expired_user"] = int(user_id) if user_id.isdigit() else None
+        return None
+    session[SEEN_KEY] = now
+    return None
+
+
+def _unauthorized():
+    """Not signed in (or the session expired): keep a posted form, then ask to sign in."""
+    if request.method == "POST" and request.form:
+        stash.keep(session, request.path, request.form, session.get("expired_user"))
+        flash(gettext("Your session had expired. Sign in again: what you typed has been kept."), "warning")
+    elif session.get("expired_user") is not None:
+        flash(gettext("Your session expired after a time without activity. Sign in again."), "warning")
+    return redirect(url_for("auth_web.sign_in", next=request.path))
+
+
+def _csrf_error(error: CSRFError):
+    """A form posted with no valid CSRF token: after a lost session, keep it; else refuse."""
+    if request.path.startswith("/api/"):
+        from ..errors import json_error
+
+        return json_error(400, error.description)
+    if request.endpoint == "auth_web.sign_in":
+        form = SignInForm(formdata=None, data={"email": request.form.get("email", "")})
+        form.form_errors.append(gettext("The form had expired. Please sign in again."))
+        return render_template("auth/sign_in.html", form=form, kept=stash.SESSION_KEY in session), 400
+    if not current_user.is_authenticated and request.form:
+        return _unauthorized()
+    return render_template("errors/error.html", error=error,
+                           message=gettext("The form had expired. Please go back, reload the page and try again.")), 400
+
+
+def restore_form(path: str | None = None):
+    """The fields of a form kept across sign-in for this page, once (or None)."""
+    if not current_user.is_authenticated:
+        return None
+    data = stash.take(session, path or request.path, current_user.id)
+    if data is not None:
+        flash(gettext("What you typed before your session expired has been restored. Check it and submit again."), "info")
+    return data
+
+
+# --- Administrators: users ------------------------------------------------------------------
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CreateUserForm(FlaskForm):
+    name = StringField(lazy_gettext("Full name"), validators=[DataRequired(lazy_gettext("Enter the full name.")), Length(max=200)])
+    email = EmailField(lazy_gettext("Email address"), validators=[
+        DataRequired(lazy_gettext("Enter the email address.")), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=lazy_gettext("Enter an email address like name@minrel.gob.pe.")),
+        Length(max=254)])
+    roles = MultiCheckboxField(lazy_gettext("Roles"), choices=[],
+                               validators=[DataRequired(lazy_gettext("Choose at least one role."))])
+    password = PasswordField(lazy_gettext("Initial password"), validators=[DataRequired(lazy_gettext("Enter an initial password."))])
+
+    def __init__(self, *args, **kwargs):
+        from ..web import label
+
+        super().__init__(*args, **kwargs)
+        self.roles.choices = [(role.value, label("Role", role.value)) for role in Role]
+
+    def validate_password(self, field):
+        if len(field.data or "") < MIN_LENGTH:
+            raise ValidationError(gettext("The password must have at least %(count)s characters.", count=MIN_LENGTH))
+
+    def validate_email(self, field):
+        exists = db.session.execute(select(User.id).where(User.email == (field.data or "").strip().lower())).first()
+        if exists:
+            raise ValidationError(gettext("A user with this email address already exists."))
+
+
+def _require_admin():
+    from flask import abort
+
+    if Role.ADMIN not in current_user.roles:
+        abort(403)
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@login_required
+def users():
+    from .services import AccountError, create_user
+
+    _require_admin()
+    form = CreateUserForm(formdata=restore_form() or None) if request.method == "GET" else CreateUserForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                user = create_user(current_user.principal, form.email.data, form.name.data, form.roles.data, form.password.data)
+            except AccountError as error:
+                form.form_errors.append(str(error))
+                status = 422
+            else:
+                flash(gettext("User %(email)s created.", email=user.email), "success")
+                return redirect(url_for("auth_web.users"))
+        else:
+            status = 422
+    everyone = db.session.execute(select(User).order_by(User.name)).scalars().all()
+    return render_template("auth/users.html", form=form, users=everyone), status
+
+
+def init_web(app) -> None:
+    login_manager.login_view = "auth_web.sign_in"
+    login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(_idle_timeout)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_blueprint(bp)

@@ -1,0 +1,303 @@
+"""The case-work pages. Thin: parse the form, call a ``services`` function (which enforces
+the procedure and audits), render. The actions offered are ``Application.available_actions``."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+
+from .. import clock
+from ..audit.models import AuditEvent
+from ..auth.web import restore_form
+from ..domain import procedure
+from ..domain.access import CASE_READERS
+from ..domain.procedure import InvalidField, ProcedureError
+from ..domain.vocabulary import Role
+from ..extensions import db
+from . import forms, queries, services
+from .models import Application, Inquiry, RelevantState
+from .presenters import case_dict
+
+bp = Blueprint("cases_web", __name__, url_prefix="/cases")
+
+
+def procedure_message(error: ProcedureError) -> str:
+    """The procedure's refusal in the user's language, with its parameters translated too."""
+    from ..web import action_title, fdate, label
+
+    params = dict(error.params)
+    if "state" in params and params["state"]:
+        params["state"] = label("State", params["state"])
+    if "action" in params:
+        params["action"] = action_title(params["action"])
+    if "who" in params:
+        params["who"] = gettext(params["who"])
+    if params.get("appeal_due"):
+        params["appeal_due"] = fdate(params["appeal_due"])
+    text = gettext(error.message)
+    return text % params if params else text
+
+
+def _principal():
+    return current_user.principal
+
+
+def load_case(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    services.require_case_reader(_principal(), application)
+    return application
+
+
+# --- Lists --------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def index():
+    principal = _principal()
+    if not principal.roles & CASE_READERS:
+        abort(403)
+    officers = queries.case_officers()
+    form = forms.CaseSearchForm(request.args, officers=officers)
+    form.validate()
+    officer_id = int(form.officer.data) if (form.officer.data or "").isdigit() else None
+    page = queries.search(principal, today=clock.today(), q=form.q.data or "", state=form.state.data or "",
+                          officer_id=officer_id, overdue=bool(form.overdue.data),
+                          after=request.args.get("after", type=int))
+    kept = {key: value for key, value in request.args.items() if key != "after" and value}
+    next_url = url_for(".index", **kept, after=page.next_after) if page.next_after else None
+    first_url = url_for(".index", **kept) if request.args.get("after") else None
+    return render_template("cases/list.html", form=form, page=page, today=clock.today(),
+                           next_url=next_url, first_url=first_url, searched=bool(kept))
+
+
+# --- Intake -------------------------------------------------------------------------------
+
+
+def _without_dependant(data: MultiDict, index: int) -> MultiDict:
+    """The posted fields with dependant row ``index`` removed and the rows after it renumbered."""
+    kept = MultiDict()
+    for key, value in data.items(multi=True):
+        parts = key.split("-", 2)
+        if parts[0] == "dependants" and len(parts) == 3 and parts[1].isdigit():
+            row = int(parts[1])
+            if row == index:
+                continue
+            if row > index:
+                key = f"dependants-{row - 1}-{parts[2]}"
+        kept.add(key, value)
+    return kept
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def intake():
+    principal = _principal()
+    today = clock.today()
+    procedure.check("register", procedure.CaseFacts(state=None), principal.actor, procedure.Context(today=today))
+    duplicates, refusal, status = [], None, 200
+    if request.method == "GET":
+        restored = restore_form()
+        form = forms.IntakeForm(formdata=restored) if restored else forms.IntakeForm(formdata=None)
+        return render_template("cases/intake.html", form=form, duplicates=duplicates, refusal=refusal)
+    if "add_dependant" in request.form:
+        form = forms.IntakeForm()
+        if len(form.dependants) < forms.MAX_DEPENDANTS:
+            form.dependants.append_entry()
+        return render_template("cases/intake.html", form=form, duplicates=duplicates, refusal=refusal,
+                               focus=f"dependants-{len(form.dependants) - 1}-given_names")
+    if request.form.get("remove_dependant", "").isdigit():
+        form = forms.IntakeForm(formdata=_without_dependant(request.form, int(request.form["remove_dependant"])))
+        return render_template("cases/intake.html", form=form, duplicates=duplicates, refusal=refusal)
+    form = forms.IntakeForm()
+    if not form.validate():
+        return render_template("cases/intake.html", form=form, duplicates=duplicates, refusal=refusal), 422
+    data = form.application_data()
+    if not form.duplicates_dismissed.data:
+        duplicates = queries.possible_duplicates([data["applicant"], *data["dependants"]])
+        if duplicates:
+            return render_template("cases/intake.html", form=form, duplicates=duplicates, refusal=refusal)
+    try:
+        application = services.register_application(principal, data)
+    except ProcedureError as error:
+        db.session.rollback()
+        refusal, status = _field_error(form, error), error.status
+        return render_template("cases/intake.html", form=form, duplicates=[], refusal=refusal), status
+    flash(gettext("Application %(number)s registered.", number=application.case_number), "success")
+    return redirect(url_for(".case", application_id=application.id))
+
+
+def _field_error(form, error: ProcedureError) -> str | None:
+    """Put an InvalidField's message beside its field (None then); else return the message."""
+    message = procedure_message(error)
+    if isinstance(error, InvalidField) and form is not None:
+        field = getattr(form, error.field, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors), message]
+            return None
+    return message
+
+
+# --- The case page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    form: type
+    run: Callable  # (principal, application, form, target) -> None
+    defaults: Callable | None = None  # (application, target, today) -> dict
+
+
+def _today_default(name):
+    return lambda application, target, today: {name: today}
+
+
+def _relevant_state(application: Application, target: str | None) -> RelevantState:
+    row = db.session.get(RelevantState, int(target)) if str(target or "").isdigit() else None
+    if row is None or row.application_id != application.id:
+        abort(404)
+    return row
+
+
+def _inquiry(application: Application, target: str | None) -> Inquiry:
+    row = db.session.get(Inquiry, int(target)) if str(target or "").isdigit() else None
+    if row is None or row.application_id != application.id:
+        abort(404)
+    return row
+
+
+def _finding_defaults(application, target, today):
+    row = _relevant_state(application, target)
+    return {"finding": row.finding, "reasoning": row.reasoning or ""}
+
+
+ACTION_PAGES: dict[str, ActionPage] = {
+    "assign": ActionPage(forms.AssignForm, lambda p, a, f, t: services.assign(p, a, f.case_officer.data)),
+    "reassign": ActionPage(forms.AssignForm, lambda p, a, f, t: services.assign(p, a, f.case_officer.data)),
+    "add_relevant_state": ActionPage(forms.RelevantStateForm,
+                                     lambda p, a, f, t: services.add_relevant_state(p, a, f.country.data, f.links.data)),
+    "record_finding": ActionPage(forms.FindingForm, lambda p, a, f, t: services.record_finding(
+        p, _relevant_state(a, t), f.finding.data, f.reasoning.data.strip()), _finding_defaults),
+    "record_evidence": ActionPage(forms.EvidenceForm, lambda p, a, f, t: services.record_evidence(p, a, {
+        "kind": f.kind.data, "description": f.description.data.strip(), "received_on": f.received_on.data,
+        "country": f.country.data or None}), _today_default("received_on")),
+    "send_inquiry": ActionPage(forms.InquiryForm, lambda p, a, f, t: services.send_inquiry(
+        p, a, f.country.data, f.authority.data.strip(), f.sent_on.data), _today_default("sent_on")),
+    "record_inquiry_response": ActionPage(forms.InquiryResponseForm, lambda p, a, f, t: services.record_inquiry_response(
+        p, _inquiry(a, t), f.received_on.data, f.outcome.data), _today_default("received_on")),
+    "record_interview": ActionPage(forms.InterviewForm, lambda p, a, f, t: services.record_interview(p, a, {
+        "held_on": f.held_on.data, "interpreter_language": (f.interpreter_language.data or "").strip() or None,
+        "legal_representative": (f.legal_representative.data or "").strip() or None, "summary": f.summary.data.strip(),
+        "read_back": bool(f.read_back.data)}), _today_default("held_on")),
+    "extend_decision_due": ActionPage(forms.ExtensionForm,
+                                      lambda p, a, f, t: services.extend_decision_due(p, a, f.reasons.data.strip())),
+    "recommend": ActionPage(forms.RecommendationForm, lambda p, a, f, t: services.recommend(p, a, f.outcome_data())),
+    "return_to_examination": ActionPage(forms.ReasonsForm,
+                                        lambda p, a, f, t: services.return_to_examination(p, a, f.reasons.data.strip())),
+    "decide": ActionPage(forms.DecisionForm, lambda p, a, f, t: services.decide(p, a, f.outcome_data()),
+                         _today_default("notified_on")),
+    "lodge_appeal": ActionPage(forms.AppealForm, lambda p, a, f, t: services.lodge_appeal(
+        p, a, f.grounds.data.strip(), f.lodged_on.data), _today_default("lodged_on")),
+    "decide_appeal": ActionPage(forms.AppealDecisionForm,
+                                lambda p, a, f, t: services.decide_appeal(p, a, f.outcome.data, f.reasons.data.strip())),
+    "withdraw": ActionPage(forms.ReasonsForm, lambda p, a, f, t: services.withdraw(p, a, f.reasons.data.strip())),
+    "close": ActionPage(forms.ReasonsForm, lambda p, a, f, t: services.close(p, a, f.reasons.data.strip())),
+    "refer": ActionPage(forms.ReferralForm, lambda p, a, f, t: services.refer(
+        p, a, f.referral_target.data, f.reasons.data.strip())),
+    "cease": ActionPage(forms.ReasonsForm, lambda p, a, f, t: services.cease(p, a, f.reasons.data.strip())),
+    "cancel": ActionPage(forms.ReasonsForm, lambda p, a, f, t: services.cancel(p, a, f.reasons.data.strip())),
+}
+ROW_ACTIONS = {"record_finding", "record_inquiry_response"}
+
+
+def form_prefix(action: str, target=None) -> str:
+    return f"{action}-{target}" if target not in (None, "") else action
+
+
+def _build_form(action: str, application: Application, today, target=None, formdata=None):
+    page = ACTION_PAGES[action]
+    data = page.defaults(application, target, today) if page.defaults and formdata is None else {}
+    form = page.form(formdata=formdata, prefix=form_prefix(action, target), data=data)
+    if action in ("assign", "reassign"):
+        form.case_officer.choices = [("", gettext("Choose a case officer"))] + [
+            (officer.email, f"{officer.name} ({officer.email})") for officer in queries.case_officers()]
+    return form
+
+
+@bp.route("/<int:application_id>", methods=["GET", "POST"])
+@login_required
+def case(application_id: int):
+    application = load_case(application_id)
+    principal = _principal()
+    today = clock.today()
+    bound: dict[str, object] = {}
+    refusal: tuple[str, str] | None = None  # (form key, message)
+    status = 200
+    if request.method == "POST":
+        action, target = request.form.get("_action", ""), request.form.get("_target") or None
+        if action not in ACTION_PAGES:
+            abort(400)
+        key = form_prefix(action, target)
+        form = None
+        try:
+            if action not in {a.name for a in application.available_actions(principal.actor, today)}:
+                # Not offered to this person now: the procedure says why (403 or 409).
+                procedure.check(action, application.facts(today), principal.actor, procedure.Context(today=today))
+            form = _build_form(action, application, today, target, formdata=request.form)
+            if form.validate():
+                ACTION_PAGES[action].run(principal, application, form, target)
+                flash(gettext("Done: %(action)s.", action=gettext(procedure.ACTIONS_BY_NAME[action].title)), "success")
+                return redirect(url_for(".case", application_id=application.id) + f"#{action}")
+            bound[key], status = form, 422
+        except ProcedureError as error:
+            db.session.rollback()
+            application = load_case(application_id)
+            message = _field_error(form, error)
+            if form is not None:
+                bound[key] = form
+            refusal, status = ((key, message) if message else None), error.status
+    else:
+        restored = restore_form()
+        if restored and restored.get("_action") in ACTION_PAGES:
+            action, target = restored["_action"], restored.get("_target") or None
+            bound[form_prefix(action, target)] = _build_form(action, application, today, target, formdata=restored)
+    services.record_read(principal, application, "web")
+    return render_template("cases/case.html", **_case_context(application, principal, today, bound, refusal)), status
+
+
+def _case_context(application: Application, principal, today, bound: dict, refusal) -> dict:
+    available = [action.name for action in application.available_actions(principal.actor, today)]
+    action_forms = {}
+    for name in available:
+        if name not in ACTION_PAGES:
+            continue
+        if name == "record_finding":
+            for row in application.relevant_states:
+                key = form_prefix(name, row.id)
+                action_forms[key] = bound.get(key) or _build_form(name, application, today, row.id)
+        elif name == "record_inquiry_response":
+            for inquiry in application.inquiries:
+                if inquiry.outcome is None:
+                    key = form_prefix(name, inquiry.id)
+                    action_forms[key] = bound.get(key) or _build_form(name, application, today, inquiry.id)
+        else:
+            action_forms[name] = bound.get(name) or _build_form(name, application, today)
+    events = db.session.execute(
+        select(AuditEvent).where(AuditEvent.case_id == application.id, AuditEvent.action != "case.read")
+        .order_by(AuditEvent.id)).scalars().all()
+    reads = db.session.execute(select(func.count(AuditEvent.id)).where(
+        AuditEvent.case_id == application.id, AuditEvent.action == "case.read")).scalar_one()
+    return {
+        "application": application, "case": case_dict(application, principal, today), "today": today,
+        "available": available, "forms": action_forms, "refusal": refusal, "events": events, "reads": reads,
+        "summary_forms": [form for form in bound.values()],
+        "persons": [(application.applicant, None),
+                    *((d.person, d.relationship_to_applicant) for d in application.dependants)],
+        "is_supervisor": Role.SUPERVISOR in principal.roles,
+    }

@@ -1,0 +1,142 @@
+"""End-to-end tests in a real Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+
+Reusable fixtures:
+- ``live_server``: the app served by werkzeug in a thread, against the test database, with
+  CSRF on (as in production); ``live_server.url("/path")``.
+- ``browser``: one Chromium per test session; ``page``: a fresh context and page per test.
+- ``check_page(page, name)``: a screenshot into ``test-artifacts/`` and an axe-core run that
+  must find no violation (WCAG 2.1 A/AA and axe's best practices).
+- ``sign_in(page, user)``, ``sign_out(page)``.
+"""
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from sdp import PROJECT_ROOT, create_app
+from tests.conftest import PASSWORD
+from tests.web.conftest import compile_catalogues
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def pytest_collection_modifyitems(items):
+    if os.path.exists(CHROMIUM):
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (apt-get install chromium; .ci/run installs it)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+class LiveServer:
+    def __init__(self, app, host: str, port: int):
+        self.app, self.host, self.port = app, host, port
+
+    def url(self, path: str = "") -> str:
+        return f"http://{self.host}:{self.port}{path}"
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app in a thread on 127.0.0.1, on the same test database as ``app``."""
+    import logging
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request in the test output
+    served = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "WTF_CSRF_ENABLED": True,
+        "SESSION_COOKIE_SECURE": False,  # plain http on the loopback interface
+    })
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield LiveServer(served, "127.0.0.1", server.server_port)
+    server.shutdown()
+    thread.join(timeout=10)
+    with served.app_context():
+        from sdp.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _catalogues_compiled():
+    compile_catalogues()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_in_call = report.failed
+
+
+@pytest.fixture
+def page(request, browser, live_server):
+    context = browser.new_context(base_url=live_server.url(), viewport={"width": 1100, "height": 900}, locale="es-PE")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    if getattr(request.node, "failed_in_call", False):  # what the browser showed when the test failed
+        folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / "failure.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def check_page(request):
+    """Screenshot the page into test-artifacts/<test>/ and assert axe-core finds no violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    counter = {"n": 0}
+
+    def check(page, name: str, accessibility: bool = True) -> Path:
+        counter["n"] += 1
+        shot = folder / f"{counter['n']:02d}-{name}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        if accessibility:
+            results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+            assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"
+        return shot
+
+    return check
+
+
+def sign_in(page, user, password: str = PASSWORD) -> None:
+    page.goto("/sign-in")
+    page.fill("#email", user.email)
+    page.fill("#password", password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def sign_out(page) -> None:
+    page.locator("header form button[type=submit]").click()
+    page.wait_for_load_state()

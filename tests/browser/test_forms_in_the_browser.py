@@ -1,0 +1,96 @@
+"""Validation that keeps what was typed, a refused action, sign-in pages, lists: in Chromium, checked by axe."""
+
+from datetime import timedelta
+
+import pytest
+
+from sdp import clock
+from tests.cases.helpers import Office, register
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+TODAY = clock.today()
+
+
+def test_a_validation_error_keeps_what_was_typed(page, check_page, make_user):
+    sign_in(page, make_user("intake_officer"))
+    page.goto("/cases/new")
+    page.fill("#applicant-given_names", "Wilmer Antonio")
+    page.fill("#applicant-date_of_birth", (TODAY + timedelta(days=10)).isoformat())  # in the future
+    page.select_option("#applicant-birth_country", "VE")
+    page.check("#applicant-asylum_status-2")  # refugee, without the claim's country
+    page.locator("button[name=add_dependant]").click()
+    page.fill("#dependants-0-given_names", "Sofía")
+    page.locator("button.govuk-button[name=register]").click()
+    page.wait_for_load_state()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert summary.evaluate("node => document.activeElement === node")  # focus moves to the summary
+    assert page.locator("#applicant-family_names-error").is_visible()
+    assert page.locator("#applicant-date_of_birth-error").is_visible()
+    assert page.locator("#applicant-asylum_country-error").is_visible()
+    assert page.locator("#dependants-0-family_names-error").is_visible()
+    assert page.input_value("#applicant-given_names") == "Wilmer Antonio"
+    assert page.input_value("#applicant-birth_country") == "VE"
+    assert page.is_checked("#applicant-asylum_status-2")
+    assert page.input_value("#dependants-0-given_names") == "Sofía"
+    check_page(page, "intake-errors")
+    summary.locator("a[href='#applicant-family_names']").click()
+    assert page.evaluate("document.activeElement.id") == "applicant-family_names"
+    page.set_viewport_size({"width": 375, "height": 800})
+    check_page(page, "intake-errors-phone")
+
+
+def test_a_forbidden_action_is_refused_with_a_message(browser, live_server, page, check_page, api_as):
+    """Two decision-makers open the same case; the second one's decision comes too late."""
+    office = Office(api_as)
+    case = office.pending_decision()
+    second = api_as("decision_maker")
+    sign_in(page, office.decider.user)
+    page.goto(f"/cases/{case['id']}")
+    other = browser.new_context(base_url=live_server.url()).new_page()
+    sign_in(other, second.user)
+    other.goto(f"/cases/{case['id']}")
+    page.check("#decide-outcome")
+    page.fill("#decide-reasons", "Statelessness established.")
+    page.locator("#form-decide button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#form-decide").count() == 0
+    # The second decision-maker's page still shows the form: the procedure refuses it now.
+    other.check("#decide-outcome-1")
+    other.fill("#decide-reasons", "Doubts remain.")
+    other.locator("#form-decide button[type=submit]").click()
+    other.wait_for_load_state()
+    summary = other.locator(".govuk-error-summary").inner_text()
+    assert "Esta acción no está permitida mientras el caso está en estado «Reconocido como apátrida»." in summary
+    check_page(other, "decision-refused")
+    other.context.close()
+
+
+def test_sign_in_pages_and_lists_are_accessible(page, check_page, make_user, api_as):
+    office = Office(api_as)
+    register(office.intake)
+    office.examined_case()
+    page.goto("/sign-in")
+    check_page(page, "sign-in")
+    page.fill("#email", "nobody@test.sdp.pe")
+    page.fill("#password", "wrong password")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert page.input_value("#email") == "nobody@test.sdp.pe"
+    check_page(page, "sign-in-refused")
+    sign_in(page, office.supervisor.user)
+    page.goto("/cases/?q=perez")
+    check_page(page, "case-list")
+    page.locator(".govuk-language-navigation a[lang=pt]").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "pt"
+    check_page(page, "case-list-pt")
+    admin = make_user("admin")
+    page.locator("header form button[type=submit]").click()
+    sign_in(page, admin)
+    assert page.url.endswith("/admin/users")
+    check_page(page, "admin-users")

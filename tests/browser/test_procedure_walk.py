@@ -1,0 +1,150 @@
+"""The whole procedure in a real browser, as the pilot staff do it, in Spanish and in English."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+
+from sdp import clock
+
+from .conftest import sign_in, sign_out
+
+pytestmark = pytest.mark.browser
+
+TODAY = clock.today()
+
+
+@pytest.fixture
+def office(make_user):
+    return {
+        "intake": make_user("intake_officer", name="Rosa Quispe"),
+        "supervisor": make_user("supervisor", name="Elena Gutiérrez"),
+        "officer": make_user("case_officer", name="Jorge Huamán"),
+        "decider": make_user("decision_maker", name="Carmen Salazar"),
+    }
+
+
+def choose_language(page, lang: str) -> None:
+    if lang != "es":
+        page.locator(f".govuk-language-navigation a[lang={lang}]").click()
+        page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == lang
+
+
+def submit(page, form_id: str) -> None:
+    page.locator(f"#{form_id} button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
+    # 1. The intake officer registers a family: the applicant and her daughter.
+    sign_in(page, office["intake"])
+    choose_language(page, lang)
+    check_page(page, "home-intake")
+    page.goto("/cases/new")
+    check_page(page, "intake-empty")
+    page.fill("#applicant-given_names", "María José")
+    page.fill("#applicant-family_names", "Pérez Gómez")
+    page.check("#applicant-sex")  # the first choice: female
+    page.fill("#applicant-date_of_birth", "1990-04-12")
+    page.select_option("#applicant-birth_country", "VE")
+    page.fill("#applicant-birth_locality", "Maracaibo")
+    page.fill("#applicant-languages", "es")
+    page.locator("button[name=add_dependant]").click()
+    page.wait_for_load_state()
+    page.fill("#dependants-0-given_names", "Sofía")
+    page.fill("#dependants-0-family_names", "Pérez Gómez")
+    page.select_option("#dependants-0-relationship", "child")
+    page.check("#dependants-0-sex")
+    page.fill("#dependants-0-date_of_birth", (TODAY - timedelta(days=700)).isoformat())
+    page.select_option("#dependants-0-birth_country", "PE")
+    check_page(page, "intake-filled")
+    page.locator("button.govuk-button[name=register]").click()
+    page.wait_for_load_state()
+    assert "/cases/" in page.url and "/new" not in page.url
+    case_url = urlsplit(page.url).path
+    assert page.locator("h1").inner_text() == "María José Pérez Gómez"
+    assert "Sofía Pérez Gómez" in page.locator("#persons").evaluate("h => h.nextElementSibling.innerText")
+    check_page(page, "case-registered")
+    sign_out(page)
+
+    # 2. The supervisor assigns it to a case officer.
+    sign_in(page, office["supervisor"])
+    assert page.locator("#unassigned").count() == 1
+    check_page(page, "home-supervisor")
+    page.goto(case_url)
+    page.select_option("#assign-case_officer", office["officer"].email)
+    submit(page, "form-assign")
+    assert office["officer"].name in page.locator("#case-header").inner_text()
+    sign_out(page)
+
+    # 3. The case officer examines: a relevant State, an inquiry, an interview, a finding, a recommendation.
+    sign_in(page, office["officer"])
+    check_page(page, "home-case-officer")
+    page.goto(case_url)
+    page.select_option("#add_relevant_state-country", "CO")
+    page.check("#add_relevant_state-links")  # birth
+    page.check("#form-add_relevant_state input[value=habitual_residence]")
+    submit(page, "form-add_relevant_state")
+    page.select_option("#send_inquiry-country", "CO")
+    page.fill("#send_inquiry-authority", "Registraduría Nacional del Estado Civil")
+    page.fill("#send_inquiry-sent_on", TODAY.isoformat())
+    submit(page, "form-send_inquiry")
+    assert page.locator("#inquiries-table").count() == 1
+    page.fill("#record_interview-interpreter_language", "es")
+    page.fill("#record_interview-summary", "La solicitante explicó su historia; el acta se leyó y firmó.")
+    submit(page, "form-record_interview")
+    finding_form = page.locator("form[id^=form-record_finding-]")
+    finding_form.locator("input[value=not_national]").check()
+    finding_form.locator("textarea").fill("Colombia no la registró al nacer; la Registraduría no tiene registro.")
+    finding_form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    check_page(page, "case-examined")
+    page.check("#recommend-outcome")  # recognized
+    page.fill("#recommend-reasons", "Ningún Estado la considera nacional.")
+    submit(page, "form-recommend")
+    assert page.locator("#form-recommend").count() == 0
+    sign_out(page)
+
+    # 4. A decision-maker who did not examine the case recognises her.
+    sign_in(page, office["decider"])
+    check_page(page, "home-decision-maker")
+    page.goto(case_url)
+    assert "Colombia" in page.locator("#decision-findings").inner_text()
+    page.check("#decide-outcome")  # recognized
+    page.fill("#decide-reasons", "Apatridia establecida en grado razonable.")
+    page.fill("#decide-notification_language", "es")
+    submit(page, "form-decide")
+
+    # 5. The case page shows every step.
+    body = page.locator("main").inner_text()
+    for expected in ("Colombia", "Registraduría Nacional del Estado Civil", "el acta se leyó y firmó",
+                     "Ningún Estado la considera nacional.", "Apatridia establecida en grado razonable.",
+                     "Colombia no la registró al nacer"):
+        assert expected in body, expected
+    assert texts["recognized"] in page.locator("main p .govuk-tag").first.inner_text()
+    timeline = page.locator(".sdp-timeline").inner_text()
+    for title in texts["timeline"]:
+        assert title in timeline, title
+    assert page.locator("#form-decide").count() == 0
+    check_page(page, "case-recognized")
+    page.set_viewport_size({"width": 375, "height": 800})
+    check_page(page, "case-recognized-phone")
+    return case_url
+
+
+def test_the_whole_procedure_in_spanish(page, check_page, office):
+    walk_the_procedure(page, check_page, office, "es", {
+        "recognized": "Reconocido como apátrida",
+        "timeline": ["Registrar una solicitud", "Asignar un oficial de caso", "Añadir un Estado pertinente",
+                     "Enviar una consulta a un Estado", "Registrar una entrevista", "Registrar una determinación sobre un Estado",
+                     "Recomendar un resultado", "Decidir"],
+    })
+
+
+def test_the_whole_procedure_in_english(page, check_page, office):
+    walk_the_procedure(page, check_page, office, "en", {
+        "recognized": "Recognized as stateless",
+        "timeline": ["Register an application", "Assign a case officer", "Add a relevant State", "Send an inquiry to a State",
+                     "Record an interview", "Record a finding on a State", "Recommend an outcome", "Decide"],
+    })

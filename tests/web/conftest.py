@@ -1,0 +1,62 @@
+"""Fixtures for the staff pages: a browser-like client signed in as a user of some role."""
+
+import re
+from html import unescape
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+
+def sign_in(client, user, password: str = PASSWORD):
+    response = client.post("/sign-in", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response
+
+
+@pytest.fixture
+def web_as(app, make_user):
+    """``web_as("case_officer")`` → a new test client signed in as a new user with that role
+    (``web_as(user)`` for an existing one). The client's ``user`` is the user."""
+
+    def factory(*roles_or_user, lang: str | None = "en"):
+        if roles_or_user and not isinstance(roles_or_user[0], str):
+            user = roles_or_user[0]
+        else:
+            user = make_user(*roles_or_user)
+        client = app.test_client()
+        if lang:
+            client.get(f"/language/{lang}")
+        sign_in(client, user)
+        client.user = user
+        return client
+
+    return factory
+
+
+def text_of(response) -> str:
+    """The page's visible text, whitespace collapsed (for assertions on what a person reads)."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def compile_catalogues() -> None:
+    """Compile the .po catalogues into .mo when missing or older (``make translations`` does it too)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from sdp import PROJECT_ROOT
+
+    for po in (PROJECT_ROOT / "sdp" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _catalogues_compiled():
+    compile_catalogues()

@@ -1,0 +1,185 @@
+"""The case page: each action's form, its validation, refusals, and the audit of reads."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from sdp import clock
+from sdp.audit.models import AuditEvent
+from sdp.cases.models import Application
+from sdp.extensions import db
+from tests.cases.helpers import Office, person, register
+
+from .conftest import text_of
+
+TODAY = clock.today()
+
+
+@pytest.fixture
+def office(api_as):
+    return Office(api_as)
+
+
+def assigned_case(office):
+    case = register(office.intake, applicant=person(asylum={"status": "refugee", "country": "VE"}))
+    response = office.supervisor.post(f"/api/v1/applications/{case['id']}/assign", json={"case_officer": office.officer.user.email})
+    assert response.status_code == 200
+    return case
+
+
+def post_action(client, case_id, action, target=None, **fields):
+    prefix = f"{action}-{target}" if target else action
+    data = {"_action": action, **({"_target": str(target)} if target else {})}
+    data.update({f"{prefix}-{name}": value for name, value in fields.items()})
+    return client.post(f"/cases/{case_id}", data=data)
+
+
+def application(case_id) -> Application:
+    db.session.expire_all()
+    return db.session.get(Application, case_id)
+
+
+def test_the_examination_and_decision_through_the_forms(office, web_as):
+    case = assigned_case(office)
+    cid = case["id"]
+    officer = web_as(office.officer.user)
+    assert post_action(officer, cid, "add_relevant_state", country="CO", links=["birth", "habitual_residence"]).status_code == 302
+    assert post_action(officer, cid, "record_evidence", kind="document", description="Partida de bautismo.",
+                       received_on=TODAY.isoformat(), country="CO").status_code == 302
+    assert post_action(officer, cid, "send_inquiry", country="CO", authority="Registraduría",
+                       sent_on=TODAY.isoformat()).status_code == 302
+    inquiry = application(cid).inquiries[0]
+    assert post_action(officer, cid, "record_inquiry_response", target=inquiry.id, received_on=TODAY.isoformat(),
+                       outcome="no_record").status_code == 302
+    assert post_action(officer, cid, "record_interview", held_on=TODAY.isoformat(), interpreter_language="es",
+                       summary="Read back and signed.", read_back="y").status_code == 302
+    rs = application(cid).relevant_states[0]
+    assert post_action(officer, cid, "record_finding", target=rs.id, finding="not_national",
+                       reasoning="No record in Colombia.").status_code == 302
+    assert post_action(officer, cid, "recommend", outcome="recognized", reasons="No State considers her a national.",
+                       exclusion_ground="").status_code == 302
+    assert application(cid).state == "pending_decision"
+
+    decider = web_as(office.decider.user)
+    page = decider.get(f"/cases/{cid}")
+    assert 'id="form-decide"' in page.get_data(as_text=True) and "No record in Colombia." in text_of(page)
+    response = post_action(decider, cid, "decide", outcome="recognized", reasons="Established.", exclusion_ground="",
+                           notified_on=TODAY.isoformat(), notification_language="es")
+    assert response.status_code == 302
+    case_now = application(cid)
+    assert case_now.state == "recognized" and case_now.decision.findings[0]["finding"] == "not_national"
+    assert case_now.evidence[0].country == "CO" and case_now.interviews[0].interpreter_language == "es"
+    timeline = text_of(decider.get(f"/cases/{cid}"))
+    for title in ("Register an application", "Assign a case officer", "Record evidence", "Record a State's response",
+                  "Recommend an outcome", "Decide"):
+        assert title in timeline
+
+
+def test_only_the_actions_the_procedure_allows_now_are_offered(office, web_as):
+    case = assigned_case(office)
+    html = web_as(office.officer.user).get(f"/cases/{case['id']}").get_data(as_text=True)
+    for form in ("add_relevant_state", "record_evidence", "send_inquiry", "record_interview", "withdraw"):
+        assert f'id="form-{form}"' in html, form
+    for form in ("recommend", "decide", "assign", "close", "lodge_appeal", "extend_decision_due"):
+        assert f'id="form-{form}"' not in html, form
+    decider_html = web_as(office.decider.user).get(f"/cases/{case['id']}").get_data(as_text=True)
+    assert 'id="form-' not in decider_html  # nothing for a decision-maker while under examination
+
+
+def test_a_forbidden_action_posted_anyway_is_refused_with_a_message(office, web_as):
+    case = assigned_case(office)
+    intake = web_as(office.intake.user)
+    response = post_action(intake, case["id"], "decide", outcome="recognized", reasons="x", notified_on=TODAY.isoformat())
+    assert response.status_code == 403
+    assert "Your role may not take this action: Decide." in text_of(response)
+    assert application(case["id"]).state == "under_examination"
+    other_officer = web_as("case_officer")
+    response = post_action(other_officer, case["id"], "record_interview", held_on=TODAY.isoformat(), summary="x")
+    assert response.status_code == 403  # not their case: they may not even read it
+    assert application(case["id"]).interviews == []
+
+
+def test_a_rule_of_the_procedure_is_explained_beside_the_form(office, web_as):
+    case = assigned_case(office)
+    officer = web_as(office.officer.user)
+    # The confidentiality rule: the applicant is a refugee from Venezuela.
+    response = post_action(officer, case["id"], "send_inquiry", country="VE", authority="SAIME", sent_on=TODAY.isoformat())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "the State of an asylum claim on this case may not be contacted" in html
+    assert 'id="refusal-send_inquiry"' in html and 'value="SAIME"' in html  # beside the form, typed data kept
+    # A guard: a recommendation needs findings (offered only when allowed, refused when posted anyway).
+    response = post_action(officer, case["id"], "recommend", outcome="recognized", reasons="Too early.")
+    assert response.status_code == 409 and "At least one relevant State must be examined" in text_of(response)
+    # A field the procedure rejects: an inquiry sent before registration.
+    response = post_action(officer, case["id"], "send_inquiry", country="CO", authority="Registraduría",
+                           sent_on=(TODAY - timedelta(days=30)).isoformat())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="send_inquiry-sent_on-error"' in html
+
+
+def test_form_errors_are_beside_the_fields_with_a_summary(office, web_as):
+    case = assigned_case(office)
+    response = post_action(web_as(office.officer.user), case["id"], "record_interview", held_on="", summary="  ",
+                           legal_representative="ENCUENTROS")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'href="#record_interview-held_on"' in html and 'id="record_interview-summary-error"' in html
+    assert 'value="ENCUENTROS"' in html
+
+
+def test_an_exclusion_needs_its_ground(office, web_as):
+    case = office.examined_case()
+    response = post_action(web_as(office.officer.user), case["id"], "recommend", outcome="excluded", reasons="Art. 1(2).",
+                           exclusion_ground="")
+    assert response.status_code == 422 and "An exclusion names its ground of Art. 1(2)." in text_of(response)
+
+
+def test_every_read_of_the_case_page_is_audited(office, web_as):
+    case = assigned_case(office)
+    supervisor = web_as(office.supervisor.user)
+    supervisor.get(f"/cases/{case['id']}")
+    supervisor.get(f"/cases/{case['id']}")
+    reads = db.session.execute(select(AuditEvent).where(AuditEvent.action == "case.read",
+                                                        AuditEvent.case_id == case["id"])).scalars().all()
+    assert len(reads) == 2 and {r.actor_id for r in reads} == {office.supervisor.user.id}
+    assert reads[0].changes == {"channel": "web"}
+
+
+def test_a_case_officer_cannot_open_another_officers_case(office, web_as):
+    case = assigned_case(office)
+    response = web_as("case_officer").get(f"/cases/{case['id']}")
+    assert response.status_code == 403 and "Your role may not see this case." in text_of(response)
+    assert web_as("reviewer").get(f"/cases/{case['id']}").status_code == 403
+    assert web_as("supervisor").get("/cases/999999").status_code == 404
+
+
+def test_appeal_through_the_forms(office, web_as):
+    case = office.decided(outcome="rejected")
+    intake = web_as(office.intake.user)
+    response = post_action(intake, case["id"], "lodge_appeal", lodged_on=TODAY.isoformat(), grounds="New evidence.")
+    assert response.status_code == 302 and application(case["id"]).state == "under_appeal"
+    appeals = web_as(office.appeals.user)
+    html = appeals.get(f"/cases/{case['id']}").get_data(as_text=True)
+    assert 'id="form-decide_appeal"' in html
+    response = post_action(appeals, case["id"], "decide_appeal", outcome="overturned", reasons="Stateless.")
+    assert response.status_code == 302 and application(case["id"]).state == "recognized"
+
+
+def test_assignment_from_the_supervisors_home(office, web_as):
+    case = register(office.intake)
+    supervisor = web_as(office.supervisor.user)
+    home = supervisor.get("/").get_data(as_text=True)
+    assert case["case_number"] in home and 'name="assign-case_officer"' in home
+    response = supervisor.post(f"/cases/{case['id']}", data={"_action": "assign", "assign-case_officer": office.officer.user.email})
+    assert response.status_code == 302
+    assert application(case["id"]).case_officer_id == office.officer.user.id
+
+
+def test_ending_a_case(office, web_as):
+    case = register(office.intake)
+    response = post_action(web_as(office.supervisor.user), case["id"], "refer", referral_target="late_birth_registration",
+                           reasons="Born in Tumbes, never registered.")
+    assert response.status_code == 302
+    assert application(case["id"]).state == "referred" and application(case["id"]).referral_target == "late_birth_registration"

@@ -1,0 +1,182 @@
+"""Case lists (search, filters, keyset pagination) and the home page of each role."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, update
+
+from sdp import clock
+from sdp.cases import queries
+from sdp.cases.models import Application
+from sdp.extensions import db
+from tests.cases.helpers import Office, person, register
+
+from .conftest import text_of
+
+TODAY = clock.today()
+
+
+@pytest.fixture
+def office(api_as):
+    return Office(api_as)
+
+
+def numbers_in(response) -> list[str]:
+    """The case numbers in the page's tables, in order."""
+    import re
+
+    tables = re.findall(r"<table.*?</table>", response.get_data(as_text=True), flags=re.S)
+    return [number for table in tables for number in re.findall(r">(SDP-\d{4}-\d{6})<", table)]
+
+
+def test_search_by_case_number_and_by_names_ignoring_accents_and_case(office, web_as):
+    perez = register(office.intake, applicant=person(given="María José", family="Pérez Gómez"),
+                     dependants=[person(given="Sofía", family="Núñez", dob="2020-01-01", relationship="child")])
+    other = register(office.intake, applicant=person(given="João", family="Da Silva"))
+    supervisor = web_as(office.supervisor.user)
+    assert numbers_in(supervisor.get("/cases/", query_string={"q": perez["case_number"].lower()})) == [perez["case_number"]]
+    short = perez["case_number"].removeprefix("SDP-").replace("-00000", "-")
+    assert numbers_in(supervisor.get("/cases/", query_string={"q": short})) == [perez["case_number"]]
+    for query in ("perez", "PÉREZ GÓMEZ", "maria", "María José Pérez", "nunez", "joao da silva"):
+        expected = other["case_number"] if "silva" in query else perez["case_number"]
+        assert numbers_in(supervisor.get("/cases/", query_string={"q": query})) == [expected], query
+    assert numbers_in(supervisor.get("/cases/", query_string={"q": "gomez perez maria"})) == []
+    assert "No case matches." in text_of(supervisor.get("/cases/", query_string={"q": "zzz"}))
+
+
+def test_filters_by_state_officer_and_overdue(office, web_as):
+    fresh = register(office.intake)
+    examined = office.examined_case()
+    late = register(office.intake, registered_on=(TODAY - timedelta(days=200)).isoformat())
+    supervisor = web_as(office.supervisor.user)
+    assert numbers_in(supervisor.get("/cases/", query_string={"state": "under_examination"})) == [examined["case_number"]]
+    assert numbers_in(supervisor.get("/cases/", query_string={"officer": str(office.officer.user.id)})) == [examined["case_number"]]
+    assert numbers_in(supervisor.get("/cases/", query_string={"overdue": "y"})) == [late["case_number"]]
+    assert set(numbers_in(supervisor.get("/cases/"))) == {fresh["case_number"], examined["case_number"], late["case_number"]}
+
+
+def test_case_officers_list_only_their_own_cases(office, web_as):
+    mine = office.examined_case()
+    register(office.intake)
+    assert numbers_in(web_as(office.officer.user).get("/cases/")) == [mine["case_number"]]
+    assert web_as("reviewer").get("/cases/").status_code == 403
+    assert web_as("admin").get("/cases/").status_code == 403
+
+
+def test_pagination_is_by_keyset_never_offset(office, web_as, app):
+    cases = [register(office.intake, applicant=person(given=f"Persona{n}")) for n in range(5)]
+    statements = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        if context.compiled is not None:
+            statements.append(context.compiled.statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        principal = office.supervisor.user.principal
+        first = queries.search(principal, today=TODAY, page_size=2)
+        second = queries.search(principal, today=TODAY, page_size=2, after=first.next_after)
+        third = queries.search(principal, today=TODAY, page_size=2, after=second.next_after)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    newest_first = [c["id"] for c in reversed(cases)]
+    assert [a.id for a in first.cases + second.cases + third.cases] == newest_first
+    assert third.next_after is None
+    # (SQLite's compiler writes "LIMIT ? OFFSET 0"; what matters is that no query skips rows)
+    assert statements and all(getattr(statement, "_offset_clause", None) is None for statement in statements)
+    # The page links carry the keyset and keep the filters.
+    page = web_as(office.supervisor.user).get("/cases/", query_string={"q": "persona"})
+    assert len(numbers_in(page)) == 5
+
+
+def test_the_list_pages_with_next_links(office, web_as, monkeypatch):
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    cases = [register(office.intake) for _ in range(3)]
+    supervisor = web_as(office.supervisor.user)
+    html = supervisor.get("/cases/", query_string={"state": "registered"}).get_data(as_text=True)
+    assert f"after={cases[1]['id']}" in html.replace("&amp;", "&") and "state=registered" in html
+
+
+def test_the_search_plans_use_indexes(office):
+    """At a million cases a page must be an index scan: check the plans SQLite or PostgreSQL choose."""
+    register(office.intake)
+    principal = office.supervisor.user.principal
+    dialect = db.engine.dialect.name
+    for kwargs in ({"q": "perez"}, {"q": "SDP-2026-000001"}, {"state": "registered"}, {"after": 10}):
+        statement = _search_statement(principal, **kwargs)
+        compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+        explain = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
+        plan = " ".join(str(row) for row in db.session.execute(db.text(explain + str(compiled))))
+        if dialect == "sqlite":
+            assert "USING INDEX" in plan or "USING INTEGER PRIMARY KEY" in plan or "USING COVERING INDEX" in plan, (kwargs, plan)
+
+
+def _search_statement(principal, **kwargs):
+    captured = {}
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        captured.setdefault("statement", context.compiled.statement if context.compiled is not None else statement)
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        queries.search(principal, today=TODAY, **kwargs)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    return captured["statement"]
+
+
+def test_home_pages_of_each_role(office, web_as):
+    fresh = register(office.intake)
+    examined = office.examined_case()
+    pending = office.pending_decision()
+    overdue = register(office.intake, registered_on=(TODAY - timedelta(days=200)).isoformat())
+    db.session.execute(update(Application).where(Application.id == examined["id"]).values(decision_due=TODAY + timedelta(days=3)))
+    db.session.commit()
+
+    intake_home = text_of(web_as(office.intake.user).get("/"))
+    assert "Register a new application" in intake_home
+    assert fresh["case_number"] in intake_home  # today's intakes
+
+    officer_home = web_as(office.officer.user).get("/")
+    numbers = numbers_in(officer_home)
+    assert numbers == [examined["case_number"], pending["case_number"]]  # nearest deadline first
+    assert "Due within 14 days" in text_of(officer_home)
+
+    assert numbers_in(web_as(office.decider.user).get("/")) == [pending["case_number"]]
+    supervisor_home = text_of(web_as(office.supervisor.user).get("/"))
+    assert fresh["case_number"] in supervisor_home and overdue["case_number"] in supervisor_home
+    assert "Overdue" in supervisor_home
+    assert "No appeal is waiting." in text_of(web_as(office.appeals.user).get("/"))
+
+
+def test_reviewers_go_to_the_procedure_and_admins_to_the_users(web_as):
+    assert web_as("reviewer").get("/").headers["Location"] == "/review/procedure"
+    assert web_as("admin").get("/").headers["Location"] == "/admin/users"
+    assert "Birth registration" in text_of(web_as("registrar").get("/"))
+
+
+def test_an_admin_lists_and_creates_users(web_as):
+    admin = web_as("admin")
+    page = text_of(admin.get("/admin/users"))
+    assert admin.user.email in page
+    response = admin.post("/admin/users", data={"name": "Ana Pérez", "email": "Ana@Minrel.gob.pe",
+                                                "roles": ["case_officer", "intake_officer"], "password": "x" * 12})
+    assert response.status_code == 302
+    page = text_of(admin.get("/admin/users"))
+    assert "ana@minrel.gob.pe" in page and "Ana Pérez" in page
+    response = admin.post("/admin/users", data={"name": "Ana", "email": "ana@minrel.gob.pe", "roles": [], "password": "short"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "A user with this email address already exists." in html and "Choose at least one role." in html
+    assert "at least 12 characters" in html
+    assert web_as("supervisor").get("/admin/users").status_code == 403
+
+
+def test_dates_are_formatted_in_the_users_language(office, web_as):
+    case = register(office.intake, registered_on=date(TODAY.year, 1, 15).isoformat())
+    supervisor = web_as(office.supervisor.user, lang="es")
+    assert "15 ene" in text_of(supervisor.get(f"/cases/{case['id']}"))
+    supervisor.get("/language/en")
+    assert "Jan 15" in text_of(supervisor.get(f"/cases/{case['id']}"))
+    supervisor.get("/language/pt")
+    assert "15 de jan." in text_of(supervisor.get(f"/cases/{case['id']}"))
