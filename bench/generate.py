@@ -155,7 +155,7 @@ def load(engine: Engine, cases: int, births: int, *, seed: int = 1954, rebuild_i
          staff: dict[str, list[int]] | None = None, log=print) -> dict:
     """Write ``cases`` cases and ``births`` births into a migrated, empty database. Returns timings and counts."""
     timings, counts = {}, dict.fromkeys(TABLE_ORDER, 0)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     staff = staff or create_staff(engine)
     synth = Synth(staff, seed=seed)
     if rebuild_indexes:
@@ -189,6 +189,7 @@ def load(engine: Engine, cases: int, births: int, *, seed: int = 1954, rebuild_i
     finish(engine, synth)
     timings["analyze_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - started
+    timings["cpu_s"] = time.process_time() - cpu_started  # this process only (not the database server)
     return {"timings": timings, "counts": counts, "rows": sum(counts.values())}
 
 
@@ -250,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     t = result["timings"]
     print(f"Loaded {result['rows']:,} rows in {t['total_s']:,.1f} s: generating {t['generate_s']:,.1f} s, "
           f"writing {t['write_s']:,.1f} s ({result['rows'] / max(t['write_s'], 1e-9):,.0f} rows/s), "
-          f"indexes {t['indexes_s']:,.1f} s, analyze {t['analyze_s']:,.1f} s")
+          f"indexes {t['indexes_s']:,.1f} s, analyze {t['analyze_s']:,.1f} s; "
+          f"CPU of this process {t['cpu_s']:,.1f} s; load average {os.getloadavg()[0]:.1f}")
     print("  " + ", ".join(f"{name} {count:,}" for name, count in result["counts"].items()))
     summary = DATA / f"load-{args.size if args.cases is None else cases}-{kind_of(url)}.json"
     summary.write_text(json.dumps({"database": safe(url), "cases": cases, "births": births, **result,

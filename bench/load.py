@@ -43,6 +43,7 @@ from .common import (
     pick_samples,
     safe,
 )
+from .prototype import add_prototype_routes
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ ENDPOINTS = [
     Endpoint("GET /api/v1/registry/documents/{serial}", "/api/v1/registry/documents/{serial}", "partner", "documents"),
     Endpoint("GET /api/v1/registry/persons?...", "/api/v1/registry/persons?" + PERSON_QUERY, "partner", "persons"),
     Endpoint("GET /api/v1/registry/births/{number}", "/api/v1/registry/births/{registration_number}", "partner", "births"),
+    # Prototypes of a registry check (bench/prototype.py), to show what the stack allows.
+    Endpoint("prototype document check, ORM + record()", "/api/bench/registry/documents/{serial}/orm", "partner", "documents"),
+    Endpoint("prototype document check, lean Core", "/api/bench/registry/documents/{serial}/lean", "partner", "documents"),
 ]
 
 
@@ -266,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-generate", action="store_true", help="fail instead of generating a missing data set")
     parser.add_argument("--references", action=argparse.BooleanOptionalAction, default=True,
                         help="measure the raw sqlite3 reference endpoints on the bare server (needs --db sqlite)")
+    parser.add_argument("--prototypes", action=argparse.BooleanOptionalAction, default=True,
+                        help="serve bench.prototype:create_app() (the app + two prototype registry checks)")
     parser.add_argument("--pg-option", action="append", default=[],
                         help="a PostgreSQL setting for the app's sessions, e.g. synchronous_commit=off (PGOPTIONS)")
     parser.add_argument("--app-env", action="append", default=[],
@@ -295,11 +301,13 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run([sys.executable, "-m", "bench.generate", "--size", args.size, "--db", kind, "--skip-if-loaded"],
                            cwd=ROOT, check=True, env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"})
         app = make_app(url)
+        if args.prototypes:
+            add_prototype_routes(app)
         tokens, samples = issue_tokens(app), pick_samples(app)
         env = {**app_env, "DATABASE_URL": url}
         if kind == "postgresql" and args.pg_option:
             env["PGOPTIONS"] = " ".join(f"-c {option}" for option in args.pg_option)
-        server = Server(kind, "sdp:create_app()", env, options)
+        server = Server(kind, "bench.prototype:create_app()" if args.prototypes else "sdp:create_app()", env, options)
         servers.append(server)
         if kind == "sqlite" and args.references:
             bare.env["BENCH_REFERENCE_SQLITE"] = make_url(url).database
@@ -361,7 +369,9 @@ def summarise(targets: list[Target], memory: dict, skipped: list[str], args, com
             "p99_ms_median": median([run["p99_us"] / 1000 for run in target.runs]),
             "errors": sum(run["errors"] for run in target.runs),
         })
-    settings = (f"gunicorn {args.workers} workers, {args.worker_class}"
+    settings = (("app server: bench.prototype:create_app() (sdp.create_app() + 2 prototype routes); "
+                 if args.prototypes else "app server: sdp:create_app(); ")
+                + f"gunicorn {args.workers} workers, {args.worker_class}"
                 + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
                 + f", keep-alive {args.keep_alive} s, {'preload' if args.preload else 'no preload'}; "
                 f"wrk -t{args.wrk_threads} -c{args.connections}, {args.runs} rounds × {args.duration:g} s"
