@@ -80,10 +80,18 @@ def variants_for(kind: str, size: str) -> tuple[dict, object]:
         record(actor, BENCH_ACTION, "document", pick(serials, call))
         db.session.commit()
 
-    def audit_core(call):
+    def audit_core_values(call):
         db.session.execute(insert(AuditEvent).values(
             at=clock.now(), actor_kind=actor.kind, actor_id=actor.id, actor_label=actor.label, action=BENCH_ACTION,
             entity="document", entity_id=pick(serials, call)))
+        db.session.commit()
+
+    prebuilt_insert = insert(AuditEvent.__table__)
+
+    def audit_core_parameters(call):
+        db.session.execute(prebuilt_insert, {
+            "at": clock.now(), "actor_kind": actor.kind, "actor_id": actor.id, "actor_label": actor.label,
+            "action": BENCH_ACTION, "entity": "document", "entity_id": pick(serials, call)})
         db.session.commit()
 
     lean_engines = {}
@@ -97,14 +105,20 @@ def variants_for(kind: str, size: str) -> tuple[dict, object]:
                 connection.execute(select(Document.serial).where(Document.serial == pick(serials, call))).first()
         return run
 
+    from .bare_app import app as bare_app
+
+    bare_client = bare_app.test_client()
     variants = {
-        "SDP app: a trivial route (hooks, no database)": lambda call: client.get("/bench/ping"),
+        "bare Flask app: /ping (test client)": lambda call: bare_client.get("/ping"),
+        "SDP app: a trivial route (its hooks, no database)": lambda call: client.get("/bench/ping"),
         "token → principal, as the app does (ORM, 2 queries)": lambda call: (principal_for(tokens["staff"]), done()),
         "token → principal, one Core query (prototype)": lambda call: (principal_one_query(tokens["staff"]), done()),
         "check-out + one indexed query + return (app engine)": lambda call: (query_document(call), done()),
         **{f"check-out + one indexed query + return ({name})": with_engine(engine) for name, engine in lean_engines.items()},
         "audit event: ORM record() + commit (the app's way)": lambda call: (audit_orm(call), done()),
-        "audit event: Core insert + commit (prototype)": lambda call: (audit_core(call), done()),
+        "audit event: Core insert().values(...) + commit": lambda call: (audit_core_values(call), done()),
+        "audit event: Core insert built once, values as parameters + commit": lambda call: (
+            audit_core_parameters(call), done()),
         "case file: load + build + dump (service level)": lambda call: (
             schema.dump(case_dict(db.session.get(Application, pick(ids, call)), Principal(
                 kind="user", id=actor.id, label=actor.label, roles=actor.roles), clock.today())), done()),

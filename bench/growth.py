@@ -70,12 +70,12 @@ def plan_params(sample: dict, dialect: str) -> dict:
 
 
 class DataSet:
-    def __init__(self, size: str, kind: str):
+    def __init__(self, size: str, kind: str, keys: int = 1000):
         from sdp.extensions import db
 
         self.size, self.kind, self.url = size, kind, database_url(size, kind)
         self.app = make_app(self.url)
-        self.tokens, self.samples = issue_tokens(self.app), pick_samples(self.app)
+        self.tokens, self.samples = issue_tokens(self.app), pick_samples(self.app, keys)
         self.client = self.app.test_client()
         with self.app.app_context():
             self.engine = db.engine
@@ -140,18 +140,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--per-round", type=int, default=200)
+    parser.add_argument("--keys", type=int, default=1000,
+                        help="random rows looked up, in turn; few keys = warm caches, many = mostly cold")
     args = parser.parse_args(argv)
     print(f"`python -m bench.growth {' '.join(argv if argv is not None else sys.argv[1:])}`\n\n{machine_note()}\n")
     failures = 0
     for kind in args.db or ["sqlite"]:
-        small, large = DataSet(args.small, kind), DataSet(args.large, kind)
+        small, large = DataSet(args.small, kind, args.keys), DataSet(args.large, kind, args.keys)
         variants = {}
         small_variants, large_variants = small.variants(), large.variants()
         for name in small_variants:
             variants[f"{args.small} · {name}"] = small_variants[name]
             variants[f"{args.large} · {name}"] = large_variants[name]
         results = interleaved(variants, rounds=args.rounds, per_round=args.per_round)
-        print(f"### {kind}: median µs per look-up, {args.large} vs {args.small}\n")
+        print(f"### {kind}: median µs per look-up, {args.large} vs {args.small} ({args.keys} keys in turn)\n")
         print(f"| look-up | {args.small} | {args.large} | ratio (target ≤ 1.3) |\n|---|---:|---:|---:|")
         for name in small_variants:
             a, b = results[f"{args.small} · {name}"]["median_us"], results[f"{args.large} · {name}"]["median_us"]
