@@ -147,6 +147,9 @@ class Server:
     def resident_mb(self) -> dict[int, float]:
         return {pid: rss for pid in self.workers() if (rss := vm_rss_mb(pid)) is not None}
 
+    def proportional_mb(self) -> dict[int, float]:
+        return {pid: pss for pid in self.workers() if (pss := pss_mb(pid)) is not None}
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -158,9 +161,18 @@ class Server:
 
 
 def vm_rss_mb(pid: int) -> float | None:
+    return _proc_kb(f"/proc/{pid}/status", "VmRSS:")
+
+
+def pss_mb(pid: int) -> float | None:
+    """Proportional set size: shared pages (preloaded code) counted once across the workers sharing them."""
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def _proc_kb(path: str, field_name: str) -> float | None:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field_name):
                 return int(line.split()[1]) / 1024
     except OSError:
         return None
@@ -344,18 +356,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  round {round_number + 1}/{args.runs}  {target.label:55s} {figures['rps']:8.0f} req/s  "
                       f"p99 {figures['p99_us'] / 1000:6.1f} ms  errors {figures['errors']}", flush=True)
         memory = {server.name: server.resident_mb() for server in servers}
+        proportional = {server.name: server.proportional_mb() for server in servers}
     finally:
         for server in servers:
             server.stop()
 
-    report = summarise(targets, memory, skipped, args, command)
+    report = summarise(targets, memory, proportional, skipped, args, command)
     (run_dir / "results.json").write_text(json.dumps(report, indent=2, default=str))
     print(report["markdown"])
     print(f"(raw figures: {run_dir.relative_to(ROOT)}/results.json)")
     return 0
 
 
-def summarise(targets: list[Target], memory: dict, skipped: list[str], args, command: str) -> dict:
+def summarise(targets: list[Target], memory: dict, proportional: dict, skipped: list[str], args, command: str) -> dict:
     bare = targets[0]
     bare_by_round = {run["round"]: run["rps"] for run in bare.runs}
     rows = []
@@ -386,10 +399,12 @@ def summarise(targets: list[Target], memory: dict, skipped: list[str], args, com
     lines.append("")
     for name, workers in memory.items():
         figures = ", ".join(f"{mb:.0f} MB" for mb in workers.values()) or "n/a"
-        lines.append(f"- resident memory (VmRSS) of the {name} server's workers after the run: {figures}")
+        shared = ", ".join(f"{mb:.0f} MB" for mb in proportional.get(name, {}).values()) or "n/a"
+        lines.append(f"- memory of the {name} server's workers after the run: VmRSS {figures} (PSS {shared})")
     for note in skipped:
         lines.append(f"- skipped: {note}")
-    return {"command": command, "settings": settings, "rows": rows, "memory_mb": memory, "skipped": skipped,
+    return {"command": command, "settings": settings, "rows": rows, "memory_mb": memory,
+            "proportional_memory_mb": proportional, "skipped": skipped,
             "targets": [{"target": t.label, "runs": t.runs} for t in targets], "markdown": "\n".join(lines)}
 
 
