@@ -55,6 +55,10 @@ migration: install
 	DATABASE_URL=sqlite:////tmp/sdp-migration/db.sqlite $(FLASK) db migrate -m "initial schema" --rev-id 0001; \
 	  status=$$?; mv /tmp/sdp-migration/later/*.py migrations/versions/; exit $$status
 
+## bench: a quick load benchmark on 10,000 generated cases (bench/RESULTS.md lists every benchmark and its command)
+bench: install-dev
+	$(BIN)/python -m bench.load --size 10k --db sqlite --runs 3 --worker-class gthread --threads 4
+
 lint: install-dev
 	$(BIN)/ruff check sdp tests bench
 

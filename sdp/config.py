@@ -35,7 +35,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
     config = {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, environ),
         "POLICY": PolicySettings.from_environment(environ),
         "DEVELOPMENT": development,
         "MAX_CONTENT_LENGTH": int(environ.get("SDP_MAX_CONTENT_LENGTH", 10 * 1024 * 1024)),
@@ -72,9 +72,23 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
     return config
 
 
-def engine_options(database_url: str) -> dict:
+def engine_options(database_url: str, environ=os.environ) -> dict:
+    """Connection pools: connections are opened once and reused (opening one per request costs
+    more than the query itself; see bench/RESULTS.md).
+
+    PostgreSQL: each process (gunicorn worker) keeps at most ``SDP_DB_POOL_SIZE`` +
+    ``SDP_DB_MAX_OVERFLOW`` connections; size them to the worker's threads, and keep
+    app servers x workers x that sum under the server's ``max_connections`` (100 by default).
+    The pre-ping costs a round trip per request; ``SDP_DB_POOL_PRE_PING=0`` saves it where
+    failing the requests in flight once after a database restart or failover is acceptable.
+    """
     if database_url.startswith("sqlite"):
-        # One connection per thread kept open (SQLAlchemy's default pool for files):
-        # opening a connection per request costs more than the query itself.
+        # SQLAlchemy's QueuePool keeps file connections open (one per thread in use).
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+    return {
+        "pool_pre_ping": environ.get("SDP_DB_POOL_PRE_PING", "1") not in ("0", "false", "no"),
+        "pool_size": int(environ.get("SDP_DB_POOL_SIZE", 5)),
+        "max_overflow": int(environ.get("SDP_DB_MAX_OVERFLOW", 5)),
+        # Closed and reopened after 30 minutes: no connection outlives a proxy's or firewall's idle timeout.
+        "pool_recycle": int(environ.get("SDP_DB_POOL_RECYCLE", 1800)),
+    }

@@ -1,0 +1,115 @@
+"""The number of SQL statements of each read does not grow with the number of rows.
+
+A case with one dependant, relevant State, inquiry, interview, item of evidence and
+document runs exactly as many statements as a case with ten of each: every collection is
+loaded by one ``SELECT ... WHERE application_id IN (...)`` (``lazy="selectin"``), never one
+query per row. The counts are pinned: a new statement on this path is a decision to make
+knowingly (update ``CASE_READ_SELECTS`` and say why), not an accident.
+"""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from sdp import clock
+from sdp.audit.models import AuditEvent
+from sdp.auth.principal import SYSTEM
+from sdp.auth.services import issue_token
+from sdp.cases import services
+from sdp.documents.models import Document
+from sdp.extensions import db
+
+from ..conftest import ApiClient
+
+COUNTRIES = ["CO", "BR", "AR", "CL", "EC", "BO", "PY", "UY", "MX", "ES"]
+
+# GET /api/v1/applications/{id}, statement by statement:
+#   1 the bearer token (joined with its user)      2 the user's roles
+#   3 the application (joined: applicant, case officer)   4 the case officer's roles
+#   5-12 one SELECT ... IN (...) each: evidence, recommendations, decision, appeal,
+#        dependants (joined: person), relevant States, inquiries, interviews
+#   13 the case's documents
+# then one INSERT: the audited read.
+CASE_READ_SELECTS = 13
+CASE_READ_WRITES = 1
+
+
+def _person(given: str, family: str, dob, country="VE", **extra) -> dict:
+    return {"given_names": given, "family_names": family, "sex": "F", "date_of_birth": dob,
+            "place_of_birth": {"country": country, "locality": "Maracaibo"}, "languages": ["es"], **extra}
+
+
+@pytest.fixture
+def staff(make_user):
+    return {role: make_user(role) for role in
+            ("intake_officer", "supervisor", "case_officer", "decision_maker", "appeals_officer")}
+
+
+def _case_with(staff, n: int) -> int:
+    """A case recognised on appeal with ``n`` of every child row."""
+    intake, supervisor = staff["intake_officer"].principal, staff["supervisor"].principal
+    officer, decider = staff["case_officer"].principal, staff["decision_maker"].principal
+    today = clock.today()
+    dependants = [_person(f"Hijo {i}", "Pérez Gómez", today - timedelta(days=400 + i), relationship="child")
+                  for i in range(n)]
+    application = services.register_application(intake, {
+        "route": "application", "registered_on": today - timedelta(days=60),
+        "applicant": _person("María José", "Pérez Gómez", today - timedelta(days=12000)), "dependants": dependants})
+    services.assign(supervisor, application, staff["case_officer"].email)
+    for country in COUNTRIES[:n]:
+        relevant_state = services.add_relevant_state(officer, application, country, ["habitual_residence"])
+        inquiry = services.send_inquiry(officer, application, country, f"Consulado de {country}", today - timedelta(days=30))
+        services.record_inquiry_response(officer, inquiry, today - timedelta(days=10), "no_record")
+        services.record_evidence(officer, application, {"kind": "document", "description": f"Carta consular {country}",
+                                                        "received_on": today - timedelta(days=9), "country": country})
+        services.record_interview(officer, application, {"held_on": today - timedelta(days=8), "summary": "Leída y firmada."})
+        services.record_finding(officer, relevant_state, "not_national", "Sin registro.")
+    services.recommend(officer, application, {"outcome": "recognized", "reasons": "Apátrida."})
+    services.decide(decider, application, {"outcome": "rejected", "reasons": "Dudas.", "notified_on": today - timedelta(days=2)})
+    services.lodge_appeal(intake, application, "Las pruebas muestran apatridia.", today - timedelta(days=1))
+    services.decide_appeal(staff["appeals_officer"].principal, application, "overturned", "Apatridia establecida.")
+    for i in range(n):
+        db.session.add(Document(serial=f"DOC-{application.id}-{i}", type="identity_document", application_id=application.id,
+                                holder_given_names="María José", holder_family_names="Pérez Gómez",
+                                holder_date_of_birth=today - timedelta(days=12000), issued_on=today,
+                                valid_until=today + timedelta(days=365), created_at=clock.now()))
+    db.session.commit()
+    return application.id
+
+
+def _reader(client, user) -> ApiClient:
+    _, raw = issue_token(SYSTEM, user_email=user.email)
+    return ApiClient(client, raw)
+
+
+@pytest.mark.parametrize("reader_role", ["supervisor", "case_officer"])
+def test_the_case_file_runs_the_same_statements_for_one_or_ten_of_everything(client, staff, count_queries, reader_role):
+    small, large = _case_with(staff, 1), _case_with(staff, 10)
+    reader = _reader(client, staff[reader_role])
+    counts = {}
+    for application_id, n in ((small, 1), (large, 10)):
+        db.session.remove()  # nothing cached from building the case: each read starts cold, as a request does
+        with count_queries() as queries:
+            response = reader.get(f"/api/v1/applications/{application_id}")
+        assert response.status_code == 200, response.json
+        assert len(response.json["dependants"]) == n and len(response.json["inquiries"]) == n
+        assert len(response.json["relevant_states"]) == n and len(response.json["documents"]) == n
+        counts[n] = queries
+    assert len(counts[1]) == len(counts[10]), f"one row:\n{counts[1]}\n\nten rows:\n{counts[10]}"
+    assert len(counts[10].selects) == CASE_READ_SELECTS, str(counts[10])
+    assert len(counts[10]) - len(counts[10].selects) == CASE_READ_WRITES, str(counts[10])
+
+
+def test_the_case_file_is_read_once_and_the_read_is_still_audited(client, staff, count_queries):
+    application_id = _case_with(staff, 2)
+    reader = _reader(client, staff["supervisor"])
+    db.session.remove()
+    with count_queries() as queries:
+        response = reader.get(f"/api/v1/applications/{application_id}")
+    assert response.status_code == 200
+    loads = [statement for statement in queries.selects if statement.startswith("SELECT applications.")]
+    assert len(loads) == 1, "the case was loaded again after the audit commit expired it:\n" + str(queries)
+    reads = db.session.execute(select(func.count(AuditEvent.id)).where(
+        AuditEvent.case_id == application_id, AuditEvent.action == "case.read")).scalar_one()
+    assert reads == 1
