@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 00:11:54.166426
+Create Date: 2026-11-29 00:24:43.503190
 
 """
 from alembic import op

@@ -4,6 +4,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..crypto import EncryptedText
 from ..domain.vocabulary import DocumentStatus
 from ..extensions import db
 
@@ -32,7 +33,7 @@ class Document(db.Model):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_on: Mapped[date | None] = mapped_column(Date)
-    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    revocation_reason: Mapped[str | None] = mapped_column(EncryptedText("documents.revocation_reason"))
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     # The person the document is about (the applicant or a dependant) on a case document.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)

@@ -178,7 +178,7 @@ def test_registry_check_answers_only_the_allowed_fields(registrar, partner_api):
     assert event.changes == {"registration_number": number, "found": True}
 
 
-def test_a_registry_check_is_three_sql_statements_whatever_the_registry_size(registrar, partner_api):
+def test_a_registry_check_is_a_fixed_number_of_sql_statements_whatever_the_registry_size(registrar, partner_api):
     from sqlalchemy import event
 
     numbers = [post(registrar, birth(child=child(given=name))).json["registration_number"] for name in ("Ana", "Bea")]
@@ -192,8 +192,10 @@ def test_a_registry_check_is_three_sql_statements_whatever_the_registry_size(reg
         for number in numbers:
             statements.clear()
             assert partner.get(f"/api/v1/registry/births/{number}").status_code == 200
-            # the token, the registration (by its unique index), the audit event
-            assert len(statements) == 3, statements
+            # the token, the registration (by its unique index), the audit event, and the audit
+            # chain's head: on PostgreSQL one locked read, on SQLite a write-lock no-op and a read
+            expected = 4 if db.engine.dialect.name == "postgresql" else 5
+            assert len(statements) == expected, statements
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
 
