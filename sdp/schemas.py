@@ -92,3 +92,16 @@ class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
         ordered = True
+
+
+class ErrorSchema(StrictSchema):
+    """The contract's error body; every error of the API has this shape (``sdp.errors``)."""
+
+    code = fields.Integer(required=True, metadata={"description": "The HTTP status code", "example": 422})
+    status = fields.String(required=True, metadata={"description": "The HTTP reason phrase",
+                                                    "example": "Unprocessable Entity"})
+    message = fields.String(required=True, metadata={"description": "A readable sentence saying what is wrong"})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
+        "description": "Where fields are at fault: the field (dotted path for nested fields, "
+                       "`_body` for the body as a whole) and its messages",
+        "example": {"date_of_birth": ["Not a valid date."]}})

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from .. import clock
-from ..api import BEARER, Blueprint, current_principal, staff_required
+from ..api import BEARER, Blueprint, current_principal, errors, staff_required
 from ..extensions import db
 from . import services
 from .models import Application, Inquiry, RelevantState
@@ -35,13 +35,9 @@ from .schemas import (
 
 blp = Blueprint("cases_api", __name__, description="Case work by ministry staff (bearer token of a staff user).")
 
-ERRORS = (400, 401, 403, 404, 409, 422)
-
-
 def _document_errors(view):
-    for code in ERRORS:
-        view = blp.alt_response(code, description="Error in the contract's format", schema=None)(view)
-    return view
+    # 401, 403, 404, 400/413/415/422 and 429 are documented on every operation by sdp.api.
+    return errors(blp, 409)(view)
 
 
 def load_case(application_id: int) -> Application:
