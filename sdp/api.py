@@ -99,7 +99,18 @@ def init_api(app) -> ContractApi:
         "type": "http", "scheme": "bearer",
         "description": "A token issued by an administrator: a staff user's, or a partner system's with scopes."})
     app.extensions["sdp_api"] = api
+    app.add_url_rule("/api/v1/docs", "api_docs", docs_page)
     return api
+
+
+def docs_page():
+    """The interactive documentation (Swagger UI, vendored in static/vendor: no CDN)."""
+    from flask import current_app, url_for
+
+    # Rendered from the Jinja environment alone: a public page needs no user, session or cookie.
+    template = current_app.jinja_env.get_template("api/docs.html")
+    html = template.render(config=current_app.config, spec_url=url_for("api-docs.openapi_json"))
+    return html, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def register_api_blueprint(app, blueprint: SmorestBlueprint) -> None:
