@@ -1,5 +1,6 @@
 """The JSON API (flask-smorest): authentication, the error format, OpenAPI security."""
 
+import re
 from functools import wraps
 from http import HTTPStatus
 
@@ -100,7 +101,54 @@ def init_api(app) -> ContractApi:
         "description": "A token issued by an administrator: a staff user's, or a partner system's with scopes."})
     app.extensions["sdp_api"] = api
     app.add_url_rule("/api/v1/docs", "api_docs", docs_page)
+    app.before_request(check_api_request)
     return api
+
+
+MAX_JSON_DEPTH = 32  # the deepest body of the contract nests 4 levels
+_STRING_OR_BRACKET = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for match in _STRING_OR_BRACKET.finditer(body):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return deepest
+
+
+def check_api_request():
+    """What the body and URL checks of sdp/__init__.py leave: a body sent in chunks (no
+    Content-Length) is held to the same size limit, a body nested so deeply that the JSON
+    parser would exhaust Python's recursion is refused (400), and a NUL in the path is no
+    resource (PostgreSQL could not even compare it)."""
+    from flask import current_app
+
+    from .errors import json_error
+
+    if not request.path.startswith("/api/"):
+        return None
+    if "\x00" in request.path:
+        return json_error(404, "There is nothing at this address.")
+    if request.method not in ("POST", "PUT", "PATCH") or not request.is_json:
+        return None
+    limit = current_app.config["API_MAX_JSON_BYTES"]
+    if request.content_length and request.content_length > limit:
+        return None  # refused with 413 by the size check, before anything is read
+    request.max_content_length = limit  # a stream is read up to the limit, no further
+    body = request.get_data(cache=True)
+    if len(body) >= limit:
+        return json_error(413, f"The body is larger than {limit} bytes.")
+    depth = json_depth(body)
+    if depth > MAX_JSON_DEPTH:
+        return json_error(400, f"The body nests {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted.",
+                          {"_body": [f"Nested more than {MAX_JSON_DEPTH} levels deep."]})
+    return None
 
 
 def docs_page():
