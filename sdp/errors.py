@@ -21,7 +21,10 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(messages, dict):
         flat: dict[str, list[str]] = {}
         for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":  # marshmallow's word for "the object as a whole"
+                name = prefix or "_body"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             flat.update(flatten(value, name))
         return flat
     if isinstance(messages, (list, tuple)) and all(isinstance(item, str) for item in messages):
