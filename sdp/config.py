@@ -55,6 +55,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "SDP_RATELIMIT_TOKEN": environ.get("SDP_RATELIMIT_TOKEN", "1200 per minute"),
         "SDP_RATELIMIT_ANONYMOUS": environ.get("SDP_RATELIMIT_ANONYMOUS", "120 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Retry-After itself goes only on a 429 (sdp.errors); Flask-Limiter would put it on every answer.
+        "RATELIMIT_HEADER_RETRY_AFTER": "X-RateLimit-Retry-After",
         "RATELIMIT_KEY_PREFIX": "sdp",  # a Redis shared with other systems keeps our counters apart
         # Redis down: keep limiting, per process, in memory, rather than refuse or stop limiting.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
