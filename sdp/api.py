@@ -32,13 +32,25 @@ ERROR_MEANINGS = {
          "number of seconds in the Retry-After header.",
 }
 RETRY_AFTER_HEADER = {"Retry-After": {"description": "Seconds to wait before the next request.",
-                                      "schema": {"type": "integer", "minimum": 0}}}
+                                      "schema": {"type": "integer", "minimum": 1}}}
+ERROR_EXAMPLES = {
+    401: "A bearer token is required (Authorization: Bearer <token>).",
+    403: "This endpoint needs a partner token with the scope registry:read.",
+    422: ("Invalid or missing fields. date_of_birth: Not a valid date.", {"date_of_birth": ["Not a valid date."]}),
+    429: "Too many requests: the limit is 1200 per 1 minute for this token (or, without a valid token, "
+         "this address). Retry after 41 seconds.",
+}
 
 
 def error_response(code: int) -> dict:
     """An OpenAPI response object for an error in the contract's format."""
+    media = {"schema": {"$ref": "#/components/schemas/Error"}}
+    if code in ERROR_EXAMPLES:
+        message, errors = ERROR_EXAMPLES[code] if isinstance(ERROR_EXAMPLES[code], tuple) else (ERROR_EXAMPLES[code], None)
+        media["example"] = {"code": code, "status": HTTPStatus(code).phrase, "message": message,
+                            **({"errors": errors} if errors else {})}
     response = {"description": ERROR_MEANINGS.get(code, HTTPStatus(code).phrase),
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                "content": {"application/json": media}}
     if code == 429:
         response["headers"] = RETRY_AFTER_HEADER
     return response
