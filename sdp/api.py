@@ -83,7 +83,10 @@ class ContractErrorsPlugin(BasePlugin):
                 codes.add(422)
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
-                if code not in responses and str(code) not in responses:
+                existing = responses.get(code, responses.get(str(code)))
+                # flask-smorest's own 422 is a bare reference ("UNPROCESSABLE_ENTITY"): say what it means here
+                if existing is None or existing == HTTPStatus(code).name:
+                    responses.pop(code, None)
                     responses[str(code)] = error_response(code)
 
 

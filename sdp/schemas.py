@@ -119,7 +119,9 @@ class ErrorSchema(StrictSchema):
     code = fields.Integer(required=True, metadata={"description": "The HTTP status code", "example": 422})
     status = fields.String(required=True, metadata={"description": "The HTTP reason phrase",
                                                     "example": "Unprocessable Entity"})
-    message = fields.String(required=True, metadata={"description": "A readable sentence saying what is wrong"})
+    message = fields.String(required=True, metadata={
+        "description": "A readable sentence saying what is wrong",
+        "example": "Invalid or missing fields. date_of_birth: Not a valid date."})
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
         "description": "Where fields are at fault: the field (dotted path for nested fields, "
                        "`_body` for the body as a whole) and its messages",
