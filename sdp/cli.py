@@ -75,15 +75,19 @@ def create_token_command(user_email, client_name, scopes, expires):
 def list_tokens_command():
     """List every token: id, prefix, who it acts as, scopes, created, expires, status. Never the token."""
     from .auth.services import list_tokens, token_status
+    from .auth.tokens import lima_time
+
+    def day(moment):
+        return f"{lima_time(moment):%Y-%m-%d}"
 
     rows = [("ID", "PREFIX", "ACTS AS", "SCOPES", "CREATED", "EXPIRES", "STATUS")]
     for token in list_tokens():
         acts_as = f"user {token.user.email}" if token.user else f"client {token.client_name}"
         status = token_status(token)
         if status == "revoked":
-            status = f"revoked {token.revoked_at:%Y-%m-%d}"
+            status = f"revoked {day(token.revoked_at)}"
         rows.append((str(token.id), token.prefix, acts_as, ",".join(token.scopes or []) or "-",
-                     f"{token.created_at:%Y-%m-%d}", f"{token.expires_at:%Y-%m-%d}" if token.expires_at else "never",
+                     day(token.created_at), day(token.expires_at) if token.expires_at else "never",
                      status))
     if len(rows) == 1:
         click.echo("No tokens.")

@@ -11,7 +11,7 @@ from ..extensions import db
 from .models import ApiToken, User, UserRole
 from .passwords import hash_password, password_problem
 from .principal import Principal
-from .tokens import create_token, is_expired
+from .tokens import create_token, is_expired, lima_time
 
 
 class AccountError(ValueError):
@@ -83,7 +83,7 @@ def revoke_token(actor: Principal, prefix_or_id: str) -> ApiToken:
     """Revoke a token at once: its next request is refused with 401."""
     token = find_token(prefix_or_id)
     if token.revoked_at is not None:
-        raise AccountError(f"Token {token.prefix} ({token.id}) was already revoked on {token.revoked_at:%Y-%m-%d}.")
+        raise AccountError(f"Token {token.prefix} ({token.id}) was already revoked on {lima_time(token.revoked_at):%Y-%m-%d}.")
     token.revoked_at = clock.now()
     db.session.flush()
     audit.record(actor, "token.revoke", "api_token", token.id,
