@@ -1,7 +1,10 @@
 """The JSON API (flask-smorest): authentication, the error format, OpenAPI security."""
 
+import re
 from functools import wraps
+from http import HTTPStatus
 
+from apispec import BasePlugin
 from flask import request
 from flask_smorest import Api, abort
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -10,26 +13,167 @@ from .auth.principal import Principal
 from .auth.tokens import principal_for
 from .domain.vocabulary import Role
 from .errors import handle_http_exception
+from .schemas import ErrorSchema
+
+BEARER = [{"bearerAuth": []}]
+OPEN = []  # ``@blp.doc(security=OPEN)``: an endpoint anyone may read, without a token
+
+# What each error means in this API (contract.md, "Errors"), as the OpenAPI description says it.
+ERROR_MEANINGS = {
+    400: "The body is malformed: not JSON, or JSON that is not an object.",
+    401: "No token, or a token that is unknown, expired or revoked.",
+    403: "The token's role or scope may not do this, or the four-eyes rule forbids it.",
+    404: "There is nothing with this id.",
+    409: "The procedure forbids it now (wrong state, confidentiality, window closed, document not allowed).",
+    413: "The body is larger than the limit.",
+    415: "The body is not JSON: send Content-Type: application/json.",
+    422: "A field is invalid or missing; `errors` names each field and what is wrong with it.",
+    429: "Too many requests for this token (without a token: from this address). Retry after the "
+         "number of seconds in the Retry-After header.",
+}
+RETRY_AFTER_HEADER = {"Retry-After": {"description": "Seconds to wait before the next request.",
+                                      "schema": {"type": "integer", "minimum": 1}}}
+ERROR_EXAMPLES = {
+    401: "A bearer token is required (Authorization: Bearer <token>).",
+    403: "This endpoint needs a partner token with the scope registry:read.",
+    422: ("Invalid or missing fields. date_of_birth: Not a valid date.", {"date_of_birth": ["Not a valid date."]}),
+    429: "Too many requests: the limit is 1200 per 1 minute for this token (or, without a valid token, "
+         "this address). Retry after 41 seconds.",
+}
+
+
+def error_response(code: int) -> dict:
+    """An OpenAPI response object for an error in the contract's format."""
+    media = {"schema": {"$ref": "#/components/schemas/Error"}}
+    if code in ERROR_EXAMPLES:
+        message, errors = ERROR_EXAMPLES[code] if isinstance(ERROR_EXAMPLES[code], tuple) else (ERROR_EXAMPLES[code], None)
+        media["example"] = {"code": code, "status": HTTPStatus(code).phrase, "message": message,
+                            **({"errors": errors} if errors else {})}
+    response = {"description": ERROR_MEANINGS.get(code, HTTPStatus(code).phrase),
+                "content": {"application/json": media}}
+    if code == 429:
+        response["headers"] = RETRY_AFTER_HEADER
+    return response
+
+
+class ContractErrorsPlugin(BasePlugin):
+    """Documents, on every operation, the errors every endpoint of its kind can answer with.
+
+    Secured operations: 401, 403; a path with an id: 404; a body: 400, 413, 415, 422; query
+    parameters: 422; all: 429. Errors particular to an endpoint (409) are added with
+    ``errors(blp, 409)``. Endpoints of every feature are covered without any work of theirs.
+    """
+
+    def init_spec(self, spec):
+        self.spec = spec
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        global_security = self.spec.options.get("security")
+        for method, operation in (operations or {}).items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            codes = {429}
+            if operation.get("security", global_security):
+                codes |= {401, 403}
+            if "{" in (path or ""):
+                codes.add(404)
+            if "requestBody" in operation or method in ("post", "put", "patch"):
+                codes |= {400, 413, 415, 422}
+            if any(isinstance(p, dict) and p.get("in") == "query" for p in operation.get("parameters", [])):
+                codes.add(422)
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                existing = responses.get(code, responses.get(str(code)))
+                # flask-smorest's own 422 is a bare reference ("UNPROCESSABLE_ENTITY"): say what it means here
+                if existing is None or existing == HTTPStatus(code).name:
+                    responses.pop(code, None)
+                    responses[str(code)] = error_response(code)
 
 
 class ContractApi(Api):
     """flask-smorest's Api with the contract's error format for every HTTP error."""
 
+    ERROR_SCHEMA = ErrorSchema
+
     def handle_http_exception(self, error):
         return handle_http_exception(error)
 
 
-BEARER = [{"bearerAuth": []}]
-
-
 def init_api(app) -> ContractApi:
     """One flask-smorest Api per app (several apps may live in one process, as in tests)."""
-    api = ContractApi(app, spec_kwargs={"info": {"description": (
-        "Peru's statelessness determination procedure: case work, civil registry checks and the procedure "
-        'as data. Every error is JSON {"code", "status", "message", "errors"}.')}})
-    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api = ContractApi(app, spec_kwargs={
+        "extra_plugins": [ContractErrorsPlugin()],
+        # Every endpoint needs a bearer token unless it says ``security=OPEN``.
+        "security": BEARER,
+        "info": {"description": (
+            "Peru's statelessness determination procedure: case work, civil registry checks and the procedure "
+            'as data. Every error is JSON {"code", "status", "message", "errors"} (the `Error` schema). '
+            "Send `Authorization: Bearer <token>`: staff tokens for case work, partner tokens with a scope "
+            "(registry:read) for the civil registry checks. Tokens are issued by an administrator "
+            "(`flask --app sdp tokens create`). Requests are rate-limited per token; a 429 says when to retry.")}})
+    api.spec.components.security_scheme("bearerAuth", {
+        "type": "http", "scheme": "bearer",
+        "description": "A token issued by an administrator: a staff user's, or a partner system's with scopes."})
     app.extensions["sdp_api"] = api
+    app.add_url_rule("/api/v1/docs", "api_docs", docs_page)
+    app.before_request(check_api_request)
     return api
+
+
+MAX_JSON_DEPTH = 32  # the deepest body of the contract nests 4 levels
+_STRING_OR_BRACKET = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for match in _STRING_OR_BRACKET.finditer(body):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return deepest
+
+
+def check_api_request():
+    """What the body and URL checks of sdp/__init__.py leave: a body sent in chunks (no
+    Content-Length) is held to the same size limit, a body nested so deeply that the JSON
+    parser would exhaust Python's recursion is refused (400), and a NUL in the path is no
+    resource (PostgreSQL could not even compare it)."""
+    from flask import current_app
+
+    from .errors import json_error
+
+    if not request.path.startswith("/api/"):
+        return None
+    if "\x00" in request.path:
+        return json_error(404, "There is nothing at this address.")
+    if request.method not in ("POST", "PUT", "PATCH") or not request.is_json:
+        return None
+    limit = current_app.config["API_MAX_JSON_BYTES"]
+    if request.content_length and request.content_length > limit:
+        return None  # refused with 413 by the size check, before anything is read
+    request.max_content_length = limit  # a stream is read up to the limit, no further
+    body = request.get_data(cache=True)
+    if len(body) >= limit:
+        return json_error(413, f"The body is larger than {limit} bytes.")
+    depth = json_depth(body)
+    if depth > MAX_JSON_DEPTH:
+        return json_error(400, f"The body nests {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted.",
+                          {"_body": [f"Nested more than {MAX_JSON_DEPTH} levels deep."]})
+    return None
+
+
+def docs_page():
+    """The interactive documentation (Swagger UI, vendored in static/vendor: no CDN)."""
+    from flask import current_app, url_for
+
+    # Rendered from the Jinja environment alone: a public page needs no user, session or cookie.
+    template = current_app.jinja_env.get_template("api/docs.html")
+    html = template.render(config=current_app.config, spec_url=url_for("api-docs.openapi_json"))
+    return html, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def register_api_blueprint(app, blueprint: SmorestBlueprint) -> None:
@@ -44,20 +188,44 @@ def Blueprint(name: str, import_name: str, **kwargs) -> SmorestBlueprint:  # noq
     return SmorestBlueprint(name, import_name, url_prefix="/api/v1", **kwargs)
 
 
-def current_principal() -> Principal:
-    """The principal of the bearer token, or 401. Cached on the request (not ``g``, which an
-    app context shared by several requests would keep)."""
-    cached = request.environ.get("sdp.principal")
-    if cached is not None:
-        return cached
-    header = request.headers.get("Authorization", "")
-    scheme, _, raw = header.partition(" ")
-    if scheme.lower() != "bearer" or not raw.strip():
-        abort(401, message="A bearer token is required (Authorization: Bearer <token>).")
-    principal = principal_for(raw.strip())
-    if principal is None:
-        abort(401, message="The token is unknown, expired or revoked.")
+def errors(blp: SmorestBlueprint, *codes: int):
+    """Document errors particular to an endpoint (``@errors(blp, 409)``), in the contract's format."""
+
+    def decorator(view):
+        for code in codes:
+            view = blp.alt_response(code, schema=ErrorSchema, description=ERROR_MEANINGS.get(code))(view)
+        return view
+
+    return decorator
+
+
+def bearer_token() -> str | None:
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    raw = raw.strip()
+    return raw if scheme.lower() == "bearer" and raw else None
+
+
+def bearer_principal() -> Principal | None:
+    """The principal of the request's bearer token, or None (no, unknown, expired or revoked token).
+
+    Looked up once per request and kept in the WSGI environ (not ``g``, which an app context
+    shared by several requests would keep): the rate limiter and the view both ask.
+    """
+    if "sdp.principal" in request.environ:
+        return request.environ["sdp.principal"]
+    raw = bearer_token()
+    principal = principal_for(raw) if raw else None
     request.environ["sdp.principal"] = principal
+    return principal
+
+
+def current_principal() -> Principal:
+    """The principal of the bearer token, or 401."""
+    principal = bearer_principal()
+    if principal is None:
+        if bearer_token() is None:
+            abort(401, message="A bearer token is required (Authorization: Bearer <token>).")
+        abort(401, message="The token is unknown, expired or revoked.")
     return principal
 
 
@@ -80,6 +248,8 @@ def staff_required(*roles: Role):
 
 
 def scope_required(scope: str):
+    """Require a partner token with ``scope``; a staff user's token is refused with 403."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):

@@ -1,4 +1,4 @@
-"""The command line (contract.md): ``users create``, ``tokens create``, ``demo-data``.
+"""The command line (contract.md): ``users create``, ``tokens create|list|revoke``, ``demo-data``.
 
 ``db upgrade`` comes from Flask-Migrate.
 """
@@ -43,7 +43,8 @@ def create_user_command(email, roles, name, password_stdin):
 @click.option("--user", "user_email", help="Email of the staff user the token acts as.")
 @click.option("--client", "client_name", help="Name of the partner system.")
 @click.option("--scope", "scopes", multiple=True, help="A scope of a partner token (registry:read); repeat for several.")
-@click.option("--expires", "expires", type=click.DateTime(formats=["%Y-%m-%d"]), help="Expiry date (YYYY-MM-DD).")
+@click.option("--expires", "expires", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Expiry date (YYYY-MM-DD): the token stops working at 00:00, Lima time, that day.")
 def create_token_command(user_email, client_name, scopes, expires):
     """Print a new API token on the last line of standard output. It is shown only once."""
     from .auth.services import AccountError, issue_token
@@ -59,6 +60,8 @@ def create_token_command(user_email, client_name, scopes, expires):
     if unknown:
         raise click.UsageError(f"Unknown scope: {', '.join(unknown)}. Known: {', '.join(values(Scope))}.")
     expires_at = expires.replace(tzinfo=clock.PERU) if isinstance(expires, datetime) else None
+    if expires_at is not None and expires_at.date() <= clock.today():
+        raise click.UsageError("--expires must be a date after today (the token stops working at 00:00, Lima time, that day).")
     try:
         token, raw = issue_token(SYSTEM, user_email=user_email, client_name=client_name,
                                  scopes=list(scopes), expires_at=expires_at)
@@ -66,6 +69,46 @@ def create_token_command(user_email, client_name, scopes, expires):
         raise click.ClickException(str(error)) from error
     click.echo(f"Token {token.prefix}… created; store it now, it is not shown again:", err=True)
     click.echo(raw)
+
+
+@tokens.command("list")
+def list_tokens_command():
+    """List every token: id, prefix, who it acts as, scopes, created, expires, status. Never the token."""
+    from .auth.services import list_tokens, token_status
+    from .auth.tokens import lima_time
+
+    def day(moment):
+        return f"{lima_time(moment):%Y-%m-%d}"
+
+    rows = [("ID", "PREFIX", "ACTS AS", "SCOPES", "CREATED", "EXPIRES", "STATUS")]
+    for token in list_tokens():
+        acts_as = f"user {token.user.email}" if token.user else f"client {token.client_name}"
+        status = token_status(token)
+        if status == "revoked":
+            status = f"revoked {day(token.revoked_at)}"
+        rows.append((str(token.id), token.prefix, acts_as, ",".join(token.scopes or []) or "-",
+                     day(token.created_at), day(token.expires_at) if token.expires_at else "never",
+                     status))
+    if len(rows) == 1:
+        click.echo("No tokens.")
+        return
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+@tokens.command("revoke")
+@click.argument("prefix_or_id")
+def revoke_token_command(prefix_or_id):
+    """Revoke a token, given its id or prefix as `tokens list` shows them. It stops working at once."""
+    from .auth.services import AccountError, revoke_token
+
+    try:
+        token = revoke_token(SYSTEM, prefix_or_id)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    acts_as = f"user {token.user.email}" if token.user else f"client {token.client_name}"
+    click.echo(f"Revoked token {token.prefix}… ({token.id}) of {acts_as}.")
 
 
 @click.command("demo-data")

@@ -49,9 +49,19 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_DEFAULT_TIMEZONE": "America/Lima",
         "LANGUAGES": ["es", "en", "pt"],
+        # Rate limits of the API (sdp/ratelimit.py): per partner or staff token, and per address
+        # for requests without a valid token. Counters in memory, or in Redis for several servers.
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_DEFAULT": environ.get("SDP_RATELIMIT_DEFAULT", "6000 per minute"),
+        "SDP_RATELIMIT_TOKEN": environ.get("SDP_RATELIMIT_TOKEN", "1200 per minute"),
+        "SDP_RATELIMIT_ANONYMOUS": environ.get("SDP_RATELIMIT_ANONYMOUS", "120 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Retry-After itself goes only on a 429 (sdp.errors); Flask-Limiter would put it on every answer.
+        "RATELIMIT_HEADER_RETRY_AFTER": "X-RateLimit-Retry-After",
+        "RATELIMIT_KEY_PREFIX": "sdp",  # a Redis shared with other systems keeps our counters apart
+        # Redis down: keep limiting, per process, in memory, rather than refuse or stop limiting.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # The audit keeps a keyed digest of each registry query, never the names (sdp/registry/audit.py).
+        "SDP_REGISTRY_QUERY_KEY": environ.get("SDP_REGISTRY_QUERY_KEY", ""),
         # flask-smorest: the OpenAPI description at /api/v1/openapi.json
         "API_TITLE": "Statelessness determination procedure (Peru)",
         "API_VERSION": "v1",

@@ -21,7 +21,10 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(messages, dict):
         flat: dict[str, list[str]] = {}
         for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":  # marshmallow's word for "the object as a whole"
+                name = prefix or "_body"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             flat.update(flatten(value, name))
         return flat
     if isinstance(messages, (list, tuple)) and all(isinstance(item, str) for item in messages):
@@ -67,9 +70,24 @@ def handle_http_exception(error: HTTPException):
     if error.code == 400 and errors and "_body" in errors and not message:
         message = "The request body is not valid JSON."
     headers = dict(data.get("headers") or {})
-    if error.code == 429 and error.response is not None and error.response.headers.get("Retry-After"):
-        headers["Retry-After"] = error.response.headers["Retry-After"]
+    if error.code == 429:
+        message, headers = _too_many_requests(error, headers)
     return json_error(error.code or 500, message, errors, headers)
+
+
+def _too_many_requests(error: HTTPException, headers: dict) -> tuple[str, dict]:
+    """Flask-Limiter's 429: the limit that was hit and when to retry, in the contract's format."""
+    from .ratelimit import retry_after_seconds
+
+    seconds = retry_after_seconds()
+    if seconds is None and error.response is not None and error.response.headers.get("Retry-After"):
+        headers["Retry-After"] = error.response.headers["Retry-After"]
+        return f"Too many requests ({error.description}).", headers
+    if seconds is None:
+        return "Too many requests.", headers
+    headers["Retry-After"] = str(seconds)
+    return (f"Too many requests: the limit is {error.description} for this token (or, without a valid "
+            f"token, this address). Retry after {seconds} seconds."), headers
 
 
 def handle_procedure_error(error: ProcedureError):

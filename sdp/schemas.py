@@ -1,10 +1,11 @@
 """Field types the whole API shares: countries, languages, dates not in the future."""
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 import pycountry
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from . import clock
 
@@ -56,7 +57,8 @@ class Language(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         tag = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not valid_language(tag):
+        # 35 characters: RFC 5646's longest useful tag, and the database columns' width.
+        if len(tag) > 35 or not valid_language(tag):
             raise ValidationError(f"{value!r} is not a BCP 47 language tag.")
         return tag
 
@@ -87,8 +89,40 @@ def not_blank(value: str) -> None:
 
 
 class StrictSchema(Schema):
-    """Unknown fields are an error that names them."""
+    """Unknown fields are an error that names them; so is a NUL character in a text, which
+    PostgreSQL cannot store (it would otherwise fail in the database, as a 500)."""
 
     class Meta:
         unknown = RAISE
         ordered = True
+
+    @pre_load
+    def _no_nul_characters(self, data, **kwargs):
+        if isinstance(data, Mapping):
+            faulty = {key: ["May not contain the NUL character (\\u0000)."]
+                      for key, value in data.items() if _has_nul(value)}
+            if faulty:
+                raise ValidationError(faulty)
+        return data
+
+
+def _has_nul(value) -> bool:
+    # Nested objects are checked by their own (strict) schema.
+    if isinstance(value, str):
+        return "\x00" in value
+    return isinstance(value, (list, tuple)) and any(isinstance(item, str) and "\x00" in item for item in value)
+
+
+class ErrorSchema(StrictSchema):
+    """The contract's error body; every error of the API has this shape (``sdp.errors``)."""
+
+    code = fields.Integer(required=True, metadata={"description": "The HTTP status code", "example": 422})
+    status = fields.String(required=True, metadata={"description": "The HTTP reason phrase",
+                                                    "example": "Unprocessable Entity"})
+    message = fields.String(required=True, metadata={
+        "description": "A readable sentence saying what is wrong",
+        "example": "Invalid or missing fields. date_of_birth: Not a valid date."})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
+        "description": "Where fields are at fault: the field (dotted path for nested fields, "
+                       "`_body` for the body as a whole) and its messages",
+        "example": {"date_of_birth": ["Not a valid date."]}})

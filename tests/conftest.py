@@ -41,6 +41,10 @@ def app(tmp_path_factory) -> Iterator[Flask]:
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
         "INSTANCE_FOR_TESTS": str(instance),
+        # Every test client calls from 127.0.0.1: the rate limits are tested on their own
+        # (tests/api/test_rate_limits.py, which sets its limits), not met by accident.
+        "SDP_RATELIMIT_TOKEN": "100000 per minute",
+        "SDP_RATELIMIT_ANONYMOUS": "100000 per minute",
     })
     with application.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -11,7 +11,7 @@ from ..extensions import db
 from .models import ApiToken, User, UserRole
 from .passwords import hash_password, password_problem
 from .principal import Principal
-from .tokens import create_token
+from .tokens import create_token, is_expired, lima_time
 
 
 class AccountError(ValueError):
@@ -52,3 +52,48 @@ def issue_token(actor: Principal, *, user_email: str | None = None, client_name:
                           "expires_at": expires_at})
     db.session.commit()
     return token, raw
+
+
+def list_tokens() -> list[ApiToken]:
+    """Every token, newest first: the listing shows prefixes, never the tokens (not stored)."""
+    return list(db.session.execute(select(ApiToken).order_by(ApiToken.id.desc())).scalars())
+
+
+def find_token(prefix_or_id: str) -> ApiToken:
+    """The token with this id or prefix (``sdp_AbC123``); an error when none or several match."""
+    wanted = prefix_or_id.strip()
+    if wanted.isdigit():
+        token = db.session.get(ApiToken, int(wanted))
+        if token is None:
+            raise AccountError(f"There is no token {wanted}.")
+        return token
+    if len(wanted) < 6:
+        raise AccountError("Give the token's id or its prefix as listed (e.g. sdp_AbC123).")
+    # A whole token pasted by mistake is found too (by its prefix), and is not echoed back.
+    candidates = list(db.session.execute(select(ApiToken).where(ApiToken.prefix == wanted[:10])).scalars())
+    if not candidates:
+        raise AccountError(f"There is no token with the prefix {wanted[:10]}.")
+    if len(candidates) > 1:
+        ids = ", ".join(str(token.id) for token in candidates)
+        raise AccountError(f"Several tokens have the prefix {wanted[:10]} (ids {ids}); give the id.")
+    return candidates[0]
+
+
+def revoke_token(actor: Principal, prefix_or_id: str) -> ApiToken:
+    """Revoke a token at once: its next request is refused with 401."""
+    token = find_token(prefix_or_id)
+    if token.revoked_at is not None:
+        raise AccountError(f"Token {token.prefix} ({token.id}) was already revoked on {lima_time(token.revoked_at):%Y-%m-%d}.")
+    token.revoked_at = clock.now()
+    db.session.flush()
+    audit.record(actor, "token.revoke", "api_token", token.id,
+                 changes={"prefix": token.prefix, "client": token.client_name,
+                          "user": token.user.email if token.user else None})
+    db.session.commit()
+    return token
+
+
+def token_status(token: ApiToken) -> str:
+    if token.revoked_at is not None:
+        return "revoked"
+    return "expired" if is_expired(token) else "active"

@@ -38,7 +38,7 @@ def principal_for(raw_token: str) -> Principal | None:
     token = db.session.execute(select(ApiToken).where(ApiToken.token_hash == digest(raw_token))).scalar_one_or_none()
     if token is None or token.revoked_at is not None:
         return None
-    if token.expires_at is not None and _aware(token.expires_at) <= clock.now():
+    if is_expired(token):
         return None
     if token.user is not None:
         if not token.user.active:
@@ -47,6 +47,15 @@ def principal_for(raw_token: str) -> Principal | None:
         return Principal(kind="user", id=base.id, label=base.label, roles=base.roles, token_id=token.id)
     return Principal(kind="client", id=token.id, label=token.client_name or "client",
                      scopes=frozenset(token.scopes or []), token_id=token.id)
+
+
+def is_expired(token: ApiToken) -> bool:
+    return token.expires_at is not None and _aware(token.expires_at) <= clock.now()
+
+
+def lima_time(moment: datetime) -> datetime:
+    """A stored moment in Lima's time (PostgreSQL hands it back in UTC, SQLite naive)."""
+    return _aware(moment).astimezone(clock.PERU)
 
 
 def _aware(moment: datetime) -> datetime:

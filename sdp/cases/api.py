@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from .. import clock
-from ..api import BEARER, Blueprint, current_principal, staff_required
+from ..api import BEARER, Blueprint, current_principal, errors, staff_required
 from ..extensions import db
 from . import locking, services
 from .models import Application, Inquiry, RelevantState
@@ -36,13 +36,9 @@ from .schemas import (
 
 blp = Blueprint("cases_api", __name__, description="Case work by ministry staff (bearer token of a staff user).")
 
-ERRORS = (400, 401, 403, 404, 409, 422)
-
-
 def _document_errors(view):
-    for code in ERRORS:
-        view = blp.alt_response(code, description="Error in the contract's format", schema=None)(view)
-    return view
+    # 401, 403, 404, 400/413/415/422 and 429 are documented on every operation by sdp.api.
+    return errors(blp, 409)(view)
 
 
 def load_case(application_id: int) -> Application:
@@ -66,11 +62,11 @@ def _case_response(application: Application, status: int = 200):
 
 @blp.route("/applications")
 class Applications(MethodView):
+    @staff_required()  # outermost: the token is checked before the body is read
     @blp.doc(security=BEARER)
     @blp.arguments(ApplicationCreateSchema)
     @blp.response(201, ApplicationOut)
     @_document_errors
-    @staff_required()
     def post(self, data):
         """Register an application (intake_officer), with its dependants."""
         application = services.register_application(current_principal(), data)
@@ -79,10 +75,10 @@ class Applications(MethodView):
 
 @blp.route("/applications/<int:application_id>")
 class ApplicationResource(MethodView):
+    @staff_required()
     @blp.doc(security=BEARER)
     @blp.response(200, ApplicationOut)
     @_document_errors
-    @staff_required()
     def get(self, application_id):
         """The case file. Every read is audited."""
         application = load_case(application_id)
@@ -107,11 +103,11 @@ def _action(rule: str, schema, response_schema, status: int = 200, summary: str 
 
         post.__name__ = f"post_{handler.__name__}"
         post.__doc__ = summary or handler.__doc__
-        view = staff_required()(post)
-        view = _document_errors(view)
+        view = _document_errors(post)
         view = blp.response(status, response_schema)(view)
         view = blp.arguments(schema)(view)
         view = blp.doc(security=BEARER)(view)
+        view = staff_required()(view)  # outermost: the token is checked before the body is read
         blp.route(rule, methods=["POST"], endpoint=handler.__name__)(view)
         return handler
 
@@ -136,11 +132,11 @@ def add_relevant_state(principal, application, data):
 
 
 @blp.route("/applications/<int:application_id>/relevant-states/<int:relevant_state_id>", methods=["PUT"])
+@staff_required()
 @blp.doc(security=BEARER)
 @blp.arguments(FindingSchema)
 @blp.response(200, RelevantStateOut)
 @_document_errors
-@staff_required()
 def record_finding(data, application_id, relevant_state_id):
     """Record the finding on one relevant State, with reasoning (case_officer)."""
     application = load_case(application_id)
@@ -167,11 +163,11 @@ def send_inquiry(principal, application, data):
 
 
 @blp.route("/inquiries/<int:inquiry_id>/response", methods=["POST"])
+@staff_required()
 @blp.doc(security=BEARER)
 @blp.arguments(InquiryResponseSchema)
 @blp.response(200, InquiryOut)
 @_document_errors
-@staff_required()
 def record_inquiry_response(data, inquiry_id):
     """Record the State's response to an inquiry (case_officer)."""
     inquiry = db.session.get(Inquiry, inquiry_id)

@@ -4,7 +4,7 @@ from flask import current_app
 from flask.views import MethodView
 from marshmallow import fields
 
-from ..api import Blueprint
+from ..api import OPEN, Blueprint
 from ..domain import procedure
 from ..schemas import StrictSchema
 
@@ -25,6 +25,7 @@ def procedure_document() -> dict:
 
 @blp.route("/procedure")
 class Procedure(MethodView):
+    @blp.doc(security=OPEN)
     @blp.response(200, ProcedureOut)
     def get(self):
         """States, transitions with the roles that may take each, time limits and legal basis."""

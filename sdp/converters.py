@@ -1,0 +1,15 @@
+"""URL converters for the whole app (API and pages)."""
+
+from werkzeug.routing import IntegerConverter
+
+# PostgreSQL's ``integer``: the largest id a row can have.
+MAX_ID = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: 1 to MAX_ID. A larger number is no one's id, so the URL
+    matches no route (404) instead of reaching the database, where SQLite cannot hold it and
+    PostgreSQL refuses it ("integer out of range"), which would be a 500."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=MAX_ID, signed=False):  # noqa: A002 - werkzeug's names
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

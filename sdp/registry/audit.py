@@ -1,0 +1,58 @@
+"""The audit of partner checks: which client asked what, and when, without keeping names.
+
+Most people a partner checks have no case here: the civil registry and Migraciones check
+everyone they process. Writing every queried name and date of birth into an append-only log
+would build a register of people who never came to the procedure. So a person check keeps
+a keyed digest (HMAC-SHA256) of the query as the event's ``entity_id`` and the case numbers
+it matched; the client, its token and the time are the event's own columns. "Who looked this
+person up?" is answered by computing the digest of their names and date of birth
+(``person_checks``); the digest alone gives nothing back without the key.
+
+The key is ``SDP_REGISTRY_QUERY_KEY``, or derived from ``SECRET_KEY`` when unset: set it on
+its own in production, so that rotating SECRET_KEY keeps old checks findable.
+"""
+
+import hashlib
+import hmac
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..audit import services as audit
+from ..audit.models import AuditEvent
+from ..auth.principal import Principal
+from ..domain.names import name_key
+from ..extensions import db
+
+PERSON_QUERY = "person_query"
+
+
+def _key() -> bytes:
+    configured = current_app.config.get("SDP_REGISTRY_QUERY_KEY")
+    if configured:
+        return configured.encode()
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"sdp registry person query",
+                    hashlib.sha256).digest()
+
+
+def person_query_digest(given_names: str, family_names: str, date_of_birth: date) -> str:
+    """The same for every spelling that matches the same people (accents, case, spaces)."""
+    message = "\x1f".join((name_key(given_names), name_key(family_names), date_of_birth.isoformat()))
+    return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def record_check(principal: Principal, check: str, entity: str, entity_id: Any,
+                 details: dict[str, Any] | None = None) -> AuditEvent:
+    """One audit event per partner request: the check, what it asked about, the token it used."""
+    return audit.record(principal, f"registry.{check}", entity, entity_id,
+                        changes={"token_id": principal.token_id, **(details or {})})
+
+
+def person_checks(given_names: str, family_names: str, date_of_birth: date) -> list[AuditEvent]:
+    """Every check of this person by a partner, oldest first (an indexed look-up)."""
+    digest = person_query_digest(given_names, family_names, date_of_birth)
+    return list(db.session.execute(
+        select(AuditEvent).where(AuditEvent.entity == PERSON_QUERY, AuditEvent.entity_id == digest)
+        .order_by(AuditEvent.id)).scalars())
