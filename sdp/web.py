@@ -174,12 +174,14 @@ def nav_items() -> list[tuple[str, str, str]]:
 
     roles = current_user.roles
     items = []
-    if roles - {Role.REVIEWER, Role.ADMIN, Role.REGISTRAR}:
+    if roles - {Role.REVIEWER, Role.ADMIN}:
         items.append((url_for("web.index"), gettext("Home"), "web.index"))
     if Role.INTAKE_OFFICER in roles:
         items.append((url_for("cases_web.intake"), gettext("New application"), "cases_web.intake"))
     if roles & CASE_READERS:
         items.append((url_for("cases_web.index"), gettext("Cases"), "cases_web.index"))
+    if roles & {Role.REGISTRAR, Role.SUPERVISOR} and "births.index" in current_app.view_functions:
+        items.append((url_for("births.index"), gettext("Birth registrations"), "births.index"))
     if Role.ADMIN in roles:
         items.append((url_for("auth_web.users"), gettext("Users"), "auth_web.users"))
     if roles & {Role.REVIEWER, Role.SUPERVISOR}:

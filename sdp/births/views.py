@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..domain.access import BIRTH_READERS
+from ..domain.access import BIRTH_READERS, CASE_READERS
 from ..domain.birth_registration import DECLARANT_LABELS, DeclarantRelationship
 from ..domain.nationality import NotPeruvianByBirth
 from ..domain.procedure import InvalidField
@@ -83,7 +83,7 @@ def register(principal):
         except services.DuplicateBirth as duplicate:
             services.record_read(principal, duplicate.existing, "web")
             return render_template("births/show.html", registration=duplicate.existing, labels=_labels(),
-                                   duplicate=True), 409
+                                   duplicate=True, may_read_cases=bool(principal.roles & CASE_READERS)), 409
         except InvalidField as error:
             field = form.field_for(error.field)
             if isinstance(error, NotPeruvianByBirth):
@@ -93,7 +93,7 @@ def register(principal):
             elif refusal is None:
                 form.form_errors.append(_message(error))
         else:
-            flash(gettext("Birth registered under number %(number)s.", number=registration.registration_number))
+            flash(gettext("Birth registered under number %(number)s.", number=registration.registration_number), "success")
             return redirect(url_for("births.show", registration_number=registration.registration_number), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("births/new.html", form=form, refusal=refusal), status
@@ -106,4 +106,5 @@ def show(principal, registration_number):
     if registration is None:
         abort(404)
     services.record_read(principal, registration, "web")
-    return render_template("births/show.html", registration=registration, labels=_labels())
+    return render_template("births/show.html", registration=registration, labels=_labels(),
+                           may_read_cases=bool(principal.roles & CASE_READERS))

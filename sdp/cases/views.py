@@ -4,7 +4,7 @@ the procedure and audits), render. The actions offered are ``Application.availab
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from .. import clock
 from ..audit.models import AuditEvent
 from ..auth.web import restore_form
 from ..domain import procedure
-from ..domain.access import CASE_READERS
+from ..domain.access import BIRTH_READERS, CASE_READERS
 from ..domain.procedure import InvalidField, ProcedureError
 from ..domain.vocabulary import Role
 from ..extensions import db
@@ -300,4 +300,5 @@ def _case_context(application: Application, principal, today, bound: dict, refus
         "persons": [(application.applicant, None),
                     *((d.person, d.relationship_to_applicant) for d in application.dependants)],
         "is_supervisor": Role.SUPERVISOR in principal.roles,
+        "may_read_births": bool(principal.roles & BIRTH_READERS) and "births.show" in current_app.view_functions,
     }

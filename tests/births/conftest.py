@@ -23,11 +23,17 @@ def _user_loader(app):
 
 @pytest.fixture
 def sign_in(client, _user_loader):
+    """Signs ``client`` in through the sign-in form (as whoever it was before: the session is
+    cleared first), in English."""
+    from tests.web.conftest import sign_in as sign_in_with_form
+
     def factory(user):
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+            session.clear()
         # The tests share one app context across requests, and Flask-Login caches the user on ``g``.
+        g.pop("_login_user", None)
+        client.get("/language/en")
+        sign_in_with_form(client, user)
         g.pop("_login_user", None)
         return client
 

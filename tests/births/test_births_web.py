@@ -39,8 +39,10 @@ def test_the_form_shows_labelled_fields_for_child_mother_and_father(registrar):
     html = page.get_data(as_text=True)
     for field_id in ("child-given_names", "child-birth_country", "mother-nationality", "mother-stateless",
                      "father-case_number", "late_registration_evidence", "declarant_name"):
-        assert f'<label for="{field_id}"' in html, field_id
-    assert "<legend>Mother</legend>" in html and "<legend>Father</legend>" in html
+        assert re.search(f'<label class="govuk-label[^"]*" for="{field_id}"', html), field_id
+    for legend in ("Mother", "Father"):
+        assert re.search(rf'<legend class="govuk-fieldset__legend[^"]*"><h2 class="govuk-fieldset__heading">{legend}</h2></legend>',
+                         html), legend
     assert "<script" not in html and "style=" not in html
 
 
@@ -78,6 +80,7 @@ def test_born_abroad_with_no_peruvian_parent_is_refused_and_the_typed_data_kept(
     assert "This birth cannot be registered as Peruvian" in html
     assert "1961 Convention" in html and "ex officio" in html
     assert 'id="child-birth_country-error"' in html  # the message beside the field
+    assert '<a href="#child-birth_country">' in html  # and in the summary at the top, linked to it
     assert 'value="Quito"' in html and 'value="Rivas Colmenares"' in html
     assert db.session.execute(select(BirthRegistration)).first() is None
 
@@ -87,8 +90,9 @@ def test_a_late_registration_asks_for_evidence_beside_its_field(registrar):
     response = registrar.post("/births/new", data=late)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert re.search(r'id="late_registration_evidence-error">[^<]*late registration', html)
-    assert 'aria-invalid="true"' in html
+    assert re.search(r'id="late_registration_evidence-error" class="govuk-error-message">'
+                     r'<span class="govuk-visually-hidden">Error:</span>[^<]*late registration', html)
+    assert re.search(r'<textarea[^>]*id="late_registration_evidence"[^>]*aria-invalid="true"', html)
     done = registrar.post("/births/new", data={**late, "late_registration_evidence": "Health centre record."})
     assert done.status_code == 303
     assert db.session.execute(select(BirthRegistration.late_registration)).scalar_one() is True
@@ -99,14 +103,15 @@ def test_a_parent_partly_filled_in_is_asked_for_the_rest(registrar):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="father-family_names-error"' in html and 'id="father-asylum_country-error"' in html
-    assert "Please correct the following" in html
+    assert "There is a problem" in html and '<a href="#father-family_names">' in html
     assert db.session.execute(select(BirthRegistration)).first() is None
 
 
 def test_an_unknown_case_number_is_shown_beside_its_field(registrar):
     response = registrar.post("/births/new", data=form(**{"mother-case_number": "SDP-2020-999999"}))
     assert response.status_code == 422
-    assert 'id="mother-case_number-error">There is no SDP case with this number.' in response.get_data(as_text=True)
+    assert ('id="mother-case_number-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span>'
+            ' There is no SDP case with this number.') in response.get_data(as_text=True)
 
 
 def test_the_list_of_registrations_and_who_may_see_it(registrar, make_user, sign_in, client):
@@ -127,10 +132,12 @@ def test_the_list_of_registrations_and_who_may_see_it(registrar, make_user, sign
 
 
 def test_pages_need_a_signed_in_user(client, _user_loader):
-    assert client.get("/births/new").status_code == 401
-    assert client.get("/births/").status_code == 401
+    for path in ("/births/new", "/births/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.location.startswith("/sign-in"), path
 
 
 def test_in_spanish(registrar):
-    html = registrar.get("/births/new?lang=es").get_data(as_text=True)
-    assert '<html lang="es">' in html
+    registrar.get("/language/es")
+    html = registrar.get("/births/new").get_data(as_text=True)
+    assert '<html lang="es" ' in html and "Inscribir un nacimiento" in html

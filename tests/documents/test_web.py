@@ -10,17 +10,23 @@ from .helpers import ANGELA, issued, recognized_case, register
 
 
 def sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+    from tests.web.conftest import sign_in as sign_in_with_form
+
+    client.get("/language/en")
+    sign_in_with_form(client, user)
     return client
+
+
+def sent_to_sign_in(response) -> bool:
+    """Nobody signed in: the browser is sent to the sign-in page (and nothing is shown)."""
+    return response.status_code == 302 and response.location.startswith("/sign-in")
 
 
 def test_the_pdf_is_for_staff_who_may_read_the_case(office, app, make_user):
     case = register(office.intake, applicant=ANGELA)
     document = issued(office.intake, case["id"], "provisional_certificate")
     anonymous = app.test_client()
-    assert anonymous.get(document["pdf_url"]).status_code == 401
+    assert sent_to_sign_in(anonymous.get(document["pdf_url"]))
     reviewer = sign_in(app.test_client(), make_user("reviewer"))
     assert reviewer.get(document["pdf_url"]).status_code == 403
     other_officer = sign_in(app.test_client(), make_user("case_officer"))
@@ -71,7 +77,7 @@ def test_the_case_page_section_issues_revokes_and_reissues(office, app, make_use
 
 def test_the_case_page_is_for_staff_who_may_read_the_case(office, app, make_user):
     case = register(office.intake)
-    assert app.test_client().get(f"/cases/{case['id']}/documents").status_code == 401
+    assert sent_to_sign_in(app.test_client().get(f"/cases/{case['id']}/documents"))
     assert sign_in(app.test_client(), make_user("registrar")).get(f"/cases/{case['id']}/documents").status_code == 403
     assert sign_in(app.test_client(), make_user("registrar")).post(
         f"/cases/{case['id']}/documents", data={"type": "provisional_certificate"}).status_code == 403
@@ -101,6 +107,7 @@ def test_the_public_page_shows_status_names_and_date_of_birth_only(office, clien
 def test_the_scan_page_checks_a_pasted_payload(office, client):
     case = register(office.intake, applicant=ANGELA)
     document = issued(office.intake, case["id"], "provisional_certificate")
+    client.get("/language/en")
     form = client.get("/verify")
     assert form.status_code == 200 and 'name="qr"' in form.get_data(as_text=True)
     genuine = client.get("/verify", query_string={"qr": document["qr"]})
@@ -135,9 +142,9 @@ def test_a_pdf_of_a_document_no_longer_valid_is_stamped(office):
 def test_the_scan_form_works_with_csrf_protection_on_and_staff_forms_need_a_token(office, app, monkeypatch):
     case = register(office.intake, applicant=ANGELA)
     document = issued(office.intake, case["id"], "provisional_certificate")
+    staff = sign_in(app.test_client(), office.intake.user)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    refused = staff.post(f"/cases/{case['id']}/documents", data={"type": "provisional_certificate"})
+    assert refused.status_code == 400, refused.location  # no CSRF token
     public = app.test_client()
     assert public.post("/verify", data={"qr": document["qr"]}).status_code == 200
-    staff = sign_in(app.test_client(), office.intake.user)
-    refused = staff.post(f"/cases/{case['id']}/documents", data={"type": "provisional_certificate"})
-    assert refused.status_code == 400  # no CSRF token
