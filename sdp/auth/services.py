@@ -138,6 +138,13 @@ def enrol_totp(user: User, secret: str, code: str) -> bool:
     return True
 
 
+def assign_totp_secret(actor: Principal, user: User, secret: str) -> None:
+    """Sets a known secret (the demo data's documented one); real users enrol through the pages."""
+    user.totp_secret, user.totp_last_step = secret, None
+    audit.record(actor, "user.totp_assign", "user", user.id, changes={"second_factor": "totp"})
+    db.session.commit()
+
+
 def reset_totp(actor: Principal, user: User) -> None:
     """An admin clears a lost second factor: the user enrols again at their next sign-in."""
     user.totp_secret, user.totp_last_step = None, None

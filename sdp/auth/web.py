@@ -358,6 +358,43 @@ def users():
     return render_template("auth/users.html", form=form, users=everyone), status
 
 
+USER_ACTIONS = {
+    "end_sessions": lazy_gettext("Every session of %(email)s has ended."),
+    "deactivate": lazy_gettext("%(email)s is deactivated: their sessions and API tokens no longer work."),
+    "activate": lazy_gettext("%(email)s is active again."),
+    "reset_second_factor": lazy_gettext("The second factor of %(email)s is cleared: they set up a new one at their next sign-in."),
+}
+
+
+@bp.post("/admin/users/<int:user_id>")
+@login_required
+def user_action(user_id: int):
+    """An admin ends every session of a user, (de)activates them, or clears a lost second factor."""
+    from flask import abort
+
+    from .services import AccountError, end_sessions, reset_totp, set_active
+
+    _require_admin()
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    action = request.form.get("_action")
+    if action not in USER_ACTIONS:
+        abort(400)
+    try:
+        if action == "end_sessions":
+            end_sessions(current_user.principal, user)
+        elif action == "reset_second_factor":
+            reset_totp(current_user.principal, user)
+        else:
+            set_active(current_user.principal, user, action == "activate")
+    except AccountError as error:
+        flash(str(error), "error")
+    else:
+        flash(USER_ACTIONS[action] % {"email": user.email}, "success")
+    return redirect(url_for("auth_web.users"))
+
+
 def init_web(app) -> None:
     login_manager.login_view = "auth_web.sign_in"
     login_manager.unauthorized_handler(_unauthorized)

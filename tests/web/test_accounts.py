@@ -209,3 +209,74 @@ def test_the_admin_form_refuses_a_common_password(web_as):
     response = admin.post("/admin/users", data={"name": "N", "email": "n@test.sdp.pe", "roles": ["case_officer"],
                                                 "password": "password1234"})
     assert response.status_code == 422 and "list of common passwords" in text_of(response)
+
+
+# --- Revocation by an admin ---------------------------------------------------------------
+
+
+def test_an_admin_ends_every_session_of_a_user(app, web_as, make_user):
+    admin = web_as("admin")
+    officer = make_user("case_officer")
+    first, second = web_as(officer), web_as(officer)
+    assert first.get("/cases/").status_code == 200
+    response = admin.post(f"/admin/users/{officer.id}", data={"_action": "end_sessions"})
+    assert response.status_code == 302 and "Every session of" in text_of(admin.get("/admin/users"))
+    assert first.get("/cases/").status_code == 302 and second.get("/cases/").status_code == 302
+    event = events("user.sessions_end")[-1]
+    assert event.actor_id == admin.user.id and event.entity_id == str(officer.id)
+    sign_in(first, officer)  # a new sign-in works
+    assert first.get("/cases/").status_code == 200
+
+
+def test_an_admin_deactivates_and_reactivates_a_user(app, web_as, make_user, client):
+    from sdp.auth.services import issue_token
+
+    admin = web_as("admin")
+    officer = make_user("case_officer")
+    session = web_as(officer)
+    _, raw = issue_token(SYSTEM, user_email=officer.email)
+    admin.post(f"/admin/users/{officer.id}", data={"_action": "deactivate"})
+    assert not fresh(officer).active
+    assert session.get("/cases/").status_code == 302
+    assert client.post("/sign-in", data={"email": officer.email, "password": PASSWORD}).status_code == 401
+    assert client.get("/api/v1/applications/1", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+    assert events("user.deactivate")[-1].changes == {"active": False, "sessions_ended": True}
+    admin.post(f"/admin/users/{officer.id}", data={"_action": "activate"})
+    assert fresh(officer).active and events("user.activate")
+    sign_in(client, officer)
+
+
+def test_an_admin_cannot_deactivate_themselves_and_others_cannot_act(web_as, make_user):
+    admin = web_as("admin")
+    admin.post(f"/admin/users/{admin.user.id}", data={"_action": "deactivate"})
+    assert fresh(admin.user).active and "You cannot deactivate your own account." in text_of(admin.get("/admin/users"))
+    target = make_user("case_officer")
+    supervisor = web_as("supervisor")
+    assert supervisor.post(f"/admin/users/{target.id}", data={"_action": "deactivate"}).status_code == 403
+    assert fresh(target).active
+    assert admin.post("/admin/users/999999", data={"_action": "deactivate"}).status_code == 404
+    assert admin.post(f"/admin/users/{target.id}", data={"_action": "delete"}).status_code == 400
+
+
+def test_an_admin_clears_a_lost_second_factor(app, web_as, make_user):
+    admin = web_as("admin")
+    decider = make_user("decision_maker")
+    sign_in(app.test_client(), decider)
+    assert fresh(decider).totp_secret
+    admin.post(f"/admin/users/{decider.id}", data={"_action": "reset_second_factor"})
+    assert fresh(decider).totp_secret is None and events("user.totp_reset")
+    client = app.test_client()
+    assert client.post("/sign-in", data={"email": decider.email, "password": PASSWORD}).headers["Location"] == "/sign-in/enrol"
+
+
+def test_demo_users_that_need_a_second_factor_have_the_documented_secret(app):
+    from sdp.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo_data
+
+    load_demo_data()
+    decider = db.session.execute(select(User).where(User.email == "decider@demo.sdp.pe")).scalar_one()
+    assert decider.totp_secret == DEMO_TOTP_SECRET
+    client = app.test_client()
+    assert client.post("/sign-in", data={"email": decider.email, "password": DEMO_PASSWORD}).headers["Location"] == "/sign-in/code"
+    assert client.post("/sign-in/code", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()}).status_code == 302
+    officer = db.session.execute(select(User).where(User.email == "officer@demo.sdp.pe")).scalar_one()
+    assert officer.totp_secret is None
