@@ -9,9 +9,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from . import clock
+from .auth import totp
 from .auth.models import User
 from .auth.principal import SYSTEM
-from .auth import totp
 from .auth.services import assign_totp_secret, create_user
 from .cases import services
 from .cases.models import Application
