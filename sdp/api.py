@@ -182,6 +182,8 @@ def register_api_blueprint(app, blueprint: SmorestBlueprint) -> None:
 
     app.extensions["sdp_api"].register_blueprint(blueprint)
     csrf.exempt(blueprint)
+    if check_gate_first not in app.before_request_funcs.setdefault(None, []):
+        app.before_request(check_gate_first)
 
 
 def Blueprint(name: str, import_name: str, **kwargs) -> SmorestBlueprint:  # noqa: N802 - mirrors flask's name
@@ -232,32 +234,51 @@ def current_principal() -> Principal:
 def staff_required(*roles: Role):
     """Require a staff user's token; with ``roles``, one of them (403 otherwise)."""
 
+    def check():
+        principal = current_principal()
+        if principal.kind != "user":
+            abort(403, message="This endpoint is for staff users; partner tokens may not use it.")
+        if roles and not principal.has_role(*roles):
+            abort(403, message="Your role may not do this: it needs one of " + ", ".join(sorted(roles)) + ".")
+
+    return _gated(check)
+
+
+def _gated(check):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            principal = current_principal()
-            if principal.kind != "user":
-                abort(403, message="This endpoint is for staff users; partner tokens may not use it.")
-            if roles and not principal.has_role(*roles):
-                abort(403, message="Your role may not do this: it needs one of " + ", ".join(sorted(roles)) + ".")
+            check()
             return view(*args, **kwargs)
 
+        wrapped.sdp_gate = check  # functools.wraps copies it onto every outer decorator
         return wrapped
 
     return decorator
+
+
+def check_gate_first():
+    """Token, role and scope are checked before the body is parsed: smorest's argument parsing is
+    an outer decorator and would otherwise answer 422 to a caller who must get 401 or 403."""
+    if not request.path.startswith("/api/") or request.endpoint is None:
+        return None
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint)
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        view = getattr(view_class, request.method.lower(), None)
+    gate = getattr(view, "sdp_gate", None)
+    if gate is not None:
+        gate()
+    return None
 
 
 def scope_required(scope: str):
     """Require a partner token with ``scope``; a staff user's token is refused with 403."""
 
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            principal = current_principal()
-            if scope not in principal.scopes:
-                abort(403, message=f"This endpoint needs a partner token with the scope {scope}.")
-            return view(*args, **kwargs)
+    def check():
+        if scope not in current_principal().scopes:
+            abort(403, message=f"This endpoint needs a partner token with the scope {scope}.")
 
-        return wrapped
-
-    return decorator
+    return _gated(check)

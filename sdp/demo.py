@@ -9,15 +9,20 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from . import clock
+from .auth import totp
 from .auth.models import User
 from .auth.principal import SYSTEM
-from .auth.services import create_user
+from .auth.services import assign_totp_secret, create_user
 from .cases import services
 from .cases.models import Application
 from .domain.vocabulary import Role
 from .extensions import db
 
 DEMO_PASSWORD = "demo-password-2026"
+# The second factor of the demo users whose roles need one (decision-makers, appeals officers,
+# supervisors, admins). Demo data only, published in the README: codes come from
+# `.venv/bin/python -c "import pyotp; print(pyotp.TOTP('SDPDEMOSECRETFORTOTPCODESPERUABC').now())"`.
+DEMO_TOTP_SECRET = "SDPDEMOSECRETFORTOTPCODESPERUABC"
 
 DEMO_USERS = [
     ("intake@demo.sdp.pe", "Rosa Quispe Mamani", [Role.INTAKE_OFFICER]),
@@ -67,6 +72,8 @@ def load_demo_data() -> str:
     for email, name, roles in DEMO_USERS:
         existing = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
         users[email] = existing or create_user(SYSTEM, email, name, [r.value for r in roles], DEMO_PASSWORD)
+        if totp.required_for(roles) and not users[email].totp_secret:
+            assign_totp_secret(SYSTEM, users[email], DEMO_TOTP_SECRET)
     intake, officer = users["intake@demo.sdp.pe"].principal, users["officer@demo.sdp.pe"].principal
     supervisor, decider = users["supervisor@demo.sdp.pe"].principal, users["decider@demo.sdp.pe"].principal
     appeals = users["appeals@demo.sdp.pe"].principal

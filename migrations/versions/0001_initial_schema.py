@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 00:24:43.503190
+Create Date: 2026-11-29 00:35:23.507511
 
 """
 from alembic import op
@@ -100,7 +100,8 @@ def upgrade():
     sa.Column('session_epoch', sa.Integer(), nullable=False),
     sa.Column('failed_sign_ins', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_secret', sa.Text(), nullable=True),
+    sa.Column('totp_last_step', sa.BigInteger(), nullable=True),
     sa.Column('preferred_locale', sa.String(length=8), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))

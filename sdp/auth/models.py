@@ -1,8 +1,9 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import EncryptedText
 from ..domain.vocabulary import Role
 from ..extensions import db
 
@@ -20,7 +21,10 @@ class User(db.Model):
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The TOTP second factor's base32 secret, encrypted at rest; the last time step a code was
+    # accepted for (a code is good once: a replay within its 30 seconds is refused).
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText("users.totp_secret"))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     preferred_locale: Mapped[str | None] = mapped_column(String(8))
 
     role_rows: Mapped[list["UserRole"]] = relationship(

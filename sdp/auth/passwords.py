@@ -1,10 +1,18 @@
-"""Password hashing with Argon2id (argon2-cffi's recommended parameters)."""
+"""Password hashing with Argon2id (argon2-cffi's recommended parameters), and the password policy:
+at least ``MIN_LENGTH`` characters and not on the list of common passwords (``data/README.md``)."""
+
+import gzip
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 12
+MAX_LENGTH = 256  # Argon2 takes any length; a bound keeps a hashing request cheap
+COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt.gz"
 
 
 def hash_password(password: str) -> str:
@@ -18,8 +26,22 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+@cache
+def common_passwords() -> frozenset[str]:
+    with gzip.open(COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip())
+
+
+def is_common(password: str) -> bool:
+    return password.strip().lower() in common_passwords()
+
+
 def password_problem(password: str) -> str | None:
-    """Why a password is not acceptable, or None."""
+    """Why a password is not acceptable (a translated sentence), or None."""
     if len(password) < MIN_LENGTH:
-        return f"The password must have at least {MIN_LENGTH} characters."
+        return gettext("The password must have at least %(count)s characters.", count=MIN_LENGTH)
+    if len(password) > MAX_LENGTH:
+        return gettext("The password must have at most %(count)s characters.", count=MAX_LENGTH)
+    if is_common(password):
+        return gettext("This password is on a list of common passwords that attackers try first. Choose another.")
     return None

@@ -1,7 +1,8 @@
 """Creating users and tokens: audited like every other change."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import clock
@@ -97,3 +98,128 @@ def token_status(token: ApiToken) -> str:
     if token.revoked_at is not None:
         return "revoked"
     return "expired" if is_expired(token) else "active"
+
+
+# --- Passwords, lock-out, second factor, sessions ----------------------------------------------
+
+LOCK_AFTER_FAILURES = 5
+LOCK_MINUTES = 5           # the first lock; each further failure doubles it ...
+LOCK_MAX_MINUTES = 24 * 60  # ... up to a day
+
+
+def set_password(actor: Principal, user: User, password: str) -> None:
+    """Any change of a password goes through here (the policy applies), and ends every session."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(password)
+    user.session_epoch = (user.session_epoch or 0) + 1
+    audit.record(actor, "user.password_change", "user", user.id, changes={"sessions_ended": True})
+    db.session.commit()
+
+
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and _aware(user.locked_until) > clock.now()
+
+
+def lock_minutes(failures: int) -> int:
+    """How long an account is locked after ``failures`` failures in a row (0: not locked)."""
+    if failures < LOCK_AFTER_FAILURES:
+        return 0
+    return min(LOCK_MINUTES * 2 ** (failures - LOCK_AFTER_FAILURES), LOCK_MAX_MINUTES)
+
+
+def record_failed_sign_in(user: User, step: str) -> None:
+    """A wrong password or second-factor code for a known user: count it, lock when too many.
+    ``step`` is "password" or "second_factor"; what was typed is never recorded."""
+    user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
+    minutes = lock_minutes(user.failed_sign_ins)
+    changes = {"step": step, "failed_sign_ins": user.failed_sign_ins}
+    if minutes:
+        user.locked_until = clock.now() + timedelta(minutes=minutes)
+        changes["locked_until"] = user.locked_until
+    audit.record(user.principal, "user.sign_in_failed", "user", user.id, changes=changes)
+    db.session.commit()
+
+
+def record_locked_attempt(user: User) -> None:
+    audit.record(user.principal, "user.sign_in_refused_locked", "user", user.id,
+                 changes={"locked_until": user.locked_until})
+    db.session.commit()
+
+
+def record_sign_in(user: User, second_factor: bool) -> None:
+    """A complete sign-in: the count of failures starts again."""
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    audit.record(user.principal, "user.sign_in", "user", user.id, changes={"second_factor": second_factor})
+    db.session.commit()
+
+
+def use_totp_code(user: User, code: str) -> bool:
+    """Whether ``code`` is the user's current second-factor code, not used before; marks it used."""
+    from . import totp
+
+    if not user.totp_secret:
+        return False
+    step = totp.matching_step(user.totp_secret, code, user.totp_last_step)
+    if step is None:
+        return False
+    user.totp_last_step = step
+    db.session.flush()
+    return True
+
+
+def enrol_totp(user: User, secret: str, code: str) -> bool:
+    """Keeps ``secret`` as the user's second factor once they prove their app has it (``code``)."""
+    from . import totp
+
+    step = totp.matching_step(secret, code, None)
+    if step is None:
+        return False
+    user.totp_secret, user.totp_last_step = secret, step
+    audit.record(user.principal, "user.totp_enrol", "user", user.id, changes={"second_factor": "totp"})
+    db.session.commit()
+    return True
+
+
+def assign_totp_secret(actor: Principal, user: User, secret: str) -> None:
+    """Sets a known secret (the demo data's documented one); real users enrol through the pages."""
+    user.totp_secret, user.totp_last_step = secret, None
+    audit.record(actor, "user.totp_assign", "user", user.id, changes={"second_factor": "totp"})
+    db.session.commit()
+
+
+def reset_totp(actor: Principal, user: User) -> None:
+    """An admin clears a lost second factor: the user enrols again at their next sign-in."""
+    user.totp_secret, user.totp_last_step = None, None
+    user.session_epoch = (user.session_epoch or 0) + 1
+    audit.record(actor, "user.totp_reset", "user", user.id, changes={"sessions_ended": True})
+    db.session.commit()
+
+
+def end_sessions(actor: Principal, user: User) -> None:
+    """Ends every web session of ``user`` (their session epoch changes)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+    audit.record(actor, "user.sessions_end", "user", user.id, changes={"session_epoch": user.session_epoch})
+    db.session.commit()
+
+
+def set_active(actor: Principal, user: User, active: bool) -> None:
+    """Deactivates (every session and API token stops working) or reactivates a user."""
+    if actor.kind == "user" and actor.id == user.id and not active:
+        raise AccountError(gettext("You cannot deactivate your own account."))
+    user.active = active
+    changes = {"active": active}
+    if not active:
+        user.session_epoch = (user.session_epoch or 0) + 1
+        changes["sessions_ended"] = True
+    else:
+        user.failed_sign_ins, user.locked_until = 0, None
+    audit.record(actor, "user.activate" if active else "user.deactivate", "user", user.id, changes=changes)
+    db.session.commit()
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were stored in Lima's time.
+    return moment if moment.tzinfo else moment.replace(tzinfo=clock.PERU)

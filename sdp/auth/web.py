@@ -32,9 +32,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.vocabulary import Role
 from ..extensions import db, login_manager
-from . import stash
+from . import stash, totp
 from .models import User
-from .passwords import MIN_LENGTH, hash_password, verify_password
+from .passwords import hash_password, password_problem, verify_password
 
 bp = Blueprint("auth_web", __name__)
 
@@ -49,22 +49,38 @@ class SignInForm(FlaskForm):
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None."""
+    """The active, unlocked user with this email and password, or None.
+
+    Every refusal looks the same from outside (one message, one status, one Argon2 verification
+    whatever the reason): an unknown email, a wrong password, an inactive or a locked account.
+    A wrong password counts towards the lock-out (``services.record_failed_sign_in``)."""
+    from .services import is_locked, record_failed_sign_in, record_locked_attempt
+
     user = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
     if user is None:
         verify_password(_DUMMY_HASH, password)
         return None
-    if not verify_password(user.password_hash, password) or not user.active:
+    if is_locked(user):
+        verify_password(_DUMMY_HASH, password)  # the same work as a real check; the password is not tried
+        record_locked_attempt(user)
+        return None
+    if not verify_password(user.password_hash, password):
+        record_failed_sign_in(user, "password")
+        return None
+    if not user.active:
         return None
     return user
 
 
-def start_session(user: User) -> None:
+def start_session(user: User, second_factor: bool = False) -> None:
+    from .services import record_sign_in
+
     kept = {key: session[key] for key in ("lang", stash.SESSION_KEY) if key in session}
     session.clear()  # no data from before the sign-in survives it (session fixation)
     session.update(kept)
     if user.preferred_locale in current_app.config["LANGUAGES"]:
         session["lang"] = user.preferred_locale
+    record_sign_in(user, second_factor)
     login_user(user)
     session[SEEN_KEY] = int(time.time())
 
@@ -84,6 +100,8 @@ def sign_in():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            if totp.required_for(user.roles) or user.totp_secret:
+                return _begin_second_factor(user)
             start_session(user)
             return redirect(_after_sign_in_target())
         form.form_errors.append(gettext("The email address or the password is not right."))
@@ -91,6 +109,105 @@ def sign_in():
     elif request.method == "POST":
         status = 422
     return render_template("auth/sign_in.html", form=form, kept=stash.SESSION_KEY in session), status
+
+
+# --- Second factor ------------------------------------------------------------------------
+
+PENDING_KEY = "pending_sign_in"  # {"user": "id:epoch", "at": seconds, "next": path, "enrol": ciphertext}
+PENDING_SECONDS = 300
+
+
+class CodeForm(FlaskForm):
+    code = StringField(lazy_gettext("Code from your authenticator app"), validators=[
+        DataRequired(lazy_gettext("Enter the 6-digit code.")), Length(max=12)])
+
+
+def _begin_second_factor(user: User):
+    """The password was right: the session holds only who is half-way through signing in."""
+    target = _after_sign_in_target()
+    kept = {key: session[key] for key in ("lang", stash.SESSION_KEY) if key in session}
+    session.clear()
+    session.update(kept)
+    session[PENDING_KEY] = {"user": user.get_id(), "at": int(time.time()), "next": target}
+    return redirect(url_for("auth_web.second_factor" if user.totp_secret else "auth_web.enrol_second_factor"))
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or int(time.time()) - int(pending.get("at", 0)) > PENDING_SECONDS:
+        session.pop(PENDING_KEY, None)
+        return None
+    user = load_user(str(pending.get("user", "")))
+    from .services import is_locked
+
+    if user is None or is_locked(user):
+        session.pop(PENDING_KEY, None)
+        return None
+    return user
+
+
+def _finish_sign_in(user: User):
+    target = session[PENDING_KEY].get("next") or "/"
+    session.pop(PENDING_KEY, None)
+    start_session(user, second_factor=True)
+    return redirect(target)
+
+
+def _restart_sign_in():
+    flash(gettext("Signing in took too long or was interrupted. Sign in again."), "warning")
+    return redirect(url_for("auth_web.sign_in"))
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+def second_factor():
+    from .services import record_failed_sign_in, use_totp_code
+
+    user = _pending_user()
+    if user is None:
+        return _restart_sign_in()
+    if not user.totp_secret:
+        return redirect(url_for("auth_web.enrol_second_factor"))
+    form, status = CodeForm(), 200
+    if form.validate_on_submit():
+        if use_totp_code(user, form.code.data):
+            return _finish_sign_in(user)
+        db.session.rollback()
+        record_failed_sign_in(user, "second_factor")
+        form.code.errors = [gettext("The code is not right, or was already used. Wait for the next code and try again.")]
+        status = 401
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/second_factor.html", form=form), status
+
+
+@bp.route("/sign-in/enrol", methods=["GET", "POST"])
+def enrol_second_factor():
+    from ..crypto import keyring
+    from .services import enrol_totp, record_failed_sign_in
+
+    user = _pending_user()
+    if user is None:
+        return _restart_sign_in()
+    if user.totp_secret:
+        return redirect(url_for("auth_web.second_factor"))
+    pending = session[PENDING_KEY]
+    context = f"enrol:{user.id}".encode()
+    if not pending.get("enrol"):
+        # The new secret waits in the (signed, readable) session cookie encrypted with the data key.
+        pending["enrol"] = keyring().encrypt(totp.new_secret().encode(), context)
+        session[PENDING_KEY] = pending
+    secret = keyring().decrypt(pending["enrol"], context).decode()
+    form, status = CodeForm(), 200
+    if form.validate_on_submit():
+        if enrol_totp(user, secret, form.code.data):
+            return _finish_sign_in(user)
+        record_failed_sign_in(user, "second_factor")
+        form.code.errors = [gettext("The code is not right. Check that the app shows the code for this account, then try again.")]
+        status = 401
+    elif request.method == "POST":
+        status = 422
+    uri = totp.provisioning_uri(secret, user.email)
+    return render_template("auth/enrol.html", form=form, secret=secret, uri=uri, qr=totp.qr_data_uri(uri)), status
 
 
 @bp.post("/sign-out")
@@ -200,8 +317,9 @@ class CreateUserForm(FlaskForm):
         self.roles.choices = [(role.value, label("Role", role.value)) for role in Role]
 
     def validate_password(self, field):
-        if len(field.data or "") < MIN_LENGTH:
-            raise ValidationError(gettext("The password must have at least %(count)s characters.", count=MIN_LENGTH))
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
 
     def validate_email(self, field):
         exists = db.session.execute(select(User.id).where(User.email == (field.data or "").strip().lower())).first()
@@ -238,6 +356,43 @@ def users():
             status = 422
     everyone = db.session.execute(select(User).order_by(User.name)).scalars().all()
     return render_template("auth/users.html", form=form, users=everyone), status
+
+
+USER_ACTIONS = {
+    "end_sessions": lazy_gettext("Every session of %(email)s has ended."),
+    "deactivate": lazy_gettext("%(email)s is deactivated: their sessions and API tokens no longer work."),
+    "activate": lazy_gettext("%(email)s is active again."),
+    "reset_second_factor": lazy_gettext("The second factor of %(email)s is cleared: they set up a new one at their next sign-in."),
+}
+
+
+@bp.post("/admin/users/<int:user_id>")
+@login_required
+def user_action(user_id: int):
+    """An admin ends every session of a user, (de)activates them, or clears a lost second factor."""
+    from flask import abort
+
+    from .services import AccountError, end_sessions, reset_totp, set_active
+
+    _require_admin()
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    action = request.form.get("_action")
+    if action not in USER_ACTIONS:
+        abort(400)
+    try:
+        if action == "end_sessions":
+            end_sessions(current_user.principal, user)
+        elif action == "reset_second_factor":
+            reset_totp(current_user.principal, user)
+        else:
+            set_active(current_user.principal, user, action == "activate")
+    except AccountError as error:
+        flash(str(error), "error")
+    else:
+        flash(USER_ACTIONS[action] % {"email": user.email}, "success")
+    return redirect(url_for("auth_web.users"))
 
 
 def init_web(app) -> None:

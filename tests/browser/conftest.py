@@ -135,6 +135,16 @@ def sign_in(page, user, password: str = PASSWORD) -> None:
     page.fill("#password", password)
     page.locator("main button[type=submit]").click()
     page.wait_for_load_state()
+    if page.url.endswith("/sign-in/enrol") or page.url.endswith("/sign-in/code"):
+        import pyotp
+
+        from tests.web.conftest import unused_code
+
+        enrol = page.url.endswith("/sign-in/enrol")
+        code = pyotp.TOTP(page.text_content("#totp-secret").strip()).now() if enrol else unused_code(user)
+        page.fill("#code", code)
+        page.locator("main button[type=submit]").click()
+        page.wait_for_load_state()
 
 
 def sign_out(page) -> None:

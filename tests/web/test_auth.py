@@ -89,7 +89,7 @@ def test_session_cookie_flags(app, make_user, tmp_path, monkeypatch):
 
 
 def test_next_is_followed_only_within_the_site(client, make_user):
-    user = make_user("supervisor")
+    user = make_user("case_officer")
     response = client.post("/sign-in?next=https://evil.example/x", data={"email": user.email, "password": PASSWORD})
     assert response.headers["Location"] == "/"
     client.post("/sign-out")
@@ -98,7 +98,7 @@ def test_next_is_followed_only_within_the_site(client, make_user):
 
 
 def test_forms_need_a_csrf_token_when_csrf_is_on(app, make_user, monkeypatch):
-    user = make_user("supervisor")
+    user = make_user("case_officer")
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     client = app.test_client()
     client.get("/language/en")
