@@ -41,7 +41,7 @@ translations: | $(BIN)/python
 
 ## messages: extract every translatable string (N_ too) and update the es, en and pt catalogues
 messages: | $(BIN)/python
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --sort-output --no-location --width=100 \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -k _l --sort-output --no-location --width=100 \
 		--project=sdp --version=0.1.0 -o sdp/translations/messages.pot .
 	$(BIN)/pybabel update -i sdp/translations/messages.pot -d sdp/translations --width=100 \
 		--no-fuzzy-matching --ignore-obsolete

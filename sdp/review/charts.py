@@ -70,7 +70,8 @@ def bar_chart(table: PublishedTable, translate: Callable[[str], str] = lambda te
                        f'stroke-width="0.5"/><text x="{x + 19:.0f}" y="17" font-size="{FONT}">{escape(name)}</text>')
             x += 30 + len(name) * 6.6
     if not table.rows:
-        out.append(f'<text x="0" y="{plot_top + 16}" font-size="{FONT}">{escape(_("No figures in this period."))}</text>')
+        empty = _("No figures in this period.")
+        out.append(f'<text x="0" y="{plot_top + 16}" font-size="{FONT}">{escape(empty)}</text>')
     for r, row in enumerate(table.rows):
         top = plot_top + r * group_h
         middle = top + (series * BAR_H + (series - 1) * BAR_GAP) / 2 + 4
@@ -103,11 +104,17 @@ def time_chart(figures: dict, translate: Callable[[str], str] = lambda text: tex
     scale_max = max([limit, *known]) * 1.1
     label_w, plot_w, height = 130, CHART_W - 130 - 70, 110
     prefix = "chart-decision-time"
+    # texts outside the f-strings, where pybabel can extract them
+    title = _("Chart: days from registration to decision")
+    description = _("Median and 90th percentile of the days from registration to the first-instance decision, "
+                    "against the time limit of %(days)d days.") % {"days": limit}
+    limit_text = _("time limit: %(months)d months (about %(days)d days)") % {
+        "months": timing["time_limit_months"], "days": limit}
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_W} {height}" width="{CHART_W}" height="{height}" '
         f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" font-family="sans-serif" class="chart">',
-        f'<title id="{prefix}-title">{escape(_("Chart: days from registration to decision"))}</title>',
-        f'<desc id="{prefix}-desc">{escape(_("Median and 90th percentile of the days from registration to the first-instance decision, against the time limit of %(days)d days.") % {"days": limit})}</desc>',
+        f'<title id="{prefix}-title">{escape(title)}</title>',
+        f'<desc id="{prefix}-desc">{escape(description)}</desc>',
     ]
     for i, (name, value) in enumerate(bars):
         y = 14 + i * 30
@@ -115,15 +122,15 @@ def time_chart(figures: dict, translate: Callable[[str], str] = lambda text: tex
         if isinstance(value, int):
             length = plot_w * value / scale_max
             out.append(f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="18" fill="{_fill(prefix, 0)}"/>')
-            out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + 14}" font-size="11">'
-                       f'{escape(_("%(days)d days") % {"days": value})}</text>')
+            days = _("%(days)d days") % {"days": value}
+            out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + 14}" font-size="11">{escape(days)}</text>')
         else:
             text = _("withheld (too few decisions)") if value else _("no decisions")
             out.append(f'<text x="{label_w + 4}" y="{y + 14}" font-size="11" font-style="italic">{escape(text)}</text>')
     x = label_w + plot_w * limit / scale_max
     out.append(f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="76" stroke="#000000" stroke-width="2" stroke-dasharray="5,3"/>')
     out.append(f'<text x="{x:.1f}" y="96" font-size="11" text-anchor="middle">'
-               f'{escape(_("time limit: %(months)d months (about %(days)d days)") % {"months": timing["time_limit_months"], "days": limit})}</text>')
+               f'{escape(limit_text)}</text>')
     out.append(f'<line x1="{label_w}" y1="6" x2="{label_w}" y2="76" stroke="#000000" stroke-width="1"/>')
     out.append("</svg>")
     return "".join(out)

@@ -163,6 +163,10 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
     width = layout.column_x(max(layout.column.values())) + BOX_W + 24
     footer_y = max(layout.y(s) for s in layout.row) + BOX_H + 44
     height = footer_y + 22 * max(1, len(layout.everywhere)) + 30
+    # texts outside the f-strings, where pybabel can extract them
+    key_arrows = _("Numbers are the steps in the list. An arrow: a step that changes the state.")
+    key_boxes = _("Numbers at the foot of a box: steps taken in that state, which do not change it.")
+    in_every_state = _("In every state:")
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" role="img" '
@@ -174,10 +178,8 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
         f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/></marker>',
         '</defs>',
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
-        f'<text x="12" y="24" font-size="14" fill="{INK}">'
-        f'{escape(_("Numbers are the steps in the list. An arrow: a step that changes the state."))}</text>',
-        f'<text x="12" y="44" font-size="14" fill="{INK}">'
-        f'{escape(_("Numbers at the foot of a box: steps taken in that state, which do not change it."))}</text>',
+        f'<text x="12" y="24" font-size="14" fill="{INK}">{escape(key_arrows)}</text>',
+        f'<text x="12" y="44" font-size="14" fill="{INK}">{escape(key_boxes)}</text>',
     ]
 
     def badge(x: float, y: float, action: Action) -> str:
@@ -265,7 +267,7 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
         out.append(f'<g class="step-everywhere" data-action="{action.name}"><title>{numbers[action.name]}. '
                    f'{escape(_(action.title))}</title>{badge(MARGIN_X + BADGE_R, y - 4, action)}'
                    f'<text x="{MARGIN_X + 2 * BADGE_R + 8}" y="{y:.1f}" font-size="15" fill="{INK}">'
-                   f'{escape(_("In every state:"))} {escape(_(action.title))}</text></g>')
+                   f'{escape(in_every_state)} {escape(_(action.title))}</text></g>')
     out.append('</svg>')
     return "\n".join(out)
 

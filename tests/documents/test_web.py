@@ -97,7 +97,7 @@ def test_the_public_page_shows_status_names_and_date_of_birth_only(office, clien
     assert response.headers["Cache-Control"] == "no-store" and "noindex" in response.headers["X-Robots-Tag"]
     office.supervisor.post(f"/api/v1/documents/{document['serial']}/revoke", json={"reason": "Stolen."})
     html = client.get(f"/verify/{document['serial'].lower()}").get_data(as_text=True)
-    assert "Revoked" in html and "Stolen." not in html  # the reason is not public
+    assert "Revocado" in html and "Stolen." not in html  # the reason is not public (the page is Spanish by default)
     assert client.get("/verify/7QC7-XPRR-6Y0N").status_code == 404
     assert client.get("/verify/nonsense").status_code == 404
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "document.read")).scalars().first()
@@ -112,10 +112,10 @@ def test_the_scan_page_checks_a_pasted_payload(office, client):
     assert form.status_code == 200 and 'name="qr"' in form.get_data(as_text=True)
     genuine = client.get("/verify", query_string={"qr": document["qr"]})
     html = genuine.get_data(as_text=True)
-    assert genuine.status_code == 200 and "genuine" in html and "Núñez Ortiz" in html and "Valid" in html
+    assert genuine.status_code == 200 and "El código QR es auténtico" in html and "Núñez Ortiz" in html and "Vigente" in html
     qr = document["qr"]
     forged = client.get("/verify", query_string={"qr": qr[:30] + ("Q" if qr[30] != "Q" else "R") + qr[31:]})
-    assert forged.status_code == 422 and "not genuine" in forged.get_data(as_text=True)
+    assert forged.status_code == 422 and "no es auténtico" in forged.get_data(as_text=True)
     assert "Núñez" not in forged.get_data(as_text=True)
     pasted = client.post("/verify", data={"qr": document["qr"]})  # the form posts, with no CSRF token
     assert pasted.status_code == 200 and "Núñez Ortiz" in pasted.get_data(as_text=True)

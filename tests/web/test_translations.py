@@ -21,10 +21,10 @@ def catalogue(locale: str):
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory):
-    """Every translatable string of the code and templates now (N_ and lazy_gettext included)."""
+    """Every translatable string of the code and templates now (N_, lazy_gettext and its alias _l included)."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_",
-                    "-k", "lazy_gettext", "--no-location", "-o", str(pot), "."],
+                    "-k", "lazy_gettext", "-k", "_l", "--no-location", "-o", str(pot), "."],
                    cwd=PROJECT_ROOT, check=True, capture_output=True)
     with pot.open("rb") as source:
         return {message.id for message in read_po(source) if message.id}
