@@ -148,3 +148,28 @@ def test_the_scan_form_works_with_csrf_protection_on_and_staff_forms_need_a_toke
     assert refused.status_code == 400, refused.location  # no CSRF token
     public = app.test_client()
     assert public.post("/verify", data={"qr": document["qr"]}).status_code == 200
+
+
+def test_the_case_page_offers_issuing_exactly_when_the_procedure_does(office, app, make_user):
+    """``issue_document`` is not a generic action form of the case page: the documents panel is
+    its form, shown to exactly the people the procedure offers it to, with its CSRF field."""
+    from sdp import clock
+    from sdp.cases.models import Application
+    from sdp.domain import procedure
+
+    case = register(office.intake, applicant=ANGELA)
+    people = {"intake": office.intake.user, "supervisor": office.supervisor.user,
+              "decision_maker": make_user("decision_maker"), "appeals_officer": make_user("appeals_officer")}
+    offered, allowed = {}, {}
+    for name, user in people.items():
+        html = sign_in(app.test_client(), user).get(f"/cases/{case['id']}").get_data(as_text=True)
+        offered[name] = 'id="form-issue_document"' in html
+        if offered[name]:
+            form = html[html.index('id="form-issue_document"'):]
+            assert 'name="csrf_token" value="' in form[:form.index("</form>")]
+        assert 'name="_action" value="issue_document"' not in html  # no second, generic form
+        application = db.session.get(Application, case["id"])
+        allowed[name] = procedure.is_allowed("issue_document", application.facts(clock.today()), user.principal.actor,
+                                             procedure.Context(today=clock.today(),
+                                                               params={"type": "provisional_certificate"}))
+    assert offered == allowed == {"intake": True, "supervisor": True, "decision_maker": False, "appeals_officer": False}
