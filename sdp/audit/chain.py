@@ -34,6 +34,10 @@ from .. import clock
 # pg_advisory_xact_lock key: any constant the rest of the app does not use ("SDPAUDIT").
 ADVISORY_LOCK_KEY = 0x5344504155444954 & 0x7FFFFFFFFFFFFFFF
 HEAD_KEY = "sdp.audit_head"
+# Built once (run on the first event of every audited transaction).
+_PG_HEAD = text("SELECT sdp_audit_chain_head()")
+_SQLITE_HEAD = text("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
+_SQLITE_TAKE_WRITE_LOCK = text("DELETE FROM audit_events WHERE 0 = 1")
 HASHED_FIELDS = ("at", "actor_kind", "actor_id", "actor_label", "action", "entity", "entity_id", "case_id",
                  "changes", "request_id")
 
@@ -59,10 +63,10 @@ def head_for_append(session: Session) -> str | None:
         return session.info[HEAD_KEY]
     if session.get_bind().dialect.name == "postgresql":
         # pg_advisory_xact_lock(ADVISORY_LOCK_KEY), then the last hash (migration 0002)
-        head = session.execute(text("SELECT sdp_audit_chain_head()")).scalar()
+        head = session.execute(_PG_HEAD).scalar()
     else:
         _take_write_lock(session)
-        head = session.execute(text("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")).scalar()
+        head = session.execute(_SQLITE_HEAD).scalar()
     session.info[HEAD_KEY] = head
     return head
 
@@ -75,7 +79,7 @@ def _take_write_lock(session: Session) -> None:
     # has written already (the usual case: the change, then its audit event), it holds the
     # lock and nothing needs doing.
     if not getattr(session.connection().connection.dbapi_connection, "in_transaction", False):
-        session.execute(text("DELETE FROM audit_events WHERE 0 = 1"))
+        session.execute(_SQLITE_TAKE_WRITE_LOCK)
 
 
 def appended(session: Session, new_head: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import g, has_request_context
 from sqlalchemy import event as orm_event
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -47,10 +48,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Built once: building an INSERT with ``.values(...)``, or an ORM flush of a new object, costs
+# more than running it; every audited request (each registry check) writes one event.
+_INSERT_EVENT = insert(AuditEvent.__table__)
+
+
 def record(actor: Principal, action: str, entity: str, entity_id: Any = None, *,
-           case_id: int | None = None, changes: dict[str, Any] | None = None) -> AuditEvent:
+           case_id: int | None = None, changes: dict[str, Any] | None = None) -> str:
     """Add one audit event to the current transaction (committed with the change itself),
-    chained onto the last event. Takes the chain's lock until the transaction ends."""
+    chained onto the last event. Takes the chain's lock until the transaction ends.
+    Returns the event's hash (the chain's new head)."""
     fields = {
         "at": clock.now(),
         "actor_kind": actor.kind,
@@ -66,10 +73,12 @@ def record(actor: Principal, action: str, entity: str, entity_id: Any = None, *,
     }
     session = db.session()
     previous_hash = chain.head_for_append(session)
-    event = AuditEvent(**fields, previous_hash=previous_hash, hash=chain.digest(fields, previous_hash))
-    session.add(event)
-    chain.appended(session, event.hash)
-    return event
+    event_hash = chain.digest(fields, previous_hash)
+    # Written now, in this transaction, by a statement that only inserts: the append-only
+    # rules below (and PostgreSQL's trigger) still hold; the hash is set here, never absent.
+    session.execute(_INSERT_EVENT, {**fields, "previous_hash": previous_hash, "hash": event_hash})
+    chain.appended(session, event_hash)
+    return event_hash
 
 
 def redact(changes: dict[str, Any]) -> dict[str, Any]:

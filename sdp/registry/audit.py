@@ -44,7 +44,7 @@ def person_query_digest(given_names: str, family_names: str, date_of_birth: date
 
 
 def record_check(principal: Principal, check: str, entity: str, entity_id: Any,
-                 details: dict[str, Any] | None = None) -> AuditEvent:
+                 details: dict[str, Any] | None = None) -> str:
     """One audit event per partner request: the check, what it asked about, the token it used."""
     return audit.record(principal, f"registry.{check}", entity, entity_id,
                         changes={"token_id": principal.token_id, **(details or {})})

@@ -36,5 +36,8 @@ def test_the_person_check_runs_a_fixed_number_of_queries(api_as, partner_api):
     with counted_queries() as six_found:
         assert len(reniec.get(persons_url("Ángel", "Pérez Gómez", "2016-09-01")).json["matches"]) == 6
 
-    # the token, the matching cases (one query), the audit event
-    assert len(six_found) == len(none_found) <= 3, six_found
+    # the token with its user and roles (one query), the matching cases (one query), the audit
+    # event: the chain's head under its lock (PostgreSQL: one function call; SQLite: a no-op
+    # write that takes the write lock, then the head) and the insert.
+    expected = 4 if db.engine.dialect.name == "postgresql" else 5
+    assert len(six_found) == len(none_found) == expected, six_found
