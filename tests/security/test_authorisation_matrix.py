@@ -55,6 +55,8 @@ def every(answer: str, **exceptions: str) -> dict[str, str]:
 MATRIX = {
     ("GET", "api-docs.openapi_json"): api(EVERYONE),
     ("GET", "procedure_api.Procedure"): api(EVERYONE),
+    ("GET", "api_docs"): api(EVERYONE),  # the interactive API documentation: no data, open to all
+    ("GET", "registry_api.Persons"): api({"partner registry:read"}),
     ("GET", "static"): web(EVERYONE),
     ("GET", "web.switch_language"): web(EVERYONE),
     ("GET", "auth_web.sign_in"): web(EVERYONE),
