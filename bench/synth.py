@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from sdp import clock
 from sdp.domain import deadlines
+from sdp.domain.birth_registration import duplicate_key
 from sdp.domain.calendar import age_on
 from sdp.domain.names import name_key
 from sdp.domain.policy import PolicySettings
@@ -44,7 +45,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                             "child_family_key", "child_sex", "child_date_of_birth", "birth_country", "birth_locality",
                             "foundling", "mother_id", "father_id", "mother_nationality", "father_nationality",
                             "mother_case_id", "father_case_id", "nationality_country", "nationality_basis",
-                            "registered_on", "late_registration", "registered_by_id", "created_at"),
+                            "registered_on", "late_registration", "registered_by_id", "created_at", "duplicate_key"),
     "documents": ("id", "serial", "type", "application_id", "birth_registration_id", "holder_given_names",
                   "holder_family_names", "holder_date_of_birth", "status", "issued_on", "valid_until", "issued_by_id",
                   "created_at", "revoked_on", "revocation_reason", "superseded_by_id"),
@@ -116,6 +117,7 @@ class Synth:
     def __init__(self, staff: dict[str, list[int]], *, seed: int = 1954, today: date | None = None,
                  policy: PolicySettings | None = None):
         self.rng = FastRandom(seed)
+        self.birth_keys: set[str] = set()
         self.today = today or clock.today()
         self.policy = policy or PolicySettings()
         self.staff = staff
@@ -442,6 +444,7 @@ class Synth:
         mother_id = father_id = mother_case = None
         mother_nat = father_nat = None
         mother_family = father_family = None
+        mother_given = mother_born = None
         if not foundling:
             mother_nat = rng.pick(MOTHER_NATIONALITY)
             if mother_nat != "PE" and self.mothers and rng.random() < 0.05:
@@ -449,8 +452,9 @@ class Synth:
                 mother_family = None
             else:
                 pool = {"PE": "pe", "BR": "pt"}.get(mother_nat, "other" if mother_nat in N.OTHER else "es")
-                given, mother_family = self._name(pool, "F", mother_nat)
-                mother_id = self.person(out, given=given, family=mother_family, sex="F", born=self._born(born, 16, 44),
+                mother_given, mother_family = self._name(pool, "F", mother_nat)
+                mother_born = self._born(born, 16, 44)
+                mother_id = self.person(out, given=mother_given, family=mother_family, sex="F", born=mother_born,
                                         country=mother_nat, locality=None, languages=N.LANGUAGES.get(mother_nat, ["es"]))
             if rng.random() < 0.75:
                 father_nat = mother_nat if rng.random() < 0.85 else "PE"
@@ -467,12 +471,23 @@ class Synth:
             child_family = f"{surnames[0]} {child_family.split(' ')[-1]}"
         country = rng.choice(["AR", "CL", "ES", "US", "IT"]) if abroad else "PE"
         basis = "foundling" if foundling else ("ius_sanguinis" if abroad else "ius_soli")
+        locality = rng.choice(N.PERU_LOCALITIES) if country == "PE" else None
+        while True:
+            # The same child is registered once (the database's unique duplicate_key): another name if taken.
+            key = duplicate_key(child_given_names=child_given, child_family_names=child_family, date_of_birth=born,
+                                birth_country=country, birth_locality=locality, mother_given_names=mother_given,
+                                mother_family_names=mother_family, mother_date_of_birth=mother_born)
+            if key not in self.birth_keys:
+                break
+            child_given = self._name("pe", sex)[0]
+        self.birth_keys.add(key)
         registrar = self.staff_member("registrar")
         out["birth_registrations"].append((
             birth_id, number, child_given, child_family, self._key(child_given), self._key(child_family), sex, born,
-            country, rng.choice(N.PERU_LOCALITIES) if country == "PE" else None, foundling, mother_id, father_id,
+            country, locality, foundling, mother_id, father_id,
             mother_nat, father_nat, mother_case, None, "PE", basis, registered_on,
-            deadlines.is_late_birth_registration(born, registered_on, self.policy), registrar, _at(registered_on)))
+            deadlines.is_late_birth_registration(born, registered_on, self.policy), registrar, _at(registered_on),
+            key))
         self._document(out, "birth_record", registered_on, None, (child_given, child_family, born), registrar,
                        birth_registration_id=birth_id)
         return birth_id
