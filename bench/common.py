@@ -17,6 +17,9 @@ SIZES = {"1k": (1_000, 500), "10k": (10_000, 5_000), "100k": (100_000, 50_000), 
 # PostgreSQL: one database per size, named after this branch (sdp_bench_10k, ...). BENCH_PG_URL
 # overrides the server part, e.g. postgresql://user:password@db.example:5432 (no database name).
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
+# BENCH_PG_PREFIX: another name for the databases (<prefix>_10k, ...), so that several people can
+# keep their own data sets on one server.
+PG_PREFIX = os.environ.get("BENCH_PG_PREFIX", "sdp_bench")
 STAFF_DOMAIN = "bench.sdp.pe"
 
 
@@ -24,7 +27,7 @@ def database_url(size: str, kind: str) -> str:
     """The data set of ``size`` on ``kind`` (sqlite | postgresql)."""
     if kind == "sqlite":
         return f"sqlite:///{DATA / f'sdp-{size}.sqlite'}"
-    return f"{PG_SERVER.rstrip('/')}/sdp_bench_{size}"
+    return f"{PG_SERVER.rstrip('/')}/{PG_PREFIX}_{size}"
 
 
 def kind_of(url: str) -> str:

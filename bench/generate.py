@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import JSON, func, insert, select, text
+from sqlalchemy import JSON, TypeDecorator, func, insert, select, text
 from sqlalchemy.engine import Engine
 
 from .common import DATA, SIZES, database_url, ensure_postgres_database, kind_of, safe, staff_email
@@ -63,19 +63,31 @@ class PostgresWriter:
         # A crash during the load loses the last chunks, never consistency; foreign keys stay checked.
         self.connection.execute("SET synchronous_commit = off")
         tables = _tables()
-        self.json_columns = {name: {i for i, column in enumerate(COLUMNS[name])
-                                    if isinstance(tables[name].c[column].type, JSON)} for name in COLUMNS}
+        dialect = engine.dialect
+        # What Core's insert does to a value before it reaches the driver: JSON as text, and the
+        # encrypted columns (sdp.crypto) encrypted with the data key, as the app would store them.
+        self.converters = {}
+        for name in COLUMNS:
+            converters = {}
+            for i, column in enumerate(COLUMNS[name]):
+                column_type = tables[name].c[column].type
+                if isinstance(column_type, TypeDecorator):
+                    converters[i] = (lambda t: lambda value: t.process_bind_param(value, dialect))(column_type)
+                elif isinstance(column_type, JSON):
+                    converters[i] = lambda value: None if value is None else json.dumps(value)
+            self.converters[name] = converters
 
     def write(self, rows: Rows) -> None:
         with self.connection.cursor() as cursor:
             for name in TABLE_ORDER:
                 if not rows.get(name):
                     continue
-                json_columns = self.json_columns[name]
+                converters = self.converters[name]
                 with cursor.copy(f"COPY {name} ({', '.join(COLUMNS[name])}) FROM STDIN") as copy:
                     for row in rows[name]:
-                        if json_columns:
-                            row = tuple(json.dumps(value) if i in json_columns else value for i, value in enumerate(row))
+                        if converters:
+                            row = tuple(converters[i](value) if i in converters else value
+                                        for i, value in enumerate(row))
                         copy.write_row(row)
         self.connection.commit()
 

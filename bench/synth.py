@@ -15,7 +15,9 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from sdp import clock
+from sdp.documents import serials
 from sdp.domain import deadlines
+from sdp.domain.birth_registration import duplicate_key, format_registration_number
 from sdp.domain.calendar import age_on
 from sdp.domain.names import name_key
 from sdp.domain.policy import PolicySettings
@@ -44,7 +46,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                             "child_family_key", "child_sex", "child_date_of_birth", "birth_country", "birth_locality",
                             "foundling", "mother_id", "father_id", "mother_nationality", "father_nationality",
                             "mother_case_id", "father_case_id", "nationality_country", "nationality_basis",
-                            "registered_on", "late_registration", "registered_by_id", "created_at"),
+                            "registered_on", "late_registration", "registered_by_id", "created_at", "duplicate_key",
+                            "mother_stateless", "father_stateless"),
     "documents": ("id", "serial", "type", "application_id", "birth_registration_id", "holder_given_names",
                   "holder_family_names", "holder_date_of_birth", "status", "issued_on", "valid_until", "issued_by_id",
                   "created_at", "revoked_on", "revocation_reason", "superseded_by_id"),
@@ -54,12 +57,10 @@ TABLE_ORDER = ("persons", "applications", "dependants", "relevant_states", "evid
                "recommendations", "decisions", "appeals", "birth_registrations", "documents")
 
 # Formats of generated identifiers. The case number is the app's (sdp.cases.numbering);
-# the others are placeholders until the documents and births features fix theirs.
+# the others below.
 CASE_NUMBER = "SDP-{year}-{value:06d}"
-REGISTRATION_NUMBER = "NAC-{year}-{value:07d}"
-DOCUMENT_SERIAL = "{prefix}-{year}-{id:08d}"
-DOCUMENT_PREFIX = {"provisional_certificate": "CP", "identity_document": "DI", "travel_document": "DV",
-                   "decision_letter": "RD", "birth_record": "AN"}
+# Birth registration numbers and document serials: as sdp.domain.birth_registration and
+# sdp.documents.serials make them.
 
 # Share of cases in each state, and how many days before today they may have been registered.
 STATE_MIX = {
@@ -116,6 +117,7 @@ class Synth:
     def __init__(self, staff: dict[str, list[int]], *, seed: int = 1954, today: date | None = None,
                  policy: PolicySettings | None = None):
         self.rng = FastRandom(seed)
+        self.birth_keys: set[str] = set()
         self.today = today or clock.today()
         self.policy = policy or PolicySettings()
         self.staff = staff
@@ -386,7 +388,7 @@ class Synth:
                   birth_registration_id=None, status="valid", revoked_on=None, reason=None, superseded_by=None,
                   doc_id=None) -> int:
         doc_id = doc_id or self.next_id("documents")
-        serial = DOCUMENT_SERIAL.format(prefix=DOCUMENT_PREFIX[doc_type], year=issued_on.year, id=doc_id)
+        serial = self._serial()
         out["documents"].append((doc_id, serial, doc_type, application_id, birth_registration_id, holder[0], holder[1],
                                  holder[2], status, issued_on, valid_until, issued_by, _at(issued_on), revoked_on,
                                  reason, superseded_by))
@@ -426,6 +428,14 @@ class Synth:
                        deadlines.provisional_certificate_valid_until(registered_on, policy), holder,
                        self.staff_member("intake_officer"), application_id=app_id, doc_id=provisional_id, **provisional)
 
+    def _serial(self) -> str:
+        """A serial as sdp.documents.serials makes them (random symbols and their check), from the seeded generator."""
+        while True:
+            symbols = "".join(self.rng.choice(serials.ALPHABET) for _ in range(serials.RANDOM_SYMBOLS))
+            check = serials.check_symbol(symbols)
+            if check in serials.ALPHABET:
+                return serials._format(symbols + check)
+
     # --- births ---------------------------------------------------------------------
 
     def birth(self, out: Rows, registered_on: date) -> int:
@@ -433,7 +443,7 @@ class Synth:
         birth_id = self.next_id("birth_registrations")
         year = registered_on.year
         self.birth_numbers[year] += 1
-        number = REGISTRATION_NUMBER.format(year=year, value=self.birth_numbers[year])
+        number = format_registration_number(year, self.birth_numbers[year])
         late = rng.random() < 0.08
         born = registered_on - timedelta(days=rng.randint(61, 3000) if late else rng.randint(0, 60))
         sex = rng.choice("FM")
@@ -442,6 +452,7 @@ class Synth:
         mother_id = father_id = mother_case = None
         mother_nat = father_nat = None
         mother_family = father_family = None
+        mother_given = mother_born = None
         if not foundling:
             mother_nat = rng.pick(MOTHER_NATIONALITY)
             if mother_nat != "PE" and self.mothers and rng.random() < 0.05:
@@ -449,8 +460,9 @@ class Synth:
                 mother_family = None
             else:
                 pool = {"PE": "pe", "BR": "pt"}.get(mother_nat, "other" if mother_nat in N.OTHER else "es")
-                given, mother_family = self._name(pool, "F", mother_nat)
-                mother_id = self.person(out, given=given, family=mother_family, sex="F", born=self._born(born, 16, 44),
+                mother_given, mother_family = self._name(pool, "F", mother_nat)
+                mother_born = self._born(born, 16, 44)
+                mother_id = self.person(out, given=mother_given, family=mother_family, sex="F", born=mother_born,
                                         country=mother_nat, locality=None, languages=N.LANGUAGES.get(mother_nat, ["es"]))
             if rng.random() < 0.75:
                 father_nat = mother_nat if rng.random() < 0.85 else "PE"
@@ -467,12 +479,23 @@ class Synth:
             child_family = f"{surnames[0]} {child_family.split(' ')[-1]}"
         country = rng.choice(["AR", "CL", "ES", "US", "IT"]) if abroad else "PE"
         basis = "foundling" if foundling else ("ius_sanguinis" if abroad else "ius_soli")
+        locality = rng.choice(N.PERU_LOCALITIES) if country == "PE" else None
+        while True:
+            # The same child is registered once (the database's unique duplicate_key): another name if taken.
+            key = duplicate_key(child_given_names=child_given, child_family_names=child_family, date_of_birth=born,
+                                birth_country=country, birth_locality=locality, mother_given_names=mother_given,
+                                mother_family_names=mother_family, mother_date_of_birth=mother_born)
+            if key not in self.birth_keys:
+                break
+            child_given = self._name("pe", sex)[0]
+        self.birth_keys.add(key)
         registrar = self.staff_member("registrar")
         out["birth_registrations"].append((
             birth_id, number, child_given, child_family, self._key(child_given), self._key(child_family), sex, born,
-            country, rng.choice(N.PERU_LOCALITIES) if country == "PE" else None, foundling, mother_id, father_id,
+            country, locality, foundling, mother_id, father_id,
             mother_nat, father_nat, mother_case, None, "PE", basis, registered_on,
-            deadlines.is_late_birth_registration(born, registered_on, self.policy), registrar, _at(registered_on)))
+            deadlines.is_late_birth_registration(born, registered_on, self.policy), registrar, _at(registered_on),
+            key, False, False))
         self._document(out, "birth_record", registered_on, None, (child_given, child_family, born), registrar,
                        birth_registration_id=birth_id)
         return birth_id

@@ -157,8 +157,9 @@ def registry_document(serial):
     if found is None:
         abort(404, message="There is no document with this serial.")
     document, status = found
+    answer = registry_dict(document, status)  # before the audit's commit expires the document (no reload)
     services.record_read(current_principal(), document, "registry")
-    return registry_dict(document, status)
+    return answer
 
 
 @blp.route("/registry/documents/verify", methods=["POST"])

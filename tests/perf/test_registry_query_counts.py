@@ -1,0 +1,42 @@
+"""The registry's document and birth checks run a fixed, small number of statements (the hot path).
+
+The person check is pinned in ``tests/registry/test_query_count.py``. Each check: the token
+with its user and roles (one query), the look-up (one query), then the audit event: the
+chain's head under its lock (PostgreSQL: one function call; SQLite: a no-op write that takes
+the write lock, then the head) and one INSERT. No reload of what was read after the commit.
+"""
+
+from sdp.extensions import db
+from tests.births.helpers import birth, child
+from tests.cases.helpers import Office
+from tests.documents.helpers import issued, recognized_case
+
+
+def audited_check_statements() -> int:
+    return 4 if db.engine.dialect.name == "postgresql" else 5
+
+
+def test_the_document_check_runs_a_fixed_number_of_queries(api_as, partner_api, count_queries):
+    office = Office(api_as)
+    case = recognized_case(office)
+    serials = [issued(office.supervisor, case["id"], "identity_document")["serial"]]
+    registry = partner_api("registry:read")
+    registry.get(f"/api/v1/registry/documents/{serials[0]}")  # first request: the app's own set-up
+    with count_queries() as queries:
+        assert registry.get(f"/api/v1/registry/documents/{serials[0]}").status_code == 200
+    assert len(queries) == audited_check_statements(), str(queries)
+    with count_queries() as unknown:
+        assert registry.get("/api/v1/registry/documents/7QC7-XPRR-6Y0N").status_code == 404
+    assert len(unknown) == 2, str(unknown)  # token, look-up: nothing found, nothing to audit
+
+
+def test_the_birth_check_runs_a_fixed_number_of_queries(api_as, partner_api, count_queries):
+    registrar = api_as("registrar")
+    numbers = [registrar.post("/api/v1/births", json=birth(child=child(given=given))).json["registration_number"]
+               for given in ("Mateo", "Lucía")]
+    registry = partner_api("registry:read")
+    registry.get(f"/api/v1/registry/births/{numbers[0]}")
+    for number in numbers:
+        with count_queries() as queries:
+            assert registry.get(f"/api/v1/registry/births/{number}").status_code == 200
+        assert len(queries) == audited_check_statements(), str(queries)
