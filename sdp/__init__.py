@@ -105,6 +105,9 @@ def _register_api(app: Flask) -> None:
         feature = importlib.import_module(f"{__name__}.{name}")
         if hasattr(feature, "init_app"):
             feature.init_app(app)
+    from .api import check_gate_first
+
+    app.before_request(check_gate_first)  # after the features' own hooks (the reviewer fence)
 
 
 def _register_web_base(app: Flask) -> None:

@@ -182,8 +182,6 @@ def register_api_blueprint(app, blueprint: SmorestBlueprint) -> None:
 
     app.extensions["sdp_api"].register_blueprint(blueprint)
     csrf.exempt(blueprint)
-    if check_gate_first not in app.before_request_funcs.setdefault(None, []):
-        app.before_request(check_gate_first)
 
 
 def Blueprint(name: str, import_name: str, **kwargs) -> SmorestBlueprint:  # noqa: N802 - mirrors flask's name
@@ -258,7 +256,8 @@ def _gated(check):
 
 
 def check_gate_first():
-    """Token, role and scope are checked before the body is parsed: smorest's argument parsing is
+    """Registered after every feature's hooks (``sdp._register_api``), so fences run first.
+    Token, role and scope are checked before the body is parsed: smorest's argument parsing is
     an outer decorator and would otherwise answer 422 to a caller who must get 401 or 403."""
     if not request.path.startswith("/api/") or request.endpoint is None:
         return None

@@ -2,12 +2,14 @@
 at least ``MIN_LENGTH`` characters and not on the list of common passwords (``data/README.md``)."""
 
 import gzip
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import gettext
+
+from ..domain.vocabulary import N_
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 12
@@ -36,12 +38,18 @@ def is_common(password: str) -> bool:
     return password.strip().lower() in common_passwords()
 
 
-def password_problem(password: str) -> str | None:
-    """Why a password is not acceptable (a translated sentence), or None."""
+TOO_SHORT = N_("The password must have at least %(count)s characters.")
+TOO_LONG = N_("The password must have at most %(count)s characters.")
+TOO_COMMON = N_("This password is on a list of common passwords that attackers try first. Choose another.")
+
+
+def password_problem(password: str, translate: Callable[[str], str] = str) -> str | None:
+    """Why a password is not acceptable, or None: in English (the command line, the services),
+    or through ``translate`` (``flask_babel.gettext`` on a page)."""
     if len(password) < MIN_LENGTH:
-        return gettext("The password must have at least %(count)s characters.", count=MIN_LENGTH)
+        return translate(TOO_SHORT) % {"count": MIN_LENGTH}
     if len(password) > MAX_LENGTH:
-        return gettext("The password must have at most %(count)s characters.", count=MAX_LENGTH)
+        return translate(TOO_LONG) % {"count": MAX_LENGTH}
     if is_common(password):
-        return gettext("This password is on a list of common passwords that attackers try first. Choose another.")
+        return translate(TOO_COMMON)
     return None

@@ -317,7 +317,7 @@ class CreateUserForm(FlaskForm):
         self.roles.choices = [(role.value, label("Role", role.value)) for role in Role]
 
     def validate_password(self, field):
-        problem = password_problem(field.data or "")
+        problem = password_problem(field.data or "", gettext)
         if problem:
             raise ValidationError(problem)
 
