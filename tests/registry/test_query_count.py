@@ -36,5 +36,6 @@ def test_the_person_check_runs_a_fixed_number_of_queries(api_as, partner_api):
     with counted_queries() as six_found:
         assert len(reniec.get(persons_url("Ángel", "Pérez Gómez", "2016-09-01")).json["matches"]) == 6
 
-    # the token, the matching cases (one query), the audit event
-    assert len(six_found) == len(none_found) <= 3, six_found
+    # the token, the matching cases (one query), the audit event chained onto the last one
+    # (its head read, and on SQLite the write lock taken first: sdp/audit/chain.py)
+    assert len(six_found) == len(none_found) <= 5, six_found
