@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import config as settings
-from .converters import DatabaseIdConverter
+from .converters import DatabaseIdConverter, SerialConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +28,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
+    app.url_map.converters["serial"] = SerialConverter
     app.config.update(settings.load(app.instance_path, overrides))
 
     from . import crypto, models  # noqa: F401 - every model registered before alembic and create_all look

@@ -7,7 +7,7 @@ from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import abort
 
-from ..api import BEARER, Blueprint, current_principal, scope_required, staff_required
+from ..api import BEARER, Blueprint, current_principal, errors, scope_required, staff_required
 from ..domain.birth_registration import is_valid_registration_number
 from ..domain.vocabulary import Role, Scope
 from ..errors import error_body
@@ -20,22 +20,13 @@ registry_blp = Blueprint("births_registry_api", __name__,
                          description="Civil registry checks of birth registrations (partner token, scope registry:read).")
 
 
-def _document_errors(blueprint, codes):
-    def decorator(view):
-        for code in codes:
-            view = blueprint.alt_response(code, description="Error in the contract's format", schema=None)(view)
-        return view
-
-    return decorator
-
-
 @blp.route("/births")
 class Births(MethodView):
+    @staff_required(Role.REGISTRAR)  # outermost: the token is checked before the body is parsed
     @blp.doc(security=BEARER)
     @blp.arguments(BirthCreateSchema)
     @blp.response(201, BirthCreatedOut)
-    @_document_errors(blp, (400, 401, 403, 409, 422))
-    @staff_required(Role.REGISTRAR)
+    @errors(blp, 409)
     def post(self, data):
         """Register a birth (registrar).
 
@@ -58,10 +49,9 @@ class Births(MethodView):
 
 @blp.route("/births/<string:registration_number>")
 class BirthResource(MethodView):
+    @staff_required()
     @blp.doc(security=BEARER)
     @blp.response(200, BirthOut)
-    @_document_errors(blp, (401, 403, 404))
-    @staff_required()
     def get(self, registration_number):
         """The whole birth record (registrar, supervisor). Every read is audited."""
         principal = current_principal()
@@ -76,10 +66,9 @@ class BirthResource(MethodView):
 
 @registry_blp.route("/registry/births/<string:registration_number>")
 class RegistryBirth(MethodView):
+    @scope_required(Scope.REGISTRY_READ.value)
     @registry_blp.doc(security=BEARER)
     @registry_blp.response(200, RegistryBirthOut)
-    @_document_errors(registry_blp, (401, 403, 404))
-    @scope_required(Scope.REGISTRY_READ.value)
     def get(self, registration_number):
         """Check a birth registration: the child, the nationality and its basis, whether late.
 

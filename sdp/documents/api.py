@@ -5,7 +5,7 @@ from flask_smorest import abort
 from sqlalchemy import select
 
 from .. import clock
-from ..api import BEARER, Blueprint, current_principal, scope_required, staff_required
+from ..api import BEARER, OPEN, Blueprint, current_principal, errors, scope_required, staff_required
 from ..births.models import BirthRegistration
 from ..cases.api import load_case
 from ..domain.vocabulary import Role, Scope
@@ -15,11 +15,9 @@ from .models import Document
 from .payload import PREFIX
 from .presenters import document_dict, registry_dict
 from .schemas import (
-    BirthDocumentIssueSchema,
     DocumentCheckOut,
     DocumentIssueSchema,
     DocumentKeysOut,
-    DocumentReissueSchema,
     DocumentRevokeSchema,
     DocumentVerifySchema,
     IssuedDocumentOut,
@@ -27,18 +25,6 @@ from .schemas import (
 
 blp = Blueprint("documents_api", __name__, description=(
     "Documents: issue and revoke (staff), check (partners with registry:read), public keys (anyone)."))
-
-ERRORS = (400, 401, 403, 404, 409, 422)
-
-
-def _errors(*codes):
-    def decorator(view):
-        for code in codes or ERRORS:
-            view = blp.alt_response(code, description="Error in the contract's format", schema=None)(view)
-        return view
-
-    return decorator
-
 
 def _staff_document(serial: str) -> Document:
     document = services.find(serial)
@@ -50,11 +36,11 @@ def _staff_document(serial: str) -> Document:
 
 
 @blp.route("/applications/<int:application_id>/documents", methods=["POST"])
+@staff_required()
 @blp.doc(security=BEARER)
 @blp.arguments(DocumentIssueSchema)
 @blp.response(201, IssuedDocumentOut)
-@_errors()
-@staff_required()
+@errors(blp, 409)
 def issue(data, application_id):
     """Issue a document from a case (intake_officer, the case's officer, supervisor); 409 where the
     case's state does not allow that document."""
@@ -65,10 +51,9 @@ def issue(data, application_id):
 
 
 @blp.route("/applications/<int:application_id>/documents", methods=["GET"])
+@staff_required()
 @blp.doc(security=BEARER)
 @blp.response(200, IssuedDocumentOut(many=True))
-@_errors(401, 403, 404)
-@staff_required()
 def list_case_documents(application_id):
     """The documents of a case, oldest first."""
     application = load_case(application_id)
@@ -79,13 +64,13 @@ def list_case_documents(application_id):
 
 
 @blp.route("/births/<registration_number>/documents", methods=["POST"])
-@blp.doc(security=BEARER)
-@blp.arguments(BirthDocumentIssueSchema)
-@blp.response(201, IssuedDocumentOut)
-@_errors()
 @staff_required(Role.REGISTRAR, Role.SUPERVISOR)
-def issue_birth_record(data, registration_number):
-    """Issue the extract of a birth registration (registrar, supervisor)."""
+@blp.doc(security=BEARER)
+@blp.response(201, IssuedDocumentOut)
+@errors(blp, 409)
+def issue_birth_record(registration_number):
+    """Issue the extract of a birth registration (registrar, supervisor). No body: the extract is the only
+    document a birth registration gives."""
     birth = db.session.execute(select(BirthRegistration).where(
         BirthRegistration.registration_number == registration_number)).scalar_one_or_none()
     if birth is None:
@@ -93,11 +78,10 @@ def issue_birth_record(data, registration_number):
     return document_dict(services.issue_birth_record(current_principal(), birth), clock.today())
 
 
-@blp.route("/documents/<serial>", methods=["GET"])
+@blp.route("/documents/<serial:serial>", methods=["GET"])
+@staff_required()
 @blp.doc(security=BEARER)
 @blp.response(200, IssuedDocumentOut)
-@_errors(401, 403, 404)
-@staff_required()
 def get_document(serial):
     """A document as staff who may read its case see it. Audited."""
     document = _staff_document(serial)
@@ -105,31 +89,32 @@ def get_document(serial):
     return document_dict(document, clock.today())
 
 
-@blp.route("/documents/<serial>/revoke", methods=["POST"])
+@blp.route("/documents/<serial:serial>/revoke", methods=["POST"])
+@staff_required(Role.SUPERVISOR)
 @blp.doc(security=BEARER)
 @blp.arguments(DocumentRevokeSchema)
 @blp.response(200, IssuedDocumentOut)
-@_errors()
-@staff_required(Role.SUPERVISOR)
+@errors(blp, 409)
 def revoke(data, serial):
     """Revoke a document, with the reason (supervisor)."""
     document = _staff_document(serial)
     return document_dict(services.revoke(current_principal(), document, data["reason"]), clock.today())
 
 
-@blp.route("/documents/<serial>/reissue", methods=["POST"])
-@blp.doc(security=BEARER)
-@blp.arguments(DocumentReissueSchema)
-@blp.response(201, IssuedDocumentOut)
-@_errors()
+@blp.route("/documents/<serial:serial>/reissue", methods=["POST"])
 @staff_required()
-def reissue(data, serial):
-    """Issue a new document in place of this one (lost, damaged, renewed); the old one becomes superseded."""
+@blp.doc(security=BEARER)
+@blp.response(201, IssuedDocumentOut)
+@errors(blp, 409)
+def reissue(serial):
+    """Issue a new document in place of this one (lost, damaged, renewed); the old one becomes superseded.
+    No body."""
     document = _staff_document(serial)
     return document_dict(services.reissue(current_principal(), document), clock.today())
 
 
 @blp.route("/documents/keys", methods=["GET"])
+@blp.doc(security=OPEN)
 @blp.response(200, DocumentKeysOut)
 def keys():
     """The public keys that sign documents' QR codes, with their ids: open to anyone, so that
@@ -147,10 +132,9 @@ def keys():
 
 
 @blp.route("/registry/documents/<serial>", methods=["GET"])
+@scope_required(Scope.REGISTRY_READ)
 @blp.doc(security=BEARER)
 @blp.response(200, DocumentCheckOut)
-@_errors(401, 403, 404)
-@scope_required(Scope.REGISTRY_READ)
 def registry_document(serial):
     """Whether a document is valid, revoked, expired or superseded, and whose it is (names and date of birth only)."""
     found = services.find_with_status(serial, clock.today())
@@ -163,11 +147,10 @@ def registry_document(serial):
 
 
 @blp.route("/registry/documents/verify", methods=["POST"])
+@scope_required(Scope.REGISTRY_READ)
 @blp.doc(security=BEARER)
 @blp.arguments(DocumentVerifySchema)
 @blp.response(200, DocumentCheckOut)
-@_errors(400, 401, 403, 404, 422)
-@scope_required(Scope.REGISTRY_READ)
 def registry_verify(data):
     """Check a scanned QR payload's signature, then answer as for the serial; 422 when the payload
     is malformed or its signature fails."""

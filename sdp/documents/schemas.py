@@ -14,17 +14,8 @@ class DocumentIssueSchema(StrictSchema):
     valid_months = fields.Integer(metadata={"description": "Travel document only: 3 to 24 months (default from policy)"})
 
 
-class BirthDocumentIssueSchema(StrictSchema):
-    type = fields.String(load_default=DocumentType.BIRTH_RECORD.value,
-                         validate=validate.OneOf([DocumentType.BIRTH_RECORD.value]))
-
-
 class DocumentRevokeSchema(StrictSchema):
     reason = Text(2000)
-
-
-class DocumentReissueSchema(StrictSchema):
-    pass
 
 
 class DocumentVerifySchema(StrictSchema):

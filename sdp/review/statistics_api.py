@@ -20,10 +20,7 @@ class Statistics(MethodView):
     @blp.arguments(PeriodQuery, location="query", as_kwargs=False, unknown=RAISE)
     @blp.response(200, StatisticsOut)
     # 401: no or a bad token; 403: not a reviewer's or a supervisor's; 422: a date of the period is
-    # invalid, in the future, or the period ends before it starts. In the contract's error format.
-    @blp.alt_response(401, response="DEFAULT_ERROR")
-    @blp.alt_response(403, response="DEFAULT_ERROR")
-    @blp.alt_response(422, response="DEFAULT_ERROR")
+    # invalid, in the future, or the period ends before it starts: documented by sdp.api's plugin.
     def get(self, period):
         """Aggregate results of the procedure, with disclosure control.
 

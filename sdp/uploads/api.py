@@ -18,6 +18,7 @@ from .models import EvidenceFile
 blp = Blueprint("uploads_api", __name__, description="Files of evidence: PDF, JPEG or PNG (bearer token of a staff user).")
 
 UPLOAD_ENDPOINTS = ("EvidenceFiles",)
+BINARY = {"type": "string", "format": "binary"}
 MULTIPART_OVERHEAD = 64 * 1024
 
 
@@ -48,14 +49,16 @@ def _load_evidence(application_id: int, evidence_id: int):
 
 @blp.route("/applications/<int:application_id>/evidence/<int:evidence_id>/files")
 class EvidenceFiles(MethodView):
-    @blp.doc(security=BEARER, requestBody={"content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}})
-    @blp.response(201, EvidenceFileOut)
-    @blp.alt_response(413, description="The file is larger than the limit", schema=None)
-    @blp.alt_response(422, description="Not a PDF, JPEG or PNG, or a name that does not match the content", schema=None)
     @staff_required()
+    @blp.doc(security=BEARER, requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "additionalProperties": False,
+        "properties": {"file": {"type": "string", "format": "binary"}}}}}})
+    @blp.response(201, EvidenceFileOut)
     def post(self, application_id, evidence_id):
-        """Attach a file (multipart field ``file``) to an item of evidence (the case's officer)."""
+        """Attach a file (multipart field ``file``) to an item of evidence (the case's officer).
+
+        413 when the file is larger than the limit; 415 when the body is not multipart/form-data;
+        422 when it is not a PDF, JPEG or PNG, or its name does not match its content."""
         limit = current_app.config["UPLOAD_MAX_BYTES"]
         if request.content_length and request.content_length > limit + MULTIPART_OVERHEAD:
             abort(413, message=f"The file is larger than {limit} bytes.")
@@ -73,9 +76,9 @@ class EvidenceFiles(MethodView):
             abort(413, message=f"The file is larger than {limit} bytes.")
         return _file_dict(row), 201
 
+    @staff_required()
     @blp.doc(security=BEARER)
     @blp.response(200, EvidenceFileOut(many=True))
-    @staff_required()
     def get(self, application_id, evidence_id):
         """The files of an item of evidence (whoever may read the case)."""
         _, evidence = _load_evidence(application_id, evidence_id)
@@ -84,9 +87,9 @@ class EvidenceFiles(MethodView):
 
 @blp.route("/applications/<int:application_id>/evidence/<int:evidence_id>/files/<int:file_id>")
 class EvidenceFileContent(MethodView):
-    @blp.doc(security=BEARER, responses={"200": {"description": "The file, as an attachment", "content": {
-        "application/pdf": {}, "image/jpeg": {}, "image/png": {}}}})
     @staff_required()
+    @blp.doc(security=BEARER, responses={"200": {"description": "The file, as an attachment", "content": {
+        media: {"schema": BINARY} for media in ("application/pdf", "image/jpeg", "image/png")}}})
     def get(self, application_id, evidence_id, file_id):
         """Download a file (whoever may read the case); every download is audited."""
         application, evidence = _load_evidence(application_id, evidence_id)

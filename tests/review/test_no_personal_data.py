@@ -11,6 +11,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter, UUIDConverter
 
 from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token
+from sdp.converters import SerialConverter
 from sdp.domain.vocabulary import Role
 from sdp.review.fence import NON_PERSONAL_ENDPOINTS, is_non_personal, is_reviewer_only
 from tests.cases.helpers import TODAY, Office
@@ -28,6 +29,8 @@ def _url(rule, ids: dict) -> str:
             values[name] = 1
         elif isinstance(converter, UUIDConverter):
             values[name] = "00000000-0000-0000-0000-000000000001"
+        elif isinstance(converter, SerialConverter):
+            values[name] = "0000-0000-0000"  # a well-formed document serial
         elif isinstance(converter, AnyConverter):
             values[name] = sorted(converter.items)[0]
         else:
