@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 00:35:23.507511
+Create Date: 2026-11-29 01:00:01.769406
 
 """
 from alembic import op
