@@ -25,14 +25,18 @@ from ..conftest import ApiClient
 COUNTRIES = ["CO", "BR", "AR", "CL", "EC", "BO", "PY", "UY", "MX", "ES"]
 
 # GET /api/v1/applications/{id}, statement by statement:
-#   1 the bearer token (joined with its user)      2 the user's roles
-#   3 the application (joined: applicant, case officer)   4 the case officer's roles
-#   5-12 one SELECT ... IN (...) each: evidence, recommendations, decision, appeal,
-#        dependants (joined: person), relevant States, inquiries, interviews
-#   13 the case's documents
-# then one INSERT: the audited read.
-CASE_READ_SELECTS = 13
-CASE_READ_WRITES = 1
+#   1 the bearer token with its user and roles (one query)
+#   2 the application (joined: applicant, case officer)   3 the case officer's roles
+#   4-11 one SELECT ... IN (...) each: dependants (joined: person), relevant States, inquiries,
+#        interviews, evidence, recommendations, decision, appeal
+#   12 the case's documents   13-14 the births linked to the case
+#   15 the audit chain's head (PostgreSQL: sdp_audit_chain_head(), which takes the chain's lock)
+# then the audited read: on SQLite a no-op DELETE that takes the write lock, and the INSERT.
+CASE_READ_SELECTS = 15
+
+
+def case_read_writes() -> int:
+    return 1 if db.engine.dialect.name == "postgresql" else 2
 
 
 def _person(given: str, family: str, dob, country="VE", **extra) -> dict:
@@ -98,7 +102,7 @@ def test_the_case_file_runs_the_same_statements_for_one_or_ten_of_everything(cli
         counts[n] = queries
     assert len(counts[1]) == len(counts[10]), f"one row:\n{counts[1]}\n\nten rows:\n{counts[10]}"
     assert len(counts[10].selects) == CASE_READ_SELECTS, str(counts[10])
-    assert len(counts[10]) - len(counts[10].selects) == CASE_READ_WRITES, str(counts[10])
+    assert len(counts[10]) - len(counts[10].selects) == case_read_writes(), str(counts[10])
 
 
 def test_the_case_file_is_read_once_and_the_read_is_still_audited(client, staff, count_queries):
