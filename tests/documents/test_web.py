@@ -107,7 +107,7 @@ def test_the_public_page_shows_status_names_and_date_of_birth_only(office, clien
 def test_the_scan_page_checks_a_pasted_payload(office, client):
     case = register(office.intake, applicant=ANGELA)
     document = issued(office.intake, case["id"], "provisional_certificate")
-    client.get("/language/en")
+    client.get("/language/es")  # the public pages in their default language
     form = client.get("/verify")
     assert form.status_code == 200 and 'name="qr"' in form.get_data(as_text=True)
     genuine = client.get("/verify", query_string={"qr": document["qr"]})
