@@ -179,13 +179,19 @@ def issue(application_id):
     return redirect(back)
 
 
-@bp.post("/documents/<serial>/revoke")
-def revoke(serial):
+def _staff_document(serial: str):
+    """The acting staff member, the document they may read (404/403 otherwise) and where to go back."""
     principal = _staff()
     document = services.find(serial) or abort(404)
     if not services.may_read(principal, document):
         abort(403)
     back = _back(url_for(".case_documents", application_id=document.application_id) if document.application_id else "/")
+    return principal, document, back
+
+
+@bp.post("/documents/<serial>/revoke")
+def revoke(serial):
+    principal, document, back = _staff_document(serial)
     try:
         services.revoke(principal, document, request.form.get("reason", ""))
     except ProcedureError as error:
@@ -198,11 +204,7 @@ def revoke(serial):
 
 @bp.post("/documents/<serial>/reissue")
 def reissue(serial):
-    principal = _staff()
-    document = services.find(serial) or abort(404)
-    if not services.may_read(principal, document):
-        abort(403)
-    back = _back(url_for(".case_documents", application_id=document.application_id) if document.application_id else "/")
+    principal, document, back = _staff_document(serial)
     try:
         new = services.reissue(principal, document)
     except ProcedureError as error:
