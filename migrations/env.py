@@ -53,11 +53,15 @@ def get_metadata():
 
 
 def render_item(type_, obj, autogen_context):
-    """Encrypted columns (sdp.crypto.EncryptedText) are plain TEXT in the database."""
+    """The app's column types, as the plain types the database holds: encrypted columns
+    (sdp.crypto) are TEXT, Lima timestamps (sdp.timestamps) timestamps with time zone."""
     from sdp.crypto import EncryptedText
+    from sdp.timestamps import LimaDateTime
 
     if type_ == "type" and isinstance(obj, EncryptedText):
         return "sa.Text()"
+    if type_ == "type" and isinstance(obj, LimaDateTime):
+        return "sa.DateTime(timezone=True)"
     return False
 
 

@@ -75,10 +75,9 @@ def create_token_command(user_email, client_name, scopes, expires):
 def list_tokens_command():
     """List every token: id, prefix, who it acts as, scopes, created, expires, status. Never the token."""
     from .auth.services import list_tokens, token_status
-    from .auth.tokens import lima_time
 
     def day(moment):
-        return f"{lima_time(moment):%Y-%m-%d}"
+        return f"{moment:%Y-%m-%d}"
 
     rows = [("ID", "PREFIX", "ACTS AS", "SCOPES", "CREATED", "EXPIRES", "STATUS")]
     for token in list_tokens():

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from .. import clock
+from ..timestamps import in_lima
 
 # pg_advisory_xact_lock key: any constant the rest of the app does not use ("SDPAUDIT").
 ADVISORY_LOCK_KEY = 0x5344504155444954 & 0x7FFFFFFFFFFFFFFF
@@ -43,10 +43,7 @@ HASHED_FIELDS = ("at", "actor_kind", "actor_id", "actor_label", "action", "entit
 
 
 def canonical_time(moment: datetime) -> str:
-    # SQLite hands back naive datetimes (stored as Lima's wall clock); PostgreSQL aware ones.
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=clock.PERU)
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    return in_lima(moment).astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def digest(fields: dict[str, Any], previous_hash: str | None) -> str:

@@ -1,10 +1,11 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..timestamps import LimaDateTime
 
 
 class AuditEvent(db.Model):
@@ -17,7 +18,7 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(LimaDateTime())
     actor_kind: Mapped[str] = mapped_column(String(16))  # user | client | system
     actor_id: Mapped[int | None]
     actor_label: Mapped[str] = mapped_column(String(254))

@@ -1,11 +1,12 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import EncryptedText
 from ..domain.vocabulary import Role
 from ..extensions import db
+from ..timestamps import LimaDateTime
 
 
 class User(db.Model):
@@ -16,11 +17,11 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(LimaDateTime())
     # Bumped to end every session of the user (sign-out everywhere, revocation by an admin).
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(LimaDateTime())
     # The TOTP second factor's base32 secret, encrypted at rest; the last time step a code was
     # accepted for (a code is good once: a replay within its 30 seconds is refused).
     totp_secret: Mapped[str | None] = mapped_column(EncryptedText("users.totp_secret"))
@@ -78,8 +79,8 @@ class ApiToken(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     client_name: Mapped[str | None] = mapped_column(String(120))
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(LimaDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(LimaDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(LimaDateTime())
 
     user: Mapped[User | None] = relationship(lazy="joined")

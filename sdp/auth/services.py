@@ -12,7 +12,7 @@ from ..extensions import db
 from .models import ApiToken, User, UserRole
 from .passwords import hash_password, password_problem
 from .principal import Principal
-from .tokens import create_token, is_expired, lima_time
+from .tokens import create_token, is_expired
 
 
 class AccountError(ValueError):
@@ -84,7 +84,7 @@ def revoke_token(actor: Principal, prefix_or_id: str) -> ApiToken:
     """Revoke a token at once: its next request is refused with 401."""
     token = find_token(prefix_or_id)
     if token.revoked_at is not None:
-        raise AccountError(f"Token {token.prefix} ({token.id}) was already revoked on {lima_time(token.revoked_at):%Y-%m-%d}.")
+        raise AccountError(f"Token {token.prefix} ({token.id}) was already revoked on {token.revoked_at:%Y-%m-%d}.")
     token.revoked_at = clock.now()
     db.session.flush()
     audit.record(actor, "token.revoke", "api_token", token.id,
@@ -119,7 +119,7 @@ def set_password(actor: Principal, user: User, password: str) -> None:
 
 
 def is_locked(user: User) -> bool:
-    return user.locked_until is not None and _aware(user.locked_until) > clock.now()
+    return user.locked_until is not None and user.locked_until > clock.now()
 
 
 def lock_minutes(failures: int) -> int:
@@ -218,8 +218,3 @@ def set_active(actor: Principal, user: User, active: bool) -> None:
         user.failed_sign_ins, user.locked_until = 0, None
     audit.record(actor, "user.activate" if active else "user.deactivate", "user", user.id, changes=changes)
     db.session.commit()
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored in Lima's time.
-    return moment if moment.tzinfo else moment.replace(tzinfo=clock.PERU)

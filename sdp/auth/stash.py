@@ -10,12 +10,13 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, DateTime, Integer, String, delete, select
+from sqlalchemy import JSON, Integer, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import MultiDict
 
 from .. import clock
 from ..extensions import db
+from ..timestamps import LimaDateTime
 
 STASH_MINUTES = 60
 SESSION_KEY = "form_stash"
@@ -30,7 +31,7 @@ class FormStash(db.Model):
     user_id: Mapped[int | None] = mapped_column(Integer)
     path: Mapped[str] = mapped_column(String(500))
     fields: Mapped[list] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(LimaDateTime(), index=True)
 
 
 def _digest(token: str) -> str:

@@ -66,14 +66,4 @@ def principal_for(raw_token: str) -> Principal | None:
 
 def is_expired(token) -> bool:
     """``token``: an ApiToken, or a row with its ``expires_at``."""
-    return token.expires_at is not None and _aware(token.expires_at) <= clock.now()
-
-
-def lima_time(moment: datetime) -> datetime:
-    """A stored moment in Lima's time (PostgreSQL hands it back in UTC, SQLite naive)."""
-    return _aware(moment).astimezone(clock.PERU)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored in Lima's time.
-    return moment if moment.tzinfo else moment.replace(tzinfo=clock.PERU)
+    return token.expires_at is not None and token.expires_at <= clock.now()

@@ -7,10 +7,11 @@ so statistics count the situation at the time of the birth, not a later one.
 """
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..timestamps import LimaDateTime
 
 
 class BirthRegistration(db.Model):
@@ -38,7 +39,7 @@ class BirthRegistration(db.Model):
     registered_on: Mapped[date] = mapped_column(Date, index=True)
     late_registration: Mapped[bool] = mapped_column(default=False)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(LimaDateTime())
     # Added by the birth registration feature.
     mother_stateless: Mapped[bool] = mapped_column(default=False)
     father_stateless: Mapped[bool] = mapped_column(default=False)

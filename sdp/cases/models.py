@@ -4,7 +4,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -19,6 +18,7 @@ from ..domain.names import name_key
 from ..domain.procedure import CaseFacts
 from ..domain.vocabulary import DecisionOutcome, Finding, InquiryStatus, State
 from ..extensions import db
+from ..timestamps import LimaDateTime
 
 
 class Person(db.Model):
@@ -81,7 +81,7 @@ class Application(db.Model):
     applicant_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     case_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(LimaDateTime())
     # withdrawal, closure, referral, cessation, cancellation
     ended_on: Mapped[date | None] = mapped_column(Date)
     end_reasons: Mapped[str | None] = mapped_column(EncryptedText("applications.end_reasons"))

@@ -1,12 +1,13 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..crypto import EncryptedText
 from ..domain.vocabulary import DocumentStatus
 from ..extensions import db
+from ..timestamps import LimaDateTime
 
 
 class Document(db.Model):
@@ -31,7 +32,7 @@ class Document(db.Model):
     issued_on: Mapped[date] = mapped_column(Date, index=True)
     valid_until: Mapped[date | None] = mapped_column(Date)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(LimaDateTime())
     revoked_on: Mapped[date | None] = mapped_column(Date)
     revocation_reason: Mapped[str | None] = mapped_column(EncryptedText("documents.revocation_reason"))
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
@@ -64,5 +65,5 @@ class DocumentKey(db.Model):
     key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     algorithm: Mapped[str] = mapped_column(String(16), default="Ed25519")
     public_key: Mapped[str] = mapped_column(String(64))  # base64url of the 32 raw bytes
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(LimaDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(LimaDateTime())

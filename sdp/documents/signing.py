@@ -17,7 +17,6 @@ import base64
 import hashlib
 import os
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -165,15 +164,10 @@ def public_key_for(fields: payload.QrFields) -> Ed25519PublicKey | None:
     row = db.session.get(DocumentKey, fields.key_id)
     if row is None:
         return None
-    if row.retired_at is not None and fields.issued_on > _lima_day(row.retired_at):
+    if row.retired_at is not None and fields.issued_on > row.retired_at.date():
         return None
     raw = base64.urlsafe_b64decode(row.public_key + "=" * (-len(row.public_key) % 4))
     return Ed25519PublicKey.from_public_bytes(raw)
-
-
-def _lima_day(moment) -> date:
-    # SQLite hands back the Lima wall time without its offset; PostgreSQL an aware time.
-    return moment.date() if moment.tzinfo is None else moment.astimezone(clock.PERU).date()
 
 
 def verify(text: str) -> payload.QrFields:

@@ -13,7 +13,6 @@ registry = AppGroup("registry", help="The civil registry checks of partner syste
               help="YYYY-MM-DD")
 def checks_command(given_names, family_names, date_of_birth):
     """List every partner check of this person: when, which client and token, what it matched."""
-    from ..auth.tokens import lima_time
     from .audit import person_checks
 
     events = person_checks(given_names, family_names, date_of_birth.date())
@@ -23,4 +22,4 @@ def checks_command(given_names, family_names, date_of_birth):
     for event in events:
         changes = event.changes or {}
         matches = ", ".join(changes.get("matches") or []) or "no case"
-        click.echo(f"{lima_time(event.at):%Y-%m-%d %H:%M:%S}  {event.actor_label} (token {changes.get('token_id')})  → {matches}")
+        click.echo(f"{event.at:%Y-%m-%d %H:%M:%S}  {event.actor_label} (token {changes.get('token_id')})  → {matches}")

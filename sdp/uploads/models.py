@@ -1,10 +1,11 @@
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..crypto import EncryptedText
 from ..extensions import db
+from ..timestamps import LimaDateTime
 
 
 class EvidenceFile(db.Model):
@@ -21,5 +22,5 @@ class EvidenceFile(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     storage_name: Mapped[str] = mapped_column(String(64), unique=True)
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    uploaded_at: Mapped[datetime] = mapped_column(LimaDateTime())
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -14,7 +14,7 @@ from sdp.auth import totp
 from sdp.auth.models import User
 from sdp.auth.passwords import common_passwords, password_problem
 from sdp.auth.principal import SYSTEM
-from sdp.auth.services import AccountError, _aware, create_user, lock_minutes, set_password
+from sdp.auth.services import AccountError, create_user, lock_minutes, set_password
 from sdp.extensions import db
 from tests.conftest import PASSWORD
 
@@ -77,7 +77,7 @@ def test_a_sixth_failure_locks_for_longer(client, make_user):
     db.session.commit()
     client.post("/sign-in", data={"email": user.email, "password": "wrong again!!"})
     assert fresh(user).failed_sign_ins == 6 and first_lock is not None
-    assert _aware(fresh(user).locked_until) - clock.now() > timedelta(minutes=9)  # 10 minutes now, not 5
+    assert fresh(user).locked_until - clock.now() > timedelta(minutes=9)  # 10 minutes now, not 5
 
 
 def test_an_unknown_email_takes_about_as_long_as_a_wrong_password(client, make_user):
