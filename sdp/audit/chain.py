@@ -3,25 +3,30 @@
 Each event's ``hash`` is the SHA-256 of a canonical serialisation of its fields and of the
 previous event's hash (``previous_hash``). Changing a stored event changes its hash;
 deleting or inserting one breaks the link of the event after it. ``verify`` walks the
-chain in id order and reports the first event that does not fit.
+events in id order and reports the first one that does not fit.
 
-Appends are serialised so that two transactions never chain onto the same event:
-on PostgreSQL a transaction-level advisory lock is taken before the last hash is read
-(one statement, ``sdp_audit_chain_head()`` of migration 0002); on SQLite the database's
-single write lock is taken first (``_take_write_lock``). Within one transaction the head
-is remembered in ``session.info``, so this costs one indexed query per transaction (plus,
-on SQLite, a no-op write when the transaction has not written yet), not per event.
+**Lanes.** Appending to a chain must be serialised (two transactions must never chain onto
+the same event), and the lock is held until the transaction commits. With one chain, every
+audited transaction in every app server (each registry check among them) would wait for
+the one before it. So the chain is split into lanes: each event chains onto the last event
+of *its* lane (``lane`` column), and lanes append in parallel. On PostgreSQL
+``sdp_audit_lane_head(lanes)`` (migration 0003) takes the advisory lock of a free lane and
+returns that lane's head in one round trip; ``SDP_AUDIT_LANES`` (default 32) should be at least
+the number of transactions that write at once. SQLite has one writer at a time anyway: one
+lane (0), taken with the database's write lock (``_take_write_lock``). Within one transaction
+the lane and head are remembered in ``session.info``: one query per transaction, not per event.
 
-The chain proves that no event was altered, inserted or deleted *inside* it. Someone
+The chain proves that no event was altered, inserted or deleted *inside* a lane. Someone
 who can write to the database could also recompute every hash after the point they
-changed, or cut events off the end: against that, keep the head hash that
-``flask --app sdp audit verify`` prints somewhere else (a printed register, the
-Ombudsman) and check it later with ``--anchor``.
+changed, or cut events off the end of a lane: against that, keep the heads that
+``flask --app sdp audit verify`` prints somewhere else (a printed register, the Ombudsman)
+and check them later with ``--anchor``.
 """
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,12 +36,13 @@ from sqlalchemy.orm import Session
 
 from ..timestamps import in_lima
 
-# pg_advisory_xact_lock key: any constant the rest of the app does not use ("SDPAUDIT").
-ADVISORY_LOCK_KEY = 0x5344504155444954 & 0x7FFFFFFFFFFFFFFF
+# First key of the lanes' pg_advisory_xact_lock(class, lane): a constant the rest of the app
+# does not use ("SDPA"); migration 0003 writes it out.
+LANE_LOCK_CLASS = 0x53445041
 HEAD_KEY = "sdp.audit_head"
 # Built once (run on the first event of every audited transaction).
-_PG_HEAD = text("SELECT sdp_audit_chain_head()")
-_SQLITE_HEAD = text("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
+_PG_LANE_HEAD = text("SELECT chosen_lane, head_hash FROM sdp_audit_lane_head(:lanes)")
+_SQLITE_HEAD = text("SELECT hash FROM audit_events WHERE lane = 0 ORDER BY id DESC LIMIT 1")
 _SQLITE_TAKE_WRITE_LOCK = text("DELETE FROM audit_events WHERE 0 = 1")
 HASHED_FIELDS = ("at", "actor_kind", "actor_id", "actor_label", "action", "entity", "entity_id", "case_id",
                  "changes", "request_id")
@@ -54,18 +60,18 @@ def digest(fields: dict[str, Any], previous_hash: str | None) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def head_for_append(session: Session) -> str | None:
-    """The hash the next event of this transaction chains onto, with the chain locked."""
+def head_for_append(session: Session, lanes: int) -> tuple[int, str | None]:
+    """The lane and the hash the next event of this transaction chains onto, with the lane locked."""
     if HEAD_KEY in session.info:
         return session.info[HEAD_KEY]
     if session.get_bind().dialect.name == "postgresql":
-        # pg_advisory_xact_lock(ADVISORY_LOCK_KEY), then the last hash (migration 0002)
-        head = session.execute(_PG_HEAD).scalar()
+        # A free lane's advisory lock, then its last hash (migration 0003)
+        lane, head = session.execute(_PG_LANE_HEAD, {"lanes": lanes}).one()
     else:
         _take_write_lock(session)
-        head = session.execute(_SQLITE_HEAD).scalar()
-    session.info[HEAD_KEY] = head
-    return head
+        lane, head = 0, session.execute(_SQLITE_HEAD).scalar()
+    session.info[HEAD_KEY] = (lane, head)
+    return lane, head
 
 
 def _take_write_lock(session: Session) -> None:
@@ -79,8 +85,8 @@ def _take_write_lock(session: Session) -> None:
         session.execute(_SQLITE_TAKE_WRITE_LOCK)
 
 
-def appended(session: Session, new_head: str) -> None:
-    session.info[HEAD_KEY] = new_head
+def appended(session: Session, lane: int, new_head: str) -> None:
+    session.info[HEAD_KEY] = (lane, new_head)
 
 
 def forget_head(session: Session, transaction=None) -> None:
@@ -100,7 +106,7 @@ class Problem:
 @dataclass(frozen=True)
 class Report:
     events: int
-    head: str | None
+    heads: dict[int, str]  # lane -> the hash of its last event
     problem: Problem | None
 
     @property
@@ -111,7 +117,7 @@ class Report:
 def _rows(session: Session, batch: int = 2000) -> Iterator[Any]:
     from .models import AuditEvent
 
-    columns = [AuditEvent.id, AuditEvent.previous_hash, AuditEvent.hash,
+    columns = [AuditEvent.id, AuditEvent.lane, AuditEvent.previous_hash, AuditEvent.hash,
                *(getattr(AuditEvent, name) for name in HASHED_FIELDS)]
     last_id = None
     while True:
@@ -125,31 +131,44 @@ def _rows(session: Session, batch: int = 2000) -> Iterator[Any]:
         last_id = rows[-1].id
 
 
-def verify(session: Session, anchor: str | None = None) -> Report:
-    """Walk the chain; the first altered, inserted or deleted event, or None."""
-    count, expected_previous, before_previous, previous_id = 0, None, None, None
-    anchor_seen = anchor is None
+@dataclass
+class _Lane:
+    """What the walk has seen of one lane so far."""
+    head: str | None = None
+    before_head: str | None = None
+    last_id: int | None = None
+
+
+def verify(session: Session, anchors: Iterable[str] = ()) -> Report:
+    """Walk every lane; the first altered, inserted or deleted event, or None. Every anchor
+    (a head printed by an earlier verification) must still be in the chain."""
+    count, lanes = 0, defaultdict(_Lane)
+    missing_anchors = set(anchors)
     for row in _rows(session):
         count += 1
-        fields = row._asdict()
-        if digest(fields, row.previous_hash) != row.hash:
-            return Report(count, expected_previous, Problem(
+        lane = lanes[row.lane]
+        if digest(row._asdict(), row.previous_hash) != row.hash:
+            return Report(count, _heads(lanes), Problem(
                 row.id, "altered", f"event {row.id} was altered: its content no longer matches its hash"))
-        if row.previous_hash != expected_previous:
-            if previous_id is not None and row.previous_hash == before_previous:
-                return Report(count, expected_previous, Problem(
-                    previous_id, "inserted",
-                    f"event {previous_id} was inserted: event {row.id} chains onto the event before it"))
-            return Report(count, expected_previous, Problem(
+        if row.previous_hash != lane.head:
+            if lane.last_id is not None and row.previous_hash == lane.before_head:
+                return Report(count, _heads(lanes), Problem(
+                    lane.last_id, "inserted",
+                    f"event {lane.last_id} was inserted: event {row.id} chains onto the event before it"))
+            return Report(count, _heads(lanes), Problem(
                 row.id, "deleted",
-                f"event {row.id} does not follow event {previous_id}: events between them were deleted, or one "
-                "of them was altered or inserted with a recomputed hash" if previous_id else
-                f"event {row.id} is not the first event: the events before it were deleted"))
-        before_previous, expected_previous, previous_id = expected_previous, row.hash, row.id
-        if row.hash == anchor:
-            anchor_seen = True
-    if not anchor_seen:
-        return Report(count, expected_previous, Problem(
-            previous_id or 0, "deleted",
-            "the anchor hash is not in the chain: events at or after the anchor were deleted or replaced"))
-    return Report(count, expected_previous, None)
+                f"event {row.id} does not follow event {lane.last_id} of its lane ({row.lane}): events between "
+                "them were deleted, or one of them was altered or inserted with a recomputed hash"
+                if lane.last_id else
+                f"event {row.id} is not the first event of its lane ({row.lane}): the events before it were deleted"))
+        lane.before_head, lane.head, lane.last_id = lane.head, row.hash, row.id
+        missing_anchors.discard(row.hash)
+    if missing_anchors:
+        return Report(count, _heads(lanes), Problem(
+            0, "anchor", f"{len(missing_anchors)} anchor hash(es) not in the chain "
+            f"({', '.join(sorted(h[:12] for h in missing_anchors))}…): events at or after them were deleted or replaced"))
+    return Report(count, _heads(lanes), None)
+
+
+def _heads(lanes: dict[int, _Lane]) -> dict[int, str]:
+    return {number: lane.head for number, lane in sorted(lanes.items())}

@@ -7,14 +7,19 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 
 
 @audit_cli.command("verify")
-@click.option("--anchor", help="A head hash printed by an earlier verification: fail if it is no longer in the chain.")
-def verify_command(anchor):
-    """Report the first altered, inserted or deleted audit event (exit 1), or that the chain is intact."""
+@click.option("--anchor", "anchors", multiple=True,
+              help="A head hash printed by an earlier verification (repeat for each lane): fail if it is "
+                   "no longer in the chain.")
+def verify_command(anchors):
+    """Report the first altered, inserted or deleted audit event (exit 1), or that the chain is intact,
+    with the head of each lane (keep them elsewhere, and pass them later as --anchor)."""
     from ..extensions import db
     from .chain import verify
 
-    report = verify(db.session, anchor=anchor)
+    report = verify(db.session, anchors=anchors)
     if report.problem is not None:
         click.echo(f"audit chain broken: {report.problem.message}", err=True)
         raise SystemExit(1)
-    click.echo(f"chain intact, {report.events} events; head {report.head or '-'}")
+    click.echo(f"chain intact, {report.events} events in {len(report.heads)} lane(s)")
+    for lane, head in report.heads.items():
+        click.echo(f"lane {lane} head {head}")

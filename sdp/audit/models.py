@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -12,7 +12,8 @@ class AuditEvent(db.Model):
     """One event: who did or read what, when, with the before/after of each changed field.
 
     Never updated or deleted (see ``sdp.audit.services``); ``previous_hash`` and ``hash``
-    chain the events so that an altered, inserted or deleted row is detected.
+    chain the events of one ``lane`` so that an altered, inserted or deleted row is detected
+    (``sdp.audit.chain`` explains the lanes).
     """
 
     __tablename__ = "audit_events"
@@ -30,8 +31,10 @@ class AuditEvent(db.Model):
     request_id: Mapped[str | None] = mapped_column(String(64))
     previous_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    lane: Mapped[int] = mapped_column(SmallInteger, server_default="0")
 
     __table_args__ = (
+        Index("ix_audit_events_lane_id", "lane", "id"),  # a lane's head: its last event
         Index("ix_audit_events_actor", "actor_kind", "actor_id", "at"),
         Index("ix_audit_events_entity", "entity", "entity_id"),
     )

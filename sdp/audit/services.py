@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import event as orm_event
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -56,7 +56,7 @@ _INSERT_EVENT = insert(AuditEvent.__table__)
 def record(actor: Principal, action: str, entity: str, entity_id: Any = None, *,
            case_id: int | None = None, changes: dict[str, Any] | None = None) -> str:
     """Add one audit event to the current transaction (committed with the change itself),
-    chained onto the last event. Takes the chain's lock until the transaction ends.
+    chained onto the last event of a lane. Takes the lane's lock until the transaction ends.
     Returns the event's hash (the chain's new head)."""
     fields = {
         "at": clock.now(),
@@ -72,12 +72,12 @@ def record(actor: Principal, action: str, entity: str, entity_id: Any = None, *,
         "request_id": g.get("request_id") if has_request_context() else None,
     }
     session = db.session()
-    previous_hash = chain.head_for_append(session)
+    lane, previous_hash = chain.head_for_append(session, current_app.config["SDP_AUDIT_LANES"])
     event_hash = chain.digest(fields, previous_hash)
     # Written now, in this transaction, by a statement that only inserts: the append-only
     # rules below (and PostgreSQL's trigger) still hold; the hash is set here, never absent.
-    session.execute(_INSERT_EVENT, {**fields, "previous_hash": previous_hash, "hash": event_hash})
-    chain.appended(session, event_hash)
+    session.execute(_INSERT_EVENT, {**fields, "lane": lane, "previous_hash": previous_hash, "hash": event_hash})
+    chain.appended(session, lane, event_hash)
     return event_hash
 
 

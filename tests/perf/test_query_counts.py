@@ -30,7 +30,7 @@ COUNTRIES = ["CO", "BR", "AR", "CL", "EC", "BO", "PY", "UY", "MX", "ES"]
 #   4-11 one SELECT ... IN (...) each: dependants (joined: person), relevant States, inquiries,
 #        interviews, evidence, recommendations, decision, appeal
 #   12 the case's documents   13-14 the births linked to the case
-#   15 the audit chain's head (PostgreSQL: sdp_audit_chain_head(), which takes the chain's lock)
+#   15 the audit chain's head (PostgreSQL: sdp_audit_lane_head(), which takes a lane's lock)
 # then the audited read: on SQLite a no-op DELETE that takes the write lock, and the INSERT.
 CASE_READ_SELECTS = 15
 

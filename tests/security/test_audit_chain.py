@@ -1,5 +1,6 @@
 """The audit trail is hash-chained and append-only; `flask --app sdp audit verify` finds the
-first altered, inserted or deleted event."""
+first altered, inserted or deleted event. Most tests here use one lane, so that the events
+form one chain in id order; the lanes have their own tests at the end."""
 
 import threading
 
@@ -14,6 +15,11 @@ from sdp.auth.principal import SYSTEM
 from sdp.extensions import db
 
 from .conftest import is_postgres
+
+
+@pytest.fixture(autouse=True)
+def one_lane(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SDP_AUDIT_LANES", 1)
 
 
 def record_events(n: int) -> list[AuditEvent]:
@@ -40,7 +46,8 @@ def test_events_chain_onto_each_other_and_verify(app):
     assert len({r.hash for r in rows}) == 4 == len(events)
     result = verify(app)
     assert result.exit_code == 0, result.output
-    assert f"chain intact, 4 events; head {rows[-1].hash}" in result.output
+    assert "chain intact, 4 events in 1 lane(s)" in result.output
+    assert f"lane 0 head {rows[-1].hash}" in result.output
 
 
 def test_a_procedure_run_through_the_api_leaves_an_intact_chain(app, api_as):
@@ -118,7 +125,7 @@ def test_an_inserted_event_is_reported_even_with_a_well_formed_hash(app, behind_
 
 def test_cutting_events_off_the_end_is_found_with_an_anchor(app, behind_the_apps_back):
     record_events(4)
-    anchor = verify(app).output.strip().rsplit(" ", 1)[-1]
+    anchor = verify(app).output.strip().rsplit(" ", 1)[-1]  # "lane 0 head <hash>"
     assert verify(app, "--anchor", anchor).exit_code == 0
     rows = ids_and_hashes()
     behind_the_apps_back("DELETE FROM audit_events WHERE id = :id", id=rows[-1].id)
@@ -203,22 +210,22 @@ def test_appending_costs_one_indexed_query_per_transaction(app):
     inserts = [s for s in statements if s.startswith("INSERT")]
     others = [s for s in statements if not s.startswith("INSERT")]
     if is_postgres():
-        assert others == ["SELECT SDP_AUDIT_CHAIN_HEAD()"]  # the advisory lock and the head in one
+        assert others == ["SELECT CHOSEN_LANE,"]  # a lane's advisory lock and its head in one
     else:  # SQLite: a no-op write takes the write lock (this transaction had not written), then the head
         assert others == ["DELETE FROM", "SELECT HASH"]
     assert len(inserts) in (1, 2)
     assert verify(app).exit_code == 0
 
 
-def test_the_migration_locks_with_the_apps_key():
+def test_the_migration_locks_lanes_with_the_apps_key():
     import importlib.util
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0002_audit_append_only.py"
-    spec = importlib.util.spec_from_file_location("migration_0002", path)
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0003_audit_lanes.py"
+    spec = importlib.util.spec_from_file_location("migration_0003", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.ADVISORY_LOCK_KEY == chain.ADVISORY_LOCK_KEY
+    assert module.LANE_LOCK_CLASS == chain.LANE_LOCK_CLASS
 
 
 def test_sensitive_text_never_enters_the_audit_trail(app, api_as):
@@ -231,3 +238,117 @@ def test_sensitive_text_never_enters_the_audit_trail(app, api_as):
     dumped = repr(rows)
     assert "Colombia's registry has no record." not in dumped
     assert audit.REDACTED in dumped  # the finding's reasoning changed, and the trail says so
+
+
+# --- Lanes (PostgreSQL): each lane is a chain, and lanes append without waiting for each other ---
+
+
+def _lanes(app, monkeypatch, number: int) -> None:
+    if not is_postgres():
+        pytest.skip("SQLite has one writer at a time, so one lane (sdp.audit.chain)")
+    monkeypatch.setitem(app.config, "SDP_AUDIT_LANES", number)
+
+
+def _append_while_another_transaction_holds_its_lane(app) -> str | None:
+    """Transaction A appends and stays open; B tries to append with a 1 s lock timeout.
+    Returns B's error, or None when B committed while A was still open."""
+    a_appended, b_done = threading.Event(), threading.Event()
+    outcome = {}
+
+    def holder():
+        with app.app_context():
+            audit.record(SYSTEM, "test.holder", "thing", 1)
+            a_appended.set()
+            b_done.wait(10)
+            db.session.commit()
+            db.session.remove()
+
+    def other():
+        with app.app_context():
+            a_appended.wait(10)
+            try:
+                db.session.execute(text("SET LOCAL lock_timeout = '1s'"))
+                audit.record(SYSTEM, "test.other", "thing", 2)
+                db.session.commit()
+                outcome["error"] = None
+            except DBAPIError as error:
+                db.session.rollback()
+                outcome["error"] = str(error.orig)
+            finally:
+                b_done.set()
+                db.session.remove()
+
+    threads = [threading.Thread(target=holder), threading.Thread(target=other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return outcome["error"]
+
+
+def test_with_one_lane_an_append_waits_for_the_open_transaction(app, monkeypatch):
+    _lanes(app, monkeypatch, 1)
+    error = _append_while_another_transaction_holds_its_lane(app)
+    assert error is not None and "lock timeout" in error
+
+
+def test_with_lanes_an_append_does_not_wait_for_another_transaction(app, monkeypatch):
+    _lanes(app, monkeypatch, 4)
+    assert _append_while_another_transaction_holds_its_lane(app) is None
+    rows = db.session.execute(select(AuditEvent.lane, AuditEvent.action)).all()
+    assert len({lane for lane, _ in rows}) == 2  # the two transactions appended to different lanes
+    assert verify(app).exit_code == 0
+
+
+def test_concurrent_writers_in_lanes_keep_each_lane_one_chain(app, monkeypatch):
+    _lanes(app, monkeypatch, 3)
+    errors = []
+
+    def writer(number: int):
+        try:
+            with app.app_context():
+                for i in range(8):
+                    audit.record(SYSTEM, "test.lanes", "thread", number, changes={"i": i})
+                    db.session.commit()
+                db.session.remove()
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rows = db.session.execute(select(AuditEvent.lane, AuditEvent.previous_hash, AuditEvent.hash)
+                              .order_by(AuditEvent.id)).all()
+    assert len(rows) == 40
+    for lane in {row.lane for row in rows}:
+        in_lane = [row for row in rows if row.lane == lane]
+        assert in_lane[0].previous_hash is None
+        assert [row.previous_hash for row in in_lane[1:]] == [row.hash for row in in_lane[:-1]]
+    result = verify(app)
+    assert result.exit_code == 0
+    assert result.output.count(" head ") == len({row.lane for row in rows}) >= 2
+
+
+def test_a_deletion_inside_one_lane_is_reported_and_every_lanes_head_anchors(app, monkeypatch, behind_the_apps_back):
+    _lanes(app, monkeypatch, 2)
+    rows = []
+    while len({row.lane for row in rows}) < 2 or min(
+            sum(row.lane == lane for row in rows) for lane in (0, 1)) < 3:  # lanes are picked at random
+        record_events(2)
+        rows = db.session.execute(select(AuditEvent.id, AuditEvent.lane).order_by(AuditEvent.id)).all()
+    output = verify(app).output
+    anchors = [line.rsplit(" ", 1)[-1] for line in output.splitlines() if " head " in line]
+    anchor_args = [arg for anchor in anchors for arg in ("--anchor", anchor)]
+    assert len(anchors) == 2 and verify(app, *anchor_args).exit_code == 0
+    lane_one = [row.id for row in rows if row.lane == 1]
+    behind_the_apps_back("DELETE FROM audit_events WHERE id = :id", id=lane_one[-1])
+    assert verify(app).exit_code == 0  # the end of a lane was cut: only its anchor shows it
+    result = verify(app, *anchor_args)
+    assert result.exit_code == 1 and "anchor" in result.output
+    behind_the_apps_back("DELETE FROM audit_events WHERE id = :id", id=lane_one[1])  # inside the lane
+    result = verify(app)
+    assert result.exit_code == 1
+    assert f"event {lane_one[2]} does not follow event {lane_one[0]} of its lane (1)" in result.output
