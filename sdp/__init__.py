@@ -9,10 +9,9 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, g, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from . import config as settings
+from . import sqlite  # noqa: F401 - SQLite's pragmas and queued writers, on every connection
 from .converters import DatabaseIdConverter, SerialConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -76,20 +75,6 @@ def _select_locale() -> str:
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL lets readers go on while one writer commits; foreign keys are off by default in SQLite."""
-    import sqlite3
-
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
 
 
 # Each feature package registers its own blueprints, pages and commands in ``init_app``.

@@ -77,6 +77,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "ACCESS_LOG": environ.get("SDP_ACCESS_LOG", "1") != "0",
         "LOG_FORMAT": environ.get("SDP_LOG_FORMAT", "json"),  # json | text
         "HSTS_SECONDS": int(environ.get("SDP_HSTS_SECONDS", 365 * 24 * 3600)),
+        # Parallel lanes of the audit hash chain on PostgreSQL (sdp/audit/chain.py): at least the
+        # number of requests that write at once across every app server (workers x threads).
+        "SDP_AUDIT_LANES": int(environ.get("SDP_AUDIT_LANES", 32)),
     }
     config.update(overrides or {})
     return config
@@ -93,8 +96,11 @@ def engine_options(database_url: str, environ=os.environ) -> dict:
     failing the requests in flight once after a database restart or failover is acceptable.
     """
     if database_url.startswith("sqlite"):
-        # SQLAlchemy's QueuePool keeps file connections open (one per thread in use).
-        return {"connect_args": {"timeout": 30}}
+        from .sqlite import QueuedWriterConnection
+
+        # SQLAlchemy's QueuePool keeps file connections open (one per thread in use); writers
+        # queue on a file lock rather than sleep in SQLite's busy handler (sdp/sqlite.py).
+        return {"connect_args": {"timeout": 30, "factory": QueuedWriterConnection}}
     return {
         "pool_pre_ping": environ.get("SDP_DB_POOL_PRE_PING", "1") not in ("0", "false", "no"),
         "pool_size": int(environ.get("SDP_DB_POOL_SIZE", 5)),

@@ -4,6 +4,7 @@ from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
 
 from sdp.config import engine_options
+from sdp.sqlite import QueuedWriterConnection
 from sdp.extensions import db
 
 from ..cases.helpers import register
@@ -18,7 +19,8 @@ def test_postgresql_pools_are_sized_for_a_worker_and_tunable():
 
 
 def test_sqlite_files_keep_their_connections():
-    assert engine_options("sqlite:////srv/sdp.sqlite", {}) == {"connect_args": {"timeout": 30}}
+    assert engine_options("sqlite:////srv/sdp.sqlite", {}) == {
+        "connect_args": {"timeout": 30, "factory": QueuedWriterConnection}}
     assert isinstance(db.engine.pool, QueuePool)  # not NullPool: no connection opened per request
 
 
