@@ -303,8 +303,10 @@ def revoke(actor: Principal, document: Document, reason: str) -> Document:
         raise Forbidden(N_("Only a supervisor may revoke a document."))
     if not reason or not reason.strip():
         raise InvalidField("reason", N_("A revocation needs its reason."))
-    if document.status != DocumentStatus.VALID:
-        raise NotAllowedNow(N_("This document is already %(status)s."), status=document.status)
+    if document.status == DocumentStatus.REVOKED:
+        raise NotAllowedNow(N_("This document is already revoked."))
+    if document.status == DocumentStatus.SUPERSEDED:
+        raise NotAllowedNow(N_("This document was already replaced by a newer one."))
     today = clock.today()
     document.status, document.revoked_on = DocumentStatus.REVOKED.value, today
     document.revocation_reason, document.revoked_by_id = reason.strip(), actor.id

@@ -140,7 +140,8 @@ def test_revoke_is_for_supervisors_and_the_registry_then_says_revoked(office, ap
     assert revoked.status_code == 200 and revoked.json["status"] == "revoked"
     assert revoked.json["revocation_reason"] == "The card was reported stolen."
     assert _registry(partner_api, document["serial"]).json["status"] == "revoked"
-    assert office.supervisor.post(url, json={"reason": "Again."}).status_code == 409
+    again = office.supervisor.post(url, json={"reason": "Again."})
+    assert again.status_code == 409 and again.json["message"] == "This document is already revoked."
     assert office.supervisor.post("/api/v1/documents/0000-0000-0000/revoke", json={"reason": "x"}).status_code == 404
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "document.revoke")).scalar_one()
     # reasons are free text: kept (encrypted) on the document, never in the append-only audit trail
@@ -158,6 +159,9 @@ def test_reissue_supersedes_the_old_serial(office, partner_api):
     assert _registry(partner_api, old["serial"]).json["status"] == "superseded"
     assert _registry(partner_api, new["serial"]).json["status"] == "valid"
     assert office.supervisor.post(f"/api/v1/documents/{old['serial']}/reissue", json={}).status_code == 409
+    revoke_old = office.supervisor.post(f"/api/v1/documents/{old['serial']}/revoke", json={"reason": "Lost."})
+    assert revoke_old.status_code == 409
+    assert revoke_old.json["message"] == "This document was already replaced by a newer one."
     stored = db.session.execute(select(Document).where(Document.serial == old["serial"])).scalar_one()
     assert stored.superseded_by_id == db.session.execute(select(Document.id).where(Document.serial == new["serial"])).scalar_one()
 
