@@ -1,6 +1,7 @@
 from datetime import date
 
 from flask import url_for
+from sqlalchemy import Row
 
 from ..domain.vocabulary import DocumentStatus
 from .models import Document
@@ -29,7 +30,7 @@ def document_dict(document: Document, today: date, status: DocumentStatus | None
     }
 
 
-def registry_dict(document: Document, status: DocumentStatus) -> dict:
+def registry_dict(document: Document | Row, status: DocumentStatus) -> dict:
     """What a partner system (and the public verification page) may know: nothing more."""
     return {
         "serial": document.serial,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from .. import clock
 from ..audit import services as audit
@@ -325,22 +325,30 @@ def find(serial: str) -> Document | None:
     return db.session.execute(select(Document).where(Document.serial == canonical)).scalar_one_or_none()
 
 
-def find_with_status(serial: str, today: date) -> tuple[Document, DocumentStatus] | None:
-    """A document and its status today, in one query (the registry's hot path)."""
+# What a check reads of a document: the registry's answer, the audit event, the QR comparison.
+# Columns rather than the entity: the hot path skips building a Document with its contents.
+_CHECKED_COLUMNS = (Document.id, Document.serial, Document.type, Document.status, Document.issued_on,
+                    Document.valid_until, Document.holder_given_names, Document.holder_family_names,
+                    Document.holder_date_of_birth, Document.application_id, Document.qr_payload)
+
+
+def find_with_status(serial: str, today: date) -> tuple[Row, DocumentStatus] | None:
+    """A document (the columns of ``_CHECKED_COLUMNS``) and its status today, in one query
+    (the registry's hot path)."""
     canonical = serials.normalize(serial)
     if canonical is None:
         return None
     row = db.session.execute(
-        select(Document, Application.state, Decision.appeal_due, Appeal.id)
+        select(*_CHECKED_COLUMNS, Application.state, Decision.appeal_due, Appeal.id.label("appeal_id"))
         .outerjoin(Application, Application.id == Document.application_id)
         .outerjoin(Decision, Decision.application_id == Document.application_id)
         .outerjoin(Appeal, Appeal.application_id == Document.application_id)
         .where(Document.serial == canonical)).first()
     if row is None:
         return None
-    document, state, appeal_due, appeal_id = row
-    facts = CaseFacts(state=State(state), appeal_due=appeal_due, appeal_lodged=appeal_id is not None) if state else None
-    return document, rules.status(DocumentStatus(document.status), document.valid_until, document.type, facts, today)
+    facts = (CaseFacts(state=State(row.state), appeal_due=row.appeal_due, appeal_lodged=row.appeal_id is not None)
+             if row.state else None)
+    return row, rules.status(DocumentStatus(row.status), row.valid_until, row.type, facts, today)
 
 
 class VerificationFailed(Exception):
@@ -370,7 +378,7 @@ def may_read(actor: Principal, document: Document) -> bool:
     return application is not None and may_read_case(actor.roles, actor.id, application.case_officer_id)
 
 
-def record_read(actor: Principal, document: Document, channel: str) -> None:
+def record_read(actor: Principal, document: Document | Row, channel: str) -> None:
     """Reads of a document (its PDF, a registry check, a public verification) are audited."""
     audit.record(actor, "document.read", "document", document.id, case_id=document.application_id,
                  changes={"serial": document.serial, "channel": channel})

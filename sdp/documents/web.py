@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from .. import clock
 from ..auth.principal import Principal
@@ -242,7 +242,7 @@ def _private(response_body, status: int = 200):
     return response
 
 
-def _result(document: Document, status: DocumentStatus) -> dict:
+def _result(document: Row, status: DocumentStatus) -> dict:
     data = registry_dict(document, status)
     data["type_label"] = label(DocumentType(document.type))
     data["status_label"] = label(status)

@@ -8,6 +8,7 @@ map to hold it.
 """
 
 from fnmatch import fnmatchcase
+from functools import cache
 
 from flask import request
 from flask_babel import gettext
@@ -33,6 +34,7 @@ NON_PERSONAL_ENDPOINTS: dict[str, str] = {
 }
 
 
+@cache  # every request asks, about one of a fixed set of endpoints
 def is_non_personal(endpoint: str | None) -> bool:
     return endpoint is not None and any(fnmatchcase(endpoint, pattern) for pattern in NON_PERSONAL_ENDPOINTS)
 
