@@ -13,7 +13,7 @@ of *its* lane (``lane`` column), and lanes append in parallel. On PostgreSQL
 ``sdp_audit_lane_head(lanes)`` (migration 0003) takes the advisory lock of a free lane and
 returns that lane's head in one round trip; ``SDP_AUDIT_LANES`` (default 32) should be at least
 the number of transactions that write at once. SQLite has one writer at a time anyway: one
-lane (0), taken with the database's write lock (``_take_write_lock``). Within one transaction
+lane (0), taken with the app's writer lock (``_take_write_lock``). Within one transaction
 the lane and head are remembered in ``session.info``: one query per transaction, not per event.
 
 The chain proves that no event was altered, inserted or deleted *inside* a lane. Someone
@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from ..sqlite import QueuedWriterConnection
 from ..timestamps import in_lima
 
 # First key of the lanes' pg_advisory_xact_lock(class, lane): a constant the rest of the app
@@ -75,13 +76,16 @@ def head_for_append(session: Session, lanes: int) -> tuple[int, str | None]:
 
 
 def _take_write_lock(session: Session) -> None:
-    # Python's sqlite3 opens a transaction (BEGIN DEFERRED) only before the first write, so a
-    # read before any write would see the chain without a lock. A write statement that
-    # matches no row opens the transaction and takes the database's write lock: from here
-    # on no other connection can append until this transaction ends. When this transaction
-    # has written already (the usual case: the change, then its audit event), it holds the
-    # lock and nothing needs doing.
-    if not getattr(session.connection().connection.dbapi_connection, "in_transaction", False):
+    # The app's SQLite connections queue their writers on a file lock (sdp/sqlite.py): taking it
+    # here, before the head is read, keeps every other writer of the app out until this
+    # transaction ends. Another connection (none of the app's) gets the same from a write
+    # statement that matches no row: Python's sqlite3 opens the transaction (BEGIN DEFERRED)
+    # only before the first write, and that write takes the database's write lock. When this
+    # transaction has written already (the change, then its audit event), it holds both.
+    dbapi_connection = session.connection().connection.dbapi_connection
+    if isinstance(dbapi_connection, QueuedWriterConnection):
+        dbapi_connection.take_writer_lock()
+    elif not dbapi_connection.in_transaction:
         session.execute(_SQLITE_TAKE_WRITE_LOCK)
 
 

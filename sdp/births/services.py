@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -210,10 +210,13 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
 # --- Reading -----------------------------------------------------------------------
 
 
+# Built once: every registry birth check runs it.
+_BY_NUMBER = select(BirthRegistration).where(BirthRegistration.registration_number == bindparam("number"))
+
+
 def find_registration(registration_number: str) -> BirthRegistration | None:
     number = normalise_registration_number(registration_number)
-    return db.session.execute(
-        select(BirthRegistration).where(BirthRegistration.registration_number == number)).scalar_one_or_none()
+    return db.session.execute(_BY_NUMBER, {"number": number}).scalar_one_or_none()
 
 
 def require_birth_reader(principal: Principal) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 
 from .. import clock
 from ..audit import services as audit
@@ -325,25 +325,27 @@ def find(serial: str) -> Document | None:
     return db.session.execute(select(Document).where(Document.serial == canonical)).scalar_one_or_none()
 
 
-# What a check reads of a document: the registry's answer, the audit event, the QR comparison.
-# Columns rather than the entity: the hot path skips building a Document with its contents.
-_CHECKED_COLUMNS = (Document.id, Document.serial, Document.type, Document.status, Document.issued_on,
-                    Document.valid_until, Document.holder_given_names, Document.holder_family_names,
-                    Document.holder_date_of_birth, Document.application_id, Document.qr_payload)
+# What a check reads of a document: the registry's answer, the audit event, the QR comparison,
+# and the case facts its status depends on. Columns rather than the entity, and the statement
+# built once: every registry check runs it.
+_CHECK_QUERY = (
+    select(Document.id, Document.serial, Document.type, Document.status, Document.issued_on, Document.valid_until,
+           Document.holder_given_names, Document.holder_family_names, Document.holder_date_of_birth,
+           Document.application_id, Document.qr_payload,
+           Application.state, Decision.appeal_due, Appeal.id.label("appeal_id"))
+    .outerjoin(Application, Application.id == Document.application_id)
+    .outerjoin(Decision, Decision.application_id == Document.application_id)
+    .outerjoin(Appeal, Appeal.application_id == Document.application_id)
+    .where(Document.serial == bindparam("serial")))
 
 
 def find_with_status(serial: str, today: date) -> tuple[Row, DocumentStatus] | None:
-    """A document (the columns of ``_CHECKED_COLUMNS``) and its status today, in one query
-    (the registry's hot path)."""
+    """A document (the columns of ``_CHECK_QUERY``) and its status today, in one query (the
+    registry's hot path)."""
     canonical = serials.normalize(serial)
     if canonical is None:
         return None
-    row = db.session.execute(
-        select(*_CHECKED_COLUMNS, Application.state, Decision.appeal_due, Appeal.id.label("appeal_id"))
-        .outerjoin(Application, Application.id == Document.application_id)
-        .outerjoin(Decision, Decision.application_id == Document.application_id)
-        .outerjoin(Appeal, Appeal.application_id == Document.application_id)
-        .where(Document.serial == canonical)).first()
+    row = db.session.execute(_CHECK_QUERY, {"serial": canonical}).first()
     if row is None:
         return None
     facts = (CaseFacts(state=State(row.state), appeal_due=row.appeal_due, appeal_lodged=row.appeal_id is not None)

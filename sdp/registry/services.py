@@ -6,7 +6,7 @@ folded names), and a person matches as the applicant or as a dependant of a case
 
 from datetime import date
 
-from sqlalchemy import select, union
+from sqlalchemy import bindparam, select, union
 
 from .. import clock
 from ..auth.principal import Principal
@@ -25,20 +25,28 @@ def _removal_facts(state: str, outcome: str | None, appeal_due: date | None, not
                      appeal_due=appeal_due, notified_on=notified_on, appeal_lodged=appeal_id is not None)
 
 
-def matching_cases(given_names: str, family_names: str, date_of_birth: date, today: date) -> list[dict]:
-    """The cases of everyone with these names (as keys) and date of birth: applicants and dependants."""
-    persons = select(Person.id).where(Person.date_of_birth == date_of_birth,
-                                      Person.family_key == name_key(family_names),
-                                      Person.given_key == name_key(given_names))
+def _cases_of_persons_query():
+    persons = select(Person.id).where(Person.date_of_birth == bindparam("date_of_birth"),
+                                      Person.family_key == bindparam("family_key"),
+                                      Person.given_key == bindparam("given_key"))
     case_ids = union(select(Application.id.label("id")).where(Application.applicant_id.in_(persons)),
                      select(Dependant.application_id.label("id")).where(Dependant.person_id.in_(persons))).subquery()
-    rows = db.session.execute(
-        select(Application.case_number, Application.state, Decision.outcome, Decision.appeal_due,
-               Decision.notified_on, Appeal.id)
-        .join(case_ids, case_ids.c.id == Application.id)
-        .outerjoin(Decision, Decision.application_id == Application.id)
-        .outerjoin(Appeal, Appeal.application_id == Application.id)
-        .order_by(Application.case_number))
+    return (select(Application.case_number, Application.state, Decision.outcome, Decision.appeal_due,
+                   Decision.notified_on, Appeal.id)
+            .join(case_ids, case_ids.c.id == Application.id)
+            .outerjoin(Decision, Decision.application_id == Application.id)
+            .outerjoin(Appeal, Appeal.application_id == Application.id)
+            .order_by(Application.case_number))
+
+
+# Built once: every person check runs it.
+_CASES_OF_PERSONS = _cases_of_persons_query()
+
+
+def matching_cases(given_names: str, family_names: str, date_of_birth: date, today: date) -> list[dict]:
+    """The cases of everyone with these names (as keys) and date of birth: applicants and dependants."""
+    rows = db.session.execute(_CASES_OF_PERSONS, {"date_of_birth": date_of_birth, "family_key": name_key(family_names),
+                                                  "given_key": name_key(given_names)})
     return [{"case_number": case_number, "status": state,
              "protected_from_removal": _removal_facts(state, outcome, appeal_due, notified_on,
                                                       appeal_id).protected_from_removal(today)}

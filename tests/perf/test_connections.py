@@ -4,8 +4,8 @@ from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
 
 from sdp.config import engine_options
-from sdp.sqlite import QueuedWriterConnection
 from sdp.extensions import db
+from sdp.sqlite import QueuedWriterConnection
 
 from ..cases.helpers import register
 
