@@ -36,8 +36,12 @@ test: install-dev
 	$(BIN)/python -m pytest
 
 ## translations: compile the message catalogues (sdp/translations/*/LC_MESSAGES/messages.po)
-translations: | $(BIN)/python
-	@if [ -d sdp/translations ]; then $(BIN)/pybabel compile -d sdp/translations >/dev/null; fi
+## that changed since they were last compiled (a running app or suite never sees a half-written .mo)
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard sdp/translations/*/LC_MESSAGES/messages.po))
+translations: $(CATALOGUES)
+
+sdp/translations/%/LC_MESSAGES/messages.mo: sdp/translations/%/LC_MESSAGES/messages.po | $(BIN)/python
+	@$(BIN)/pybabel compile -l $* -i $< -o $@.tmp && mv $@.tmp $@
 
 ## messages: extract every translatable string (N_ too) and update the es, en and pt catalogues
 messages: | $(BIN)/python
