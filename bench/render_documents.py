@@ -48,7 +48,7 @@ def main() -> None:
             child_given_key="conceicao", child_family_key="nunez quispe", child_sex="F",
             child_date_of_birth=date(2026, 1, 5), birth_country="PE", birth_locality="Tumbes", foundling=False,
             nationality_country="PE", nationality_basis="ius_soli", registered_on=date(2026, 1, 20),
-            late_registration=False, created_at=clock.now())
+            late_registration=False, created_at=clock.now(), duplicate_key="bench: one child, rendered")
         db.session.add(birth)
         db.session.commit()
         from sdp.auth.models import User
