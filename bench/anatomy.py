@@ -4,15 +4,16 @@
 
 Wall-clock medians (µs) of the pieces of an audited look-up: the app's hooks, the bearer
 token, an indexed query, the audit insert and its commit, the connection check-out, and
-the whole case file; beside them, lean variants (one Core query, Core insert, no pre-ping,
-no pool) that show what each piece could cost. Nothing here changes the app.
+the whole case file; beside them, connection variants (no pre-ping, no pool) that show what
+connection handling costs. The audit events it writes stay in the data set's trail (action
+``bench.anatomy``): the trail is append-only and hash-chained, so the first session's variants
+that inserted events outside the chain are gone.
 """
 
 import argparse
-import hashlib
 import sys
 
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, select
 from sqlalchemy.pool import NullPool
 
 from .common import database_url, issue_tokens, machine_note, make_app, pick_samples
@@ -21,23 +22,8 @@ from .timing import interleaved, table
 BENCH_ACTION = "bench.anatomy"  # audit rows written here carry this action
 
 
-def principal_one_query(raw_token: str):
-    """Prototype: the token, its user and the user's roles in one Core query (the app uses two ORM queries)."""
-    from sdp.auth.models import ApiToken, User, UserRole
-    from sdp.extensions import db
-
-    digest = hashlib.sha256(raw_token.encode()).hexdigest()
-    rows = db.session.execute(
-        select(ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.client_name, ApiToken.scopes,
-               User.id, User.email, User.active, UserRole.role)
-        .outerjoin(User, User.id == ApiToken.user_id).outerjoin(UserRole, UserRole.user_id == User.id)
-        .where(ApiToken.token_hash == digest)).all()
-    return rows
-
-
 def variants_for(kind: str, size: str) -> tuple[dict, object]:
     from sdp import clock
-    from sdp.audit.models import AuditEvent
     from sdp.audit.services import record
     from sdp.auth.principal import Principal
     from sdp.auth.tokens import principal_for
@@ -80,20 +66,6 @@ def variants_for(kind: str, size: str) -> tuple[dict, object]:
         record(actor, BENCH_ACTION, "document", pick(serials, call))
         db.session.commit()
 
-    def audit_core_values(call):
-        db.session.execute(insert(AuditEvent).values(
-            at=clock.now(), actor_kind=actor.kind, actor_id=actor.id, actor_label=actor.label, action=BENCH_ACTION,
-            entity="document", entity_id=pick(serials, call)))
-        db.session.commit()
-
-    prebuilt_insert = insert(AuditEvent.__table__)
-
-    def audit_core_parameters(call):
-        db.session.execute(prebuilt_insert, {
-            "at": clock.now(), "actor_kind": actor.kind, "actor_id": actor.id, "actor_label": actor.label,
-            "action": BENCH_ACTION, "entity": "document", "entity_id": pick(serials, call)})
-        db.session.commit()
-
     lean_engines = {}
     if kind == "postgresql":
         lean_engines["no pre-ping"] = create_engine(engine_url, pool_pre_ping=False, pool_size=2)
@@ -111,14 +83,11 @@ def variants_for(kind: str, size: str) -> tuple[dict, object]:
     variants = {
         "bare Flask app: /ping (test client)": lambda call: bare_client.get("/ping"),
         "SDP app: a trivial route (its hooks, no database)": lambda call: client.get("/bench/ping"),
-        "token → principal, as the app does (ORM, 2 queries)": lambda call: (principal_for(tokens["staff"]), done()),
-        "token → principal, one Core query (prototype)": lambda call: (principal_one_query(tokens["staff"]), done()),
+        "token → principal, as the app does (one prebuilt Core query)": lambda call: (
+            principal_for(tokens["staff"]), done()),
         "check-out + one indexed query + return (app engine)": lambda call: (query_document(call), done()),
         **{f"check-out + one indexed query + return ({name})": with_engine(engine) for name, engine in lean_engines.items()},
-        "audit event: ORM record() + commit (the app's way)": lambda call: (audit_orm(call), done()),
-        "audit event: Core insert().values(...) + commit": lambda call: (audit_core_values(call), done()),
-        "audit event: Core insert built once, values as parameters + commit": lambda call: (
-            audit_core_parameters(call), done()),
+        "audit event: record() (chained, prebuilt INSERT) + commit": lambda call: (audit_orm(call), done()),
         "case file: load + build + dump (service level)": lambda call: (
             schema.dump(case_dict(db.session.get(Application, pick(ids, call)), Principal(
                 kind="user", id=actor.id, label=actor.label, roles=actor.roles), clock.today())), done()),
@@ -127,10 +96,7 @@ def variants_for(kind: str, size: str) -> tuple[dict, object]:
     }
 
     def cleanup():
-        from sqlalchemy import delete
-
-        db.session.execute(delete(AuditEvent).where(AuditEvent.action == BENCH_ACTION))
-        db.session.commit()
+        # The audit events written here stay: the trail is append-only (they carry BENCH_ACTION).
         for engine in lean_engines.values():
             engine.dispose()
         context.pop()
