@@ -166,28 +166,33 @@ def test_postgresql_refuses_update_and_delete_in_the_database(app):
     assert verify(app).exit_code == 0
 
 
-def test_concurrent_writers_never_fork_the_chain(app):
-    """Writers in several threads (own connections), some reading before they write: one chain."""
+def concurrent_writers(app, writers: int = 5, events: int = 8) -> None:
+    """Writers in threads (own connections), every other event after a read as a case read does."""
     errors = []
 
     def writer(number: int):
         try:
             with app.app_context():
-                for i in range(8):
+                for i in range(events):
                     if i % 2:
-                        db.session.execute(select(AuditEvent.id).limit(1)).all()  # a read first, as a case read does
+                        db.session.execute(select(AuditEvent.id).limit(1)).all()
                     audit.record(SYSTEM, "test.concurrent", "thread", number, changes={"i": i})
                     db.session.commit()
                 db.session.remove()
         except Exception as error:  # pragma: no cover - reported below
             errors.append(repr(error))
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(5)]
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_concurrent_writers_never_fork_the_chain(app):
+    """Writers in several threads (own connections), some reading before they write: one chain."""
+    concurrent_writers(app)
     previous = db.session.execute(select(AuditEvent.previous_hash)).scalars().all()
     assert len(previous) == 40 and len(set(previous)) == 40  # no two events chained onto the same one
     assert verify(app).exit_code == 0
@@ -302,24 +307,7 @@ def test_with_lanes_an_append_does_not_wait_for_another_transaction(app, monkeyp
 
 def test_concurrent_writers_in_lanes_keep_each_lane_one_chain(app, monkeypatch):
     _lanes(app, monkeypatch, 3)
-    errors = []
-
-    def writer(number: int):
-        try:
-            with app.app_context():
-                for i in range(8):
-                    audit.record(SYSTEM, "test.lanes", "thread", number, changes={"i": i})
-                    db.session.commit()
-                db.session.remove()
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(repr(error))
-
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    concurrent_writers(app)
     rows = db.session.execute(select(AuditEvent.lane, AuditEvent.previous_hash, AuditEvent.hash)
                               .order_by(AuditEvent.id)).all()
     assert len(rows) == 40
