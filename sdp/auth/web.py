@@ -259,8 +259,7 @@ def _idle_timeout():
 
 def _unauthorized():
     """Not signed in (or the session expired): keep a posted form, then ask to sign in."""
-    if request.method == "POST" and request.form:
-        stash.keep(session, request.path, request.form, session.get("expired_user"))
+    if request.method == "POST" and request.form and stash.keep(session, request.path, request.form, session.get("expired_user")):
         flash(gettext("Your session had expired. Sign in again: what you typed has been kept."), "warning")
     elif session.get("expired_user") is not None:
         flash(gettext("Your session expired after a time without activity. Sign in again."), "warning")
