@@ -1,5 +1,6 @@
 """Creating users and tokens: audited like every other change."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask_babel import gettext
@@ -7,10 +8,10 @@ from sqlalchemy import select
 
 from .. import clock
 from ..audit import services as audit
-from ..domain.vocabulary import Role
+from ..domain.vocabulary import N_, Role
 from ..extensions import db
 from .models import ApiToken, User, UserRole
-from .passwords import hash_password, password_problem
+from .passwords import hash_password, password_problem, verify_password
 from .principal import Principal
 from .tokens import create_token, is_expired
 
@@ -118,6 +119,46 @@ def set_password(actor: Principal, user: User, password: str) -> None:
     db.session.commit()
 
 
+WRONG_CURRENT_PASSWORD = N_("The current password is not right.")
+SAME_PASSWORD = N_("The new password must be different from the current one.")
+LOCKED_ACCOUNT = N_("Too many wrong passwords: your account is locked for a while.")
+
+
+class PasswordChangeRefused(AccountError):
+    """Why a user's change of their own password was refused: ``errors`` maps a field
+    (``current_password``, ``new_password``) to its message; ``locked``: the account is locked."""
+
+    def __init__(self, errors: dict[str, str], locked: bool = False):
+        super().__init__(" ".join(errors.values()))
+        self.errors, self.locked = errors, locked
+
+
+def change_own_password(user: User, current: str, new: str, translate: Callable[[str], str] = str) -> None:
+    """A signed-in user changes their own password (ASVS V2.1.5, V2.1.6).
+
+    The current password must verify, as at sign-in: a wrong one is a failed sign-in (it counts
+    towards the lock-out), and while the account is locked it is not tried at all. The new one
+    must pass the policy and differ from the current one. Then ``set_password``: audited with the
+    user as actor, every session of the user ends. Messages in English or through ``translate``."""
+    if is_locked(user):
+        record_locked_attempt(user)
+        raise PasswordChangeRefused({"current_password": translate(LOCKED_ACCOUNT)}, locked=True)
+    errors = {}
+    problem = password_problem(new, translate)
+    if problem:
+        errors["new_password"] = problem
+    if not verify_password(user.password_hash, current):
+        record_failed_sign_in(user, "password_change")
+        if is_locked(user):
+            raise PasswordChangeRefused({"current_password": translate(LOCKED_ACCOUNT)}, locked=True)
+        errors["current_password"] = translate(WRONG_CURRENT_PASSWORD)
+    elif new == current:
+        errors["new_password"] = translate(SAME_PASSWORD)
+    if errors:
+        raise PasswordChangeRefused(errors)
+    set_password(user.principal, user, new)
+
+
 def is_locked(user: User) -> bool:
     return user.locked_until is not None and user.locked_until > clock.now()
 
@@ -131,7 +172,8 @@ def lock_minutes(failures: int) -> int:
 
 def record_failed_sign_in(user: User, step: str) -> None:
     """A wrong password or second-factor code for a known user: count it, lock when too many.
-    ``step`` is "password" or "second_factor"; what was typed is never recorded."""
+    ``step`` is "password", "second_factor" or "password_change" (the current password typed to
+    change it); what was typed is never recorded."""
     user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
     minutes = lock_minutes(user.failed_sign_ins)
     changes = {"step": step, "failed_sign_ins": user.failed_sign_ins}

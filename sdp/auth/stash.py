@@ -20,7 +20,12 @@ from ..timestamps import LimaDateTime
 
 STASH_MINUTES = 60
 SESSION_KEY = "form_stash"
-NOT_KEPT = {"csrf_token", "password"}  # never keep a password, even hashed
+NOT_KEPT = {"csrf_token"}
+
+
+def _kept(key: str) -> bool:
+    """Never keep a password, even hashed: any field whose name says password (``new_password``...)."""
+    return key not in NOT_KEPT and "password" not in key.lower()
 
 
 class FormStash(db.Model):
@@ -38,11 +43,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def keep(session: dict, path: str, form: MultiDict, user_id: int | None) -> None:
-    """Keep a posted form for ``path``; the session holds only the token."""
-    fields = [[key, value] for key, value in form.items(multi=True) if key not in NOT_KEPT]
+def keep(session: dict, path: str, form: MultiDict, user_id: int | None) -> bool:
+    """Keep a posted form for ``path``; the session holds only the token. False: nothing to keep."""
+    fields = [[key, value] for key, value in form.items(multi=True) if _kept(key)]
     if not fields:
-        return
+        return False
     cutoff = clock.now() - timedelta(minutes=STASH_MINUTES)
     db.session.execute(delete(FormStash).where(FormStash.created_at < cutoff))
     token = secrets.token_urlsafe(32)
@@ -50,6 +55,7 @@ def keep(session: dict, path: str, form: MultiDict, user_id: int | None) -> None
                              created_at=clock.now()))
     db.session.commit()
     session[SESSION_KEY] = token
+    return True
 
 
 def pending_path(session: dict) -> str | None:

@@ -27,18 +27,19 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.vocabulary import Role
 from ..extensions import db, login_manager
 from . import stash, totp
 from .models import User
-from .passwords import hash_password, password_problem, verify_password
+from .passwords import MIN_LENGTH, hash_password, password_problem, verify_password
 
 bp = Blueprint("auth_web", __name__)
 
 SEEN_KEY = "seen"
+SECOND_FACTOR_KEY = "second_factor"  # whether this session was opened with the second factor
 # Verified when the email is unknown, so that a wrong email takes as long as a wrong password.
 _DUMMY_HASH = hash_password("not a real password, only for timing")
 
@@ -83,6 +84,7 @@ def start_session(user: User, second_factor: bool = False) -> None:
     record_sign_in(user, second_factor)
     login_user(user)
     session[SEEN_KEY] = int(time.time())
+    session[SECOND_FACTOR_KEY] = second_factor
 
 
 def _after_sign_in_target() -> str:
@@ -217,13 +219,75 @@ def sign_out():
         user = db.session.get(User, current_user.id)
         user.session_epoch = (user.session_epoch or 0) + 1
         db.session.commit()
+    _end_this_session()
+    flash(gettext("You have signed out."), "success")
+    return redirect(url_for("auth_web.sign_in"))
+
+
+# --- Changing one's own password ----------------------------------------------------------
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(lazy_gettext("Current password"), validators=[
+        DataRequired(lazy_gettext("Enter your current password."))])
+    new_password = PasswordField(lazy_gettext("New password"), validators=[
+        DataRequired(lazy_gettext("Enter a new password."))])
+    new_password_again = PasswordField(lazy_gettext("New password again"), validators=[
+        DataRequired(lazy_gettext("Enter the new password again.")),
+        EqualTo("new_password", lazy_gettext("The two new passwords are not the same."))])
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Any signed-in user changes their own password. It ends every session of the user; this
+    browser gets a fresh one, with the second-factor state the old one had."""
+    from .services import PasswordChangeRefused, change_own_password
+
+    form, status = ChangePasswordForm(), 200
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        try:
+            change_own_password(user, form.current_password.data, form.new_password.data, gettext)
+        except PasswordChangeRefused as refusal:
+            if refusal.locked:
+                return _sign_out_locked(refusal.errors["current_password"])
+            for name, message in refusal.errors.items():
+                form[name].errors.append(message)
+            status = 422
+        else:
+            start_session(user, second_factor=_session_had_second_factor(user))
+            flash(gettext("Your password has been changed. You are still signed in here; every other session has ended."), "success")
+            return redirect(url_for("web.index"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/change_password.html", form=form, min_length=MIN_LENGTH), status
+
+
+def _session_had_second_factor(user: User) -> bool:
+    """Whether this session was opened with the second factor. A session opened before the
+    session said so: for a user the sign-in page asks a code of, there is no other way in."""
+    if SECOND_FACTOR_KEY in session:
+        return bool(session[SECOND_FACTOR_KEY])
+    return totp.required_for(user.roles) or bool(user.totp_secret)
+
+
+def _sign_out_locked(reason: str):
+    """The account is locked (too many wrong passwords): this session ends too, as a sign-in
+    would be refused. The user's other sessions are left as a lock-out at the sign-in page leaves them."""
+    _end_this_session()
+    signed_out = gettext("You have been signed out.")
+    flash(f"{reason} {signed_out}", "warning")
+    return redirect(url_for("auth_web.sign_in"))
+
+
+def _end_this_session() -> None:
+    """Signs this browser out; only the chosen language is kept."""
     logout_user()
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
-    flash(gettext("You have signed out."), "success")
-    return redirect(url_for("auth_web.sign_in"))
 
 
 # --- Session rules ----------------------------------------------------------------------
@@ -259,8 +323,7 @@ def _idle_timeout():
 
 def _unauthorized():
     """Not signed in (or the session expired): keep a posted form, then ask to sign in."""
-    if request.method == "POST" and request.form:
-        stash.keep(session, request.path, request.form, session.get("expired_user"))
+    if request.method == "POST" and request.form and stash.keep(session, request.path, request.form, session.get("expired_user")):
         flash(gettext("Your session had expired. Sign in again: what you typed has been kept."), "warning")
     elif session.get("expired_user") is not None:
         flash(gettext("Your session expired after a time without activity. Sign in again."), "warning")

@@ -26,6 +26,7 @@ NON_PERSONAL_ENDPOINTS: dict[str, str] = {
     "web.switch_language": "the language switcher",
     "auth_web.sign_in": "signing in",
     "auth_web.sign_out": "signing out",
+    "auth_web.change_password": "changing one's own password: no one else's data",
     "review.*": "the legislators' pages: the procedure and aggregate results",
     "procedure_api.*": "the procedure as data",
     "statistics_api.*": "aggregate results with disclosure control",

@@ -67,6 +67,9 @@ MATRIX = {
     ("GET", "auth_web.second_factor"): every(SIGN_IN, reviewer=FORBID),
     ("POST", "auth_web.second_factor"): every(SIGN_IN, reviewer=FORBID),
     ("POST", "auth_web.sign_out"): web(set(), refused=SIGN_IN),
+    # Every signed-in user changes their own password, reviewers included (an empty form: 422).
+    ("GET", "auth_web.change_password"): web(SIGNED_IN),
+    ("POST", "auth_web.change_password"): web(SIGNED_IN),
     ("POST", "auth_web.user_action"): web({"admin"}),
     ("GET", "auth_web.users"): web({"admin"}),
     ("POST", "auth_web.users"): web({"admin"}),

@@ -44,6 +44,7 @@ def test_every_web_form_without_its_token_is_refused(csrf_app, make_user):
     user = make_user("intake_officer", "case_officer", "registrar")
     forms = web_forms(csrf_app)
     assert "/cases/new" in forms and "/sign-in" in forms and "/admin/users" in forms and "/sign-out" in forms
+    assert "/account/password" in forms
     with csrf_app.app_context():
         client = csrf_app.test_client()
         client.get("/language/en")

@@ -25,6 +25,7 @@ def test_a_wrong_password_or_unknown_email_is_refused_with_one_message(client, m
         assert response.status_code == 401
         assert "The email address or the password is not right." in text_of(response)
         assert f'value="{email}"' in response.get_data(as_text=True)  # typed email kept
+        assert password not in response.get_data(as_text=True)  # the password is not sent back
     assert client.get("/cases/").status_code == 302
 
 

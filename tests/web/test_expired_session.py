@@ -78,3 +78,20 @@ def test_a_case_page_action_is_kept_and_restored_on_its_page(app, make_user, api
     assert sign_in(client, office.supervisor.user).headers["Location"] == url  # through the second factor
     html = client.get(url).get_data(as_text=True)
     assert "The applicant left Peru in March." in html
+
+
+def test_no_password_field_is_ever_kept(app):
+    """Whatever the field is called (``password``, ``current_password``, ``new_password_again``)."""
+    from werkzeug.datastructures import MultiDict
+
+    from sdp.auth import stash
+
+    session = {}
+    secret = "a long and unusual passphrase"
+    only_passwords = MultiDict([("csrf_token", "t"), ("current_password", PASSWORD), ("new_password", secret),
+                                ("new_password_again", secret), ("Password", secret)])
+    assert stash.keep(session, "/account/password", only_passwords, None) is False
+    assert stash.SESSION_KEY not in session and db.session.execute(select(func.count(FormStash.id))).scalar_one() == 0
+    assert stash.keep(session, "/cases/new", MultiDict([("given_names", "Wilmer"), ("new_password", secret)]), None)
+    kept = db.session.execute(select(FormStash)).scalar_one()
+    assert kept.fields == [["given_names", "Wilmer"]]
