@@ -79,7 +79,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "HSTS_SECONDS": int(environ.get("SDP_HSTS_SECONDS", 365 * 24 * 3600)),
         # Parallel lanes of the audit hash chain on PostgreSQL (sdp/audit/chain.py): at least the
         # number of requests that write at once across every app server (workers x threads).
-        "SDP_AUDIT_LANES": int(environ.get("SDP_AUDIT_LANES", 32)),
+        "SDP_AUDIT_LANES": max(1, int(environ.get("SDP_AUDIT_LANES", 32))),
     }
     config.update(overrides or {})
     return config
