@@ -56,11 +56,12 @@ def test_a_writing_transaction_holds_the_lock_until_it_ends(lock_file):
 def test_a_second_writer_waits_for_the_first_and_readers_do_not(app, lock_file):
     create_token(client_name="RENIEC")
     db.session.flush()  # this test's transaction now holds the lock
-    progress = []
+    progress, has_read = [], threading.Event()
 
     def second_writer():
         with app.app_context():
             progress.append(db.session.execute(select(ApiToken.client_name)).scalars().all())  # reads at once
+            has_read.set()
             db.session.execute(text("UPDATE api_tokens SET client_name = client_name WHERE 0 = 1"))
             progress.append("wrote")
             db.session.commit()
@@ -68,7 +69,8 @@ def test_a_second_writer_waits_for_the_first_and_readers_do_not(app, lock_file):
 
     thread = threading.Thread(target=second_writer)
     thread.start()
-    thread.join(1.0)
+    assert has_read.wait(30)  # reading did not wait for the writer's lock
+    thread.join(0.5)
     assert progress == [[]]  # read the committed state (nothing), and waits to write
     db.session.commit()
     thread.join(10)
