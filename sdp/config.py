@@ -5,18 +5,14 @@ import secrets
 from pathlib import Path
 
 from .domain.policy import PolicySettings
+from .private_files import create_once
 
 
 def _secret_key(instance_path: str) -> str:
     """SECRET_KEY from the environment, else one generated once into the instance folder."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    key_file = Path(instance_path) / "secret_key"
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    return create_once(Path(instance_path) / "secret_key", lambda: secrets.token_hex(32)).strip()
 
 
 def _database_url(instance_path: str) -> str:

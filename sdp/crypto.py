@@ -37,6 +37,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
+from .private_files import create_once, write_private
+
 FORMAT = "sdp1"
 NONCE_BYTES = 12
 KEY_BYTES = 32
@@ -84,17 +86,16 @@ def parse_keys(text: str) -> list[DataKey]:
     return keys
 
 
+KEY_FILE_HEADER = "# SDP data keys: the first encrypts; keep this file apart from database backups.\n"
+
+
+def key_file_text(keys: Iterable[DataKey]) -> str:
+    return KEY_FILE_HEADER + "".join(key.export() + "\n" for key in keys)
+
+
 def write_key_file(path: Path, keys: Iterable[DataKey]) -> None:
     """Replace the key file atomically, readable by the owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write("# SDP data keys: the first encrypts; keep this file apart from database backups.\n")
-        handle.writelines(key.export() + "\n" for key in keys)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    write_private(path, key_file_text(keys))
 
 
 class Keyring:
@@ -113,9 +114,8 @@ class Keyring:
     def from_settings(cls, environment_value: str | None, file: Path) -> "Keyring":
         if environment_value:
             return cls(parse_keys(environment_value))
-        if not file.exists():
-            write_key_file(file, [generate_key()])
-        return cls(parse_keys(file.read_text()), file)
+        # servers starting together on a fresh instance folder agree on one first key
+        return cls(parse_keys(create_once(file, lambda: key_file_text([generate_key()]))), file)
 
     def _set(self, keys: list[DataKey]) -> None:
         # one assignment: a thread encrypting meanwhile sees the old pair or the new, never a mix

@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
+from ..private_files import create_once, write_private
 from . import payload
 from .models import DocumentKey
 
@@ -88,13 +89,9 @@ def _key_from_text(text: str) -> Ed25519PrivateKey:
     return key
 
 
-def _write_private(directory: Path, private_key: Ed25519PrivateKey) -> str:
+def _save_private_key(directory: Path, private_key: Ed25519PrivateKey) -> str:
     key_id = key_id_for(private_key.public_key())
-    path = directory / f"{key_id}.key"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(_private_pem(private_key))
-    path.chmod(0o600)
+    write_private(directory / f"{key_id}.key", _private_pem(private_key).decode("ascii"))
     return key_id
 
 
@@ -119,12 +116,9 @@ def _file_signer() -> Signer:
     current = directory / CURRENT_FILE
     if not current.exists():
         _prepare_dir(directory)
-        key_id = _write_private(directory, Ed25519PrivateKey.generate())
-        try:  # two processes starting at once: the first to name its key wins
-            descriptor = os.open(current, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(key_id + "\n")
-        except FileExistsError:
+        key_id = _save_private_key(directory, Ed25519PrivateKey.generate())
+        # servers starting together each made a key: the first to name its key wins
+        if create_once(current, lambda: key_id + "\n").strip() != key_id:
             (directory / f"{key_id}.key").unlink(missing_ok=True)
     key_id = current.read_text().strip()
     return Signer(key_id, _load_file_key(directory, key_id))
@@ -186,11 +180,8 @@ def rotate() -> tuple[str, str | None]:
     old = _file_signer()
     publish(old)  # an old key that never signed is still published, so nothing it may have signed is lost
     key = Ed25519PrivateKey.generate()
-    new_id = _write_private(directory, key)
-    temporary = directory / (CURRENT_FILE + ".new")
-    temporary.write_text(new_id + "\n")
-    temporary.chmod(0o600)
-    os.replace(temporary, directory / CURRENT_FILE)
+    new_id = _save_private_key(directory, key)
+    write_private(directory / CURRENT_FILE, new_id + "\n")
     publish(Signer(new_id, key))
     if old.key_id != new_id:
         (directory / f"{old.key_id}.key").unlink(missing_ok=True)

@@ -12,7 +12,6 @@
 """
 
 import hashlib
-import os
 import secrets
 from pathlib import Path, PurePath
 
@@ -28,6 +27,7 @@ from ..domain import procedure
 from ..domain.procedure import Context, InvalidField
 from ..domain.vocabulary import N_
 from ..extensions import db
+from ..private_files import write_private
 from .models import EvidenceFile
 
 # content type -> (magic bytes at the start, extensions a name of that type may have)
@@ -82,15 +82,6 @@ def _path(storage_name: str) -> Path:
     return _folder() / storage_name[:2] / storage_name
 
 
-def _write(path: Path, blob: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(path.name + ".part")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(blob)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 def attach_file(actor: Principal, application: Application, evidence: Evidence, filename: str | None,
@@ -101,7 +92,7 @@ def attach_file(actor: Principal, application: Application, evidence: Evidence, 
     content_type = check_content(name, content, current_app.config["UPLOAD_MAX_BYTES"])
     storage_name = secrets.token_urlsafe(32)
     path = _path(storage_name)
-    _write(path, keyring().encrypt_blob(content, storage_name.encode()))
+    write_private(path, keyring().encrypt_blob(content, storage_name.encode()))
     try:
         row = EvidenceFile(application_id=application.id, evidence_id=evidence.id, original_name=name,
                            content_type=content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
@@ -146,7 +137,7 @@ def reencrypt_files(ring: Keyring) -> int:
         if blob_kid(blob) == current:
             continue
         associated = storage_name.encode()
-        _write(path, ring.encrypt_blob(ring.decrypt_blob(blob, associated), associated))
+        write_private(path, ring.encrypt_blob(ring.decrypt_blob(blob, associated), associated))
         changed += 1
     return changed
 
