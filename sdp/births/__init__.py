@@ -11,13 +11,3 @@ def init_app(app) -> None:
     register_api_blueprint(app, registry_blp)
     app.register_blueprint(bp)
 
-
-def _register_procedure_section() -> None:
-    from ..review.procedure_doc import EXTRA_SECTIONS
-    from .procedure_section import birth_registration_section
-
-    if birth_registration_section not in EXTRA_SECTIONS:
-        EXTRA_SECTIONS.append(birth_registration_section)
-
-
-_register_procedure_section()

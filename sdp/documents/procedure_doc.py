@@ -1,4 +1,4 @@
-"""The documents section of docs/procedure.md (``sdp.review.procedure_doc.EXTRA_SECTIONS``)."""
+"""The documents section of docs/procedure.md (listed in ``sdp.review.procedure_doc``)."""
 
 from collections.abc import Callable
 

@@ -130,10 +130,15 @@ def render(policy: PolicySettings, translate: Callable[[str], str] = lambda text
     lines += ["", f"## {_('Roles')}", ""]
     for role in Role:
         lines.append(f"- `{role.value}`: {_(label(role))}")
-    for section in EXTRA_SECTIONS:
+    for section in _feature_chapters():
         lines += ["", section(policy, _)]
     return "\n".join(lines).rstrip() + "\n"
 
 
-# Other features (birth registration, documents) add their own sections here.
-EXTRA_SECTIONS: list[Callable[[PolicySettings, Callable[[str], str]], str]] = []
+def _feature_chapters() -> list[Callable[[PolicySettings, Callable[[str], str]], str]]:
+    """The chapters the features write themselves, in the document's order. Named here, not
+    registered by importing the features, so the document never depends on import order."""
+    from ..births.procedure_section import birth_registration_section
+    from ..documents.procedure_doc import documents_section
+
+    return [birth_registration_section, documents_section]

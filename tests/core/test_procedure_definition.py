@@ -1,5 +1,10 @@
 """docs/procedure.md and GET /api/v1/procedure come from the one definition the services enforce."""
 
+import subprocess
+import sys
+
+import pytest
+
 from sdp import PROJECT_ROOT
 from sdp.domain import procedure
 from sdp.domain.policy import DEFAULT_POLICY
@@ -9,6 +14,19 @@ from sdp.review.procedure_doc import render
 def test_docs_procedure_md_matches_the_definition():
     written = (PROJECT_ROOT / "docs" / "procedure.md").read_text()
     assert written == render(DEFAULT_POLICY), "docs/procedure.md is stale: run `flask --app sdp procedure-doc`"
+
+
+@pytest.mark.parametrize("imported_first", ["sdp.documents", "sdp.births", "sdp.review"])
+def test_the_document_is_the_same_whichever_feature_is_imported_first(imported_first):
+    # a fresh interpreter: in this one every feature is imported already
+    program = (f"import {imported_first}\n"
+               "from sdp.domain.policy import DEFAULT_POLICY\n"
+               "from sdp.review.procedure_doc import render\n"
+               "print(render(DEFAULT_POLICY), end='')")
+    written = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                             cwd=PROJECT_ROOT).stdout
+    assert written == (PROJECT_ROOT / "docs" / "procedure.md").read_text()
+    assert "## Birth registration" in written and "## Documents and their verification" in written
 
 
 def test_the_document_names_every_action_with_its_legal_basis():

@@ -14,17 +14,11 @@ from tests.conftest import PASSWORD
 
 @pytest.fixture
 def csrf_app(app):
-    # create_app registers module-level things again (the procedure document's extra sections):
-    # put them back as they were afterwards, so that the rest of the suite sees one app's worth.
-    from sdp.review import procedure_doc
-
-    sections = list(procedure_doc.EXTRA_SECTIONS)
     application = create_app({**{key: app.config[key] for key in (
         "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "INSTANCE_FOR_TESTS")}, "TESTING": True, "WTF_CSRF_ENABLED": True,
         "SERVER_NAME": None})
     assert application.config["WTF_CSRF_ENABLED"]
-    yield application
-    procedure_doc.EXTRA_SECTIONS[:] = sections
+    return application
 
 
 # The only documented exemption: the public document check changes nothing and has no session to
