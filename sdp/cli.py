@@ -124,22 +124,23 @@ def demo_data_command(if_empty):
 
 
 @click.command("procedure-doc")
-@click.option("--check", is_flag=True, help="Exit 1 when docs/procedure.md differs from the definition.")
+@click.option("--check", is_flag=True, help="Exit 1 when a docs/procedure*.md differs from the definition.")
 def procedure_doc_command(check):
-    """Write docs/procedure.md from the procedure definition (default policy settings)."""
+    """Write docs/procedure.md (English), procedure.es.md and procedure.pt.md from the procedure
+    definition (default policy settings)."""
     from . import PROJECT_ROOT
     from .domain.policy import DEFAULT_POLICY
-    from .review.procedure_doc import render
+    from .review.procedure_doc import in_every_language
 
-    path = PROJECT_ROOT / "docs" / "procedure.md"
-    text = render(DEFAULT_POLICY)
+    for name, text in in_every_language(DEFAULT_POLICY).items():
+        path = PROJECT_ROOT / "docs" / name
+        if not check:
+            path.write_text(text)
+            click.echo(f"Wrote {path}.")
+        elif not path.exists() or path.read_text() != text:
+            raise click.ClickException(f"docs/{name} differs from the procedure definition; run `flask --app sdp procedure-doc`.")
     if check:
-        if not path.exists() or path.read_text() != text:
-            raise click.ClickException("docs/procedure.md differs from the procedure definition; run `flask --app sdp procedure-doc`.")
-        click.echo("docs/procedure.md matches the procedure definition.")
-        return
-    path.write_text(text)
-    click.echo(f"Wrote {path}.")
+        click.echo("docs/procedure.md, procedure.es.md and procedure.pt.md match the procedure definition.")
 
 
 def register(app: Flask) -> None:

@@ -12,11 +12,20 @@ from ..domain.vocabulary import NationalityBasis, label
 
 def birth_registration_section(policy: PolicySettings, translate: Callable[[str], str]) -> str:
     _ = translate
-    days = policy.birth_registration_days
-    born_in_peru = _("Born in Peru, whatever the parents' nationality or status (refugee, asylum seeker, "
-                     "stateless, irregular)")
+
+    def row(*cells: str) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    def basis(member: NationalityBasis) -> str:
+        return f"`{member.value}` " + _(label(member))
+
+    def item(label_: str, text: str, source: str) -> str:
+        return "- **" + label_ + "**: " + text + " (" + source + ")"
+
+    peruvian = _("Peruvian by birth")
+    constitution, law = _("Constitution of Peru, Art. 52"), _("Law 32421 (2025)")
     lines = [
-        f"## {_('Birth registration')}",
+        "## " + _("Birth registration"),
         "",
         _("Children born in Peru to refugees, asylum seekers or stateless parents are Peruvian by birth, "
           "but only a registered birth proves it: birth registration is what prevents statelessness among "
@@ -24,47 +33,46 @@ def birth_registration_section(policy: PolicySettings, translate: Callable[[str]
           "the child's nationality and its basis, whatever the parents' nationality, asylum or migration "
           "status."),
         "",
-        f"| {_('Situation')} | {_('Result')} | {_('Basis')} | {_('Legal basis')} |",
+        row(_("Situation"), _("Result"), _("Basis"), _("Legal basis")),
         "|---|---|---|---|",
-        f"| {born_in_peru} | "
-        f"{_('Peruvian by birth')} | `{NationalityBasis.IUS_SOLI.value}` {_(label(NationalityBasis.IUS_SOLI))} | "
-        "Constitution of Peru, Art. 52; Law 32421 (2025); 1961 Convention, Art. 1 |",
-        f"| {_('Found abandoned in Peru, parents unknown')} | {_('Peruvian by birth')} | "
-        f"`{NationalityBasis.FOUNDLING.value}` {_(label(NationalityBasis.FOUNDLING))} | "
-        "Law 32421 (2025); 1961 Convention, Art. 2 |",
-        f"| {_('Born abroad to a Peruvian mother or father')} | {_('Peruvian once registered')} | "
-        f"`{NationalityBasis.IUS_SANGUINIS.value}` {_(label(NationalityBasis.IUS_SANGUINIS))} | "
-        "Constitution of Peru, Art. 52; Law 32421 (2025); 1961 Convention, Art. 4 |",
-        f"| {_('Born abroad, no Peruvian parent')} | "
-        f"{_('Refused: not Peruvian by birth; where the child may be stateless, the registrar points to a statelessness screening (an ex officio application)')} | — | "
-        "1961 Convention, Arts. 1 and 4 |",
+        row(_("Born in Peru, whatever the parents' nationality or status (refugee, asylum seeker, stateless, "
+              "irregular)"), peruvian, basis(NationalityBasis.IUS_SOLI),
+            "; ".join((constitution, law, _("1961 Convention, Art. 1")))),
+        row(_("Found abandoned in Peru, parents unknown"), peruvian, basis(NationalityBasis.FOUNDLING),
+            "; ".join((law, _("1961 Convention, Art. 2")))),
+        row(_("Born abroad to a Peruvian mother or father"), _("Peruvian once registered"),
+            basis(NationalityBasis.IUS_SANGUINIS), "; ".join((constitution, law, _("1961 Convention, Art. 4")))),
+        row(_("Born abroad, no Peruvian parent"),
+            _("Refused: not Peruvian by birth; where the child may be stateless, the registrar points to a "
+              "statelessness screening (an ex officio application)"), "—", _("1961 Convention, Arts. 1 and 4")),
         "",
-        f"- **{_('Ships and aircraft')}**: "
-        + _("a birth on board a ship flying Peru's flag or an aircraft registered in Peru counts as a birth "
-            "in Peru; the registrar records Peru as the country of birth.") + " (1961 Convention, Art. 3)",
-        f"- **{_('Late registration')}**: "
-        + _("a birth registered more than %(days)s calendar days after it happened is a late registration. "
-            "It is marked as late and needs the supporting evidence of the birth (for example the live-birth "
-            "certificate, a health or baptism record, or witnesses' statements); it is never refused for "
-            "lateness.") % {"days": days}
-        + " (DS 015-98-PCM; Brazil Plan of Action (2014), ch. 4)",
-        f"- **{_('Registration number')}**: "
+        item(_("Ships and aircraft"),
+             _("a birth on board a ship flying Peru's flag or an aircraft registered in Peru counts as a birth "
+               "in Peru; the registrar records Peru as the country of birth."), _("1961 Convention, Art. 3")),
+        item(_("Late registration"),
+             _("a birth registered more than %(days)s calendar days after it happened is a late registration. "
+               "It is marked as late and needs the supporting evidence of the birth (for example the live-birth "
+               "certificate, a health or baptism record, or witnesses' statements); it is never refused for "
+               "lateness.") % {"days": policy.birth_registration_days},
+             "; ".join(("DS 015-98-PCM", _("Brazil Plan of Action (2014), ch. 4")))),
+        "- **" + _("Registration number") + "**: "
         + _("unique and never reused, with a check digit (ISO/IEC 7064 MOD 11-10) that catches any one "
             "mistyped digit:") + " `NAC-<year>-<7 digits>-<check digit>`.",
-        f"- **{_('Duplicates')}**: "
+        "- **" + _("Duplicates") + "**: "
         + _("the same child (date and place of birth, mother, names, ignoring accents and case) cannot be "
             "registered twice, even by two registrars at the same moment; the registrar is shown the "
             "existing record instead."),
-        f"- **{_('Link to the procedure')}**: "
+        "- **" + _("Link to the procedure") + "**: "
         + _("a parent's SDP case number links the birth to that case, where it appears. A dependant born "
             "in Peru on a pending SDP case is Peruvian by birth: the case shows a suggested referral to "
             "birth registration or nationality confirmation instead of an examination of statelessness."),
-        f"- **{_('Civil registry check')}**: "
+        "- **" + _("Civil registry check") + "**: "
         + _("partner systems with the registry:read scope read the child's names, sex, date and place of "
             "birth, the nationality and its basis, and whether the registration was late; never the "
             "parents, asylum details or evidence. Every check is recorded."),
-        f"- **{_('Legal basis')}**: Constitution of Peru, Art. 52; Law 32421 (2025); DS 015-98-PCM "
-        "(RENIEC regulation); 1961 Convention on the Reduction of Statelessness, Arts. 1-4; "
-        "Brazil Declaration and Plan of Action (2014), ch. 4 (prevention of statelessness)",
+        "- **" + _("Legal basis") + "**: " + "; ".join((
+            constitution, law, _("DS 015-98-PCM (RENIEC regulation)"),
+            _("1961 Convention on the Reduction of Statelessness, Arts. 1-4"),
+            _("Brazil Declaration and Plan of Action (2014), ch. 4 (prevention of statelessness)"))),
     ]
     return "\n".join(lines)

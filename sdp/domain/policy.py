@@ -19,27 +19,27 @@ def _setting(default: int, unit: str, description: str, source: str):
 @dataclass(frozen=True)
 class PolicySettings:
     decision_due_months: int = _setting(
-        6, "months", N_("First-instance decision due after registration"), "UNHCR Handbook on Protection of Stateless Persons (2014), para. 75")
+        6, N_("months"), N_("First-instance decision due after registration"), N_("UNHCR Handbook on Protection of Stateless Persons (2014), para. 75"))
     extended_decision_due_months: int = _setting(
-        12, "months", N_("Decision due after one reasoned extension while an inquiry to a State is pending"), "UNHCR Handbook (2014), para. 75")
+        12, N_("months"), N_("Decision due after one reasoned extension while an inquiry to a State is pending"), N_("UNHCR Handbook (2014), para. 75"))
     inquiry_response_days: int = _setting(
-        90, "calendar days", N_("Response period of an inquiry to a State's authorities"), N_("Policy choice"))
+        90, N_("calendar days"), N_("Response period of an inquiry to a State's authorities"), N_("Policy choice"))
     appeal_window_working_days: int = _setting(
-        15, "working days", N_("Appeal window after notification of the decision"), "TUO Ley 27444, Art. 218.2")
+        15, N_("working days"), N_("Appeal window after notification of the decision"), N_("TUO Ley 27444, Art. 218.2"))
     appeal_decision_working_days: int = _setting(
-        30, "working days", N_("Appeal decision due after lodging"), "TUO Ley 27444, Art. 218.2")
+        30, N_("working days"), N_("Appeal decision due after lodging"), N_("TUO Ley 27444, Art. 218.2"))
     provisional_certificate_months: int = _setting(
-        6, "months", N_("Printed validity of the provisional certificate (renewable; valid until the final decision)"), N_("Policy choice"))
+        6, N_("months"), N_("Printed validity of the provisional certificate (renewable; valid until the final decision)"), N_("Policy choice"))
     identity_document_years: int = _setting(
-        5, "years", N_("Validity of the identity document of a recognised stateless person"), "1954 Convention, Art. 27; UNHCR Handbook (2014), para. 148")
+        5, N_("years"), N_("Validity of the identity document of a recognised stateless person"), N_("1954 Convention, Art. 27; UNHCR Handbook (2014), para. 148"))
     travel_document_months: int = _setting(
-        24, "months", N_("Validity of the travel document (the Schedule allows 3 to 24 months)"), "1954 Convention, Art. 28 and Schedule, para. 5")
+        24, N_("months"), N_("Validity of the travel document (the Schedule allows 3 to 24 months)"), N_("1954 Convention, Art. 28 and Schedule, para. 5"))
     birth_registration_days: int = _setting(
-        60, "calendar days", N_("Ordinary birth registration period; later is a late registration"), "DS 015-98-PCM (RENIEC regulation)")
+        60, N_("calendar days"), N_("Ordinary birth registration period; later is a late registration"), N_("DS 015-98-PCM (RENIEC regulation)"))
     naturalization_years: int = _setting(
-        2, "years", N_("Residence as a recognised stateless person before facilitated naturalization (proposal; the general rule is 5 years)"), "1954 Convention, Art. 32; Brazil Plan of Action (2014); Law 32421")
+        2, N_("years"), N_("Residence as a recognised stateless person before facilitated naturalization (proposal; the general rule is 5 years)"), N_("1954 Convention, Art. 32; Brazil Plan of Action (2014); Law 32421"))
     priority_age_years: int = _setting(
-        18, "years", N_("Applicants younger than this are children and their cases are prioritised"), "UNHCR Handbook (2014), para. 119; Convention on the Rights of the Child, Art. 3")
+        18, N_("years"), N_("Applicants younger than this are children and their cases are prioritised"), N_("UNHCR Handbook (2014), para. 119; Convention on the Rights of the Child, Art. 3"))
 
     def __post_init__(self) -> None:
         for spec in fields(self):

@@ -6,39 +6,52 @@ definition gives.
 """
 
 from collections.abc import Callable
+from pathlib import Path
+
+from babel.support import Translations
 
 from ..domain import procedure
 from ..domain.policy import PolicySettings
-from ..domain.vocabulary import Role, State, label
+from ..domain.vocabulary import N_, Role, State, label
 
-INTRODUCTION = """\
-This document describes the proposed procedure for recognising stateless persons in Peru, as the
-reference implementation enforces it. It is generated from the same definition the software
-runs (`sdp/domain/procedure.py` and `sdp/domain/policy.py`), so it cannot say one thing while
-the software does another.
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+# The document in each language of the app, each file generated from the same definition.
+FILES = {"en": "procedure.md", "es": "procedure.es.md", "pt": "procedure.pt.md"}
+LANGUAGE_LINKS = (("English", FILES["en"]), ("Español", FILES["es"]), ("Português", FILES["pt"]))
 
-A **stateless person** is "a person who is not considered as a national by any State under the
-operation of its law" (1954 Convention relating to the Status of Stateless Persons, Art. 1(1)).
-Peru acceded to the 1954 and 1961 Conventions in 2014 and, in the Brazil Declaration and Plan of
-Action (2014), pledged to establish a statelessness determination procedure. Legislative Decree
-1725 (2026) recognises the right to apply whatever one's migration status; recognition is
-declaratory. This procedure is a proposal for the regulation that Decree leaves open.
 
-Principles that apply at every step:
+def in_every_language(policy: PolicySettings) -> dict[str, str]:
+    """File name -> the document in that language (the app's compiled catalogues translate it)."""
+    return {file: render(policy, Translations.load(TRANSLATIONS, [locale]).gettext) for locale, file in FILES.items()}
 
-- **Access**: anyone in Peru may apply, orally or in writing, at no cost and with no deadline;
-  an authority may open a case ex officio.
-- **Protection while pending**: from registration until the final decision (including appeal),
-  the applicant may stay, work, receive health care and education, and may not be removed.
-- **Shared burden of proof**: the applicant and the examiner cooperate; statelessness is
-  established *to a reasonable degree*. A State's silence is never held against the applicant.
-- **Confidentiality**: the authorities of the State an asylum seeker or refugee fled are never
-  contacted; the software refuses such an inquiry.
-- **Four eyes**: the person who decides did not examine the case; the person who decides an
-  appeal did not take the first decision. These rules apply to persons, even when one person
-  holds several roles.
-- **Children first**: cases of children and vulnerable applicants are prioritised.
-"""
+
+# The introduction, a paragraph or a list item per string, so that each is translated whole.
+INTRODUCTION = (
+    N_("This document describes the proposed procedure for recognising stateless persons in Peru, as the "
+       "reference implementation enforces it. It is generated from the same definition the software runs "
+       "(`sdp/domain/procedure.py` and `sdp/domain/policy.py`), so it cannot say one thing while the software "
+       "does another."),
+    N_("A **stateless person** is \"a person who is not considered as a national by any State under the operation "
+       "of its law\" (1954 Convention relating to the Status of Stateless Persons, Art. 1(1)). Peru acceded to the "
+       "1954 and 1961 Conventions in 2014 and, in the Brazil Declaration and Plan of Action (2014), pledged to "
+       "establish a statelessness determination procedure. Legislative Decree 1725 (2026) recognises the right to "
+       "apply whatever one's migration status; recognition is declaratory. This procedure is a proposal for the "
+       "regulation that Decree leaves open."),
+    N_("Principles that apply at every step:"),
+)
+PRINCIPLES = (
+    N_("**Access**: anyone in Peru may apply, orally or in writing, at no cost and with no deadline; an authority "
+       "may open a case ex officio."),
+    N_("**Protection while pending**: from registration until the final decision (including appeal), the "
+       "applicant may stay, work, receive health care and education, and may not be removed."),
+    N_("**Shared burden of proof**: the applicant and the examiner cooperate; statelessness is established *to a "
+       "reasonable degree*. A State's silence is never held against the applicant."),
+    N_("**Confidentiality**: the authorities of the State an asylum seeker or refugee fled are never contacted; "
+       "the software refuses such an inquiry."),
+    N_("**Four eyes**: the person who decides did not examine the case; the person who decides an appeal did not "
+       "take the first decision. These rules apply to persons, even when one person holds several roles."),
+    N_("**Children first**: cases of children and vulnerable applicants are prioritised."),
+)
 
 
 def _time_limit(name: str | None, policy: PolicySettings, translate: Callable[[str], str]) -> str:
@@ -75,7 +88,7 @@ def steps(policy: PolicySettings, translate: Callable[[str], str] = lambda text:
             "four_eyes": [_(conflict.description) for conflict in action.conflicts],
             "conditions": [_(guard.description) for guard in action.guards],
             "time_limit": _time_limit(action.time_limit, policy, _) if action.time_limit else None,
-            "legal_basis": list(action.legal_basis),
+            "legal_basis": [_(basis) for basis in action.legal_basis],
         })
     return result
 
@@ -89,47 +102,54 @@ def settings(policy: PolicySettings, translate: Callable[[str], str] = lambda te
 
 
 def render(policy: PolicySettings, translate: Callable[[str], str] = lambda text: text) -> str:
+    """The whole document in one language (``translate``: that language's gettext)."""
     _ = translate
-    lines = [f"# {_('The statelessness determination procedure of Peru (proposal)')}", "", INTRODUCTION]
-    lines += [f"## {_('States of a case')}", "",
-              f"| {_('State')} | {_('Meaning')} | {_('Time limit running')} | {_('Protected from removal')} |",
-              "|---|---|---|---|"]
+
+    def heading(level: int, text: str) -> str:
+        return "#" * level + " " + text
+
+    def item(label_: str, text: str) -> str:
+        return "- **" + label_ + "**: " + text
+
+    def row(*cells: str) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    lines = [heading(1, _("The statelessness determination procedure of Peru (proposal)")), "",
+             " · ".join(f"[{name}]({file})" for name, file in LANGUAGE_LINKS), ""]
+    for paragraph in INTRODUCTION:
+        lines += [_(paragraph), ""]
+    lines += ["- " + _(principle) for principle in PRINCIPLES]
+    lines += ["", heading(2, _("States of a case")), "",
+              row(_("State"), _("Meaning"), _("Time limit running"), _("Protected from removal")), "|---|---|---|---|"]
     for state in states(policy, _):
-        lines.append(f"| `{state['name']}` {state['label']} | {state['description']} | "
-                     f"{state['time_limit']} | {_('yes') if state['protected'] else _('no')} |")
-    lines += ["", f"## {_('Steps')}", ""]
+        lines.append(row(f"`{state['name']}` {state['label']}", state["description"], state["time_limit"],
+                         _("yes") if state["protected"] else _("no")))
+    lines += ["", heading(2, _("Steps")), ""]
     for step in steps(policy, _):
-        lines.append(f"### {step['number']}. {step['title']} (`{step['name']}`)")
-        lines.append("")
-        lines.append(step["description"])
-        lines.append("")
-        roles = ", ".join(f"{role['label']} (`{role['name']}`)" for role in step["roles"])
-        lines.append(f"- **{_('Who')}**: {roles}")
+        lines += [heading(3, f"{step['number']}. {step['title']} (`{step['name']}`)"), "", step["description"], ""]
+        lines.append(item(_("Who"), ", ".join(f"{role['label']} (`{role['name']}`)" for role in step["roles"])))
         if step["assigned_only"]:
-            lines.append(f"- **{_('Only on own cases')}**: " + ", ".join(step["assigned_only"]))
+            lines.append(item(_("Only on own cases"), ", ".join(step["assigned_only"])))
         if step["any_state"]:
-            lines.append(f"- **{_('From')}**: {_('any state')}")
+            lines.append(item(_("From"), _("any state")))
         elif step["from"]:
-            lines.append(f"- **{_('From')}**: " + ", ".join(f"`{s['name']}`" for s in step["from"]))
+            lines.append(item(_("From"), ", ".join(f"`{s['name']}`" for s in step["from"])))
         if step["to"]:
-            lines.append(f"- **{_('To')}**: " + ", ".join(f"`{s['name']}`" for s in step["to"]))
-        for rule in step["four_eyes"]:
-            lines.append(f"- **{_('Four eyes')}**: {rule}")
-        for condition in step["conditions"]:
-            lines.append(f"- **{_('Condition')}**: {condition}")
+            lines.append(item(_("To"), ", ".join(f"`{s['name']}`" for s in step["to"])))
+        lines += [item(_("Four eyes"), rule) for rule in step["four_eyes"]]
+        lines += [item(_("Condition"), condition) for condition in step["conditions"]]
         if step["time_limit"]:
-            lines.append(f"- **{_('Time limit')}**: {step['time_limit']}")
+            lines.append(item(_("Time limit"), step["time_limit"]))
         if step["legal_basis"]:
-            lines.append(f"- **{_('Legal basis')}**: " + "; ".join(step["legal_basis"]))
+            lines.append(item(_("Legal basis"), "; ".join(step["legal_basis"])))
         lines.append("")
-    lines += [f"## {_('Time limits and validities (proposals)')}", "",
-              f"| {_('Setting')} | {_('Value')} | {_('Default')} | {_('Source')} |", "|---|---|---|---|"]
+    lines += [heading(2, _("Time limits and validities (proposals)")), "",
+              row(_("Setting"), _("Value"), _("Default"), _("Source")), "|---|---|---|---|"]
     for setting in settings(policy, _):
-        lines.append(f"| {setting['description']} (`{setting['name']}`) | {setting['value']} {setting['unit_label']} | "
-                     f"{setting['default']} | {setting['source']} |")
-    lines += ["", f"## {_('Roles')}", ""]
-    for role in Role:
-        lines.append(f"- `{role.value}`: {_(label(role))}")
+        lines.append(row(f"{setting['description']} (`{setting['name']}`)", f"{setting['value']} {setting['unit_label']}",
+                         str(setting["default"]), setting["source"]))
+    lines += ["", heading(2, _("Roles")), ""]
+    lines += [f"- `{role.value}`: {_(label(role))}" for role in Role]
     for section in _feature_chapters():
         lines += ["", section(policy, _)]
     return "\n".join(lines).rstrip() + "\n"

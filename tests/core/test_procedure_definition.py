@@ -4,16 +4,49 @@ import subprocess
 import sys
 
 import pytest
+from babel.messages.pofile import read_po
 
 from sdp import PROJECT_ROOT
 from sdp.domain import procedure
 from sdp.domain.policy import DEFAULT_POLICY
-from sdp.review.procedure_doc import render
+from sdp.review.procedure_doc import FILES, in_every_language, render
 
 
 def test_docs_procedure_md_matches_the_definition():
     written = (PROJECT_ROOT / "docs" / "procedure.md").read_text()
     assert written == render(DEFAULT_POLICY), "docs/procedure.md is stale: run `flask --app sdp procedure-doc`"
+
+
+@pytest.mark.parametrize("locale, title", [
+    ("en", "# The statelessness determination procedure of Peru (proposal)"),
+    ("es", "# El procedimiento de determinación de la apatridia del Perú (propuesta)"),
+    ("pt", "# O procedimento de determinação da apatridia do Peru (proposta)"),
+])
+def test_the_document_in_each_language_matches_the_definition(locale, title):
+    name = FILES[locale]
+    written = (PROJECT_ROOT / "docs" / name).read_text()
+    assert written == in_every_language(DEFAULT_POLICY)[name], f"docs/{name} is stale: run `flask --app sdp procedure-doc`"
+    assert written.startswith(title + "\n")
+    for other in FILES.values():
+        assert f"({other})" in written, "each language links to the others"
+
+
+def test_every_string_of_the_document_is_in_the_catalogues():
+    # A string the document passes to the translator but Babel never extracted would stay in
+    # English in procedure.es.md and procedure.pt.md without any catalogue test noticing.
+    with (PROJECT_ROOT / "sdp" / "translations" / "es" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        catalogued = {message.id for message in read_po(source) if message.id}
+    asked: list[str] = []
+    render(DEFAULT_POLICY, lambda text: asked.append(text) or text)
+    missing = sorted(set(asked) - catalogued)
+    assert asked and not missing, f"mark these with N_ or _ and run `make messages`: {missing[:5]}"
+
+
+def test_the_spanish_document_cites_the_law_in_spanish():
+    text = (PROJECT_ROOT / "docs" / FILES["es"]).read_text()
+    assert "Manual del ACNUR (2014), párrs. 68-71" in text and "Constitución Política del Perú, art. 52" in text
+    assert "6 meses" in text and "15 días hábiles" in text
+    assert "UNHCR Handbook" not in text and "working days" not in text
 
 
 @pytest.mark.parametrize("imported_first", ["sdp.documents", "sdp.births", "sdp.review"])

@@ -119,6 +119,9 @@ def test_the_page_is_in_the_readers_language(client, make_user):
         forget_loaded_user()
         page = client.get(f"/review/procedure?lang={language}").get_data(as_text=True)
         assert f'<html lang="{language}"' in page
+    # the legal bases, units and sources are translated too, not left in English
+    assert "Manual do ACNUR (2014), parágs. 68-71" in page and "dias úteis" in page
+    assert "UNHCR Handbook" not in page and "working days" not in page
 
 
 def test_the_layout_puts_states_in_columns_by_distance_from_registration():
