@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from .. import clock
 from ..audit import services as audit
@@ -173,10 +173,20 @@ def lock_minutes(failures: int) -> int:
 def record_failed_sign_in(user: User, step: str) -> None:
     """A wrong password or second-factor code for a known user: count it, lock when too many.
     ``step`` is "password", "second_factor" or "password_change" (the current password typed to
-    change it); what was typed is never recorded."""
-    user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
-    minutes = lock_minutes(user.failed_sign_ins)
-    changes = {"step": step, "failed_sign_ins": user.failed_sign_ins}
+    change it); what was typed is never recorded.
+
+    The count goes up in the database (``failed_sign_ins + 1``), never from the value this request
+    loaded: guesses sent in parallel each loaded the account before any of them failed, and
+    writing back "what I read + 1" would count them as one and let them outrun the lock-out. The
+    UPDATE also holds the account's row (PostgreSQL) or the write lock (SQLite) until the commit,
+    so the lock set below follows from the count that includes this failure."""
+    failures = db.session.execute(
+        update(User).where(User.id == user.id)
+        .values(failed_sign_ins=func.coalesce(User.failed_sign_ins, 0) + 1)
+        .returning(User.failed_sign_ins)
+    ).scalar_one()
+    minutes = lock_minutes(failures)
+    changes = {"step": step, "failed_sign_ins": failures}
     if minutes:
         user.locked_until = clock.now() + timedelta(minutes=minutes)
         changes["locked_until"] = user.locked_until

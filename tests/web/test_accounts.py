@@ -1,6 +1,7 @@
 """Accounts (issue 8): lock-out after failed sign-ins, the TOTP second factor, the password policy."""
 
 import re
+import threading
 import time
 from datetime import timedelta
 
@@ -50,6 +51,41 @@ def test_five_failures_lock_the_account_and_the_answer_never_tells(client, make_
     assert events("user.sign_in_refused_locked")
     trail = " ".join(str(e.changes) for e in db.session.execute(select(AuditEvent)).scalars())
     assert "wrong password" not in trail and PASSWORD not in trail
+
+
+def test_wrong_passwords_tried_at_the_same_moment_each_count(app, make_user):
+    # An attacker sends guesses in parallel: each request loaded the account before any of them
+    # counted its failure. Every failure must still count, so parallel guessing cannot outrun
+    # the lock-out (ASVS V2.2.1).
+    from sdp.auth.services import record_failed_sign_in
+
+    user_id = make_user("case_officer").id
+    db.session.remove()
+    count, errors = 8, []
+    loaded = threading.Barrier(count)
+
+    def attempt() -> None:
+        with app.app_context():
+            try:
+                user = db.session.get(User, user_id)
+                assert user.failed_sign_ins == 0  # every attempt saw the account before any failure
+                loaded.wait(timeout=10)
+                record_failed_sign_in(user, "password")
+            except Exception as error:  # reported below; a thread cannot fail the test itself
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    stored = db.session.get(User, user_id)
+    assert stored.failed_sign_ins == count
+    assert stored.locked_until is not None and stored.locked_until > clock.now() + timedelta(minutes=lock_minutes(count) - 1)
+    assert sorted(e.changes["failed_sign_ins"] for e in events("user.sign_in_failed")) == list(range(1, count + 1))
 
 
 def test_a_locked_account_opens_again_when_the_lock_runs_out_and_success_resets(client, make_user):
