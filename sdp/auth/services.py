@@ -4,7 +4,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..audit import services as audit
@@ -209,7 +210,11 @@ def record_sign_in(user: User, second_factor: bool) -> None:
 
 
 def use_totp_code(user: User, code: str) -> bool:
-    """Whether ``code`` is the user's current second-factor code, not used before; marks it used."""
+    """Whether ``code`` is the user's current second-factor code, not used before; marks it used.
+
+    Marked in the database only if no request has used this step or a later one meanwhile: two
+    requests with one code (a relayed code raced against its owner) both loaded the account
+    before either used it, and only one of them may get in."""
     from . import totp
 
     if not user.totp_secret:
@@ -217,8 +222,13 @@ def use_totp_code(user: User, code: str) -> bool:
     step = totp.matching_step(user.totp_secret, code, user.totp_last_step)
     if step is None:
         return False
-    user.totp_last_step = step
-    db.session.flush()
+    used = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False)
+    ).rowcount
+    if used != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
     return True
 
 

@@ -188,6 +188,39 @@ def test_the_code_step_refuses_a_wrong_code_and_a_replayed_one(app, make_user):
     assert other.get("/cases/").status_code == 302
 
 
+def test_one_code_sent_twice_at_the_same_moment_signs_in_once(app, make_user):
+    # A relayed (phished) code raced against its owner: both requests loaded the account before
+    # either used the code. It must work once only (ASVS V2.8.4).
+    from sdp.auth.services import use_totp_code
+
+    user = make_user("supervisor")
+    sign_in(app.test_client(), user)  # enrols
+    code, user_id = unused_code(user), user.id
+    db.session.remove()
+    count, results, errors = 6, [], []
+    loaded = threading.Barrier(count)
+
+    def attempt() -> None:
+        with app.app_context():
+            try:
+                account = db.session.get(User, user_id)
+                loaded.wait(timeout=10)
+                results.append(use_totp_code(account, code))
+                db.session.commit()
+            except Exception as error:  # reported below; a thread cannot fail the test itself
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(results) == [False] * (count - 1) + [True]
+
+
 def test_the_code_step_needs_the_password_step_first_and_expires(app, make_user):
     user = make_user("decision_maker")
     sign_in(app.test_client(), user)
