@@ -53,24 +53,20 @@ def test_five_failures_lock_the_account_and_the_answer_never_tells(client, make_
     assert "wrong password" not in trail and PASSWORD not in trail
 
 
-def test_wrong_passwords_tried_at_the_same_moment_each_count(app, make_user):
-    # An attacker sends guesses in parallel: each request loaded the account before any of them
-    # counted its failure. Every failure must still count, so parallel guessing cannot outrun
-    # the lock-out (ASVS V2.2.1).
-    from sdp.auth.services import record_failed_sign_in
-
-    user_id = make_user("case_officer").id
+def at_the_same_moment(app, count: int, load, act) -> list:
+    """Runs ``act(load())`` in ``count`` threads, each with its own app context and session:
+    every thread has loaded what it needs before any of them acts. Returns what ``act`` returned."""
     db.session.remove()
-    count, errors = 8, []
+    results, errors = [], []
     loaded = threading.Barrier(count)
 
     def attempt() -> None:
         with app.app_context():
             try:
-                user = db.session.get(User, user_id)
-                assert user.failed_sign_ins == 0  # every attempt saw the account before any failure
+                subject = load()
                 loaded.wait(timeout=10)
-                record_failed_sign_in(user, "password")
+                results.append(act(subject))
+                db.session.commit()
             except Exception as error:  # reported below; a thread cannot fail the test itself
                 errors.append(error)
             finally:
@@ -82,6 +78,23 @@ def test_wrong_passwords_tried_at_the_same_moment_each_count(app, make_user):
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
+    return results
+
+
+def test_wrong_passwords_tried_at_the_same_moment_each_count(app, make_user):
+    # An attacker sends guesses in parallel: each request loaded the account before any of them
+    # counted its failure. Every failure must still count, so parallel guessing cannot outrun
+    # the lock-out (ASVS V2.2.1).
+    from sdp.auth.services import record_failed_sign_in
+
+    user_id, count = make_user("case_officer").id, 8
+
+    def load() -> User:
+        user = db.session.get(User, user_id)
+        assert user.failed_sign_ins == 0  # every attempt saw the account before any failure
+        return user
+
+    at_the_same_moment(app, count, load, lambda user: record_failed_sign_in(user, "password"))
     stored = db.session.get(User, user_id)
     assert stored.failed_sign_ins == count
     assert stored.locked_until is not None and stored.locked_until > clock.now() + timedelta(minutes=lock_minutes(count) - 1)
@@ -195,29 +208,9 @@ def test_one_code_sent_twice_at_the_same_moment_signs_in_once(app, make_user):
 
     user = make_user("supervisor")
     sign_in(app.test_client(), user)  # enrols
-    code, user_id = unused_code(user), user.id
-    db.session.remove()
-    count, results, errors = 6, [], []
-    loaded = threading.Barrier(count)
-
-    def attempt() -> None:
-        with app.app_context():
-            try:
-                account = db.session.get(User, user_id)
-                loaded.wait(timeout=10)
-                results.append(use_totp_code(account, code))
-                db.session.commit()
-            except Exception as error:  # reported below; a thread cannot fail the test itself
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=attempt) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    code, user_id, count = unused_code(user), user.id, 6
+    results = at_the_same_moment(app, count, lambda: db.session.get(User, user_id),
+                                 lambda account: use_totp_code(account, code))
     assert sorted(results) == [False] * (count - 1) + [True]
 
 
