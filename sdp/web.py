@@ -79,11 +79,13 @@ def country_name(code: str | None) -> str:
     return get_locale().territories.get(code.upper()) or code
 
 
-def country_choices(blank: str = "") -> list[tuple[str, str]]:
+def country_choices(blank: str | None = "") -> list[tuple[str, str]]:
+    """Every country, named in the user's language and in its alphabetical order; first a blank
+    choice labelled ``blank`` unless ``blank`` is None."""
     from .schemas import country_codes
 
     names = [(code, country_name(code)) for code in country_codes()]
-    return [("", blank)] + sorted(names, key=lambda item: _sort_key(item[1]))
+    return ([("", blank)] if blank is not None else []) + sorted(names, key=lambda item: _sort_key(item[1]))
 
 
 def language_name(tag: str | None) -> str:

@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from .. import clock
 from ..domain.birth_registration import DECLARANT_LABELS, DeclarantRelationship
 from ..domain.vocabulary import LABELS, AsylumStatus, Sex
-from ..schemas import country_codes, country_name
+from ..web import country_choices as localized_country_choices
 
 try:  # WTForms 3.3 deprecates (value, label) tuples
     from wtforms.fields.choices import SelectChoice as _Choice
@@ -35,8 +35,8 @@ def choices(pairs) -> list:
 
 
 def country_choices(blank_label=None) -> list:
-    pairs = sorted(((code, country_name(code)) for code in country_codes()), key=lambda pair: pair[1])
-    return choices(([("", blank_label)] if blank_label is not None else []) + pairs)
+    """The app's one list of countries, named in the registrar's language (``sdp.web``)."""
+    return choices(localized_country_choices(str(blank_label) if blank_label is not None else None))
 
 
 def _not_in_future(form, field):

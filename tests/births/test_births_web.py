@@ -46,6 +46,19 @@ def test_the_form_shows_labelled_fields_for_child_mother_and_father(registrar):
     assert "<script" not in html and "style=" not in html
 
 
+@pytest.mark.parametrize("language, names", [
+    ("es", ("España", "Estados Unidos", "Perú", "Kosovo")),
+    ("pt", ("Espanha", "Estados Unidos", "Peru", "Kosovo")),
+    ("en", ("Spain", "United States", "Peru", "Kosovo")),
+])
+def test_the_countries_are_named_in_the_registrars_language(registrar, language, names):
+    html = registrar.get(f"/births/new?lang={language}").get_data(as_text=True)
+    mother_nationality = re.search(r'<select[^>]*id="mother-nationality".*?</select>', html, re.S).group(0)
+    options = dict(re.findall(r'<option[^>]*value="([A-Z]*)"[^>]*>([^<]*)</option>', mother_nationality))
+    assert {code: options[code] for code in ("ES", "US", "PE", "XK")} == dict(zip(("ES", "US", "PE", "XK"), names, strict=True))
+    assert options[""]  # the blank choice says what it means
+
+
 def test_a_registrar_registers_a_birth_and_sees_the_record(registrar):
     response = registrar.post("/births/new", data=form())
     assert response.status_code == 303
