@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 import pycountry
+from babel import Locale
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from . import clock
@@ -16,9 +17,18 @@ def country_codes() -> frozenset[str]:
     return frozenset(country.alpha_2 for country in pycountry.countries) | {"XK"}
 
 
-def country_name(code: str) -> str:
-    country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or (country.name if country else code)
+def country_name(code: str | None, language: str = "en") -> str:
+    """The country's name in ``language`` (CLDR, through Babel): the pages, the documents and the
+    statistics all name countries here, so a holder reads on their document the name the officer
+    saw on screen."""
+    if not code:
+        return ""
+    return _territories(language).get(code.upper()) or code
+
+
+@lru_cache(maxsize=8)
+def _territories(language: str) -> Mapping[str, str]:
+    return Locale.parse(language).territories
 
 
 class Country(fields.String):

@@ -73,10 +73,10 @@ def timeline_title(audit_action: str) -> str:
 
 
 def country_name(code: str | None) -> str:
-    """The country's name in the user's language (CLDR, through Babel)."""
-    if not code:
-        return ""
-    return get_locale().territories.get(code.upper()) or code
+    """The country's name in the user's language (``sdp.schemas.country_name``)."""
+    from .schemas import country_name as named
+
+    return named(code, str(get_locale()))
 
 
 def country_choices(blank: str | None = "") -> list[tuple[str, str]]:

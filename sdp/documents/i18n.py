@@ -8,17 +8,17 @@ language is flask-babel's current locale, which the renderer sets per section wi
 ``force_locale``; a message missing here falls back to the app's shared catalogue.
 """
 
-import gettext as _gettext
 import io
 from functools import lru_cache
 from pathlib import Path
 
-import pycountry
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from flask_babel import get_locale
 from flask_babel import gettext as shared_gettext
+
+from .. import schemas
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 LANGUAGES = ("es", "en", "pt")  # the languages a document can be written in
@@ -58,10 +58,6 @@ def T(message: str, **params) -> str:  # noqa: N802 - the extraction keyword of 
     return text % params if params else text
 
 
-@lru_cache(maxsize=512)
 def country_name(code: str, language: str) -> str:
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return "Kosovo" if code == "XK" else code
-    names = _gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
-    return names.gettext(getattr(country, "common_name", None) or country.name)
+    """As the pages name it (``sdp.schemas.country_name``)."""
+    return schemas.country_name(code, language)

@@ -18,7 +18,7 @@ def _month(year: int, month: int) -> str:
 
 def _country(code: str) -> str:
     locale = get_locale()
-    return (locale.territories.get(code) if locale else None) or country_name(code)
+    return country_name(code, str(locale) if locale else "en")
 
 
 def localized_labels() -> Labels:

@@ -163,3 +163,13 @@ def test_every_text_of_every_document_is_translated(office, app):
             render_pdf(document)
     db.session.rollback()
     assert not i18n.MISSING, sorted(i18n.MISSING)
+
+
+@pytest.mark.parametrize("code, language, name", [("AM", "pt", "Armênia"), ("US", "es", "Estados Unidos"),
+                                                  ("XK", "es", "Kosovo"), ("BQ", "en", "Caribbean Netherlands")])
+def test_a_document_names_a_country_as_the_pages_do(app, code, language, name):
+    # one naming (CLDR) for the screen and the paper: the holder reads what the officer saw
+    from sdp.web import country_name as on_the_page
+
+    with app.test_request_context(f"/?lang={language}"):
+        assert i18n.country_name(code, language) == on_the_page(code) == name
