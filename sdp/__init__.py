@@ -14,6 +14,7 @@ from . import config as settings
 from . import sqlite  # noqa: F401 - SQLite's pragmas and queued writers, on every connection
 from .converters import DatabaseIdConverter, SerialConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .private_files import make_private_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    make_private_folder(Path(app.instance_path))
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     app.url_map.converters["serial"] = SerialConverter
     app.config.update(settings.load(app.instance_path, overrides))

@@ -15,6 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def make_private_folder(path: Path) -> None:
+    """Create ``path`` (and its parents) if missing, the folder itself readable by the owner only:
+    the instance folder holds the SQLite database, the keys and the uploaded evidence, and no
+    other account on the machine has any business listing or reading it. An existing folder is
+    left as its administrator set it."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
 def _write_temporary(directory: Path, name: str, content: str | bytes) -> str:
     """A new file beside ``name`` holding ``content``, readable by the owner only (mkstemp's 0600)."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)

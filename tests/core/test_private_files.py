@@ -14,7 +14,7 @@ from flask import Flask
 from sdp import config
 from sdp.crypto import Keyring
 from sdp.documents import signing
-from sdp.private_files import create_once, write_private
+from sdp.private_files import create_once, make_private_folder, write_private
 
 PROCESSES = 6
 ROUNDS = 5
@@ -72,3 +72,11 @@ def test_write_private_replaces_the_whole_file_readable_by_the_owner_only(tmp_pa
     assert path.read_text() == "new\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert os.listdir(tmp_path) == ["keys"]
+
+
+def test_the_instance_folder_is_made_for_the_owner_alone(tmp_path):
+    folder = tmp_path / "deployment" / "instance"
+    make_private_folder(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    make_private_folder(folder)  # again: nothing to do
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
