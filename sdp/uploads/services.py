@@ -82,8 +82,6 @@ def _path(storage_name: str) -> Path:
     return _folder() / storage_name[:2] / storage_name
 
 
-
-
 def attach_file(actor: Principal, application: Application, evidence: Evidence, filename: str | None,
                 content: bytes) -> EvidenceFile:
     today = clock.today()
