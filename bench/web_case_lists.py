@@ -5,16 +5,20 @@
 
 Loads N applicants and applications straight into an EMPTY database (it refuses a database
 that holds cases), then times ``sdp.cases.queries.search`` as the list page calls it: the
-first page, a page deep in the list, a name search, a case number, the filters. Prints the
-median of 5 runs of each, in milliseconds.
+first page, a page deep in the list, a name search, a case number, the filters. Then the pages
+themselves (``GET /cases/``, in-process through the test client, signed in as a supervisor
+through the sign-in and second-factor forms). Prints the median of 5 (queries) and 7 (pages)
+runs of each, in milliseconds.
 """
 
 import random
+import re
 import statistics
 import sys
 import time
 from datetime import date, timedelta
 
+import pyotp
 from flask_migrate import upgrade
 from sqlalchemy import func, insert, select, text
 
@@ -102,6 +106,41 @@ def main() -> None:
         timed("name (given only): wilmer", q="wilmer")
         number = db.session.execute(select(Application.case_number).where(Application.id == middle)).scalar_one()
         timed("case number", q=number)
+    time_pages(app)
+
+
+BENCH_PASSWORD = "a long bench password 2026"
+
+
+def time_pages(app) -> None:
+    """The list page with its template and session, as a supervisor reads it (a new supervisor
+    each run: a new one enrols a second factor, whose secret the benchmark then knows)."""
+    from sdp.auth.principal import SYSTEM
+    from sdp.auth.services import create_user
+
+    email = f"bench-supervisor-{time.time_ns()}@bench.sdp.pe"
+    with app.app_context():
+        create_user(SYSTEM, email, "Bench Supervisor", ["supervisor"], BENCH_PASSWORD)
+        db.session.commit()
+    client = app.test_client()
+
+    def csrf(html: str) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+    client.post("/sign-in", data={"csrf_token": csrf(client.get("/sign-in").get_data(as_text=True)),
+                                  "email": email, "password": BENCH_PASSWORD})
+    enrol = client.get("/sign-in/enrol").get_data(as_text=True)  # a new supervisor enrols a second factor
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', enrol).group(1)
+    answer = client.post("/sign-in/enrol", data={"csrf_token": csrf(enrol), "code": pyotp.TOTP(secret).now()})
+    assert answer.status_code == 302, "the benchmark supervisor could not sign in"
+    for path in ("/cases/", "/cases/?q=perez", "/cases/?q=wilmer", "/cases/?q=maria+jose+perez"):
+        runs = []
+        for _ in range(8):
+            begin = time.perf_counter()
+            response = client.get(path)
+            runs.append((time.perf_counter() - begin) * 1000)
+            assert response.status_code == 200, path
+        print(f"page GET {path:<40} {statistics.median(runs[1:]):8.1f} ms")
 
 
 if __name__ == "__main__":

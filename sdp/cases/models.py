@@ -43,8 +43,11 @@ class Person(db.Model):
     __table_args__ = (
         # Registry checks and duplicate detection: date of birth, then folded names.
         Index("ix_persons_dob_family_given", "date_of_birth", "family_key", "given_key"),
-        Index("ix_persons_family_given", "family_key", "given_key"),
-        Index("ix_persons_given", "given_key"),  # the case lists' search by given name
+        # The case lists' search by name. The person's id rides along (PostgreSQL: INCLUDE; SQLite's
+        # indexes carry the rowid anyway), so a search reads the index alone, never the table: a
+        # common surname (50,000 persons in a million) costs milliseconds, not a heap scan.
+        Index("ix_persons_family_given", "family_key", "given_key", postgresql_include=["id"]),
+        Index("ix_persons_given", "given_key", postgresql_include=["id"]),
     )
 
     def set_names(self, given_names: str, family_names: str) -> None:
