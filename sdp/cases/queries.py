@@ -102,7 +102,7 @@ def search(principal: Principal, *, today: date, q: str = "", state: str = "", o
         statement = statement.where(Application.id < after)
     # The page's ids first, from the indexes alone, then the page's cases: selecting whole rows in
     # one step made SQLite fetch and sort every match (50,000 for a common surname in a million
-    # cases) to keep 26 (166 ms against 25 ms; bench/RESULTS.md).
+    # cases) to keep 26 (175 ms against 48 ms at a million cases; bench/RESULTS.md, section 5).
     page_ids = statement.order_by(Application.id.desc()).limit(page_size + 1)
     rows = db.session.execute(
         select(Application).where(Application.id.in_(page_ids)).order_by(Application.id.desc())).scalars().all()
