@@ -7,6 +7,7 @@ language names, dates in the user's locale), the language switcher and the home 
 
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import (
@@ -82,10 +83,17 @@ def country_name(code: str | None) -> str:
 def country_choices(blank: str | None = "") -> list[tuple[str, str]]:
     """Every country, named in the user's language and in its alphabetical order; first a blank
     choice labelled ``blank`` unless ``blank`` is None."""
-    from .schemas import country_codes
+    return ([("", blank)] if blank is not None else []) + list(_countries_in_order(str(get_locale())))
 
-    names = [(code, country_name(code)) for code in country_codes()]
-    return ([("", blank)] if blank is not None else []) + sorted(names, key=lambda item: _sort_key(item[1]))
+
+@lru_cache(maxsize=8)
+def _countries_in_order(language: str) -> tuple[tuple[str, str], ...]:
+    # Named and sorted once per language: a form shows up to seven country lists (the birth
+    # registration form), each of some 250 names.
+    from .schemas import country_codes
+    from .schemas import country_name as named
+
+    return tuple(sorted(((code, named(code, language)) for code in country_codes()), key=lambda item: _sort_key(item[1])))
 
 
 def language_name(tag: str | None) -> str:
