@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app sdp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev serve migrate migration translations messages lint bench clean
+.PHONY: run test check install install-dev serve migrate migration translations messages lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,16 @@ run: install migrate
 migrate: install
 	$(FLASK) db upgrade
 
-## test: install the dev extras and run the whole suite (SQLite; DATABASE_URL=postgresql://... for PostgreSQL)
+## test: install the dev extras and run the whole suite on every core (SQLite; DATABASE_URL=postgresql://...
+## for PostgreSQL, one database per worker beside it); TEST_WORKERS=0 runs it in one process
+TEST_WORKERS ?= auto
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+
+## check: the inner loop: lint, then the suite without the browser and the slow tests
+check: install-dev
+	$(BIN)/ruff check sdp tests bench
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not slow"
 
 ## translations: compile the message catalogues (sdp/translations/*/LC_MESSAGES/messages.po)
 ## that changed since they were last compiled (a running app or suite never sees a half-written .mo)

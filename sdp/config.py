@@ -4,6 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
+from .auth.passwords import HASH_PROFILES
 from .domain.policy import PolicySettings
 from .private_files import create_once
 
@@ -41,6 +42,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": not development,
         "REMEMBER_COOKIE_SECURE": not development,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # Argon2 cost (sdp/auth/passwords.py): "production"; a test suite may ask for "cheapest".
+        "PASSWORD_HASH_PROFILE": environ.get("SDP_PASSWORD_HASH_PROFILE", "production"),
         "IDLE_TIMEOUT_MINUTES": int(environ.get("SDP_IDLE_TIMEOUT_MINUTES", 30)),
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_DEFAULT_TIMEZONE": "America/Lima",
@@ -78,6 +81,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "SDP_AUDIT_LANES": max(1, int(environ.get("SDP_AUDIT_LANES", 32))),
     }
     config.update(overrides or {})
+    if config["PASSWORD_HASH_PROFILE"] not in HASH_PROFILES:
+        raise ValueError(f"PASSWORD_HASH_PROFILE must be one of {sorted(HASH_PROFILES)}, "
+                         f"not {config['PASSWORD_HASH_PROFILE']!r}")
     return config
 
 

@@ -34,14 +34,12 @@ from ..domain.vocabulary import Role
 from ..extensions import db, login_manager
 from . import stash, totp
 from .models import User
-from .passwords import MIN_LENGTH, hash_password, password_problem, verify_password
+from .passwords import MIN_LENGTH, password_problem, verify_nothing, verify_password
 
 bp = Blueprint("auth_web", __name__)
 
 SEEN_KEY = "seen"
 SECOND_FACTOR_KEY = "second_factor"  # whether this session was opened with the second factor
-# Verified when the email is unknown, so that a wrong email takes as long as a wrong password.
-_DUMMY_HASH = hash_password("not a real password, only for timing")
 
 
 class SignInForm(FlaskForm):
@@ -59,10 +57,10 @@ def authenticate(email: str, password: str) -> User | None:
 
     user = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_nothing(password)  # a wrong email takes as long as a wrong password
         return None
     if is_locked(user):
-        verify_password(_DUMMY_HASH, password)  # the same work as a real check; the password is not tried
+        verify_nothing(password)  # the same work as a real check; the password is not tried
         record_locked_attempt(user)
         return None
     if not verify_password(user.password_hash, password):

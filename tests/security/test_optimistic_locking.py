@@ -4,7 +4,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -116,6 +116,21 @@ def test_two_sessions_saving_the_same_case_one_after_the_other(app, office):
             second.commit()
 
 
+def _wait_until_a_transaction_waits_for_a_lock(seconds: float = 10) -> None:
+    """PostgreSQL says when a backend of this database waits on a row lock: no guessed pause."""
+    deadline = time.monotonic() + seconds
+    with db.engine.connect() as watcher:
+        while time.monotonic() < deadline:
+            waiting = watcher.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar_one()
+            if waiting:
+                return
+            watcher.rollback()  # a new snapshot of pg_stat_activity at the next look
+            time.sleep(0.01)
+    raise AssertionError("the second transaction never waited for the first one's lock")
+
+
 def test_concurrent_transactions_on_postgresql_never_overwrite_each_other(app, office):
     if not is_postgres():
         pytest.skip("needs PostgreSQL: SQLite lets only one transaction write at a time, so the two saves "
@@ -140,7 +155,7 @@ def test_concurrent_transactions_on_postgresql_never_overwrite_each_other(app, o
 
         thread = threading.Thread(target=save_second)
         thread.start()
-        time.sleep(0.3)
+        _wait_until_a_transaction_waits_for_a_lock()
         assert thread.is_alive()  # blocked on the first transaction
         first.commit()
         thread.join(10)

@@ -1,5 +1,6 @@
 """Fixtures for the staff pages: a browser-like client signed in as a user of some role."""
 
+import os
 import re
 from html import unescape
 
@@ -81,8 +82,11 @@ def compile_catalogues() -> None:
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as source:
                 catalog = read_po(source)
-            with mo.open("wb") as target:
+            # Written aside and renamed: a parallel test worker never reads a half-written catalogue.
+            partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
+            with partial.open("wb") as target:
                 write_mo(target, catalog)
+            os.replace(partial, mo)
 
 
 @pytest.fixture(scope="session", autouse=True)
