@@ -31,8 +31,13 @@ class Births(MethodView):
         """Register a birth (registrar).
 
         Born in Peru: Peruvian by birth (ius_soli) whatever the parents' status; a foundling
-        found in Peru: foundling; born abroad to a Peruvian parent: ius_sanguinis. Born abroad
-        with no Peruvian parent: 422 on child.place_of_birth.country. More than 60 days after
+        found in Peru: foundling; born abroad to a parent Peruvian by birth: ius_sanguinis
+        (Law 32421). Born abroad with no parent Peruvian by birth: 422 on
+        child.place_of_birth.country, pointing to a statelessness screening (when the only
+        Peruvian parents are Peruvian by naturalization or by option, the 1961 Convention Art. 4
+        safeguard applies if the child would otherwise be stateless: a screening, not an
+        automatic nationality). Born abroad to a Peruvian parent without nationality_basis:
+        422 on mother.nationality_basis or father.nationality_basis. More than 60 days after
         the birth (a policy setting): late_registration true, and late_registration_evidence is
         required. The same child registered before: 409 with the existing registration_number.
         """

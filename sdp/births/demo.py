@@ -1,5 +1,5 @@
 """Demo births, registered through ``register_birth`` like real ones: to refugee, asylum-seeking
-and stateless parents, one late, one foundling, one born abroad to a Peruvian father, and
+and stateless parents, one late, one foundling, one born abroad to a father Peruvian by birth, and
 two linked to demo SDP cases (loaded after the cases, by ``sdp.demo``)."""
 
 from datetime import date, timedelta
@@ -23,12 +23,12 @@ def _case_number_of(given: str, family: str, born: str) -> str | None:
                Person.date_of_birth == date.fromisoformat(born))).scalars().first()
 
 
-def _parent(given, family, born, country, locality, *, nationality=None, stateless=False, asylum=None,
-            asylum_country=None, case_number=None) -> dict:
+def _parent(given, family, born, country, locality, *, nationality=None, nationality_basis=None, stateless=False,
+            asylum=None, asylum_country=None, case_number=None) -> dict:
     return {"given_names": given, "family_names": family, "date_of_birth": date.fromisoformat(born),
             "place_of_birth": {"country": country, "locality": locality}, "nationality": nationality,
-            "stateless": stateless, "asylum": {"status": asylum or "none", "country": asylum_country},
-            "case_number": case_number}
+            "nationality_basis": nationality_basis, "stateless": stateless,
+            "asylum": {"status": asylum or "none", "country": asylum_country}, "case_number": case_number}
 
 
 def _child(given, family, sex, days_old, country, locality) -> dict:
@@ -77,10 +77,11 @@ def demo_births() -> list[dict]:
             "foundling": True,
             "declarant": {"name": "Unidad de Protección Especial de Cusco", "relationship": "authority"},
         },
-        {  # born abroad to a Peruvian father
+        {  # born abroad to a father Peruvian by birth (Law 32421)
             "child": _child("Lucía", "Rojas Blanco", "F", 50, "VE", "Maracay"),
             "mother": _parent("Andreína", "Blanco Paz", "1997-08-30", "VE", "Maracay", nationality="VE"),
-            "father": _parent("Esteban", "Rojas Huanca", "2001-04-05", "PE", "Tumbes", nationality="PE"),
+            "father": _parent("Esteban", "Rojas Huanca", "2001-04-05", "PE", "Tumbes", nationality="PE",
+                              nationality_basis="birth"),
             "declarant": {"name": "Esteban Rojas Huanca", "relationship": "father", "identity_document": "DNI 70123456"},
         },
     ]

@@ -12,6 +12,7 @@ from wtforms import (
     DateField,
     Form,
     FormField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -20,7 +21,14 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import clock
 from ..domain.birth_registration import DECLARANT_LABELS, DeclarantRelationship
-from ..domain.vocabulary import LABELS, AsylumStatus, Sex
+from ..domain.nationality import PERU
+from ..domain.vocabulary import (
+    LABELS,
+    PERUVIAN_NATIONALITY_BASIS_LABELS,
+    AsylumStatus,
+    PeruvianNationalityBasis,
+    Sex,
+)
 from ..web import country_choices as localized_country_choices
 
 try:  # WTForms 3.3 deprecates (value, label) tuples
@@ -66,6 +74,12 @@ class ParentForm(Form):
     birth_country = SelectField(_l("Country of birth"), default="")
     birth_locality = StringField(_l("Place of birth"), [Optional(), Length(max=200)])
     nationality = SelectField(_l("Nationality"), default="")
+    # Only when the nationality is Peru: for a child born abroad, it decides the child's nationality.
+    nationality_basis = RadioField(
+        _l("If Peruvian: how is this parent Peruvian?"), [Optional()],
+        choices=choices((basis.value, _l(PERUVIAN_NATIONALITY_BASIS_LABELS[basis])) for basis in PeruvianNationalityBasis),
+        description=_l("Only when the nationality is Peru. Needed when the child was born abroad: Law 32421 "
+                       "makes a child born abroad Peruvian only through a parent who is Peruvian by birth."))
     stateless = BooleanField(_l("Stateless (no State considers this parent a national)"))
     asylum_status = SelectField(_l("Asylum status"),
                                 choices=choices((status.value, _l(LABELS[status])) for status in AsylumStatus),
@@ -111,6 +125,8 @@ class ParentForm(Form):
             "date_of_birth": self.date_of_birth.data,
             "place_of_birth": {"country": self.birth_country.data, "locality": (self.birth_locality.data or "").strip() or None},
             "nationality": self.nationality.data or None, "stateless": bool(self.stateless.data),
+            # A basis left chosen after the nationality was changed from Peru means nothing: dropped.
+            "nationality_basis": (self.nationality_basis.data or None) if self.nationality.data == PERU else None,
             "asylum": {"status": status, "country": self.asylum_country.data or None},
             "case_number": (self.case_number.data or "").strip() or None,
         }

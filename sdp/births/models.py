@@ -1,9 +1,11 @@
 """Birth registration of children born in Peru (ius soli) and its registry record.
 
 A parent's nationality is an ISO 3166-1 alpha-2 code in ``*_nationality``; a stateless
-parent has ``*_stateless`` true and no nationality (statelessness is not a country). The
-parents' asylum status is kept as it was declared at registration (``*_asylum_status``),
-so statistics count the situation at the time of the birth, not a later one.
+parent has ``*_stateless`` true and no nationality (statelessness is not a country); a
+Peruvian parent's ``*_nationality_basis`` says how they are Peruvian (by birth, by
+naturalization or by option: Law 32421, for a child born abroad). The parents' asylum
+status is kept as it was declared at registration (``*_asylum_status``), so statistics
+count the situation at the time of the birth, not a later one.
 """
 from datetime import date, datetime
 
@@ -45,6 +47,10 @@ class BirthRegistration(db.Model):
     father_stateless: Mapped[bool] = mapped_column(default=False)
     mother_asylum_status: Mapped[str | None] = mapped_column(String(16))
     father_asylum_status: Mapped[str | None] = mapped_column(String(16))
+    # How a Peruvian parent is Peruvian (PeruvianNationalityBasis: birth, naturalization, option);
+    # None when not given or the parent is not Peruvian. Migration 0005.
+    mother_nationality_basis: Mapped[str | None] = mapped_column(String(16))
+    father_nationality_basis: Mapped[str | None] = mapped_column(String(16))
     # The certificado de nacido vivo (CNV) issued by the health facility, when there is one.
     live_birth_certificate_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     declarant_name: Mapped[str | None] = mapped_column(String(200))

@@ -44,6 +44,7 @@ def _parent_dict(registration: BirthRegistration, role: str) -> dict | None:
         "given_names": person.given_names, "family_names": person.family_names,
         "date_of_birth": person.date_of_birth,
         "nationality": getattr(registration, f"{role}_nationality"),
+        "nationality_basis": getattr(registration, f"{role}_nationality_basis"),
         "stateless": getattr(registration, f"{role}_stateless"),
         "asylum_status": getattr(registration, f"{role}_asylum_status"),
         "case_number": case.case_number if case else None,

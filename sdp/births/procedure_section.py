@@ -40,12 +40,21 @@ def birth_registration_section(policy: PolicySettings, translate: Callable[[str]
             "; ".join((constitution, law, _("1961 Convention, Art. 1")))),
         row(_("Found abandoned in Peru, parents unknown"), peruvian, basis(NationalityBasis.FOUNDLING),
             "; ".join((law, _("1961 Convention, Art. 2")))),
-        row(_("Born abroad to a Peruvian mother or father"), _("Peruvian once registered"),
-            basis(NationalityBasis.IUS_SANGUINIS), "; ".join((constitution, law, _("1961 Convention, Art. 4")))),
+        row(_("Born abroad to a mother or father who is Peruvian by birth"), _("Peruvian once registered"),
+            basis(NationalityBasis.IUS_SANGUINIS), law),
+        row(_("Born abroad, the only Peruvian parent or parents Peruvian by naturalization or by option"),
+            _("Refused: not Peruvian by birth, since Law 32421 gives nationality at birth abroad only through a "
+              "parent who is Peruvian by birth. If the child would otherwise be stateless, the 1961 Convention "
+              "Art. 4 safeguard applies: the registrar points to a statelessness screening (an ex officio "
+              "application), not an automatic nationality"), "—", "; ".join((law, _("1961 Convention, Art. 4")))),
         row(_("Born abroad, no Peruvian parent"),
             _("Refused: not Peruvian by birth; where the child may be stateless, the registrar points to a "
               "statelessness screening (an ex officio application)"), "—", _("1961 Convention, Arts. 1 and 4")),
         "",
+        item(_("How a Peruvian parent is Peruvian"),
+             _("for a child born abroad, the registrar records how each Peruvian parent is Peruvian: by birth, "
+               "by naturalization or by option. It is never assumed: without it the birth is not registered."),
+             law),
         item(_("Ships and aircraft"),
              _("a birth on board a ship flying Peru's flag or an aircraft registered in Peru counts as a birth "
                "in Peru; the registrar records Peru as the country of birth."), _("1961 Convention, Art. 3")),

@@ -5,7 +5,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..cases.schemas import PersonSchema, PlaceOfBirthSchema, one_of
 from ..domain.birth_registration import DeclarantRelationship
-from ..domain.vocabulary import Sex
+from ..domain.nationality import PERU
+from ..domain.vocabulary import PeruvianNationalityBasis, Sex
 from ..schemas import Country, Name, PastDate, StrictSchema, Text
 
 
@@ -15,6 +16,15 @@ class ParentSchema(PersonSchema):
     nationality = Country(allow_none=True, load_default=None, metadata={"description": (
         "The parent's nationality (ISO 3166-1 alpha-2), when known. A stateless parent has none: "
         "leave it out and set stateless to true.")})
+    nationality_basis = fields.String(
+        validate=one_of(PeruvianNationalityBasis), allow_none=True, load_default=None, metadata={"description": (
+            "How a Peruvian parent is Peruvian: birth | naturalization | option. Only with nationality PE; "
+            "required for a Peruvian parent of a child born abroad (422 on <parent>.nationality_basis without "
+            "it). Law 32421 gives nationality at birth abroad only through a parent who is Peruvian by birth; "
+            "a child born abroad whose only Peruvian parents are Peruvian by naturalization or by option is "
+            "refused (422), pointing to a statelessness screening under the 1961 Convention Art. 4 safeguard "
+            "for a child who would otherwise be stateless."),
+            "example": "birth"})
     stateless = fields.Boolean(load_default=False, metadata={"description": (
         "The parent is stateless (no State considers them a national under the operation of its law). "
         "Statelessness is recorded as this flag, never as a country code.")})
@@ -27,6 +37,12 @@ class ParentSchema(PersonSchema):
     def stateless_has_no_nationality(self, data, **kwargs):
         if data.get("stateless") and data.get("nationality"):
             raise ValidationError("A stateless parent has no nationality: leave it out.", "nationality")
+
+    @validates_schema
+    def only_a_peruvian_has_a_peruvian_basis(self, data, **kwargs):
+        if data.get("nationality_basis") and data.get("nationality") != PERU:
+            raise ValidationError("Only a Peruvian parent is Peruvian by birth, by naturalization or by option: "
+                                  "leave this out, or give PE as the nationality.", "nationality_basis")
 
 
 class ChildSchema(StrictSchema):
@@ -101,6 +117,7 @@ class ParentOut(StrictSchema):
     family_names = fields.String()
     date_of_birth = fields.Date()
     nationality = fields.String(allow_none=True)
+    nationality_basis = fields.String(allow_none=True, metadata={"description": "birth | naturalization | option"})
     stateless = fields.Boolean()
     asylum_status = fields.String(allow_none=True)
     case_number = fields.String(allow_none=True)

@@ -23,7 +23,14 @@ from ..domain.access import BIRTH_READERS
 from ..domain.birth_registration import duplicate_key, normalise_registration_number
 from ..domain.names import name_key, similar_names
 from ..domain.procedure import Forbidden, InvalidField, NotAllowedNow
-from ..domain.vocabulary import N_, AsylumStatus, ReferralTarget, Role, Sex
+from ..domain.vocabulary import (
+    N_,
+    AsylumStatus,
+    PeruvianNationalityBasis,
+    ReferralTarget,
+    Role,
+    Sex,
+)
 from ..extensions import db
 from .models import BirthRegistration
 from .numbering import next_registration_number
@@ -89,8 +96,14 @@ def _parent_facts(parent: dict | None, person: Person | None) -> nationality.Par
     if parent is None:
         return None
     asylum = (parent.get("asylum") or {}).get("status") or (person.asylum_status if person else None)
+    basis = parent.get("nationality_basis")
     return nationality.Parent(nationality=parent.get("nationality"), stateless=bool(parent.get("stateless")),
-                              asylum_status=AsylumStatus(asylum or AsylumStatus.NONE))
+                              asylum_status=AsylumStatus(asylum or AsylumStatus.NONE),
+                              nationality_basis=PeruvianNationalityBasis(basis) if basis else None)
+
+
+def _basis_value(facts: nationality.Parent | None) -> str | None:
+    return facts.nationality_basis.value if facts and facts.nationality_basis else None
 
 
 def _find_existing(key: str, certificate_number: str | None) -> BirthRegistration | None:
@@ -123,6 +136,8 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
     for role, parent in (("mother", mother_data), ("father", father_data)):
         if parent and parent.get("stateless") and parent.get("nationality"):
             raise InvalidField(f"{role}.nationality", N_("A stateless parent has no nationality: leave it empty."))
+        if parent and parent.get("nationality_basis") and parent.get("nationality") != nationality.PERU:
+            raise InvalidField(f"{role}.nationality_basis", nationality.NATIONALITY_BASIS_NOT_PERUVIAN)
 
     mother_case = _find_case(mother_data, "mother") if mother_data else None
     father_case = _find_case(father_data, "father") if father_data else None
@@ -172,6 +187,7 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
         father_stateless=bool(father_facts and father_facts.stateless),
         mother_asylum_status=mother_facts.asylum_status.value if mother_facts else None,
         father_asylum_status=father_facts.asylum_status.value if father_facts else None,
+        mother_nationality_basis=_basis_value(mother_facts), father_nationality_basis=_basis_value(father_facts),
         nationality_country=result.country, nationality_basis=result.basis.value,
         registered_on=registered_on, late_registration=late, late_registration_evidence=evidence,
         live_birth_certificate_number=certificate,

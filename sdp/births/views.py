@@ -15,7 +15,15 @@ from ..domain.access import BIRTH_READERS, CASE_READERS
 from ..domain.birth_registration import DECLARANT_LABELS, DeclarantRelationship
 from ..domain.nationality import NotPeruvianByBirth
 from ..domain.procedure import InvalidField
-from ..domain.vocabulary import LABELS, AsylumStatus, NationalityBasis, Role, Sex
+from ..domain.vocabulary import (
+    LABELS,
+    PERUVIAN_NATIONALITY_BASIS_LABELS,
+    AsylumStatus,
+    NationalityBasis,
+    PeruvianNationalityBasis,
+    Role,
+    Sex,
+)
 from ..extensions import login_manager
 from . import services
 from .forms import BirthForm
@@ -54,6 +62,8 @@ def _labels() -> dict:
     return {
         "basis": {basis.value: gettext(LABELS[basis]) for basis in NationalityBasis},
         "asylum": {status.value: gettext(LABELS[status]) for status in AsylumStatus},
+        "peruvian_basis": {basis.value: gettext(PERUVIAN_NATIONALITY_BASIS_LABELS[basis])
+                           for basis in PeruvianNationalityBasis},
         "sex": {sex.value: gettext(LABELS[sex]) for sex in Sex},
         "declarant": {value.value: gettext(DECLARANT_LABELS[value]) for value in DeclarantRelationship},
     }

@@ -4,24 +4,33 @@
   or status: refugee, asylum seeker, stateless, irregular (Constitution Art. 52; Law 32421).
 - A foundling found in Peru whose parents are unknown → Peruvian by birth, basis
   ``foundling`` (Law 32421; 1961 Convention Art. 2).
-- Born abroad to a Peruvian mother or father → Peruvian once registered, basis
-  ``ius_sanguinis`` (Constitution Art. 52; 1961 Convention Art. 4).
+- Born abroad to a parent who is Peruvian **by birth** → Peruvian once registered, basis
+  ``ius_sanguinis`` (Law 32421).
+- Born abroad where the only Peruvian parent(s) are Peruvian by naturalization or by option →
+  not Peruvian by birth: Law 32421 gives nationality at birth abroad only through a parent
+  Peruvian by birth. Refused, with a pointer to a statelessness screening: if the child would
+  otherwise be stateless, the 1961 Convention Art. 4 safeguard applies. That is a screening,
+  not an automatic nationality.
+- Born abroad to a Peruvian parent who does not say how they are Peruvian → the rule cannot
+  decide: the parent's ``nationality_basis`` is asked for (never assumed to be "by birth").
 - Born abroad with no Peruvian parent → not Peruvian by birth: refused, with a pointer to a
   statelessness screening when the child may be stateless. Peru's duties to avoid
   statelessness at birth reach children born in its territory (1961 Convention Art. 1) and
-  children born abroad to a Peruvian parent (Art. 4); for other children the State of birth
-  and the parents' States are the relevant States, and the SDP examines them.
+  children born abroad to a Peruvian parent who would otherwise be stateless (Art. 4); for
+  other children the State of birth and the parents' States are the relevant States, and the
+  SDP examines them.
 
 A parent's nationality is an ISO 3166-1 alpha-2 code, or unknown (``None``); a stateless
 parent has ``stateless=True`` and no nationality. Statelessness is a fact about the
-parent, not a country, so it is never stored as a fake country code.
+parent, not a country, so it is never stored as a fake country code. A Peruvian parent's
+``nationality_basis`` says how they are Peruvian: by birth, by naturalization or by option.
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
 
 from .procedure import InvalidField
-from .vocabulary import N_, AsylumStatus, NationalityBasis
+from .vocabulary import N_, AsylumStatus, NationalityBasis, PeruvianNationalityBasis
 
 PERU = "PE"
 
@@ -34,14 +43,30 @@ class Parent:
     nationality: str | None = None  # ISO 3166-1 alpha-2; None when unknown or stateless
     stateless: bool = False
     asylum_status: AsylumStatus = AsylumStatus.NONE
+    # How a Peruvian parent is Peruvian; None when not given (or not Peruvian).
+    nationality_basis: PeruvianNationalityBasis | None = None
 
     def __post_init__(self) -> None:
         if self.stateless and self.nationality:
             raise ValueError("a stateless parent has no nationality")
+        if self.nationality_basis is not None:
+            if not self.peruvian:
+                raise ValueError("only a Peruvian parent has a Peruvian nationality basis")
+            object.__setattr__(self, "nationality_basis", PeruvianNationalityBasis(self.nationality_basis))
 
     @property
     def peruvian(self) -> bool:
         return self.nationality == PERU
+
+    @property
+    def peruvian_by_birth(self) -> bool:
+        return self.peruvian and self.nationality_basis == PeruvianNationalityBasis.BIRTH
+
+    @property
+    def passes_on_a_nationality(self) -> bool:
+        """Known to hold a nationality the child may take from them at birth abroad: any but
+        a Peruvian nationality held by naturalization or by option (Law 32421)."""
+        return bool(self.nationality) and (not self.peruvian or self.peruvian_by_birth)
 
 
 @dataclass(frozen=True)
@@ -54,6 +79,13 @@ class Birth:
     @property
     def parents(self) -> tuple[Parent, ...]:
         return tuple(parent for parent in (self.mother, self.father) if parent is not None)
+
+    @property
+    def parents_by_role(self) -> tuple[tuple[str, Parent], ...]:
+        """``(("mother", parent), ("father", parent))``, the ones declared: the roles are the
+        API's and the web form's field names."""
+        return tuple((role, parent) for role, parent in (("mother", self.mother), ("father", self.father))
+                     if parent is not None)
 
 
 @dataclass(frozen=True)
@@ -77,13 +109,34 @@ class NotPeruvianByBirth(InvalidField):
 BORN_ABROAD_MAY_BE_STATELESS = N_(
     "Born abroad with no Peruvian parent: the child is not Peruvian by birth (Constitution Art. 52, "
     "Law 32421) and cannot be registered as Peruvian. Peru's duties under the 1961 Convention reach "
-    "children born in Peru (Art. 1) and children born abroad to a Peruvian parent (Art. 4). The child "
-    "may be stateless: open a statelessness screening (an ex officio SDP application) for the child.")
+    "children born in Peru (Art. 1) and children born abroad to a Peruvian parent who would otherwise be "
+    "stateless (Art. 4). The child may be stateless: open a statelessness screening (an ex officio SDP "
+    "application) for the child.")
 BORN_ABROAD = N_(
     "Born abroad with no Peruvian parent: the child is not Peruvian by birth (Constitution Art. 52, "
     "Law 32421) and cannot be registered as Peruvian. Peru's duties under the 1961 Convention reach "
-    "children born in Peru (Art. 1) and children born abroad to a Peruvian parent (Art. 4). If no State "
-    "recognises the child as a national, open a statelessness screening (an ex officio SDP application).")
+    "children born in Peru (Art. 1) and children born abroad to a Peruvian parent who would otherwise be "
+    "stateless (Art. 4). If no State recognises the child as a national, open a statelessness screening "
+    "(an ex officio SDP application).")
+PARENT_NOT_PERUVIAN_BY_BIRTH_MAY_BE_STATELESS = N_(
+    "Born abroad to a parent who is Peruvian by naturalization or by option, and to no parent Peruvian by "
+    "birth: the child is not Peruvian by birth and cannot be registered as Peruvian. Law 32421 gives "
+    "nationality at birth abroad only through a parent who is Peruvian by birth. If the child would "
+    "otherwise be stateless, the 1961 Convention Art. 4 safeguard applies, and the child may be stateless: "
+    "open a statelessness screening (an ex officio SDP application) for the child.")
+PARENT_NOT_PERUVIAN_BY_BIRTH = N_(
+    "Born abroad to a parent who is Peruvian by naturalization or by option, and to no parent Peruvian by "
+    "birth: the child is not Peruvian by birth and cannot be registered as Peruvian. Law 32421 gives "
+    "nationality at birth abroad only through a parent who is Peruvian by birth. If the child would "
+    "otherwise be stateless (no State recognises the child as a national), the 1961 Convention Art. 4 "
+    "safeguard applies: open a statelessness screening (an ex officio SDP application) for the child.")
+NATIONALITY_BASIS_NEEDED = N_(
+    "Say how this parent is Peruvian: by birth, by naturalization or by option. For a child born abroad "
+    "it decides the nationality: Law 32421 gives nationality at birth abroad only through a parent who is "
+    "Peruvian by birth.")
+NATIONALITY_BASIS_NOT_PERUVIAN = N_(
+    "Only a Peruvian parent is Peruvian by birth, by naturalization or by option: leave this out, or give "
+    "Peru as the parent's nationality.")
 FOUNDLING_ABROAD = N_(
     "A foundling found outside Peru is not Peruvian by birth: Peru's foundling rule (Law 32421; 1961 "
     "Convention Art. 2) covers children found in its territory. The child may be stateless: open a "
@@ -93,17 +146,18 @@ FOUNDLING_WITH_PARENTS = N_(
 
 
 def may_be_stateless(birth: Birth) -> bool:
-    """Whether a child born abroad with no Peruvian parent may have no nationality at all.
+    """Whether a child born abroad who is not Peruvian by birth may have no nationality at all.
 
-    So when no parent has a known nationality it can pass on, or a parent is stateless, or a
-    parent is a refugee or asylum seeker (who cannot turn to their State's consulate to
-    register the child, and whose State may not count the birth).
+    So when no parent has a known nationality it can pass on (a Peruvian nationality held by
+    naturalization or by option passes on none at birth abroad: Law 32421), or a parent is
+    stateless, or a parent is a refugee or asylum seeker (who cannot turn to their State's
+    consulate to register the child, and whose State may not count the birth).
     """
     if birth.foundling or not birth.parents:
         return True
     if any(parent.stateless or parent.asylum_status != AsylumStatus.NONE for parent in birth.parents):
         return True
-    return not any(parent.nationality for parent in birth.parents)
+    return not any(parent.passes_on_a_nationality for parent in birth.parents)
 
 
 def nationality_at_birth(birth: Birth) -> Nationality:
@@ -117,9 +171,17 @@ def nationality_at_birth(birth: Birth) -> Nationality:
     if birth.country == PERU:
         # The parents' nationality, asylum or migration status play no part: that is the point.
         return Nationality(PERU, NationalityBasis.IUS_SOLI)
-    if any(parent.peruvian for parent in birth.parents):
-        return Nationality(PERU, NationalityBasis.IUS_SANGUINIS)
+    peruvian = [(role, parent) for role, parent in birth.parents_by_role if parent.peruvian]
+    for role, parent in peruvian:
+        if parent.nationality_basis is None:  # never assumed: it decides the child's nationality
+            raise InvalidField(f"{role}.nationality_basis", NATIONALITY_BASIS_NEEDED)
+    if any(parent.peruvian_by_birth for _, parent in peruvian):
+        return Nationality(PERU, NationalityBasis.IUS_SANGUINIS)  # Law 32421
     stateless_risk = may_be_stateless(birth)
+    if peruvian:  # Peruvian by naturalization or by option only: 1961 Convention Art. 4 is a screening
+        raise NotPeruvianByBirth(
+            PARENT_NOT_PERUVIAN_BY_BIRTH_MAY_BE_STATELESS if stateless_risk else PARENT_NOT_PERUVIAN_BY_BIRTH,
+            stateless_risk)
     raise NotPeruvianByBirth(BORN_ABROAD_MAY_BE_STATELESS if stateless_risk else BORN_ABROAD, stateless_risk)
 
 

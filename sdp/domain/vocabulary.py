@@ -90,6 +90,41 @@ class ReferralTarget(StrEnum):
     NATIONALITY_CONFIRMATION = "nationality_confirmation"
 
 
+class PersonOutcome(StrEnum):
+    """Each person's own outcome (domain.md, section 4)."""
+
+    RECOGNIZED = "recognized"
+    REJECTED = "rejected"
+    EXCLUDED = "excluded"
+    FAMILY_UNITY = "family_unity"  # holds a nationality; stays with a recognised family member
+    REFERRED = "referred"  # confirmed Peruvian by the civil registry: leaves the procedure
+
+
+class ReferralStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED_PERUVIAN = "confirmed_peruvian"
+    REFUSED = "refused"
+
+
+class ProceedingKind(StrEnum):
+    CESSATION = "cessation"  # a nationality acquired or recovered
+    CANCELLATION = "cancellation"  # recognition obtained by fraud
+
+
+class ProceedingStatus(StrEnum):
+    PROPOSED = "proposed"
+    CEASED = "ceased"
+    CANCELLED = "cancelled"
+    MAINTAINED = "maintained"
+
+
+class Vulnerability(StrEnum):
+    OLDER_PERSON = "older_person"
+    DISABILITY = "disability"
+    SURVIVOR_OF_VIOLENCE = "survivor_of_violence"
+    UNACCOMPANIED_CHILD = "unaccompanied_child"
+
+
 class Role(StrEnum):
     INTAKE_OFFICER = "intake_officer"
     CASE_OFFICER = "case_officer"
@@ -126,6 +161,14 @@ class NationalityBasis(StrEnum):
     IUS_SOLI = "ius_soli"
     FOUNDLING = "foundling"
     IUS_SANGUINIS = "ius_sanguinis"
+
+
+class PeruvianNationalityBasis(StrEnum):
+    """How a Peruvian parent is Peruvian (Law 32421): it decides a child born abroad's nationality."""
+
+    BIRTH = "birth"
+    NATURALIZATION = "naturalization"
+    OPTION = "option"
 
 
 class Relationship(StrEnum):
@@ -190,6 +233,18 @@ LABELS: dict[StrEnum, str] = {
     AppealOutcome.OVERTURNED: N_("Overturned"),
     ReferralTarget.LATE_BIRTH_REGISTRATION: N_("Late birth registration"),
     ReferralTarget.NATIONALITY_CONFIRMATION: N_("Nationality confirmation"),
+    PersonOutcome.FAMILY_UNITY: N_("Family unity (holds a nationality; residence with a recognised family member)"),
+    ReferralStatus.PENDING: N_("Awaiting the civil registry"),
+    ReferralStatus.CONFIRMED_PERUVIAN: N_("Confirmed Peruvian"),
+    ReferralStatus.REFUSED: N_("Refused: the examination resumes"),
+    ProceedingKind.CESSATION: N_("Cessation"),
+    ProceedingKind.CANCELLATION: N_("Cancellation"),
+    ProceedingStatus.PROPOSED: N_("Proposed: awaiting the person's reply"),
+    ProceedingStatus.MAINTAINED: N_("Recognition maintained"),
+    Vulnerability.OLDER_PERSON: N_("Older person"),
+    Vulnerability.DISABILITY: N_("Person with a disability"),
+    Vulnerability.SURVIVOR_OF_VIOLENCE: N_("Survivor of violence"),
+    Vulnerability.UNACCOMPANIED_CHILD: N_("Unaccompanied child"),
     Role.INTAKE_OFFICER: N_("Intake officer"),
     Role.CASE_OFFICER: N_("Case officer"),
     Role.DECISION_MAKER: N_("Decision-maker"),
@@ -209,7 +264,7 @@ LABELS: dict[StrEnum, str] = {
     DocumentStatus.SUPERSEDED: N_("Superseded"),
     NationalityBasis.IUS_SOLI: N_("Born in Peru (ius soli)"),
     NationalityBasis.FOUNDLING: N_("Foundling found in Peru"),
-    NationalityBasis.IUS_SANGUINIS: N_("Born abroad to a Peruvian parent (ius sanguinis)"),
+    NationalityBasis.IUS_SANGUINIS: N_("Born abroad to a parent Peruvian by birth (ius sanguinis)"),
     Relationship.CHILD: N_("Child"),
     Relationship.SPOUSE: N_("Spouse"),
     Relationship.OTHER: N_("Other"),
@@ -222,6 +277,13 @@ LABELS: dict[StrEnum, str] = {
     EvidenceKind.OTHER: N_("Other"),
 }
 # DecisionOutcome.RECOGNIZED/REJECTED share their values with State; their labels too.
+
+# Apart from LABELS: "birth" is a Link's value too, and LABELS is keyed by value.
+PERUVIAN_NATIONALITY_BASIS_LABELS: dict[PeruvianNationalityBasis, str] = {
+    PeruvianNationalityBasis.BIRTH: N_("Peruvian by birth"),
+    PeruvianNationalityBasis.NATURALIZATION: N_("Peruvian by naturalization"),
+    PeruvianNationalityBasis.OPTION: N_("Peruvian by option"),
+}
 
 
 def label(value: StrEnum) -> str:

@@ -57,13 +57,14 @@ def test_stateless_parents_are_recorded_as_stateless_and_the_child_is_peruvian(r
     assert saved.mother_nationality is None and saved.father_nationality is None
 
 
-def test_a_foundling_found_in_peru_and_a_child_of_a_peruvian_born_abroad(registrar):
+def test_a_foundling_found_in_peru_and_a_child_born_abroad_to_a_father_peruvian_by_birth(registrar):
     foundling = post(registrar, {"child": child(given="Gabriel Ángel", locality="Cusco"), "foundling": True,
                                  "declarant": {"name": "UPE Cusco", "relationship": "authority"}})
     assert foundling.status_code == 201, foundling.json
     assert foundling.json["nationality"] == {"country": "PE", "basis": "foundling"}
     abroad = post(registrar, birth(child=child(given="Lucía", country="VE", locality="Maracay"),
-                                   mother=parent(), father=parent("Esteban", "Rojas Huanca", "2001-04-05", nationality="PE")))
+                                   mother=parent(), father=parent("Esteban", "Rojas Huanca", "2001-04-05", nationality="PE",
+                                                                  nationality_basis="birth")))
     assert abroad.status_code == 201, abroad.json
     assert abroad.json["nationality"] == {"country": "PE", "basis": "ius_sanguinis"}
 
@@ -130,6 +131,8 @@ def test_a_late_registration_needs_evidence_but_is_never_refused_for_lateness(re
     ({"child": child(), "mother": parent(nationality="ZZ")}, {"mother.nationality"}),
     ({"child": child(), "mother": parent(stateless=True)}, {"mother.nationality"}),
     ({"child": child(), "mother": parent(asylum="refugee", extra_field=1)}, {"mother.extra_field"}),
+    ({"child": child(country="AR"), "father": parent(nationality="PE")}, {"father.nationality_basis"}),
+    ({"child": child(), "father": parent(nationality="VE", nationality_basis="birth")}, {"father.nationality_basis"}),
     ({"child": child(), "foundling": True, "mother": parent()}, {"foundling"}),
     ({"child": child(), "registered_on": days_ago(-1)}, {"registered_on"}),
     ({"child": child(born="0001-01-01"), "registered_on": "0001-01-02"}, {"registered_on"}),

@@ -19,7 +19,7 @@ from sdp.domain.nationality import (
 )
 from sdp.domain.policy import DEFAULT_POLICY, PolicySettings
 from sdp.domain.procedure import InvalidField
-from sdp.domain.vocabulary import AsylumStatus, NationalityBasis
+from sdp.domain.vocabulary import AsylumStatus, NationalityBasis, PeruvianNationalityBasis
 
 NONE, SEEKER, REFUGEE = AsylumStatus.NONE, AsylumStatus.ASYLUM_SEEKER, AsylumStatus.REFUGEE
 IUS_SOLI = Nationality("PE", NationalityBasis.IUS_SOLI)
@@ -33,7 +33,8 @@ COLOMBIAN = Parent("CO")
 STATELESS = Parent(stateless=True)
 STATELESS_REFUGEE = Parent(stateless=True, asylum_status=REFUGEE)
 UNKNOWN_NATIONALITY = Parent(None)
-PERUVIAN = Parent("PE")
+PERUVIAN = Parent("PE")  # how they are Peruvian not said: enough in Peru, not abroad
+PERUVIAN_BY_BIRTH = Parent("PE", nationality_basis=PeruvianNationalityBasis.BIRTH)
 
 # (why, birth, expected nationality)
 GRANTED = [
@@ -51,9 +52,11 @@ GRANTED = [
     ("born in Peru, parents' nationality unknown", Birth("PE", mother=UNKNOWN_NATIONALITY), IUS_SOLI),
     ("born in Peru, Peruvian parents: still ius soli", Birth("PE", mother=PERUVIAN, father=PERUVIAN), IUS_SOLI),
     ("foundling found in Peru", Birth("PE", foundling=True), FOUNDLING),
-    ("born abroad to a Peruvian mother", Birth("VE", mother=PERUVIAN, father=VENEZUELAN), IUS_SANGUINIS),
-    ("born abroad to a Peruvian father, mother missing", Birth("AR", father=PERUVIAN), IUS_SANGUINIS),
-    ("born abroad to a Peruvian father and a stateless mother", Birth("CL", mother=STATELESS, father=PERUVIAN), IUS_SANGUINIS),
+    # Abroad, only through a parent Peruvian by birth (Law 32421): tests/domain/test_nationality_by_birth.py
+    ("born abroad to a mother Peruvian by birth", Birth("VE", mother=PERUVIAN_BY_BIRTH, father=VENEZUELAN), IUS_SANGUINIS),
+    ("born abroad to a father Peruvian by birth, mother missing", Birth("AR", father=PERUVIAN_BY_BIRTH), IUS_SANGUINIS),
+    ("born abroad to a father Peruvian by birth and a stateless mother",
+     Birth("CL", mother=STATELESS, father=PERUVIAN_BY_BIRTH), IUS_SANGUINIS),
 ]
 
 # (why, birth, whether an SDP screening is suggested)
