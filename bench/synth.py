@@ -31,17 +31,22 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                      "decision_due_extended", "extension_reasons", "priority", "applicant_id", "case_officer_id",
                      "registered_by_id", "created_at", "ended_on", "end_reasons", "referral_target", "ended_by_id"),
     "dependants": ("id", "application_id", "person_id", "relationship"),
-    "relevant_states": ("id", "application_id", "country", "links", "finding", "reasoning", "found_on", "found_by_id"),
-    "evidence": ("id", "application_id", "country", "kind", "description", "received_on", "recorded_by_id"),
-    "inquiries": ("id", "application_id", "country", "authority", "sent_on", "response_due", "received_on", "outcome",
-                  "sent_by_id"),
-    "interviews": ("id", "application_id", "held_on", "interpreter_language", "legal_representative", "summary",
+    "relevant_states": ("id", "application_id", "person_id", "country", "links", "finding", "reasoning", "found_on", "found_by_id"),
+    "evidence": ("id", "application_id", "person_id", "country", "kind", "description", "received_on", "recorded_by_id"),
+    "inquiries": ("id", "application_id", "person_id", "country", "authority", "sent_on", "response_due", "received_on",
+                  "outcome", "sent_by_id", "consent_on"),
+    "interviews": ("id", "application_id", "person_id", "held_on", "interpreter_language", "legal_representative", "summary",
                    "read_back", "interviewer_id"),
     "recommendations": ("id", "application_id", "outcome", "exclusion_ground", "reasons", "made_on", "made_by_id"),
     "decisions": ("id", "application_id", "outcome", "exclusion_ground", "reasons", "findings", "decided_on",
                   "notified_on", "notification_language", "appeal_due", "decided_by_id"),
     "appeals": ("id", "application_id", "lodged_on", "grounds", "decision_due", "lodged_by_id", "outcome", "reasons",
                 "decided_on", "decided_by_id"),
+    # Each person's own determination (domain.md, section 4): the applicant's mirrors the decision.
+    "determinations": ("id", "application_id", "person_id", "outcome", "exclusion_ground", "decided_on", "notified_on",
+                       "appeal_due", "decided_by_id", "appeal_lodged_on", "appeal_decision_due", "appeal_outcome",
+                       "appeal_decided_on", "appeal_decided_by_id", "referral_target", "referral_status",
+                       "referred_on", "referred_by_id"),
     "birth_registrations": ("id", "registration_number", "child_given_names", "child_family_names", "child_given_key",
                             "child_family_key", "child_sex", "child_date_of_birth", "birth_country", "birth_locality",
                             "foundling", "mother_id", "father_id", "mother_nationality", "father_nationality",
@@ -54,7 +59,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # Parents before children: the order rows are written in (foreign keys are checked).
 TABLE_ORDER = ("persons", "applications", "dependants", "relevant_states", "evidence", "inquiries", "interviews",
-               "recommendations", "decisions", "appeals", "birth_registrations", "documents")
+               "recommendations", "decisions", "appeals", "determinations", "birth_registrations", "documents")
 
 # Formats of generated identifiers. The case number is the app's (sdp.cases.numbering);
 # the others below.
@@ -208,7 +213,9 @@ class Synth:
                                    locality=rng.choice(localities), languages=languages, asylum=asylum)
         if sex == "F" and (today - born).days < 40 * 365 and not child_applicant and len(self.mothers) < 200_000:
             self.mothers.append((app_id, applicant_id))
+        first_dependant = len(out["dependants"])
         self._dependants(out, app_id, registered_on, family, pool, country, asylum, child_applicant)
+        dependant_ids = [row[2] for row in out["dependants"][first_dependant:]]
         holder = (given, family, born)
 
         timeline = _Timeline(rng, registered_on, today)
@@ -230,7 +237,7 @@ class Synth:
         exam = None
         if phase in ("examination", "recommended", "decided"):
             complete = phase != "examination"
-            exam = self._examination(out, app_id, officer, assigned_on, timeline, country, asylum, complete,
+            exam = self._examination(out, app_id, applicant_id, officer, assigned_on, timeline, country, asylum, complete,
                                      state, languages)
             if not complete and exam["pending_inquiry"] and rng.random() < 0.3:
                 extended, extension_reasons = True, "Consulta pendiente al Estado; se prorroga por acto motivado."
@@ -250,6 +257,7 @@ class Synth:
                        else "El acta de nacimiento presentada era falsa.")
             ended = (ended_on, reasons, None, self.staff_member("decision_maker"))
         self._case_documents(out, app_id, state, registered_on, holder, ended)
+        self._determinations(out, app_id, applicant_id, dependant_ids, state, ended)
         out["applications"].append((
             app_id, case_number, route, referring, state, registered_on, decision_due, extended, extension_reasons,
             age_on(born, registered_on) < self.policy.priority_age_years, applicant_id, officer,
@@ -288,7 +296,30 @@ class Synth:
             relationship = "child" if rng.random() < 0.92 else "other"
             out["dependants"].append((self.next_id("dependants"), app_id, person_id, relationship))
 
-    def _examination(self, out, app_id, officer, assigned_on, timeline, country, asylum, complete, state, languages):
+    def _determinations(self, out, app_id, applicant_id, dependant_ids, state, ended):
+        """One determination per person of the case, as migration 0006 derives them: the applicant's
+        mirrors the decision (and the appeal's result); the dependants were not decided on their own."""
+        decision = out["decisions"][-1] if out["decisions"] and out["decisions"][-1][1] == app_id else None
+        appeal = out["appeals"][-1] if out["appeals"] and out["appeals"][-1][1] == app_id else None
+        outcome = exclusion_ground = decided_on = notified_on = appeal_due = decided_by = None
+        if decision is not None:
+            _, _, outcome, exclusion_ground, _, _, decided_on, notified_on, _, appeal_due, decided_by = decision
+        lodged_on = appeal_decision_due = appeal_outcome = appeal_decided_on = appeal_decided_by = None
+        if appeal is not None:
+            _, _, lodged_on, _, appeal_decision_due, _, appeal_outcome, _, appeal_decided_on, appeal_decided_by = appeal
+            if appeal_decided_on is not None:
+                outcome = state  # the appeal's result: recognized or rejected
+        referral = (None, None, None, None)
+        if state == "referred":
+            referral = (ended[2], "pending", ended[0], ended[3])
+        out["determinations"].append((
+            self.next_id("determinations"), app_id, applicant_id, outcome, exclusion_ground, decided_on, notified_on,
+            appeal_due, decided_by, lodged_on, appeal_decision_due, appeal_outcome, appeal_decided_on,
+            appeal_decided_by) + referral)
+        for person_id in dependant_ids:
+            out["determinations"].append((self.next_id("determinations"), app_id, person_id) + (None,) * 15)
+
+    def _examination(self, out, app_id, applicant_id, officer, assigned_on, timeline, country, asylum, complete, state, languages):
         """Relevant States with their inquiries, evidence and interview. Returns what the decision needs."""
         rng, today = self.rng, self.today
         countries = [(country, ["birth"])]
@@ -313,7 +344,7 @@ class Synth:
                 reasoning = f"Ley de nacionalidad de {rs_country} examinada con la prueba del expediente."
             else:
                 finding, found_on, reasoning = "undetermined", None, None
-            out["relevant_states"].append((self.next_id("relevant_states"), app_id, rs_country, sorted(links), finding,
+            out["relevant_states"].append((self.next_id("relevant_states"), app_id, applicant_id, rs_country, sorted(links), finding,
                                            reasoning, found_on, officer if found_on else None))
             findings.append({"country": rs_country, "links": sorted(links), "finding": finding, "reasoning": reasoning})
             may_contact = rs_country != asylum[1]
@@ -330,16 +361,16 @@ class Synth:
                         received_on = None
                 if outcome is None and today <= due:
                     pending_inquiry = True
-                out["inquiries"].append((self.next_id("inquiries"), app_id, rs_country,
+                out["inquiries"].append((self.next_id("inquiries"), app_id, applicant_id, rs_country,
                                          N.CONSULATES.get(rs_country, f"Consulado de {rs_country}"), sent_on, due,
-                                         received_on, outcome, officer))
+                                         received_on, outcome, officer, sent_on))
         for kind, description in [("testimony", "Declaración del solicitante sobre su historia y documentos.")] + (
                 [("document", "Partida de nacimiento sin apostilla."), ("expert_information", "Informe sobre la ley y práctica de nacionalidad.")]
                 if rng.random() < 0.5 else []):
-            out["evidence"].append((self.next_id("evidence"), app_id, None if kind == "testimony" else countries[0][0],
+            out["evidence"].append((self.next_id("evidence"), app_id, applicant_id, None if kind == "testimony" else countries[0][0],
                                     kind, description, timeline.peek(1, 40), officer))
         if complete or rng.random() < 0.5:
-            out["interviews"].append((self.next_id("interviews"), app_id, timeline.peek(5, 60),
+            out["interviews"].append((self.next_id("interviews"), app_id, applicant_id, timeline.peek(5, 60),
                                       languages[0] if languages[0] != "es" else rng.choice([None, "es"]),
                                       rng.choice([None, None, "ENCUENTROS", "Defensoría del Pueblo"]),
                                       "Entrevista con intérprete gratuito; el acta fue leída al solicitante.", True,

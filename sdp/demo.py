@@ -51,6 +51,9 @@ FAMILIES = [
     ("Camila", "Suárez Peña", "F", "1999-10-10", "VE", "Valencia", ["es"], "asylum_seeker", "VE"),
     ("Tomás", "Gonçalves Araújo", "M", "1982-06-21", "PT", "Porto", ["pt", "es"], "none", None),
     ("Kateryna", "Bondarenko Ávila", "F", "1987-09-03", "RU", "Rostov", ["ru", "es"], "none", None),
+    ("Hamid", "Karimi", "M", "1984-04-12", "IR", "Tabriz", ["fa", "es"], "none", None),
+    ("Aliou", "Bah", "M", "1993-01-30", "GN", "Conakry", ["fr", "es"], "none", None),
+    ("Dilnoza", "Rashidova", "F", "1989-07-07", "UZ", "Samarkand", ["uz", "ru"], "none", None),
 ]
 
 
@@ -86,26 +89,35 @@ def load_demo_data() -> str:
             data["referring_authority"] = "CEPR"
         return services.register_application(intake, data)
 
-    def examine(application: Application, findings: list[tuple[str, list[str], str]], sent_days_ago: int = 60):
-        services.assign(supervisor, application, "officer@demo.sdp.pe")
+    def examine(application: Application, findings: list[tuple[str, list[str], str]], sent_days_ago: int = 60,
+                person_id: int | None = None, assign: bool = True):
+        if assign:
+            services.assign(supervisor, application, "officer@demo.sdp.pe")
         for country, links, finding in findings:
-            rs = services.add_relevant_state(officer, application, country, links)
+            rs = services.add_relevant_state(officer, application, country, links, person_id=person_id)
             if services.may_contact(country, services.asylum_claims(application)):
                 inquiry = services.send_inquiry(officer, application, country, f"Consulate of {country} in Lima",
-                                                today - timedelta(days=sent_days_ago))
+                                                today - timedelta(days=sent_days_ago),
+                                                consent_on=today - timedelta(days=sent_days_ago + 1), person_id=person_id)
                 if sent_days_ago < 90:
                     services.record_inquiry_response(officer, inquiry, today - timedelta(days=sent_days_ago // 2),
                                                      "no_record" if finding == "not_national" else "confirms_national")
             services.record_finding(officer, rs, finding, f"Nationality law of {country} examined with the evidence on file.")
+        if person_id is not None:
+            return
         services.record_interview(officer, application, {"held_on": today - timedelta(days=30), "interpreter_language": "es",
                                                          "summary": "The applicant explained their history and documents; the record was read back."})
 
     child = {"given_names": "Sofía", "family_names": "Pérez Gómez", "sex": "F", "date_of_birth": today - timedelta(days=400),
              "place_of_birth": {"country": "PE", "locality": "Lima"}, "languages": ["es"], "relationship": "child",
              "asylum": {"status": "asylum_seeker", "country": "VE"}}
-    register(0, 3, [child])  # registered
+    family0 = register(0, 3, [child])  # registered; the Lima-born child referred to the civil registry
+    services.refer(supervisor, family0, "late_birth_registration",
+                   "Born in Lima, never registered: Peruvian by birth; awaiting RENIEC.",
+                   person_id=family0.dependants[0].person_id)
     a = register(1, 40)
     services.assign(supervisor, a, "officer2@demo.sdp.pe")  # under examination
+    services.record_detention(supervisor, a, None, "Migration holding facility, Callao", today - timedelta(days=6))
     b = register(2, 80)
     examine(b, [("SY", ["birth", "descent_father"], "not_national")])
     services.recommend(officer, b, {"outcome": "recognized", "reasons": "No State considers the applicant a national."})
@@ -129,16 +141,25 @@ def load_demo_data() -> str:
     services.withdraw(intake, f, "The applicant obtained a passport and withdrew in writing.")
     g = register(7, 15)
     services.refer(supervisor, g, "late_birth_registration", "Born in Tumbes, never registered: Peruvian by birth.")
+    services.record_referral_outcome(supervisor, g, None, "confirmed_peruvian", today,
+                                     reference="CUI 71234567")  # confirmed: nobody remains, the case ends
     h = register(8, 200)  # ceased
     examine(h, [("LB", ["birth", "descent_father"], "not_national")], sent_days_ago=120)
     services.recommend(officer, h, {"outcome": "recognized", "reasons": "Lebanon does not confer nationality through the mother."})
     services.decide(decider, h, {"outcome": "recognized", "reasons": "Statelessness established.",
                                  "notified_on": today - timedelta(days=100)})
-    services.cease(decider, h, "The person acquired the nationality of her spouse's State.")
+    services.propose_proceeding(supervisor, h, "cessation", {
+        "reasons": "The person acquired the nationality of her spouse's State.",
+        "notified_on": today - timedelta(days=80), "nationality_acquired": "FR"})
+    services.record_proceeding_reply(officer, h, "cessation", {
+        "received_on": today - timedelta(days=70), "summary": "She confirmed the naturalisation and sent her passport."})
+    services.decide_proceeding(decider, h, "cessation", {
+        "outcome": "ceased", "reasons": "French nationality acquired by naturalisation.",
+        "notified_on": today - timedelta(days=60)})
     i = register(9, 25)
     services.close(supervisor, i, "The applicant left Peru; no contact for three months.")
     j = register(10, 190)  # recognized on appeal
-    examine(j, [("PT", ["descent_father"], "not_national"), ("BR", ["habitual_residence"], "not_national")])
+    examine(j, [("PT", ["descent_father"], "national"), ("BR", ["habitual_residence"], "not_national")])
     services.recommend(officer, j, {"outcome": "rejected", "reasons": "Portuguese nationality by descent seemed available."})
     services.decide(decider, j, {"outcome": "rejected", "reasons": "Portugal may consider him a national.",
                                  "notified_on": today - timedelta(days=60)})
@@ -149,7 +170,32 @@ def load_demo_data() -> str:
     services.recommend(officer, k, {"outcome": "recognized", "reasons": "No Russian record."})
     services.decide(decider, k, {"outcome": "recognized", "reasons": "Statelessness established.",
                                  "notified_on": today - timedelta(days=25)})
-    services.cancel(users["smalloffice@demo.sdp.pe"].principal, k, "The birth certificate presented was forged.")
+    services.propose_proceeding(users["smalloffice@demo.sdp.pe"].principal, k, "cancellation", {
+        "reasons": "The birth certificate presented was forged.", "notified_on": today - timedelta(days=20)})
+    services.record_proceeding_reply(officer, k, "cancellation", {
+        "received_on": today - timedelta(days=15), "summary": "No explanation of the certificate was offered."})
+    services.decide_proceeding(decider, k, "cancellation", {
+        "outcome": "cancelled", "reasons": "The recognition rested on a forged birth certificate.",
+        "notified_on": today - timedelta(days=10)})
+    spouse = {"given_names": "Leila", "family_names": "Moradi", "sex": "F", "date_of_birth": today - timedelta(days=365 * 38),
+              "place_of_birth": {"country": "IR", "locality": "Tehran"}, "languages": ["fa"], "relationship": "spouse",
+              "asylum": {"status": "none", "country": None}}
+    m = register(12, 160, [spouse])  # recognised applicant, spouse protected through family unity
+    examine(m, [("IR", ["birth"], "not_national")])
+    examine(m, [("IR", ["birth", "descent_father"], "national")], person_id=m.dependants[0].person_id, assign=False)
+    services.recommend(officer, m, {"outcome": "recognized", "reasons": "Iran does not consider him a national."})
+    services.decide(decider, m, {"outcome": "recognized", "reasons": "Statelessness established.",
+                                 "notified_on": today - timedelta(days=30),
+                                 "persons": [{"person_id": m.dependants[0].person_id, "outcome": "family_unity",
+                                              "reasons": "Iranian national; protected as the spouse of a stateless person."}]})
+    n = register(13, 120)  # recognised; cessation proposed, awaiting the reply
+    examine(n, [("GN", ["birth"], "not_national")])
+    services.recommend(officer, n, {"outcome": "recognized", "reasons": "No Guinean record."})
+    services.decide(decider, n, {"outcome": "recognized", "reasons": "Statelessness established.",
+                                 "notified_on": today - timedelta(days=70)})
+    services.propose_proceeding(supervisor, n, "cessation", {
+        "reasons": "The consulate of Senegal reports a passport issued to him.",
+        "notified_on": today - timedelta(days=3), "nationality_acquired": "SN"})
     _load_feature_demo_data(users)
     count = db.session.execute(select(func.count(Application.id))).scalar_one()
     return f"Demo data loaded: {len(users)} users (password {DEMO_PASSWORD}), {count} applications."

@@ -9,7 +9,7 @@ from ..api import BEARER, Blueprint, current_principal, errors, staff_required
 from ..extensions import db
 from . import locking, services
 from .models import Application, Inquiry, RelevantState
-from .presenters import case_dict, inquiry_dict
+from .presenters import case_dict, inquiry_dict, relevant_state_dict
 from .schemas import (
     AppealCreateSchema,
     AppealDecisionSchema,
@@ -17,17 +17,23 @@ from .schemas import (
     ApplicationOut,
     AssignSchema,
     DecisionSchema,
+    DetentionRecordSchema,
     EndSchema,
     EvidenceCreateSchema,
     EvidenceOut,
     ExtensionSchema,
     FindingSchema,
+    GuardianSchema,
     InquiryCreateSchema,
     InquiryOut,
     InquiryResponseSchema,
     InterviewCreateSchema,
     InterviewOut,
+    ProceedingDecisionSchema,
+    ProceedingReplySchema,
+    ProceedingSchema,
     RecommendationSchema,
+    ReferralOutcomeSchema,
     ReferralSchema,
     RelevantStateCreateSchema,
     RelevantStateOut,
@@ -90,7 +96,7 @@ class ApplicationResource(MethodView):
         return answer
 
 
-def _action(rule: str, schema, response_schema, status: int = 200, summary: str = ""):
+def _action(rule: str, schema, response_schema, status: int = 200, summary: str = "", endpoint: str | None = None):
     """Register a POST endpoint that loads the case and runs ``handler(principal, case, data)``."""
 
     def decorator(handler):
@@ -101,22 +107,18 @@ def _action(rule: str, schema, response_schema, status: int = 200, summary: str 
                 return _case_response(application, status)
             return result, status
 
-        post.__name__ = f"post_{handler.__name__}"
+        name = endpoint or handler.__name__
+        post.__name__ = f"post_{name}"
         post.__doc__ = summary or handler.__doc__
         view = _document_errors(post)
         view = blp.response(status, response_schema)(view)
         view = blp.arguments(schema)(view)
         view = blp.doc(security=BEARER)(view)
         view = staff_required()(view)  # outermost: the token is checked before the body is read
-        blp.route(rule, methods=["POST"], endpoint=handler.__name__)(view)
+        blp.route(rule, methods=["POST"], endpoint=name)(view)
         return handler
 
     return decorator
-
-
-def _relevant_state_dict(rs: RelevantState) -> dict:
-    return {"id": rs.id, "country": rs.country, "links": rs.links, "finding": rs.finding,
-            "reasoning": rs.reasoning, "found_on": rs.found_on}
 
 
 @_action("/applications/<int:application_id>/assign", AssignSchema, ApplicationOut)
@@ -128,7 +130,8 @@ def assign(principal, application, data):
 @_action("/applications/<int:application_id>/relevant-states", RelevantStateCreateSchema, RelevantStateOut, 201)
 def add_relevant_state(principal, application, data):
     """Add a State the person has a relevant link with (case_officer)."""
-    return _relevant_state_dict(services.add_relevant_state(principal, application, data["country"], data["links"]))
+    return relevant_state_dict(services.add_relevant_state(principal, application, data["country"], data["links"],
+                                                           data.get("person_id")))
 
 
 @blp.route("/applications/<int:application_id>/relevant-states/<int:relevant_state_id>", methods=["PUT"])
@@ -144,21 +147,22 @@ def record_finding(data, application_id, relevant_state_id):
     if relevant_state is None or relevant_state.application_id != application.id:
         abort(404, message=f"There is no relevant State {relevant_state_id} on this application.")
     services.record_finding(current_principal(), relevant_state, data["finding"], data["reasoning"])
-    return _relevant_state_dict(relevant_state)
+    return relevant_state_dict(relevant_state)
 
 
 @_action("/applications/<int:application_id>/evidence", EvidenceCreateSchema, EvidenceOut, 201)
 def record_evidence(principal, application, data):
     """Record an item of evidence (case_officer)."""
     evidence = services.record_evidence(principal, application, data)
-    return {"id": evidence.id, "kind": evidence.kind, "description": evidence.description,
+    return {"id": evidence.id, "person_id": evidence.person_id, "kind": evidence.kind, "description": evidence.description,
             "received_on": evidence.received_on, "country": evidence.country}
 
 
 @_action("/applications/<int:application_id>/inquiries", InquiryCreateSchema, InquiryOut, 201)
 def send_inquiry(principal, application, data):
     """Send an inquiry to a State's authorities (case_officer); 409 for the State of an asylum claim."""
-    inquiry = services.send_inquiry(principal, application, data["country"], data["authority"], data["sent_on"])
+    inquiry = services.send_inquiry(principal, application, data["country"], data["authority"], data["sent_on"],
+                                    data["consent_on"], data.get("person_id"))
     return inquiry_dict(inquiry, clock.today())
 
 
@@ -183,14 +187,14 @@ def record_inquiry_response(data, inquiry_id):
 def record_interview(principal, application, data):
     """Record an interview (case_officer)."""
     interview = services.record_interview(principal, application, data)
-    return {"id": interview.id, "held_on": interview.held_on, "interpreter_language": interview.interpreter_language,
+    return {"id": interview.id, "person_id": interview.person_id, "held_on": interview.held_on, "interpreter_language": interview.interpreter_language,
             "legal_representative": interview.legal_representative, "summary": interview.summary,
             "read_back": interview.read_back}
 
 
 @_action("/applications/<int:application_id>/extension", ExtensionSchema, ApplicationOut)
 def extend_decision_due(principal, application, data):
-    """Extend the decision period once, while an inquiry is pending, by a reasoned act."""
+    """Extend the decision period once, by a reasoned act for any stated reason."""
     services.extend_decision_due(principal, application, data["reasons"])
 
 
@@ -208,20 +212,20 @@ def return_to_examination(principal, application, data):
 
 @_action("/applications/<int:application_id>/decision", DecisionSchema, ApplicationOut)
 def decide(principal, application, data):
-    """Decide (decision_maker, not the case's officer)."""
+    """Decide (decision_maker, not the case's officer): an outcome for every person still in the procedure."""
     services.decide(principal, application, data)
 
 
 @_action("/applications/<int:application_id>/appeal", AppealCreateSchema, ApplicationOut, 201)
 def lodge_appeal(principal, application, data):
-    """Lodge an appeal on the applicant's behalf; 409 after appeal_due."""
-    services.lodge_appeal(principal, application, data["grounds"], data.get("lodged_on"))
+    """Lodge a person's appeal on their behalf (default: the applicant); 409 after their appeal_due."""
+    services.lodge_appeal(principal, application, data["grounds"], data.get("lodged_on"), data.get("person_id"))
 
 
 @_action("/applications/<int:application_id>/appeal/decision", AppealDecisionSchema, ApplicationOut)
 def decide_appeal(principal, application, data):
     """Decide the appeal (appeals_officer, not the first-instance decision-maker)."""
-    services.decide_appeal(principal, application, data["outcome"], data["reasons"])
+    services.decide_appeal(principal, application, data["outcome"], data["reasons"], data.get("person_id"))
 
 
 @_action("/applications/<int:application_id>/withdrawal", EndSchema, ApplicationOut)
@@ -238,18 +242,57 @@ def close(principal, application, data):
 
 @_action("/applications/<int:application_id>/referral", ReferralSchema, ApplicationOut)
 def refer(principal, application, data):
-    """Refer to late birth registration or nationality confirmation."""
-    services.refer(principal, application, data["target"], data["reasons"])
+    """Refer a person to late birth registration or nationality confirmation; they stay protected."""
+    services.refer(principal, application, data["target"], data["reasons"], data.get("person_id"))
 
 
-@_action("/applications/<int:application_id>/cessation", EndSchema, ApplicationOut)
-def cease(principal, application, data):
-    """Declare that recognition has ceased (decision_maker)."""
-    services.cease(principal, application, data["reasons"])
+@blp.route("/applications/<int:application_id>/persons/<int:person_id>/referral-outcome", methods=["POST"])
+@staff_required()
+@blp.doc(security=BEARER)
+@blp.arguments(ReferralOutcomeSchema)
+@blp.response(200, ApplicationOut)
+@_document_errors
+def record_referral_outcome(data, application_id, person_id):
+    """Record the civil registry's answer: confirmed Peruvian (leaves) or refused (examination resumes)."""
+    application = load_case(application_id)
+    services.record_referral_outcome(current_principal(), application, person_id, data["outcome"], data["on"],
+                                     data.get("reference"))
+    return _case_response(application)
 
 
-@_action("/applications/<int:application_id>/cancellation", EndSchema, ApplicationOut)
-def cancel(principal, application, data):
-    """Cancel a recognition obtained by fraud (decision_maker)."""
-    services.cancel(principal, application, data["reasons"])
+@_action("/applications/<int:application_id>/detention", DetentionRecordSchema, ApplicationOut)
+def record_detention(principal, application, data):
+    """Record that a person of the case is detained (place, since): the case becomes a priority."""
+    services.record_detention(principal, application, data.get("person_id"), data["place"], data["since"])
 
+
+@_action("/applications/<int:application_id>/guardian", GuardianSchema, ApplicationOut)
+def record_guardian(principal, application, data):
+    """Record the guardian or representative of an unaccompanied child."""
+    services.record_guardian(principal, application, data.get("person_id"), data["guardian"])
+
+
+def _proceeding_endpoints(kind: str) -> None:
+    """Propose, hear the reply, decide: the same proceeding for cessation and cancellation."""
+
+    @_action(f"/applications/<int:application_id>/{kind}", ProceedingSchema, ApplicationOut,
+             summary=f"Propose {kind} of a person's recognition (decision_maker or supervisor), notified with reasons.",
+             endpoint=f"propose_{kind}")
+    def propose(principal, application, data):
+        services.propose_proceeding(principal, application, kind, data)
+
+    @_action(f"/applications/<int:application_id>/{kind}/reply", ProceedingReplySchema, ApplicationOut,
+             summary=f"Record the person's reply to the proposal of {kind} (the case's officer or a supervisor).",
+             endpoint=f"reply_{kind}")
+    def reply(principal, application, data):
+        services.record_proceeding_reply(principal, application, kind, data)
+
+    @_action(f"/applications/<int:application_id>/{kind}/decision", ProceedingDecisionSchema, ApplicationOut,
+             summary=f"Decide on {kind} (decision_maker, not the proposer): after the reply or the reply period.",
+             endpoint=f"decide_{kind}")
+    def decide(principal, application, data):
+        services.decide_proceeding(principal, application, kind, data)
+
+
+_proceeding_endpoints("cessation")
+_proceeding_endpoints("cancellation")

@@ -23,7 +23,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import clock
-from ..domain.vocabulary import AsylumStatus, DecisionOutcome
+from ..domain.vocabulary import (
+    AsylumStatus,
+    DecisionOutcome,
+    PersonOutcome,
+    ProceedingKind,
+    ProceedingStatus,
+    ReferralStatus,
+    label,
+)
 from ..schemas import valid_language
 from ..web import choices, country_choices
 
@@ -94,6 +102,11 @@ class PersonFields(Form):
                                validators=[InputRequired(lazy_gettext("Choose the asylum status."))])
     asylum_country = SelectField(lazy_gettext("Country of the asylum claim"), default="",
                                  description=lazy_gettext("The State the person fears persecution from: it will never be contacted."))
+    vulnerabilities = MultiCheckboxField(lazy_gettext("Vulnerabilities (the case is prioritised)"), validators=[Optional()])
+    guardian = StringField(lazy_gettext("Guardian or representative (unaccompanied child)"),
+                           validators=[Optional(), Length(max=200)])
+    detention_place = StringField(lazy_gettext("Place of detention, if detained"), validators=[Optional(), Length(max=200)])
+    detention_since = Day(lazy_gettext("Detained since"), optional=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,6 +114,13 @@ class PersonFields(Form):
         self.asylum_status.choices = choices("AsylumStatus")
         self.birth_country.choices = country_choices(gettext("Choose a country"))
         self.asylum_country.choices = country_choices(gettext("Not applicable"))
+        self.vulnerabilities.choices = choices("Vulnerability")
+
+    def validate_detention_since(self, field):
+        if (self.detention_place.data or "").strip() and not field.data:
+            raise ValidationError(gettext("Enter the date the detention started."))
+        if field.data and not (self.detention_place.data or "").strip():
+            raise ValidationError(gettext("Enter the place of detention, or leave both empty."))
 
     def validate_asylum_country(self, field):
         if self.asylum_status.data in (AsylumStatus.ASYLUM_SEEKER, AsylumStatus.REFUGEE) and not field.data:
@@ -114,6 +134,10 @@ class PersonFields(Form):
             "place_of_birth": {"country": self.birth_country.data, "locality": (self.birth_locality.data or "").strip() or None},
             "languages": parse_languages(self.languages.data),
             "asylum": {"status": status, "country": self.asylum_country.data if status != AsylumStatus.NONE else None},
+            "vulnerabilities": list(self.vulnerabilities.data or []),
+            "guardian": (self.guardian.data or "").strip() or None,
+            "detention": ({"place": self.detention_place.data.strip(), "since": self.detention_since.data}
+                          if self.detention_since.data else None),
         }
 
 
@@ -167,11 +191,24 @@ class ActionForm(FlaskForm):
     target = HiddenField()
 
 
+def _person_id(value):
+    return int(value) if value not in (None, "") else None
+
+
+def PersonConcerned():  # noqa: N802 - a field factory, named like the fields it makes
+    """Each person is examined on their own: the form names whom the act concerns, by name
+    (choices set by the case page from the persons of the case; the applicant unless another is
+    chosen). The service refuses a person of another case (422 beside this field)."""
+    return SelectField(lazy_gettext("Person concerned"), coerce=_person_id, validate_choice=False,
+                       validators=[Optional()])
+
+
 class AssignForm(ActionForm):
     case_officer = SelectField(lazy_gettext("Case officer"), validators=[required(lazy_gettext("Choose a case officer."))])
 
 
 class RelevantStateForm(ActionForm):
+    person_id = PersonConcerned()
     country = SelectField(lazy_gettext("State"), validators=[required(lazy_gettext("Choose the State."))])
     links = MultiCheckboxField(lazy_gettext("Links with this State"),
                                validators=[required(lazy_gettext("Choose at least one link."))])
@@ -192,6 +229,7 @@ class FindingForm(ActionForm):
 
 
 class EvidenceForm(ActionForm):
+    person_id = PersonConcerned()
     kind = RadioField(lazy_gettext("Kind of evidence"), validators=[InputRequired(lazy_gettext("Choose the kind of evidence."))])
     description = TextAreaField(lazy_gettext("Description"), validators=[
         required(lazy_gettext("Describe the evidence.")), not_blank, Length(max=20000)])
@@ -205,9 +243,11 @@ class EvidenceForm(ActionForm):
 
 
 class InquiryForm(ActionForm):
+    person_id = PersonConcerned()
     country = SelectField(lazy_gettext("State"), validators=[required(lazy_gettext("Choose the State."))])
     authority = StringField(lazy_gettext("Authority"), validators=[
         required(lazy_gettext("Name the authority.")), not_blank, Length(max=200)])
+    consent_on = Day(lazy_gettext("The person concerned consented on"))
     sent_on = Day(lazy_gettext("Sent on"))
 
     def __init__(self, *args, **kwargs):
@@ -225,6 +265,7 @@ class InquiryResponseForm(ActionForm):
 
 
 class InterviewForm(ActionForm):
+    person_id = PersonConcerned()
     held_on = Day(lazy_gettext("Held on"))
     interpreter_language = StringField(lazy_gettext("Interpreter's language"), validators=[Optional(), language_tag],
                                        description=lazy_gettext("A language code, for example: es, qu, ar"))
@@ -263,14 +304,98 @@ class RecommendationForm(ActionForm):
                 "exclusion_ground": self.exclusion_ground.data or None}
 
 
+PERSON_OUTCOME_PREFIX = "outcome_of_"
+
+
 class DecisionForm(RecommendationForm):
+    """The applicant's outcome, and one per other person still in the procedure
+    (``decision_form_for`` adds those fields: each person decided on their own)."""
+
     notified_on = Day(lazy_gettext("Notified on"))
     notification_language = StringField(lazy_gettext("Language of the notification"), validators=[Optional(), language_tag],
                                         description=lazy_gettext("A language the applicant understands, for example: es"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = [*self.outcome.choices, (PersonOutcome.FAMILY_UNITY.value, gettext(
+            "Family unity (holds a nationality; residence with a recognised family member)"))]
+        for field in self.person_outcome_fields():
+            field.choices = self.outcome.choices
+
+    def person_outcome_fields(self) -> list:
+        return [field for name, field in self._fields.items() if name.startswith(PERSON_OUTCOME_PREFIX)]
+
     def outcome_data(self) -> dict:
         return {**super().outcome_data(), "notified_on": self.notified_on.data,
-                "notification_language": (self.notification_language.data or "").strip() or None}
+                "notification_language": (self.notification_language.data or "").strip() or None,
+                "persons": [{"person_id": int(field.short_name.removeprefix(PERSON_OUTCOME_PREFIX)), "outcome": field.data}
+                            for field in self.person_outcome_fields()]}
+
+
+def decision_form_for(persons) -> type[DecisionForm]:
+    """A decision form naming an outcome for each of ``persons`` (the dependants awaiting one)."""
+    fields = {f"{PERSON_OUTCOME_PREFIX}{person.id}": RadioField(
+        lazy_gettext("Outcome for %(name)s", name=person.full_name),
+        validators=[InputRequired(lazy_gettext("Choose the outcome for %(name)s.", name=person.full_name))])
+        for person in persons}
+    return type("PersonsDecisionForm", (DecisionForm,), fields)
+
+
+class ReferralOutcomeForm(ActionForm):
+    outcome = RadioField(lazy_gettext("The civil registry's answer"),
+                         validators=[InputRequired(lazy_gettext("Choose the civil registry's answer."))])
+    on = Day(lazy_gettext("Answered on"))
+    reference = StringField(lazy_gettext("The civil registry's reference (for example the CUI)"),
+                            validators=[Optional(), Length(max=64)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = [(status.value, gettext(label(status)))
+                                for status in (ReferralStatus.CONFIRMED_PERUVIAN, ReferralStatus.REFUSED)]
+
+
+class ProceedingForm(ActionForm):
+    """A proposal of cessation or cancellation, notified to the person with reasons."""
+
+    person_id = PersonConcerned()
+    nationality_acquired = SelectField(lazy_gettext("Nationality acquired or recovered (cessation)"), default="",
+                                       validators=[Optional()])
+    reasons = Reasons()
+    notified_on = Day(lazy_gettext("Proposal notified on"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nationality_acquired.choices = country_choices(gettext("Not applicable"))
+
+
+class ProceedingReplyForm(ActionForm):
+    received_on = Day(lazy_gettext("Reply received on"))
+    summary = TextAreaField(lazy_gettext("The person's reply"), validators=[
+        required(lazy_gettext("Enter the reply.")), not_blank, Length(max=20000)])
+
+
+class ProceedingDecisionForm(ActionForm):
+    outcome = RadioField(lazy_gettext("Decision"), validators=[InputRequired(lazy_gettext("Choose the decision."))])
+    reasons = Reasons()
+    notified_on = Day(lazy_gettext("Notified on"))
+
+    def set_kind(self, kind: str) -> None:
+        ended = ProceedingStatus.CEASED if kind == ProceedingKind.CESSATION else ProceedingStatus.CANCELLED
+        self.outcome.choices = [(ended.value, gettext(label(ended))),
+                                (ProceedingStatus.MAINTAINED.value, gettext(label(ProceedingStatus.MAINTAINED)))]
+
+
+class DetentionForm(ActionForm):
+    person_id = PersonConcerned()
+    place = StringField(lazy_gettext("Place of detention"), validators=[
+        required(lazy_gettext("Enter the place of detention.")), not_blank, Length(max=200)])
+    since = Day(lazy_gettext("Detained since"))
+
+
+class GuardianForm(ActionForm):
+    person_id = PersonConcerned()
+    guardian = StringField(lazy_gettext("Guardian or representative"), validators=[
+        required(lazy_gettext("Name the guardian or representative.")), not_blank, Length(max=200)])
 
 
 class ReasonsForm(ActionForm):
@@ -280,12 +405,14 @@ class ReasonsForm(ActionForm):
 
 
 class AppealForm(ActionForm):
+    person_id = PersonConcerned()
     lodged_on = Day(lazy_gettext("Lodged on"), optional=True)
     grounds = TextAreaField(lazy_gettext("Grounds of the appeal"), validators=[
         required(lazy_gettext("Enter the grounds of the appeal.")), not_blank, Length(max=20000)])
 
 
 class AppealDecisionForm(ActionForm):
+    person_id = PersonConcerned()
     outcome = RadioField(lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))])
     reasons = Reasons()
 
@@ -295,6 +422,7 @@ class AppealDecisionForm(ActionForm):
 
 
 class ReferralForm(ActionForm):
+    person_id = PersonConcerned()
     referral_target = RadioField(lazy_gettext("Refer to"), validators=[InputRequired(lazy_gettext("Choose where to refer."))])
     reasons = Reasons()
 

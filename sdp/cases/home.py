@@ -70,7 +70,8 @@ def home_sections(user: User) -> list[Section]:
         sections.append(Section(Role.APPEALS_OFFICER, _rows(appeals, today)))
     if Role.SUPERVISOR in roles:
         unassigned = _scalars(select(Application).where(Application.state == State.REGISTERED.value)
-                              .order_by(Application.priority.desc(), Application.registered_on, Application.id))
+                              .order_by(Application.detained.desc(), Application.priority.desc(),
+                                        Application.registered_on, Application.id))
         overdue = _scalars(select(Application).where(overdue_condition(today)).order_by(Application.decision_due, Application.id))
         sections.append(Section(Role.SUPERVISOR, _rows(unassigned, today), _rows(overdue, today), case_officers()))
     for role in (Role.REGISTRAR, Role.REVIEWER, Role.ADMIN):

@@ -10,13 +10,28 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
+from sqlalchemy import (
+    false as sa_false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import EncryptedJSON, EncryptedText
 from ..domain import procedure
+from ..domain.calendar import age_on
+from ..domain.determination import PersonFacts, ProceedingFacts
 from ..domain.names import name_key
 from ..domain.procedure import CaseFacts
-from ..domain.vocabulary import DecisionOutcome, Finding, InquiryStatus, State
+from ..domain.vocabulary import (
+    DecisionOutcome,
+    Finding,
+    InquiryStatus,
+    PersonOutcome,
+    ProceedingKind,
+    ProceedingStatus,
+    ReferralStatus,
+    State,
+    Vulnerability,
+)
 from ..extensions import db
 from ..timestamps import LimaDateTime
 
@@ -39,6 +54,12 @@ class Person(db.Model):
     # Asylum details are encrypted at rest (sdp.crypto); the confidentiality rule reads them in Python.
     asylum_status: Mapped[str] = mapped_column(EncryptedText("persons.asylum_status"), default="none")
     asylum_country: Mapped[str | None] = mapped_column(EncryptedText("persons.asylum_country"))
+    # Priority facts (domain.md, section 4): detention (place encrypted, like every personal detail
+    # beyond the name), vulnerabilities, and the guardian or representative of an unaccompanied child.
+    detention_place: Mapped[str | None] = mapped_column(EncryptedText("persons.detention_place"))
+    detention_since: Mapped[date | None] = mapped_column(Date)
+    vulnerabilities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    guardian: Mapped[str | None] = mapped_column(EncryptedText("persons.guardian"))
 
     __table_args__ = (
         # Registry checks and duplicate detection: date of birth, then folded names.
@@ -57,6 +78,17 @@ class Person(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_names}"
+
+    @property
+    def detained(self) -> bool:
+        return self.detention_since is not None
+
+    def is_child_on(self, day: date, priority_age_years: int) -> bool:
+        return age_on(self.date_of_birth, day) < priority_age_years
+
+    def needs_guardian(self) -> bool:
+        """An unaccompanied child needs a guardian or representative recorded before the interview."""
+        return Vulnerability.UNACCOMPANIED_CHILD in (self.vulnerabilities or []) and not self.guardian
 
 
 class CaseNumberCounter(db.Model):
@@ -80,7 +112,10 @@ class Application(db.Model):
     decision_due: Mapped[date] = mapped_column(Date, index=True)
     decision_due_extended: Mapped[bool] = mapped_column(default=False)
     extension_reasons: Mapped[str | None] = mapped_column(EncryptedText("applications.extension_reasons"))
-    priority: Mapped[bool] = mapped_column(default=False)  # a child or vulnerable applicant
+    # domain.md, section 4: anyone in the case a child, unaccompanied, detained or vulnerable;
+    # detained cases come first in the supervisors' lists.
+    priority: Mapped[bool] = mapped_column(default=False)
+    detained: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     applicant_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     case_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -110,6 +145,10 @@ class Application(db.Model):
         cascade="all, delete-orphan", lazy="selectin", order_by="Recommendation.id")
     decision: Mapped["Decision | None"] = relationship(cascade="all, delete-orphan", lazy="selectin", uselist=False)
     appeal: Mapped["Appeal | None"] = relationship(cascade="all, delete-orphan", lazy="selectin", uselist=False)
+    determinations: Mapped[list["Determination"]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", lazy="selectin", order_by="Determination.id")
+    proceedings: Mapped[list["Proceeding"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="Proceeding.id")
 
     __table_args__ = (Index("ix_applications_state_decision_due", "state", "decision_due"),)
     __mapper_args__ = {"version_id_col": version}
@@ -121,9 +160,55 @@ class Application(db.Model):
     def persons(self) -> list[Person]:
         return [self.applicant, *(dependant.person for dependant in self.dependants)]
 
-    def facts(self, today: date) -> CaseFacts:
-        """The facts the procedure's rules look at."""
+    def relationship_of(self, person_id: int) -> str:
+        if person_id == self.applicant_id:
+            return "applicant"
+        return next(d.relationship_to_applicant for d in self.dependants if d.person_id == person_id)
+
+    def person(self, person_id: int | None) -> Person | None:
+        """A person of this case (the applicant when ``person_id`` is None), or None."""
+        if person_id is None:
+            return self.applicant
+        return next((person for person in self.persons() if person.id == person_id), None)
+
+    def determination(self, person_id: int) -> "Determination":
+        found = next((d for d in self.determinations if d.person_id == person_id), None)
+        if found is None:  # a case registered before determinations were per person
+            found = Determination(person_id=person_id)
+            self.determinations.append(found)
+        return found
+
+    def proceeding(self, person_id: int, kind: str | None = None) -> "Proceeding | None":
+        """The person's latest cessation or cancellation proceeding (of ``kind``, if given)."""
+        matching = [p for p in self.proceedings if p.person_id == person_id and (kind is None or p.kind == kind)]
+        return matching[-1] if matching else None
+
+    def case_is_open(self) -> bool:
+        return self.state not in (State.WITHDRAWN, State.CLOSED, State.REFERRED)
+
+    def person_facts(self, person: Person) -> PersonFacts:
+        determination = self.determination(person.id)
+        proceeding = self.proceeding(person.id)
+        return PersonFacts(
+            person_id=person.id, name=person.full_name,
+            findings=tuple((rs.country, Finding(rs.finding)) for rs in self.relevant_states if rs.person_id == person.id),
+            outcome=PersonOutcome(determination.outcome) if determination.outcome else None,
+            notified_on=determination.notified_on, appeal_due=determination.appeal_due,
+            appeal_lodged=determination.appeal_lodged_on is not None,
+            appeal_decided=determination.appeal_decided_on is not None,
+            referral=ReferralStatus(determination.referral_status) if determination.referral_status else None,
+            proceeding=proceeding.facts() if proceeding else None,
+            case_pending=self.case_is_open(),
+        )
+
+    def all_person_facts(self) -> list[PersonFacts]:
+        return [self.person_facts(person) for person in self.persons()]
+
+    def facts(self, today: date, person_id: int | None = None) -> CaseFacts:
+        """The facts the procedure's rules look at (with ``person_id``: that person's proposer of a
+        cessation or cancellation, for the four-eyes rule)."""
         decision = self.decision
+        proceeding = self.proceeding(person_id) if person_id is not None else None
         return CaseFacts(
             state=State(self.state),
             case_officer_id=self.case_officer_id,
@@ -135,10 +220,9 @@ class Application(db.Model):
             appeal_due=decision.appeal_due if decision else None,
             appeal_lodged=self.appeal is not None,
             notified_on=decision.notified_on if decision else None,
+            persons=tuple(self.all_person_facts()),
+            proposed_by_id=proceeding.proposed_by_id if proceeding else None,
         )
-
-    def protected_from_removal(self, today: date) -> bool:
-        return self.facts(today).protected_from_removal(today)
 
     def is_pending(self, today: date) -> bool:
         return self.facts(today).is_pending(today)
@@ -173,10 +257,12 @@ class RelevantState(db.Model):
     """A State the person has a relevant link with, and the finding on it."""
 
     __tablename__ = "relevant_states"
-    __table_args__ = (UniqueConstraint("application_id", "country"),)
+    __table_args__ = (UniqueConstraint("application_id", "person_id", "country",
+                                       name="uq_relevant_states_application_person_country"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)  # whose examination
     country: Mapped[str] = mapped_column(String(2))
     links: Mapped[list[str]] = mapped_column(JSON)
     finding: Mapped[str] = mapped_column(String(16), default=Finding.UNDETERMINED.value)
@@ -192,6 +278,7 @@ class Evidence(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)  # whose examination
     country: Mapped[str | None] = mapped_column(String(2))  # the relevant State it concerns, if any
     kind: Mapped[str] = mapped_column(String(24))
     description: Mapped[str] = mapped_column(EncryptedText("evidence.description"))
@@ -206,6 +293,7 @@ class Inquiry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)  # whose examination
     country: Mapped[str] = mapped_column(String(2), index=True)
     authority: Mapped[str] = mapped_column(String(200))
     sent_on: Mapped[date] = mapped_column(Date)
@@ -213,6 +301,7 @@ class Inquiry(db.Model):
     received_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(String(24))
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    consent_on: Mapped[date | None] = mapped_column(Date)  # the person concerned consented (None: recorded before 0006)
 
     application: Mapped[Application] = relationship(back_populates="inquiries")
 
@@ -227,6 +316,7 @@ class Interview(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)  # whose examination
     held_on: Mapped[date] = mapped_column(Date)
     interpreter_language: Mapped[str | None] = mapped_column(String(35))
     legal_representative: Mapped[str | None] = mapped_column(String(200))
@@ -279,3 +369,81 @@ class Appeal(db.Model):
     reasons: Mapped[str | None] = mapped_column(EncryptedText("appeals.reasons"))
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Determination(db.Model):
+    """One person's own track through the procedure (domain.md, section 4): their outcome in the
+    decision, their appeal, their referral to the civil registry. The case's Decision and Appeal
+    rows are the acts; these rows say what each act decided for each person."""
+
+    __tablename__ = "determinations"
+    __table_args__ = (UniqueConstraint("application_id", "person_id", name="uq_determinations_application_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16), index=True)
+    exclusion_ground: Mapped[str | None] = mapped_column(String(32))
+    reasons: Mapped[str | None] = mapped_column(EncryptedText("determinations.reasons"))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    notified_on: Mapped[date | None] = mapped_column(Date)
+    appeal_due: Mapped[date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the person's appeal (suspensive: a proposal of the regulation, not TUO Ley 27444 Art. 226.1)
+    appeal_lodged_on: Mapped[date | None] = mapped_column(Date)
+    appeal_grounds: Mapped[str | None] = mapped_column(EncryptedText("determinations.appeal_grounds"))
+    appeal_decision_due: Mapped[date | None] = mapped_column(Date)
+    appeal_outcome: Mapped[str | None] = mapped_column(String(16))
+    appeal_reasons: Mapped[str | None] = mapped_column(EncryptedText("determinations.appeal_reasons"))
+    appeal_decided_on: Mapped[date | None] = mapped_column(Date)
+    appeal_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # referral to late birth registration or nationality confirmation: protected until RENIEC answers
+    referral_target: Mapped[str | None] = mapped_column(String(32))
+    referral_status: Mapped[str | None] = mapped_column(String(24))
+    referral_reasons: Mapped[str | None] = mapped_column(EncryptedText("determinations.referral_reasons"))
+    referred_on: Mapped[date | None] = mapped_column(Date)
+    referral_answered_on: Mapped[date | None] = mapped_column(Date)
+    referral_reference: Mapped[str | None] = mapped_column(String(64))  # RENIEC's, e.g. the CUI
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    application: Mapped[Application] = relationship(back_populates="determinations")
+    # Set at registration, before the new persons have ids (no extra flush: a new case is version 1).
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+
+
+class Proceeding(db.Model):
+    """A cessation (a nationality acquired) or cancellation (fraud) of one person's recognition:
+    a reasoned proposal is notified, the person may reply, a decision-maker who did not propose
+    it decides, and the decision is appealable like a rejection."""
+
+    __tablename__ = "proceedings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=ProceedingStatus.PROPOSED.value)
+    reasons: Mapped[str] = mapped_column(EncryptedText("proceedings.reasons"))
+    nationality_acquired: Mapped[str | None] = mapped_column(String(2))
+    notified_on: Mapped[date] = mapped_column(Date)
+    reply_due: Mapped[date] = mapped_column(Date)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reply_received_on: Mapped[date | None] = mapped_column(Date)
+    reply_summary: Mapped[str | None] = mapped_column(EncryptedText("proceedings.reply_summary"))
+    decision_reasons: Mapped[str | None] = mapped_column(EncryptedText("proceedings.decision_reasons"))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision_notified_on: Mapped[date | None] = mapped_column(Date)
+    appeal_due: Mapped[date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    appeal_lodged_on: Mapped[date | None] = mapped_column(Date)
+    appeal_grounds: Mapped[str | None] = mapped_column(EncryptedText("proceedings.appeal_grounds"))
+    appeal_outcome: Mapped[str | None] = mapped_column(String(16))
+    appeal_decided_on: Mapped[date | None] = mapped_column(Date)
+    appeal_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    def facts(self) -> ProceedingFacts:
+        return ProceedingFacts(
+            kind=ProceedingKind(self.kind), status=ProceedingStatus(self.status), proposed_by_id=self.proposed_by_id,
+            reply_due=self.reply_due, reply_received=self.reply_received_on is not None, appeal_due=self.appeal_due,
+            appeal_lodged=self.appeal_lodged_on is not None, appeal_decided=self.appeal_decided_on is not None,
+            appeal_overturned=self.appeal_outcome == "overturned", decided_on=self.decision_notified_on)

@@ -10,6 +10,7 @@ from ..births.services import with_birth_links
 from ..domain import deadlines
 from ..domain.vocabulary import State
 from ..extensions import db
+from . import standing
 from .models import Application, Person
 
 
@@ -20,6 +21,10 @@ def person_dict(person: Person, relationship: str | None = None) -> dict:
         "place_of_birth": {"country": person.birth_country, "locality": person.birth_locality},
         "languages": person.languages or [],
         "asylum": {"status": person.asylum_status, "country": person.asylum_country},
+        "detention": ({"place": person.detention_place, "since": person.detention_since.isoformat()}
+                      if person.detention_since else None),
+        "vulnerabilities": person.vulnerabilities or [],
+        "guardian": person.guardian,
     }
     if relationship:
         data["relationship"] = relationship
@@ -59,25 +64,25 @@ def case_dict(application: Application, actor: Principal, today: date) -> dict:
         "decision_due": application.decision_due,
         "decision_due_extended": application.decision_due_extended,
         "priority": application.priority,
-        "protected_from_removal": facts.protected_from_removal(today),
+        "detained": application.detained,
+        # The applicant's own protection; each person's is in ``persons`` (domain.md, section 4).
+        "protected_from_removal": standing.protected_from_removal(application.person_facts(application.applicant), today),
         "case_officer": application.case_officer.email if application.case_officer else None,
         "applicant": person_dict(application.applicant),
         "dependants": [person_dict(d.person, d.relationship_to_applicant) for d in application.dependants],
-        "relevant_states": [
-            {"id": rs.id, "country": rs.country, "links": rs.links, "finding": rs.finding,
-             "reasoning": rs.reasoning, "found_on": rs.found_on}
-            for rs in application.relevant_states
-        ],
+        "relevant_states": [relevant_state_dict(rs) for rs in application.relevant_states],
         "evidence": [
-            {"id": e.id, "kind": e.kind, "description": e.description, "received_on": e.received_on, "country": e.country}
+            {"id": e.id, "person_id": e.person_id, "kind": e.kind, "description": e.description,
+             "received_on": e.received_on, "country": e.country}
             for e in application.evidence
         ],
         "inquiries": [inquiry_dict(inquiry, today) for inquiry in application.inquiries],
         "interviews": [
-            {"id": i.id, "held_on": i.held_on, "interpreter_language": i.interpreter_language,
+            {"id": i.id, "person_id": i.person_id, "held_on": i.held_on, "interpreter_language": i.interpreter_language,
              "legal_representative": i.legal_representative, "summary": i.summary, "read_back": i.read_back}
             for i in application.interviews
         ],
+        "persons": [person_status(application, person, today) for person in application.persons()],
         "recommendation": None if recommendation is None else {
             "outcome": recommendation.outcome, "exclusion_ground": recommendation.exclusion_ground,
             "reasons": recommendation.reasons, "made_on": recommendation.made_on},
@@ -98,7 +103,44 @@ def case_dict(application: Application, actor: Principal, today: date) -> dict:
     }, application, today)
 
 
+def relevant_state_dict(rs) -> dict:
+    return {"id": rs.id, "person_id": rs.person_id, "country": rs.country, "links": rs.links, "finding": rs.finding,
+            "reasoning": rs.reasoning, "found_on": rs.found_on}
+
+
+def person_status(application: Application, person: Person, today: date) -> dict:
+    """One person's own examination and outcome (contract.md, "Each person")."""
+    facts = application.person_facts(person)
+    determination = application.determination(person.id)
+    proceeding = application.proceeding(person.id)
+    residence_until = None if facts.recognized(today) else standing.residence_until(facts)
+    data = {
+        "id": person.id, "relationship": application.relationship_of(person.id),
+        "given_names": person.given_names, "family_names": person.family_names,
+        "date_of_birth": person.date_of_birth,
+        "relevant_states": [relevant_state_dict(rs) for rs in application.relevant_states if rs.person_id == person.id],
+        "outcome": determination.outcome,
+        "final": facts.decision_is_final(today),
+        "protected_from_removal": facts.protected_from_removal(today, residence_until),
+        "appeal": None if determination.appeal_lodged_on is None else {
+            "lodged_on": determination.appeal_lodged_on, "decision_due": determination.appeal_decision_due,
+            "outcome": determination.appeal_outcome, "decided_on": determination.appeal_decided_on},
+        "appeal_due": determination.appeal_due,
+    }
+    if determination.referral_status:
+        data["referral"] = {"target": determination.referral_target, "status": determination.referral_status,
+                            "referred_on": determination.referred_on, "answered_on": determination.referral_answered_on,
+                            "reference": determination.referral_reference}
+    if proceeding is not None:
+        data[proceeding.kind] = {
+            "status": proceeding.status, "reply_due": proceeding.reply_due, "notified_on": proceeding.notified_on,
+            "nationality_acquired": proceeding.nationality_acquired,
+            "reply_received_on": proceeding.reply_received_on, "appeal_due": proceeding.appeal_due,
+            "final": proceeding.facts().decision_is_final(today), "residence_until": residence_until}
+    return data
+
+
 def inquiry_dict(inquiry, today: date) -> dict:
-    return {"id": inquiry.id, "country": inquiry.country, "authority": inquiry.authority, "sent_on": inquiry.sent_on,
+    return {"id": inquiry.id, "person_id": inquiry.person_id, "consent_on": inquiry.consent_on, "country": inquiry.country, "authority": inquiry.authority, "sent_on": inquiry.sent_on,
             "response_due": inquiry.response_due, "received_on": inquiry.received_on, "outcome": inquiry.outcome,
             "status": inquiry.status(today).value}

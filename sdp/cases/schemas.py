@@ -12,10 +12,14 @@ from ..domain.vocabulary import (
     Finding,
     InquiryOutcome,
     Link,
+    PersonOutcome,
+    ProceedingStatus,
+    ReferralStatus,
     ReferralTarget,
     Relationship,
     Route,
     Sex,
+    Vulnerability,
     values,
 )
 from ..schemas import Country, Language, Name, PastDate, StrictSchema, Text
@@ -40,6 +44,11 @@ class AsylumSchema(StrictSchema):
             raise ValidationError("The asylum claim's country is required for an asylum seeker or refugee.", "country")
 
 
+class DetentionSchema(StrictSchema):
+    place = Text(200)
+    since = PastDate(required=True)
+
+
 class PersonSchema(StrictSchema):
     given_names = Name()
     family_names = Name()
@@ -48,6 +57,11 @@ class PersonSchema(StrictSchema):
     place_of_birth = fields.Nested(PlaceOfBirthSchema, required=True)
     languages = fields.List(Language(), load_default=list, validate=validate.Length(max=20))
     asylum = fields.Nested(AsylumSchema, load_default=None, allow_none=True)
+    detention = fields.Nested(DetentionSchema, load_default=None, allow_none=True)
+    vulnerabilities = fields.List(fields.String(validate=one_of(Vulnerability)), load_default=list,
+                                  validate=validate.Length(max=4))
+    guardian = fields.String(validate=validate.Length(min=1, max=200), allow_none=True,
+                             metadata={"description": "Guardian or representative of an unaccompanied child"})
 
 
 class DependantSchema(PersonSchema):
@@ -67,7 +81,15 @@ class AssignSchema(StrictSchema):
     case_officer = fields.Email(required=True)
 
 
+PERSON_ID_DESCRIPTION = "A person of this case (default: the applicant); 422 for a person of another case"
+
+
+def PersonId():  # noqa: N802 - a field factory, named like the fields it makes
+    return fields.Integer(load_default=None, allow_none=True, metadata={"description": PERSON_ID_DESCRIPTION})
+
+
 class RelevantStateCreateSchema(StrictSchema):
+    person_id = PersonId()
     country = Country(required=True)
     links = fields.List(fields.String(validate=one_of(Link)), required=True, validate=validate.Length(min=1, max=7))
 
@@ -78,6 +100,7 @@ class FindingSchema(StrictSchema):
 
 
 class EvidenceCreateSchema(StrictSchema):
+    person_id = PersonId()
     kind = fields.String(required=True, validate=one_of(EvidenceKind))
     description = Text()
     received_on = PastDate(required=True)
@@ -85,9 +108,11 @@ class EvidenceCreateSchema(StrictSchema):
 
 
 class InquiryCreateSchema(StrictSchema):
+    person_id = PersonId()
     country = Country(required=True)
     authority = Text(200)
     sent_on = PastDate(required=True)
+    consent_on = PastDate(required=True, metadata={"description": "The date the person concerned consented"})
 
 
 class InquiryResponseSchema(StrictSchema):
@@ -96,6 +121,7 @@ class InquiryResponseSchema(StrictSchema):
 
 
 class InterviewCreateSchema(StrictSchema):
+    person_id = PersonId()
     held_on = PastDate(required=True)
     interpreter_language = Language(allow_none=True)
     legal_representative = fields.String(validate=validate.Length(max=200), allow_none=True)
@@ -121,9 +147,27 @@ class RecommendationSchema(StrictSchema):
             raise ValidationError("An exclusion ground goes only with the outcome excluded.", "exclusion_ground")
 
 
+class PersonDecisionSchema(StrictSchema):
+    person_id = fields.Integer(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(
+        [PersonOutcome.RECOGNIZED, PersonOutcome.REJECTED, PersonOutcome.EXCLUDED, PersonOutcome.FAMILY_UNITY]))
+    reasons = fields.String(validate=validate.Length(min=1, max=20000), allow_none=True)
+    exclusion_ground = fields.String(validate=one_of(ExclusionGround), allow_none=True)
+
+    @validates_schema
+    def ground_with_exclusion(self, data, **kwargs):
+        if (data.get("outcome") == PersonOutcome.EXCLUDED) != bool(data.get("exclusion_ground")):
+            raise ValidationError("An exclusion, and only an exclusion, names its ground of Art. 1(2).", "exclusion_ground")
+
+
 class DecisionSchema(RecommendationSchema):
+    """The top-level outcome is the applicant's; every other person still in the procedure is named."""
+
+    outcome = fields.String(load_default=None, validate=validate.OneOf(
+        [PersonOutcome.RECOGNIZED, PersonOutcome.REJECTED, PersonOutcome.EXCLUDED, PersonOutcome.FAMILY_UNITY]))
     notified_on = PastDate(required=True)
     notification_language = Language(allow_none=True)
+    persons = fields.List(fields.Nested(PersonDecisionSchema), load_default=list, validate=validate.Length(max=31))
 
 
 class ReturnSchema(StrictSchema):
@@ -131,11 +175,13 @@ class ReturnSchema(StrictSchema):
 
 
 class AppealCreateSchema(StrictSchema):
+    person_id = PersonId()
     lodged_on = PastDate(load_default=None)
     grounds = Text()
 
 
 class AppealDecisionSchema(StrictSchema):
+    person_id = PersonId()
     outcome = fields.String(required=True, validate=one_of(AppealOutcome))
     reasons = Text()
 
@@ -147,8 +193,49 @@ class EndSchema(StrictSchema):
 
 
 class ReferralSchema(StrictSchema):
+    person_id = PersonId()
     target = fields.String(required=True, validate=one_of(ReferralTarget))
     reasons = Text()
+
+
+class ReferralOutcomeSchema(StrictSchema):
+    outcome = fields.String(required=True, validate=validate.OneOf(
+        [ReferralStatus.CONFIRMED_PERUVIAN, ReferralStatus.REFUSED]))
+    on = PastDate(required=True)
+    reference = fields.String(validate=validate.Length(min=1, max=64), allow_none=True,
+                              metadata={"description": "The civil registry's reference, e.g. the CUI"})
+
+
+class ProceedingSchema(StrictSchema):
+    """A proposal of cessation or cancellation, notified to the person."""
+
+    person_id = PersonId()
+    reasons = Text()
+    notified_on = PastDate(required=True)
+    nationality_acquired = Country(allow_none=True, metadata={"description": "Cessation: the nationality acquired"})
+
+
+class ProceedingReplySchema(StrictSchema):
+    person_id = PersonId()
+    received_on = PastDate(required=True)
+    summary = Text()
+
+
+class ProceedingDecisionSchema(StrictSchema):
+    person_id = PersonId()
+    outcome = fields.String(required=True, validate=validate.OneOf(
+        [ProceedingStatus.CEASED, ProceedingStatus.CANCELLED, ProceedingStatus.MAINTAINED]))
+    reasons = Text()
+    notified_on = PastDate(required=True)
+
+
+class DetentionRecordSchema(DetentionSchema):
+    person_id = PersonId()
+
+
+class GuardianSchema(StrictSchema):
+    person_id = PersonId()
+    guardian = Text(200)
 
 
 class DocumentCreateSchema(StrictSchema):
@@ -167,6 +254,9 @@ class PersonOut(StrictSchema):
     place_of_birth = fields.Dict()
     languages = fields.List(fields.String())
     asylum = fields.Dict()
+    detention = fields.Dict(allow_none=True)
+    vulnerabilities = fields.List(fields.String())
+    guardian = fields.String(allow_none=True)
     relationship = fields.String()
     # Dependants: born in Peru on a pending case → Peruvian by birth, referral suggested (births feature).
     referral_suggested = fields.Boolean()
@@ -176,6 +266,7 @@ class PersonOut(StrictSchema):
 
 class RelevantStateOut(StrictSchema):
     id = fields.Integer()
+    person_id = fields.Integer()
     country = fields.String()
     links = fields.List(fields.String())
     finding = fields.String()
@@ -185,6 +276,8 @@ class RelevantStateOut(StrictSchema):
 
 class InquiryOut(StrictSchema):
     id = fields.Integer()
+    person_id = fields.Integer()
+    consent_on = fields.Date(allow_none=True)
     country = fields.String()
     authority = fields.String()
     sent_on = fields.Date()
@@ -196,6 +289,7 @@ class InquiryOut(StrictSchema):
 
 class InterviewOut(StrictSchema):
     id = fields.Integer()
+    person_id = fields.Integer()
     held_on = fields.Date()
     interpreter_language = fields.String(allow_none=True)
     legal_representative = fields.String(allow_none=True)
@@ -205,6 +299,7 @@ class InterviewOut(StrictSchema):
 
 class EvidenceOut(StrictSchema):
     id = fields.Integer()
+    person_id = fields.Integer()
     kind = fields.String()
     description = fields.String()
     received_on = fields.Date()
@@ -279,6 +374,7 @@ class ApplicationOut(StrictSchema):
     decision_due = fields.Date()
     decision_due_extended = fields.Boolean()
     priority = fields.Boolean()
+    detained = fields.Boolean()
     protected_from_removal = fields.Boolean()
     case_officer = fields.String(allow_none=True)
     applicant = fields.Nested(PersonOut)
@@ -297,3 +393,5 @@ class ApplicationOut(StrictSchema):
     referral_target = fields.String(allow_none=True)
     naturalization_eligible_from = fields.Date(allow_none=True)
     available_actions = fields.List(fields.String())
+    persons = fields.List(fields.Dict(), metadata={"description": "Each person's own examination and outcome "
+                                                                  "(domain.md, section 4)"})

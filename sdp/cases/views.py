@@ -36,8 +36,12 @@ def procedure_message(error: ProcedureError) -> str:
         params["action"] = action_title(params["action"])
     if "who" in params:
         params["who"] = gettext(params["who"])
-    if params.get("appeal_due"):
-        params["appeal_due"] = fdate(params["appeal_due"])
+    for name in ("appeal_due", "reply_due"):
+        if params.get(name):
+            params[name] = fdate(params[name])
+    for name, vocabulary in (("finding", "Finding"), ("kind", "ProceedingKind"), ("allowed", "ProceedingStatus")):
+        if params.get(name):
+            params[name] = label(vocabulary, params[name])
     text = gettext(error.message)
     return text % params if params else text
 
@@ -180,21 +184,22 @@ def _finding_defaults(application, target, today):
 ACTION_PAGES: dict[str, ActionPage] = {
     "assign": ActionPage(forms.AssignForm, lambda p, a, f, t: services.assign(p, a, f.case_officer.data)),
     "reassign": ActionPage(forms.AssignForm, lambda p, a, f, t: services.assign(p, a, f.case_officer.data)),
-    "add_relevant_state": ActionPage(forms.RelevantStateForm,
-                                     lambda p, a, f, t: services.add_relevant_state(p, a, f.country.data, f.links.data)),
+    "add_relevant_state": ActionPage(forms.RelevantStateForm, lambda p, a, f, t: services.add_relevant_state(
+        p, a, f.country.data, f.links.data, f.person_id.data)),
     "record_finding": ActionPage(forms.FindingForm, lambda p, a, f, t: services.record_finding(
         p, _relevant_state(a, t), f.finding.data, f.reasoning.data.strip()), _finding_defaults),
     "record_evidence": ActionPage(forms.EvidenceForm, lambda p, a, f, t: services.record_evidence(p, a, {
         "kind": f.kind.data, "description": f.description.data.strip(), "received_on": f.received_on.data,
-        "country": f.country.data or None}), _today_default("received_on")),
+        "country": f.country.data or None, "person_id": f.person_id.data}), _today_default("received_on")),
     "send_inquiry": ActionPage(forms.InquiryForm, lambda p, a, f, t: services.send_inquiry(
-        p, a, f.country.data, f.authority.data.strip(), f.sent_on.data), _today_default("sent_on")),
+        p, a, f.country.data, f.authority.data.strip(), f.sent_on.data, f.consent_on.data, f.person_id.data),
+        _today_default("sent_on")),
     "record_inquiry_response": ActionPage(forms.InquiryResponseForm, lambda p, a, f, t: services.record_inquiry_response(
         p, _inquiry(a, t), f.received_on.data, f.outcome.data), _today_default("received_on")),
     "record_interview": ActionPage(forms.InterviewForm, lambda p, a, f, t: services.record_interview(p, a, {
         "held_on": f.held_on.data, "interpreter_language": (f.interpreter_language.data or "").strip() or None,
         "legal_representative": (f.legal_representative.data or "").strip() or None, "summary": f.summary.data.strip(),
-        "read_back": bool(f.read_back.data)}), _today_default("held_on")),
+        "read_back": bool(f.read_back.data), "person_id": f.person_id.data}), _today_default("held_on")),
     "extend_decision_due": ActionPage(forms.ExtensionForm,
                                       lambda p, a, f, t: services.extend_decision_due(p, a, f.reasons.data.strip())),
     "recommend": ActionPage(forms.RecommendationForm, lambda p, a, f, t: services.recommend(p, a, f.outcome_data())),
@@ -203,17 +208,67 @@ ACTION_PAGES: dict[str, ActionPage] = {
     "decide": ActionPage(forms.DecisionForm, lambda p, a, f, t: services.decide(p, a, f.outcome_data()),
                          _today_default("notified_on")),
     "lodge_appeal": ActionPage(forms.AppealForm, lambda p, a, f, t: services.lodge_appeal(
-        p, a, f.grounds.data.strip(), f.lodged_on.data), _today_default("lodged_on")),
-    "decide_appeal": ActionPage(forms.AppealDecisionForm,
-                                lambda p, a, f, t: services.decide_appeal(p, a, f.outcome.data, f.reasons.data.strip())),
+        p, a, f.grounds.data.strip(), f.lodged_on.data, f.person_id.data), _today_default("lodged_on")),
+    "decide_appeal": ActionPage(forms.AppealDecisionForm, lambda p, a, f, t: services.decide_appeal(
+        p, a, f.outcome.data, f.reasons.data.strip(), f.person_id.data)),
     "withdraw": ActionPage(forms.ReasonsForm, lambda p, a, f, t: services.withdraw(p, a, f.reasons.data.strip())),
     "close": ActionPage(forms.ReasonsForm, lambda p, a, f, t: services.close(p, a, f.reasons.data.strip())),
     "refer": ActionPage(forms.ReferralForm, lambda p, a, f, t: services.refer(
-        p, a, f.referral_target.data, f.reasons.data.strip())),
-    "cease": ActionPage(forms.ReasonsForm, lambda p, a, f, t: services.cease(p, a, f.reasons.data.strip())),
-    "cancel": ActionPage(forms.ReasonsForm, lambda p, a, f, t: services.cancel(p, a, f.reasons.data.strip())),
+        p, a, f.referral_target.data, f.reasons.data.strip(), f.person_id.data)),
+    "record_referral_outcome": ActionPage(forms.ReferralOutcomeForm, lambda p, a, f, t: services.record_referral_outcome(
+        p, a, _person_id(a, t), f.outcome.data, f.on.data, (f.reference.data or "").strip() or None),
+        _today_default("on")),
+    "propose_cessation": ActionPage(forms.ProceedingForm, lambda p, a, f, t: services.propose_proceeding(
+        p, a, "cessation", _proceeding_data(f)), _today_default("notified_on")),
+    "propose_cancellation": ActionPage(forms.ProceedingForm, lambda p, a, f, t: services.propose_proceeding(
+        p, a, "cancellation", _proceeding_data(f)), _today_default("notified_on")),
+    "record_proceeding_reply": ActionPage(forms.ProceedingReplyForm, lambda p, a, f, t: services.record_proceeding_reply(
+        p, a, _open_proceeding_kind(a, t), {"person_id": _person_id(a, t), "received_on": f.received_on.data,
+                                            "summary": f.summary.data.strip()}), _today_default("received_on")),
+    "decide_proceeding": ActionPage(forms.ProceedingDecisionForm, lambda p, a, f, t: services.decide_proceeding(
+        p, a, _open_proceeding_kind(a, t), {"person_id": _person_id(a, t), "outcome": f.outcome.data,
+                                            "reasons": f.reasons.data.strip(), "notified_on": f.notified_on.data}),
+        _today_default("notified_on")),
+    "record_detention": ActionPage(forms.DetentionForm, lambda p, a, f, t: services.record_detention(
+        p, a, f.person_id.data, f.place.data.strip(), f.since.data)),
+    "record_guardian": ActionPage(forms.GuardianForm, lambda p, a, f, t: services.record_guardian(
+        p, a, f.person_id.data, f.guardian.data.strip())),
 }
-ROW_ACTIONS = {"record_finding", "record_inquiry_response"}
+# Actions on one row of the page: a relevant State, an inquiry, or a person (their referral, their proceeding).
+ROW_ACTIONS = {"record_finding", "record_inquiry_response", "record_referral_outcome", "record_proceeding_reply",
+               "decide_proceeding"}
+PERSON_ROWS = {"record_referral_outcome", "record_proceeding_reply", "decide_proceeding"}
+# Actions whose form names the person concerned (each person is examined and decided on their own).
+PERSON_ACTIONS = {"add_relevant_state", "record_evidence", "send_inquiry", "record_interview", "lodge_appeal",
+                  "decide_appeal", "refer", "propose_cessation", "propose_cancellation", "record_detention",
+                  "record_guardian"}
+
+
+def _person_id(application: Application, target: str | None) -> int:
+    person = application.person(int(target)) if str(target or "").isdigit() else None
+    if person is None:
+        abort(404)
+    return person.id
+
+
+def _open_proceeding_kind(application: Application, target: str | None) -> str:
+    proceeding = application.proceeding(_person_id(application, target))
+    if proceeding is None:
+        abort(404)
+    return proceeding.kind
+
+
+def _proceeding_data(form) -> dict:
+    return {"person_id": form.person_id.data, "reasons": form.reasons.data.strip(), "notified_on": form.notified_on.data,
+            "nationality_acquired": form.nationality_acquired.data or None}
+
+
+def _person_label(application: Application, person) -> str:
+    from ..web import label  # as in procedure_message above
+
+    relationship = application.relationship_of(person.id)
+    words = gettext("applicant") if relationship == "applicant" else label("Relationship", relationship).lower()
+    return f"{person.full_name} ({words})"
 
 
 def form_prefix(action: str, target=None) -> str:
@@ -223,7 +278,18 @@ def form_prefix(action: str, target=None) -> str:
 def _build_form(action: str, application: Application, today, target=None, formdata=None):
     page = ACTION_PAGES[action]
     data = page.defaults(application, target, today) if page.defaults and formdata is None else {}
-    form = page.form(formdata=formdata, prefix=form_prefix(action, target), data=data)
+    form_class = page.form
+    if action == "decide":  # one outcome for each other person awaiting a decision
+        awaiting = {facts.person_id for facts in application.all_person_facts() if facts.awaits_decision()}
+        form_class = forms.decision_form_for(
+            [person for person in application.persons() if person.id in awaiting and person.id != application.applicant_id])
+    if action in PERSON_ACTIONS and formdata is None:
+        data.setdefault("person_id", application.applicant_id)
+    form = form_class(formdata=formdata, prefix=form_prefix(action, target), data=data)
+    if action in PERSON_ACTIONS:
+        form.person_id.choices = [(person.id, _person_label(application, person)) for person in application.persons()]
+    if action == "decide_proceeding":
+        form.set_kind(_open_proceeding_kind(application, target))
     if action in ("assign", "reassign"):
         form.case_officer.choices = [("", gettext("Choose a case officer"))] + [
             (officer.email, f"{officer.name} ({officer.email})") for officer in queries.case_officers()]
@@ -247,8 +313,12 @@ def case(application_id: int):
         form = None
         try:
             if action not in {a.name for a in application.available_actions(principal.actor, today)}:
-                # Not offered to this person now: the procedure says why (403 or 409).
-                procedure.check(action, application.facts(today), principal.actor, procedure.Context(today=today))
+                # Not offered to this person now: the procedure says why (403 or 409), about the
+                # person of the row when the action concerns one.
+                person = application.person(int(target)) if action in PERSON_ROWS and str(target).isdigit() else None
+                params = {"person": application.person_facts(person)} if person else {}
+                procedure.check(action, application.facts(today, person.id if person else None), principal.actor,
+                                procedure.Context(today=today, params=params))
             form = _build_form(action, application, today, target, formdata=request.form)
             if form.validate():
                 ACTION_PAGES[action].run(principal, application, form, target)
@@ -271,6 +341,16 @@ def case(application_id: int):
     return render_template("cases/case.html", **_case_context(application, principal, today, bound, refusal)), status
 
 
+def _person_row_open(action: str, application: Application, person) -> bool:
+    """Whether the person has a row for this action: a referral awaiting the registry, or an open proceeding."""
+    if action == "record_referral_outcome":
+        return application.determination(person.id).referral_status == "pending"
+    proceeding = application.proceeding(person.id)
+    if proceeding is None or proceeding.status != "proposed":
+        return False
+    return action == "decide_proceeding" or proceeding.reply_received_on is None
+
+
 def _case_context(application: Application, principal, today, bound: dict, refusal) -> dict:
     available = [action.name for action in application.available_actions(principal.actor, today)]
     action_forms = {}
@@ -286,6 +366,11 @@ def _case_context(application: Application, principal, today, bound: dict, refus
                 if inquiry.outcome is None:
                     key = form_prefix(name, inquiry.id)
                     action_forms[key] = bound.get(key) or _build_form(name, application, today, inquiry.id)
+        elif name in PERSON_ROWS:
+            for person in application.persons():
+                if _person_row_open(name, application, person):
+                    key = form_prefix(name, person.id)
+                    action_forms[key] = bound.get(key) or _build_form(name, application, today, person.id)
         else:
             action_forms[name] = bound.get(name) or _build_form(name, application, today)
     events = db.session.execute(
@@ -299,6 +384,7 @@ def _case_context(application: Application, principal, today, bound: dict, refus
         "summary_forms": [form for form in bound.values()],
         "persons": [(application.applicant, None),
                     *((d.person, d.relationship_to_applicant) for d in application.dependants)],
+        "person_rows": [(person, application.person_facts(person)) for person in application.persons()],
         "is_supervisor": Role.SUPERVISOR in principal.roles,
         "may_read_births": bool(principal.roles & BIRTH_READERS) and "births.show" in current_app.view_functions,
     }

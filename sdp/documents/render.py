@@ -417,15 +417,22 @@ def _letter_section(document: Document, language: str) -> list:
                          date=long_date(appeal.get("lodged_on")))))
     elif decision["outcome"] == DecisionOutcome.RECOGNIZED:
         story.append(P(T("The recognition is final on notification. The holder is entitled to an identity document "
-                         "(Article 27) and a travel document (Article 28), residence in Peru, and may apply for "
-                         "facilitated naturalization after %(years)s years of residence as a recognised stateless "
-                         "person (Article 32).", years=content.get("naturalization_years", ""))))
+                         "(Article 27), a travel document (Article 28) and residence in Peru.")))
+        # Law 32421 gives no shorter route today: the letter states the law as it is, and names
+        # the facilitated route (1954 Convention, Art. 32) as the proposal it is.
+        story.append(P(T("Naturalization: under the law in force (Law 32421), the holder may apply for Peruvian "
+                         "nationality after %(years)s years of residence, with the law's other requirements.",
+                         years=content.get("naturalization_general_years", ""))))
+        story.append(P(T("Proposal, not yet law: the proposed regulation would allow facilitated naturalization after "
+                         "%(years)s years as a recognised stateless person, without the documents a stateless person "
+                         "cannot obtain (Article 32 of the 1954 Convention). It needs a change of law.",
+                         years=content.get("naturalization_years", ""))))
     else:
         story.append(P(T("You may appeal this decision within %(days)s working days of its notification, that is "
                          "by %(date)s at the latest. The appeal may be lodged orally or in writing at the office that "
                          "registered the application, at no cost, with the help of a legal representative if you "
-                         "wish. It has suspensive effect: you remain protected and may not be removed until it is "
-                         "decided (TUO Ley 27444, Articles 218 to 220).",
+                         "wish (TUO Ley 27444, Articles 218 to 220). Under the proposed regulation it has suspensive "
+                         "effect: you remain protected and may not be removed until it is decided.",
                          days=content.get("appeal_window_working_days", ""),
                          date=f"<b>{long_date(decision.get('appeal_due'))}</b>")))
     story += [Spacer(1, 4 * mm), verification_note(document)]
@@ -450,8 +457,8 @@ BASIS_TEXT = {
                                "nationality or status of the parents (Constitution of Peru, Article 52; Law 32421).",
     NationalityBasis.FOUNDLING: "A minor found abandoned in Peru whose parents are unknown is Peruvian by birth "
                                 "(Law 32421; 1961 Convention on the Reduction of Statelessness, Article 2).",
-    NationalityBasis.IUS_SANGUINIS: "A person born abroad to a Peruvian mother or father is Peruvian by birth once "
-                                    "registered (Constitution of Peru, Article 52; Law 32421).",
+    NationalityBasis.IUS_SANGUINIS: "A person born abroad to a mother or father who is Peruvian by birth is Peruvian "
+                                    "once registered (Law 32421).",
 }
 
 

@@ -14,12 +14,19 @@ from ..audit import services as audit
 from ..auth.models import User
 from ..auth.principal import Principal
 from ..births.models import BirthRegistration
-from ..cases.models import Appeal, Application, Decision, Person
+from ..cases import standing
+from ..cases.models import Application, Determination, Person, Proceeding
 from ..domain import deadlines, procedure
 from ..domain.access import BIRTH_READERS, may_read_case
 from ..domain.calendar import add_months
-from ..domain.procedure import CaseFacts, Context, Forbidden, InvalidField, NotAllowedNow
-from ..domain.vocabulary import N_, DocumentStatus, DocumentType, Role, State
+from ..domain.determination import PersonFacts
+from ..domain.procedure import Context, Forbidden, InvalidField, NotAllowedNow
+from ..domain.vocabulary import (
+    N_,
+    DocumentStatus,
+    DocumentType,
+    Role,
+)
 from ..extensions import db
 from . import payload, rules, serials, signing
 from .models import Document
@@ -55,29 +62,21 @@ def _new_serial() -> str:
 # --- Status ---------------------------------------------------------------------------
 
 
-def case_facts(application_id: int | None, today: date) -> CaseFacts | None:
-    """The facts a document's validity depends on, read with one light query (or none when
-    the case is already loaded in this session)."""
-    if application_id is None:
+def holder_facts(application_id: int | None, person_id: int | None) -> PersonFacts | None:
+    """The holder's own facts that a document's validity depends on (the case is read from the
+    session when it is already loaded)."""
+    if application_id is None or person_id is None:
         return None
-    loaded = db.session.identity_map.get(db.session.identity_key(Application, application_id))
-    if loaded is not None:
-        return loaded.facts(today)
-    row = db.session.execute(
-        select(Application.state, Decision.appeal_due, Appeal.id)
-        .outerjoin(Decision, Decision.application_id == Application.id)
-        .outerjoin(Appeal, Appeal.application_id == Application.id)
-        .where(Application.id == application_id)).first()
-    if row is None:
-        return None
-    return CaseFacts(state=State(row[0]), appeal_due=row[1], appeal_lodged=row[2] is not None)
+    application = db.session.get(Application, application_id)
+    person = application.person(person_id) if application is not None else None
+    return application.person_facts(person) if person is not None else None
 
 
-def status_of(document: Document, today: date, facts: CaseFacts | None = None) -> DocumentStatus:
+def status_of(document: Document, today: date, holder: PersonFacts | None = None) -> DocumentStatus:
     """valid, revoked, expired or superseded, today (see ``rules``)."""
-    if facts is None and document.status == DocumentStatus.VALID and rules.depends_on_case(document.type):
-        facts = case_facts(document.application_id, today)
-    return rules.status(DocumentStatus(document.status), document.valid_until, document.type, facts, today)
+    if holder is None and document.status == DocumentStatus.VALID and rules.depends_on_case(document.type):
+        holder = holder_facts(document.application_id, document.person_id)
+    return rules.status(DocumentStatus(document.status), document.valid_until, document.type, holder, today)
 
 
 # --- Issuing ----------------------------------------------------------------------------
@@ -159,6 +158,7 @@ def _case_content(application: Application, holder: Person, relationship: str, d
         content["final_state"] = application.state
         content["appeal_window_working_days"] = policy.appeal_window_working_days
         content["naturalization_years"] = policy.naturalization_years
+        content["naturalization_general_years"] = policy.naturalization_general_years
     return content
 
 
@@ -202,11 +202,13 @@ def issue_document(actor: Principal, application: Application, document_type: st
                    _action: str = "issue", _replaces: Document | None = None) -> Document:
     """Issue a case document; a valid earlier one of the same type for the same person is superseded."""
     today = clock.today()
-    procedure.check("issue_document", application.facts(today), actor.actor,
-                    Context(today=today, params={"type": document_type}))
     holder, relationship = _holder(application, person_id)
     if document_type == DocumentType.DECISION_LETTER:
         holder, relationship = application.applicant, "applicant"
+    # Each person's own status decides (domain.md, section 4): a statelessness document for
+    # someone who holds a nationality is the worst error this software can make.
+    procedure.check("issue_document", application.facts(today), actor.actor,
+                    Context(today=today, params={"type": document_type, "person": application.person_facts(holder)}))
     valid_until, months = _validity(document_type, today, valid_months)
     languages = _letter_languages(application, holder) if document_type == DocumentType.DECISION_LETTER else ["es"]
     if document_type == DocumentType.TRAVEL_DOCUMENT:
@@ -331,11 +333,11 @@ def find(serial: str) -> Document | None:
 _CHECK_QUERY = (
     select(Document.id, Document.serial, Document.type, Document.status, Document.issued_on, Document.valid_until,
            Document.holder_given_names, Document.holder_family_names, Document.holder_date_of_birth,
-           Document.application_id, Document.qr_payload,
-           Application.state, Decision.appeal_due, Appeal.id.label("appeal_id"))
+           Document.application_id, Document.qr_payload, *standing.COLUMNS)
     .outerjoin(Application, Application.id == Document.application_id)
-    .outerjoin(Decision, Decision.application_id == Document.application_id)
-    .outerjoin(Appeal, Appeal.application_id == Document.application_id)
+    .outerjoin(Determination, (Determination.application_id == Document.application_id)
+               & (Determination.person_id == Document.person_id))
+    .outerjoin(Proceeding, standing.latest_proceeding_join())
     .where(Document.serial == bindparam("serial")))
 
 
@@ -348,9 +350,7 @@ def find_with_status(serial: str, today: date) -> tuple[Row, DocumentStatus] | N
     row = db.session.execute(_CHECK_QUERY, {"serial": canonical}).first()
     if row is None:
         return None
-    facts = (CaseFacts(state=State(row.state), appeal_due=row.appeal_due, appeal_lodged=row.appeal_id is not None)
-             if row.state else None)
-    return row, rules.status(DocumentStatus(row.status), row.valid_until, row.type, facts, today)
+    return row, rules.status(DocumentStatus(row.status), row.valid_until, row.type, standing.facts_of_row(row), today)
 
 
 class VerificationFailed(Exception):

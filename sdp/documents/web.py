@@ -111,17 +111,20 @@ def documents_panel(application: Application) -> dict:
                                         .order_by(Document.id.desc())).scalars())
     actor = principal.actor if principal else None
 
-    def may_issue(document_type) -> bool:
+    def may_issue(document_type, person_id: int | None = None) -> bool:
+        params: dict = {"type": document_type}
+        if person_id is not None and application.person(person_id) is not None:
+            params["person"] = application.person_facts(application.person(person_id))
         return actor is not None and procedure.is_allowed(
-            "issue_document", facts, actor, procedure.Context(today=today, params={"type": document_type}))
+            "issue_document", facts, actor, procedure.Context(today=today, params=params))
 
     rows = []
     for document in documents:
-        status = services.status_of(document, today, facts)
+        status = services.status_of(document, today)
         rows.append({"document": document, "status": status, "type_label": label(DocumentType(document.type)),
                      "status_label": label(status),
                      "may_revoke": bool(principal and principal.has_role(Role.SUPERVISOR)) and document.status == DocumentStatus.VALID,
-                     "may_reissue": document.status == DocumentStatus.VALID and may_issue(document.type)})
+                     "may_reissue": document.status == DocumentStatus.VALID and may_issue(document.type, document.person_id)})
     persons = [(application.applicant.id, application.applicant.full_name, "applicant")] + [
         (d.person.id, d.person.full_name, d.relationship_to_applicant) for d in application.dependants]
     policy = current_app.config["POLICY"]

@@ -46,3 +46,13 @@ def naturalization_eligible_from(recognized_on: date, policy: PolicySettings) ->
 
 def is_late_birth_registration(date_of_birth: date, registered_on: date, policy: PolicySettings) -> bool:
     return (registered_on - date_of_birth).days > policy.birth_registration_days
+
+
+def cessation_reply_due(notified_on: date, policy: PolicySettings) -> date:
+    """The last day a person may reply to a proposal to declare cessation or cancellation."""
+    return add_working_days(notified_on, policy.cessation_reply_working_days)
+
+
+def residence_after_cessation_until(final_on: date, policy: PolicySettings) -> date:
+    """The last day of lawful residence of a person whose recognition ceased (proposal of the regulation)."""
+    return add_days(final_on, policy.residence_after_cessation_days)

@@ -21,7 +21,7 @@ class PolicySettings:
     decision_due_months: int = _setting(
         6, N_("months"), N_("First-instance decision due after registration"), N_("UNHCR Handbook on Protection of Stateless Persons (2014), para. 75"))
     extended_decision_due_months: int = _setting(
-        12, N_("months"), N_("Decision due after one reasoned extension while an inquiry to a State is pending"), N_("UNHCR Handbook (2014), para. 75"))
+        12, N_("months"), N_("Decision due after one reasoned extension, for any stated reason"), N_("UNHCR Handbook (2014), para. 75; Uruguay Law 19.682, art. 31"))
     inquiry_response_days: int = _setting(
         90, N_("calendar days"), N_("Response period of an inquiry to a State's authorities"), N_("Policy choice"))
     appeal_window_working_days: int = _setting(
@@ -37,7 +37,13 @@ class PolicySettings:
     birth_registration_days: int = _setting(
         60, N_("calendar days"), N_("Ordinary birth registration period; later is a late registration"), N_("DS 015-98-PCM (RENIEC regulation)"))
     naturalization_years: int = _setting(
-        2, N_("years"), N_("Residence as a recognised stateless person before facilitated naturalization (proposal; the general rule is 5 years)"), N_("1954 Convention, Art. 32; Brazil Plan of Action (2014); Law 32421"))
+        2, N_("years"), N_("Residence as a recognised stateless person before facilitated naturalization: a proposal that needs a change of law (Law 32421's general rule is 5 years)"), N_("1954 Convention, Art. 32; Brazil Plan of Action (2014), ch. 6; proposal"))
+    cessation_reply_working_days: int = _setting(
+        10, N_("working days"), N_("Reply period after notification of a proposal to declare cessation or cancellation"), N_("TUO Ley 27444 (hearing before an unfavourable act); policy choice"))
+    residence_after_cessation_days: int = _setting(
+        90, N_("calendar days"), N_("Lawful residence kept after a cessation becomes final"), N_("Brazil Decree 9.199, art. 107; policy choice"))
+    naturalization_general_years: int = _setting(
+        5, N_("years"), N_("Residence required for naturalization under the law today (with its other requirements)"), N_("Law 32421 (2025)"))
     priority_age_years: int = _setting(
         18, N_("years"), N_("Applicants younger than this are children and their cases are prioritised"), N_("UNHCR Handbook (2014), para. 119; Convention on the Rights of the Child, Art. 3"))
 

@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .vocabulary import N_, DecisionOutcome, DocumentType, Finding, Role, State
+from .determination import ADVERSE_OUTCOMES, OUTCOME_RULES, PersonFacts, outcome_refusal
+from .vocabulary import (
+    N_,
+    DecisionOutcome,
+    DocumentType,
+    Finding,
+    PersonOutcome,
+    ProceedingStatus,
+    Role,
+    State,
+)
 
 # --- What the rules look at -------------------------------------------------------
 
@@ -39,6 +49,10 @@ class CaseFacts:
     appeal_due: date | None = None
     appeal_lodged: bool = False
     notified_on: date | None = None
+    # Each person's own facts (domain.md, section 4); the person an action concerns comes in
+    # ``Context.params["person"]``.
+    persons: tuple[PersonFacts, ...] = ()
+    proposed_by_id: int | None = None  # the proposer of the person's cessation or cancellation
 
     def decision_is_final(self, today: date) -> bool:
         """domain.md: final when the appeal window passes with no appeal, or the appeal is decided.
@@ -155,41 +169,148 @@ def _every_state_found(case: CaseFacts, ctx: Context) -> str | None:
     return None
 
 
-def _inquiry_pending(case: CaseFacts, ctx: Context) -> str | None:
+def _not_extended_before(case: CaseFacts, ctx: Context) -> str | None:
     if case.decision_extended:
         return N_("The decision period has already been extended once.")
-    if not case.pending_inquiries:
-        return N_("The decision period can be extended only while an inquiry to a State is pending.")
     return None
 
 
-def _within_appeal_window(case: CaseFacts, ctx: Context) -> str | None:
+def _concerned(case: CaseFacts, ctx: Context) -> tuple[PersonFacts, ...]:
+    """The person an action concerns (``params["person"]``), or, to offer the action, everyone."""
+    person = ctx.params.get("person")
+    return (person,) if person is not None else case.persons
+
+
+def _person_refusal(case: CaseFacts, ctx: Context, refusal) -> str | tuple[str, dict] | None:
+    """Apply a per-person refusal to the concerned person; offered when anyone qualifies."""
+    concerned = _concerned(case, ctx)
+    if not concerned:
+        return N_("This action concerns a person of the case.")
+    refusals = [refusal(person, ctx) for person in concerned]
+    if any(r is None for r in refusals):
+        return None
+    return refusals[0]
+
+
+def _named(message: str, person: PersonFacts, **params) -> tuple[str, dict]:
+    return message, {"name": person.name, **params}
+
+
+def _may_be_referred(case: CaseFacts, ctx: Context):
+    def refusal(person: PersonFacts, ctx: Context):
+        if person.referral is not None and person.referral != "refused":
+            return _named(N_("%(name)s is already referred to the civil registry."), person)
+        if person.outcome is not None:
+            return _named(N_("%(name)s is already decided."), person)
+        return None
+    return _person_refusal(case, ctx, refusal)
+
+
+def _referral_pending(case: CaseFacts, ctx: Context):
+    def refusal(person: PersonFacts, ctx: Context):
+        if person.referral != "pending":
+            return _named(N_("%(name)s has no referral awaiting the civil registry's answer."), person)
+        return None
+    return _person_refusal(case, ctx, refusal)
+
+
+def _someone_awaits_decision(case: CaseFacts, ctx: Context) -> str | None:
+    if case.state == State.PENDING_DECISION:
+        return None
+    if any(person.awaits_decision() for person in case.persons):
+        return None  # a person whose referral was refused: their examination resumed
+    return N_("Nobody of this case awaits a decision.")
+
+
+def _outcome_rule(rule):
+    """A guard for one outcome rule: each person given that outcome (``params["outcomes"]``:
+    ``(PersonFacts, outcome, exclusion ground)`` triples) must have the findings it needs."""
+
+    def refusal(case: CaseFacts, ctx: Context):
+        outcomes = ctx.params.get("outcomes") or ()
+        recognized = any(outcome == PersonOutcome.RECOGNIZED for _, outcome, _ in outcomes)
+        for person, outcome, ground in outcomes:
+            if outcome == rule.outcome:
+                found = outcome_refusal(person, PersonOutcome(outcome), exclusion_ground=ground,
+                                        family_member_recognized=recognized)
+                if found:
+                    return found
+        return None
+
+    return refusal
+
+
+def _may_appeal(case: CaseFacts, ctx: Context):
     lodged_on = ctx.params.get("lodged_on", ctx.today)
-    if case.appeal_due is None or lodged_on > case.appeal_due:
-        return N_("The appeal window closed on %(appeal_due)s.") if case.appeal_due else N_("There is no decision to appeal.")
-    if case.notified_on and lodged_on < case.notified_on:
-        return N_("An appeal cannot be lodged before the decision was notified.")
-    return None
+
+    def refusal(person: PersonFacts, ctx: Context):
+        if person.outcome not in ADVERSE_OUTCOMES:
+            return _named(N_("%(name)s has no adverse decision to appeal."), person)
+        if person.appeal_lodged:
+            return _named(N_("The decision on %(name)s has already been appealed."), person)
+        if person.appeal_due is None or lodged_on > person.appeal_due:
+            return _named(N_("The appeal window closed on %(appeal_due)s."), person,
+                          appeal_due=person.appeal_due.isoformat() if person.appeal_due else "")
+        if person.notified_on and lodged_on < person.notified_on:
+            return _named(N_("An appeal cannot be lodged before the decision was notified."), person)
+        return None
+    return _person_refusal(case, ctx, refusal)
 
 
-def _rejection_appealable(case: CaseFacts, ctx: Context) -> str | None:
-    if case.appeal_lodged:
-        return N_("This decision has already been appealed.")
-    return None
+def _appeal_pending(case: CaseFacts, ctx: Context):
+    def refusal(person: PersonFacts, ctx: Context):
+        if not person.appeal_lodged or person.appeal_decided:
+            return _named(N_("%(name)s has no appeal awaiting a decision."), person)
+        return None
+    return _person_refusal(case, ctx, refusal)
 
 
-def _decision_final(case: CaseFacts, ctx: Context) -> str | None:
-    return None if case.decision_is_final(ctx.today) else N_("The decision is not final yet.")
+def _recognition_final_without_proceeding(case: CaseFacts, ctx: Context):
+    def refusal(person: PersonFacts, ctx: Context):
+        if not person.recognition_is_final(ctx.today):
+            return _named(N_("%(name)s's recognition is not final."), person)
+        if person.proceeding and person.proceeding.status == ProceedingStatus.PROPOSED:
+            return _named(N_("A proceeding on %(name)s's recognition is already open."), person)
+        return None
+    return _person_refusal(case, ctx, refusal)
+
+
+def _proceeding_open(case: CaseFacts, ctx: Context):
+    def refusal(person: PersonFacts, ctx: Context):
+        if person.proceeding is None or person.proceeding.status != ProceedingStatus.PROPOSED:
+            return _named(N_("%(name)s has no proposal of cessation or cancellation awaiting a decision."), person)
+        return None
+    return _person_refusal(case, ctx, refusal)
+
+
+def _reply_heard(case: CaseFacts, ctx: Context):
+    def refusal(person: PersonFacts, ctx: Context):
+        proceeding = person.proceeding
+        if proceeding is None:
+            return None  # _proceeding_open refuses it
+        if not proceeding.reply_received and proceeding.reply_due and ctx.today <= proceeding.reply_due:
+            return _named(N_("%(name)s may reply until %(reply_due)s: decide after that day or once the reply "
+                             "is recorded."), person, reply_due=proceeding.reply_due.isoformat())
+        return None
+    return _person_refusal(case, ctx, refusal)
 
 
 EVERY_STATE_FOUND = Guard(N_("every relevant State has a finding (national or not a national)"), _every_state_found)
-INQUIRY_PENDING = Guard(N_("an inquiry to a State is pending, and the period was not extended before"), _inquiry_pending)
-WITHIN_APPEAL_WINDOW = Guard(N_("lodged within the appeal window, after notification"), _within_appeal_window)
-NOT_YET_APPEALED = Guard(N_("the decision has not been appealed before"), _rejection_appealable)
-DECISION_FINAL = Guard(N_("the recognition is final"), _decision_final)
+NOT_EXTENDED_BEFORE = Guard(N_("a reasoned act stating why (for example an inquiry pending or unanswered, an interview to repeat), once only"), _not_extended_before)
+MAY_APPEAL = Guard(N_("the person's own outcome is adverse (rejected, excluded or family unity), not appealed before, and the appeal is lodged within the window, after notification"), _may_appeal)
+APPEAL_PENDING = Guard(N_("the person's appeal awaits a decision"), _appeal_pending)
+MAY_BE_REFERRED = Guard(N_("the person is not decided and not already referred"), _may_be_referred)
+REFERRAL_PENDING = Guard(N_("the person's referral awaits the civil registry's answer"), _referral_pending)
+SOMEONE_AWAITS_DECISION = Guard(N_("the case awaits its decision, or a person whose referral was refused awaits theirs"), _someone_awaits_decision)
+# Each person's outcome agrees with that person's own findings (domain.md, section 4).
+OUTCOME_GUARDS = tuple(Guard(rule.description, _outcome_rule(rule)) for rule in OUTCOME_RULES)
+RECOGNITION_FINAL = Guard(N_("the person's recognition is final and no proceeding on it is open"), _recognition_final_without_proceeding)
+PROCEEDING_OPEN = Guard(N_("a proposal of cessation or cancellation awaits a decision"), _proceeding_open)
+REPLY_HEARD = Guard(N_("the person's reply is recorded, or the reply period has ended"), _reply_heard)
 
 CASE_OFFICER_CONFLICT = Conflict("case_officer_id", N_("not the officer who examined the case"))
 DECIDER_CONFLICT = Conflict("decided_by_id", N_("not the first-instance decision-maker"))
+PROPOSER_CONFLICT = Conflict("proposed_by_id", N_("not the person who proposed it"))
 
 # --- The procedure ------------------------------------------------------------------
 
@@ -216,7 +337,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("register", N_("Register an application"),
            N_("Anyone in Peru may apply, orally or in writing, at no cost, with no deadline and whatever their migration status; an authority may start a case ex officio. Dependants may be included. The applicant receives a provisional certificate."),
            roles=frozenset({INTAKE}), sources=frozenset(), targets=(State.REGISTERED,), time_limit="decision_due_months",
-           legal_basis=(N_("Legislative Decree 1725 (2026)"), N_("UNHCR Handbook (2014), paras. 68-71"), N_("Brazil Plan of Action (2014), ch. 4"))),
+           legal_basis=(N_("Legislative Decree 1725 (2026)"), N_("UNHCR Handbook (2014), paras. 68-71"), N_("Brazil Plan of Action (2014), ch. 6"))),
     Action("assign", N_("Assign a case officer"),
            N_("A supervisor assigns the case to a case officer, who starts the examination. Children's and vulnerable applicants' cases come first."),
            roles=frozenset({SUPERVISOR}), sources=frozenset({State.REGISTERED}), targets=(State.UNDER_EXAMINATION,),
@@ -224,8 +345,16 @@ ACTIONS: tuple[Action, ...] = (
     Action("reassign", N_("Reassign the case"),
            N_("A supervisor hands an ongoing case to another case officer."),
            roles=frozenset({SUPERVISOR}), sources=frozenset({State.UNDER_EXAMINATION, State.PENDING_DECISION})),
+    Action("record_detention", N_("Record detention"),
+           N_("A person of the case is detained (place, since when): the case becomes a priority, and detained cases come first. No penalty for irregular entry or stay ever follows from applying."),
+           roles=frozenset({INTAKE, OFFICER, SUPERVISOR}), sources=frozenset(State) - TERMINAL_STATES, assigned_only=frozenset({OFFICER}),
+           legal_basis=(N_("UNHCR Handbook (2014), paras. 72, 112-115"),)),
+    Action("record_guardian", N_("Record a guardian or representative"),
+           N_("An unaccompanied child needs a guardian or representative recorded before the interview."),
+           roles=frozenset({INTAKE, OFFICER, SUPERVISOR}), sources=frozenset(State) - TERMINAL_STATES, assigned_only=frozenset({OFFICER}),
+           legal_basis=(N_("UNHCR Handbook (2014), paras. 119-122"), N_("Convention on the Rights of the Child, Art. 3"))),
     Action("add_relevant_state", N_("Add a relevant State"),
-           N_("The examination looks only at States with which the person has a relevant link: birth, descent, marriage, adoption, habitual residence or former nationality."),
+           N_("Each person of the case is examined on their own. The examination looks only at States with which that person has a relevant link: birth, descent, marriage, adoption, habitual residence or former nationality."),
            roles=frozenset({OFFICER}), sources=EXAMINATION, assigned_only=frozenset({OFFICER}),
            legal_basis=(N_("1954 Convention, Art. 1(1)"), N_("UNHCR Handbook (2014), paras. 18-19"))),
     Action("record_evidence", N_("Record evidence"),
@@ -233,7 +362,7 @@ ACTIONS: tuple[Action, ...] = (
            roles=frozenset({OFFICER}), sources=EXAMINATION, assigned_only=frozenset({OFFICER}),
            legal_basis=(N_("UNHCR Handbook (2014), paras. 83-90"),)),
     Action("send_inquiry", N_("Send an inquiry to a State"),
-           N_("With the applicant's consent, a written inquiry asks a State's authorities whether they consider the person a national. It is refused for the State of an asylum claim. Silence after the response period is recorded as unanswered and is never held against the applicant."),
+           N_("With the consent of the person concerned (its date is recorded), a written inquiry asks a State's authorities whether they consider the person a national. It is refused for the State of an asylum claim of anyone in the case. Silence after the response period is recorded as unanswered and is never held against the applicant."),
            roles=frozenset({OFFICER}), sources=EXAMINATION, assigned_only=frozenset({OFFICER}), time_limit="inquiry_response_days",
            legal_basis=(N_("UNHCR Handbook (2014), paras. 96-101"),)),
     Action("record_inquiry_response", N_("Record a State's response"),
@@ -241,7 +370,7 @@ ACTIONS: tuple[Action, ...] = (
            roles=frozenset({OFFICER}), sources=EXAMINATION, assigned_only=frozenset({OFFICER}),
            legal_basis=(N_("UNHCR Handbook (2014), paras. 96-101"),)),
     Action("record_interview", N_("Record an interview"),
-           N_("An interview in person, with a free interpreter and a legal representative if the applicant wishes; child-sensitive for children; the record is read back to the applicant."),
+           N_("An interview in person, with a free interpreter and a legal representative if the person wishes; child-sensitive for children, and an unaccompanied child only with a guardian or representative recorded; the record is read back to the person."),
            roles=frozenset({OFFICER}), sources=EXAMINATION, assigned_only=frozenset({OFFICER}),
            legal_basis=(N_("UNHCR Handbook (2014), paras. 71, 86-87"),)),
     Action("record_finding", N_("Record a finding on a State"),
@@ -249,10 +378,10 @@ ACTIONS: tuple[Action, ...] = (
            roles=frozenset({OFFICER}), sources=EXAMINATION, assigned_only=frozenset({OFFICER}),
            legal_basis=(N_("1954 Convention, Art. 1(1)"), N_("UNHCR Handbook (2014), paras. 22-24, 91-93"))),
     Action("extend_decision_due", N_("Extend the decision period"),
-           N_("Once, by a reasoned act, the decision period may be extended while an inquiry to a State is pending."),
+           N_("Once, by a reasoned act stating why (an inquiry pending or unanswered, an interview to repeat, or any other stated reason), the decision period may be extended."),
            roles=frozenset({OFFICER, SUPERVISOR}), sources=BEFORE_DECISION, assigned_only=frozenset({OFFICER}),
-           guards=(INQUIRY_PENDING,), time_limit="extended_decision_due_months",
-           legal_basis=(N_("UNHCR Handbook (2014), para. 75"),)),
+           guards=(NOT_EXTENDED_BEFORE,), time_limit="extended_decision_due_months",
+           legal_basis=(N_("UNHCR Handbook (2014), para. 75"), N_("Uruguay Law 19.682, art. 31 (model)"))),
     Action("recommend", N_("Recommend an outcome"),
            N_("The case officer recommends recognition, rejection or exclusion, with reasons, once every relevant State has a finding."),
            roles=frozenset({OFFICER}), sources=EXAMINATION, targets=(State.PENDING_DECISION,), assigned_only=frozenset({OFFICER}),
@@ -262,19 +391,20 @@ ACTIONS: tuple[Action, ...] = (
            roles=frozenset({DECIDER}), sources=frozenset({State.PENDING_DECISION}), targets=(State.UNDER_EXAMINATION,),
            conflicts=(CASE_OFFICER_CONFLICT,)),
     Action("decide", N_("Decide"),
-           N_("A decision-maker who did not examine the case decides in writing, with a finding and reasons per relevant State, and has it notified in a language the applicant understands. Exclusion applies only on the grounds of Art. 1(2)."),
-           roles=frozenset({DECIDER}), sources=frozenset({State.PENDING_DECISION}), targets=(State.RECOGNIZED, State.REJECTED),
-           conflicts=(CASE_OFFICER_CONFLICT,), time_limit="decision_due_months",
+           N_("A decision-maker who did not examine the case decides in writing, with a finding and reasons per relevant State, and has it notified in a language the applicant understands. The decision names an outcome for every person still in the procedure: recognised, rejected, excluded (only on the grounds of Art. 1(2)) or family unity; a person whose referral awaits the civil registry is not decided here."),
+           roles=frozenset({DECIDER}), sources=frozenset({State.PENDING_DECISION, State.RECOGNIZED, State.REJECTED, State.UNDER_APPEAL}),
+           targets=(State.RECOGNIZED, State.REJECTED),
+           conflicts=(CASE_OFFICER_CONFLICT,), guards=(SOMEONE_AWAITS_DECISION, *OUTCOME_GUARDS), time_limit="decision_due_months",
            legal_basis=(N_("1954 Convention, Art. 1(1) and 1(2)"), N_("UNHCR Handbook (2014), paras. 76-78"))),
     Action("lodge_appeal", N_("Lodge an appeal"),
-           N_("The applicant may appeal a rejection or exclusion within the appeal window, with suspensive effect: they stay protected until the appeal is decided."),
-           roles=frozenset({OFFICER, INTAKE}), sources=frozenset({State.REJECTED}), targets=(State.UNDER_APPEAL,), assigned_only=frozenset({OFFICER}),
-           guards=(NOT_YET_APPEALED, WITHIN_APPEAL_WINDOW), time_limit="appeal_window_working_days",
-           legal_basis=(N_("TUO Ley 27444, Arts. 218-220"), N_("UNHCR Handbook (2014), paras. 76-78"))),
+           N_("Each person may appeal their own rejection, exclusion or family-unity outcome within the appeal window. The appeal is suspensive: the person stays protected until it is decided. Under TUO Ley 27444, Art. 226.1 an appeal does not suspend the act unless a norm says so: the suspensive effect is a rule of the proposed regulation."),
+           roles=frozenset({OFFICER, INTAKE}), sources=frozenset({State.REJECTED, State.RECOGNIZED, State.UNDER_APPEAL}), targets=(State.UNDER_APPEAL,), assigned_only=frozenset({OFFICER}),
+           guards=(MAY_APPEAL,), time_limit="appeal_window_working_days",
+           legal_basis=(N_("TUO Ley 27444, Arts. 218-220 (appeal and its time limits)"), N_("Proposal of the regulation: suspensive effect (TUO Ley 27444, Art. 226.1 needs an express norm)"), N_("UNHCR Handbook (2014), paras. 76-78"))),
     Action("decide_appeal", N_("Decide the appeal"),
            N_("An appeals officer other than the first-instance decision-maker upholds or overturns the decision; the result is final."),
-           roles=frozenset({APPEALS}), sources=frozenset({State.UNDER_APPEAL}), targets=(State.RECOGNIZED, State.REJECTED),
-           conflicts=(DECIDER_CONFLICT, CASE_OFFICER_CONFLICT), time_limit="appeal_decision_working_days",
+           roles=frozenset({APPEALS}), sources=frozenset({State.UNDER_APPEAL, State.RECOGNIZED, State.REJECTED}), targets=(State.RECOGNIZED, State.REJECTED),
+           conflicts=(DECIDER_CONFLICT, CASE_OFFICER_CONFLICT), guards=(APPEAL_PENDING,), time_limit="appeal_decision_working_days",
            legal_basis=(N_("TUO Ley 27444, Arts. 218-220"), N_("UNHCR Handbook (2014), para. 77"))),
     Action("withdraw", N_("Record a withdrawal"),
            N_("The applicant withdraws the application; the withdrawal is recorded with the applicant's words."),
@@ -282,42 +412,82 @@ ACTIONS: tuple[Action, ...] = (
     Action("close", N_("Close the case"),
            N_("A supervisor closes a case by a reasoned act, for example on the applicant's death or departure from Peru."),
            roles=frozenset({SUPERVISOR}), sources=BEFORE_DECISION, targets=(State.CLOSED,)),
-    Action("refer", N_("Refer to birth registration or nationality confirmation"),
-           N_("Someone who is in fact Peruvian (for example born in Peru but never registered) is referred to late birth registration or nationality confirmation, not recognised as stateless."),
-           roles=frozenset({OFFICER, SUPERVISOR}), sources=frozenset({State.REGISTERED, State.UNDER_EXAMINATION}), targets=(State.REFERRED,),
-           assigned_only=frozenset({OFFICER}), legal_basis=(N_("Constitution of Peru, Art. 52"), N_("Law 32421 (2025)"), N_("Brazil Plan of Action (2014), ch. 4"))),
-    Action("cease", N_("Declare cessation"),
-           N_("Recognition ceases by a reasoned decision when the person acquires or recovers a nationality."),
-           roles=frozenset({DECIDER}), sources=frozenset({State.RECOGNIZED}), targets=(State.CEASED,), guards=(DECISION_FINAL,),
-           legal_basis=(N_("UNHCR Handbook (2014), paras. 161-163"),)),
-    Action("cancel", N_("Cancel the recognition"),
-           N_("Recognition is cancelled by a reasoned decision when it was obtained by fraud."),
-           roles=frozenset({DECIDER}), sources=frozenset({State.RECOGNIZED}), targets=(State.CANCELLED,), guards=(DECISION_FINAL,),
-           conflicts=(DECIDER_CONFLICT,), legal_basis=(N_("UNHCR Handbook (2014), paras. 161-163"), N_("TUO Ley 27444, Art. 213"))),
+    Action("refer", N_("Refer a person to birth registration or nationality confirmation"),
+           N_("A person who appears to be Peruvian (for example born in Peru but never registered) is referred to late birth registration or nationality confirmation, not recognised as stateless. The referral is per person: they stay protected, with a valid provisional certificate, until the civil registry answers, and the case goes on for the others."),
+           roles=frozenset({OFFICER, SUPERVISOR}), sources=BEFORE_DECISION, guards=(MAY_BE_REFERRED,),
+           assigned_only=frozenset({OFFICER}), legal_basis=(N_("Constitution of Peru, Art. 52"), N_("Law 32421 (2025)"), N_("Brazil Plan of Action (2014), ch. 6"))),
+    Action("record_referral_outcome", N_("Record the civil registry's answer to a referral"),
+           N_("Confirmed Peruvian (with the registry's reference, such as the CUI): the person leaves the procedure, and the case ends when nobody remains in it. Refused: the person's examination resumes."),
+           roles=frozenset({OFFICER, SUPERVISOR}), sources=frozenset(State) - frozenset({State.WITHDRAWN, State.CLOSED, State.REFERRED}),
+           targets=(State.REFERRED,), guards=(REFERRAL_PENDING,), assigned_only=frozenset({OFFICER}),
+           legal_basis=(N_("Constitution of Peru, Art. 52"), N_("Law 32421 (2025)"))),
 )
 
-# Which document each case state allows (domain.md, section 2.2 and 2.11).
-def _document_allowed(case: CaseFacts, ctx: Context) -> str | None:
+# Cessation and cancellation are proceedings, not clicks (domain.md, section 4): a reasoned
+# proposal is notified, the person may reply, someone who did not propose it decides, and the
+# decision is appealable like a rejection. The hearing and the reply period follow TUO Ley 27444;
+# the rest is a proposal of the regulation.
+_PROCEEDING_BASIS = {
+    "cessation": (N_("UNHCR Handbook (2014), paras. 161-163"), N_("TUO Ley 27444 (hearing before an unfavourable act)"), N_("Brazil Decree 9.199, arts. 95-96 and 107 (model)")),
+    "cancellation": (N_("UNHCR Handbook (2014), paras. 161-163"), N_("TUO Ley 27444, Art. 213"), N_("TUO Ley 27444 (hearing before an unfavourable act)")),
+}
+RECOGNITION_STANDS = frozenset(State) - frozenset({State.WITHDRAWN, State.CLOSED, State.REFERRED, State.REGISTERED, State.UNDER_EXAMINATION, State.PENDING_DECISION})
+ACTIONS += (
+    Action("propose_cessation", N_("Propose cessation"),
+           N_("A reasoned proposal that a person's recognition has ceased because they acquired or recovered a nationality (named, with its evidence) is notified to them; they may reply within the reply period. Their documents stay valid meanwhile."),
+           roles=frozenset({DECIDER, SUPERVISOR}), sources=RECOGNITION_STANDS, guards=(RECOGNITION_FINAL,),
+           time_limit="cessation_reply_working_days", legal_basis=_PROCEEDING_BASIS["cessation"]),
+    Action("propose_cancellation", N_("Propose cancellation"),
+           N_("A reasoned proposal that a person's recognition be cancelled because it was obtained by fraud is notified to them; they may reply within the reply period. Their documents stay valid meanwhile."),
+           roles=frozenset({DECIDER, SUPERVISOR}), sources=RECOGNITION_STANDS, guards=(RECOGNITION_FINAL,),
+           time_limit="cessation_reply_working_days", legal_basis=_PROCEEDING_BASIS["cancellation"]),
+    Action("record_proceeding_reply", N_("Record the person's reply"),
+           N_("The person's reply to a proposal of cessation or cancellation is recorded for the decision-maker."),
+           roles=frozenset({OFFICER, SUPERVISOR}), sources=RECOGNITION_STANDS, guards=(PROCEEDING_OPEN,), assigned_only=frozenset({OFFICER}),
+           legal_basis=(N_("TUO Ley 27444 (hearing before an unfavourable act)"),)),
+    Action("decide_proceeding", N_("Decide on cessation or cancellation"),
+           N_("A decision-maker who did not propose it decides, after the reply or the end of the reply period: ceased, cancelled or maintained. The decision is notified and may be appealed like a rejection, suspensively; documents lapse only when it is final, and a person whose status ceased keeps lawful residence for the grace period (proposal of the regulation)."),
+           roles=frozenset({DECIDER}), sources=RECOGNITION_STANDS, targets=(State.CEASED, State.CANCELLED),
+           guards=(PROCEEDING_OPEN, REPLY_HEARD),
+           conflicts=(PROPOSER_CONFLICT,), time_limit="residence_after_cessation_days",
+           legal_basis=(N_("UNHCR Handbook (2014), paras. 161-163"), N_("Proposal of the regulation: appeal with suspensive effect; residence after cessation as in Brazil Decree 9.199, art. 107"))),
+)
+
+# Which document a person may hold (domain.md, sections 2.2, 2.11 and 4): decided per person.
+def _document_allowed(case: CaseFacts, ctx: Context):
     document_type = ctx.params.get("type")
-    if document_type == DocumentType.PROVISIONAL_CERTIFICATE:
-        if not case.is_pending(ctx.today):
-            return N_("A provisional certificate needs a pending case (registered, under examination, pending decision or under appeal).")
-    elif document_type in (DocumentType.IDENTITY_DOCUMENT, DocumentType.TRAVEL_DOCUMENT):
-        if case.state != State.RECOGNIZED or not case.decision_is_final(ctx.today):
-            return N_("Identity and travel documents need a final recognition as a stateless person.")
-    elif document_type == DocumentType.DECISION_LETTER:
-        if case.decision_outcome is None:
+    person: PersonFacts | None = ctx.params.get("person")
+    if document_type == DocumentType.DECISION_LETTER:
+        if case.decision_outcome is None and not any(p.outcome for p in case.persons):
             return N_("A decision letter needs a decision.")
-    else:
+        return None
+    if document_type not in (DocumentType.PROVISIONAL_CERTIFICATE, DocumentType.IDENTITY_DOCUMENT,
+                             DocumentType.TRAVEL_DOCUMENT):
         return N_("This document is not issued from a case.")
-    return None
+    concerned = (person,) if person is not None else case.persons
+    refusals = [(p, p.document_refusal(document_type, ctx.today)) for p in concerned]
+    if not refusals or all(refusal is None for _, refusal in refusals):
+        return None if refusals else N_("This document is issued to a person of the case.")
+    if any(refusal is None for _, refusal in refusals):
+        return None  # offered: someone of the case may hold it
+    holder, refusal = refusals[0]
+    return refusal, {"name": holder.name, "outcome": _outcome_words(holder, ctx.today)}
 
 
-DOCUMENT_ALLOWED = Guard(N_("the case's state allows the document: a provisional certificate while the case is pending, identity and travel documents after a final recognition, a decision letter after a decision"), _document_allowed)
+def _outcome_words(person: PersonFacts, today: date) -> str:
+    if person.referral == "pending":
+        return "referral pending"
+    if person.outcome is None:
+        return "not decided"
+    final = "final" if person.decision_is_final(today) else "not final"
+    return f"{person.outcome.value} ({final})"
+
+
+DOCUMENT_ALLOWED = Guard(N_("the person's own status allows the document: a provisional certificate until their own decision is final, identity and travel documents only after their own final recognition, a decision letter after a decision"), _document_allowed)
 
 ACTIONS += (
     Action("issue_document", N_("Issue a document"),
-           N_("Provisional certificates protect applicants while the case is pending; a recognised stateless person receives an identity document and a travel document; every decision is notified by a letter. Each document carries a signed QR code that anyone can verify."),
+           N_("A provisional certificate protects each person until their own decision is final (it is then superseded); a person whose own recognition as stateless is final receives an identity document and a travel document, never a person who holds a nationality; every decision is notified by a letter. Each document carries a signed QR code that anyone can verify."),
            roles=frozenset({INTAKE, OFFICER, SUPERVISOR}), sources=frozenset(State), assigned_only=frozenset({OFFICER}), guards=(DOCUMENT_ALLOWED,),
            legal_basis=(N_("1954 Convention, Arts. 27 and 28 and Schedule"), N_("UNHCR Handbook (2014), paras. 145-148"))),
 )
@@ -354,7 +524,9 @@ def _check_moment(action: Action, case: CaseFacts, ctx: Context) -> None:
     for guard in action.guards:
         refusal = guard.refusal(case, ctx)
         if refusal:
-            raise NotAllowedNow(refusal, appeal_due=case.appeal_due.isoformat() if case.appeal_due else "")
+            # A refusal names what it is about (the person, the State) as (message, parameters).
+            message, params = refusal if isinstance(refusal, tuple) else (refusal, {})
+            raise NotAllowedNow(message, **params)
 
 
 def is_allowed(action_name: str, case: CaseFacts, actor: Actor, ctx: Context) -> bool:

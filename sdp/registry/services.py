@@ -6,36 +6,27 @@ folded names), and a person matches as the applicant or as a dependant of a case
 
 from datetime import date
 
-from sqlalchemy import bindparam, select, union
+from sqlalchemy import bindparam, select
 
 from .. import clock
 from ..auth.principal import Principal
-from ..cases.models import Appeal, Application, Decision, Dependant, Person
+from ..cases import standing
+from ..cases.models import Application, Determination, Person, Proceeding
 from ..domain.names import name_key
-from ..domain.procedure import CaseFacts
-from ..domain.vocabulary import DecisionOutcome, State
 from ..extensions import db
 from .audit import PERSON_QUERY, person_query_digest, record_check
 
 
-def _removal_facts(state: str, outcome: str | None, appeal_due: date | None, notified_on: date | None,
-                   appeal_id: int | None) -> CaseFacts:
-    """The facts ``CaseFacts.protected_from_removal`` rests on, read without loading the case file."""
-    return CaseFacts(state=State(state), decision_outcome=DecisionOutcome(outcome) if outcome else None,
-                     appeal_due=appeal_due, notified_on=notified_on, appeal_lodged=appeal_id is not None)
-
-
 def _cases_of_persons_query():
+    """Each case in which a matching person is the applicant or a dependant, with that person's
+    own standing (domain.md, section 4: protection is the person's, not the case's)."""
     persons = select(Person.id).where(Person.date_of_birth == bindparam("date_of_birth"),
                                       Person.family_key == bindparam("family_key"),
                                       Person.given_key == bindparam("given_key"))
-    case_ids = union(select(Application.id.label("id")).where(Application.applicant_id.in_(persons)),
-                     select(Dependant.application_id.label("id")).where(Dependant.person_id.in_(persons))).subquery()
-    return (select(Application.case_number, Application.state, Decision.outcome, Decision.appeal_due,
-                   Decision.notified_on, Appeal.id)
-            .join(case_ids, case_ids.c.id == Application.id)
-            .outerjoin(Decision, Decision.application_id == Application.id)
-            .outerjoin(Appeal, Appeal.application_id == Application.id)
+    return (select(Application.case_number, *standing.COLUMNS)
+            .join(Determination, Determination.application_id == Application.id)
+            .outerjoin(Proceeding, standing.latest_proceeding_join())
+            .where(Determination.person_id.in_(persons))
             .order_by(Application.case_number))
 
 
@@ -47,10 +38,9 @@ def matching_cases(given_names: str, family_names: str, date_of_birth: date, tod
     """The cases of everyone with these names (as keys) and date of birth: applicants and dependants."""
     rows = db.session.execute(_CASES_OF_PERSONS, {"date_of_birth": date_of_birth, "family_key": name_key(family_names),
                                                   "given_key": name_key(given_names)})
-    return [{"case_number": case_number, "status": state,
-             "protected_from_removal": _removal_facts(state, outcome, appeal_due, notified_on,
-                                                      appeal_id).protected_from_removal(today)}
-            for case_number, state, outcome, appeal_due, notified_on, appeal_id in rows]
+    return [{"case_number": row.case_number, "status": row.state,
+             "protected_from_removal": standing.protected_from_removal(standing.facts_of_row(row), today)}
+            for row in rows]
 
 
 def check_person(principal: Principal, given_names: str, family_names: str, date_of_birth: date) -> list[dict]:

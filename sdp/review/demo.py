@@ -68,7 +68,8 @@ def load(users: dict) -> None:
         relevant = services.add_relevant_state(officer, application, country, ["birth"])
         if may_contact(country, services.asylum_claims(application)) and rng.random() < 0.6:
             sent_on = registered_on + timedelta(days=15)
-            inquiry = services.send_inquiry(officer, application, country, f"Civil registry of {country}", sent_on)
+            inquiry = services.send_inquiry(officer, application, country, f"Civil registry of {country}", sent_on,
+                                             consent_on=sent_on)
             if rng.random() < 0.6:
                 services.record_inquiry_response(officer, inquiry, min(today, sent_on + timedelta(days=rng.randint(20, 120))),
                                                  "no_record" if outcome == "recognized" else "confirms_national")
@@ -78,7 +79,8 @@ def load(users: dict) -> None:
         if age < 130:
             continue  # pending decision
         services.decide(decider, application, {"outcome": outcome, "reasons": "Reasons for each relevant State.",
-                                               "notified_on": today})
+                                               "notified_on": today,
+                                               "exclusion_ground": "serious_crime" if outcome == "excluded" else None})
         if outcome != "recognized" and rng.random() < 0.5:
             services.lodge_appeal(intake, application, "The applicant disputes the finding.", today)
             if rng.random() < 0.5:

@@ -88,6 +88,7 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     submit(page, "form-add_relevant_state")
     page.select_option("#send_inquiry-country", "CO")
     page.fill("#send_inquiry-authority", "Registraduría Nacional del Estado Civil")
+    page.fill("#send_inquiry-consent_on", TODAY.isoformat())
     page.fill("#send_inquiry-sent_on", TODAY.isoformat())
     submit(page, "form-send_inquiry")
     assert page.locator("#inquiries-table").count() == 1

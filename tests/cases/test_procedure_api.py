@@ -36,7 +36,7 @@ def test_the_whole_procedure_from_intake_to_a_final_decision_on_appeal(office):
     assert rs.status_code == 201 and rs.json["finding"] == "undetermined"
 
     inquiry = office.officer.post(f"/api/v1/applications/{cid}/inquiries",
-                                  json={"country": "CO", "authority": "Registraduría Nacional", "sent_on": days_ago(5)})
+                                  json={"country": "CO", "authority": "Registraduría Nacional", "sent_on": days_ago(5), "consent_on": days_ago(5)})
     assert inquiry.status_code == 201
     assert inquiry.json["status"] == "pending"
     assert inquiry.json["response_due"] == (TODAY - timedelta(days=5) + timedelta(days=90)).isoformat()
@@ -52,13 +52,35 @@ def test_the_whole_procedure_from_intake_to_a_final_decision_on_appeal(office):
     found = office.officer.put(f"/api/v1/applications/{cid}/relevant-states/{rs.json['id']}",
                                json={"finding": "not_national", "reasoning": "No record in Colombia's registry."})
     assert found.json["finding"] == "not_national"
+    # A second relevant State, found to consider her a national: the rejection below agrees with her findings.
+    ec = office.officer.post(f"/api/v1/applications/{cid}/relevant-states", json={"country": "EC", "links": ["descent_father"]})
+    assert ec.status_code == 201
+    assert office.officer.put(f"/api/v1/applications/{cid}/relevant-states/{ec.json['id']}",
+                              json={"finding": "national", "reasoning": "Ecuador's registry lists her father."}).json["finding"] == "national"
+
+    # The child, born in Peru, is referred to late birth registration on their own: the case goes on.
+    child_id = next(p["id"] for p in case["persons"] if p["relationship"] == "child")
+    referred = office.officer.post(f"/api/v1/applications/{cid}/referral",
+                                   json={"person_id": child_id, "target": "late_birth_registration",
+                                         "reasons": "Born in Peru, never registered."})
+    assert referred.status_code == 200, referred.json
+    assert referred.json["state"] == "under_examination"
+    referred_child = next(p for p in referred.json["persons"] if p["id"] == child_id)
+    assert referred_child["referral"]["status"] == "pending" and referred_child["protected_from_removal"] is True
 
     recommended = office.officer.post(f"/api/v1/applications/{cid}/recommendation",
                                       json={"outcome": "recognized", "reasons": "No State considers her a national."})
     assert recommended.json["state"] == "pending_decision"
 
+    # Recognition disagrees with the Ecuadorian finding: a 409 naming the State.
+    disagrees = office.decider.post(f"/api/v1/applications/{cid}/decision",
+                                    json={"outcome": "recognized", "reasons": "x", "notified_on": days_ago(1)})
+    assert disagrees.status_code == 409 and "EC" in disagrees.json["message"]
+    # The child's referral is pending: they are not decided here, and need not be named.
     decided = office.decider.post(f"/api/v1/applications/{cid}/decision",
-                                  json={"outcome": "rejected", "reasons": "Doubts remain.", "notified_on": days_ago(1)})
+                                  json={"outcome": "rejected", "reasons": "Ecuador considers her a national.",
+                                        "notified_on": days_ago(1)})
+    assert decided.status_code == 200, decided.json
     assert decided.json["state"] == "rejected"
     assert decided.json["decision"]["appeal_due"] == deadlines.appeal_due(TODAY - timedelta(days=1), DEFAULT_POLICY).isoformat()
     assert decided.json["decision"]["findings"][0]["finding"] == "not_national"
@@ -80,6 +102,16 @@ def test_the_whole_procedure_from_intake_to_a_final_decision_on_appeal(office):
     assert actions[:3] == ["case.register", "case.assign", "case.add_relevant_state"]
     assert "case.decide_appeal" in actions and actions[-1] == "case.read"
 
+    child = next(p for p in read.json["persons"] if p["id"] == child_id)
+    assert child["referral"]["status"] == "pending" and child["protected_from_removal"] is True
+
+    confirmed = office.officer.post(f"/api/v1/applications/{cid}/persons/{child_id}/referral-outcome",
+                                    json={"outcome": "confirmed_peruvian", "on": TODAY.isoformat(), "reference": "CUI 12345678"})
+    assert confirmed.status_code == 200, confirmed.json
+    assert confirmed.json["state"] == "recognized"  # the applicant's recognition stands
+    child = next(p for p in confirmed.json["persons"] if p["id"] == child_id)
+    assert child["referral"]["status"] == "confirmed_peruvian" and child["protected_from_removal"] is False
+
 
 def test_upheld_appeal_leaves_the_rejection_final(office):
     case = office.decided("rejected")
@@ -93,7 +125,7 @@ def test_upheld_appeal_leaves_the_rejection_final(office):
 def test_confidentiality_refuses_an_inquiry_to_the_state_of_the_asylum_claim(office):
     case = office.examined_case(applicant=person(asylum={"status": "refugee", "country": "VE"}))
     response = office.officer.post(f"/api/v1/applications/{case['id']}/inquiries",
-                                   json={"country": "VE", "authority": "SAIME", "sent_on": TODAY.isoformat()})
+                                   json={"country": "VE", "authority": "SAIME", "sent_on": TODAY.isoformat(), "consent_on": TODAY.isoformat()})
     assert response.status_code == 409
     assert "Confidentiality" in response.json["message"]
     assert response.json["code"] == 409 and response.json["status"] == "Conflict"
@@ -103,14 +135,14 @@ def test_confidentiality_covers_a_dependants_asylum_claim(office):
     spouse = person(given="Luis", relationship="spouse", asylum={"status": "asylum_seeker", "country": "NI"})
     case = office.examined_case(dependants=[spouse])
     response = office.officer.post(f"/api/v1/applications/{case['id']}/inquiries",
-                                   json={"country": "NI", "authority": "Registro Civil", "sent_on": TODAY.isoformat()})
+                                   json={"country": "NI", "authority": "Registro Civil", "sent_on": TODAY.isoformat(), "consent_on": TODAY.isoformat()})
     assert response.status_code == 409
 
 
 def test_an_inquiry_past_its_due_date_with_no_response_shows_as_unanswered(office):
     case = office.examined_case(registered_on=days_ago(120))
     office.officer.post(f"/api/v1/applications/{case['id']}/inquiries",
-                        json={"country": "CO", "authority": "Registraduría", "sent_on": days_ago(91)})
+                        json={"country": "CO", "authority": "Registraduría", "sent_on": days_ago(91), "consent_on": days_ago(91)})
     inquiry = office.officer.get(f"/api/v1/applications/{case['id']}").json["inquiries"][0]
     assert inquiry["status"] == "unanswered"
 
@@ -164,13 +196,18 @@ def test_exclusion_is_recorded_with_its_ground(office):
     assert decided.json["decision"]["exclusion_ground"] == "un_agency_protection"
 
 
-def test_extension_once_while_an_inquiry_is_pending(office):
+def test_an_inquiry_needs_the_persons_consent(office):
+    case = office.examined_case()
+    response = office.officer.post(f"/api/v1/applications/{case['id']}/inquiries",
+                                   json={"country": "CO", "authority": "Registraduría", "sent_on": TODAY.isoformat()})
+    assert response.status_code == 422 and "consent_on" in response.json["errors"]
+
+
+def test_extension_once_for_any_stated_reason(office):
     case = office.examined_case()
     cid = case["id"]
-    refused = office.officer.post(f"/api/v1/applications/{cid}/extension", json={"reasons": "Waiting."})
-    assert refused.status_code == 409
-    office.officer.post(f"/api/v1/applications/{cid}/inquiries", json={"country": "CO", "authority": "Registraduría", "sent_on": TODAY.isoformat()})
-    extended = office.officer.post(f"/api/v1/applications/{cid}/extension", json={"reasons": "Colombia has not answered yet."})
+    # No inquiry is pending: a stated reason is enough, once.
+    extended = office.officer.post(f"/api/v1/applications/{cid}/extension", json={"reasons": "The interview must be repeated with an interpreter."})
     assert extended.status_code == 200
     registered_on = TODAY
     assert extended.json["decision_due"] == deadlines.decision_due(registered_on, DEFAULT_POLICY, extended=True).isoformat()
@@ -180,7 +217,6 @@ def test_extension_once_while_an_inquiry_is_pending(office):
 @pytest.mark.parametrize("endpoint, actor, body, state", [
     ("withdrawal", "intake", {"reasons": "The applicant withdrew in writing."}, "withdrawn"),
     ("closure", "supervisor", {"reasons": "The applicant died."}, "closed"),
-    ("referral", "supervisor", {"target": "late_birth_registration", "reasons": "Born in Peru, never registered."}, "referred"),
 ])
 def test_ending_a_pending_case(office, endpoint, actor, body, state):
     case = register(office.intake)
@@ -190,15 +226,70 @@ def test_ending_a_pending_case(office, endpoint, actor, body, state):
     assert response.json["protected_from_removal"] is False
 
 
+def test_a_referral_keeps_the_case_going_and_the_person_protected(office):
+    case = register(office.intake)
+    applicant_id = case["persons"][0]["id"]
+    response = office.supervisor.post(f"/api/v1/applications/{case['id']}/referral",
+                                      json={"target": "late_birth_registration", "reasons": "Born in Peru, never registered."})
+    assert response.status_code == 200, response.json
+    assert response.json["state"] == "registered"  # the case goes on
+    applicant = next(p for p in response.json["persons"] if p["id"] == applicant_id)
+    assert applicant["referral"] == {"target": "late_birth_registration", "status": "pending"} or (
+        applicant["referral"]["status"] == "pending" and applicant["referral"]["target"] == "late_birth_registration")
+    assert applicant["protected_from_removal"] is True and response.json["protected_from_removal"] is True
+    again = office.supervisor.post(f"/api/v1/applications/{case['id']}/referral",
+                                   json={"target": "late_birth_registration", "reasons": "Twice."})
+    assert again.status_code == 409  # already referred
+    confirmed = office.supervisor.post(f"/api/v1/applications/{case['id']}/persons/{applicant_id}/referral-outcome",
+                                       json={"outcome": "confirmed_peruvian", "on": TODAY.isoformat(), "reference": "CUI 87654321"})
+    assert confirmed.status_code == 200, confirmed.json
+    applicant = next(p for p in confirmed.json["persons"] if p["id"] == applicant_id)
+    assert applicant["referral"]["status"] == "confirmed_peruvian"
+    assert applicant["protected_from_removal"] is False
+
+
+def _propose(actor, cid, kind, notified_on, reasons="Acquired nationality.", **extra):
+    return actor.post(f"/api/v1/applications/{cid}/{kind}",
+                      json={"reasons": reasons, "notified_on": notified_on, **extra})
+
+
 def test_cessation_and_cancellation_after_recognition(office, api_as):
     recognized = office.decided("recognized")
-    ceased = office.decider.post(f"/api/v1/applications/{recognized['id']}/cessation", json={"reasons": "Acquired nationality."})
-    assert ceased.json["state"] == "ceased"
+    cid = recognized["id"]
+    proposed = _propose(office.decider, cid, "cessation", TODAY.isoformat(), nationality_acquired="CO")
+    assert proposed.status_code == 200, proposed.json
+    applicant = proposed.json["persons"][0]
+    assert proposed.json["state"] == "recognized" and applicant["outcome"] == "recognized"
+    assert applicant["cessation"]["status"] == "proposed" and applicant["protected_from_removal"] is True
+    # Before the reply is recorded or the reply period (10 working days) ends: not yet
+    early = api_as("decision_maker").post(f"/api/v1/applications/{cid}/cessation/decision",
+                                          json={"outcome": "ceased", "reasons": "x", "notified_on": TODAY.isoformat()})
+    assert early.status_code == 409
+    # The proposer may not decide it
+    office.officer.post(f"/api/v1/applications/{cid}/cessation/reply",
+                        json={"received_on": TODAY.isoformat(), "summary": "I never applied for Colombian nationality."})
+    own = office.decider.post(f"/api/v1/applications/{cid}/cessation/decision",
+                              json={"outcome": "ceased", "reasons": "x", "notified_on": TODAY.isoformat()})
+    assert own.status_code == 403
+    ceased = api_as("decision_maker").post(f"/api/v1/applications/{cid}/cessation/decision",
+                                           json={"outcome": "ceased", "reasons": "Colombia confirms the naturalisation.",
+                                                 "notified_on": TODAY.isoformat()})
+    assert ceased.status_code == 200, ceased.json
+    assert ceased.json["persons"][0]["cessation"]["status"] == "ceased"
+
     other = office.decided("recognized")
-    own = office.decider.post(f"/api/v1/applications/{other['id']}/cancellation", json={"reasons": "Fraud."})
-    assert own.status_code == 403  # the decider who recognised may not cancel it
-    cancelled = api_as("decision_maker").post(f"/api/v1/applications/{other['id']}/cancellation", json={"reasons": "Forged birth certificate."})
-    assert cancelled.json["state"] == "cancelled"
+    # The reply period ended unanswered: a decision-maker other than the proposer may decide
+    proposer = api_as("decision_maker")
+    long_ago = (TODAY - timedelta(days=30)).isoformat()
+    assert _propose(proposer, other["id"], "cancellation", long_ago, reasons="Forged birth certificate.").status_code == 200
+    own = proposer.post(f"/api/v1/applications/{other['id']}/cancellation/decision",
+                        json={"outcome": "cancelled", "reasons": "Fraud.", "notified_on": TODAY.isoformat()})
+    assert own.status_code == 403
+    cancelled = office.decider.post(f"/api/v1/applications/{other['id']}/cancellation/decision",
+                                    json={"outcome": "cancelled", "reasons": "Forged birth certificate.",
+                                          "notified_on": TODAY.isoformat()})
+    assert cancelled.status_code == 200, cancelled.json
+    assert cancelled.json["persons"][0]["cancellation"]["status"] == "cancelled"
 
 
 def test_recognized_case_shows_when_naturalization_is_possible(office):

@@ -65,19 +65,22 @@ def _refusal(client, case_id, document_type):
 
 def test_identity_and_travel_documents_are_refused_before_recognition(office):
     pending = register(office.intake)
-    assert "final recognition" in _refusal(office.intake, pending["id"], "identity_document")
-    assert "final recognition" in _refusal(office.intake, pending["id"], "travel_document")
+    refusal = _refusal(office.intake, pending["id"], "identity_document")
+    assert "own recognition as stateless is final" in refusal and "outcome is not decided" in refusal
+    assert "own recognition as stateless is final" in _refusal(office.intake, pending["id"], "travel_document")
     rejected = office.decided("rejected")
-    assert "final recognition" in _refusal(office.supervisor, rejected["id"], "travel_document")
+    refusal = _refusal(office.supervisor, rejected["id"], "travel_document")
+    assert "own recognition as stateless is final" in refusal and "outcome is rejected" in refusal
 
 
 def test_a_provisional_certificate_needs_a_pending_case(office):
     recognized = recognized_case(office)
-    assert "pending case" in _refusal(office.intake, recognized["id"], "provisional_certificate")
+    refusal = _refusal(office.intake, recognized["id"], "provisional_certificate")
+    assert "own decision is not final yet" in refusal and "outcome is recognized (final)" in refusal
     withdrawn = register(office.intake)
     assert office.intake.post(f"/api/v1/applications/{withdrawn['id']}/withdrawal",
                               json={"reasons": "The applicant withdrew in writing."}).status_code == 200
-    assert "pending case" in _refusal(office.intake, withdrawn["id"], "provisional_certificate")
+    assert "own decision is not final yet" in _refusal(office.intake, withdrawn["id"], "provisional_certificate")
 
 
 def test_a_provisional_certificate_while_a_rejection_may_still_be_appealed_or_is_under_appeal(office):
@@ -204,19 +207,33 @@ def test_a_certificate_lapses_when_the_case_no_longer_protects_the_holder(office
     assert shown["status"] == "expired"
 
 
+def _ended_by_proceeding(office, api_as, kind: str, document_type: str, nationality: str | None = None):
+    """A final recognition, a document, then a proceeding decided long enough ago to be final."""
+    def ago(days):
+        return (TODAY - timedelta(days=days)).isoformat()
+
+    case = office.decided("recognized", notified_on=ago(150), registered_on=ago(200))
+    document = issued(office.supervisor, case["id"], document_type)
+    proposal = {"reasons": "Reasons for the proposal.", "notified_on": ago(120)}
+    if nationality:
+        proposal["nationality_acquired"] = nationality
+    proposed = office.decider.post(f"/api/v1/applications/{case['id']}/{kind}", json=proposal)
+    assert proposed.status_code == 200, proposed.json
+    assert proposed.json["documents"][0]["status"] == "valid"  # still recognised while the proposal runs
+    reply = office.officer.post(f"/api/v1/applications/{case['id']}/{kind}/reply",
+                                json={"received_on": ago(110), "summary": "The person replied in writing."})
+    assert reply.status_code == 200, reply.json
+    outcome = "ceased" if kind == "cessation" else "cancelled"
+    decided = api_as("decision_maker").post(f"/api/v1/applications/{case['id']}/{kind}/decision", json={
+        "outcome": outcome, "reasons": "Reasons for the decision.", "notified_on": ago(100)})
+    assert decided.status_code == 200, decided.json
+    return document
+
+
 def test_identity_documents_lapse_on_cessation_and_are_revoked_on_cancellation(office, api_as, partner_api):
-    ceased = recognized_case(office)
-    identity = issued(office.supervisor, ceased["id"], "identity_document")
-    response = office.decider.post(f"/api/v1/applications/{ceased['id']}/cessation",
-                                   json={"reasons": "The person acquired a nationality."})
-    assert response.status_code == 200, response.json
+    identity = _ended_by_proceeding(office, api_as, "cessation", "identity_document", nationality="CO")
     assert _registry(partner_api, identity["serial"]).json["status"] == "expired"
-    cancelled = recognized_case(office)
-    travel = issued(office.supervisor, cancelled["id"], "travel_document")
-    other_decider = api_as("decision_maker")
-    response = other_decider.post(f"/api/v1/applications/{cancelled['id']}/cancellation",
-                                  json={"reasons": "The birth certificate was forged."})
-    assert response.status_code == 200, response.json
+    travel = _ended_by_proceeding(office, api_as, "cancellation", "travel_document")
     assert _registry(partner_api, travel["serial"]).json["status"] == "revoked"
 
 

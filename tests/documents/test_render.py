@@ -173,3 +173,15 @@ def test_a_document_names_a_country_as_the_pages_do(app, code, language, name):
 
     with app.test_request_context(f"/?lang={language}"):
         assert i18n.country_name(code, language) == on_the_page(code) == name
+
+
+def test_a_recognition_letter_states_the_naturalization_law_as_it_is_and_the_proposal_as_a_proposal(office):
+    """Law 32421's general rule (5 years) is the law; the 2-year facilitated route needs a change of law."""
+    iryna = {**ANGELA, "given_names": "Iryna", "family_names": "Kovalenko Peña", "languages": ["en"]}
+    case = recognized_case(office, applicant=iryna)
+    text = " ".join(pdf_text(pdf_bytes(office.intake, issued(office.intake, case["id"], "decision_letter"))).split())
+    assert "según la ley vigente (Ley 32421), el titular puede solicitar la nacionalidad peruana tras 5 años" in text
+    assert "Propuesta, aún no es ley: el reglamento propuesto permitiría la naturalización facilitada tras 2 años" in text
+    assert "under the law in force (Law 32421), the holder may apply for Peruvian nationality after 5 years" in text
+    assert "Proposal, not yet law" in text and "It needs a change of law." in text
+    assert "tras 2 años de residencia como persona apátrida reconocida (artículo 32)" not in text  # the old promise

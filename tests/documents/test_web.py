@@ -56,7 +56,7 @@ def test_the_case_page_section_issues_revokes_and_reissues(office, app, make_use
     assert "/revoke" not in html  # only supervisors revoke
     # A document the state does not allow comes back with the procedure's reason.
     refused = intake.post(f"/cases/{case['id']}/documents", data={"type": "identity_document"}, follow_redirects=True)
-    assert "final recognition" in refused.get_data(as_text=True)
+    assert "own recognition as stateless is final" in refused.get_data(as_text=True)
     supervisor = sign_in(app.test_client(), make_user("supervisor"))
     html = supervisor.get(f"/cases/{case['id']}/documents").get_data(as_text=True)
     assert f"/documents/{document.serial}/revoke" in html

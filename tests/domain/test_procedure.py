@@ -3,8 +3,9 @@ from datetime import date
 import pytest
 
 from sdp.domain import procedure
+from sdp.domain.determination import PersonFacts
 from sdp.domain.procedure import ACTIONS, Actor, CaseFacts, Context, Forbidden, NotAllowedNow, check
-from sdp.domain.vocabulary import DecisionOutcome, Finding, Role, State
+from sdp.domain.vocabulary import DecisionOutcome, Finding, PersonOutcome, Role, State
 
 TODAY = date(2026, 11, 30)
 CTX = Context(today=TODAY)
@@ -62,10 +63,17 @@ def test_the_case_officer_cannot_decide_their_own_case_even_holding_the_role():
 
 
 def test_the_first_instance_decider_cannot_decide_the_appeal():
-    case = facts(state=State.UNDER_APPEAL, decided_by_id=3)
+    appellant = PersonFacts(person_id=1, name="A", outcome=PersonOutcome.REJECTED, appeal_due=date(2026, 12, 1),
+                            appeal_lodged=True)
+    case = facts(state=State.UNDER_APPEAL, decided_by_id=3, persons=(appellant,))
     with pytest.raises(Forbidden, match="Four-eyes"):
         check("decide_appeal", case, APPEALS, CTX)
-    check("decide_appeal", facts(state=State.UNDER_APPEAL, decided_by_id=2), APPEALS, CTX)
+    check("decide_appeal", facts(state=State.UNDER_APPEAL, decided_by_id=2, persons=(appellant,)), APPEALS, CTX)
+    # Nobody's appeal awaits a decision: not allowed now
+    with pytest.raises(NotAllowedNow):
+        check("decide_appeal", facts(state=State.UNDER_APPEAL, decided_by_id=2,
+                                     persons=(PersonFacts(person_id=1, name="A", outcome=PersonOutcome.REJECTED),)),
+              APPEALS, CTX)
 
 
 def test_a_role_outside_the_action_is_forbidden():
@@ -79,15 +87,19 @@ def test_wrong_state_is_not_allowed_now():
 
 
 def test_appeal_within_the_window_and_not_after():
+    person = PersonFacts(person_id=1, name="A", outcome=PersonOutcome.REJECTED,
+                         appeal_due=date(2026, 12, 1), notified_on=date(2026, 11, 10))
     rejected = facts(state=State.REJECTED, decision_outcome=DecisionOutcome.REJECTED,
-                     appeal_due=date(2026, 12, 1), notified_on=date(2026, 11, 10))
+                     appeal_due=date(2026, 12, 1), notified_on=date(2026, 11, 10), persons=(person,))
     check("lodge_appeal", rejected, OFFICER, Context(TODAY, {"lodged_on": date(2026, 12, 1)}))
     with pytest.raises(NotAllowedNow, match="closed on 2026-12-01"):
         check("lodge_appeal", rejected, OFFICER, Context(TODAY, {"lodged_on": date(2026, 12, 2)}))
 
 
 def test_recognitions_are_not_appealable():
-    recognized = facts(state=State.RECOGNIZED, decision_outcome=DecisionOutcome.RECOGNIZED, appeal_due=date(2026, 12, 1))
+    person = PersonFacts(person_id=1, name="A", outcome=PersonOutcome.RECOGNIZED, appeal_due=date(2026, 12, 1))
+    recognized = facts(state=State.RECOGNIZED, decision_outcome=DecisionOutcome.RECOGNIZED, appeal_due=date(2026, 12, 1),
+                       persons=(person,))
     with pytest.raises(NotAllowedNow):
         check("lodge_appeal", recognized, OFFICER, CTX)
 
@@ -103,10 +115,12 @@ def test_appeal_is_suspensive_and_protection_ends_when_a_rejection_is_final():
     assert not facts(state=State.WITHDRAWN).protected_from_removal(TODAY)
 
 
-def test_extension_only_once_and_only_while_an_inquiry_is_pending():
+def test_extension_only_once_for_any_stated_reason():
     check("extend_decision_due", facts(state=State.UNDER_EXAMINATION, pending_inquiries=1), OFFICER, CTX)
-    with pytest.raises(NotAllowedNow, match="pending"):
-        check("extend_decision_due", facts(state=State.UNDER_EXAMINATION), OFFICER, CTX)
+    # No pending inquiry is needed any more: any stated reason will do, once
+    check("extend_decision_due", facts(state=State.UNDER_EXAMINATION), OFFICER, CTX)
+    with pytest.raises(NotAllowedNow, match="already"):
+        check("extend_decision_due", facts(state=State.UNDER_EXAMINATION, decision_extended=True), OFFICER, CTX)
     with pytest.raises(NotAllowedNow, match="already"):
         check("extend_decision_due", facts(state=State.UNDER_EXAMINATION, pending_inquiries=1, decision_extended=True), OFFICER, CTX)
 
@@ -121,8 +135,13 @@ def test_extension_only_once_and_only_while_an_inquiry_is_pending():
     ("birth_record", State.RECOGNIZED, False),
 ])
 def test_documents_allowed_by_state(document_type, state, allowed):
+    # The person's own outcome follows the case's state (the applicant alone)
+    outcome = {State.RECOGNIZED: PersonOutcome.RECOGNIZED, State.REJECTED: PersonOutcome.REJECTED,
+               State.UNDER_APPEAL: PersonOutcome.REJECTED}.get(state)
+    person = PersonFacts(person_id=1, name="A", outcome=outcome, appeal_due=date(2026, 12, 1),
+                         appeal_lodged=state == State.UNDER_APPEAL)
     case = facts(state=state, decision_outcome=DecisionOutcome.RECOGNIZED if state == State.RECOGNIZED else None,
-                 appeal_due=date(2026, 12, 1))
+                 appeal_due=date(2026, 12, 1), persons=(person,))
     ctx = Context(TODAY, {"type": document_type})
     supervisor = Actor(id=5, roles=frozenset({Role.SUPERVISOR}))
     assert procedure.is_allowed("issue_document", case, supervisor, ctx) is allowed

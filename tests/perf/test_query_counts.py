@@ -27,12 +27,13 @@ COUNTRIES = ["CO", "BR", "AR", "CL", "EC", "BO", "PY", "UY", "MX", "ES"]
 # GET /api/v1/applications/{id}, statement by statement:
 #   1 the bearer token with its user and roles (one query)
 #   2 the application (joined: applicant, case officer)   3 the case officer's roles
-#   4-11 one SELECT ... IN (...) each: dependants (joined: person), relevant States, inquiries,
-#        interviews, evidence, recommendations, decision, appeal
-#   12 the case's documents   13-14 the births linked to the case
-#   15 the audit chain's head (PostgreSQL: sdp_audit_lane_head(), which takes a lane's lock)
+#   4-13 one SELECT ... IN (...) each: each person's determination and proceedings (domain.md,
+#        section 4: each person decided on their own), dependants (joined: person), relevant
+#        States, inquiries, interviews, evidence, recommendations, decision, appeal
+#   14 the case's documents   15-16 the births linked to the case
+#   17 the audit chain's head (PostgreSQL: sdp_audit_lane_head(), which takes a lane's lock)
 # then the audited read's INSERT (on SQLite the chain's lock is the app's writer file lock).
-CASE_READ_SELECTS = 15
+CASE_READ_SELECTS = 17
 
 
 def case_read_writes() -> int:
@@ -61,16 +62,27 @@ def _case_with(staff, n: int) -> int:
         "route": "application", "registered_on": today - timedelta(days=60),
         "applicant": _person("María José", "Pérez Gómez", today - timedelta(days=12000)), "dependants": dependants})
     services.assign(supervisor, application, staff["case_officer"].email)
-    for country in COUNTRIES[:n]:
+    for index, country in enumerate(COUNTRIES[:n]):
         relevant_state = services.add_relevant_state(officer, application, country, ["habitual_residence"])
-        inquiry = services.send_inquiry(officer, application, country, f"Consulado de {country}", today - timedelta(days=30))
+        inquiry = services.send_inquiry(officer, application, country, f"Consulado de {country}", today - timedelta(days=30),
+                                        consent_on=today - timedelta(days=31))
         services.record_inquiry_response(officer, inquiry, today - timedelta(days=10), "no_record")
         services.record_evidence(officer, application, {"kind": "document", "description": f"Carta consular {country}",
                                                         "received_on": today - timedelta(days=9), "country": country})
         services.record_interview(officer, application, {"held_on": today - timedelta(days=8), "summary": "Leída y firmada."})
-        services.record_finding(officer, relevant_state, "not_national", "Sin registro.")
+        # The first State is found to consider her a national: the rejection agrees with her findings
+        # (the appeal below overturns it).
+        services.record_finding(officer, relevant_state, "national" if index == 0 else "not_national",
+                                "Registro consular." if index == 0 else "Sin registro.")
+    # Each child is examined and decided on their own: one relevant State each, found national.
+    children = [dependant.person_id for dependant in application.dependants]
+    for child_id in children:
+        relevant_state = services.add_relevant_state(officer, application, "EC", ["descent_father"], person_id=child_id)
+        services.record_finding(officer, relevant_state, "national", "Inscrito en el consulado.")
     services.recommend(officer, application, {"outcome": "recognized", "reasons": "Apátrida."})
-    services.decide(decider, application, {"outcome": "rejected", "reasons": "Dudas.", "notified_on": today - timedelta(days=2)})
+    services.decide(decider, application, {"outcome": "rejected", "reasons": "Dudas.", "notified_on": today - timedelta(days=2),
+                                           "persons": [{"person_id": child_id, "outcome": "rejected", "reasons": "Ecuatoriano."}
+                                                       for child_id in children]})
     services.lodge_appeal(intake, application, "Las pruebas muestran apatridia.", today - timedelta(days=1))
     services.decide_appeal(staff["appeals_officer"].principal, application, "overturned", "Apatridia establecida.")
     for i in range(n):
@@ -98,7 +110,9 @@ def test_the_case_file_runs_the_same_statements_for_one_or_ten_of_everything(cli
             response = reader.get(f"/api/v1/applications/{application_id}")
         assert response.status_code == 200, response.json
         assert len(response.json["dependants"]) == n and len(response.json["inquiries"]) == n
-        assert len(response.json["relevant_states"]) == n and len(response.json["documents"]) == n
+        # n of the applicant's, and one of each of the n children
+        assert len(response.json["relevant_states"]) == 2 * n and len(response.json["documents"]) == n
+        assert len(response.json["persons"]) == n + 1
         counts[n] = queries
     assert len(counts[1]) == len(counts[10]), f"one row:\n{counts[1]}\n\nten rows:\n{counts[10]}"
     assert len(counts[10].selects) == CASE_READ_SELECTS, str(counts[10])

@@ -74,10 +74,12 @@ def test_status_and_protection_follow_the_procedure(api_as, reniec):
 
 
 def test_protection_is_the_domains_for_a_case_in_every_state(app, reniec):
-    """The check reads only a few columns; it must agree with Application.protected_from_removal."""
+    """The check reads only a few columns; it must agree with each person's own standing in the
+    domain (the case's ``persons[].protected_from_removal``), not with the case's label."""
     from sqlalchemy import select
 
     from sdp.cases.models import Application
+    from sdp.cases.presenters import person_status
     from sdp.demo import load_demo_data
     from sdp.extensions import db
 
@@ -91,7 +93,7 @@ def test_protection_is_the_domains_for_a_case_in_every_state(app, reniec):
                                               someone.date_of_birth.isoformat()))
             match = next(m for m in response.json["matches"] if m["case_number"] == application.case_number)
             assert match == {"case_number": application.case_number, "status": application.state,
-                             "protected_from_removal": application.protected_from_removal(today)}
+                             "protected_from_removal": person_status(application, someone, today)["protected_from_removal"]}
             assert unexpected_fields(response.json, PERSON_CHECK) == []
 
 

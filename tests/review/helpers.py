@@ -81,7 +81,7 @@ def build_known_data(api_as) -> KnownData:
     old = (data.m4 + timedelta(days=10)).isoformat()
     for country, sent_on, answered in [("CO", old, True)] * 5 + [("CO", TODAY.isoformat(), False)] + [("BR", old, False)] * 2:
         inquiry = office.officer.post(f"/api/v1/applications/{examined['id']}/inquiries",
-                                      json={"country": country, "authority": "Registry", "sent_on": sent_on})
+                                      json={"country": country, "authority": "Registry", "sent_on": sent_on, "consent_on": sent_on})
         assert inquiry.status_code == 201, inquiry.json
         if answered:
             assert office.officer.post(f"/api/v1/inquiries/{inquiry.json['id']}/response",

@@ -46,10 +46,22 @@ FILL = [
         CASE WHEN a.state = 'under_appeal' THEN NULL WHEN a.id % 2 = 0 THEN 'upheld' ELSE 'overturned' END
         FROM applications a JOIN decisions d ON d.application_id = a.id
         WHERE a.state = 'under_appeal' OR (a.state = 'rejected' AND a.id % 5 = 0)""",
-    """INSERT INTO inquiries (application_id, country, authority, sent_on, response_due, received_on, outcome)
-        SELECT id, (ARRAY['VE','CO','EC','BO','HT','SY','LB','CL','AR','BR'])[1 + id % 10], 'x', registered_on + 10,
+    # Each person's own determination (domain.md, section 4): one per applicant (no dependants here),
+    # mirroring the decision and the appeal's result.
+    """INSERT INTO determinations (application_id, person_id, outcome, exclusion_ground, decided_on, notified_on,
+        appeal_due, appeal_lodged_on, appeal_decision_due, appeal_outcome, referral_target, referral_status, referred_on)
+        SELECT a.id, a.applicant_id,
+        CASE WHEN p.outcome IS NOT NULL AND a.state IN ('recognized','rejected') THEN a.state ELSE d.outcome END,
+        d.exclusion_ground, d.decided_on, d.notified_on, d.appeal_due, p.lodged_on, p.decision_due, p.outcome,
+        CASE WHEN a.state = 'referred' THEN 'late_birth_registration' END,
+        CASE WHEN a.state = 'referred' THEN 'pending' END, CASE WHEN a.state = 'referred' THEN a.registered_on + 30 END
+        FROM applications a LEFT JOIN decisions d ON d.application_id = a.id
+        LEFT JOIN appeals p ON p.application_id = a.id""",
+    """INSERT INTO inquiries (application_id, person_id, country, authority, sent_on, response_due, received_on, outcome,
+        consent_on)
+        SELECT id, applicant_id, (ARRAY['VE','CO','EC','BO','HT','SY','LB','CL','AR','BR'])[1 + id % 10], 'x', registered_on + 10,
         registered_on + 100, CASE WHEN id % 3 = 0 THEN registered_on + 50 END,
-        CASE WHEN id % 3 = 0 THEN 'no_record' END FROM applications WHERE id % 2 = 0""",
+        CASE WHEN id % 3 = 0 THEN 'no_record' END, registered_on + 10 FROM applications WHERE id % 2 = 0""",
     f"""INSERT INTO birth_registrations (registration_number, child_given_names, child_family_names, child_given_key,
         child_family_key, child_sex, child_date_of_birth, birth_country, foundling, mother_nationality,
         father_nationality, nationality_country, nationality_basis, registered_on, late_registration, created_at)
@@ -83,7 +95,8 @@ def main() -> None:
                 db.session.commit()
             print(f"filled in {time.perf_counter() - start:.0f} s")
         counts = {table: db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-                  for table in ("applications", "decisions", "appeals", "inquiries", "birth_registrations", "documents")}
+                  for table in ("applications", "decisions", "appeals", "determinations", "inquiries", "birth_registrations",
+                                "documents")}
         print(counts)
         year = Period.whole_months(date(2025, 12, 1), date(2026, 11, 30))
         for name, period in (("all three years", Period()), ("one year", year)):

@@ -44,7 +44,7 @@ def personal_records(api_as):
     office = Office(api_as)
     case = office.examined_case()
     inquiry = office.officer.post(f"/api/v1/applications/{case['id']}/inquiries",
-                                  json={"country": "CO", "authority": "Registry", "sent_on": TODAY.isoformat()})
+                                  json={"country": "CO", "authority": "Registry", "sent_on": TODAY.isoformat(), "consent_on": TODAY.isoformat()})
     assert inquiry.status_code == 201
     full = office.supervisor.get(f"/api/v1/applications/{case['id']}").json
     return {"application_id": case["id"], "id": case["id"], "relevant_state_id": full["relevant_states"][0]["id"],

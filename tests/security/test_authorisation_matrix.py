@@ -92,8 +92,11 @@ MATRIX = {
     ("GET", "cases_api.ApplicationResource"): api(CASE_TEAM),
     ("POST", "cases_api.Applications"): api(STAFF),
     **{("POST", f"cases_api.{action}"): api(STAFF) for action in (
-        "add_relevant_state", "assign", "cancel", "cease", "close", "decide", "decide_appeal", "extend_decision_due",
+        "add_relevant_state", "assign", "close", "decide", "decide_appeal", "extend_decision_due",
         "lodge_appeal", "recommend", "record_evidence", "record_inquiry_response", "record_interview", "refer",
+        "record_referral_outcome", "record_detention", "record_guardian",
+        "propose_cessation", "reply_cessation", "decide_cessation",
+        "propose_cancellation", "reply_cancellation", "decide_cancellation",
         "return_to_examination", "send_inquiry", "withdraw")},
     ("PUT", "cases_api.record_finding"): api(STAFF),
     ("GET", "cases_web.case"): web(CASE_TEAM),
@@ -152,7 +155,7 @@ def build(app, api_as, make_user, tmp_path) -> dict:
         content_type="multipart/form-data", headers=office.officer.headers)
     assert upload.status_code == 201, upload.json
     inquiry = office.officer.post(f"/api/v1/applications/{cid}/inquiries",
-                                  json={"country": "CO", "authority": "Registraduría", "sent_on": days_ago(0)}).json
+                                  json={"country": "CO", "authority": "Registraduría", "sent_on": days_ago(0), "consent_on": days_ago(0)}).json
     assert "id" in inquiry, inquiry
     users = {"intake_officer": office.intake, "case_officer": office.officer, "decision_maker": office.decider,
              "appeals_officer": office.appeals, "supervisor": office.supervisor}
@@ -177,7 +180,7 @@ def build(app, api_as, make_user, tmp_path) -> dict:
         sign_in(web[caller], client.user)
     for partner in PARTNERS:
         web[partner] = app.test_client()  # a partner has no web session: its token means nothing to the pages
-    values = {"application_id": cid, "evidence_id": evidence["id"], "file_id": int(upload.json["url"].rstrip("/").rsplit("/", 1)[1]),
+    values = {"application_id": cid, "person_id": case["persons"][0]["id"], "evidence_id": evidence["id"], "file_id": int(upload.json["url"].rstrip("/").rsplit("/", 1)[1]),
               "relevant_state_id": rs_id, "inquiry_id": inquiry["id"], "registration_number": registered.json["registration_number"],
               "serial": document.json["serial"], "user_id": users[OTHER_OFFICER].user.id, "code": "en",
               "filename": "css/sdp.css"}

@@ -73,7 +73,7 @@ def test_the_database_holds_no_sensitive_plaintext(office):
 def test_confidentiality_still_refuses_the_state_of_the_asylum_claim(office):
     case = office.examined_case(applicant=person(asylum={"status": "refugee", "country": "VE"}))
     response = office.officer.post(f"/api/v1/applications/{case['id']}/inquiries",
-                                   json={"country": "VE", "authority": "SAIME", "sent_on": "2020-01-01"})
+                                   json={"country": "VE", "authority": "SAIME", "sent_on": "2020-01-01", "consent_on": "2020-01-01"})
     assert response.status_code == 409 and "Confidentiality" in response.json["message"]
 
 

@@ -46,9 +46,9 @@ def test_a_row_added_to_a_case_loaded_before_a_commit_still_bumps_its_version(of
 
     cid = office.examined_case()["id"]
     application = db.session.get(Application, cid)
-    version = application.version
+    version, applicant_id = application.version, application.applicant_id
     db.session.commit()  # everything loaded is expired now
-    db.session.add(Evidence(application_id=cid, kind="other", description="x", received_on=TODAY))
+    db.session.add(Evidence(application_id=cid, person_id=applicant_id, kind="other", description="x", received_on=TODAY))
     db.session.commit()
     assert db.session.get(Application, cid).version == version + 1
 
@@ -79,7 +79,7 @@ def test_if_match_is_checked_on_every_kind_of_change(office):
     assert send(office.officer, "put", f"/api/v1/applications/{cid}/relevant-states/{rs['id']}", stale,
                 {"finding": "national", "reasoning": "x"}).status_code == 409
     inquiry = office.officer.post(f"/api/v1/applications/{cid}/inquiries",
-                                  json={"country": "CO", "authority": "R", "sent_on": TODAY.isoformat()}).json
+                                  json={"country": "CO", "authority": "R", "sent_on": TODAY.isoformat(), "consent_on": TODAY.isoformat()}).json
     assert send(office.officer, "post", f"/api/v1/inquiries/{inquiry['id']}/response", stale,
                 {"received_on": TODAY.isoformat(), "outcome": "no_record"}).status_code == 409
     evidence = {"kind": "other", "description": "x", "received_on": days_ago(1)}

@@ -48,7 +48,7 @@ def test_the_examination_and_decision_through_the_forms(office, web_as):
     assert post_action(officer, cid, "record_evidence", kind="document", description="Partida de bautismo.",
                        received_on=TODAY.isoformat(), country="CO").status_code == 302
     assert post_action(officer, cid, "send_inquiry", country="CO", authority="Registraduría",
-                       sent_on=TODAY.isoformat()).status_code == 302
+                       sent_on=TODAY.isoformat(), consent_on=TODAY.isoformat()).status_code == 302
     inquiry = application(cid).inquiries[0]
     assert post_action(officer, cid, "record_inquiry_response", target=inquiry.id, received_on=TODAY.isoformat(),
                        outcome="no_record").status_code == 302
@@ -79,9 +79,11 @@ def test_the_examination_and_decision_through_the_forms(office, web_as):
 def test_only_the_actions_the_procedure_allows_now_are_offered(office, web_as):
     case = assigned_case(office)
     html = web_as(office.officer.user).get(f"/cases/{case['id']}").get_data(as_text=True)
-    for form in ("add_relevant_state", "record_evidence", "send_inquiry", "record_interview", "withdraw"):
+    # The decision period may be extended once for any stated reason (no longer only for a pending inquiry).
+    for form in ("add_relevant_state", "record_evidence", "send_inquiry", "record_interview", "withdraw",
+                 "extend_decision_due"):
         assert f'id="form-{form}"' in html, form
-    for form in ("recommend", "decide", "assign", "close", "lodge_appeal", "extend_decision_due"):
+    for form in ("recommend", "decide", "assign", "close", "lodge_appeal"):
         assert f'id="form-{form}"' not in html, form
     decider_html = web_as(office.decider.user).get(f"/cases/{case['id']}").get_data(as_text=True)
     assert 'id="form-' not in decider_html  # nothing for a decision-maker while under examination
@@ -104,7 +106,8 @@ def test_a_rule_of_the_procedure_is_explained_beside_the_form(office, web_as):
     case = assigned_case(office)
     officer = web_as(office.officer.user)
     # The confidentiality rule: the applicant is a refugee from Venezuela.
-    response = post_action(officer, case["id"], "send_inquiry", country="VE", authority="SAIME", sent_on=TODAY.isoformat())
+    response = post_action(officer, case["id"], "send_inquiry", country="VE", authority="SAIME", sent_on=TODAY.isoformat(),
+                           consent_on=TODAY.isoformat())
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "the State of an asylum claim on this case may not be contacted" in html
@@ -114,7 +117,8 @@ def test_a_rule_of_the_procedure_is_explained_beside_the_form(office, web_as):
     assert response.status_code == 409 and "At least one relevant State must be examined" in text_of(response)
     # A field the procedure rejects: an inquiry sent before registration.
     response = post_action(officer, case["id"], "send_inquiry", country="CO", authority="Registraduría",
-                           sent_on=(TODAY - timedelta(days=30)).isoformat())
+                           sent_on=(TODAY - timedelta(days=30)).isoformat(),
+                           consent_on=(TODAY - timedelta(days=31)).isoformat())
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and 'id="send_inquiry-sent_on-error"' in html
 
@@ -182,4 +186,9 @@ def test_ending_a_case(office, web_as):
     response = post_action(web_as(office.supervisor.user), case["id"], "refer", referral_target="late_birth_registration",
                            reasons="Born in Tumbes, never registered.")
     assert response.status_code == 302
-    assert application(case["id"]).state == "referred" and application(case["id"]).referral_target == "late_birth_registration"
+    # A referral is the person's own and does not end the case: they stay protected while RENIEC answers.
+    referred = application(case["id"])
+    determination = referred.determination(referred.applicant_id)
+    assert referred.state == "registered"
+    assert determination.referral_status == "pending" and determination.referral_target == "late_birth_registration"
+    assert referred.person_facts(referred.applicant).protected_from_removal(TODAY)

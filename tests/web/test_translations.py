@@ -80,9 +80,10 @@ def test_procedure_refusals_are_translated_with_their_parameters(api_as, web_as)
 
     office = Office(api_as)
     case = office.decided(outcome="recognized")
-    decider = web_as(office.decider.user, lang="es")
-    response = decider.post(f"/cases/{case['id']}", data={"_action": "decide", "decide-outcome": "rejected",
-                                                          "decide-reasons": "x", "decide-notified_on": "2026-01-01"})
+    # (A recognised case may still be decided for persons awaiting a decision; a recommendation may not.)
+    officer = web_as(office.officer.user, lang="es")
+    response = officer.post(f"/cases/{case['id']}", data={"_action": "recommend", "recommend-outcome": "rejected",
+                                                          "recommend-reasons": "x"})
     assert response.status_code == 409
     assert "Esta acción no está permitida mientras el caso está en estado «Reconocido como apátrida»." in text_of(response)
 
