@@ -26,7 +26,7 @@ from . import names as N
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "persons": ("id", "given_names", "family_names", "given_key", "family_key", "sex", "date_of_birth",
-                "birth_country", "birth_locality", "languages", "asylum_status", "asylum_country"),
+                "birth_country", "birth_locality", "languages", "asylum_status", "asylum_country", "vulnerabilities"),
     "applications": ("id", "case_number", "route", "referring_authority", "state", "registered_on", "decision_due",
                      "decision_due_extended", "extension_reasons", "priority", "applicant_id", "case_officer_id",
                      "registered_by_id", "created_at", "ended_on", "end_reasons", "referral_target", "ended_by_id"),
@@ -186,7 +186,7 @@ class Synth:
                languages: list[str], asylum: tuple[str, str | None] = ("none", None)) -> int:
         person_id = self.next_id("persons")
         out["persons"].append((person_id, given, family, self._key(given), self._key(family), sex, born, country,
-                               locality, languages, asylum[0], asylum[1]))
+                               locality, languages, asylum[0], asylum[1], []))
         return person_id
 
     def _born(self, on: date, min_age: int, max_age: int) -> date:

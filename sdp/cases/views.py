@@ -287,7 +287,10 @@ def _build_form(action: str, application: Application, today, target=None, formd
         data.setdefault("person_id", application.applicant_id)
     form = form_class(formdata=formdata, prefix=form_prefix(action, target), data=data)
     if action in PERSON_ACTIONS:
-        form.person_id.choices = [(person.id, _person_label(application, person)) for person in application.persons()]
+        persons = application.persons()
+        if action in ("propose_cessation", "propose_cancellation"):  # only a final recognition can cease
+            persons = [person for person in persons if application.person_facts(person).recognition_is_final(today)]
+        form.person_id.choices = [(person.id, _person_label(application, person)) for person in persons]
     if action == "decide_proceeding":
         form.set_kind(_open_proceeding_kind(application, target))
     if action in ("assign", "reassign"):

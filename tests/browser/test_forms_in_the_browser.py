@@ -64,7 +64,7 @@ def test_a_forbidden_action_is_refused_with_a_message(browser, live_server, page
     other.locator("#form-decide button[type=submit]").click()
     other.wait_for_load_state()
     summary = other.locator(".govuk-error-summary").inner_text()
-    assert "Esta acción no está permitida mientras el caso está en estado «Reconocido como apátrida»." in summary
+    assert "Nadie en este caso está pendiente de decisión." in summary  # everyone was decided a moment ago
     check_page(other, "decision-refused")
     other.context.close()
 

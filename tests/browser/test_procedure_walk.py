@@ -101,6 +101,13 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     finding_form.locator("button[type=submit]").click()
     page.wait_for_load_state()
     check_page(page, "case-examined")
+    # Sofía was born in Lima: she is Peruvian, so she is referred to late birth registration, not decided.
+    page.select_option("#refer-person_id", index=1)  # the persons by name: the applicant, then Sofía
+    assert page.locator("#refer-person_id option:checked").inner_text().startswith("Sofía Pérez Gómez")
+    page.check("#refer-referral_target")  # late birth registration
+    page.fill("#refer-reasons", "Nacida en Lima, nunca inscrita.")
+    submit(page, "form-refer")
+    assert "Sofía Pérez Gómez" in page.locator("#persons-standing").inner_text()
     page.check("#recommend-outcome")  # recognized
     page.fill("#recommend-reasons", "Ningún Estado la considera nacional.")
     submit(page, "form-recommend")
