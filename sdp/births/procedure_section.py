@@ -63,7 +63,7 @@ def birth_registration_section(policy: PolicySettings, translate: Callable[[str]
                "It is marked as late and needs the supporting evidence of the birth (for example the live-birth "
                "certificate, a health or baptism record, or witnesses' statements); it is never refused for "
                "lateness.") % {"days": policy.birth_registration_days},
-             "; ".join(("DS 015-98-PCM", _("Brazil Plan of Action (2014), ch. 4")))),
+             "; ".join(("DS 015-98-PCM", _("Brazil Plan of Action (2014), ch. 6")))),
         "- **" + _("Registration number") + "**: "
         + _("unique and never reused, with a check digit (ISO/IEC 7064 MOD 11-10) that catches any one "
             "mistyped digit:") + " `NAC-<year>-<7 digits>-<check digit>`.",
@@ -82,6 +82,6 @@ def birth_registration_section(policy: PolicySettings, translate: Callable[[str]
         "- **" + _("Legal basis") + "**: " + "; ".join((
             constitution, law, _("DS 015-98-PCM (RENIEC regulation)"),
             _("1961 Convention on the Reduction of Statelessness, Arts. 1-4"),
-            _("Brazil Declaration and Plan of Action (2014), ch. 4 (prevention of statelessness)"))),
+            _("Brazil Declaration and Plan of Action (2014), ch. 6 (prevention of statelessness)"))),
     ]
     return "\n".join(lines)

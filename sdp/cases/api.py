@@ -293,6 +293,18 @@ def _proceeding_endpoints(kind: str) -> None:
     def decide(principal, application, data):
         services.decide_proceeding(principal, application, kind, data)
 
+    @_action(f"/applications/<int:application_id>/{kind}/appeal", AppealCreateSchema, ApplicationOut, 201,
+             summary=f"Lodge the person's appeal against the {kind} (suspensive); 409 after its appeal_due.",
+             endpoint=f"appeal_{kind}")
+    def appeal(principal, application, data):
+        services.lodge_proceeding_appeal(principal, application, kind, data)
+
+    @_action(f"/applications/<int:application_id>/{kind}/appeal/decision", AppealDecisionSchema, ApplicationOut,
+             summary=f"Decide the appeal against the {kind} (appeals_officer, not who decided it).",
+             endpoint=f"decide_appeal_{kind}")
+    def decide_appeal(principal, application, data):
+        services.decide_proceeding_appeal(principal, application, kind, data)
+
 
 _proceeding_endpoints("cessation")
 _proceeding_endpoints("cancellation")

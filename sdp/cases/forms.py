@@ -385,6 +385,21 @@ class ProceedingDecisionForm(ActionForm):
                                 (ProceedingStatus.MAINTAINED.value, gettext(label(ProceedingStatus.MAINTAINED)))]
 
 
+class ProceedingAppealForm(ActionForm):
+    lodged_on = Day(lazy_gettext("Lodged on"), optional=True)
+    grounds = TextAreaField(lazy_gettext("Grounds of the appeal"), validators=[
+        required(lazy_gettext("Enter the grounds of the appeal.")), not_blank, Length(max=20000)])
+
+
+class ProceedingAppealDecisionForm(ActionForm):
+    outcome = RadioField(lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))])
+    reasons = Reasons()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = choices("AppealOutcome")
+
+
 class DetentionForm(ActionForm):
     person_id = PersonConcerned()
     place = StringField(lazy_gettext("Place of detention"), validators=[

@@ -222,6 +222,7 @@ class Application(db.Model):
             notified_on=decision.notified_on if decision else None,
             persons=tuple(self.all_person_facts()),
             proposed_by_id=proceeding.proposed_by_id if proceeding else None,
+            proceeding_decided_by_id=proceeding.decided_by_id if proceeding else None,
         )
 
     def is_pending(self, today: date) -> bool:
@@ -446,4 +447,5 @@ class Proceeding(db.Model):
             kind=ProceedingKind(self.kind), status=ProceedingStatus(self.status), proposed_by_id=self.proposed_by_id,
             reply_due=self.reply_due, reply_received=self.reply_received_on is not None, appeal_due=self.appeal_due,
             appeal_lodged=self.appeal_lodged_on is not None, appeal_decided=self.appeal_decided_on is not None,
-            appeal_overturned=self.appeal_outcome == "overturned", decided_on=self.decision_notified_on)
+            appeal_overturned=self.appeal_outcome == "overturned", decided_on=self.decision_notified_on,
+            appeal_decided_on=self.appeal_decided_on)

@@ -21,7 +21,7 @@ def person_dict(person: Person, relationship: str | None = None) -> dict:
         "place_of_birth": {"country": person.birth_country, "locality": person.birth_locality},
         "languages": person.languages or [],
         "asylum": {"status": person.asylum_status, "country": person.asylum_country},
-        "detention": ({"place": person.detention_place, "since": person.detention_since.isoformat()}
+        "detention": ({"place": person.detention_place, "since": person.detention_since}
                       if person.detention_since else None),
         "vulnerabilities": person.vulnerabilities or [],
         "guardian": person.guardian,
@@ -136,6 +136,9 @@ def person_status(application: Application, person: Person, today: date) -> dict
             "status": proceeding.status, "reply_due": proceeding.reply_due, "notified_on": proceeding.notified_on,
             "nationality_acquired": proceeding.nationality_acquired,
             "reply_received_on": proceeding.reply_received_on, "appeal_due": proceeding.appeal_due,
+            "appeal": None if proceeding.appeal_lodged_on is None else {
+                "lodged_on": proceeding.appeal_lodged_on, "outcome": proceeding.appeal_outcome,
+                "decided_on": proceeding.appeal_decided_on},
             "final": proceeding.facts().decision_is_final(today), "residence_until": residence_until}
     return data
 

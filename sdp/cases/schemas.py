@@ -245,6 +245,11 @@ class DocumentCreateSchema(StrictSchema):
 # --- Responses -------------------------------------------------------------------------
 
 
+class DetentionOut(StrictSchema):
+    place = fields.String()
+    since = fields.Date()
+
+
 class PersonOut(StrictSchema):
     id = fields.Integer()
     given_names = fields.String()
@@ -254,7 +259,7 @@ class PersonOut(StrictSchema):
     place_of_birth = fields.Dict()
     languages = fields.List(fields.String())
     asylum = fields.Dict()
-    detention = fields.Dict(allow_none=True)
+    detention = fields.Nested(DetentionOut, allow_none=True)
     vulnerabilities = fields.List(fields.String())
     guardian = fields.String(allow_none=True)
     relationship = fields.String()
@@ -362,6 +367,53 @@ class CaseBirthOut(StrictSchema):
     parents_on_case = fields.List(fields.String())
 
 
+class PersonAppealOut(StrictSchema):
+    lodged_on = fields.Date()
+    decision_due = fields.Date(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    decided_on = fields.Date(allow_none=True)
+
+
+class ReferralOut(StrictSchema):
+    target = fields.String()
+    status = fields.String(metadata={"description": "pending | confirmed_peruvian | refused"})
+    referred_on = fields.Date(allow_none=True)
+    answered_on = fields.Date(allow_none=True)
+    reference = fields.String(allow_none=True)
+
+
+class ProceedingOut(StrictSchema):
+    status = fields.String(metadata={"description": "proposed | ceased | cancelled | maintained"})
+    notified_on = fields.Date()
+    reply_due = fields.Date()
+    reply_received_on = fields.Date(allow_none=True)
+    nationality_acquired = fields.String(allow_none=True)
+    appeal_due = fields.Date(allow_none=True)
+    appeal = fields.Nested(PersonAppealOut, allow_none=True)
+    final = fields.Boolean()
+    residence_until = fields.Date(allow_none=True, metadata={
+        "description": "After a final cessation: the last day of lawful residence (proposal of the regulation)"})
+
+
+class PersonStatusOut(StrictSchema):
+    """One person's own examination and outcome (domain.md, section 4)."""
+
+    id = fields.Integer()
+    relationship = fields.String()
+    given_names = fields.String()
+    family_names = fields.String()
+    date_of_birth = fields.Date()
+    relevant_states = fields.List(fields.Nested(RelevantStateOut))
+    outcome = fields.String(allow_none=True)
+    final = fields.Boolean()
+    protected_from_removal = fields.Boolean()
+    appeal_due = fields.Date(allow_none=True)
+    appeal = fields.Nested(PersonAppealOut, allow_none=True)
+    referral = fields.Nested(ReferralOut)
+    cessation = fields.Nested(ProceedingOut)
+    cancellation = fields.Nested(ProceedingOut)
+
+
 class ApplicationOut(StrictSchema):
     id = fields.Integer()
     case_number = fields.String()
@@ -393,5 +445,4 @@ class ApplicationOut(StrictSchema):
     referral_target = fields.String(allow_none=True)
     naturalization_eligible_from = fields.Date(allow_none=True)
     available_actions = fields.List(fields.String())
-    persons = fields.List(fields.Dict(), metadata={"description": "Each person's own examination and outcome "
-                                                                  "(domain.md, section 4)"})
+    persons = fields.List(fields.Nested(PersonStatusOut))

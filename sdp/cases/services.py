@@ -553,6 +553,42 @@ def decide_proceeding(actor: Principal, application: Application, kind: str, dat
     return proceeding
 
 
+def lodge_proceeding_appeal(actor: Principal, application: Application, kind: str, data: dict) -> Proceeding:
+    """The person's appeal against a cessation or cancellation: suspensive, like a rejection's."""
+    today = clock.today()
+    lodged_on = data.get("lodged_on") or today
+    person = person_of(application, data.get("person_id"))
+    _check("lodge_proceeding_appeal", application, actor, today, person, lodged_on=lodged_on)
+    proceeding = application.proceeding(person.id, kind)
+    if proceeding is None:
+        raise NotAllowedNow(N_("%(name)s has no decision of %(kind)s to appeal."), name=person.full_name, kind=kind)
+    if lodged_on < proceeding.decision_notified_on:
+        raise InvalidField("lodged_on", N_("An appeal cannot be lodged before the decision was notified."))
+    proceeding.appeal_lodged_on, proceeding.appeal_grounds = lodged_on, data["grounds"]
+    _finish(actor, "lodge_proceeding_appeal", application, {"person_id": person.id, "kind": kind, "lodged_on": lodged_on},
+            entity="proceeding", entity_id=proceeding.id)
+    return proceeding
+
+
+def decide_proceeding_appeal(actor: Principal, application: Application, kind: str, data: dict) -> Proceeding:
+    """Upheld: the cessation or cancellation is final. Overturned: the recognition stands."""
+    today = clock.today()
+    person = person_of(application, data.get("person_id"))
+    _check("decide_proceeding_appeal", application, actor, today, person)
+    proceeding = application.proceeding(person.id, kind)
+    if proceeding is None:
+        raise NotAllowedNow(N_("%(name)s has no appeal against a %(kind)s awaiting a decision."),
+                            name=person.full_name, kind=kind)
+    proceeding.appeal_outcome, proceeding.appeal_decided_on = data["outcome"], today
+    proceeding.appeal_decided_by_id = actor.id
+    changes: dict[str, Any] = {"person_id": person.id, "kind": kind, "outcome": data["outcome"], "reasons": True}
+    if data["outcome"] == AppealOutcome.OVERTURNED and person.id == application.applicant_id:
+        changes["state"] = [application.state, State.RECOGNIZED.value]
+        application.state = State.RECOGNIZED.value
+    _finish(actor, "decide_proceeding_appeal", application, changes, entity="proceeding", entity_id=proceeding.id)
+    return proceeding
+
+
 # --- Ending a case -----------------------------------------------------------------------
 
 

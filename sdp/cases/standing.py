@@ -55,7 +55,8 @@ def facts_of_row(row: Row) -> PersonFacts | None:
             reply_due=row.reply_due, reply_received=row.reply_received_on is not None,
             appeal_due=row.proceeding_appeal_due, appeal_lodged=row.proceeding_appeal_lodged_on is not None,
             appeal_decided=row.proceeding_appeal_decided_on is not None,
-            appeal_overturned=row.proceeding_appeal_outcome == "overturned")
+            appeal_overturned=row.proceeding_appeal_outcome == "overturned",
+            appeal_decided_on=row.proceeding_appeal_decided_on)
     return PersonFacts(
         person_id=row.standing_person_id, outcome=PersonOutcome(row.outcome) if row.outcome else None,
         notified_on=row.notified_on, appeal_due=row.appeal_due, appeal_lodged=row.appeal_lodged_on is not None,

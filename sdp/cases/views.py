@@ -229,6 +229,12 @@ ACTION_PAGES: dict[str, ActionPage] = {
         p, a, _open_proceeding_kind(a, t), {"person_id": _person_id(a, t), "outcome": f.outcome.data,
                                             "reasons": f.reasons.data.strip(), "notified_on": f.notified_on.data}),
         _today_default("notified_on")),
+    "lodge_proceeding_appeal": ActionPage(forms.ProceedingAppealForm, lambda p, a, f, t: services.lodge_proceeding_appeal(
+        p, a, _open_proceeding_kind(a, t), {"person_id": _person_id(a, t), "lodged_on": f.lodged_on.data,
+                                            "grounds": f.grounds.data.strip()}), _today_default("lodged_on")),
+    "decide_proceeding_appeal": ActionPage(forms.ProceedingAppealDecisionForm, lambda p, a, f, t:
+        services.decide_proceeding_appeal(p, a, _open_proceeding_kind(a, t), {
+            "person_id": _person_id(a, t), "outcome": f.outcome.data, "reasons": f.reasons.data.strip()})),
     "record_detention": ActionPage(forms.DetentionForm, lambda p, a, f, t: services.record_detention(
         p, a, f.person_id.data, f.place.data.strip(), f.since.data)),
     "record_guardian": ActionPage(forms.GuardianForm, lambda p, a, f, t: services.record_guardian(
@@ -236,8 +242,9 @@ ACTION_PAGES: dict[str, ActionPage] = {
 }
 # Actions on one row of the page: a relevant State, an inquiry, or a person (their referral, their proceeding).
 ROW_ACTIONS = {"record_finding", "record_inquiry_response", "record_referral_outcome", "record_proceeding_reply",
-               "decide_proceeding"}
-PERSON_ROWS = {"record_referral_outcome", "record_proceeding_reply", "decide_proceeding"}
+               "decide_proceeding", "lodge_proceeding_appeal", "decide_proceeding_appeal"}
+PERSON_ROWS = {"record_referral_outcome", "record_proceeding_reply", "decide_proceeding", "lodge_proceeding_appeal",
+               "decide_proceeding_appeal"}
 # Actions whose form names the person concerned (each person is examined and decided on their own).
 PERSON_ACTIONS = {"add_relevant_state", "record_evidence", "send_inquiry", "record_interview", "lodge_appeal",
                   "decide_appeal", "refer", "propose_cessation", "propose_cancellation", "record_detention",
@@ -349,7 +356,13 @@ def _person_row_open(action: str, application: Application, person) -> bool:
     if action == "record_referral_outcome":
         return application.determination(person.id).referral_status == "pending"
     proceeding = application.proceeding(person.id)
-    if proceeding is None or proceeding.status != "proposed":
+    if proceeding is None:
+        return False
+    if action == "lodge_proceeding_appeal":
+        return proceeding.status in ("ceased", "cancelled") and proceeding.appeal_lodged_on is None
+    if action == "decide_proceeding_appeal":
+        return proceeding.appeal_lodged_on is not None and proceeding.appeal_decided_on is None
+    if proceeding.status != "proposed":
         return False
     return action == "decide_proceeding" or proceeding.reply_received_on is None
 

@@ -41,6 +41,7 @@ class ProceedingFacts:
     appeal_decided: bool = False
     appeal_overturned: bool = False
     decided_on: date | None = None  # notification of its decision
+    appeal_decided_on: date | None = None
 
     def decision_is_final(self, today: date) -> bool:
         """As for a rejection: final when the appeal window passes unused, or the appeal is decided."""
@@ -56,9 +57,10 @@ class ProceedingFacts:
                 and self.decision_is_final(today) and not self.appeal_overturned)
 
     def final_on(self) -> date | None:
-        """The day the decision became final: the day after the appeal window, when not appealed."""
-        if self.appeal_lodged or self.appeal_due is None:
-            return None
+        """The day the decision became final: the end of the appeal window when not appealed, else
+        the day the appeal was decided (None while it is pending)."""
+        if self.appeal_lodged:
+            return self.appeal_decided_on
         return self.appeal_due
 
 

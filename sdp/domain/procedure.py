@@ -53,6 +53,7 @@ class CaseFacts:
     # ``Context.params["person"]``.
     persons: tuple[PersonFacts, ...] = ()
     proposed_by_id: int | None = None  # the proposer of the person's cessation or cancellation
+    proceeding_decided_by_id: int | None = None  # who decided it (not the one who decides its appeal)
 
     def decision_is_final(self, today: date) -> bool:
         """domain.md: final when the appeal window passes with no appeal, or the appeal is decided.
@@ -306,11 +307,39 @@ SOMEONE_AWAITS_DECISION = Guard(N_("the case awaits its decision, or a person wh
 OUTCOME_GUARDS = tuple(Guard(rule.description, _outcome_rule(rule)) for rule in OUTCOME_RULES)
 RECOGNITION_FINAL = Guard(N_("the person's recognition is final and no proceeding on it is open"), _recognition_final_without_proceeding)
 PROCEEDING_OPEN = Guard(N_("a proposal of cessation or cancellation awaits a decision"), _proceeding_open)
+def _proceeding_appealable(case: CaseFacts, ctx: Context):
+    lodged_on = ctx.params.get("lodged_on", ctx.today)
+
+    def refusal(person: PersonFacts, ctx: Context):
+        proceeding = person.proceeding
+        if proceeding is None or proceeding.status not in (ProceedingStatus.CEASED, ProceedingStatus.CANCELLED):
+            return _named(N_("%(name)s has no decision of cessation or cancellation to appeal."), person)
+        if proceeding.appeal_lodged:
+            return _named(N_("The decision on %(name)s has already been appealed."), person)
+        if proceeding.appeal_due is None or lodged_on > proceeding.appeal_due:
+            return _named(N_("The appeal window closed on %(appeal_due)s."), person,
+                          appeal_due=proceeding.appeal_due.isoformat() if proceeding.appeal_due else "")
+        return None
+    return _person_refusal(case, ctx, refusal)
+
+
+def _proceeding_appeal_pending(case: CaseFacts, ctx: Context):
+    def refusal(person: PersonFacts, ctx: Context):
+        proceeding = person.proceeding
+        if proceeding is None or not proceeding.appeal_lodged or proceeding.appeal_decided:
+            return _named(N_("%(name)s has no appeal against a cessation or cancellation awaiting a decision."), person)
+        return None
+    return _person_refusal(case, ctx, refusal)
+
+
+PROCEEDING_APPEALABLE = Guard(N_("a decision of cessation or cancellation, not appealed before, within the appeal window"), _proceeding_appealable)
+PROCEEDING_APPEAL_PENDING = Guard(N_("the person's appeal against a cessation or cancellation awaits a decision"), _proceeding_appeal_pending)
 REPLY_HEARD = Guard(N_("the person's reply is recorded, or the reply period has ended"), _reply_heard)
 
 CASE_OFFICER_CONFLICT = Conflict("case_officer_id", N_("not the officer who examined the case"))
 DECIDER_CONFLICT = Conflict("decided_by_id", N_("not the first-instance decision-maker"))
 PROPOSER_CONFLICT = Conflict("proposed_by_id", N_("not the person who proposed it"))
+PROCEEDING_DECIDER_CONFLICT = Conflict("proceeding_decided_by_id", N_("not the person who decided the cessation or cancellation"))
 
 # --- The procedure ------------------------------------------------------------------
 
@@ -451,6 +480,16 @@ ACTIONS += (
            guards=(PROCEEDING_OPEN, REPLY_HEARD),
            conflicts=(PROPOSER_CONFLICT,), time_limit="residence_after_cessation_days",
            legal_basis=(N_("UNHCR Handbook (2014), paras. 161-163"), N_("Proposal of the regulation: appeal with suspensive effect; residence after cessation as in Brazil Decree 9.199, art. 107"))),
+    Action("lodge_proceeding_appeal", N_("Lodge an appeal against a cessation or cancellation"),
+           N_("The person may appeal a decision of cessation or cancellation within the appeal window, like a rejection. The appeal is suspensive (a rule of the proposed regulation): the recognition and its documents stand until it is decided."),
+           roles=frozenset({OFFICER, INTAKE}), sources=RECOGNITION_STANDS, assigned_only=frozenset({OFFICER}),
+           guards=(PROCEEDING_APPEALABLE,), time_limit="appeal_window_working_days",
+           legal_basis=(N_("TUO Ley 27444, Arts. 218-220 (appeal and its time limits)"), N_("Proposal of the regulation: suspensive effect (TUO Ley 27444, Art. 226.1 needs an express norm)"))),
+    Action("decide_proceeding_appeal", N_("Decide the appeal against a cessation or cancellation"),
+           N_("An appeals officer other than the decision-maker who decided it upholds or overturns the cessation or cancellation; the result is final."),
+           roles=frozenset({APPEALS}), sources=RECOGNITION_STANDS, conflicts=(PROCEEDING_DECIDER_CONFLICT,),
+           guards=(PROCEEDING_APPEAL_PENDING,), time_limit="appeal_decision_working_days",
+           legal_basis=(N_("TUO Ley 27444, Arts. 218-220 (appeal and its time limits)"), N_("UNHCR Handbook (2014), para. 77"))),
 )
 
 # Which document a person may hold (domain.md, sections 2.2, 2.11 and 4): decided per person.

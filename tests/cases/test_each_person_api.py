@@ -215,3 +215,51 @@ def test_an_unaccompanied_child_needs_a_guardian_before_the_interview(office):
     assert office.officer.post(f"/api/v1/applications/{cid}/guardian",
                                json={"guardian": "Defensoría del Niño, Tumbes"}).status_code == 200
     assert office.officer.post(f"/api/v1/applications/{cid}/interviews", json=interview).status_code == 201
+
+
+def _ceased(office, api_as, notified_days_ago: int) -> tuple[int, object]:
+    """A recognised applicant with an identity document, whose cessation was decided (after the reply period)."""
+    case = office.examined_case(registered_on=days_ago(200))
+    cid = case["id"]
+    _recommend(office, cid)
+    assert office.decider.post(f"/api/v1/applications/{cid}/decision", json={
+        "outcome": "recognized", "reasons": "x", "notified_on": days_ago(150)}).status_code == 200
+    assert office.supervisor.post(f"/api/v1/applications/{cid}/documents", json={"type": "identity_document"}).status_code == 201
+    assert office.decider.post(f"/api/v1/applications/{cid}/cessation", json={
+        "reasons": "Acquired Colombian nationality.", "notified_on": days_ago(notified_days_ago + 30),
+        "nationality_acquired": "CO"}).status_code == 200
+    other = api_as("decision_maker")
+    decided = other.post(f"/api/v1/applications/{cid}/cessation/decision", json={
+        "outcome": "ceased", "reasons": "Nationality acquired.", "notified_on": days_ago(notified_days_ago)})
+    assert decided.status_code == 200, decided.json
+    return cid, other
+
+
+def test_a_cessation_is_final_only_after_the_appeal_window_and_then_the_documents_lapse(office, api_as):
+    cid, _ = _ceased(office, api_as, notified_days_ago=40)
+    case = office.officer.get(f"/api/v1/applications/{cid}").json
+    applicant = case["persons"][0]
+    assert applicant["cessation"]["final"] is True
+    assert case["documents"][0]["status"] == "expired"
+    # Lawful residence for the grace period after a final cessation (proposal of the regulation).
+    assert applicant["cessation"]["residence_until"] > TODAY.isoformat()
+    assert applicant["protected_from_removal"] is True
+    late = office.officer.post(f"/api/v1/applications/{cid}/cessation/appeal", json={"grounds": "Too late."})
+    assert late.status_code == 409 and "appeal window closed" in late.json["message"]
+
+
+@pytest.mark.parametrize(("outcome", "document_status"), [("upheld", "expired"), ("overturned", "valid")])
+def test_an_appeal_against_a_cessation_is_suspensive_and_decided_by_someone_else(office, api_as, outcome, document_status):
+    cid, cessation_decider = _ceased(office, api_as, notified_days_ago=0)
+    lodged = office.officer.post(f"/api/v1/applications/{cid}/cessation/appeal", json={"grounds": "I hold no nationality."})
+    assert lodged.status_code == 201, lodged.json
+    applicant = lodged.json["persons"][0]
+    assert applicant["cessation"]["appeal"]["lodged_on"] == TODAY.isoformat()
+    assert applicant["cessation"]["final"] is False and lodged.json["documents"][0]["status"] == "valid"
+    appeals_officer = api_as("appeals_officer", "decision_maker")
+    decided = appeals_officer.post(f"/api/v1/applications/{cid}/cessation/appeal/decision",
+                                   json={"outcome": outcome, "reasons": "Reviewed."})
+    assert decided.status_code == 200, decided.json
+    assert decided.json["persons"][0]["cessation"]["final"] is True
+    assert decided.json["documents"][0]["status"] == document_status
+    assert decided.json["persons"][0]["protected_from_removal"] is True  # recognised, or within the grace period

@@ -97,6 +97,7 @@ MATRIX = {
         "record_referral_outcome", "record_detention", "record_guardian",
         "propose_cessation", "reply_cessation", "decide_cessation",
         "propose_cancellation", "reply_cancellation", "decide_cancellation",
+        "appeal_cessation", "decide_appeal_cessation", "appeal_cancellation", "decide_appeal_cancellation",
         "return_to_examination", "send_inquiry", "withdraw")},
     ("PUT", "cases_api.record_finding"): api(STAFF),
     ("GET", "cases_web.case"): web(CASE_TEAM),

@@ -95,6 +95,14 @@ def test_cessation_through_the_forms_needs_the_reply_and_a_second_decision_maker
                        summary="I never applied for it.").status_code == 302
     assert post_action(other, cid, "decide_proceeding", target=applicant, **decision).status_code == 302
     assert application(cid).proceedings[-1].status == "ceased"
+    # The person appeals (suspensive); the one who decided the cessation may not decide the appeal.
+    assert post_action(officer, cid, "lodge_proceeding_appeal", target=applicant, lodged_on=TODAY.isoformat(),
+                       grounds="I hold no nationality.").status_code == 302
+    appeal = {"outcome": "overturned", "reasons": "The naturalisation was never completed."}
+    judge_and_decider = web_as(api_as("appeals_officer").user)
+    assert post_action(judge_and_decider, cid, "decide_proceeding_appeal", target=applicant, **appeal).status_code == 302
+    proceeding = application(cid).proceedings[-1]
+    assert proceeding.appeal_outcome == "overturned" and application(cid).state == "recognized"
 
 
 def test_intake_records_detention_and_the_supervisor_sees_detained_cases_first(office, web_as):
