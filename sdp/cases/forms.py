@@ -414,7 +414,7 @@ class GuardianForm(ActionForm):
 
 
 class ReasonsForm(ActionForm):
-    """Return to examination, withdrawal, closure, cessation, cancellation: a reasoned act."""
+    """Return to examination, withdrawal, closure: a reasoned act."""
 
     reasons = Reasons()
 

@@ -214,7 +214,6 @@ class Application(db.Model):
             case_officer_id=self.case_officer_id,
             decided_by_id=decision.decided_by_id if decision else None,
             findings=tuple(Finding(rs.finding) for rs in self.relevant_states),
-            pending_inquiries=sum(1 for i in self.inquiries if i.status(today) == InquiryStatus.PENDING),
             decision_extended=self.decision_due_extended,
             decision_outcome=DecisionOutcome(decision.outcome) if decision else None,
             appeal_due=decision.appeal_due if decision else None,

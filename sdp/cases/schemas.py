@@ -187,7 +187,7 @@ class AppealDecisionSchema(StrictSchema):
 
 
 class EndSchema(StrictSchema):
-    """Withdrawal, closure, cessation or cancellation: a reasoned act."""
+    """Withdrawal or closure: a reasoned act."""
 
     reasons = Text()
 

@@ -43,6 +43,7 @@ from ..domain.vocabulary import (
     Finding,
     Link,
     NationalityBasis,
+    PersonOutcome,
     Relationship,
     Sex,
     State,
@@ -367,6 +368,10 @@ def _outcome_sentence(decision: dict) -> str:
     if outcome == DecisionOutcome.RECOGNIZED:
         return T("The applicant is recognised as a stateless person: no State considers them a national under "
                  "the operation of its law (1954 Convention, Article 1(1)).")
+    if outcome == PersonOutcome.FAMILY_UNITY:
+        return T("The person is not recognised as a stateless person: a State considers them a national. They keep "
+                 "residence in Peru for family unity with a family member recognised as stateless in the same "
+                 "decision (proposal of the regulation). This letter is not a statelessness document.")
     if outcome == DecisionOutcome.EXCLUDED:
         ground = decision.get("exclusion_ground")
         return T("The applicant is excluded from the protection of the 1954 Convention under its Article 1(2): "

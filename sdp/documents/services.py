@@ -21,12 +21,7 @@ from ..domain.access import BIRTH_READERS, may_read_case
 from ..domain.calendar import add_months
 from ..domain.determination import PersonFacts
 from ..domain.procedure import Context, Forbidden, InvalidField, NotAllowedNow
-from ..domain.vocabulary import (
-    N_,
-    DocumentStatus,
-    DocumentType,
-    Role,
-)
+from ..domain.vocabulary import N_, DocumentStatus, DocumentType, PersonOutcome, Role, State
 from ..extensions import db
 from . import payload, rules, serials, signing
 from .models import Document
@@ -145,17 +140,26 @@ def _case_content(application: Application, holder: Person, relationship: str, d
         if valid_months:
             content["valid_months"] = valid_months
     if document_type == DocumentType.DECISION_LETTER:
-        decision, appeal = application.decision, application.appeal
+        # The letter notifies the holder's own decision (domain.md, section 4): their outcome, the
+        # findings on their own relevant States, their own appeal.
+        decision, determination = application.decision, application.determination(holder.id)
+        own_findings = [finding for finding in decision.findings if finding.get("person_id", holder.id) == holder.id]
         content["decision"] = {
-            "outcome": decision.outcome, "exclusion_ground": decision.exclusion_ground, "reasons": decision.reasons,
-            "findings": decision.findings, "decided_on": decision.decided_on.isoformat(),
-            "notified_on": decision.notified_on.isoformat(), "appeal_due": decision.appeal_due.isoformat(),
-            "decided_by": _user_name(decision.decided_by_id),
+            "outcome": determination.outcome or decision.outcome,
+            "exclusion_ground": determination.exclusion_ground if determination.outcome else decision.exclusion_ground,
+            "reasons": determination.reasons or decision.reasons,
+            "findings": own_findings,
+            "decided_on": (determination.decided_on or decision.decided_on).isoformat(),
+            "notified_on": (determination.notified_on or decision.notified_on).isoformat(),
+            "appeal_due": (determination.appeal_due or decision.appeal_due).isoformat(),
+            "decided_by": _user_name(determination.decided_by_id or decision.decided_by_id),
         }
-        content["appeal"] = None if appeal is None else {
-            "lodged_on": appeal.lodged_on.isoformat(), "outcome": appeal.outcome, "reasons": appeal.reasons,
-            "decided_on": appeal.decided_on.isoformat() if appeal.decided_on else None}
-        content["final_state"] = application.state
+        content["appeal"] = None if determination.appeal_lodged_on is None else {
+            "lodged_on": determination.appeal_lodged_on.isoformat(), "outcome": determination.appeal_outcome,
+            "reasons": determination.appeal_reasons,
+            "decided_on": determination.appeal_decided_on.isoformat() if determination.appeal_decided_on else None}
+        content["final_state"] = (State.RECOGNIZED.value if determination.outcome == PersonOutcome.RECOGNIZED
+                                  else State.REJECTED.value)
         content["appeal_window_working_days"] = policy.appeal_window_working_days
         content["naturalization_years"] = policy.naturalization_years
         content["naturalization_general_years"] = policy.naturalization_general_years
@@ -203,8 +207,6 @@ def issue_document(actor: Principal, application: Application, document_type: st
     """Issue a case document; a valid earlier one of the same type for the same person is superseded."""
     today = clock.today()
     holder, relationship = _holder(application, person_id)
-    if document_type == DocumentType.DECISION_LETTER:
-        holder, relationship = application.applicant, "applicant"
     # Each person's own status decides (domain.md, section 4): a statelessness document for
     # someone who holds a nationality is the worst error this software can make.
     procedure.check("issue_document", application.facts(today), actor.actor,

@@ -215,12 +215,3 @@ def undecided_persons(persons: list[PersonFacts]) -> list[PersonFacts]:
 def nobody_remains(persons: list[PersonFacts]) -> bool:
     """A case ends when every person of it has left the procedure by a confirmed referral."""
     return all(person.referral == ReferralStatus.CONFIRMED_PERUVIAN for person in persons)
-
-
-def proceeding_decision_refusal(proceeding: ProceedingFacts, decider_id: int | None, today: date) -> str | None:
-    """A decision on cessation or cancellation: by someone who did not propose it, after the reply."""
-    if proceeding.status != ProceedingStatus.PROPOSED:
-        return N_("This proceeding is already decided.")
-    if not proceeding.reply_received and proceeding.reply_due is not None and today <= proceeding.reply_due:
-        return N_("The person may reply until %(reply_due)s: decide after that day or once their reply is recorded.")
-    return None

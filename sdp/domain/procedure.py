@@ -43,7 +43,6 @@ class CaseFacts:
     case_officer_id: int | None = None
     decided_by_id: int | None = None  # the first-instance decision-maker
     findings: tuple[Finding, ...] = ()
-    pending_inquiries: int = 0
     decision_extended: bool = False
     decision_outcome: DecisionOutcome | None = None
     appeal_due: date | None = None
@@ -497,8 +496,9 @@ def _document_allowed(case: CaseFacts, ctx: Context):
     document_type = ctx.params.get("type")
     person: PersonFacts | None = ctx.params.get("person")
     if document_type == DocumentType.DECISION_LETTER:
-        if case.decision_outcome is None and not any(p.outcome for p in case.persons):
-            return N_("A decision letter needs a decision.")
+        decided = (person,) if person is not None else case.persons
+        if not any(p.outcome not in (None, PersonOutcome.REFERRED) for p in decided):
+            return N_("A decision letter needs a decision on the person it is addressed to.")
         return None
     if document_type not in (DocumentType.PROVISIONAL_CERTIFICATE, DocumentType.IDENTITY_DOCUMENT,
                              DocumentType.TRAVEL_DOCUMENT):

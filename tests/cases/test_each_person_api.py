@@ -263,3 +263,27 @@ def test_an_appeal_against_a_cessation_is_suspensive_and_decided_by_someone_else
     assert decided.json["persons"][0]["cessation"]["final"] is True
     assert decided.json["documents"][0]["status"] == document_status
     assert decided.json["persons"][0]["protected_from_removal"] is True  # recognised, or within the grace period
+
+
+def test_a_family_unity_spouse_gets_her_own_decision_letter_and_never_a_statelessness_document(office):
+    from tests.documents.helpers import pdf_bytes, pdf_text
+
+    case, persons = _family_under_examination(office)
+    cid, spouse, child = case["id"], persons["spouse"]["id"], persons["child"]["id"]
+    _state(office, cid, "VE", "not_national")
+    _state(office, cid, "CO", "national", spouse)
+    office.officer.post(f"/api/v1/applications/{cid}/referral", json={
+        "person_id": child, "target": "late_birth_registration", "reasons": "Born in Lima."})
+    _recommend(office, cid)
+    assert office.decider.post(f"/api/v1/applications/{cid}/decision", json={
+        "outcome": "recognized", "reasons": "Per person.", "notified_on": TODAY.isoformat(),
+        "persons": [{"person_id": spouse, "outcome": "family_unity"}]}).status_code == 200
+    letter = office.supervisor.post(f"/api/v1/applications/{cid}/documents",
+                                    json={"type": "decision_letter", "person_id": spouse})
+    assert letter.status_code == 201, letter.json
+    text = " ".join(pdf_text(pdf_bytes(office.supervisor, letter.json)).split())
+    assert "Luis" in text and "unidad familiar" in text and "no es un documento de apatridia" in text
+    assert "Colombia" in text and "Venezuela" not in text  # his own findings, not the applicant's
+    no_decision = office.supervisor.post(f"/api/v1/applications/{cid}/documents",
+                                         json={"type": "decision_letter", "person_id": child})
+    assert no_decision.status_code == 409 and "decision on the person" in no_decision.json["message"]

@@ -116,13 +116,13 @@ def test_appeal_is_suspensive_and_protection_ends_when_a_rejection_is_final():
 
 
 def test_extension_only_once_for_any_stated_reason():
-    check("extend_decision_due", facts(state=State.UNDER_EXAMINATION, pending_inquiries=1), OFFICER, CTX)
+    check("extend_decision_due", facts(state=State.UNDER_EXAMINATION), OFFICER, CTX)
     # No pending inquiry is needed any more: any stated reason will do, once
     check("extend_decision_due", facts(state=State.UNDER_EXAMINATION), OFFICER, CTX)
     with pytest.raises(NotAllowedNow, match="already"):
         check("extend_decision_due", facts(state=State.UNDER_EXAMINATION, decision_extended=True), OFFICER, CTX)
     with pytest.raises(NotAllowedNow, match="already"):
-        check("extend_decision_due", facts(state=State.UNDER_EXAMINATION, pending_inquiries=1, decision_extended=True), OFFICER, CTX)
+        check("extend_decision_due", facts(state=State.UNDER_EXAMINATION, decision_extended=True), OFFICER, CTX)
 
 
 @pytest.mark.parametrize("document_type, state, allowed", [
