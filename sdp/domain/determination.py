@@ -171,7 +171,7 @@ OUTCOME_RULES: tuple[OutcomeRule, ...] = (
     OutcomeRule(PersonOutcome.FAMILY_UNITY,
                 N_("family unity only for a person found to hold a nationality, with a family member recognised "
                    "in the same decision (proposal of the regulation)"),
-                N_("Proposal of the regulation; UNHCR Handbook (2014), para. 147 (family unity)")),
+                N_("Proposal of the regulation")),
 )
 
 
