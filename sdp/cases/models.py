@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..crypto import EncryptedJSON, EncryptedText
 from ..domain import procedure
 from ..domain.calendar import age_on
-from ..domain.determination import PersonFacts, ProceedingFacts
+from ..domain.determination import PersonFacts, ProceedingFacts, undecided_persons
 from ..domain.names import name_key
 from ..domain.procedure import CaseFacts
 from ..domain.vocabulary import (
@@ -203,6 +203,11 @@ class Application(db.Model):
 
     def all_person_facts(self) -> list[PersonFacts]:
         return [self.person_facts(person) for person in self.persons()]
+
+    def persons_awaiting_decision(self) -> list[Person]:
+        """Those a decision must name: in the procedure, with no outcome yet."""
+        awaiting = {facts.person_id for facts in undecided_persons(self.all_person_facts())}
+        return [person for person in self.persons() if person.id in awaiting]
 
     def facts(self, today: date, person_id: int | None = None) -> CaseFacts:
         """The facts the procedure's rules look at (with ``person_id``: that person's proposer of a
@@ -443,8 +448,6 @@ class Proceeding(db.Model):
 
     def facts(self) -> ProceedingFacts:
         return ProceedingFacts(
-            kind=ProceedingKind(self.kind), status=ProceedingStatus(self.status), proposed_by_id=self.proposed_by_id,
-            reply_due=self.reply_due, reply_received=self.reply_received_on is not None, appeal_due=self.appeal_due,
+            kind=ProceedingKind(self.kind), status=ProceedingStatus(self.status), reply_due=self.reply_due, reply_received=self.reply_received_on is not None, appeal_due=self.appeal_due,
             appeal_lodged=self.appeal_lodged_on is not None, appeal_decided=self.appeal_decided_on is not None,
-            appeal_overturned=self.appeal_outcome == "overturned", decided_on=self.decision_notified_on,
-            appeal_decided_on=self.appeal_decided_on)
+            appeal_overturned=self.appeal_outcome == "overturned", appeal_decided_on=self.appeal_decided_on)

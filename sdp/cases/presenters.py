@@ -139,7 +139,7 @@ def person_status(application: Application, person: Person, today: date) -> dict
             "appeal": None if proceeding.appeal_lodged_on is None else {
                 "lodged_on": proceeding.appeal_lodged_on, "outcome": proceeding.appeal_outcome,
                 "decided_on": proceeding.appeal_decided_on},
-            "final": proceeding.facts().decision_is_final(today), "residence_until": residence_until}
+            "final": facts.proceeding.decision_is_final(today), "residence_until": residence_until}
     return data
 
 

@@ -319,7 +319,7 @@ def _outcomes(application: Application, data: dict) -> list[tuple[Person, str, d
     """(person, outcome, their entry) for everyone the decision must name: the applicant through
     the top-level outcome, every other person through ``persons``. A person whose referral is
     pending or confirmed is not decided here (their referral runs on)."""
-    awaiting = [facts.person_id for facts in application.all_person_facts() if facts.awaits_decision()]
+    awaiting = [person.id for person in application.persons_awaiting_decision()]
     named: dict[int, dict] = {}
     for entry in data.get("persons") or []:
         person = person_of(application, entry["person_id"])

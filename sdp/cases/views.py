@@ -287,9 +287,8 @@ def _build_form(action: str, application: Application, today, target=None, formd
     data = page.defaults(application, target, today) if page.defaults and formdata is None else {}
     form_class = page.form
     if action == "decide":  # one outcome for each other person awaiting a decision
-        awaiting = {facts.person_id for facts in application.all_person_facts() if facts.awaits_decision()}
-        form_class = forms.decision_form_for(
-            [person for person in application.persons() if person.id in awaiting and person.id != application.applicant_id])
+        form_class = forms.decision_form_for([person for person in application.persons_awaiting_decision()
+                                              if person.id != application.applicant_id])
     if action in PERSON_ACTIONS and formdata is None:
         data.setdefault("person_id", application.applicant_id)
     form = form_class(formdata=formdata, prefix=form_prefix(action, target), data=data)

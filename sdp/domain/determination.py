@@ -33,14 +33,12 @@ class ProceedingFacts:
 
     kind: ProceedingKind
     status: ProceedingStatus
-    proposed_by_id: int | None = None
     reply_due: date | None = None
     reply_received: bool = False
     appeal_due: date | None = None  # after its decision is notified
     appeal_lodged: bool = False
     appeal_decided: bool = False
     appeal_overturned: bool = False
-    decided_on: date | None = None  # notification of its decision
     appeal_decided_on: date | None = None
 
     def decision_is_final(self, today: date) -> bool:
@@ -154,24 +152,19 @@ class OutcomeRule:
     """What an outcome needs of that person's findings, in words a legislator reads."""
 
     outcome: PersonOutcome
-    description: str
-    legal_basis: str
+    description: str  # the legal bases are the decide action's (sdp/domain/procedure.py)
 
 
 OUTCOME_RULES: tuple[OutcomeRule, ...] = (
     OutcomeRule(PersonOutcome.RECOGNIZED,
-                N_("recognised only when every relevant State of that person is found not to consider them a national"),
-                N_("1954 Convention, Art. 1(1); UNHCR Handbook (2014), paras. 91-93")),
+                N_("recognised only when every relevant State of that person is found not to consider them a national")),
     OutcomeRule(PersonOutcome.REJECTED,
-                N_("rejected only when at least one relevant State of that person is found to consider them a national"),
-                N_("UNHCR Handbook (2014), paras. 91-93")),
+                N_("rejected only when at least one relevant State of that person is found to consider them a national")),
     OutcomeRule(PersonOutcome.EXCLUDED,
-                N_("excluded only with the ground of Art. 1(2) recorded"),
-                N_("1954 Convention, Art. 1(2)")),
+                N_("excluded only with the ground of Art. 1(2) recorded")),
     OutcomeRule(PersonOutcome.FAMILY_UNITY,
                 N_("family unity only for a person found to hold a nationality, with a family member recognised "
-                   "in the same decision (proposal of the regulation)"),
-                N_("Proposal of the regulation")),
+                   "in the same decision (proposal of the regulation)")),
 )
 
 
