@@ -172,10 +172,11 @@ class Application(db.Model):
         return next((person for person in self.persons() if person.id == person_id), None)
 
     def determination(self, person_id: int) -> "Determination":
+        """The person's own track: every person of a case has one (intake and migration 0006 create
+        them), so a missing one is a bug, not a case to paper over with a write during a read."""
         found = next((d for d in self.determinations if d.person_id == person_id), None)
-        if found is None:  # a case registered before determinations were per person
-            found = Determination(person_id=person_id)
-            self.determinations.append(found)
+        if found is None:
+            raise LookupError(f"person {person_id} has no determination in case {self.id}")
         return found
 
     def proceeding(self, person_id: int, kind: str | None = None) -> "Proceeding | None":
