@@ -24,6 +24,8 @@ install: $(VENV)/.installed translations
 install-dev: $(VENV)/.installed-dev translations
 
 ## run: install, migrate, load demo data into an empty database, serve on 127.0.0.1:5000
+## (documents print SDP_PUBLIC_URL as their verification address: here the local one, unless set)
+run: export SDP_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: install migrate
 	$(FLASK) demo-data --if-empty
 	SDP_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)

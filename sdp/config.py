@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .auth.passwords import HASH_PROFILES
 from .domain.policy import PolicySettings
@@ -23,6 +24,18 @@ def _database_url(instance_path: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def public_url(text: str | None) -> str | None:
+    """SDP_PUBLIC_URL, the address printed on documents for verification: ``https://host`` (with
+    a port or a path if need be), nothing else. None when unset; ValueError when malformed."""
+    if not text:
+        return None
+    parts = urlsplit(text.strip())
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
+            or parts.username or parts.password):
+        raise ValueError(f"SDP_PUBLIC_URL must be an address such as https://apatridia.gob.pe, not {text!r}")
+    return text.strip().rstrip("/")
 
 
 def load(instance_path: str, overrides: dict | None = None) -> dict:
@@ -73,6 +86,12 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "DATA_KEYS_FILE": str(Path(instance_path) / "data_keys"),
         "UPLOAD_FOLDER": environ.get("SDP_UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
         "UPLOAD_MAX_BYTES": int(environ.get("SDP_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)),
+        # Printed on every document (its QR code opens it): configuration, never the request's
+        # Host header. Production issues no document without it; `make run` sets a local one.
+        "PUBLIC_BASE_URL": environ.get("SDP_PUBLIC_URL") or ("http://127.0.0.1:5000" if development else None),
+        # Named on the travel document as its issuing authority (1954 Convention, Schedule, specimen).
+        "DOCUMENT_ISSUING_AUTHORITY": environ.get("SDP_ISSUING_AUTHORITY", "Ministerio de Relaciones Exteriores del Perú"),
+        "DOCUMENT_ISSUING_PLACE": environ.get("SDP_ISSUING_PLACE", "Lima"),
         "ACCESS_LOG": environ.get("SDP_ACCESS_LOG", "1") != "0",
         "LOG_FORMAT": environ.get("SDP_LOG_FORMAT", "json"),  # json | text
         "HSTS_SECONDS": int(environ.get("SDP_HSTS_SECONDS", 365 * 24 * 3600)),
@@ -81,6 +100,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "SDP_AUDIT_LANES": max(1, int(environ.get("SDP_AUDIT_LANES", 32))),
     }
     config.update(overrides or {})
+    config["PUBLIC_BASE_URL"] = public_url(config["PUBLIC_BASE_URL"])
     if config["PASSWORD_HASH_PROFILE"] not in HASH_PROFILES:
         raise ValueError(f"PASSWORD_HASH_PROFILE must be one of {sorted(HASH_PROFILES)}, "
                          f"not {config['PASSWORD_HASH_PROFILE']!r}")

@@ -21,6 +21,9 @@ PASSWORD = "correct horse battery staple"
 # every app a test builds, in this process or a subprocess (the CLI, gunicorn), hashes cheaply.
 # tests/web/test_password_hashing.py pins the production parameters.
 os.environ["SDP_PASSWORD_HASH_PROFILE"] = "cheapest"
+# Documents print a configured verification address, never the request's (tests/documents/test_public_address.py).
+PUBLIC_URL = "https://apatridia.example.gob.pe"
+os.environ["SDP_PUBLIC_URL"] = PUBLIC_URL
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -46,7 +46,8 @@ def issue(data, application_id):
     case's state does not allow that document."""
     application = load_case(application_id)
     document = services.issue_document(current_principal(), application, data["type"],
-                                       person_id=data.get("person_id"), valid_months=data.get("valid_months"))
+                                       person_id=data.get("person_id"), valid_months=data.get("valid_months"),
+                                       valid_except=data.get("valid_except"))
     return document_dict(document, clock.today())
 
 

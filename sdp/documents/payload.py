@@ -16,7 +16,16 @@ Format, version 1 (docs/documents.md has the same text for third-party verifiers
   the key id names (public keys: ``GET /api/v1/documents/keys``).
 
 Decoding is strict: any character changed, added or removed makes the payload
-malformed or its signature fail. Pure Python and ``cryptography``; no Flask.
+malformed or its signature fail.
+
+**What the QR code holds** (documents issued since the codes became links): the
+verification address with the payload in it, ``HTTPS://APATRIDIA.GOB.PE/V/SDP1:<BASE32>``,
+so a phone's camera opens the verification page. The scheme and host are written in upper
+case (they are case-insensitive) and so is the payload: the whole link stays in the QR
+code's alphanumeric mode. An offline verifier takes the payload from ``SDP1:`` to the end.
+Codes printed before hold the bare payload and keep verifying.
+
+Pure Python and ``cryptography``; no Flask.
 """
 
 import base64
@@ -25,6 +34,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -44,6 +54,27 @@ TYPE_CODES = {
     DocumentType.BIRTH_RECORD: "B",
 }
 TYPES_BY_CODE = {code: document_type for document_type, code in TYPE_CODES.items()}
+
+
+LINK_PATH = "/V/"  # the verification page that a QR code's link opens (documents.web.verify_link)
+
+
+def qr_text(public_url: str, signed: str) -> str:
+    """The text of the QR code: the link to the verification page with the signed payload in it."""
+    parts = urlsplit(public_url.rstrip("/"))
+    # Scheme and host are case-insensitive (RFC 3986, 6.2.2.1): upper case keeps the link in the
+    # QR code's alphanumeric mode (5.5 bits a character, not 8). A path is kept as configured.
+    return f"{parts.scheme.upper()}://{parts.netloc.upper()}{parts.path}{LINK_PATH}{signed}"
+
+
+def payload_of(text: str) -> str:
+    """The signed payload in a scanned QR code: a bare payload (codes printed before the links),
+    or the text from ``SDP1:`` to the end of a verification link."""
+    text = (text or "").strip()
+    if text.startswith(PREFIX) or not text.lower().startswith(("http://", "https://")):
+        return text
+    marker = text.upper().find(LINK_PATH + PREFIX)
+    return text[marker + len(LINK_PATH):] if marker >= 0 else text
 
 
 class PayloadError(ValueError):
@@ -109,7 +140,7 @@ def decode(text: str) -> tuple[QrFields, bytes, bytes]:
     """The fields, the signed message and the signature of a payload (not yet verified)."""
     if not isinstance(text, str):
         raise PayloadError("The payload must be text.")
-    text = text.strip()
+    text = payload_of(text)
     if len(text) > MAX_PAYLOAD_CHARS:
         raise PayloadError("The payload is too long.")
     if not text.startswith(PREFIX):

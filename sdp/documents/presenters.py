@@ -19,7 +19,7 @@ def document_dict(document: Document, today: date, status: DocumentStatus | None
         "valid_until": document.valid_until,
         "pdf_url": url_for("documents_web.pdf", serial=document.serial, _external=False)
         if _has_pdf_route() else f"/documents/{document.serial}.pdf",
-        "qr": getattr(document, "qr_payload", None) or "",
+        "qr": qr_text(document),
         "holder": {"given_names": document.holder_given_names, "family_names": document.holder_family_names,
                    "date_of_birth": document.holder_date_of_birth},
         "person_id": document.person_id,
@@ -28,6 +28,12 @@ def document_dict(document: Document, today: date, status: DocumentStatus | None
         "revoked_on": document.revoked_on,
         "revocation_reason": document.revocation_reason,
     }
+
+
+def qr_text(document: Document) -> str:
+    """What the document's QR code holds: the verification link, or the bare signed payload on
+    documents issued before the codes became links."""
+    return (document.content or {}).get("qr_text") or document.qr_payload or ""
 
 
 def registry_dict(document: Document | Row, status: DocumentStatus) -> dict:

@@ -49,12 +49,15 @@ from ..domain.vocabulary import (
     State,
     label,
 )
+from . import mrz
 from .i18n import T, country_name, current_language
 from .models import Document
+from .presenters import qr_text
 
 FONTS = Path(__file__).parent / "fonts"
 _STAMP: ContextVar[str | None] = ContextVar("document_stamp", default=None)
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+OCR_B = "OCR-B"  # machine-readable zones (ICAO Doc 9303, part 3)
 INK, MUTED, ACCENT = colors.HexColor("#1a1a1a"), colors.HexColor("#555555"), colors.HexColor("#8c1d18")
 
 
@@ -63,6 +66,7 @@ def _fonts() -> None:
     pdfmetrics.registerFont(TTFont(FONT, str(FONTS / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+    pdfmetrics.registerFont(TTFont(OCR_B, str(FONTS / "OCRB.ttf")))
 
 
 def _style(name: str, **kwargs) -> ParagraphStyle:
@@ -131,7 +135,7 @@ def qr_png(text: str, mask: int | None = None) -> bytes:
 
 def qr_image(document: Document, size: float = 40 * mm) -> Image:
     mask = (document.content or {}).get("qr_mask")
-    return Image(BytesIO(qr_png(document.qr_payload or "", mask)), width=size, height=size)
+    return Image(BytesIO(qr_png(qr_text(document), mask)), width=size, height=size)
 
 
 def verify_url(document: Document) -> str:
@@ -150,8 +154,8 @@ def place(place_of_birth: dict | None) -> str:
 # --- Building blocks ---------------------------------------------------------------
 
 
-def fields_table(rows: list[tuple[str, str]], width: float) -> Table:
-    data = [[P(e(name), LABEL), P(e(value), VALUE)] for name, value in rows]
+def fields_table(rows: list[tuple[str, str]], width: float, value_style: ParagraphStyle = VALUE) -> Table:
+    data = [[P(e(name), LABEL), P(e(value), value_style)] for name, value in rows]
     table = Table(data, colWidths=[width * 0.36, width * 0.64])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                                ("TOPPADDING", (0, 0), (-1, -1), 2), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
@@ -205,7 +209,28 @@ def validity_rows(document: Document) -> list[tuple[str, str]]:
 # --- Page frame --------------------------------------------------------------------
 
 
-def _frame(document: Document, heading: Callable[[], str]) -> Callable:
+MRZ_POINTS = 10  # OCR-B at 10 pt is 10 characters an inch, the pitch Doc 9303 part 3 sets
+MRZ_LINE_GAP = 4.3 * mm
+MRZ_BOTTOM = 17 * mm  # the zone's last line, above the footer
+MRZ_CLEAR = 34 * mm  # the page's bottom margin where a zone is printed: nothing else in it
+
+
+def _draw_zone(canvas, lines: tuple[str, ...]) -> None:
+    """The machine-readable zone at the foot of the first page, on a clear band (Doc 9303 part 3:
+    nothing printed in the zone but its characters)."""
+    canvas.saveState()
+    canvas.setFillColor(colors.white)
+    top = MRZ_BOTTOM + MRZ_LINE_GAP * (len(lines) - 1) + 6 * mm
+    canvas.rect(15 * mm, MRZ_BOTTOM - 4 * mm, A4[0] - 30 * mm, top - MRZ_BOTTOM + 4 * mm, stroke=0, fill=1)
+    canvas.setFillColor(colors.black)
+    canvas.setFont(OCR_B, MRZ_POINTS)
+    for index, line in enumerate(lines):
+        canvas.drawString(20 * mm, MRZ_BOTTOM + MRZ_LINE_GAP * (len(lines) - 1 - index), line)
+    canvas.restoreState()
+
+
+def _frame(document: Document, heading: Callable[[], str], zone: tuple[str, ...] | None = None,
+           first_page: bool = False) -> Callable:
     def draw(canvas, doc):
         width, height = A4
         canvas.saveState()
@@ -228,20 +253,30 @@ def _frame(document: Document, heading: Callable[[], str]) -> Callable:
             canvas.rotate(35)
             canvas.drawCentredString(0, 0, stamp)
         canvas.restoreState()
+        if zone and first_page:
+            _draw_zone(canvas, zone)
 
     return draw
 
 
-def _build(document: Document, story: list, title: str) -> bytes:
+def _build(document: Document, story: list, title: str, zone: tuple[str, ...] | None = None) -> bytes:
+    """The PDF; ``zone``: the lines of a machine-readable zone for the foot of the first page."""
     buffer = BytesIO()
     with force_locale("es"):
         heading = T("Statelessness determination procedure")
     pdf = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=22 * mm,
-                            bottomMargin=18 * mm, title=f"{title} {document.serial}", author="República del Perú",
-                            subject=title, creator="sdp", invariant=1, lang="es")
-    frame = _frame(document, lambda: heading)
-    pdf.build(story, onFirstPage=frame, onLaterPages=frame)
+                            bottomMargin=MRZ_CLEAR if zone else 18 * mm, title=f"{title} {document.serial}",
+                            author="República del Perú", subject=title, creator="sdp", invariant=1, lang="es")
+    pdf.build(story, onFirstPage=_frame(document, lambda: heading, zone, first_page=True),
+              onLaterPages=_frame(document, lambda: heading))
     return buffer.getvalue()
+
+
+def zone_holder(document: Document) -> mrz.Holder:
+    """What a document's machine-readable zone says of its holder (all of it printed on the page too)."""
+    return mrz.Holder(serial=document.serial, family_names=document.holder_family_names,
+                      given_names=document.holder_given_names, date_of_birth=day(document.holder_date_of_birth),
+                      sex=((document.content or {}).get("holder") or {}).get("sex"), valid_until=day(document.valid_until))
 
 
 # --- The five documents ------------------------------------------------------------
@@ -297,7 +332,7 @@ def identity_document(document: Document) -> bytes:
                       case=e(content.get("case_number", "")))),
                   Spacer(1, 12 * mm), P("_" * 40, SMALL), P(T("Signature of the holder"), SMALL),
                   Spacer(1, 6 * mm), verification_note(document)]
-    return _build(document, story, title)
+    return _build(document, story, title, zone=mrz.td1(zone_holder(document)))
 
 
 def _both(message: str, **params) -> str:
@@ -309,7 +344,49 @@ def _both(message: str, **params) -> str:
     return spanish if spanish == english else f"{spanish} / {english}"
 
 
+def _countries_sentence(excepted: list[str]) -> str:
+    if not excepted:
+        return T("This document is valid for all countries.")
+    names = ", ".join(country_name(code, current_language()) for code in excepted)
+    return T("This document is valid for all countries except: %(countries)s.", countries=e(names))
+
+
+def _signature_box(label_text: str, width: float) -> Table:
+    box = Table([[P(e(label_text), LABEL)]], colWidths=[width], rowHeights=[18 * mm], hAlign="LEFT")
+    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, MUTED), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    return box
+
+
+def _renewal_box() -> Table:
+    """Room for an extension or renewal of validity (1954 Schedule, para. 6; the model's page 5)."""
+    rows = [(_both("Fee paid"), ""), (_both("From"), ""), (_both("To"), ""), (_both("Done at"), ""), (_both("Date"), "")]
+    table = Table([[P(e(name), LABEL), ""] for name, _ in rows] +
+                  [[_signature_box(_both("Signature and stamp of the authority extending or renewing the validity of "
+                                         "the document"), 80 * mm), ""]],
+                  colWidths=[55 * mm, 25 * mm])
+    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, MUTED), ("LINEBELOW", (1, 0), (1, 4), 0.3, MUTED),
+                               ("SPAN", (0, 5), (1, 5)), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    return table
+
+
+def _visa_pages(notes: list) -> list:
+    """The pages the model leaves for extensions and visas (1954 Schedule, paras. 6 and 1(3): its model),
+    after ``notes`` (how to verify the document)."""
+    story: list = [PageBreak(), *notes, P(e(_both("Extension or renewal of validity")), HEADING)]
+    pair = Table([[_renewal_box(), _renewal_box()]], colWidths=[85 * mm, 85 * mm])
+    pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    story += [pair, Spacer(1, 6 * mm), P(e(_both("Visas")), HEADING),
+              P(e(_both("The name of the holder of the document must be repeated in each visa.")), SMALL)]
+    grid = Table([["", ""], ["", ""], ["", ""]], colWidths=[85 * mm, 85 * mm], rowHeights=[38 * mm] * 3)
+    grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, MUTED)]))
+    return story + [grid]
+
+
 def travel_document(document: Document) -> bytes:
+    """The Convention travel document (1954 Convention, Art. 28 and its Schedule): in Spanish and
+    English (Schedule, para. 1(2)), with the model's statements, the countries it is valid for
+    (para. 4), its issuing authority, room for extensions and visas, and a TD3 machine-readable
+    zone (ICAO Doc 9303 part 4; nationality XXA)."""
     content = document.content or {}
     with force_locale("es"):
         place_es = place((content.get("holder") or {}).get("place_of_birth"))
@@ -329,25 +406,52 @@ def travel_document(document: Document) -> bytes:
     ]
     title = _both("Travel document")
     story = header_block(title, _both("Convention relating to the Status of Stateless Persons of 28 September 1954"))
-    story += [with_qr(fields_table(rows, 118 * mm), document), Spacer(1, 5 * mm)]
-    for language in ("es", "en"):
+    story += [with_qr(fields_table(rows, 118 * mm), document), Spacer(1, 4 * mm)]
+    excepted = list(content.get("valid_except") or [])
+    columns = []
+    for language in ("es", "en"):  # side by side: the two texts of one statement face each other
         with force_locale(language):
-            story += [
+            columns.append([
                 P(bold(T("The holder of this document is a stateless person under the terms of the Convention of 28 "
-                         "September 1954 relating to the Status of Stateless Persons."))),
-                P(T("This document is valid for all countries for %(months)s months, until %(date)s. The holder "
-                    "is authorised to return to Peru on or before that date.",
-                    months=content.get("valid_months", ""), date=long_date(document.valid_until))),
-                P(T("This document is issued solely with a view to providing the holder with a travel document "
+                         "September 1954 relating to the Status of Stateless Persons.")), CELL),
+                P(T("This document expires on %(date)s unless its validity is extended or renewed. %(countries)s",
+                    date=long_date(document.valid_until), countries=_countries_sentence(excepted)), CELL),
+                P(T("1. This document is issued solely with a view to providing the holder with a travel document "
                     "which can serve in lieu of a national passport. It is without prejudice to and in no way "
                     "affects the holder's nationality."), SMALL),
-                Spacer(1, 3 * mm),
-            ]
+                P(T("2. The holder is authorised to return to Peru on or before %(date)s, unless some later date is "
+                    "hereafter specified.", date=long_date(document.valid_until)), SMALL),
+                P(T("3. Should the holder take up residence in a country other than Peru, the holder must, if they "
+                    "wish to travel again, apply to the competent authorities of their country of residence for a new "
+                    "document."), SMALL),
+            ])
+    statements = Table([columns], colWidths=[85 * mm, 85 * mm])
+    statements.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0),
+                                    ("RIGHTPADDING", (0, 0), (0, 0), 4 * mm)]))
+    story += [statements, Spacer(1, 2 * mm)]
     with force_locale("es"):
-        story.append(verification_note(document))
+        basis_es = T("Recognition as a stateless person, case %(case)s, decision of %(date)s",
+                     case=content.get("case_number", ""), date=short_date(content.get("recognized_on")))
     with force_locale("en"):
-        story.append(verification_note(document))
-    return _build(document, story, "Documento de viaje / Travel document")
+        basis_en = T("Recognition as a stateless person, case %(case)s, decision of %(date)s",
+                     case=content.get("case_number", ""), date=short_date(content.get("recognized_on")))
+    issued_rows = [
+        (_both("Document on the basis of which this document is issued"), f"{basis_es} / {basis_en}"),
+        (_both("Issued at"), content.get("issuing_place", "")),
+        (_both("Issuing authority"), content.get("issuing_authority", "")),
+        (_both("Date"), short_date(document.issued_on)),
+    ]
+    issued_table = Table([[fields_table(issued_rows, 110 * mm, CELL),
+                           _signature_box(_both("Signature and stamp of the authority issuing the document"), 56 * mm)]],
+                         colWidths=[112 * mm, 58 * mm])
+    issued_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    story += [issued_table, Spacer(1, 2 * mm)]
+    notes = []
+    for language in ("es", "en"):
+        with force_locale(language):
+            notes.append(verification_note(document))
+    story += _visa_pages(notes)
+    return _build(document, story, "Documento de viaje / Travel document", zone=mrz.td3(zone_holder(document)))
 
 
 def _findings_table(findings: list[dict]) -> Table:

@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..domain.vocabulary import DocumentStatus, DocumentType, values
-from ..schemas import StrictSchema, Text
+from ..schemas import Country, StrictSchema, Text
 
 CASE_DOCUMENT_TYPES = [value for value in values(DocumentType) if value != DocumentType.BIRTH_RECORD]
 
@@ -12,6 +12,10 @@ class DocumentIssueSchema(StrictSchema):
                                                   "decision_letter (a birth_record is issued from its birth registration)"})
     person_id = fields.Integer(metadata={"description": "A dependant of the case (default: the applicant)"})
     valid_months = fields.Integer(metadata={"description": "Travel document only: 3 to 24 months (default from policy)"})
+    valid_except = fields.List(Country(), validate=validate.Length(max=20), metadata={
+        "description": "Travel document only: the countries it is not valid for (ISO 3166-1 alpha-2), printed as "
+                       "'valid for all countries except ...'. Empty (the default): valid for all countries "
+                       "(1954 Schedule, para. 4: as many countries as possible, save in special or exceptional cases)."})
 
 
 class DocumentRevokeSchema(StrictSchema):
@@ -20,7 +24,8 @@ class DocumentRevokeSchema(StrictSchema):
 
 class DocumentVerifySchema(StrictSchema):
     qr = fields.String(required=True, validate=validate.Length(min=1, max=4000),
-                       metadata={"description": "The text of the document's QR code (SDP1:...)"})
+                       metadata={"description": "The text of the document's QR code: the verification link "
+                                                "(HTTPS://.../V/SDP1:...) or, on documents issued before, SDP1:..."})
 
 
 class DocumentHolderOut(Schema):

@@ -1,12 +1,11 @@
 """Issuing, reissuing and revoking documents, and reading them: one function each,
 checked against the procedure and audited in the same transaction."""
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import Row, bindparam, select
 
 from .. import clock
@@ -20,7 +19,7 @@ from ..domain import deadlines, procedure
 from ..domain.access import BIRTH_READERS, may_read_case
 from ..domain.calendar import add_months
 from ..domain.determination import PersonFacts
-from ..domain.procedure import Context, Forbidden, InvalidField, NotAllowedNow
+from ..domain.procedure import Context, Forbidden, InvalidField, NotAllowedNow, ProcedureError
 from ..domain.vocabulary import N_, DocumentStatus, DocumentType, PersonOutcome, Role, State
 from ..extensions import db
 from . import payload, rules, serials, signing
@@ -37,20 +36,30 @@ def _policy():
     return current_app.config["POLICY"]
 
 
+class NotConfigured(ProcedureError):
+    """The server lacks a setting that documents need: nothing is issued until an operator sets it."""
+
+    status = 503
+
+
 def _public_base_url() -> str:
-    # The address printed on documents for verification (SDP_PUBLIC_URL, e.g. https://apatridia.gob.pe).
-    configured = current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("SDP_PUBLIC_URL")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.url_root.rstrip("/")
-    return "http://127.0.0.1:5000"
+    """The verification address printed on documents (SDP_PUBLIC_URL, e.g. https://apatridia.gob.pe).
+    Configuration only: a request's Host header must never choose what a document prints."""
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    if not configured:
+        raise NotConfigured(N_("No document can be issued: the verification address printed on documents "
+                               "(SDP_PUBLIC_URL) is not configured on this server."))
+    return configured
 
 
 def _new_serial() -> str:
+    """A serial no document has, whose first 9 symbols (the document number of the machine-readable
+    zone, ``mrz.split_serial``) no document has either."""
     while True:
         serial = serials.new_serial()
-        if db.session.execute(select(Document.id).where(Document.serial == serial)).first() is None:
+        document_number_prefix = serial[:len("XXXX-XXXX-X")]
+        if db.session.execute(select(Document.id).where(
+                Document.serial.startswith(document_number_prefix, autoescape=True))).first() is None:
             return serial
 
 
@@ -124,8 +133,19 @@ def _user_name(user_id: int | None) -> str | None:
     return user.name if user else None
 
 
+def _countries_excepted(document_type: str, valid_except: list[str] | None) -> list[str]:
+    """The countries a travel document is not valid for (1954 Schedule, para. 4: as many as possible)."""
+    if not valid_except:
+        return []
+    if document_type != DocumentType.TRAVEL_DOCUMENT:
+        raise InvalidField("valid_except", N_("Only a travel document may exclude countries."))
+    if "PE" in valid_except:
+        raise InvalidField("valid_except", N_("A travel document issued by Peru is always valid for the return to Peru."))
+    return sorted(set(valid_except))
+
+
 def _case_content(application: Application, holder: Person, relationship: str, document_type: str,
-                  valid_months: int | None) -> dict[str, Any]:
+                  valid_months: int | None, valid_except: list[str] | None = None) -> dict[str, Any]:
     policy = _policy()
     content: dict[str, Any] = {
         "verify_url": _public_base_url(),
@@ -139,6 +159,11 @@ def _case_content(application: Application, holder: Person, relationship: str, d
         content["recognized_on"] = recognized_on.isoformat() if recognized_on else None
         if valid_months:
             content["valid_months"] = valid_months
+        if document_type == DocumentType.TRAVEL_DOCUMENT:
+            # What the Schedule's model prints on its fourth page, as it stood on the day of issue.
+            content["valid_except"] = list(valid_except or [])
+            content["issuing_authority"] = current_app.config["DOCUMENT_ISSUING_AUTHORITY"]
+            content["issuing_place"] = current_app.config["DOCUMENT_ISSUING_PLACE"]
     if document_type == DocumentType.DECISION_LETTER:
         # The letter notifies the holder's own decision (domain.md, section 4): their outcome, the
         # findings on their own relevant States, their own appeal.
@@ -181,7 +206,10 @@ def _sign_and_add(actor: Principal, document: Document, holder: _Holder) -> Docu
         key_id=signer.key_id, serial=document.serial, type=DocumentType(document.type),
         given_names=holder.given_names, family_names=holder.family_names, date_of_birth=holder.date_of_birth,
         issued_on=document.issued_on, valid_until=document.valid_until), signer)
-    document.content = {**(document.content or {}), "qr_mask": qr_mask(document.qr_payload)}
+    # The QR code opens the verification page (payload.qr_text); its text is kept with the
+    # document so that every later render prints the same code.
+    text = payload.qr_text(document.content["verify_url"], document.qr_payload)
+    document.content = {**document.content, "qr_text": text, "qr_mask": qr_mask(text)}
     db.session.add(document)
     db.session.flush()
     return document
@@ -203,6 +231,7 @@ def _finish(actor: Principal, action: str, document: Document, changes: dict) ->
 
 def issue_document(actor: Principal, application: Application, document_type: str, *,
                    person_id: int | None = None, valid_months: int | None = None,
+                   valid_except: list[str] | None = None,
                    _action: str = "issue", _replaces: Document | None = None) -> Document:
     """Issue a case document; a valid earlier one of the same type for the same person is superseded."""
     today = clock.today()
@@ -212,6 +241,7 @@ def issue_document(actor: Principal, application: Application, document_type: st
     procedure.check("issue_document", application.facts(today), actor.actor,
                     Context(today=today, params={"type": document_type, "person": application.person_facts(holder)}))
     valid_until, months = _validity(document_type, today, valid_months)
+    excepted = _countries_excepted(document_type, valid_except)
     languages = _letter_languages(application, holder) if document_type == DocumentType.DECISION_LETTER else ["es"]
     if document_type == DocumentType.TRAVEL_DOCUMENT:
         languages = ["es", "en"]
@@ -220,7 +250,7 @@ def issue_document(actor: Principal, application: Application, document_type: st
         holder_given_names=holder.given_names, holder_family_names=holder.family_names,
         holder_date_of_birth=holder.date_of_birth, status=DocumentStatus.VALID.value, issued_on=today,
         valid_until=valid_until, issued_by_id=actor.id, created_at=clock.now(), languages=" ".join(languages),
-        content=_case_content(application, holder, relationship, document_type, months),
+        content=_case_content(application, holder, relationship, document_type, months, excepted),
     )
     _sign_and_add(actor, document, _Holder(holder.given_names, holder.family_names, holder.date_of_birth))
     previous = list(db.session.execute(select(Document).where(
@@ -295,9 +325,11 @@ def reissue(actor: Principal, document: Document) -> Document:
         birth = db.session.get(BirthRegistration, document.birth_registration_id)
         return issue_birth_record(actor, birth, _action="reissue", _replaces=document)
     application = db.session.get(Application, document.application_id)
-    months = (document.content or {}).get("valid_months")
+    content = document.content or {}
+    travel = document.type == DocumentType.TRAVEL_DOCUMENT
     return issue_document(actor, application, document.type, person_id=document.person_id,
-                          valid_months=months if document.type == DocumentType.TRAVEL_DOCUMENT else None,
+                          valid_months=content.get("valid_months") if travel else None,
+                          valid_except=content.get("valid_except") if travel else None,
                           _action="reissue", _replaces=document)
 
 
@@ -370,7 +402,7 @@ def verify_payload(text: str, today: date) -> tuple[payload.QrFields, tuple[Docu
     found = find_with_status(fields.serial, today)
     if found is not None:
         document = found[0]
-        if (document.qr_payload or "").strip() != text.strip():
+        if (document.qr_payload or "").strip() != payload.payload_of(text):
             raise VerificationFailed("The QR code does not match the document issued with this serial.")
     return fields, found
 
@@ -386,6 +418,13 @@ def record_read(actor: Principal, document: Document | Row, channel: str) -> Non
     """Reads of a document (its PDF, a registry check, a public verification) are audited."""
     audit.record(actor, "document.read", "document", document.id, case_id=document.application_id,
                  changes={"serial": document.serial, "channel": channel})
+    db.session.commit()
+
+
+def record_failed_verification(channel: str) -> None:
+    """A verification that found no genuine document is audited too (a forged code shown to a
+    verifier is worth knowing), with nothing of the code and nothing of who asked."""
+    audit.record(PUBLIC, "document.verification_failed", "document", None, changes={"channel": channel})
     db.session.commit()
 
 

@@ -31,6 +31,7 @@ from ..domain.access import may_read_case
 from ..domain.procedure import ProcedureError
 from ..domain.vocabulary import DocumentStatus, DocumentType, Role, label
 from ..extensions import db, limiter, login_manager
+from ..security.logs import never_log_path
 from . import services
 from .models import Document
 from .presenters import registry_dict
@@ -275,14 +276,29 @@ def verify():
         return redirect(url_for(".verify_serial", serial=serial))
     if not text:
         return _private(render_template("documents/verify_scan.html", qr="", outcome=None))
+    return _checked(text, "public_qr")
+
+
+@bp.get("/V/<path:signed>")
+@bp.get("/v/<path:signed>")
+@limiter.limit(_verify_limit, key_func=get_remote_address)
+def verify_link(signed):
+    """What a phone's camera opens: the QR code is a link to here with the signed payload in it
+    (``payload.qr_text``). The path is never logged (``security.logs``): it holds the holder's names."""
+    return _checked(signed, "public_link")
+
+
+def _checked(text: str, channel: str):
     try:
         fields, found = services.verify_payload(text, clock.today())
     except services.VerificationFailed:
+        services.record_failed_verification(channel)
         return _private(render_template("documents/verify_scan.html", qr=text, outcome="forged"), 422)
     if found is None:
+        services.record_failed_verification(channel)
         return _private(render_template("documents/verify_scan.html", qr=text, outcome="unknown", fields=fields), 404)
     document, status = found
-    services.record_read(services.PUBLIC, document, "public_qr")
+    services.record_read(services.PUBLIC, document, channel)
     return _private(render_template("documents/verify_scan.html", qr=text, outcome="genuine",
                                     result=_result(document, status), key_id=fields.key_id))
 
@@ -292,6 +308,7 @@ def register(app) -> None:
 
     csrf.exempt(verify)
     app.register_blueprint(bp)
+    never_log_path("documents_web.verify_link")
     app.jinja_env.globals["documents_panel"] = documents_panel
     app.jinja_env.globals["birth_documents_panel"] = birth_documents_panel
 

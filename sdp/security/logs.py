@@ -18,6 +18,19 @@ from flask import Flask, g, has_request_context, request
 
 LOGGER_NAMES = ("sdp", "werkzeug")
 _QUERY = re.compile(r"\?[^\s\"]*")
+# A document's verification link carries the holder's names and date of birth (base32, not
+# secret): its path is written to no log (documents.web.verify_link).
+_SIGNED_PAYLOAD = re.compile(r"SDP1:[A-Za-z0-9]+")
+# Endpoints whose path holds personal data: the access log names their route only.
+_PATHS_NOT_LOGGED: set[str] = set()
+
+
+def never_log_path(endpoint: str) -> None:
+    _PATHS_NOT_LOGGED.add(endpoint)
+
+
+def _redacted(text: str) -> str:
+    return _SIGNED_PAYLOAD.sub("SDP1:…", _QUERY.sub("", text))
 
 
 def describe_exception(exc_info) -> dict:
@@ -52,14 +65,15 @@ class JsonFormatter(logging.Formatter):
 
 
 class StripQueryStrings(logging.Filter):
-    """Werkzeug's development server logs the request line, query string included: cut it."""
+    """Werkzeug's development server logs the request line, query string and verification
+    links included: cut them."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and "?" in record.msg:
-            record.msg = _QUERY.sub("", record.msg)
+        if isinstance(record.msg, str):
+            record.msg = _redacted(record.msg)
         if record.args:
             args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(_QUERY.sub("", arg) if isinstance(arg, str) else arg for arg in args)
+            record.args = tuple(_redacted(arg) if isinstance(arg, str) else arg for arg in args)
         return True
 
 
@@ -96,7 +110,7 @@ def configure(app: Flask) -> None:
                 "event": "request", "method": request.method,
                 "route": rule.rule if rule is not None else None,
                 # the path only when it matched a route (ids, serials); an unmatched path is the client's text
-                "path": request.path if rule is not None else None,
+                "path": request.path if rule is not None and rule.endpoint not in _PATHS_NOT_LOGGED else None,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
             }

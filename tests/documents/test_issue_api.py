@@ -11,6 +11,7 @@ from sdp.domain import deadlines
 from sdp.domain.calendar import add_months
 from sdp.domain.policy import DEFAULT_POLICY
 from sdp.extensions import db
+from tests.conftest import PUBLIC_URL
 
 from .helpers import ANGELA, JOAO, TODAY, issue, issued, recognized_case, register
 
@@ -23,7 +24,8 @@ def test_a_provisional_certificate_for_a_registered_applicant(office):
     assert document["issued_on"] == TODAY.isoformat()
     assert document["valid_until"] == deadlines.provisional_certificate_valid_until(TODAY, DEFAULT_POLICY).isoformat()
     assert document["pdf_url"] == f"/documents/{document['serial']}.pdf"
-    assert document["qr"].startswith("SDP1:")
+    # the QR code opens the configured verification page, with the signed payload in its path
+    assert document["qr"].startswith(PUBLIC_URL.upper() + "/V/SDP1:")
     # The case shows it, and the issue is audited in the same transaction.
     shown = office.intake.get(f"/api/v1/applications/{case['id']}").json["documents"]
     assert [d["serial"] for d in shown] == [document["serial"]]

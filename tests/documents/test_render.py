@@ -26,6 +26,7 @@ from .helpers import (
     qr_from_rasterised_page,
     recognized_case,
     register,
+    tampered,
     verify_offline,
 )
 
@@ -42,9 +43,8 @@ def _check(client, document: dict, names: tuple[str, ...], keys: list[dict]) -> 
     assert qr == document["qr"]
     fields = verify_offline(qr, keys)
     assert fields[1] == document["serial"].replace("-", "")
-    tampered = qr[:20] + ("A" if qr[20] != "A" else "B") + qr[21:]
-    with pytest.raises((InvalidSignature, ValueError, StopIteration, UnicodeDecodeError)):
-        verify_offline(tampered, keys)
+    with pytest.raises((InvalidSignature, ValueError, KeyError, UnicodeDecodeError)):
+        verify_offline(tampered(qr), keys)
     return text
 
 
@@ -71,7 +71,7 @@ def test_travel_document_is_bilingual_and_states_statelessness(office, client):
     assert "Documento de viaje / Travel document" in text
     assert "es una persona apátrida según los términos de la Convención" in text
     assert "is a stateless person under the terms of the Convention of 28 September 1954" in text
-    assert "18 meses" in text and "18 months" in text
+    assert "Este documento vence el" in text and "This document expires on" in text
 
 
 def test_decision_letter_with_findings_and_how_to_appeal_in_portuguese_too(office, client):

@@ -123,6 +123,7 @@ MATRIX = {
     ("GET", "documents_web.verify"): web(EVERYONE_BUT_REVIEWER),  # the public check of a document
     ("POST", "documents_web.verify"): web(EVERYONE_BUT_REVIEWER),
     ("GET", "documents_web.verify_serial"): web(EVERYONE_BUT_REVIEWER),
+    ("GET", "documents_web.verify_link"): web(EVERYONE_BUT_REVIEWER),  # what a QR code opens
     ("GET", "uploads_api.EvidenceFileContent"): api(CASE_TEAM),
     ("GET", "uploads_api.EvidenceFiles"): api(CASE_TEAM),
     ("POST", "uploads_api.EvidenceFiles"): api(CASE_TEAM),
@@ -184,7 +185,7 @@ def build(app, api_as, make_user, tmp_path) -> dict:
     values = {"application_id": cid, "person_id": case["persons"][0]["id"], "evidence_id": evidence["id"], "file_id": int(upload.json["url"].rstrip("/").rsplit("/", 1)[1]),
               "relevant_state_id": rs_id, "inquiry_id": inquiry["id"], "registration_number": registered.json["registration_number"],
               "serial": document.json["serial"], "user_id": users[OTHER_OFFICER].user.id, "code": "en",
-              "filename": "css/sdp.css"}
+              "filename": "css/sdp.css", "signed": document.json["qr"].split("/V/", 1)[1]}
     return {"api": api, "web": web, "values": values, "users": users}
 
 
