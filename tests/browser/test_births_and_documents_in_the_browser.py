@@ -162,3 +162,25 @@ def test_a_certificate_issued_from_the_case_page_is_downloaded_verified_and_revo
     assert "Revoked" in verdict and "misspelt" not in public.content()
     check_page(public, "verify-revoked")
     public.context.close()
+
+
+def test_a_phone_opens_the_qr_code_s_link_and_sees_the_answer_and_the_official_address(
+        browser, live_server, api_as, check_page):
+    """What a police officer's phone does with the printed code: open the link, signed out, at 390 px."""
+    from tests.conftest import PUBLIC_URL
+    from tests.documents.helpers import issued
+
+    office = Office(api_as)
+    case = register(office.intake)
+    document = issued(office.intake, case["id"], "provisional_certificate")
+    path = document["qr"][len(PUBLIC_URL):]  # the link's path on this server: /V/SDP1:...
+    phone = browser.new_context(base_url=live_server.url(), locale="es-PE", viewport={"width": 390, "height": 844},
+                                is_mobile=True, has_touch=True).new_page()
+    phone.goto(path)
+    assert phone.locator("#verification").inner_text().strip().startswith("Vigente")
+    assert document["serial"] in phone.locator("#verification-details").inner_text()
+    address = phone.locator("#official-address")
+    assert PUBLIC_URL in address.inner_text() and address.is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing off the right edge
+    check_page(phone, "verify-link-on-a-phone")
+    phone.context.close()
