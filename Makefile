@@ -5,20 +5,34 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app sdp
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# One version number, pyproject.toml's
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
-.PHONY: run test check install install-dev serve migrate migration translations messages lint bench clean
+.PHONY: run test test-tools lock check install install-dev serve migrate migration translations messages lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Every dependency at the version and with the hashes locked in requirements/ (`make lock` writes
+# them from pyproject.toml); then the app itself, which brings nothing more.
+$(VENV)/.installed: pyproject.toml requirements/runtime.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/runtime.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+## lock: pin every dependency and its hashes (requirements/runtime.txt, and dev.txt with the PEP 735
+## dev group) from pyproject.toml, for any platform, Python 3.11 and later; commit both files
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	$(UV_COMPILE) -o requirements/runtime.txt
+	$(UV_COMPILE) --group dev -o requirements/dev.txt
 
 install: $(VENV)/.installed translations
 install-dev: $(VENV)/.installed-dev translations
@@ -36,8 +50,25 @@ migrate: install
 ## test: install the dev extras and run the whole suite on every core (SQLite; DATABASE_URL=postgresql://...
 ## for PostgreSQL, one database per worker beside it); TEST_WORKERS=0 runs it in one process
 TEST_WORKERS ?= auto
-test: install-dev
+test: install-dev test-tools
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+
+## test-tools: Debian's Chromium (browser tests) and poppler (QR codes read off rasterised pages):
+## installed when running as root on Debian, else a stop with the exact command to run
+test-tools:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's$$missing for the browser and document tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
+	  else \
+	    echo "The browser and document tests need Debian's$$missing. Install it, then run make test again:"; \
+	    echo "    sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
 
 ## check: the inner loop: lint, then the suite without the browser and the slow tests
 check: install-dev
@@ -55,7 +86,7 @@ sdp/translations/%/LC_MESSAGES/messages.mo: sdp/translations/%/LC_MESSAGES/messa
 ## messages: extract every translatable string (N_ too) and update the es, en and pt catalogues
 messages: | $(BIN)/python
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -k _l --sort-output --no-location --width=100 \
-		--project=sdp --version=0.1.0 -o sdp/translations/messages.pot .
+		--project=sdp --version=$(VERSION) -o sdp/translations/messages.pot .
 	$(BIN)/pybabel update -i sdp/translations/messages.pot -d sdp/translations --width=100 \
 		--no-fuzzy-matching --ignore-obsolete
 

@@ -26,6 +26,19 @@ PUBLIC_URL = "https://apatridia.example.gob.pe"
 os.environ["SDP_PUBLIC_URL"] = PUBLIC_URL
 
 
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def missing(what: str) -> None:
+    """A test that needs something this machine lacks (a browser, poppler, Redis, gunicorn, pg_dump):
+    a skip with its reason on a developer's machine (`-rs` prints it), a failure in CI (`CI=true`),
+    where a missing service must never pass for a green run."""
+    if in_ci():
+        pytest.fail(f"{what} (CI=true: a missing tool or service fails the run)", pytrace=False)
+    pytest.skip(what)
+
+
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sdp import PROJECT_ROOT
+from tests.conftest import missing
 
 VENDOR = PROJECT_ROOT / "static" / "vendor" / "swagger-ui"
 SCREENSHOT = PROJECT_ROOT / "test-artifacts" / "api-docs.png"  # for a person to look at
@@ -75,7 +76,7 @@ def live_url(app):
 def test_the_docs_page_renders_every_operation_in_chromium_without_leaving_the_site(live_url):
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
-        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium")
+        missing("Debian's Chromium is not installed at /usr/bin/chromium")
     from playwright.sync_api import sync_playwright
 
     SCREENSHOT.parent.mkdir(exist_ok=True)

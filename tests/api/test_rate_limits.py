@@ -13,6 +13,7 @@ from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token
 from sdp.auth.tokens import digest
 from sdp.extensions import limiter
+from tests.conftest import missing
 from tests.registry.helpers import assert_contract_error, persons_url
 
 CHECK = persons_url("Ana", "Quispe", "2001-02-03")
@@ -136,7 +137,7 @@ def _redis_or_skip():
         connection = redis.Redis.from_url(REDIS_URI, socket_connect_timeout=0.5)
         connection.ping()
     except redis.exceptions.RedisError as error:
-        pytest.skip(f"Redis is not reachable at {REDIS_URI}: {error}")
+        missing(f"Redis is not reachable at {REDIS_URI}: {error}")
     return connection
 
 

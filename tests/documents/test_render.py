@@ -14,6 +14,7 @@ from sdp.documents.render import render_pdf
 from sdp.documents.services import find
 from sdp.domain.vocabulary import DocumentStatus
 from sdp.extensions import db
+from tests.conftest import missing
 
 from .helpers import (
     ANGELA,
@@ -131,7 +132,7 @@ def test_the_qr_code_reads_off_the_rendered_page(office):
     document = issued(office.intake, case["id"], "provisional_certificate")
     read = qr_from_rasterised_page(pdf_bytes(office.intake, document))
     if read is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed; the embedded image is checked in the other tests")
+        missing("pdftoppm (poppler-utils) is not installed: apt-get install poppler-utils")
     assert read == document["qr"]
 
 

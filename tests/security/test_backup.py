@@ -2,11 +2,11 @@
 
 import shutil
 
-import pytest
 from sqlalchemy import inspect, text
 
 from sdp.extensions import db
 from tests.cases.helpers import Office, person, register
+from tests.conftest import missing
 
 from .walk import full_procedure
 
@@ -22,7 +22,7 @@ def every_table() -> dict[str, list[tuple]]:
 
 def test_backup_and_restore_round_trip(app, api_as, tmp_path):
     if db.engine.dialect.name == "postgresql" and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
-        pytest.skip("pg_dump and pg_restore are not on PATH")
+        missing("pg_dump and pg_restore are not on PATH")
     office = Office(api_as)
     cid = full_procedure(office)
     register(office.intake, applicant=person(given="Second", family="Case"))

@@ -20,6 +20,7 @@ from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token
 from sdp.cases.models import Application, Dependant, Person
 from sdp.extensions import db
+from tests.conftest import missing
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +59,7 @@ def wait_until_serving(port: int, process: subprocess.Popen, seconds: float = 15
 
 def test_sigkill_in_the_middle_of_a_burst_of_intakes_loses_nothing_acknowledged(app, make_user, tmp_path):
     if not GUNICORN.exists():
-        pytest.skip("gunicorn is not installed in this environment")
+        missing("gunicorn is not installed in this environment")
     officer = make_user("intake_officer")
     _, token = issue_token(SYSTEM, user_email=officer.email)
     db.session.remove()
