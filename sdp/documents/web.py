@@ -31,7 +31,9 @@ from ..domain.access import may_read_case
 from ..domain.procedure import ProcedureError
 from ..domain.vocabulary import DocumentStatus, DocumentType, Role, label
 from ..extensions import db, limiter, login_manager
+from ..schemas import country_codes
 from ..security.logs import never_log_path
+from ..web import country_choices
 from . import services
 from .models import Document
 from .presenters import registry_dict
@@ -129,7 +131,10 @@ def documents_panel(application: Application) -> dict:
     persons = [(application.applicant.id, application.applicant.full_name, "applicant")] + [
         (d.person.id, d.person.full_name, d.relationship_to_applicant) for d in application.dependants]
     policy = current_app.config["POLICY"]
-    return {"rows": rows, "issuable": [(t.value, label(t)) for t in CASE_TYPES if may_issue(t)], "persons": persons,
+    issuable = [(t.value, label(t)) for t in CASE_TYPES if may_issue(t)]
+    except_choices = ([("", _("None")), *[choice for choice in country_choices(None) if choice[0] != "PE"]]
+                      if any(value == DocumentType.TRAVEL_DOCUMENT for value, _label in issuable) else [])
+    return {"rows": rows, "issuable": issuable, "persons": persons, "except_choices": except_choices,
             "travel_months": policy.travel_document_months, "application": application}
 
 
@@ -172,9 +177,15 @@ def issue(application_id):
         flash(_("Choose the document to issue."), "error")
         return redirect(back)
     person_id = request.form.get("person_id", type=int)
-    months = request.form.get("valid_months", type=int) if document_type == DocumentType.TRAVEL_DOCUMENT else None
+    travel = document_type == DocumentType.TRAVEL_DOCUMENT
+    months = request.form.get("valid_months", type=int) if travel else None
+    excepted = [code for code in request.form.getlist("valid_except") if code] if travel else []
+    if any(code not in country_codes() for code in excepted):
+        flash(_("Choose each country from the list."), "error")
+        return redirect(back)
     try:
-        document = services.issue_document(principal, application, document_type, person_id=person_id, valid_months=months)
+        document = services.issue_document(principal, application, document_type, person_id=person_id, valid_months=months,
+                                           valid_except=excepted)
     except ProcedureError as error:
         db.session.rollback()
         _flash_error(error)

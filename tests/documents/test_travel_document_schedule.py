@@ -62,3 +62,22 @@ def test_excepted_countries_are_refused_where_they_make_no_sense(office):
     assert unknown.status_code == 422 and "valid_except" in str(unknown.json["errors"])
     for months in (2, 25):  # para. 5: 3 months to 2 years
         assert issue(office.supervisor, case["id"], "travel_document", valid_months=months).status_code == 422
+
+
+def test_staff_choose_the_excepted_countries_by_name_on_the_case_page(office, app, make_user):
+    from tests.documents.test_web import sign_in
+
+    case = recognized_case(office, applicant=JOAO)
+    supervisor = sign_in(app.test_client(), office.supervisor.user)
+    page = supervisor.get(f"/cases/{case['id']}/documents").get_data(as_text=True)
+    assert 'id="travel-exceptions"' in page and '<option value="CO">Colombia</option>' in page
+    assert '<option value="PE">' not in page[page.index('id="travel-exceptions"'):]  # Peru is never an exception
+    back = f"/cases/{case['id']}/documents"
+    refused = supervisor.post(back, data={"type": "travel_document", "valid_months": "12", "valid_except": ["ZZ", ""],
+                                          "next": back}, follow_redirects=True)
+    assert "Choose each country from the list." in refused.get_data(as_text=True)
+    supervisor.post(back, data={"type": "travel_document", "valid_months": "12", "valid_except": ["VE", "", "CO"],
+                                "next": back})
+    document = office.supervisor.get(f"/api/v1/applications/{case['id']}/documents").json[0]
+    assert document["type"] == "travel_document"
+    assert "valid for all countries except: Colombia, Venezuela." in _text(office.supervisor, document)[0]
