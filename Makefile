@@ -90,14 +90,15 @@ messages: | $(BIN)/python
 	$(BIN)/pybabel update -i sdp/translations/messages.pot -d sdp/translations --width=100 \
 		--no-fuzzy-matching --ignore-obsolete
 
-## migration: regenerate the initial migration from the models (before the first production release)
+## migration: a new revision from what changed in the models, numbered after the last one
+## (`make migration m="what changes"`), made against a scratch SQLite database at the head revision
 migration: install
-	rm -f migrations/versions/0001_initial_schema.py
-	rm -rf /tmp/sdp-migration && mkdir -p /tmp/sdp-migration/later
-	# later hand-written revisions (0002_audit_append_only: PostgreSQL triggers) wait aside meanwhile
-	mv migrations/versions/0002_*.py /tmp/sdp-migration/later/
-	DATABASE_URL=sqlite:////tmp/sdp-migration/db.sqlite $(FLASK) db migrate -m "initial schema" --rev-id 0001; \
-	  status=$$?; mv /tmp/sdp-migration/later/*.py migrations/versions/; exit $$status
+	@test -n "$(m)" || { echo 'Say what changes: make migration m="what changes"'; exit 1; }
+	@scratch=$$(mktemp -d) && \
+	next=$$(ls migrations/versions | sed -n 's/^\([0-9]\{4\}\)_.*/\1/p' | sort | tail -1 | awk '{printf "%04d", $$1 + 1}') && \
+	DATABASE_URL=sqlite:///$$scratch/head.sqlite $(FLASK) db upgrade && \
+	DATABASE_URL=sqlite:///$$scratch/head.sqlite $(FLASK) db migrate -m "$(m)" --rev-id $$next; \
+	status=$$?; rm -rf $$scratch; exit $$status
 
 ## bench: a quick load benchmark on 10,000 generated cases (bench/RESULTS.md lists every benchmark and its command)
 bench: install-dev

@@ -56,7 +56,7 @@ def _field_sentence(errors: dict[str, list[str]]) -> str:
 def handle_http_exception(error: HTTPException):
     if not wants_json():
         if error.code in (401, 403, 404, 409, 413, 429) or (error.code or 500) >= 500:
-            return render_template("errors/error.html", error=error), error.code
+            return render_template("errors/error.html", error=error, code=error.code), error.code
         return error
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
@@ -97,7 +97,7 @@ def handle_procedure_error(error: ProcedureError):
         errors = {error.field: [str(error)]} if isinstance(error, InvalidField) else None
         return json_error(error.status, str(error), errors)
     text = gettext(error.message, **error.params) if error.params else gettext(error.message)
-    return render_template("errors/error.html", error=error, message=text), error.status
+    return render_template("errors/error.html", error=error, code=error.status, message=text), error.status
 
 
 def handle_unexpected(error: Exception):
@@ -107,4 +107,4 @@ def handle_unexpected(error: Exception):
     current_app.logger.exception("unhandled error on %s %s", request.method, request.url_rule)
     if wants_json():
         return json_error(500, "An unexpected error occurred; it has been logged.")
-    return render_template("errors/error.html", error=None), 500
+    return render_template("errors/error.html", error=None, code=500), 500

@@ -54,7 +54,15 @@ def upgrade():
 
 
 def downgrade():
-    # Back to one chain: events written in lanes other than 0 no longer verify as one chain.
+    # Back to one chain. Events written in lanes other than 0 chain onto their own lane's events,
+    # so one chain cannot hold them: `audit verify` would report them as inserted, and the trail
+    # would lose its tamper evidence. Such a downgrade is refused rather than done silently.
+    in_other_lanes = op.get_bind().execute(sa.text("SELECT count(*) FROM audit_events WHERE lane <> 0")).scalar()
+    if in_other_lanes:
+        raise RuntimeError(
+            f"Refusing to downgrade below 0003: {in_other_lanes} audit events are chained in lanes other than 0, "
+            "and one chain cannot hold them without breaking the audit trail's tamper evidence. Keep a verified "
+            "backup of the trail (flask --app sdp audit verify, then a backup) and restore the schema from it instead.")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS sdp_audit_lane_head(integer)")
         op.execute(f"""

@@ -155,6 +155,11 @@ def test_a_case_officer_cannot_open_another_officers_case(office, web_as):
     case = assigned_case(office)
     response = web_as("case_officer").get(f"/cases/{case['id']}")
     assert response.status_code == 403 and "Your role may not see this case." in text_of(response)
+    # a refusal, not a crash: the page says so in its title and heading (issue 13)
+    html = response.get_data(as_text=True)
+    title = html[html.index("<title>"):html.index("</title>")]
+    assert "You may not do this" in title and "500" not in title
+    assert "problem with the service" not in html and "Sorry" not in html
     assert web_as("reviewer").get(f"/cases/{case['id']}").status_code == 403
     assert web_as("supervisor").get("/cases/999999").status_code == 404
 
