@@ -39,6 +39,8 @@ from .passwords import MIN_LENGTH, password_problem, verify_nothing, verify_pass
 bp = Blueprint("auth_web", __name__)
 
 SEEN_KEY = "seen"
+SIGNED_IN_KEY = "signed_in_at"  # the absolute lifetime runs from here, whatever the activity
+EXPIRED_USER_KEY = "expired_user"  # "id:epoch" of the user whose session just expired
 SECOND_FACTOR_KEY = "second_factor"  # whether this session was opened with the second factor
 
 
@@ -81,21 +83,23 @@ def start_session(user: User, second_factor: bool = False) -> None:
         session["lang"] = user.preferred_locale
     record_sign_in(user, second_factor)
     login_user(user)
-    session[SEEN_KEY] = int(time.time())
+    session[SEEN_KEY] = session[SIGNED_IN_KEY] = int(time.time())
     session[SECOND_FACTOR_KEY] = second_factor
 
 
-def _after_sign_in_target() -> str:
+def _after_sign_in_target(user: User) -> str:
     from ..web import safe_next
 
-    return safe_next(request.args.get("next")) if request.args.get("next") else (stash.pending_path(session) or "/")
+    if request.args.get("next"):
+        return safe_next(request.args.get("next"))
+    return stash.pending_path(session, user.id) or "/"
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     form = SignInForm()
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(_after_sign_in_target())
+        return redirect(_after_sign_in_target(current_user))
     status = 200
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
@@ -103,7 +107,7 @@ def sign_in():
             if totp.required_for(user.roles) or user.totp_secret:
                 return _begin_second_factor(user)
             start_session(user)
-            return redirect(_after_sign_in_target())
+            return redirect(_after_sign_in_target(user))
         form.form_errors.append(gettext("The email address or the password is not right."))
         status = 401
     elif request.method == "POST":
@@ -124,7 +128,7 @@ class CodeForm(FlaskForm):
 
 def _begin_second_factor(user: User):
     """The password was right: the session holds only who is half-way through signing in."""
-    target = _after_sign_in_target()
+    target = _after_sign_in_target(user)
     kept = {key: session[key] for key in ("lang", stash.SESSION_KEY) if key in session}
     session.clear()
     session.update(kept)
@@ -303,29 +307,48 @@ def load_user(session_id: str) -> User | None:
 
 
 def _idle_timeout():
+    """A session ends after ``IDLE_TIMEOUT_MINUTES`` without a request, and in any case
+    ``SESSION_MAX_HOURS`` after signing in (a stolen cookie kept busy does not live for ever).
+    The session remembers whose it was, so that a form posted now can be kept for that user."""
     if request.path.startswith(("/api/", "/static/")):
         return None
     if "_user_id" not in session:
         return None
     now = int(time.time())
-    seen = session.get(SEEN_KEY, 0)
-    if now - seen > current_app.config["IDLE_TIMEOUT_MINUTES"] * 60:
-        user_id = session.get("_user_id", "").partition(":")[0]
+    idle = now - session.get(SEEN_KEY, 0) > current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
+    too_old = now - session.get(SIGNED_IN_KEY, 0) > current_app.config["SESSION_MAX_HOURS"] * 3600
+    if idle or too_old:
+        expired_user = session.get("_user_id")
         logout_user()
         session.pop(SEEN_KEY, None)
-        session["expired_user"] = int(user_id) if user_id.isdigit() else None
+        session.pop(SIGNED_IN_KEY, None)
+        session[EXPIRED_USER_KEY] = expired_user if isinstance(expired_user, str) else None
         return None
     session[SEEN_KEY] = now
     return None
 
 
 def _unauthorized():
-    """Not signed in (or the session expired): keep a posted form, then ask to sign in."""
-    if request.method == "POST" and request.form and stash.keep(session, request.path, request.form, session.get("expired_user")):
+    """Not signed in (or the session expired): ask to sign in, keeping a posted form for a known user.
+
+    An anonymous request (no session, as a cross-site post arrives: the cookie is SameSite=Lax)
+    gets the sign-in page and leaves no trace: its body is not read, nothing is stored and the
+    session is not touched, so no cookie is set that would replace a victim's session."""
+    sign_in_page = redirect(url_for("auth_web.sign_in", next=request.path))
+    if EXPIRED_USER_KEY not in session:
+        return sign_in_page
+    user_id = stash.known_user_id(session.get(EXPIRED_USER_KEY))
+    kept = stash.Kept.NOTHING_TO_KEEP
+    if request.method == "POST" and user_id is not None:
+        kept = stash.keep(session, request.path, request.form, user_id)
+    if kept is stash.Kept.KEPT:
         flash(gettext("Your session had expired. Sign in again: what you typed has been kept."), "warning")
-    elif session.get("expired_user") is not None:
+    elif kept in (stash.Kept.TOO_LARGE, stash.Kept.TOO_MANY):
+        flash(gettext("Your session had expired. What you typed could not be kept (too long, or too many "
+                      "forms posted since it expired): sign in and type it again."), "warning")
+    else:
         flash(gettext("Your session expired after a time without activity. Sign in again."), "warning")
-    return redirect(url_for("auth_web.sign_in", next=request.path))
+    return sign_in_page
 
 
 def _csrf_error(error: CSRFError):
@@ -338,8 +361,8 @@ def _csrf_error(error: CSRFError):
         form = SignInForm(formdata=None, data={"email": request.form.get("email", "")})
         form.form_errors.append(gettext("The form had expired. Please sign in again."))
         return render_template("auth/sign_in.html", form=form, kept=stash.SESSION_KEY in session), 400
-    if not current_user.is_authenticated and request.form:
-        return _unauthorized()
+    if not current_user.is_authenticated:
+        return _unauthorized()  # the session was lost or expired: kept only for a known user
     return render_template("errors/error.html", error=error,
                            message=gettext("The form had expired. Please go back, reload the page and try again.")), 400
 
