@@ -434,12 +434,20 @@ def users():
                 form.form_errors.append(str(error))
                 status = 422
             else:
+                from .grants import pending_roles
+
                 flash(gettext("User %(email)s created.", email=user.email), "success")
+                if pending_roles(user):
+                    flash(gettext("Roles that read personal data take effect when another administrator approves "
+                                  "them: they are listed under “Roles awaiting approval”."), "info")
                 return redirect(url_for("auth_web.users"))
         else:
             status = 422
+    from .access_web import ProposeRoleForm, access_context
+
     everyone = db.session.execute(select(User).order_by(User.name)).scalars().all()
-    return render_template("auth/users.html", form=form, users=everyone), status
+    return render_template("auth/users.html", form=form, propose_form=ProposeRoleForm(formdata=None), users=everyone,
+                           **access_context()), status
 
 
 USER_ACTIONS = {
@@ -484,4 +492,6 @@ def init_web(app) -> None:
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(_idle_timeout)
     app.register_error_handler(CSRFError, _csrf_error)
+    from . import access_web  # noqa: F401 - the access pages, on this blueprint
+
     app.register_blueprint(bp)

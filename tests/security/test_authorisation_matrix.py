@@ -73,6 +73,10 @@ MATRIX = {
     ("POST", "auth_web.user_action"): web({"admin"}),
     ("GET", "auth_web.users"): web({"admin"}),
     ("POST", "auth_web.users"): web({"admin"}),
+    # Four eyes on access (tests/web/test_four_eyes_on_access.py): admins only; who may approve is the rule's.
+    ("POST", "auth_web.propose_role"): web({"admin"}),
+    ("GET", "auth_web.grant"): web({"admin"}),
+    ("POST", "auth_web.grant"): web({"admin"}),
     ("GET", "web.home"): web(SIGNED_IN),
     ("GET", "web.index"): web(SIGNED_IN),
     ("GET", "review.index"): web(SIGNED_IN),
@@ -184,8 +188,15 @@ def build(app, api_as, make_user, tmp_path) -> dict:
     values = {"application_id": cid, "person_id": case["persons"][0]["id"], "evidence_id": evidence["id"], "file_id": int(upload.json["url"].rstrip("/").rsplit("/", 1)[1]),
               "relevant_state_id": rs_id, "inquiry_id": inquiry["id"], "registration_number": registered.json["registration_number"],
               "serial": document.json["serial"], "user_id": users[OTHER_OFFICER].user.id, "code": "en",
-              "filename": "css/sdp.css"}
+              "filename": "css/sdp.css", "grant_id": _pending_grant(users)}
     return {"api": api, "web": web, "values": values, "users": users}
+
+
+def _pending_grant(users) -> int:
+    from sdp.auth.grants import propose_role
+
+    admin = users["admin"].user
+    return propose_role(admin.principal, users["reviewer"].user, Role.SUPERVISOR).id
 
 
 def routes(app):
