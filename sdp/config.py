@@ -36,6 +36,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "POLICY": PolicySettings.from_environment(environ),
         "DEVELOPMENT": development,
         "MAX_CONTENT_LENGTH": int(environ.get("SDP_MAX_CONTENT_LENGTH", 10 * 1024 * 1024)),
+        # Longest request target (path and query) the app answers; gunicorn's limit_request_line
+        # is set above it (docs/deployment.md) so that the app, not gunicorn, answers with a 414.
+        "MAX_URL_LENGTH": int(environ.get("SDP_MAX_URL_LENGTH", 4096)),
         "API_MAX_JSON_BYTES": int(environ.get("SDP_API_MAX_JSON_BYTES", 256 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -44,6 +47,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         # Argon2 cost (sdp/auth/passwords.py): "production"; a test suite may ask for "cheapest".
         "PASSWORD_HASH_PROFILE": environ.get("SDP_PASSWORD_HASH_PROFILE", "production"),
+        # Reverse proxies we run in front of the app (nginx: 1): only then are X-Forwarded-For and
+        # X-Request-Id believed (sdp/security/proxies.py).
+        "TRUSTED_PROXIES": int(environ.get("SDP_TRUSTED_PROXIES", 0)),
         "IDLE_TIMEOUT_MINUTES": int(environ.get("SDP_IDLE_TIMEOUT_MINUTES", 30)),
         # However busy, a staff session ends this long after signing in (ASVS V3.3.1).
         "SESSION_MAX_HOURS": float(environ.get("SDP_SESSION_MAX_HOURS", 12)),

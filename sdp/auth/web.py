@@ -31,7 +31,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp, Validation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.vocabulary import Role
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from . import stash, totp
 from .models import User
 from .passwords import MIN_LENGTH, password_problem, verify_nothing, verify_password
@@ -95,7 +95,33 @@ def _after_sign_in_target(user: User) -> str:
     return stash.pending_path(session, user.id) or "/"
 
 
+def _sign_in_address_limit() -> str:
+    return current_app.config["SDP_RATELIMIT_SIGN_IN_ADDRESS"]
+
+
+def _sign_in_account_limit() -> str:
+    return current_app.config["SDP_RATELIMIT_SIGN_IN_ACCOUNT"]
+
+
+def _client_address() -> str:
+    # The connection's address, or the client's as a trusted proxy saw it (sdp/security/proxies.py).
+    return "address:" + (request.remote_addr or "unknown")
+
+
+def _account_tried() -> str:
+    """The account a sign-in tries, as a digest (the email itself is never a limiter key)."""
+    import hashlib
+
+    email = (request.form.get("email") or "").strip().lower()
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+# Every sign-in attempt costs ~0.45 s of Argon2: attempts are limited per client address (many
+# emails tried from one place) and per account (one email tried from many places), before any
+# password is checked. The lock-out (sdp/auth/services.py) still counts the failures of an account.
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_sign_in_address_limit, key_func=_client_address, methods=["POST"], scope="sign_in_address")
+@limiter.limit(_sign_in_account_limit, key_func=_account_tried, methods=["POST"], scope="sign_in_account")
 def sign_in():
     form = SignInForm()
     if current_user.is_authenticated and request.method == "GET":

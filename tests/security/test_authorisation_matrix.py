@@ -232,6 +232,10 @@ def test_every_route_every_caller_gets_the_expected_answer(app, api_as, make_use
             answer, expected = classify(response), MATRIX[(method, endpoint)][caller]
             if answer != expected:
                 wrong.append(f"{method} {rule.rule} as {caller}: {answer} ({response.status_code}), expected {expected}")
+            # Every answer but a static file may carry personal data: never kept by a browser or a proxy
+            # (issue 15: evidence downloads said no-cache).
+            if endpoint != "static" and response.headers.get("Cache-Control") != "no-store":
+                wrong.append(f"{method} {rule.rule} as {caller}: Cache-Control {response.headers.get('Cache-Control')}")
             # Public routes (the document check shows the holder's name to anyone with the serial,
             # by design) are not personal data given to the role.
             public = MATRIX[(method, endpoint)]["anonymous"] == ALLOW

@@ -62,6 +62,7 @@ def test_an_admin_cannot_give_an_account_access_to_cases_alone(app, web_as, api_
     assert {grant.status for grant in grants_of(insider)} == {"pending"}
 
     attacker = app.test_client()
+    attacker.get("/language/en")
     sign_in(attacker, insider, KNOWN_PASSWORD)
     assert attacker.get(f"/cases/{case['id']}").status_code == 403
     assert attacker.get("/cases/").status_code == 403
