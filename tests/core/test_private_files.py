@@ -95,7 +95,8 @@ def test_every_file_and_folder_the_app_writes_is_the_owners_alone(app, tmp_path,
     instance = tmp_path / "instance"
     previous_umask = os.umask(0o022)
     try:
-        fresh = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'db' / 'sdp.sqlite'}",
+        url = f"sqlite:///{instance / 'db' / 'sdp.sqlite'}"  # the pilot's database, whatever DATABASE_URL says
+        fresh = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": config.engine_options(url),
                             "SECRET_KEY": "x", "TESTING": True})
         with fresh.app_context():
             upgrade()
