@@ -341,6 +341,8 @@ def _idle_timeout():
     if "_user_id" not in session:
         return None
     now = int(time.time())
+    # A session opened before the absolute lifetime existed is counted from now (once: then it is set).
+    session.setdefault(SIGNED_IN_KEY, now)
     idle = now - session.get(SEEN_KEY, 0) > current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
     too_old = now - session.get(SIGNED_IN_KEY, 0) > current_app.config["SESSION_MAX_HOURS"] * 3600
     if idle or too_old:
