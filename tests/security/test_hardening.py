@@ -153,3 +153,44 @@ def test_the_shipped_gunicorn_limits_leave_the_app_room_to_answer(app):
     assert settings["limit_request_fields"] and settings["limit_request_field_size"]
     deployment = (PROJECT_ROOT / "docs" / "deployment.md").read_text()
     assert "large_client_header_buffers" in deployment and "@json_error" in deployment
+
+
+def test_behind_the_shipped_gunicorn_a_long_address_is_answered_by_the_app_in_json(app, tmp_path):
+    """The real server with deploy/gunicorn.conf.py: an address over the app's limit and under
+    gunicorn's gets the app's 414 in JSON; over gunicorn's, gunicorn itself answers (not JSON),
+    which is why nginx, with a lower limit and a JSON error page, stands in front (docs/deployment.md)."""
+    import http.client
+    import json
+    import os
+    import signal
+    import subprocess
+
+    from sdp import PROJECT_ROOT
+    from tests.security.test_crash_safety import GUNICORN, free_port, wait_until_serving
+
+    if not GUNICORN.exists():
+        pytest.skip("gunicorn is not installed in this environment")
+    port = free_port()
+    environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "limits-test",
+                   "SDP_ACCESS_LOG": "0", "SDP_BIND": f"127.0.0.1:{port}", "SDP_WORKERS": "1",
+                   "SDP_DATA_KEYS": app.extensions["sdp_keyring"].export(), "SDP_UPLOAD_FOLDER": str(tmp_path)}
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen([str(GUNICORN), "-c", str(PROJECT_ROOT / "deploy" / "gunicorn.conf.py"), "sdp:create_app()"],
+                              env=environment, stdout=log, stderr=log, start_new_session=True, cwd=str(PROJECT_ROOT))
+    try:
+        wait_until_serving(port, server)
+
+        def get(path: str):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.getheader("Content-Type") or "", response.read()
+
+        status, content_type, body = get("/api/v1/registry/persons?given_names=" + "a" * 6000)
+        assert status == 414 and content_type.startswith("application/json")
+        assert json.loads(body)["code"] == 414
+        status, content_type, _ = get("/api/v1/registry/persons?given_names=" + "a" * 9000)
+        assert status in (400, 414) and not content_type.startswith("application/json")  # gunicorn's own HTML
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
