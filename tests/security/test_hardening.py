@@ -155,6 +155,7 @@ def test_the_shipped_gunicorn_limits_leave_the_app_room_to_answer(app):
     assert "large_client_header_buffers" in deployment and "@json_error" in deployment
 
 
+@pytest.mark.slow  # starts a real server (a few seconds)
 def test_behind_the_shipped_gunicorn_a_long_address_is_answered_by_the_app_in_json(app, tmp_path):
     """The real server with deploy/gunicorn.conf.py: an address over the app's limit and under
     gunicorn's gets the app's 414 in JSON; over gunicorn's, gunicorn itself answers (not JSON),
