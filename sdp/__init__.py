@@ -5,7 +5,6 @@ its OpenAPI description), the staff pages and the command line.
 """
 
 import logging
-import secrets
 from pathlib import Path
 
 from flask import Flask, g, request
@@ -14,7 +13,7 @@ from . import config as settings
 from . import sqlite  # noqa: F401 - SQLite's pragmas and queued writers, on every connection
 from .converters import DatabaseIdConverter, SerialConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .private_files import make_private_folder
+from .private_files import create_private_database, make_private_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +29,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     app.url_map.converters["serial"] = SerialConverter
     app.config.update(settings.load(app.instance_path, overrides))
+    create_private_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
     from . import crypto, models  # noqa: F401 - every model registered before alembic and create_all look
 
@@ -52,6 +52,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from .security.proxies import TrustedProxies, request_id
+
+    app.wsgi_app = TrustedProxies(app)
+
     @app.before_request
     def _request_id():
         # ``g`` belongs to the app context. When one app context serves several requests (the
@@ -59,7 +63,13 @@ def _register_request_hooks(app: Flask) -> None:
         # Flask-Login and Flask-Babel must not carry over from one request to the next.
         for per_request_cache in ("_login_user", "_flask_babel"):
             g.pop(per_request_cache, None)
-        g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+        g.request_id = request_id()  # never the client's own header unless a trusted proxy sent it
+        # An over-long address is refused here, in the contract's format, below the web server's
+        # own limit (gunicorn's limit_request_line; docs/deployment.md), which answers in HTML.
+        if len(request.environ.get("RAW_URI") or request.full_path) > app.config["MAX_URL_LENGTH"]:
+            from werkzeug.exceptions import RequestURITooLarge
+
+            raise RequestURITooLarge()
 
     @app.after_request
     def _echo_request_id(response):

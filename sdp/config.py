@@ -49,6 +49,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "POLICY": PolicySettings.from_environment(environ),
         "DEVELOPMENT": development,
         "MAX_CONTENT_LENGTH": int(environ.get("SDP_MAX_CONTENT_LENGTH", 10 * 1024 * 1024)),
+        # Longest request target (path and query) the app answers; gunicorn's limit_request_line
+        # is set above it (docs/deployment.md) so that the app, not gunicorn, answers with a 414.
+        "MAX_URL_LENGTH": int(environ.get("SDP_MAX_URL_LENGTH", 4096)),
         "API_MAX_JSON_BYTES": int(environ.get("SDP_API_MAX_JSON_BYTES", 256 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -57,7 +60,12 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         # Argon2 cost (sdp/auth/passwords.py): "production"; a test suite may ask for "cheapest".
         "PASSWORD_HASH_PROFILE": environ.get("SDP_PASSWORD_HASH_PROFILE", "production"),
+        # Reverse proxies we run in front of the app (nginx: 1): only then are X-Forwarded-For and
+        # X-Request-Id believed (sdp/security/proxies.py).
+        "TRUSTED_PROXIES": int(environ.get("SDP_TRUSTED_PROXIES", 0)),
         "IDLE_TIMEOUT_MINUTES": int(environ.get("SDP_IDLE_TIMEOUT_MINUTES", 30)),
+        # However busy, a staff session ends this long after signing in (ASVS V3.3.1).
+        "SESSION_MAX_HOURS": float(environ.get("SDP_SESSION_MAX_HOURS", 12)),
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_DEFAULT_TIMEZONE": "America/Lima",
         "LANGUAGES": ["es", "en", "pt"],
@@ -66,6 +74,12 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "SDP_RATELIMIT_TOKEN": environ.get("SDP_RATELIMIT_TOKEN", "1200 per minute"),
         "SDP_RATELIMIT_ANONYMOUS": environ.get("SDP_RATELIMIT_ANONYMOUS", "120 per minute"),
+        # Sign-in (sdp/auth/web.py): each attempt costs ~0.45 s of Argon2, so attempts are limited
+        # per client address (many emails from one place) and per account (one email from many).
+        "SDP_RATELIMIT_SIGN_IN_ADDRESS": environ.get("SDP_RATELIMIT_SIGN_IN_ADDRESS", "30 per minute; 300 per hour"),
+        "SDP_RATELIMIT_SIGN_IN_ACCOUNT": environ.get("SDP_RATELIMIT_SIGN_IN_ACCOUNT", "10 per minute; 60 per hour"),
+        # Forms kept across an expired session, per user (sdp/auth/stash.py).
+        "SDP_RATELIMIT_FORM_STASH": environ.get("SDP_RATELIMIT_FORM_STASH", "10 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Retry-After itself goes only on a 429 (sdp.errors); Flask-Limiter would put it on every answer.
         "RATELIMIT_HEADER_RETRY_AFTER": "X-RateLimit-Retry-After",

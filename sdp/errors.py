@@ -53,10 +53,23 @@ def _field_sentence(errors: dict[str, list[str]]) -> str:
     return "Invalid or missing fields. " + "; ".join(parts)
 
 
+def _allow(error: HTTPException) -> dict[str, str]:
+    """A 405 says which methods the resource does allow (RFC 9110, 15.5.6)."""
+    methods = getattr(error, "valid_methods", None)
+    return {"Allow": ", ".join(sorted(methods))} if error.code == 405 and methods else {}
+
+
 def handle_http_exception(error: HTTPException):
     if not wants_json():
-        if error.code in (401, 403, 404, 409, 413, 429) or (error.code or 500) >= 500:
-            return render_template("errors/error.html", error=error, code=error.code), error.code
+        if error.code in (401, 403, 404, 405, 409, 413, 414, 429) or (error.code or 500) >= 500:
+            headers = _allow(error)
+            if error.code == 429:
+                from .ratelimit import retry_after_seconds
+
+                seconds = retry_after_seconds()
+                if seconds:
+                    headers["Retry-After"] = str(seconds)
+            return render_template("errors/error.html", error=error, code=error.code), error.code, headers
         return error
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
@@ -69,7 +82,7 @@ def handle_http_exception(error: HTTPException):
     message = data.get("message") or (_field_sentence(errors) if errors else error.description)
     if error.code == 400 and errors and "_body" in errors and not message:
         message = "The request body is not valid JSON."
-    headers = dict(data.get("headers") or {})
+    headers = {**dict(data.get("headers") or {}), **_allow(error)}
     if error.code == 429:
         message, headers = _too_many_requests(error, headers)
     return json_error(error.code or 500, message, errors, headers)

@@ -90,6 +90,9 @@ def app(tmp_path_factory) -> Iterator[Flask]:
         # (tests/api/test_rate_limits.py, which sets its limits), not met by accident.
         "SDP_RATELIMIT_TOKEN": "100000 per minute",
         "SDP_RATELIMIT_ANONYMOUS": "100000 per minute",
+        "SDP_RATELIMIT_SIGN_IN_ADDRESS": "100000 per minute",
+        "SDP_RATELIMIT_SIGN_IN_ACCOUNT": "100000 per minute",
+        "SDP_RATELIMIT_FORM_STASH": "100000 per minute",
     })
     with application.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -27,6 +27,9 @@ class User(db.Model):
     totp_secret: Mapped[str | None] = mapped_column(EncryptedText("users.totp_secret"))
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     preferred_locale: Mapped[str | None] = mapped_column(String(8))
+    # The admin who created the account (None: the command line, at set-up): they chose its first
+    # password, so they may not approve its roles (sdp/domain/access.py, approval_refusal).
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin")
@@ -66,6 +69,27 @@ class UserRole(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(32), index=True)
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class RoleGrant(db.Model):
+    """A role proposed for an account by one admin, which takes effect (a ``UserRole``) only when
+    another admin approves it (``sdp/auth/grants.py``; the rule: ``sdp/domain/access.py``). Kept
+    after the decision, so the page and the database show who proposed and who decided."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # pending | approved | refused
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(LimaDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(LimaDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id], lazy="joined")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")
 
 
 class ApiToken(db.Model):

@@ -31,12 +31,20 @@ def create_user(actor: Principal, email: str, name: str, roles: list[str], passw
         raise AccountError(f"Unknown roles: {', '.join(unknown)}." if unknown else "A user needs at least one role.")
     if db.session.execute(select(User.id).where(User.email == email)).first():
         raise AccountError(f"A user with the email {email} already exists.")
+    by_an_admin = actor.kind == "user"
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), created_at=clock.now(),
-                session_epoch=0, failed_sign_ins=0, active=True)
-    user.role_rows = [UserRole(role=Role(role).value) for role in sorted(set(roles))]
+                session_epoch=0, failed_sign_ins=0, active=True, created_by_id=actor.id if by_an_admin else None)
     db.session.add(user)
+    if not by_an_admin:
+        # The command line, at set-up, by whoever runs the server (who holds the database anyway).
+        user.role_rows = [UserRole(role=Role(role).value) for role in sorted(set(roles))]
     db.session.flush()
     audit.record(actor, "user.create", "user", user.id, changes={"email": email, "roles": sorted(set(roles))})
+    if by_an_admin:
+        # An admin on the web: roles that read personal data wait for a second admin (sdp/auth/grants.py).
+        from .grants import add_proposals
+
+        add_proposals(actor, user, [Role(role) for role in roles])
     db.session.commit()
     return user
 

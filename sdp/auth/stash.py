@@ -1,14 +1,26 @@
-"""Forms kept across an expired session: nothing typed is lost.
+"""Forms kept across an expired session: nothing typed is lost, and nothing is kept for strangers.
 
-When a form is posted after the session expired, its fields are kept here, on the
-server (they hold personal data, so never in the cookie); the session keeps only a
-random token. After signing in again, the page the form came from takes its fields
-back once. A stash lives at most ``STASH_MINUTES`` and is bound to the user when known.
+When a signed-in user's session expires and they post a form, its fields are kept here, on the
+server (they hold personal data, so never in the cookie); the session keeps only a random token.
+After they sign in again, the page the form came from takes its fields back once.
+
+What may be kept is narrow, because the page that keeps it is open to anyone (issue 15: six
+anonymous posts of 10 MB each grew the database from 0.7 MB to 17 MB, and a cross-site post
+replaced a victim's session and pre-filled their form):
+
+- only for a **known user** whose own session expired (the signed session cookie names them and
+  their session epoch, still current): an anonymous post stores nothing and gets no cookie;
+- at most ``MAX_BYTES`` of fields (larger: nothing is kept, and the user is told);
+- **one stash per user**: a new one replaces the last, so the table never holds more rows than
+  there are users; and at most ``FORM_STASH_RATE_LIMIT`` stashes per user (Flask-Limiter);
+- given back only to **the same user**, on the same page, within ``STASH_MINUTES``.
 """
 
 import hashlib
+import json
 import secrets
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import JSON, Integer, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -19,8 +31,19 @@ from ..extensions import db
 from ..timestamps import LimaDateTime
 
 STASH_MINUTES = 60
+MAX_BYTES = 64 * 1024  # of the kept fields, as stored (JSON, UTF-8): far above any of our forms
 SESSION_KEY = "form_stash"
 NOT_KEPT = {"csrf_token"}
+
+
+class Kept(StrEnum):
+    """What ``keep`` did with a posted form."""
+
+    KEPT = "kept"
+    NOTHING_TO_KEEP = "nothing_to_keep"  # no field worth keeping (passwords are never kept)
+    UNKNOWN_USER = "unknown_user"        # anonymous, or the session named a user no longer valid
+    TOO_LARGE = "too_large"
+    TOO_MANY = "too_many"
 
 
 def _kept(key: str) -> bool:
@@ -43,36 +66,69 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def keep(session: dict, path: str, form: MultiDict, user_id: int | None) -> bool:
-    """Keep a posted form for ``path``; the session holds only the token. False: nothing to keep."""
+def known_user_id(session_user: str | None) -> int | None:
+    """The id of the active user whose expired session said ``"id:epoch"``, if that epoch is still
+    theirs (a session ended by sign-out everywhere or by an admin keeps nothing)."""
+    from .models import User
+
+    user_id, _, epoch = str(session_user or "").partition(":")
+    if not user_id.isdigit() or not epoch.lstrip("-").isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or (user.session_epoch or 0) != int(epoch):
+        return None
+    return user.id
+
+
+def _within_rate(user_id: int) -> bool:
+    from flask import current_app
+    from limits import parse
+
+    from ..extensions import limiter
+
+    limit = parse(current_app.config["SDP_RATELIMIT_FORM_STASH"])
+    return limiter.limiter.hit(limit, "form_stash", str(user_id))
+
+
+def keep(session: dict, path: str, form: MultiDict, user_id: int | None) -> Kept:
+    """Keep a posted form of the known user ``user_id`` for ``path``; the session holds only the token."""
+    if user_id is None:
+        return Kept.UNKNOWN_USER
     fields = [[key, value] for key, value in form.items(multi=True) if _kept(key)]
     if not fields:
-        return False
+        return Kept.NOTHING_TO_KEEP
+    if len(json.dumps(fields, ensure_ascii=False).encode()) > MAX_BYTES:
+        return Kept.TOO_LARGE
+    if not _within_rate(user_id):
+        return Kept.TOO_MANY
     cutoff = clock.now() - timedelta(minutes=STASH_MINUTES)
-    db.session.execute(delete(FormStash).where(FormStash.created_at < cutoff))
+    db.session.execute(delete(FormStash).where((FormStash.created_at < cutoff) | (FormStash.user_id == user_id)))
     token = secrets.token_urlsafe(32)
     db.session.add(FormStash(token_hash=_digest(token), user_id=user_id, path=path[:500], fields=fields,
                              created_at=clock.now()))
     db.session.commit()
     session[SESSION_KEY] = token
-    return True
+    return Kept.KEPT
 
 
-def pending_path(session: dict) -> str | None:
-    """The page whose form waits to be restored, if any."""
+def _stash_of(session: dict) -> FormStash | None:
     token = session.get(SESSION_KEY)
-    if not token:
+    if not isinstance(token, str) or not token:
         return None
-    stash = db.session.execute(select(FormStash).where(FormStash.token_hash == _digest(token))).scalar_one_or_none()
-    return stash.path if stash else None
+    return db.session.execute(select(FormStash).where(FormStash.token_hash == _digest(token))).scalar_one_or_none()
+
+
+def pending_path(session: dict, user_id: int) -> str | None:
+    """The page whose form, kept for ``user_id``, waits to be restored, if any."""
+    stash = _stash_of(session)
+    return stash.path if stash is not None and stash.user_id == user_id else None
 
 
 def take(session: dict, path: str, user_id: int) -> MultiDict | None:
     """The kept fields of the form posted to ``path``, once, for the user who posted them."""
-    token = session.get(SESSION_KEY)
-    if not token:
+    if SESSION_KEY not in session:
         return None
-    stash = db.session.execute(select(FormStash).where(FormStash.token_hash == _digest(token))).scalar_one_or_none()
+    stash = _stash_of(session)
     if stash is None:
         session.pop(SESSION_KEY, None)
         return None
@@ -82,6 +138,6 @@ def take(session: dict, path: str, user_id: int) -> MultiDict | None:
     db.session.delete(stash)
     db.session.commit()
     created = stash.created_at if stash.created_at.tzinfo else stash.created_at.replace(tzinfo=clock.PERU)
-    if stash.user_id not in (None, user_id) or clock.now() - created > timedelta(minutes=STASH_MINUTES):
+    if stash.user_id != user_id or clock.now() - created > timedelta(minutes=STASH_MINUTES):
         return None
     return MultiDict([tuple(pair) for pair in stash.fields])

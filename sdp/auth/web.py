@@ -31,7 +31,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp, Validation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.vocabulary import Role
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from . import stash, totp
 from .models import User
 from .passwords import MIN_LENGTH, password_problem, verify_nothing, verify_password
@@ -39,6 +39,8 @@ from .passwords import MIN_LENGTH, password_problem, verify_nothing, verify_pass
 bp = Blueprint("auth_web", __name__)
 
 SEEN_KEY = "seen"
+SIGNED_IN_KEY = "signed_in_at"  # the absolute lifetime runs from here, whatever the activity
+EXPIRED_USER_KEY = "expired_user"  # "id:epoch" of the user whose session just expired
 SECOND_FACTOR_KEY = "second_factor"  # whether this session was opened with the second factor
 
 
@@ -81,21 +83,49 @@ def start_session(user: User, second_factor: bool = False) -> None:
         session["lang"] = user.preferred_locale
     record_sign_in(user, second_factor)
     login_user(user)
-    session[SEEN_KEY] = int(time.time())
+    session[SEEN_KEY] = session[SIGNED_IN_KEY] = int(time.time())
     session[SECOND_FACTOR_KEY] = second_factor
 
 
-def _after_sign_in_target() -> str:
+def _after_sign_in_target(user: User) -> str:
     from ..web import safe_next
 
-    return safe_next(request.args.get("next")) if request.args.get("next") else (stash.pending_path(session) or "/")
+    if request.args.get("next"):
+        return safe_next(request.args.get("next"))
+    return stash.pending_path(session, user.id) or "/"
 
 
+def _sign_in_address_limit() -> str:
+    return current_app.config["SDP_RATELIMIT_SIGN_IN_ADDRESS"]
+
+
+def _sign_in_account_limit() -> str:
+    return current_app.config["SDP_RATELIMIT_SIGN_IN_ACCOUNT"]
+
+
+def _client_address() -> str:
+    # The connection's address, or the client's as a trusted proxy saw it (sdp/security/proxies.py).
+    return "address:" + (request.remote_addr or "unknown")
+
+
+def _account_tried() -> str:
+    """The account a sign-in tries, as a digest (the email itself is never a limiter key)."""
+    import hashlib
+
+    email = (request.form.get("email") or "").strip().lower()
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+# Every sign-in attempt costs ~0.45 s of Argon2: attempts are limited per client address (many
+# emails tried from one place) and per account (one email tried from many places), before any
+# password is checked. The lock-out (sdp/auth/services.py) still counts the failures of an account.
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_sign_in_address_limit, key_func=_client_address, methods=["POST"], scope="sign_in_address")
+@limiter.limit(_sign_in_account_limit, key_func=_account_tried, methods=["POST"], scope="sign_in_account")
 def sign_in():
     form = SignInForm()
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(_after_sign_in_target())
+        return redirect(_after_sign_in_target(current_user))
     status = 200
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
@@ -103,7 +133,7 @@ def sign_in():
             if totp.required_for(user.roles) or user.totp_secret:
                 return _begin_second_factor(user)
             start_session(user)
-            return redirect(_after_sign_in_target())
+            return redirect(_after_sign_in_target(user))
         form.form_errors.append(gettext("The email address or the password is not right."))
         status = 401
     elif request.method == "POST":
@@ -124,7 +154,7 @@ class CodeForm(FlaskForm):
 
 def _begin_second_factor(user: User):
     """The password was right: the session holds only who is half-way through signing in."""
-    target = _after_sign_in_target()
+    target = _after_sign_in_target(user)
     kept = {key: session[key] for key in ("lang", stash.SESSION_KEY) if key in session}
     session.clear()
     session.update(kept)
@@ -303,29 +333,50 @@ def load_user(session_id: str) -> User | None:
 
 
 def _idle_timeout():
+    """A session ends after ``IDLE_TIMEOUT_MINUTES`` without a request, and in any case
+    ``SESSION_MAX_HOURS`` after signing in (a stolen cookie kept busy does not live for ever).
+    The session remembers whose it was, so that a form posted now can be kept for that user."""
     if request.path.startswith(("/api/", "/static/")):
         return None
     if "_user_id" not in session:
         return None
     now = int(time.time())
-    seen = session.get(SEEN_KEY, 0)
-    if now - seen > current_app.config["IDLE_TIMEOUT_MINUTES"] * 60:
-        user_id = session.get("_user_id", "").partition(":")[0]
+    # A session opened before the absolute lifetime existed is counted from now (once: then it is set).
+    session.setdefault(SIGNED_IN_KEY, now)
+    idle = now - session.get(SEEN_KEY, 0) > current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
+    too_old = now - session.get(SIGNED_IN_KEY, 0) > current_app.config["SESSION_MAX_HOURS"] * 3600
+    if idle or too_old:
+        expired_user = session.get("_user_id")
         logout_user()
         session.pop(SEEN_KEY, None)
-        session["expired_user"] = int(user_id) if user_id.isdigit() else None
+        session.pop(SIGNED_IN_KEY, None)
+        session[EXPIRED_USER_KEY] = expired_user if isinstance(expired_user, str) else None
         return None
     session[SEEN_KEY] = now
     return None
 
 
 def _unauthorized():
-    """Not signed in (or the session expired): keep a posted form, then ask to sign in."""
-    if request.method == "POST" and request.form and stash.keep(session, request.path, request.form, session.get("expired_user")):
+    """Not signed in (or the session expired): ask to sign in, keeping a posted form for a known user.
+
+    An anonymous request (no session, as a cross-site post arrives: the cookie is SameSite=Lax)
+    gets the sign-in page and leaves no trace: its body is not read, nothing is stored and the
+    session is not touched, so no cookie is set that would replace a victim's session."""
+    sign_in_page = redirect(url_for("auth_web.sign_in", next=request.path))
+    if EXPIRED_USER_KEY not in session:
+        return sign_in_page
+    user_id = stash.known_user_id(session.get(EXPIRED_USER_KEY))
+    kept = stash.Kept.NOTHING_TO_KEEP
+    if request.method == "POST" and user_id is not None:
+        kept = stash.keep(session, request.path, request.form, user_id)
+    if kept is stash.Kept.KEPT:
         flash(gettext("Your session had expired. Sign in again: what you typed has been kept."), "warning")
-    elif session.get("expired_user") is not None:
+    elif kept in (stash.Kept.TOO_LARGE, stash.Kept.TOO_MANY):
+        flash(gettext("Your session had expired. What you typed could not be kept (too long, or too many "
+                      "forms posted since it expired): sign in and type it again."), "warning")
+    else:
         flash(gettext("Your session expired after a time without activity. Sign in again."), "warning")
-    return redirect(url_for("auth_web.sign_in", next=request.path))
+    return sign_in_page
 
 
 def _csrf_error(error: CSRFError):
@@ -338,8 +389,8 @@ def _csrf_error(error: CSRFError):
         form = SignInForm(formdata=None, data={"email": request.form.get("email", "")})
         form.form_errors.append(gettext("The form had expired. Please sign in again."))
         return render_template("auth/sign_in.html", form=form, kept=stash.SESSION_KEY in session), 400
-    if not current_user.is_authenticated and request.form:
-        return _unauthorized()
+    if not current_user.is_authenticated:
+        return _unauthorized()  # the session was lost or expired: kept only for a known user
     return render_template("errors/error.html", error=error,
                            message=gettext("The form had expired. Please go back, reload the page and try again.")), 400
 
@@ -411,12 +462,20 @@ def users():
                 form.form_errors.append(str(error))
                 status = 422
             else:
+                from .grants import pending_roles
+
                 flash(gettext("User %(email)s created.", email=user.email), "success")
+                if pending_roles(user):
+                    flash(gettext("Roles that read personal data take effect when another administrator approves "
+                                  "them: they are listed under “Roles awaiting approval”."), "info")
                 return redirect(url_for("auth_web.users"))
         else:
             status = 422
+    from .access_web import ProposeRoleForm, access_context
+
     everyone = db.session.execute(select(User).order_by(User.name)).scalars().all()
-    return render_template("auth/users.html", form=form, users=everyone), status
+    return render_template("auth/users.html", form=form, propose_form=ProposeRoleForm(formdata=None), users=everyone,
+                           **access_context()), status
 
 
 USER_ACTIONS = {
@@ -461,4 +520,6 @@ def init_web(app) -> None:
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(_idle_timeout)
     app.register_error_handler(CSRFError, _csrf_error)
+    from . import access_web  # noqa: F401 - the access pages, on this blueprint
+
     app.register_blueprint(bp)

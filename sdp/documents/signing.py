@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..private_files import create_once, write_private
+from ..private_files import create_once, make_private_folder, write_private
 from . import payload
 from .models import DocumentKey
 
@@ -96,7 +96,7 @@ def _save_private_key(directory: Path, private_key: Ed25519PrivateKey) -> str:
 
 
 def _prepare_dir(directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
+    make_private_folder(directory)
     directory.chmod(0o700)
 
 

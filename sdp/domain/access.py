@@ -1,6 +1,6 @@
 """Who may read what (least privilege). Reviewers and admins never see personal data."""
 
-from .vocabulary import Role
+from .vocabulary import N_, Role
 
 # Roles whose work needs the case file. Case officers see only the cases assigned to them.
 CASE_READERS = frozenset({Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.DECISION_MAKER,
@@ -14,3 +14,38 @@ def may_read_case(roles: frozenset[Role], actor_id: int | None, case_officer_id:
     if roles & ALL_CASES_READERS:
         return True
     return Role.CASE_OFFICER in roles and actor_id is not None and actor_id == case_officer_id
+
+
+# --- Four eyes on access itself ------------------------------------------------------------
+#
+# "Admins never see personal data" must hold without trusting any one admin: an admin who could
+# give an account (their own, or one whose password they chose) a role that reads personal data
+# would read it through that account. So every role that reads cases or births, and the admin role
+# itself (which grants roles), is granted by two admins: one proposes, another approves. Only the
+# reviewer role (procedure and aggregate figures, never personal data) is granted by one.
+
+ROLES_GRANTED_BY_TWO_ADMINS = CASE_READERS | BIRTH_READERS | frozenset({Role.ADMIN})
+
+
+def needs_second_admin(role: Role) -> bool:
+    return role in ROLES_GRANTED_BY_TWO_ADMINS
+
+
+# Why an admin may not approve a proposed grant (the messages are translated by the pages).
+APPROVER_IS_THE_GRANTEE = N_("You cannot approve a role for yourself.")
+APPROVER_PROPOSED_IT = N_("You proposed this role: another administrator must approve it.")
+APPROVER_CREATED_THE_ACCOUNT = N_("You created this account: another administrator must approve its roles.")
+
+
+def approval_refusal(approver_id: int, grantee_id: int, proposer_id: int | None,
+                     account_creator_id: int | None) -> str | None:
+    """Why the admin ``approver_id`` may not approve a role proposed for the account ``grantee_id``,
+    or None when they may: never for themselves, never what they proposed, never for an account
+    they created (whose password they chose)."""
+    if approver_id == grantee_id:
+        return APPROVER_IS_THE_GRANTEE
+    if approver_id == proposer_id:
+        return APPROVER_PROPOSED_IT
+    if approver_id == account_creator_id:
+        return APPROVER_CREATED_THE_ACCOUNT
+    return None

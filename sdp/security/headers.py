@@ -1,6 +1,6 @@
 """Security headers on every response (ASVS V14.4)."""
 
-from flask import Flask
+from flask import Flask, request
 
 # No inline script or style, no plugins, no framing, forms post only here.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -33,7 +33,9 @@ def register(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if hsts:
             headers.setdefault("Strict-Transport-Security", hsts)
-        # Pages and answers carry personal data: not kept by browsers or proxies. Static files
-        # set their own Cache-Control.
-        headers.setdefault("Cache-Control", "no-store")
+        # Pages, answers and downloads carry personal data: never kept by browsers or proxies.
+        # Forced, not defaulted: ``send_file`` (evidence downloads) says ``no-cache``, which lets a
+        # browser keep the file on disk. Only the static files (no data) set their own.
+        if request.endpoint != "static":
+            headers["Cache-Control"] = "no-store"
         return response

@@ -90,7 +90,14 @@ def test_sign_in_pages_and_lists_are_accessible(page, check_page, make_user, api
     assert page.locator("html").get_attribute("lang") == "pt"
     check_page(page, "case-list-pt")
     admin = make_user("admin")
+    from sdp.auth.grants import propose_role
+    from sdp.domain.vocabulary import Role
+
+    grant = propose_role(make_user("admin").principal, make_user("reviewer", name="Rosa Huamán"), Role.SUPERVISOR)
     page.locator("header form button[type=submit]").click()
     sign_in(page, admin)
     assert page.url.endswith("/admin/users")
     check_page(page, "admin-users")
+    page.goto(f"/admin/grants/{grant.id}")  # four eyes on access: check before approving
+    assert page.locator("#grant-summary").is_visible()
+    check_page(page, "admin-grant")

@@ -80,3 +80,43 @@ def test_the_instance_folder_is_made_for_the_owner_alone(tmp_path):
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     make_private_folder(folder)  # again: nothing to do
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_every_file_and_folder_the_app_writes_is_the_owners_alone(app, tmp_path, monkeypatch):
+    """Issue 15: ``uploads/`` was 0755 and the SQLite file 0644. A fresh instance under the usual
+    umask (022): the database (and its -wal, -shm and writer lock), the secret key, the data keys,
+    the document signing keys and an uploaded file in its nested folder: files 0600, folders 0700."""
+    from flask_migrate import upgrade
+
+    from sdp import create_app
+    from sdp.extensions import db
+    from sdp.uploads import services as uploads
+
+    instance = tmp_path / "instance"
+    previous_umask = os.umask(0o022)
+    try:
+        url = f"sqlite:///{instance / 'db' / 'sdp.sqlite'}"  # the pilot's database, whatever DATABASE_URL says
+        fresh = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": config.engine_options(url),
+                            "SECRET_KEY": "x", "TESTING": True})
+        with fresh.app_context():
+            upgrade()
+            with db.engine.begin() as connection:  # a write: WAL, shared memory and the writer lock
+                connection.exec_driver_sql("CREATE TABLE probe (id INTEGER)")
+        config.load(str(instance))  # the session key
+        Keyring.from_settings(None, instance / "data_keys")
+        signer_app = Flask("signer")
+        signer_app.config["DOCUMENT_KEYS_DIR"] = instance / "document-keys"
+        with signer_app.app_context():
+            signing.current_signer()
+        monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(instance / "uploads"))
+        write_private(uploads._path("AbCdEfGh"), b"encrypted evidence")  # noqa: SLF001 - where attach_file writes
+    finally:
+        os.umask(previous_umask)
+    written = {path.relative_to(instance).as_posix(): stat.S_IMODE(path.stat().st_mode) for path in instance.rglob("*")}
+    with fresh.app_context():
+        db.engine.dispose()  # after looking: the last connection's close removes -wal and -shm
+    assert {"db/sdp.sqlite", "db/sdp.sqlite-wal", "db/sdp.sqlite-shm", "db/sdp.sqlite-writer.lock", "secret_key", "data_keys", "uploads", "uploads/Ab",
+            "uploads/Ab/AbCdEfGh", "document-keys"} <= set(written), sorted(written)
+    wrong = {name: oct(mode) for name, mode in written.items()
+             if mode != (0o700 if (instance / name).is_dir() else 0o600)}
+    assert not wrong

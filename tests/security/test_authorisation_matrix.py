@@ -73,6 +73,10 @@ MATRIX = {
     ("POST", "auth_web.user_action"): web({"admin"}),
     ("GET", "auth_web.users"): web({"admin"}),
     ("POST", "auth_web.users"): web({"admin"}),
+    # Four eyes on access (tests/web/test_four_eyes_on_access.py): admins only; who may approve is the rule's.
+    ("POST", "auth_web.propose_role"): web({"admin"}),
+    ("GET", "auth_web.grant"): web({"admin"}),
+    ("POST", "auth_web.grant"): web({"admin"}),
     ("GET", "web.home"): web(SIGNED_IN),
     ("GET", "web.index"): web(SIGNED_IN),
     ("GET", "review.index"): web(SIGNED_IN),
@@ -185,8 +189,16 @@ def build(app, api_as, make_user, tmp_path) -> dict:
     values = {"application_id": cid, "person_id": case["persons"][0]["id"], "evidence_id": evidence["id"], "file_id": int(upload.json["url"].rstrip("/").rsplit("/", 1)[1]),
               "relevant_state_id": rs_id, "inquiry_id": inquiry["id"], "registration_number": registered.json["registration_number"],
               "serial": document.json["serial"], "user_id": users[OTHER_OFFICER].user.id, "code": "en",
-              "filename": "css/sdp.css", "signed": document.json["qr"].split("/V/", 1)[1]}
+              "filename": "css/sdp.css", "signed": document.json["qr"].split("/V/", 1)[1],
+              "grant_id": _pending_grant(users)}
     return {"api": api, "web": web, "values": values, "users": users}
+
+
+def _pending_grant(users) -> int:
+    from sdp.auth.grants import propose_role
+
+    admin = users["admin"].user
+    return propose_role(admin.principal, users["reviewer"].user, Role.SUPERVISOR).id
 
 
 def routes(app):
@@ -222,6 +234,10 @@ def test_every_route_every_caller_gets_the_expected_answer(app, api_as, make_use
             answer, expected = classify(response), MATRIX[(method, endpoint)][caller]
             if answer != expected:
                 wrong.append(f"{method} {rule.rule} as {caller}: {answer} ({response.status_code}), expected {expected}")
+            # Every answer but a static file may carry personal data: never kept by a browser or a proxy
+            # (issue 15: evidence downloads said no-cache).
+            if endpoint != "static" and response.headers.get("Cache-Control") != "no-store":
+                wrong.append(f"{method} {rule.rule} as {caller}: Cache-Control {response.headers.get('Cache-Control')}")
             # Public routes (the document check shows the holder's name to anyone with the serial,
             # by design) are not personal data given to the role.
             public = MATRIX[(method, endpoint)]["anonymous"] == ALLOW

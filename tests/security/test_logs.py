@@ -67,11 +67,17 @@ def test_a_full_procedure_logs_no_personal_data(app, api_as, log_lines, monkeypa
     assert requests[-1]["status"] == 500
 
 
-def test_request_ids_are_echoed_and_logged(client, log_lines):
-    response = client.get("/api/v1/procedure", headers={"X-Request-Id": "abc123"})
-    assert response.headers["X-Request-Id"] == "abc123"
-    (record,) = [json.loads(line) for line in log_lines() if '"event": "request"' in line]
-    assert record["request_id"] == "abc123" and record["route"] == "/api/v1/procedure" and record["status"] == 200
+def test_request_ids_are_echoed_and_logged(app, client, log_lines, monkeypatch):
+    """The app makes its own ids; it keeps the proxy's only behind a trusted proxy (issue 15)."""
+    response = client.get("/api/v1/procedure", headers={"X-Request-Id": "chosen-by-the-client"})
+    generated = response.headers["X-Request-Id"]
+    assert generated != "chosen-by-the-client" and len(generated) == 32
+    monkeypatch.setitem(app.config, "TRUSTED_PROXIES", 1)
+    nginx_id = "0f3c6b1e9d2a4c8e7b5a3f1d2c4e6a8b"
+    assert client.get("/api/v1/procedure", headers={"X-Request-Id": nginx_id}).headers["X-Request-Id"] == nginx_id
+    records = [json.loads(line) for line in log_lines() if '"event": "request"' in line]
+    assert [record["request_id"] for record in records] == [generated, nginx_id]
+    assert records[0]["route"] == "/api/v1/procedure" and records[0]["status"] == 200
 
 
 def test_an_unmatched_path_is_not_logged_as_typed(client, log_lines):

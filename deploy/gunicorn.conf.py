@@ -1,0 +1,31 @@
+"""gunicorn settings for the SDP (docs/deployment.md): gunicorn -c deploy/gunicorn.conf.py 'sdp:create_app()'.
+
+Copy it to /etc/sdp/gunicorn.conf.py and adjust ``bind`` and ``forwarded_allow_ips``.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("SDP_BIND", "127.0.0.1:8000")  # the private address nginx reaches; never public
+workers = int(os.environ.get("SDP_WORKERS", multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = 4
+keepalive = 5
+preload_app = True
+max_requests = 20000
+max_requests_jitter = 2000
+timeout = 30
+graceful_timeout = 30
+worker_tmp_dir = "/dev/shm"
+forwarded_allow_ips = os.environ.get("SDP_FORWARDED_ALLOW_IPS", "127.0.0.1")
+umask = 0o077  # whatever a worker writes (the SQLite database, keys, uploads) is the service user's alone
+accesslog = "-"
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss req=%({x-request-id}o)s'  # the app's request id; never the query string (registry checks carry names)
+
+# gunicorn answers a request over these limits itself, with a short HTML body, before the app
+# sees it: nginx refuses such requests first (large_client_header_buffers, docs/deployment.md)
+# and answers in JSON. The request line's limit sits above the app's own (SDP_MAX_URL_LENGTH,
+# 4096), so that a long address that gets this far is answered by the app, in JSON (414).
+limit_request_line = 8190          # gunicorn's maximum
+limit_request_fields = 100
+limit_request_field_size = 8190
