@@ -261,7 +261,13 @@ def assign_totp_secret(actor: Principal, user: User, secret: str) -> None:
 
 
 def reset_totp(actor: Principal, user: User) -> None:
-    """An admin clears a lost second factor: the user enrols again at their next sign-in."""
+    """An admin clears a lost second factor: the user enrols again at their next sign-in. Never the
+    admin who created the account (``sdp/domain/access.py``)."""
+    from ..domain.access import second_factor_reset_refusal
+
+    refusal = second_factor_reset_refusal(actor.id, user.created_by_id) if actor.kind == "user" else None
+    if refusal:
+        raise AccountError(gettext(refusal))
     user.totp_secret, user.totp_last_step = None, None
     user.session_epoch = (user.session_epoch or 0) + 1
     audit.record(actor, "user.totp_reset", "user", user.id, changes={"sessions_ended": True})

@@ -49,3 +49,14 @@ def approval_refusal(approver_id: int, grantee_id: int, proposer_id: int | None,
     if approver_id == account_creator_id:
         return APPROVER_CREATED_THE_ACCOUNT
     return None
+
+
+CREATOR_MAY_NOT_RESET_SECOND_FACTOR = N_(
+    "You created this account and chose its first password: another administrator must clear its second factor.")
+
+
+def second_factor_reset_refusal(admin_id: int, account_creator_id: int | None) -> str | None:
+    """Why an admin may not clear an account's second factor: the admin who created it chose its
+    first password, and with the second factor cleared that password alone would let them enrol
+    their own authenticator and sign in as the account."""
+    return CREATOR_MAY_NOT_RESET_SECOND_FACTOR if admin_id == account_creator_id else None

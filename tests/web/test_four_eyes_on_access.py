@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sdp.audit.models import AuditEvent
 from sdp.auth import grants
 from sdp.auth.models import RoleGrant, User
+from sdp.auth.principal import SYSTEM
+from sdp.auth.services import assign_totp_secret
 from sdp.domain.access import (
     APPROVER_CREATED_THE_ACCOUNT,
     APPROVER_IS_THE_GRANTEE,
@@ -168,9 +170,6 @@ def test_a_role_already_held_or_already_proposed_is_refused_on_its_field(web_as,
 
 
 def test_a_first_role_with_personal_data_clears_a_second_factor_set_up_before(web_as, make_user):
-    from sdp.auth.principal import SYSTEM
-    from sdp.auth.services import assign_totp_secret
-
     first, second = web_as("admin"), web_as("admin")
     clerk = make_user("reviewer")
     assign_totp_secret(SYSTEM, clerk, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
@@ -192,3 +191,17 @@ def test_the_command_line_grants_at_once_for_the_first_set_up_and_is_audited(app
     assert first.roles == {Role.ADMIN} and first.created_by_id is None
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "user.create")).scalar_one()
     assert event.actor_kind == "system" and event.entity_id == str(first.id)
+
+
+def test_the_creator_of_an_account_cannot_clear_its_second_factor(web_as):
+    """Else the admin who chose the first password could clear the holder's authenticator, enrol
+    their own and sign in as the account after its roles were approved."""
+    creator, other = web_as("admin"), web_as("admin")
+    create_on_the_page(creator, "officer@test.sdp.pe", ["reviewer"])
+    officer = account("officer@test.sdp.pe")
+    assign_totp_secret(SYSTEM, officer, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    response = creator.post(f"/admin/users/{officer.id}", data={"_action": "reset_second_factor"}, follow_redirects=True)
+    assert "another administrator must clear its second factor" in text_of(response)
+    assert account("officer@test.sdp.pe").totp_secret
+    other.post(f"/admin/users/{officer.id}", data={"_action": "reset_second_factor"})
+    assert account("officer@test.sdp.pe").totp_secret is None
