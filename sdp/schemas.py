@@ -9,6 +9,7 @@ from babel import Locale
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from . import clock
+from .domain.text import LONE_SURROGATE, NUL, text_fault
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +74,30 @@ class Language(fields.String):
         return tag
 
 
-class PastDate(fields.Date):
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+class IsoDate(fields.Date):
+    """A calendar date written ``YYYY-MM-DD``, and nothing else: Python's ``fromisoformat``
+    also takes ``19900101`` and other ISO 8601 forms the contract does not promise."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not _ISO_DATE.match(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON ``true`` or ``false``: not ``"yes"``, ``"1"`` or ``1``, which marshmallow would
+    otherwise read as booleans."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class PastDate(IsoDate):
     """A date that is not in the future (in Lima's calendar)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -98,29 +122,44 @@ def not_blank(value: str) -> None:
         raise ValidationError("May not be blank.")
 
 
+TEXT_FAULT_MESSAGES = {
+    NUL: "May not contain the NUL character (\\u0000).",
+    LONE_SURROGATE: "May not contain a lone surrogate (an unpaired \\ud800-\\udfff escape): not a character.",
+}
+
+
 class StrictSchema(Schema):
-    """Unknown fields are an error that names them; so is a NUL character in a text, which
-    PostgreSQL cannot store (it would otherwise fail in the database, as a 500)."""
+    """Unknown fields are an error that names them; so is a text the database cannot store (a
+    NUL character, a lone surrogate: ``sdp.domain.text``), which would otherwise fail in the
+    database, as a 500. Every text of every body passes here: nested objects are StrictSchemas
+    too, and lists of texts are checked item by item."""
 
     class Meta:
         unknown = RAISE
         ordered = True
 
     @pre_load
-    def _no_nul_characters(self, data, **kwargs):
+    def _storable_texts(self, data, **kwargs):
         if isinstance(data, Mapping):
-            faulty = {key: ["May not contain the NUL character (\\u0000)."]
-                      for key, value in data.items() if _has_nul(value)}
+            faulty = {}
+            for key, value in data.items():
+                fault = _text_fault_in(value)
+                if fault is None and isinstance(key, str):
+                    fault = text_fault(key)
+                if fault is not None:
+                    faulty[key if text_fault(str(key)) is None else repr(key)] = [TEXT_FAULT_MESSAGES[fault]]
             if faulty:
                 raise ValidationError(faulty)
         return data
 
 
-def _has_nul(value) -> bool:
+def _text_fault_in(value) -> str | None:
     # Nested objects are checked by their own (strict) schema.
     if isinstance(value, str):
-        return "\x00" in value
-    return isinstance(value, (list, tuple)) and any(isinstance(item, str) and "\x00" in item for item in value)
+        return text_fault(value)
+    if isinstance(value, (list, tuple)):
+        return next((fault for item in value if isinstance(item, str) and (fault := text_fault(item))), None)
+    return None
 
 
 class ErrorSchema(StrictSchema):

@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..domain.vocabulary import DocumentStatus, DocumentType, values
-from ..schemas import StrictSchema, Text
+from ..schemas import IsoDate, StrictSchema, Text
 
 CASE_DOCUMENT_TYPES = [value for value in values(DocumentType) if value != DocumentType.BIRTH_RECORD]
 
@@ -26,22 +26,22 @@ class DocumentVerifySchema(StrictSchema):
 class DocumentHolderOut(Schema):
     given_names = fields.String()
     family_names = fields.String()
-    date_of_birth = fields.Date()
+    date_of_birth = IsoDate()
 
 
 class IssuedDocumentOut(Schema):
     serial = fields.String()
     type = fields.String()
     status = fields.String(metadata={"enum": values(DocumentStatus)})
-    issued_on = fields.Date()
-    valid_until = fields.Date(allow_none=True)
+    issued_on = IsoDate()
+    valid_until = IsoDate(allow_none=True)
     pdf_url = fields.String()
     qr = fields.String()
     holder = fields.Nested(DocumentHolderOut)
     person_id = fields.Integer(allow_none=True)
     languages = fields.List(fields.String())
     key_id = fields.String(allow_none=True)
-    revoked_on = fields.Date(allow_none=True)
+    revoked_on = IsoDate(allow_none=True)
     revocation_reason = fields.String(allow_none=True)
 
 
@@ -49,8 +49,8 @@ class DocumentCheckOut(Schema):
     serial = fields.String()
     type = fields.String()
     status = fields.String(metadata={"enum": values(DocumentStatus)})
-    issued_on = fields.Date()
-    valid_until = fields.Date(allow_none=True)
+    issued_on = IsoDate()
+    valid_until = IsoDate(allow_none=True)
     holder = fields.Nested(DocumentHolderOut)
 
 

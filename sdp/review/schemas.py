@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ..domain.disclosure import SMALL, WITHHELD
-from ..schemas import PastDate, StrictSchema
+from ..schemas import IsoDate, PastDate, StrictSchema
 from .queries import Period
 
 COUNT = {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL, WITHHELD]}],
@@ -28,7 +28,7 @@ def Rate(**kwargs):  # noqa: N802
 class PeriodQuery(StrictSchema):
     start = PastDate(data_key="from", load_default=None, metadata={
         "description": "First day of the period (YYYY-MM-DD); widened to the first day of its month."})
-    end = fields.Date(data_key="to", load_default=None, metadata={
+    end = IsoDate(data_key="to", load_default=None, metadata={
         "description": "Last day of the period (YYYY-MM-DD); widened to the last day of its month."})
     lang = fields.String(load_default=None, validate=validate.OneOf(["es", "en", "pt"]),
                          metadata={"description": "Language of the titles and labels (es, en, pt)."})
@@ -44,8 +44,8 @@ class PeriodQuery(StrictSchema):
 
 
 class PeriodOut(Schema):
-    start = fields.Date(data_key="from", attribute="from", allow_none=True)
-    end = fields.Date(data_key="to", attribute="to", allow_none=True)
+    start = IsoDate(data_key="from", attribute="from", allow_none=True)
+    end = IsoDate(data_key="to", attribute="to", allow_none=True)
 
 
 class DisclosureOut(Schema):
@@ -122,7 +122,7 @@ class FiguresOut(Schema):
 
 class StatisticsOut(Schema):
     period = fields.Nested(PeriodOut)
-    generated_on = fields.Date()
+    generated_on = IsoDate()
     disclosure_control = fields.Nested(DisclosureOut)
     tables = fields.Dict(keys=fields.String(), values=fields.Nested(TableOut),
                          metadata={"description": "Table id → table (applications_by_month, cases_by_state, …)."})
