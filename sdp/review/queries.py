@@ -38,6 +38,26 @@ class Period:
     def whole_months(cls, start: date | None, end: date | None) -> "Period":
         return cls(start.replace(day=1) if start else None, month_end(end) if end else None)
 
+    @classmethod
+    def within_the_pilot(cls, start: date | None, end: date | None, *, today: date, pilot_start: date,
+                         max_months: int) -> "Period":
+        """Whole months within the data's real span: from the pilot's first month (nothing can be
+        registered earlier, sdp/domain/dates.py) to this month. A period that asks for more is cut
+        to that span, so ``from=0001-01-01`` costs no more than the pilot; one that is still longer
+        than ``max_months`` is refused (``PeriodTooLong``) and a missing ``from`` means the last
+        ``max_months`` months. Either way a report has at most ``max_months`` rows of months."""
+        first = max(start or pilot_start, pilot_start).replace(day=1)
+        last = month_end(min(end or today, today))
+        if start is None:
+            first = max(first, _months_before(last, max_months - 1))
+        if first > last:  # a period wholly before the pilot or after today: nothing, one month wide
+            first = last.replace(day=1)
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        if months > max_months:
+            raise PeriodTooLong(months, max_months)
+        return cls(first, last)
+
+
     def where(self, column) -> list:
         clauses = []
         if self.start is not None:
@@ -45,6 +65,18 @@ class Period:
         if self.end is not None:
             clauses.append(column <= self.end)
         return clauses
+
+
+class PeriodTooLong(ValueError):
+    def __init__(self, months: int, max_months: int) -> None:
+        self.months, self.max_months = months, max_months
+        super().__init__(f"The period covers {months} months; a report covers at most {max_months} "
+                         f"(the policy setting statistics_max_period_months): choose a later start.")
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def month_end(day: date) -> date:

@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from ..domain.disclosure import SMALL, WITHHELD
 from ..schemas import IsoDate, PastDate, StrictSchema
-from .queries import Period
+from .queries import Period, PeriodTooLong
 
 COUNT = {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL, WITHHELD]}],
          "description": f'A count; "{SMALL}" for 1 to 4; "{WITHHELD}" when withheld so that no "{SMALL}" can be worked out.'}
@@ -27,9 +27,13 @@ def Rate(**kwargs):  # noqa: N802
 
 class PeriodQuery(StrictSchema):
     start = PastDate(data_key="from", load_default=None, metadata={
-        "description": "First day of the period (YYYY-MM-DD); widened to the first day of its month."})
+        "description": "First day of the period (YYYY-MM-DD); widened to the first day of its month, and not "
+                       "earlier than the pilot's first month (policy setting `pilot_start`). Without it, the "
+                       "period starts as late as the longest period allowed (`statistics_max_period_months`) asks; "
+                       "a longer period is refused (422 naming `from`)."})
     end = IsoDate(data_key="to", load_default=None, metadata={
-        "description": "Last day of the period (YYYY-MM-DD); widened to the last day of its month."})
+        "description": "Last day of the period (YYYY-MM-DD); widened to the last day of its month, and not later "
+                       "than this month."})
     lang = fields.String(load_default=None, validate=validate.OneOf(["es", "en", "pt"]),
                          metadata={"description": "Language of the titles and labels (es, en, pt)."})
 
@@ -40,7 +44,22 @@ class PeriodQuery(StrictSchema):
 
     @post_load
     def _period(self, data, **kwargs) -> Period:
-        return Period.whole_months(data.get("start"), data.get("end"))
+        from flask import current_app
+
+        from .. import clock
+
+        policy = current_app.config["POLICY"]
+        try:
+            return Period.within_the_pilot(data.get("start"), data.get("end"), today=clock.today(),
+                                           pilot_start=policy.pilot_start, max_months=policy.statistics_max_period_months)
+        except PeriodTooLong as error:
+            raise ValidationError(self.too_long(error.months, error.max_months), "from") from error
+
+    @staticmethod
+    def too_long(months: int, max_months: int) -> str:
+        # The API answers in English, as every API error; the page overrides it (PeriodForm).
+        return (f"The period covers {months} months; a report covers at most {max_months} (the policy setting "
+                "statistics_max_period_months): choose a later start.")
 
 
 class PeriodOut(Schema):

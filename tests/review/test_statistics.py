@@ -143,13 +143,36 @@ def test_a_period_is_widened_to_whole_months(api_as):
     assert body["period"] == {"from": "2026-03-01", "to": "2026-04-30"}
 
 
-def test_extreme_periods_are_answered_with_the_months_that_have_data(api_as):
+def test_extreme_periods_are_answered_with_the_months_that_have_data(app, api_as):
+    """The attack of issue 15: with a case dated 0001-01-01 the page spanned 2,025 years of
+    months (12 MB). Such a case can no longer be registered, and a period reaching beyond the
+    pilot is cut to the pilot's span: from its first month to this month."""
     reviewer = api_as("reviewer")
     register(api_as("intake_officer"), registered_on=TODAY.replace(day=1).isoformat())
     body = reviewer.get("/api/v1/statistics?from=0001-01-01&to=9999-12-31").json
-    assert body["period"] == {"from": "0001-01-01", "to": "9999-12-31"}
+    pilot_start = app.config["POLICY"].pilot_start
+    assert body["period"] == {"from": pilot_start.replace(day=1).isoformat(), "to": month_end(TODAY).isoformat()}
     assert [row["key"] for row in body["tables"]["applications_by_month"]["rows"]] == [month_key(TODAY)]
     assert reviewer.get("/api/v1/statistics?from=0001-01-01&to=0001-01-31").json["tables"]["applications_by_month"]["rows"] == []
+
+
+def test_a_period_longer_than_the_policy_allows_is_refused(app, api_as):
+    from dataclasses import replace
+
+    reviewer = api_as("reviewer")
+    policy = app.config["POLICY"]
+    months_so_far = (TODAY.year - policy.pilot_start.year) * 12 + TODAY.month - policy.pilot_start.month + 1
+    app.config["POLICY"] = replace(policy, statistics_max_period_months=max(1, months_so_far - 1))
+    try:
+        response = reviewer.get(f"/api/v1/statistics?from={policy.pilot_start.isoformat()}")
+        assert response.status_code == 422 and set(response.json["errors"]) == {"from"}, response.json
+        assert "statistics_max_period_months" in response.json["errors"]["from"][0]
+        # Without a start, the period is the longest allowed, ending this month.
+        body = reviewer.get("/api/v1/statistics").json
+        assert body["period"]["to"] == month_end(TODAY).isoformat()
+        assert body["period"]["from"] > policy.pilot_start.isoformat()
+    finally:
+        app.config["POLICY"] = policy
 
 
 def test_the_statistics_endpoint_is_described_in_openapi(client):
