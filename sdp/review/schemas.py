@@ -7,7 +7,10 @@ from ..schemas import IsoDate, PastDate, StrictSchema
 from .queries import Period, PeriodTooLong
 
 COUNT = {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL, WITHHELD]}],
-         "description": f'A count; "{SMALL}" for 1 to 4; "{WITHHELD}" when withheld so that no "{SMALL}" can be worked out.'}
+         "description": f'A count; "{SMALL}" for 1 to 4; "{WITHHELD}" when withheld so that no "{SMALL}" can be worked '
+                        "out. A count of 5 or more carries the noise of its cell key (-2 to +2, never below 5; the "
+                        "same records always get the same noise): totals may differ slightly from the sum of their "
+                        "parts (docs/review.md)."}
 RATE = {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "string", "enum": [WITHHELD]}],
         "nullable": True, "description": f'A share from 0 to 1; "{WITHHELD}" when a count it rests on is withheld; '
                                          "null when there is nothing to divide by."}
