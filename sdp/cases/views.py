@@ -70,7 +70,12 @@ def index():
         abort(403)
     officers = queries.case_officers()
     form = forms.CaseSearchForm(request.args, officers=officers)
-    form.validate()
+    if not form.validate():
+        # A filter that is not valid (a state that does not exist, a NUL) filters nothing; its
+        # error is shown beside it.
+        for field in form:
+            if field.errors:
+                field.data = None
     officer_id = int(form.officer.data) if (form.officer.data or "").isdigit() else None
     page = queries.search(principal, today=clock.today(), q=form.q.data or "", state=form.state.data or "",
                           officer_id=officer_id, overdue=bool(form.overdue.data),
