@@ -13,7 +13,7 @@ from .auth.principal import Principal
 from .auth.tokens import principal_for
 from .domain.vocabulary import Role
 from .errors import handle_http_exception
-from .schemas import ErrorSchema
+from .schemas import ErrorSchema, text_pattern_attribute
 
 BEARER = [{"bearerAuth": []}]
 OPEN = []  # ``@blp.doc(security=OPEN)``: an endpoint anyone may read, without a token
@@ -111,6 +111,8 @@ def init_api(app) -> ContractApi:
             "Send `Authorization: Bearer <token>`: staff tokens for case work, partner tokens with a scope "
             "(registry:read) for the civil registry checks. Tokens are issued by an administrator "
             "(`flask --app sdp tokens create`). Requests are rate-limited per token; a 429 says when to retry.")}})
+    # Every text of a body states the characters the server refuses (sdp.domain.text).
+    api.ma_plugin.converter.add_attribute_function(text_pattern_attribute)
     api.spec.components.security_scheme("bearerAuth", {
         "type": "http", "scheme": "bearer",
         "description": "A token issued by an administrator: a staff user's, or a partner system's with scopes."})

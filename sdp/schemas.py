@@ -9,7 +9,7 @@ from babel import Locale
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from . import clock
-from .domain.text import LONE_SURROGATE, NUL, text_fault
+from .domain.text import ALLOWED_TEXT_PATTERN, LONE_SURROGATE, NUL, text_fault
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +36,14 @@ class Country(fields.String):
     """An ISO 3166-1 alpha-2 code; lower case is accepted and stored upper case."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).update({"example": "VE", "description": "ISO 3166-1 alpha-2"})
+        metadata = kwargs.setdefault("metadata", {})
+        description = metadata.get("description")
+        metadata.update({"example": "VE",
+                         # The codes the server accepts, stated (upper case; lower case is accepted too).
+                         "enum": sorted(country_codes()),
+                         "description": (description + ". " if description and "alpha-2" not in description else "")
+                         + (description if description and "alpha-2" in description else "ISO 3166-1 alpha-2")
+                         + " (or XK); lower case is accepted and stored upper case"})
         super().__init__(validate=validate.Length(equal=2), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -66,6 +73,12 @@ def valid_language(tag: str) -> bool:
 class Language(fields.String):
     """A BCP 47 language tag whose primary language is an ISO 639 code (es, pt-BR, quz, wayuu → guc)."""
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).update({
+            "pattern": _BCP47.pattern, "maxLength": 35,
+            "description": "A BCP 47 language tag whose primary language is an ISO 639 code (es, qu, pt-BR)"})
+        super().__init__(**kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         tag = super()._deserialize(value, attr, data, **kwargs).strip()
         # 35 characters: RFC 5646's longest useful tag, and the database columns' width.
@@ -77,9 +90,16 @@ class Language(fields.String):
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
+ISO_DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
 class IsoDate(fields.Date):
     """A calendar date written ``YYYY-MM-DD``, and nothing else: Python's ``fromisoformat``
     also takes ``19900101`` and other ISO 8601 forms the contract does not promise."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("pattern", ISO_DATE_PATTERN)
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or not _ISO_DATE.match(value):
@@ -98,7 +118,19 @@ class StrictBoolean(fields.Boolean):
 
 
 class PastDate(IsoDate):
-    """A date that is not in the future (in Lima's calendar)."""
+    """A date that is not in the future (in Lima's calendar). ``not_before`` states in the
+    OpenAPI description the lower bound the services enforce (sdp/domain/dates.py)."""
+
+    def __init__(self, not_before: str | None = None, **kwargs):
+        metadata = kwargs.setdefault("metadata", {})
+        metadata["x-not-after"] = "today"
+        bound = " Not in the future (Lima's calendar)."
+        if not_before:
+            metadata["x-not-before"] = not_before
+            bound += " " + NOT_BEFORE[not_before]
+        metadata["description"] = (metadata.get("description", "") + "." if metadata.get("description") else "") + bound
+        metadata["description"] = metadata["description"].strip()
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         day = super()._deserialize(value, attr, data, **kwargs)
@@ -107,10 +139,34 @@ class PastDate(IsoDate):
         return day
 
 
+# The lower bounds of dates (sdp/domain/dates.py), as the OpenAPI description states them.
+NOT_BEFORE = {
+    "pilot_start": "Not before the pilot's first day (policy setting pilot_start) nor before the date of birth of "
+                   "anyone registered.",
+    "registered_on": "Not before the case's registration date.",
+    "sent_on": "Not before the inquiry was sent.",
+    "decision_notified_on": "Not before the decision was notified.",
+    "proposal_notified_on": "Not before the proposal was notified.",
+    "referred_on": "Not before the referral was made.",
+    "lifetime": "Not more than 130 years ago; for a person being registered, not after the registration date.",
+    "birth": "Not before the person's date of birth.",
+}
+
+
 def Text(max_length: int = 20000, **kwargs):  # noqa: N802 - a field factory
     """Required free text that is not blank."""
     return fields.String(required=kwargs.pop("required", True),
                          validate=[validate.Length(min=1, max=max_length), not_blank], **kwargs)
+
+
+def text_pattern_attribute(converter, field, ret=None, **kwargs) -> dict:
+    """An apispec attribute function: every text an API body takes states the characters the
+    server refuses (``sdp.domain.text``: no NUL, no lone surrogate) as a JSON Schema pattern."""
+    parent = getattr(field, "parent", None)
+    if isinstance(field, fields.String) and not isinstance(field, (Country, Language)) \
+            and isinstance(parent, StrictSchema) and "enum" not in (ret or {}) and "pattern" not in field.metadata:
+        return {"pattern": ALLOWED_TEXT_PATTERN}
+    return {}
 
 
 def Name(**kwargs):  # noqa: N802

@@ -49,7 +49,7 @@ class ChildSchema(StrictSchema):
     given_names = Name()
     family_names = Name()
     sex = fields.String(required=True, validate=one_of(Sex))
-    date_of_birth = PastDate(required=True)
+    date_of_birth = PastDate(required=True, not_before="lifetime")
     place_of_birth = fields.Nested(PlaceOfBirthSchema, required=True, metadata={
         "description": "Where the child was born; for a foundling, where the child was found"})
 
@@ -66,7 +66,7 @@ class BirthCreateSchema(StrictSchema):
     father = fields.Nested(ParentSchema, allow_none=True, load_default=None)
     foundling = StrictBoolean(load_default=False, metadata={
         "description": "A child found abandoned whose parents are unknown (then no mother or father)"})
-    registered_on = PastDate(load_default=None, metadata={"description": "Defaults to today"})
+    registered_on = PastDate(load_default=None, not_before="pilot_start", metadata={"description": "Defaults to today"})
     live_birth_certificate_number = fields.String(
         validate=validate.Length(min=1, max=40), allow_none=True, load_default=None,
         metadata={"description": "The certificado de nacido vivo (CNV) number, when there is one; unique"})

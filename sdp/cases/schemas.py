@@ -46,14 +46,14 @@ class AsylumSchema(StrictSchema):
 
 class DetentionSchema(StrictSchema):
     place = Text(200)
-    since = PastDate(required=True)
+    since = PastDate(required=True, not_before="birth")
 
 
 class PersonSchema(StrictSchema):
     given_names = Name()
     family_names = Name()
     sex = fields.String(required=True, validate=one_of(Sex))
-    date_of_birth = PastDate(required=True)
+    date_of_birth = PastDate(required=True, not_before="lifetime")
     place_of_birth = fields.Nested(PlaceOfBirthSchema, required=True)
     languages = fields.List(Language(), load_default=list, validate=validate.Length(max=20))
     asylum = fields.Nested(AsylumSchema, load_default=None, allow_none=True)
@@ -70,7 +70,7 @@ class DependantSchema(PersonSchema):
 
 class ApplicationCreateSchema(StrictSchema):
     route = fields.String(required=True, validate=one_of(Route))
-    registered_on = PastDate()
+    registered_on = PastDate(not_before="pilot_start", metadata={"description": "Defaults to today"})
     referring_authority = fields.String(validate=validate.Length(max=120), allow_none=True,
                                         metadata={"description": "For ex officio cases: the authority that started it"})
     applicant = fields.Nested(PersonSchema, required=True)
@@ -85,7 +85,7 @@ PERSON_ID_DESCRIPTION = "A person of this case (default: the applicant); 422 for
 
 
 def PersonId():  # noqa: N802 - a field factory, named like the fields it makes
-    return fields.Integer(load_default=None, allow_none=True, metadata={"description": PERSON_ID_DESCRIPTION})
+    return fields.Integer(load_default=None, allow_none=True, metadata={"description": PERSON_ID_DESCRIPTION, "minimum": 1})
 
 
 class RelevantStateCreateSchema(StrictSchema):
@@ -103,7 +103,7 @@ class EvidenceCreateSchema(StrictSchema):
     person_id = PersonId()
     kind = fields.String(required=True, validate=one_of(EvidenceKind))
     description = Text()
-    received_on = PastDate(required=True)
+    received_on = PastDate(required=True, not_before="registered_on")
     country = Country(allow_none=True)
 
 
@@ -111,18 +111,18 @@ class InquiryCreateSchema(StrictSchema):
     person_id = PersonId()
     country = Country(required=True)
     authority = Text(200)
-    sent_on = PastDate(required=True)
+    sent_on = PastDate(required=True, not_before="registered_on")
     consent_on = PastDate(required=True, metadata={"description": "The date the person concerned consented"})
 
 
 class InquiryResponseSchema(StrictSchema):
-    received_on = PastDate(required=True)
+    received_on = PastDate(required=True, not_before="sent_on")
     outcome = fields.String(required=True, validate=one_of(InquiryOutcome))
 
 
 class InterviewCreateSchema(StrictSchema):
     person_id = PersonId()
-    held_on = PastDate(required=True)
+    held_on = PastDate(required=True, not_before="registered_on")
     interpreter_language = Language(allow_none=True)
     legal_representative = fields.String(validate=validate.Length(max=200), allow_none=True)
     summary = Text()
@@ -148,7 +148,8 @@ class RecommendationSchema(StrictSchema):
 
 
 class PersonDecisionSchema(StrictSchema):
-    person_id = fields.Integer(required=True)
+    person_id = fields.Integer(required=True, metadata={
+        "description": "A person of this case awaiting a decision; 422 for a person of another case", "minimum": 1})
     outcome = fields.String(required=True, validate=validate.OneOf(
         [PersonOutcome.RECOGNIZED, PersonOutcome.REJECTED, PersonOutcome.EXCLUDED, PersonOutcome.FAMILY_UNITY]))
     reasons = fields.String(validate=validate.Length(min=1, max=20000), allow_none=True)
@@ -165,7 +166,7 @@ class DecisionSchema(RecommendationSchema):
 
     outcome = fields.String(load_default=None, validate=validate.OneOf(
         [PersonOutcome.RECOGNIZED, PersonOutcome.REJECTED, PersonOutcome.EXCLUDED, PersonOutcome.FAMILY_UNITY]))
-    notified_on = PastDate(required=True)
+    notified_on = PastDate(required=True, not_before="registered_on")
     notification_language = Language(allow_none=True)
     persons = fields.List(fields.Nested(PersonDecisionSchema), load_default=list, validate=validate.Length(max=31))
 
@@ -176,7 +177,7 @@ class ReturnSchema(StrictSchema):
 
 class AppealCreateSchema(StrictSchema):
     person_id = PersonId()
-    lodged_on = PastDate(load_default=None)
+    lodged_on = PastDate(load_default=None, not_before="decision_notified_on")
     grounds = Text()
 
 
@@ -201,7 +202,7 @@ class ReferralSchema(StrictSchema):
 class ReferralOutcomeSchema(StrictSchema):
     outcome = fields.String(required=True, validate=validate.OneOf(
         [ReferralStatus.CONFIRMED_PERUVIAN, ReferralStatus.REFUSED]))
-    on = PastDate(required=True)
+    on = PastDate(required=True, not_before="referred_on")
     reference = fields.String(validate=validate.Length(min=1, max=64), allow_none=True,
                               metadata={"description": "The civil registry's reference, e.g. the CUI"})
 
@@ -211,13 +212,13 @@ class ProceedingSchema(StrictSchema):
 
     person_id = PersonId()
     reasons = Text()
-    notified_on = PastDate(required=True)
+    notified_on = PastDate(required=True, not_before="registered_on")
     nationality_acquired = Country(allow_none=True, metadata={"description": "Cessation: the nationality acquired"})
 
 
 class ProceedingReplySchema(StrictSchema):
     person_id = PersonId()
-    received_on = PastDate(required=True)
+    received_on = PastDate(required=True, not_before="proposal_notified_on")
     summary = Text()
 
 
@@ -226,7 +227,7 @@ class ProceedingDecisionSchema(StrictSchema):
     outcome = fields.String(required=True, validate=validate.OneOf(
         [ProceedingStatus.CEASED, ProceedingStatus.CANCELLED, ProceedingStatus.MAINTAINED]))
     reasons = Text()
-    notified_on = PastDate(required=True)
+    notified_on = PastDate(required=True, not_before="proposal_notified_on")
 
 
 class DetentionRecordSchema(DetentionSchema):

@@ -10,7 +10,8 @@ class DocumentIssueSchema(StrictSchema):
     type = fields.String(required=True, validate=validate.OneOf(values(DocumentType)),
                          metadata={"description": "provisional_certificate, identity_document, travel_document or "
                                                   "decision_letter (a birth_record is issued from its birth registration)"})
-    person_id = fields.Integer(metadata={"description": "A dependant of the case (default: the applicant)"})
+    person_id = fields.Integer(metadata={
+        "description": "A person of the case (default: the applicant); 422 for a person of another case", "minimum": 1})
     valid_months = fields.Integer(metadata={"description": "Travel document only: 3 to 24 months (default from policy)"})
 
 
