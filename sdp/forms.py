@@ -8,7 +8,7 @@ so the guard's ``bind_field`` runs for every field, including those of forms add
 
 from flask_babel import gettext
 from flask_wtf import FlaskForm
-from wtforms import Form, StringField
+from wtforms import FieldList, Form, FormField, StringField
 from wtforms.validators import ValidationError
 
 from .domain.text import LONE_SURROGATE, NUL, text_fault
@@ -47,8 +47,6 @@ def field_at(form, path: str):
     """The field an API-style dotted path names on a form (``applicant.date_of_birth``,
     ``dependants.0.date_of_birth``), or None: services name fields as the API does, and the page
     shows their errors beside the same field."""
-    from wtforms import FieldList, FormField
-
     current = form
     for part in path.split("."):
         if isinstance(current, FormField):

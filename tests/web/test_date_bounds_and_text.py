@@ -62,3 +62,20 @@ def test_the_pilot_start_is_a_policy_setting_read_from_the_environment():
     for bad in ("20260301", "March", "2026-02-30"):
         with pytest.raises(ValueError, match="SDP_PILOT_START"):
             PolicySettings.from_environment({"SDP_PILOT_START": bad})
+
+
+def test_an_interview_before_the_registration_comes_back_beside_its_date(api_as, web_as):
+    from tests.cases.helpers import Office, register
+    from tests.web.test_case_page import application, post_action
+
+    office = Office(api_as)
+    case = register(office.intake, registered_on=(TODAY - timedelta(days=10)).isoformat())
+    assert office.supervisor.post(f"/api/v1/applications/{case['id']}/assign",
+                                  json={"case_officer": office.officer.user.email}).status_code == 200
+    officer = web_as(office.officer.user)
+    response = post_action(officer, case["id"], "record_interview", held_on=(TODAY - timedelta(days=11)).isoformat(),
+                           interpreter_language="es", summary="Read back and signed.", read_back="y")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert _error_beside(page, "record_interview-held_on"), text_of(response)[:3000]
+    assert "Read back and signed." in page and application(case["id"]).interviews == []
