@@ -13,7 +13,7 @@ from .auth.principal import Principal
 from .auth.tokens import principal_for
 from .domain.vocabulary import Role
 from .errors import handle_http_exception
-from .schemas import ErrorSchema
+from .schemas import ErrorSchema, text_pattern_attribute
 
 BEARER = [{"bearerAuth": []}]
 OPEN = []  # ``@blp.doc(security=OPEN)``: an endpoint anyone may read, without a token
@@ -111,6 +111,8 @@ def init_api(app) -> ContractApi:
             "Send `Authorization: Bearer <token>`: staff tokens for case work, partner tokens with a scope "
             "(registry:read) for the civil registry checks. Tokens are issued by an administrator "
             "(`flask --app sdp tokens create`). Requests are rate-limited per token; a 429 says when to retry.")}})
+    # Every text of a body states the characters the server refuses (sdp.domain.text).
+    api.ma_plugin.converter.add_attribute_function(text_pattern_attribute)
     api.spec.components.security_scheme("bearerAuth", {
         "type": "http", "scheme": "bearer",
         "description": "A token issued by an administrator: a staff user's, or a partner system's with scopes."})
@@ -163,7 +165,43 @@ def check_api_request():
     if depth > MAX_JSON_DEPTH:
         return json_error(400, f"The body nests {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted.",
                           {"_body": [f"Nested more than {MAX_JSON_DEPTH} levels deep."]})
+    if not numbers_within_bounds(body):
+        return json_error(400, f"The body holds a number longer than {MAX_JSON_NUMBER_DIGITS} digits.",
+                          {"_body": [f"A number may have at most {MAX_JSON_NUMBER_DIGITS} digits."]})
     return None
+
+
+# No number of the contract needs more digits than an id (a 64-bit integer has 19); Python's
+# int() raises ValueError past 4,300 digits, which the JSON parser of webargs does not catch (a
+# 500). The body is parsed here once with a bounded number parser, before any view sees it.
+MAX_JSON_NUMBER_DIGITS = 100
+
+
+class _NumberTooLong(ValueError):
+    pass
+
+
+def _bounded_number(kind):
+    def parse(text: str):
+        if len(text) > MAX_JSON_NUMBER_DIGITS + 2:  # a sign and a decimal point or exponent mark
+            raise _NumberTooLong(text[:20])
+        return kind(text)
+
+    return parse
+
+
+def numbers_within_bounds(body: bytes) -> bool:
+    """False when the JSON body holds a number of more than ``MAX_JSON_NUMBER_DIGITS`` digits.
+    A body that is not JSON at all is left to the parser of the view (400 naming ``_body``)."""
+    import json
+
+    try:
+        json.loads(body, parse_int=_bounded_number(int), parse_float=_bounded_number(float))
+    except _NumberTooLong:
+        return False
+    except ValueError:  # malformed JSON, or text that is not UTF-8: answered by the view's parser
+        return True
+    return True
 
 
 def docs_page():

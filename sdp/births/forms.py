@@ -6,11 +6,9 @@ errors naming the same fields.
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    Form,
     FormField,
     RadioField,
     SelectField,
@@ -29,6 +27,7 @@ from ..domain.vocabulary import (
     PeruvianNationalityBasis,
     Sex,
 )
+from ..forms import GuardedForm, GuardedSubForm
 from ..web import country_choices as localized_country_choices
 
 try:  # WTForms 3.3 deprecates (value, label) tuples
@@ -52,7 +51,7 @@ def _not_in_future(form, field):
         raise ValidationError(_l("The date may not be in the future."))
 
 
-class ChildForm(Form):
+class ChildForm(GuardedSubForm):
     given_names = StringField(_l("Given names"), [DataRequired(), Length(max=200)])
     family_names = StringField(_l("Family names"), [DataRequired(), Length(max=200)])
     sex = SelectField(_l("Sex"), choices=choices((sex.value, _l(LABELS[sex])) for sex in Sex), default=Sex.FEMALE.value)
@@ -65,7 +64,7 @@ class ChildForm(Form):
         self.birth_country.choices = country_choices()
 
 
-class ParentForm(Form):
+class ParentForm(GuardedSubForm):
     """Optional as a whole: a parent is recorded when any of their names is filled in."""
 
     given_names = StringField(_l("Given names"), [Optional(), Length(max=200)])
@@ -132,7 +131,7 @@ class ParentForm(Form):
         }
 
 
-class BirthForm(FlaskForm):
+class BirthForm(GuardedForm):
     child = FormField(ChildForm, label=_l("The child"))
     foundling = BooleanField(_l("Foundling: found abandoned, parents unknown"))
     mother = FormField(ParentForm, label=_l("Mother"))

@@ -7,7 +7,7 @@ from ..cases.schemas import PersonSchema, PlaceOfBirthSchema, one_of
 from ..domain.birth_registration import DeclarantRelationship
 from ..domain.nationality import PERU
 from ..domain.vocabulary import PeruvianNationalityBasis, Sex
-from ..schemas import Country, Name, PastDate, StrictSchema, Text
+from ..schemas import Country, IsoDate, Name, PastDate, StrictBoolean, StrictSchema, Text
 
 
 class ParentSchema(PersonSchema):
@@ -25,7 +25,7 @@ class ParentSchema(PersonSchema):
             "refused (422), pointing to a statelessness screening under the 1961 Convention Art. 4 safeguard "
             "for a child who would otherwise be stateless."),
             "example": "birth"})
-    stateless = fields.Boolean(load_default=False, metadata={"description": (
+    stateless = StrictBoolean(load_default=False, metadata={"description": (
         "The parent is stateless (no State considers them a national under the operation of its law). "
         "Statelessness is recorded as this flag, never as a country code.")})
     case_number = fields.String(validate=validate.Length(max=20), allow_none=True, load_default=None, metadata={
@@ -49,7 +49,7 @@ class ChildSchema(StrictSchema):
     given_names = Name()
     family_names = Name()
     sex = fields.String(required=True, validate=one_of(Sex))
-    date_of_birth = PastDate(required=True)
+    date_of_birth = PastDate(required=True, not_before="lifetime")
     place_of_birth = fields.Nested(PlaceOfBirthSchema, required=True, metadata={
         "description": "Where the child was born; for a foundling, where the child was found"})
 
@@ -64,9 +64,9 @@ class BirthCreateSchema(StrictSchema):
     child = fields.Nested(ChildSchema, required=True)
     mother = fields.Nested(ParentSchema, allow_none=True, load_default=None)
     father = fields.Nested(ParentSchema, allow_none=True, load_default=None)
-    foundling = fields.Boolean(load_default=False, metadata={
+    foundling = StrictBoolean(load_default=False, metadata={
         "description": "A child found abandoned whose parents are unknown (then no mother or father)"})
-    registered_on = PastDate(load_default=None, metadata={"description": "Defaults to today"})
+    registered_on = PastDate(load_default=None, not_before="pilot_start", metadata={"description": "Defaults to today"})
     live_birth_certificate_number = fields.String(
         validate=validate.Length(min=1, max=40), allow_none=True, load_default=None,
         metadata={"description": "The certificado de nacido vivo (CNV) number, when there is one; unique"})
@@ -91,15 +91,15 @@ class ChildOut(StrictSchema):
     given_names = fields.String()
     family_names = fields.String()
     sex = fields.String()
-    date_of_birth = fields.Date()
+    date_of_birth = IsoDate()
     place_of_birth = fields.Nested(PlaceOut)
 
 
 class BirthCreatedOut(StrictSchema):
     registration_number = fields.String(metadata={"example": "NAC-2026-0000123-5"})
-    late_registration = fields.Boolean()
+    late_registration = StrictBoolean()
     nationality = fields.Nested(NationalityOut)
-    registered_on = fields.Date()
+    registered_on = IsoDate()
     child = fields.Nested(ChildOut)
 
 
@@ -109,16 +109,16 @@ class RegistryBirthOut(StrictSchema):
     registration_number = fields.String()
     child = fields.Nested(ChildOut)
     nationality = fields.Nested(NationalityOut)
-    late_registration = fields.Boolean()
+    late_registration = StrictBoolean()
 
 
 class ParentOut(StrictSchema):
     given_names = fields.String()
     family_names = fields.String()
-    date_of_birth = fields.Date()
+    date_of_birth = IsoDate()
     nationality = fields.String(allow_none=True)
     nationality_basis = fields.String(allow_none=True, metadata={"description": "birth | naturalization | option"})
-    stateless = fields.Boolean()
+    stateless = StrictBoolean()
     asylum_status = fields.String(allow_none=True)
     case_number = fields.String(allow_none=True)
 
@@ -134,12 +134,12 @@ class BirthOut(StrictSchema):
 
     registration_number = fields.String()
     child = fields.Nested(ChildOut)
-    foundling = fields.Boolean()
+    foundling = StrictBoolean()
     mother = fields.Nested(ParentOut, allow_none=True)
     father = fields.Nested(ParentOut, allow_none=True)
     nationality = fields.Nested(NationalityOut)
-    registered_on = fields.Date()
-    late_registration = fields.Boolean()
+    registered_on = IsoDate()
+    late_registration = StrictBoolean()
     late_registration_evidence = fields.String(allow_none=True)
     live_birth_certificate_number = fields.String(allow_none=True)
     declarant = fields.Nested(DeclarantOut, allow_none=True)

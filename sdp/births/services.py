@@ -18,7 +18,7 @@ from .. import clock
 from ..audit import services as audit
 from ..auth.principal import Principal
 from ..cases.models import Application, Person
-from ..domain import deadlines, nationality
+from ..domain import dates, deadlines, nationality
 from ..domain.access import BIRTH_READERS
 from ..domain.birth_registration import duplicate_key, normalise_registration_number
 from ..domain.names import name_key, similar_names
@@ -36,7 +36,6 @@ from .models import BirthRegistration
 from .numbering import next_registration_number
 
 # A registration date before this is a typing error (the registration number has a four-digit year).
-EARLIEST_REGISTRATION = date(1900, 1, 1)
 
 
 class DuplicateBirth(NotAllowedNow):
@@ -126,13 +125,12 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
     child, mother_data, father_data = data["child"], data.get("mother"), data.get("father")
     place = child["place_of_birth"]
     registered_on = data.get("registered_on") or today
-    if registered_on > today:
-        raise InvalidField("registered_on", N_("The registration date may not be in the future."))
-    if registered_on < EARLIEST_REGISTRATION:
-        raise InvalidField("registered_on", N_("The registration date may not be before %(date)s."),
-                           date=EARLIEST_REGISTRATION.isoformat())
-    if child["date_of_birth"] > registered_on:
-        raise InvalidField("child.date_of_birth", N_("The date of birth may not be after the registration date."))
+    # Not in the future, not before the pilot, and on or after the birth (sdp/domain/dates.py).
+    dates.check_registration(registered_on, today=today, pilot_start=policy.pilot_start,
+                             births=[("child.date_of_birth", child["date_of_birth"])])
+    for role, parent in (("mother", mother_data), ("father", father_data)):
+        if parent and parent.get("date_of_birth"):
+            dates.check_date_of_birth(f"{role}.date_of_birth", parent["date_of_birth"], today)
     for role, parent in (("mother", mother_data), ("father", father_data)):
         if parent and parent.get("stateless") and parent.get("nationality"):
             raise InvalidField(f"{role}.nationality", N_("A stateless parent has no nationality: leave it empty."))

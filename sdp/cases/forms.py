@@ -5,12 +5,10 @@ future); the procedure's rules stay in ``sdp.domain`` and are enforced by the se
 """
 
 from flask_babel import gettext, lazy_gettext
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     RadioField,
@@ -32,6 +30,7 @@ from ..domain.vocabulary import (
     ReferralStatus,
     label,
 )
+from ..forms import GuardedForm, GuardedSubForm
 from ..schemas import valid_language
 from ..web import choices, country_choices
 
@@ -85,7 +84,7 @@ def Day(label, message=None, optional=False):  # noqa: N802
 # --- Intake ---------------------------------------------------------------------------------
 
 
-class PersonFields(Form):
+class PersonFields(GuardedSubForm):
     given_names = StringField(lazy_gettext("Given names"), validators=[
         required(lazy_gettext("Enter the given names.")), not_blank, Length(max=200)])
     family_names = StringField(lazy_gettext("Family names"), validators=[
@@ -150,7 +149,7 @@ class DependantFields(PersonFields):
         self.relationship.choices = choices("Relationship", blank=gettext("Choose"))
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(GuardedForm):
     route = RadioField(lazy_gettext("Route"), default="application",
                        validators=[InputRequired(lazy_gettext("Choose how the case started."))])
     referring_authority = StringField(lazy_gettext("Referring authority (ex officio cases)"),
@@ -184,7 +183,7 @@ class IntakeForm(FlaskForm):
 # --- Case page actions ------------------------------------------------------------------------
 
 
-class ActionForm(FlaskForm):
+class ActionForm(GuardedForm):
     """Every action form names its action; row actions name their row (``target``)."""
 
     action = HiddenField()
@@ -446,7 +445,7 @@ class ReferralForm(ActionForm):
         self.referral_target.choices = choices("ReferralTarget")
 
 
-class CaseSearchForm(Form):
+class CaseSearchForm(GuardedSubForm):
     """The filters of the case lists (a GET form: no CSRF token, bookmarkable)."""
 
     q = StringField(lazy_gettext("Case number or name"), validators=[Optional(), Length(max=200)])

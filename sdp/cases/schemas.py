@@ -22,7 +22,7 @@ from ..domain.vocabulary import (
     Vulnerability,
     values,
 )
-from ..schemas import Country, Language, Name, PastDate, StrictSchema, Text
+from ..schemas import Country, IsoDate, Language, Name, PastDate, StrictBoolean, StrictSchema, Text
 
 
 def one_of(enum):
@@ -46,14 +46,14 @@ class AsylumSchema(StrictSchema):
 
 class DetentionSchema(StrictSchema):
     place = Text(200)
-    since = PastDate(required=True)
+    since = PastDate(required=True, not_before="birth")
 
 
 class PersonSchema(StrictSchema):
     given_names = Name()
     family_names = Name()
     sex = fields.String(required=True, validate=one_of(Sex))
-    date_of_birth = PastDate(required=True)
+    date_of_birth = PastDate(required=True, not_before="lifetime")
     place_of_birth = fields.Nested(PlaceOfBirthSchema, required=True)
     languages = fields.List(Language(), load_default=list, validate=validate.Length(max=20))
     asylum = fields.Nested(AsylumSchema, load_default=None, allow_none=True)
@@ -70,7 +70,7 @@ class DependantSchema(PersonSchema):
 
 class ApplicationCreateSchema(StrictSchema):
     route = fields.String(required=True, validate=one_of(Route))
-    registered_on = PastDate()
+    registered_on = PastDate(not_before="pilot_start", metadata={"description": "Defaults to today"})
     referring_authority = fields.String(validate=validate.Length(max=120), allow_none=True,
                                         metadata={"description": "For ex officio cases: the authority that started it"})
     applicant = fields.Nested(PersonSchema, required=True)
@@ -85,7 +85,7 @@ PERSON_ID_DESCRIPTION = "A person of this case (default: the applicant); 422 for
 
 
 def PersonId():  # noqa: N802 - a field factory, named like the fields it makes
-    return fields.Integer(load_default=None, allow_none=True, metadata={"description": PERSON_ID_DESCRIPTION})
+    return fields.Integer(load_default=None, allow_none=True, metadata={"description": PERSON_ID_DESCRIPTION, "minimum": 1})
 
 
 class RelevantStateCreateSchema(StrictSchema):
@@ -103,7 +103,7 @@ class EvidenceCreateSchema(StrictSchema):
     person_id = PersonId()
     kind = fields.String(required=True, validate=one_of(EvidenceKind))
     description = Text()
-    received_on = PastDate(required=True)
+    received_on = PastDate(required=True, not_before="registered_on")
     country = Country(allow_none=True)
 
 
@@ -111,22 +111,22 @@ class InquiryCreateSchema(StrictSchema):
     person_id = PersonId()
     country = Country(required=True)
     authority = Text(200)
-    sent_on = PastDate(required=True)
+    sent_on = PastDate(required=True, not_before="registered_on")
     consent_on = PastDate(required=True, metadata={"description": "The date the person concerned consented"})
 
 
 class InquiryResponseSchema(StrictSchema):
-    received_on = PastDate(required=True)
+    received_on = PastDate(required=True, not_before="sent_on")
     outcome = fields.String(required=True, validate=one_of(InquiryOutcome))
 
 
 class InterviewCreateSchema(StrictSchema):
     person_id = PersonId()
-    held_on = PastDate(required=True)
+    held_on = PastDate(required=True, not_before="registered_on")
     interpreter_language = Language(allow_none=True)
     legal_representative = fields.String(validate=validate.Length(max=200), allow_none=True)
     summary = Text()
-    read_back = fields.Boolean(load_default=True)
+    read_back = StrictBoolean(load_default=True)
 
 
 class ExtensionSchema(StrictSchema):
@@ -148,7 +148,8 @@ class RecommendationSchema(StrictSchema):
 
 
 class PersonDecisionSchema(StrictSchema):
-    person_id = fields.Integer(required=True)
+    person_id = fields.Integer(required=True, metadata={
+        "description": "A person of this case awaiting a decision; 422 for a person of another case", "minimum": 1})
     outcome = fields.String(required=True, validate=validate.OneOf(
         [PersonOutcome.RECOGNIZED, PersonOutcome.REJECTED, PersonOutcome.EXCLUDED, PersonOutcome.FAMILY_UNITY]))
     reasons = fields.String(validate=validate.Length(min=1, max=20000), allow_none=True)
@@ -165,7 +166,7 @@ class DecisionSchema(RecommendationSchema):
 
     outcome = fields.String(load_default=None, validate=validate.OneOf(
         [PersonOutcome.RECOGNIZED, PersonOutcome.REJECTED, PersonOutcome.EXCLUDED, PersonOutcome.FAMILY_UNITY]))
-    notified_on = PastDate(required=True)
+    notified_on = PastDate(required=True, not_before="registered_on")
     notification_language = Language(allow_none=True)
     persons = fields.List(fields.Nested(PersonDecisionSchema), load_default=list, validate=validate.Length(max=31))
 
@@ -176,7 +177,7 @@ class ReturnSchema(StrictSchema):
 
 class AppealCreateSchema(StrictSchema):
     person_id = PersonId()
-    lodged_on = PastDate(load_default=None)
+    lodged_on = PastDate(load_default=None, not_before="decision_notified_on")
     grounds = Text()
 
 
@@ -201,7 +202,7 @@ class ReferralSchema(StrictSchema):
 class ReferralOutcomeSchema(StrictSchema):
     outcome = fields.String(required=True, validate=validate.OneOf(
         [ReferralStatus.CONFIRMED_PERUVIAN, ReferralStatus.REFUSED]))
-    on = PastDate(required=True)
+    on = PastDate(required=True, not_before="referred_on")
     reference = fields.String(validate=validate.Length(min=1, max=64), allow_none=True,
                               metadata={"description": "The civil registry's reference, e.g. the CUI"})
 
@@ -211,13 +212,13 @@ class ProceedingSchema(StrictSchema):
 
     person_id = PersonId()
     reasons = Text()
-    notified_on = PastDate(required=True)
+    notified_on = PastDate(required=True, not_before="registered_on")
     nationality_acquired = Country(allow_none=True, metadata={"description": "Cessation: the nationality acquired"})
 
 
 class ProceedingReplySchema(StrictSchema):
     person_id = PersonId()
-    received_on = PastDate(required=True)
+    received_on = PastDate(required=True, not_before="proposal_notified_on")
     summary = Text()
 
 
@@ -226,7 +227,7 @@ class ProceedingDecisionSchema(StrictSchema):
     outcome = fields.String(required=True, validate=validate.OneOf(
         [ProceedingStatus.CEASED, ProceedingStatus.CANCELLED, ProceedingStatus.MAINTAINED]))
     reasons = Text()
-    notified_on = PastDate(required=True)
+    notified_on = PastDate(required=True, not_before="proposal_notified_on")
 
 
 class DetentionRecordSchema(DetentionSchema):
@@ -247,7 +248,7 @@ class DocumentCreateSchema(StrictSchema):
 
 class DetentionOut(StrictSchema):
     place = fields.String()
-    since = fields.Date()
+    since = IsoDate()
 
 
 class PersonOut(StrictSchema):
@@ -255,7 +256,7 @@ class PersonOut(StrictSchema):
     given_names = fields.String()
     family_names = fields.String()
     sex = fields.String()
-    date_of_birth = fields.Date()
+    date_of_birth = IsoDate()
     place_of_birth = fields.Dict()
     languages = fields.List(fields.String())
     asylum = fields.Dict()
@@ -264,7 +265,7 @@ class PersonOut(StrictSchema):
     guardian = fields.String(allow_none=True)
     relationship = fields.String()
     # Dependants: born in Peru on a pending case → Peruvian by birth, referral suggested (births feature).
-    referral_suggested = fields.Boolean()
+    referral_suggested = StrictBoolean()
     suggested_referral_target = fields.String(allow_none=True)
     birth_registration_number = fields.String(allow_none=True)
 
@@ -276,18 +277,18 @@ class RelevantStateOut(StrictSchema):
     links = fields.List(fields.String())
     finding = fields.String()
     reasoning = fields.String(allow_none=True)
-    found_on = fields.Date(allow_none=True)
+    found_on = IsoDate(allow_none=True)
 
 
 class InquiryOut(StrictSchema):
     id = fields.Integer()
     person_id = fields.Integer()
-    consent_on = fields.Date(allow_none=True)
+    consent_on = IsoDate(allow_none=True)
     country = fields.String()
     authority = fields.String()
-    sent_on = fields.Date()
-    response_due = fields.Date()
-    received_on = fields.Date(allow_none=True)
+    sent_on = IsoDate()
+    response_due = IsoDate()
+    received_on = IsoDate(allow_none=True)
     outcome = fields.String(allow_none=True)
     status = fields.String()
 
@@ -295,11 +296,11 @@ class InquiryOut(StrictSchema):
 class InterviewOut(StrictSchema):
     id = fields.Integer()
     person_id = fields.Integer()
-    held_on = fields.Date()
+    held_on = IsoDate()
     interpreter_language = fields.String(allow_none=True)
     legal_representative = fields.String(allow_none=True)
     summary = fields.String()
-    read_back = fields.Boolean()
+    read_back = StrictBoolean()
 
 
 class EvidenceOut(StrictSchema):
@@ -307,7 +308,7 @@ class EvidenceOut(StrictSchema):
     person_id = fields.Integer()
     kind = fields.String()
     description = fields.String()
-    received_on = fields.Date()
+    received_on = IsoDate()
     country = fields.String(allow_none=True)
 
 
@@ -315,7 +316,7 @@ class RecommendationOut(StrictSchema):
     outcome = fields.String()
     exclusion_ground = fields.String(allow_none=True)
     reasons = fields.String()
-    made_on = fields.Date()
+    made_on = IsoDate()
 
 
 class DecisionOut(StrictSchema):
@@ -323,28 +324,28 @@ class DecisionOut(StrictSchema):
     exclusion_ground = fields.String(allow_none=True)
     reasons = fields.String()
     findings = fields.List(fields.Dict())
-    decided_on = fields.Date()
-    notified_on = fields.Date()
+    decided_on = IsoDate()
+    notified_on = IsoDate()
     notification_language = fields.String(allow_none=True)
-    appeal_due = fields.Date()
-    final = fields.Boolean()
+    appeal_due = IsoDate()
+    final = StrictBoolean()
 
 
 class AppealOut(StrictSchema):
-    lodged_on = fields.Date()
+    lodged_on = IsoDate()
     grounds = fields.String()
-    decision_due = fields.Date()
+    decision_due = IsoDate()
     outcome = fields.String(allow_none=True)
     reasons = fields.String(allow_none=True)
-    decided_on = fields.Date(allow_none=True)
+    decided_on = IsoDate(allow_none=True)
 
 
 class DocumentOut(StrictSchema):
     serial = fields.String()
     type = fields.String()
     status = fields.String()
-    issued_on = fields.Date()
-    valid_until = fields.Date(allow_none=True)
+    issued_on = IsoDate()
+    valid_until = IsoDate(allow_none=True)
     pdf_url = fields.String()
     qr = fields.String()
 
@@ -353,7 +354,7 @@ class CaseBirthChildOut(StrictSchema):
     given_names = fields.String()
     family_names = fields.String()
     sex = fields.String()
-    date_of_birth = fields.Date()
+    date_of_birth = IsoDate()
 
 
 class CaseBirthOut(StrictSchema):
@@ -361,37 +362,37 @@ class CaseBirthOut(StrictSchema):
 
     registration_number = fields.String()
     child = fields.Nested(CaseBirthChildOut)
-    registered_on = fields.Date()
-    late_registration = fields.Boolean()
+    registered_on = IsoDate()
+    late_registration = StrictBoolean()
     nationality = fields.Dict()
     parents_on_case = fields.List(fields.String())
 
 
 class PersonAppealOut(StrictSchema):
-    lodged_on = fields.Date()
-    decision_due = fields.Date(allow_none=True)
+    lodged_on = IsoDate()
+    decision_due = IsoDate(allow_none=True)
     outcome = fields.String(allow_none=True)
-    decided_on = fields.Date(allow_none=True)
+    decided_on = IsoDate(allow_none=True)
 
 
 class ReferralOut(StrictSchema):
     target = fields.String()
     status = fields.String(metadata={"description": "pending | confirmed_peruvian | refused"})
-    referred_on = fields.Date(allow_none=True)
-    answered_on = fields.Date(allow_none=True)
+    referred_on = IsoDate(allow_none=True)
+    answered_on = IsoDate(allow_none=True)
     reference = fields.String(allow_none=True)
 
 
 class ProceedingOut(StrictSchema):
     status = fields.String(metadata={"description": "proposed | ceased | cancelled | maintained"})
-    notified_on = fields.Date()
-    reply_due = fields.Date()
-    reply_received_on = fields.Date(allow_none=True)
+    notified_on = IsoDate()
+    reply_due = IsoDate()
+    reply_received_on = IsoDate(allow_none=True)
     nationality_acquired = fields.String(allow_none=True)
-    appeal_due = fields.Date(allow_none=True)
+    appeal_due = IsoDate(allow_none=True)
     appeal = fields.Nested(PersonAppealOut, allow_none=True)
-    final = fields.Boolean()
-    residence_until = fields.Date(allow_none=True, metadata={
+    final = StrictBoolean()
+    residence_until = IsoDate(allow_none=True, metadata={
         "description": "After a final cessation: the last day of lawful residence (proposal of the regulation)"})
 
 
@@ -402,12 +403,12 @@ class PersonStatusOut(StrictSchema):
     relationship = fields.String()
     given_names = fields.String()
     family_names = fields.String()
-    date_of_birth = fields.Date()
+    date_of_birth = IsoDate()
     relevant_states = fields.List(fields.Nested(RelevantStateOut))
     outcome = fields.String(allow_none=True)
-    final = fields.Boolean()
-    protected_from_removal = fields.Boolean()
-    appeal_due = fields.Date(allow_none=True)
+    final = StrictBoolean()
+    protected_from_removal = StrictBoolean()
+    appeal_due = IsoDate(allow_none=True)
     appeal = fields.Nested(PersonAppealOut, allow_none=True)
     referral = fields.Nested(ReferralOut)
     cessation = fields.Nested(ProceedingOut)
@@ -422,12 +423,12 @@ class ApplicationOut(StrictSchema):
     route = fields.String()
     referring_authority = fields.String(allow_none=True)
     state = fields.String()
-    registered_on = fields.Date()
-    decision_due = fields.Date()
-    decision_due_extended = fields.Boolean()
-    priority = fields.Boolean()
-    detained = fields.Boolean()
-    protected_from_removal = fields.Boolean()
+    registered_on = IsoDate()
+    decision_due = IsoDate()
+    decision_due_extended = StrictBoolean()
+    priority = StrictBoolean()
+    detained = StrictBoolean()
+    protected_from_removal = StrictBoolean()
     case_officer = fields.String(allow_none=True)
     applicant = fields.Nested(PersonOut)
     dependants = fields.List(fields.Nested(PersonOut))
@@ -440,9 +441,9 @@ class ApplicationOut(StrictSchema):
     appeal = fields.Nested(AppealOut, allow_none=True)
     documents = fields.List(fields.Nested(DocumentOut))
     births = fields.List(fields.Nested(CaseBirthOut))
-    ended_on = fields.Date(allow_none=True)
+    ended_on = IsoDate(allow_none=True)
     end_reasons = fields.String(allow_none=True)
     referral_target = fields.String(allow_none=True)
-    naturalization_eligible_from = fields.Date(allow_none=True)
+    naturalization_eligible_from = IsoDate(allow_none=True)
     available_actions = fields.List(fields.String())
     persons = fields.List(fields.Nested(PersonStatusOut))

@@ -10,7 +10,7 @@ from .. import clock
 from ..audit import services as audit
 from ..auth.models import User
 from ..auth.principal import Principal
-from ..domain import deadlines, procedure
+from ..domain import dates, deadlines, procedure
 from ..domain.confidentiality import AsylumClaim, may_contact
 from ..domain.determination import nobody_remains
 from ..domain.procedure import Context, Forbidden, InvalidField, NotAllowedNow
@@ -115,9 +115,11 @@ def register_application(actor: Principal, data: dict) -> Application:
     today = clock.today()
     _check("register", None, actor, today)
     registered_on = data.get("registered_on") or today
-    if registered_on > today:
-        raise InvalidField("registered_on", N_("The registration date may not be in the future."))
     policy = _policy()
+    births = [("applicant.date_of_birth", data["applicant"]["date_of_birth"])]
+    births += [(f"dependants.{index}.date_of_birth", dependant["date_of_birth"])
+               for index, dependant in enumerate(data.get("dependants") or [])]
+    dates.check_registration(registered_on, today=today, pilot_start=policy.pilot_start, births=births)
     applicant = _new_person(data["applicant"])
     application = Application(
         case_number=next_case_number(registered_on.year),
@@ -215,6 +217,7 @@ def record_finding(actor: Principal, relevant_state: RelevantState, finding: str
 def record_evidence(actor: Principal, application: Application, data: dict) -> Evidence:
     person = person_of(application, data.get("person_id"))
     _check("record_evidence", application, actor, clock.today(), person)
+    dates.check_case_event("received_on", data["received_on"], application.registered_on)
     evidence = Evidence(kind=data["kind"], description=data["description"], received_on=data["received_on"],
                         country=data.get("country"), recorded_by_id=actor.id, person_id=person.id)
     application.evidence.append(evidence)
@@ -271,6 +274,7 @@ def record_interview(actor: Principal, application: Application, data: dict) -> 
     if person.needs_guardian():
         raise NotAllowedNow(N_("%(name)s is an unaccompanied child: record a guardian or representative before "
                                "the interview."), name=person.full_name)
+    dates.check_case_event("held_on", data["held_on"], application.registered_on)
     interview = Interview(held_on=data["held_on"], interpreter_language=data.get("interpreter_language"),
                           legal_representative=data.get("legal_representative"), summary=data["summary"],
                           read_back=data.get("read_back", True), interviewer_id=actor.id, person_id=person.id)
@@ -401,6 +405,8 @@ def lodge_appeal(actor: Principal, application: Application, grounds: str, lodge
     person = person_of(application, person_id)
     _check("lodge_appeal", application, actor, today, person, lodged_on=lodged_on)
     determination = application.determination(person.id)
+    if determination.notified_on is not None and lodged_on < determination.notified_on:
+        raise InvalidField("lodged_on", N_("An appeal cannot be lodged before the decision was notified."))
     determination.appeal_lodged_on, determination.appeal_grounds = lodged_on, grounds
     determination.appeal_decision_due = deadlines.appeal_decision_due(lodged_on, _policy())
     changes: dict[str, Any] = {"person_id": person.id, "lodged_on": lodged_on,
@@ -490,6 +496,7 @@ def propose_proceeding(actor: Principal, application: Application, kind: str, da
     person = person_of(application, data.get("person_id"))
     _check(f"propose_{kind}", application, actor, today, person)
     notified_on = data["notified_on"]
+    dates.check_case_event("notified_on", notified_on, application.registered_on)
     if kind == ProceedingKind.CESSATION and not data.get("nationality_acquired"):
         raise InvalidField("nationality_acquired", N_("A cessation names the nationality acquired or recovered."))
     proceeding = Proceeding(person_id=person.id, kind=kind, status=ProceedingStatus.PROPOSED.value,

@@ -18,6 +18,7 @@ from ..domain.access import BIRTH_READERS, CASE_READERS
 from ..domain.procedure import InvalidField, ProcedureError
 from ..domain.vocabulary import Role
 from ..extensions import db
+from ..forms import field_at
 from . import forms, queries, services
 from .models import Application, Inquiry, RelevantState
 from .presenters import case_dict
@@ -69,16 +70,32 @@ def index():
         abort(403)
     officers = queries.case_officers()
     form = forms.CaseSearchForm(request.args, officers=officers)
-    form.validate()
+    if not form.validate():
+        # A filter that is not valid (a state that does not exist, a NUL) filters nothing; its
+        # error is shown beside it.
+        for field in form:
+            if field.errors:
+                field.data = None
     officer_id = int(form.officer.data) if (form.officer.data or "").isdigit() else None
     page = queries.search(principal, today=clock.today(), q=form.q.data or "", state=form.state.data or "",
                           officer_id=officer_id, overdue=bool(form.overdue.data),
-                          after=request.args.get("after", type=int))
-    kept = {key: value for key, value in request.args.items() if key != "after" and value}
+                          after=page_cursor(request.args.get("after")))
+    # Only the parameters this page declares go back into its links: any other key (``endpoint``,
+    # ``_external``, ``_scheme``) would be an argument of url_for itself (a 500, or links made
+    # absolute from the Host header).
+    kept = {field.name: request.args[field.name] for field in form if request.args.get(field.name)}
     next_url = url_for(".index", **kept, after=page.next_after) if page.next_after else None
     first_url = url_for(".index", **kept) if request.args.get("after") else None
     return render_template("cases/list.html", form=form, page=page, today=clock.today(),
                            next_url=next_url, first_url=first_url, searched=bool(kept))
+
+
+def page_cursor(raw: str | None) -> int | None:
+    """The ``after`` of a list's next page: a row id, or nothing (a value no id can have, such as
+    a number too large for the database's integer, is the first page, not a database error)."""
+    if raw is None or not raw.isdigit() or len(raw) > 18:
+        return None
+    return int(raw)
 
 
 # --- Intake -------------------------------------------------------------------------------
@@ -141,8 +158,8 @@ def _field_error(form, error: ProcedureError) -> str | None:
     """Put an InvalidField's message beside its field (None then); else return the message."""
     message = procedure_message(error)
     if isinstance(error, InvalidField) and form is not None:
-        field = getattr(form, error.field, None)
-        if field is not None and hasattr(field, "errors"):
+        field = field_at(form, error.field)
+        if field is not None:
             field.errors = [*list(field.errors), message]
             return None
     return message

@@ -20,6 +20,7 @@ from ..domain.access import BIRTH_READERS, may_read_case
 from ..domain.calendar import add_months
 from ..domain.determination import PersonFacts
 from ..domain.procedure import Context, Forbidden, InvalidField, NotAllowedNow, ProcedureError
+from ..domain.text import text_fault
 from ..domain.vocabulary import N_, DocumentStatus, DocumentType, PersonOutcome, Role, State
 from ..extensions import db
 from . import payload, rules, serials, signing
@@ -339,6 +340,8 @@ def revoke(actor: Principal, document: Document, reason: str) -> Document:
         raise Forbidden(N_("Only a supervisor may revoke a document."))
     if not reason or not reason.strip():
         raise InvalidField("reason", N_("A revocation needs its reason."))
+    if text_fault(reason):
+        raise InvalidField("reason", N_("The reason contains a character that cannot be stored (NUL or a lone surrogate)."))
     if document.status == DocumentStatus.REVOKED:
         raise NotAllowedNow(N_("This document is already revoked."))
     if document.status == DocumentStatus.SUPERSEDED:

@@ -8,11 +8,12 @@ overrides a default.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 
 from .vocabulary import N_
 
 
-def _setting(default: int, unit: str, description: str, source: str):
+def _setting(default: int | date, unit: str, description: str, source: str):
     return field(default=default, metadata={"unit": unit, "description": description, "source": source})
 
 
@@ -46,11 +47,20 @@ class PolicySettings:
         5, N_("years"), N_("Residence required for naturalization under the law today (with its other requirements)"), N_("Law 32421 (2025)"))
     priority_age_years: int = _setting(
         18, N_("years"), N_("Applicants younger than this are children and their cases are prioritised"), N_("UNHCR Handbook (2014), para. 119; Convention on the Rights of the Child, Art. 3"))
+    # A date, not a length: no application or birth is registered before it (sdp/domain/dates.py).
+    pilot_start: date = _setting(
+        date(2026, 1, 1), "", N_("First day of the pilot: no registration may be dated earlier"), N_("Legislative Decree 1725 (2026): set to the first day of the pilot"))
+    statistics_max_period_months: int = _setting(
+        60, N_("months"), N_("Longest period one statistics report may cover"), N_("Policy choice (bounds the size of a report)"))
 
     def __post_init__(self) -> None:
         for spec in fields(self):
             value = getattr(self, spec.name)
-            if not isinstance(value, int) or value < 1:
+            if isinstance(spec.default, date):
+                if not isinstance(value, date):
+                    raise ValueError(f"policy setting {spec.name} must be a date, not {value!r}")
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"policy setting {spec.name} must be a positive whole number, not {value!r}")
         if self.extended_decision_due_months < self.decision_due_months:
             raise ValueError("the extended decision period cannot be shorter than the ordinary one")
@@ -62,11 +72,20 @@ class PolicySettings:
         overrides = {}
         for spec in fields(cls):
             raw = environ.get(f"SDP_{spec.name.upper()}")
-            if raw is not None:
+            if raw is None:
+                continue
+            if isinstance(spec.default, date):
                 try:
-                    overrides[spec.name] = int(raw)
-                except ValueError as error:
-                    raise ValueError(f"SDP_{spec.name.upper()} must be a whole number, not {raw!r}") from error
+                    overrides[spec.name] = date.fromisoformat(raw) if len(raw) == 10 else None
+                except ValueError:
+                    overrides[spec.name] = None
+                if overrides[spec.name] is None:
+                    raise ValueError(f"SDP_{spec.name.upper()} must be a date YYYY-MM-DD, not {raw!r}")
+                continue
+            try:
+                overrides[spec.name] = int(raw)
+            except ValueError as error:
+                raise ValueError(f"SDP_{spec.name.upper()} must be a whole number, not {raw!r}") from error
         return replace(cls(), **overrides)
 
     def describe(self) -> list[dict]:
@@ -75,14 +94,20 @@ class PolicySettings:
         return [
             {
                 "name": spec.name,
-                "value": getattr(self, spec.name),
-                "default": getattr(defaults, spec.name),
+                "value": _plain(getattr(self, spec.name)),
+                "default": _plain(getattr(defaults, spec.name)),
                 "unit": spec.metadata["unit"],
                 "description": spec.metadata["description"],
                 "source": spec.metadata["source"],
             }
             for spec in fields(self)
         ]
+
+
+def _plain(value: int | date) -> int | str:
+    """A setting as the procedure document and ``GET /api/v1/procedure`` show it: a date as
+    YYYY-MM-DD (its unit is empty)."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 DEFAULT_POLICY = PolicySettings()

@@ -4,7 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates
 
 from ..domain.names import name_key
 from ..domain.vocabulary import State, values
-from ..schemas import Name, PastDate, StrictSchema
+from ..schemas import Name, PastDate, StrictBoolean, StrictSchema
 
 
 class PersonQuerySchema(StrictSchema):
@@ -32,7 +32,7 @@ class PersonMatchOut(StrictSchema):
     case_number = fields.String(required=True, metadata={"example": "SDP-2026-000123"})
     status = fields.String(required=True, validate=validate.OneOf(values(State)),
                            metadata={"description": "The state of the case (domain.md, vocabulary)"})
-    protected_from_removal = fields.Boolean(required=True, metadata={
+    protected_from_removal = StrictBoolean(required=True, metadata={
         "description": "True while the case is pending (including appeal) or the person is recognised "
                        "as stateless: the person may not be removed from Peru."})
 

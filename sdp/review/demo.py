@@ -30,8 +30,13 @@ def load(users: dict) -> None:
     officers = [("officer@demo.sdp.pe", users["officer@demo.sdp.pe"].principal),
                 ("officer2@demo.sdp.pe", users["officer2@demo.sdp.pe"].principal)]
 
+    # Over the last year, or since the pilot started when that is more recent: no registration
+    # may be dated before the pilot (sdp/domain/dates.py).
+    from flask import current_app
+
+    span = max(30, min(365, (today - current_app.config["POLICY"].pilot_start).days))
     for index in range(APPLICATIONS):
-        age = 4 + index * 6 + rng.randint(0, 5)  # days since registration, over about a year
+        age = (4 + index * 6 + rng.randint(0, 5)) * span // 365  # days since registration
         registered_on = today - timedelta(days=age)
         country = rng.choice(COUNTRIES)
         asylum = rng.choice(["none", "none", "asylum_seeker", "refugee"])

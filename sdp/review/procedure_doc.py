@@ -96,7 +96,7 @@ def steps(policy: PolicySettings, translate: Callable[[str], str] = lambda text:
 def settings(policy: PolicySettings, translate: Callable[[str], str] = lambda text: text) -> list[dict]:
     """The policy settings: current value, default and source; every one a proposal."""
     _ = translate
-    return [{**setting, "description": _(setting["description"]), "unit_label": _(setting["unit"]),
+    return [{**setting, "description": _(setting["description"]), "unit_label": _(setting["unit"]) if setting["unit"] else "",
              "source": _(setting["source"]), "changed": setting["value"] != setting["default"]}
             for setting in policy.describe()]
 
@@ -146,7 +146,7 @@ def render(policy: PolicySettings, translate: Callable[[str], str] = lambda text
     lines += [heading(2, _("Time limits and validities (proposals)")), "",
               row(_("Setting"), _("Value"), _("Default"), _("Source")), "|---|---|---|---|"]
     for setting in settings(policy, _):
-        lines.append(row(f"{setting['description']} (`{setting['name']}`)", f"{setting['value']} {setting['unit_label']}",
+        lines.append(row(f"{setting['description']} (`{setting['name']}`)", f"{setting['value']} {setting['unit_label']}".strip(),
                          str(setting["default"]), setting["source"]))
     lines += ["", heading(2, _("Roles")), ""]
     lines += [f"- `{role.value}`: {_(label(role))}" for role in Role]

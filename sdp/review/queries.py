@@ -10,13 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, and_, case, extract, func, select
+from sqlalchemy import BigInteger, Integer, and_, case, cast, extract, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from ..births.models import BirthRegistration
 from ..cases.models import Appeal, Application, Decision, Inquiry
 from ..documents.models import Document
+from ..domain import cellkey
 from ..domain.vocabulary import N_, NationalityBasis, State, label
 from ..extensions import db
 
@@ -38,6 +39,26 @@ class Period:
     def whole_months(cls, start: date | None, end: date | None) -> "Period":
         return cls(start.replace(day=1) if start else None, month_end(end) if end else None)
 
+    @classmethod
+    def within_the_pilot(cls, start: date | None, end: date | None, *, today: date, pilot_start: date,
+                         max_months: int) -> "Period":
+        """Whole months within the data's real span: from the pilot's first month (nothing can be
+        registered earlier, sdp/domain/dates.py) to this month. A period that asks for more is cut
+        to that span, so ``from=0001-01-01`` costs no more than the pilot; one that is still longer
+        than ``max_months`` is refused (``PeriodTooLong``) and a missing ``from`` means the last
+        ``max_months`` months. Either way a report has at most ``max_months`` rows of months."""
+        first = max(start or pilot_start, pilot_start).replace(day=1)
+        last = month_end(min(end or today, today))
+        if start is None:
+            first = max(first, _months_before(last, max_months - 1))
+        if first > last:  # a period wholly before the pilot or after today: nothing, one month wide
+            first = last.replace(day=1)
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        if months > max_months:
+            raise PeriodTooLong(months, max_months)
+        return cls(first, last)
+
+
     def where(self, column) -> list:
         clauses = []
         if self.start is not None:
@@ -45,6 +66,18 @@ class Period:
         if self.end is not None:
             clauses.append(column <= self.end)
         return clauses
+
+
+class PeriodTooLong(ValueError):
+    def __init__(self, months: int, max_months: int) -> None:
+        self.months, self.max_months = months, max_months
+        super().__init__(f"The period covers {months} months; a report covers at most {max_months} "
+                         f"(the policy setting statistics_max_period_months): choose a later start.")
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def month_end(day: date) -> date:
@@ -81,6 +114,41 @@ def _days_between_sqlite(element, compiler, **kw):
     return f"CAST(julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
 
 
+# --- Record keys (sdp/domain/cellkey.py), in SQL ---------------------------------------------
+
+
+def record_key(column, kind: str):
+    """Each record's key, computed in the query from its id and the app's secret: the same
+    arithmetic as ``cellkey.record_key``, in 64-bit integers on SQLite and PostgreSQL alike."""
+    from flask import current_app
+
+    secret = current_app.config["SECRET_KEY"]
+    a, b, c = cellkey.key_parameters(secret.encode() if isinstance(secret, str) else secret, kind)
+    modulus = literal(cellkey.MODULUS, BigInteger)
+    k = (cast(column, BigInteger) * literal(a, BigInteger) + literal(b, BigInteger)) % modulus
+    return ((k * k) % modulus * literal(c, BigInteger) + k) % modulus
+
+
+class Counts(dict):
+    """Counts by category (a dict, as before), with each category's cell key beside it in
+    ``cell_keys``: the sum of the record keys of the records it counts."""
+
+    def __init__(self, rows=(), cell_keys=None):
+        super().__init__(rows)
+        self.cell_keys: dict = dict(cell_keys or {})
+
+
+def _counts(statement, key=lambda *group: group[0] if len(group) == 1 else group) -> Counts:
+    """Runs a statement whose last two columns are ``count`` and ``sum(record key)``."""
+    counts = Counts()
+    for row in db.session.execute(statement).all():
+        *group, n, keys = tuple(row)
+        name = key(*group)
+        counts[name] = counts.get(name, 0) + n
+        counts.cell_keys[name] = cellkey.combined([counts.cell_keys.get(name, 0), int(keys or 0)])
+    return counts
+
+
 # --- Queries ----------------------------------------------------------------------------------
 
 
@@ -91,16 +159,16 @@ def _rows(statement) -> list[tuple]:
 def applications_by_month(period: Period) -> dict[tuple[int, int, str], int]:
     """Applications registered in the period, by (year, month, route)."""
     year, month = extract("year", Application.registered_on), extract("month", Application.registered_on)
-    statement = (select(year, month, Application.route, func.count())
+    statement = (select(year, month, Application.route, func.count(), func.sum(record_key(Application.id, "applications")))
                  .where(*period.where(Application.registered_on)).group_by(year, month, Application.route))
-    return {(int(y), int(m), route): n for y, m, route, n in _rows(statement)}
+    return _counts(statement, lambda y, m, route: (int(y), int(m), route))
 
 
 def cases_by_state(period: Period) -> dict[str, int]:
     """Cases registered in the period, by their state today."""
-    statement = (select(Application.state, func.count())
+    statement = (select(Application.state, func.count(), func.sum(record_key(Application.id, "applications")))
                  .where(*period.where(Application.registered_on)).group_by(Application.state))
-    return dict(_rows(statement))
+    return _counts(statement)
 
 
 PENDING_WITH_DEADLINE = (State.REGISTERED, State.UNDER_EXAMINATION, State.PENDING_DECISION, State.UNDER_APPEAL)
@@ -113,53 +181,66 @@ def pending_by_state_and_overdue(period: Period, today: date) -> dict[tuple[str,
         (and_(Application.state == State.UNDER_APPEAL.value, Appeal.decision_due < today), 1),
         (and_(Application.state != State.UNDER_APPEAL.value, Application.decision_due < today), 1),
         else_=0)
-    statement = (select(Application.state, overdue, func.count())
+    statement = (select(Application.state, overdue, func.count(), func.sum(record_key(Application.id, "applications")))
                  .select_from(Application).outerjoin(Appeal, Appeal.application_id == Application.id)
                  .where(Application.state.in_([s.value for s in PENDING_WITH_DEADLINE]),
                         *period.where(Application.registered_on))
                  .group_by(Application.state, overdue))
-    return {(state, bool(flag)): n for state, flag, n in _rows(statement)}
+    return _counts(statement, lambda state, flag: (state, bool(flag)))
 
 
 def decisions_by_outcome(period: Period) -> dict[str, int]:
     """First-instance decisions taken in the period, by outcome."""
-    statement = (select(Decision.outcome, func.count())
+    statement = (select(Decision.outcome, func.count(), func.sum(record_key(Decision.id, "decisions")))
                  .where(*period.where(Decision.decided_on)).group_by(Decision.outcome))
-    return dict(_rows(statement))
+    return _counts(statement)
 
 
-def decision_days(period: Period) -> list[tuple[int, bool, int]]:
+class Histogram(list):
+    """(days, within the due date, how many) rows, with the cell key of the decisions taken
+    within and after the due date in ``cell_keys`` (keyed by True and False)."""
+
+    cell_keys: dict
+
+
+def decision_days(period: Period) -> Histogram:
     """First-instance decisions taken in the period as (days from registration, within the
     decision due date, how many): a histogram, so quantiles need no row of a person."""
     days = days_between(Decision.decided_on, Application.registered_on)
     within = case((Decision.decided_on <= Application.decision_due, 1), else_=0)
-    statement = (select(days, within, func.count())
+    statement = (select(days, within, func.count(), func.sum(record_key(Decision.id, "decisions")))
                  .select_from(Decision).join(Application, Application.id == Decision.application_id)
                  .where(*period.where(Decision.decided_on)).group_by(days, within))
-    return [(int(d), bool(w), n) for d, w, n in _rows(statement)]
+    histogram, keys = Histogram(), {True: 0, False: 0}
+    for d, w, n, key_sum in _rows(statement):
+        histogram.append((int(d), bool(w), n))
+        keys[bool(w)] = cellkey.combined([keys[bool(w)], int(key_sum or 0)])
+    histogram.cell_keys = keys
+    return histogram
 
 
 def inquiries_by_country_and_status(period: Period, today: date) -> dict[tuple[str, str], int]:
     """Inquiries sent in the period, by State and status today (answered, pending, unanswered)."""
     status = case((Inquiry.outcome.is_not(None), "answered"), (Inquiry.response_due < today, "unanswered"),
                   else_="pending")
-    statement = (select(Inquiry.country, status, func.count())
+    statement = (select(Inquiry.country, status, func.count(), func.sum(record_key(Inquiry.id, "inquiries")))
                  .where(*period.where(Inquiry.sent_on)).group_by(Inquiry.country, status))
-    return {(country, state): n for country, state, n in _rows(statement)}
+    return _counts(statement, lambda country, state: (country, state))
 
 
 def appeals_by_outcome(period: Period) -> dict[str, int]:
     """Appeals lodged in the period, by outcome (``pending`` while undecided)."""
     outcome = func.coalesce(Appeal.outcome, "pending")
-    statement = select(outcome, func.count()).where(*period.where(Appeal.lodged_on)).group_by(outcome)
-    return dict(_rows(statement))
+    statement = (select(outcome, func.count(), func.sum(record_key(Appeal.id, "appeals")))
+                 .where(*period.where(Appeal.lodged_on)).group_by(outcome))
+    return _counts(statement)
 
 
 def documents_by_type(period: Period) -> dict[str, int]:
     """Documents issued in the period, by type."""
-    statement = (select(Document.type, func.count())
+    statement = (select(Document.type, func.count(), func.sum(record_key(Document.id, "documents")))
                  .where(*period.where(Document.issued_on)).group_by(Document.type))
-    return dict(_rows(statement))
+    return _counts(statement)
 
 
 # --- Births -----------------------------------------------------------------------------------
@@ -213,7 +294,8 @@ BIRTH_GROUPINGS: tuple[BirthGrouping, ...] = (
 def births_by(grouping: BirthGrouping, period: Period) -> dict[tuple[str, bool], int]:
     """Births registered in the period, by the grouping and whether the registration was late."""
     group = grouping.expression()
-    statement = (select(group, BirthRegistration.late_registration, func.count())
+    statement = (select(group, BirthRegistration.late_registration, func.count(),
+                        func.sum(record_key(BirthRegistration.id, "births")))
                  .where(*period.where(BirthRegistration.registered_on))
                  .group_by(group, BirthRegistration.late_registration))
-    return {(value, bool(late)): n for value, late, n in _rows(statement)}
+    return _counts(statement, lambda value, late: (value, bool(late)))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..domain import disclosure
+from ..domain import cellkey, disclosure
 from ..domain.disclosure import TOTAL, Published, Table
 from ..domain.policy import PolicySettings
 from ..domain.vocabulary import (
@@ -110,7 +110,10 @@ class Report:
 
 SUPPRESSION_NOTE = N_("Counts from 1 to 4 are shown as \"<5\". Figures shown as \"x\" are withheld so that a \"<5\" "
                       "cannot be worked out from the totals or from other figures. Rates are withheld when a count "
-                      "they rest on is withheld.")
+                      "they rest on is withheld. Every other count of 5 or more carries a small adjustment (at most 2 "
+                      "either way), always the same for the same cases, so that subtracting the figures of two "
+                      "periods cannot single anyone out; a total may therefore differ slightly from the sum of its "
+                      "parts.")
 
 
 # --- The tables ---------------------------------------------------------------------------------
@@ -127,6 +130,8 @@ class _Spec:
     counts: dict[tuple[str, str], int]
     links: dict[tuple[str, str], str] = field(default_factory=dict)
     total_label: str = N_("Total")
+    # Each cell's cell key (sdp/domain/cellkey.py): the sum of the record keys it counts.
+    cell_keys: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def table(self) -> Table:
         return Table(self.id, [key for key, _ in self.rows], [key for key, _ in self.columns], self.counts, self.links)
@@ -138,8 +143,10 @@ def _one_column(spec_id: str, title: str, description: str, row_heading: str, co
     key = column[0]
     links = {(TOTAL, key): total_link} if total_link else {}
     links.update({(row, key): link for row, link in (row_links or {}).items()})
+    cell_keys = getattr(counts, "cell_keys", {})
     return _Spec(spec_id, title, description, row_heading, rows, [column],
-                 {(row, key): counts.get(row, 0) for row, _ in rows}, links)
+                 {(row, key): counts.get(row, 0) for row, _ in rows}, links,
+                 cell_keys={(row, key): cell_keys.get(row, 0) for row, _ in rows})
 
 
 def _vocabulary_rows(members: Sequence, text: Labels) -> list[tuple[str, str]]:
@@ -174,7 +181,8 @@ def _specs(period: Period, today: date, text: Labels) -> tuple[list[_Spec], list
         [(f"{y}-{m:02d}", text.month(y, m)) for y, m in months],
         _vocabulary_rows(list(Route), text),
         {(f"{y}-{m:02d}", route): n for (y, m, route), n in by_month.items()},
-        links={(TOTAL, TOTAL): "applications"}))
+        links={(TOTAL, TOTAL): "applications"},
+        cell_keys={(f"{y}-{m:02d}", route): key for (y, m, route), key in by_month.cell_keys.items()}))
 
     pending_links = {state.value: f"state:{state.value}" for state in queries.PENDING_WITH_DEADLINE}
     specs.append(_one_column(
@@ -191,7 +199,9 @@ def _specs(period: Period, today: date, text: Labels) -> tuple[list[_Spec], list
         _("State"), _vocabulary_rows(queries.PENDING_WITH_DEADLINE, text),
         [("within_time_limit", _("Within the time limit")), ("overdue", _("Overdue"))],
         {(state, "overdue" if late else "within_time_limit"): n for (state, late), n in pending.items()},
-        links={(state, TOTAL): link for state, link in pending_links.items()}))
+        links={(state, TOTAL): link for state, link in pending_links.items()},
+        cell_keys={(state, "overdue" if late else "within_time_limit"): key
+                   for (state, late), key in pending.cell_keys.items()}))
 
     decided = queries.decisions_by_outcome(period)
     specs.append(_one_column(
@@ -201,7 +211,8 @@ def _specs(period: Period, today: date, text: Labels) -> tuple[list[_Spec], list
         total_link="decisions"))
 
     histogram = queries.decision_days(period)
-    within = {"within_time_limit": 0, "after_time_limit": 0}
+    within = queries.Counts({"within_time_limit": 0, "after_time_limit": 0},
+                            {"within_time_limit": histogram.cell_keys[True], "after_time_limit": histogram.cell_keys[False]})
     for _days, in_time, n in histogram:
         within["within_time_limit" if in_time else "after_time_limit"] += n
     specs.append(_one_column(
@@ -219,7 +230,7 @@ def _specs(period: Period, today: date, text: Labels) -> tuple[list[_Spec], list
           "within the response period, or unanswered after it."),
         _("State inquired"), _country_rows({country for country, _s in inquiries}, text),
         _vocabulary_rows([InquiryStatus.ANSWERED, InquiryStatus.PENDING, InquiryStatus.UNANSWERED], text),
-        inquiries, total_label=N_("Sent")))
+        inquiries, total_label=N_("Sent"), cell_keys=inquiries.cell_keys))
 
     appeals = queries.appeals_by_outcome(period)
     specs.append(_one_column(
@@ -239,7 +250,8 @@ def _specs(period: Period, today: date, text: Labels) -> tuple[list[_Spec], list
             _("Births registered in the period; a registration after the ordinary period is late."),
             _(grouping.row_heading), rows, [("on_time", _("In time")), ("late", _("Late"))],
             {(value, "late" if late else "on_time"): n for (value, late), n in counts.items()},
-            links={(TOTAL, "on_time"): "births:on_time", (TOTAL, "late"): "births:late", (TOTAL, TOTAL): "births"}))
+            links={(TOTAL, "on_time"): "births:on_time", (TOTAL, "late"): "births:late", (TOTAL, TOTAL): "births"},
+            cell_keys={(value, "late" if late else "on_time"): key for (value, late), key in counts.cell_keys.items()}))
 
     specs.append(_one_column(
         "documents_by_type", _("Documents issued by type"),
@@ -258,12 +270,31 @@ def _check_rows_cover_counts(spec: _Spec) -> None:
         raise ValueError(f"{spec.id}: counts outside the table's rows and columns: {stray}")
 
 
+def _entry_keys(spec: _Spec, table: Table) -> dict:
+    """The cell key of every figure of a table, totals included: a total counts the records of
+    its parts, so its key combines theirs (and a total shown in two tables gets one key)."""
+    def cell(row, column) -> int:
+        return spec.cell_keys.get((row, column), 0)
+
+    keys = {(row, column): cell(row, column) for row in table.rows for column in table.columns}
+    for row in table.rows:
+        keys[(row, TOTAL)] = cellkey.combined(cell(row, column) for column in table.columns)
+    for column in table.columns:
+        keys[(TOTAL, column)] = cellkey.combined(cell(row, column) for row in table.rows)
+    keys[(TOTAL, TOTAL)] = cellkey.combined(keys[(TOTAL, column)] for column in table.columns)
+    return keys
+
+
 def _publish(spec: _Spec, marks, text: Labels) -> PublishedTable:
     table = spec.table()
     entries = table.entries()
+    keys = _entry_keys(spec, table)
 
     def shown(key) -> Published:
-        return disclosure.publish(entries[key], marks[key])
+        # Withheld and small figures first (from the true counts), then the cell-key noise on
+        # what is shown: the same records always show the same figure.
+        published = disclosure.publish(entries[key], marks[key])
+        return cellkey.perturb(published, keys[key]) if disclosure.is_published(published) else published
 
     column_keys = [key for key, _ in spec.columns]
     rows = []

@@ -3,11 +3,14 @@
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ..domain.disclosure import SMALL, WITHHELD
-from ..schemas import PastDate, StrictSchema
-from .queries import Period
+from ..schemas import IsoDate, PastDate, StrictSchema
+from .queries import Period, PeriodTooLong
 
 COUNT = {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL, WITHHELD]}],
-         "description": f'A count; "{SMALL}" for 1 to 4; "{WITHHELD}" when withheld so that no "{SMALL}" can be worked out.'}
+         "description": f'A count; "{SMALL}" for 1 to 4; "{WITHHELD}" when withheld so that no "{SMALL}" can be worked '
+                        "out. A count of 5 or more carries the noise of its cell key (-2 to +2, never below 5; the "
+                        "same records always get the same noise): totals may differ slightly from the sum of their "
+                        "parts (docs/review.md)."}
 RATE = {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "string", "enum": [WITHHELD]}],
         "nullable": True, "description": f'A share from 0 to 1; "{WITHHELD}" when a count it rests on is withheld; '
                                          "null when there is nothing to divide by."}
@@ -27,9 +30,13 @@ def Rate(**kwargs):  # noqa: N802
 
 class PeriodQuery(StrictSchema):
     start = PastDate(data_key="from", load_default=None, metadata={
-        "description": "First day of the period (YYYY-MM-DD); widened to the first day of its month."})
-    end = fields.Date(data_key="to", load_default=None, metadata={
-        "description": "Last day of the period (YYYY-MM-DD); widened to the last day of its month."})
+        "description": "First day of the period (YYYY-MM-DD); widened to the first day of its month, and not "
+                       "earlier than the pilot's first month (policy setting `pilot_start`). Without it, the "
+                       "period starts as late as the longest period allowed (`statistics_max_period_months`) asks; "
+                       "a longer period is refused (422 naming `from`)."})
+    end = IsoDate(data_key="to", load_default=None, metadata={
+        "description": "Last day of the period (YYYY-MM-DD); widened to the last day of its month, and not later "
+                       "than this month."})
     lang = fields.String(load_default=None, validate=validate.OneOf(["es", "en", "pt"]),
                          metadata={"description": "Language of the titles and labels (es, en, pt)."})
 
@@ -40,12 +47,27 @@ class PeriodQuery(StrictSchema):
 
     @post_load
     def _period(self, data, **kwargs) -> Period:
-        return Period.whole_months(data.get("start"), data.get("end"))
+        from flask import current_app
+
+        from .. import clock
+
+        policy = current_app.config["POLICY"]
+        try:
+            return Period.within_the_pilot(data.get("start"), data.get("end"), today=clock.today(),
+                                           pilot_start=policy.pilot_start, max_months=policy.statistics_max_period_months)
+        except PeriodTooLong as error:
+            raise ValidationError(self.too_long(error.months, error.max_months), "from") from error
+
+    @staticmethod
+    def too_long(months: int, max_months: int) -> str:
+        # The API answers in English, as every API error; the page overrides it (PeriodForm).
+        return (f"The period covers {months} months; a report covers at most {max_months} (the policy setting "
+                "statistics_max_period_months): choose a later start.")
 
 
 class PeriodOut(Schema):
-    start = fields.Date(data_key="from", attribute="from", allow_none=True)
-    end = fields.Date(data_key="to", attribute="to", allow_none=True)
+    start = IsoDate(data_key="from", attribute="from", allow_none=True)
+    end = IsoDate(data_key="to", attribute="to", allow_none=True)
 
 
 class DisclosureOut(Schema):
@@ -122,7 +144,7 @@ class FiguresOut(Schema):
 
 class StatisticsOut(Schema):
     period = fields.Nested(PeriodOut)
-    generated_on = fields.Date()
+    generated_on = IsoDate()
     disclosure_control = fields.Nested(DisclosureOut)
     tables = fields.Dict(keys=fields.String(), values=fields.Nested(TableOut),
                          metadata={"description": "Table id → table (applications_by_month, cases_by_state, …)."})

@@ -79,10 +79,19 @@ def procedure_svg():
     return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + _diagram_svg(), mimetype="image/svg+xml")
 
 
+class PeriodForm(PeriodQuery):
+    """The period of the page and the exports: the same checks, the reader's language."""
+
+    @staticmethod
+    def too_long(months: int, max_months: int) -> str:
+        return gettext("The period covers %(months)s months; a report covers at most %(max)s. Choose a later start.",
+                       months=months, max=max_months)
+
+
 def _period_or_errors():
     try:
         # The form sends empty fields for an open period.
-        return PeriodQuery().load({key: value for key, value in request.args.items() if value != ""}), None
+        return PeriodForm().load({key: value for key, value in request.args.items() if value != ""}), None
     except ValidationError as error:
         return None, error.messages
 

@@ -277,7 +277,8 @@ def test_cessation_and_cancellation_after_recognition(office, api_as):
     assert ceased.status_code == 200, ceased.json
     assert ceased.json["persons"][0]["cessation"]["status"] == "ceased"
 
-    other = office.decided("recognized")
+    # Registered and recognised before the proposal was notified (no event precedes registration).
+    other = office.decided("recognized", registered_on=days_ago(60), notified_on=days_ago(40))
     # The reply period ended unanswered: a decision-maker other than the proposer may decide
     proposer = api_as("decision_maker")
     long_ago = (TODAY - timedelta(days=30)).isoformat()

@@ -5,13 +5,17 @@ from datetime import timedelta
 
 import pytest
 
+from sdp.domain import cellkey
 from sdp.domain.disclosure import SMALL, WITHHELD
+from sdp.domain.policy import DEFAULT_POLICY
 from sdp.review import queries
 from sdp.review.queries import Period, month_end
-from sdp.review.report import Labels, _specs
+from sdp.review.report import Labels, _entry_keys, _specs
 from tests.cases.helpers import TODAY, register
 from tests.review.helpers import add_births_and_documents, build_known_data, month_key
 from tests.review.reader import reader_can_find_another_value
+
+PILOT_START = DEFAULT_POLICY.pilot_start
 
 
 @pytest.fixture
@@ -63,13 +67,25 @@ def test_the_api_publishes_protected_figures(known, api_as):
 
     # Worked out by hand: decisions 5 recognized, 2 rejected, 0 excluded, 7 in all. The 2 is "<5";
     # the 5 must go too (7 - 5 - 0 would give 2 back); the total stays (it is 7 in the next table).
+    # Shown counts carry the cell-key noise (sdp/domain/cellkey.py): noisy(table, cell) is the
+    # true count perturbed by that cell's key, the same in every table that counts the same records.
+    specs = {spec.id: spec for spec in _specs(Period.within_the_pilot(None, None, today=TODAY, pilot_start=PILOT_START,
+                                                                       max_months=60), TODAY, Labels())[0]}
+
+    def noisy(table_id, row, column):
+        spec = specs[table_id]
+        table = spec.table()
+        return cellkey.perturb(table.entries()[(row, column)], _entry_keys(spec, table)[(row, column)])
+
     decisions = body["tables"]["decisions_by_outcome"]
     assert [row["values"]["decisions"] for row in decisions["rows"]] == [WITHHELD, SMALL, 0]
-    assert decisions["total"] == 7
+    seven = noisy("decisions_by_outcome", "total", "decisions")
+    assert decisions["total"] == seven and seven in cellkey.possible_counts(seven) and 7 in cellkey.possible_counts(seven)
     timing = body["tables"]["decisions_by_time_limit"]
-    assert [row["values"]["decisions"] for row in timing["rows"]] == [7, 0] and timing["total"] == 7
+    # the same seven decisions, all within the time limit: the same records, the same noise
+    assert [row["values"]["decisions"] for row in timing["rows"]] == [seven, 0] and timing["total"] == seven
     figures = body["figures"]
-    assert figures["recognition_rate"] == {"recognized": WITHHELD, "decisions": 7, "value": WITHHELD}
+    assert figures["recognition_rate"] == {"recognized": WITHHELD, "decisions": seven, "value": WITHHELD}
     assert figures["decision_time"]["median_days"] == sorted(known.decision_days)[3]  # 4th of 7
     assert figures["decision_time"]["p90_days"] == WITHHELD  # the 7th of 7: one person's figure
     assert figures["decision_time"]["within_time_limit_share"] == 1.0
@@ -79,12 +95,15 @@ def test_the_api_publishes_protected_figures(known, api_as):
 
     months = body["tables"]["applications_by_month"]
     assert months["rows"][0]["key"] == month_key(known.m7) and months["rows"][-1]["key"] == month_key(TODAY)
-    assert months["totals"] == {"application": 10, "ex_officio": 6} and months["total"] == 16
-    assert body["tables"]["cases_by_state"]["total"] == 16  # the same figure, linked
+    assert months["totals"] == {"application": noisy("applications_by_month", "total", "application"),
+                                "ex_officio": noisy("applications_by_month", "total", "ex_officio")}
+    assert 10 in cellkey.possible_counts(months["totals"]["application"])
+    assert 16 in cellkey.possible_counts(months["total"])
+    assert body["tables"]["cases_by_state"]["total"] == months["total"]  # the same figure, linked
 
     # Every figure: a shown count is the true count; 1-4 is "<5"; no "<5" or "x" can be worked
     # out from its table by a reader who searches every table consistent with what is shown.
-    for spec in _specs(Period(), TODAY, Labels())[0]:
+    for spec in specs.values():
         table = spec.table()
         published = body["tables"][spec.id]
         shown = {}
@@ -104,13 +123,17 @@ def test_the_api_publishes_protected_figures(known, api_as):
             if 0 < true < 5:
                 assert value == SMALL, (spec.id, key)
             else:
-                assert value in (true, WITHHELD), (spec.id, key, value, true)
+                assert value in (noisy(spec.id, *key), WITHHELD), (spec.id, key, value, true)
+        # Even a reader told the true value of every shown figure (no noise) finds another table
+        # for every withheld one: the suppression holds on its own, the noise adds to it.
+        told = {key: entries[key] if isinstance(value, int) else value for key, value in shown.items()}
+        for key, value in told.items():
             if not isinstance(value, int):
-                assert reader_can_find_another_value(entries, table.relations(), shown, key, 100), (spec.id, key)
+                assert reader_can_find_another_value(entries, table.relations(), told, key, 100), (spec.id, key)
     # the hand-counted small figures, as published
     inquiries = {row["key"]: row for row in body["tables"]["inquiries_by_state"]["rows"]}
     assert inquiries["BR"]["values"]["unanswered"] == SMALL and inquiries["CO"]["values"]["pending"] == SMALL
-    assert body["tables"]["inquiries_by_state"]["total"] == 8
+    assert body["tables"]["inquiries_by_state"]["total"] == noisy("inquiries_by_state", "total", "total")
 
 
 def test_the_statistics_api_is_for_reviewers_and_supervisors(client, api_as, partner_api):
@@ -143,13 +166,36 @@ def test_a_period_is_widened_to_whole_months(api_as):
     assert body["period"] == {"from": "2026-03-01", "to": "2026-04-30"}
 
 
-def test_extreme_periods_are_answered_with_the_months_that_have_data(api_as):
+def test_extreme_periods_are_answered_with_the_months_that_have_data(app, api_as):
+    """The attack of issue 15: with a case dated 0001-01-01 the page spanned 2,025 years of
+    months (12 MB). Such a case can no longer be registered, and a period reaching beyond the
+    pilot is cut to the pilot's span: from its first month to this month."""
     reviewer = api_as("reviewer")
     register(api_as("intake_officer"), registered_on=TODAY.replace(day=1).isoformat())
     body = reviewer.get("/api/v1/statistics?from=0001-01-01&to=9999-12-31").json
-    assert body["period"] == {"from": "0001-01-01", "to": "9999-12-31"}
+    pilot_start = app.config["POLICY"].pilot_start
+    assert body["period"] == {"from": pilot_start.replace(day=1).isoformat(), "to": month_end(TODAY).isoformat()}
     assert [row["key"] for row in body["tables"]["applications_by_month"]["rows"]] == [month_key(TODAY)]
     assert reviewer.get("/api/v1/statistics?from=0001-01-01&to=0001-01-31").json["tables"]["applications_by_month"]["rows"] == []
+
+
+def test_a_period_longer_than_the_policy_allows_is_refused(app, api_as):
+    from dataclasses import replace
+
+    reviewer = api_as("reviewer")
+    policy = app.config["POLICY"]
+    months_so_far = (TODAY.year - policy.pilot_start.year) * 12 + TODAY.month - policy.pilot_start.month + 1
+    app.config["POLICY"] = replace(policy, statistics_max_period_months=max(1, months_so_far - 1))
+    try:
+        response = reviewer.get(f"/api/v1/statistics?from={policy.pilot_start.isoformat()}")
+        assert response.status_code == 422 and set(response.json["errors"]) == {"from"}, response.json
+        assert "statistics_max_period_months" in response.json["errors"]["from"][0]
+        # Without a start, the period is the longest allowed, ending this month.
+        body = reviewer.get("/api/v1/statistics").json
+        assert body["period"]["to"] == month_end(TODAY).isoformat()
+        assert body["period"]["from"] > policy.pilot_start.isoformat()
+    finally:
+        app.config["POLICY"] = policy
 
 
 def test_the_statistics_endpoint_is_described_in_openapi(client):

@@ -155,7 +155,7 @@ def build(app, api_as, make_user, tmp_path) -> dict:
     cid = case["id"]
     rs_id = office.officer.get(f"/api/v1/applications/{cid}").json["relevant_states"][0]["id"]
     evidence = office.officer.post(f"/api/v1/applications/{cid}/evidence", json={
-        "kind": "document", "description": "Birth certificate", "received_on": days_ago(1)}).json
+        "kind": "document", "description": "Birth certificate", "received_on": days_ago(0)}).json
     upload = office.officer.client.post(
         f"/api/v1/applications/{cid}/evidence/{evidence['id']}/files", data={"file": (io.BytesIO(PDF), "acta.pdf")},
         content_type="multipart/form-data", headers=office.officer.headers)

@@ -34,7 +34,7 @@ def test_every_change_to_a_case_or_its_rows_bumps_its_version(office):
     assigned = office.supervisor.post(f"/api/v1/applications/{cid}/assign", json={"case_officer": office.officer.user.email})
     assert assigned.json["version"] == 2 and assigned.headers["ETag"] == '"2"'
     office.officer.post(f"/api/v1/applications/{cid}/evidence", json={
-        "kind": "testimony", "description": "Her account.", "received_on": days_ago(1)})
+        "kind": "testimony", "description": "Her account.", "received_on": days_ago(0)})
     read = office.officer.get(f"/api/v1/applications/{cid}")
     assert read.json["version"] == 3  # a row of the case added: the case changed
     office.officer.get(f"/api/v1/applications/{cid}")
@@ -58,7 +58,7 @@ def test_an_outdated_if_match_gets_409_and_nothing_is_saved(office):
     cid, version = case["id"], office.officer.get(f"/api/v1/applications/{case['id']}").json["version"]
     # a colleague (the same officer in another tab) saves first
     first = send(office.officer, "post", f"/api/v1/applications/{cid}/evidence", {"If-Match": f'"{version}"'}, {
-        "kind": "testimony", "description": "First.", "received_on": days_ago(1)})
+        "kind": "testimony", "description": "First.", "received_on": days_ago(0)})
     assert first.status_code == 201
     second = send(office.officer, "post", f"/api/v1/applications/{cid}/recommendation", {"If-Match": f'"{version}"'},
                   {"outcome": "recognized", "reasons": "Based on what I saw."})
@@ -82,7 +82,7 @@ def test_if_match_is_checked_on_every_kind_of_change(office):
                                   json={"country": "CO", "authority": "R", "sent_on": TODAY.isoformat(), "consent_on": TODAY.isoformat()}).json
     assert send(office.officer, "post", f"/api/v1/inquiries/{inquiry['id']}/response", stale,
                 {"received_on": TODAY.isoformat(), "outcome": "no_record"}).status_code == 409
-    evidence = {"kind": "other", "description": "x", "received_on": days_ago(1)}
+    evidence = {"kind": "other", "description": "x", "received_on": days_ago(0)}
     malformed = send(office.officer, "post", f"/api/v1/applications/{cid}/evidence", {"If-Match": "yesterday"}, evidence)
     assert malformed.status_code == 422 and "If-Match" in malformed.json["errors"]
     assert send(office.officer, "post", f"/api/v1/applications/{cid}/evidence", {"If-Match": "*"}, evidence).status_code == 201
@@ -184,6 +184,6 @@ def test_a_stale_save_through_the_api_is_409_never_500(app, office, monkeypatch)
 
     monkeypatch.setattr(services, "record_evidence", concurrent_change_then_save)
     response = office.officer.post(f"/api/v1/applications/{cid}/evidence",
-                                   json={"kind": "other", "description": "x", "received_on": days_ago(1)})
+                                   json={"kind": "other", "description": "x", "received_on": days_ago(0)})
     assert response.status_code == 409
     assert response.json["status"] == "Conflict" and "at the same moment" in response.json["message"]

@@ -34,7 +34,7 @@ def office(api_as):
 def evidence(office):
     case = office.examined_case()
     response = office.officer.post(f"/api/v1/applications/{case['id']}/evidence", json={
-        "kind": "document", "description": "Birth certificate", "received_on": days_ago(1)})
+        "kind": "document", "description": "Birth certificate", "received_on": days_ago(0)})
     assert response.status_code == 201
     return f"/api/v1/applications/{case['id']}/evidence/{response.json['id']}/files"
 
