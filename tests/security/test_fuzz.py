@@ -284,3 +284,14 @@ def test_no_query_string_breaks_a_list_or_the_statistics(app, query):
     for path in ("/cases/", "/review/statistics", "/review/statistics.csv", "/births/"):
         response = client.get(path, query_string=query)
         assert response.status_code < 500, (path, query, response.status_code)
+
+
+def test_no_post_breaks_the_forms_before_sign_in(app, make_user):
+    """The sign-in steps and the public document check, posted with hostile values, signed out."""
+    make_user("intake_officer", email="someone@test.sdp.pe")
+    client = app.test_client()
+    forms = [("/sign-in", {"email": "someone@test.sdp.pe", "password": "correct horse battery staple"}),
+             ("/sign-in/code", {"code": "123456"}), ("/sign-in/enrol", {"code": "123456"}),
+             ("/verify", {"qr": "SDP1.x.y"})]
+    for path, fields in forms:
+        _fuzz_form(client, path, fields)
