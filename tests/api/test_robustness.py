@@ -11,24 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sdp import create_app
 from sdp.domain.vocabulary import Role, values
+from tests.api.openapi_description import OPERATIONS, SCHEMAS, SPEC, WITH_BODY
 from tests.registry.helpers import assert_contract_error
 
-
-def _description():
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SQLALCHEMY_ENGINE_OPTIONS": {}, "TESTING": True,
-                      "SECRET_KEY": "description only"})
-    return app.test_client().get("/api/v1/openapi.json").json
-
-
-SPEC = _description()
-SCHEMAS = SPEC["components"]["schemas"]
-OPERATIONS = [(method, path, operation) for path, item in SPEC["paths"].items()
-              for method, operation in item.items() if method != "parameters"]
-WITH_BODY = [(method, path) for method, path, operation in OPERATIONS
-             if "application/json" in operation.get("requestBody", {}).get("content", {})]
-# Bodies that are not JSON (file uploads) have their own robustness tests (tests/security/test_uploads.py).
 OTHER_BODIES = [(method, path) for method, path, operation in OPERATIONS
                 if "requestBody" in operation and (method, path) not in WITH_BODY]
 WITH_IDS = sorted({path for _, path, _ in OPERATIONS if "{" in path})

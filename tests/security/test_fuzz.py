@@ -25,8 +25,9 @@ from wtforms import (
     SelectMultipleField,
 )
 
-from sdp import clock, create_app
+from sdp import clock
 from sdp.domain.vocabulary import Role, values
+from tests.api.openapi_description import SCHEMAS, SPEC, WITH_BODY
 
 TODAY = clock.today()
 HUGE = "9" * 5000  # past the 4,300 digits Python's int() accepts
@@ -44,17 +45,7 @@ hostile_scalar = st.one_of(hostile_text, st.sampled_from(ODD_DATES), st.sampled_
                            st.sampled_from([True, False, None, [], {}]))
 
 
-def _description():
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SQLALCHEMY_ENGINE_OPTIONS": {}, "TESTING": True,
-                      "SECRET_KEY": "description only"})
-    return app.test_client().get("/api/v1/openapi.json").json
-
-
-SPEC = _description()
-SCHEMAS = SPEC["components"]["schemas"]
-BODY_OPERATIONS = sorted((method, path) for path, item in SPEC["paths"].items() for method, operation in item.items()
-                         if method != "parameters"
-                         and "application/json" in operation.get("requestBody", {}).get("content", {}))
+BODY_OPERATIONS = sorted(WITH_BODY)
 
 
 def _resolve(node: dict) -> dict:
