@@ -10,11 +10,11 @@ pytestmark = pytest.mark.browser
 
 PAGES_OF = {
     "intake@demo.sdp.pe": ["/", "/cases/"],
-    "officer@demo.sdp.pe": ["/", "/cases/"],
+    "officer@demo.sdp.pe": ["/", "/cases/", "/help/roles/case_officer"],
     "decider@demo.sdp.pe": ["/"],
     "appeals@demo.sdp.pe": ["/"],
     "supervisor@demo.sdp.pe": ["/", "/cases/", "/review/procedure", "/review/statistics"],
-    "reviewer@demo.sdp.pe": ["/review/procedure", "/review/statistics"],
+    "reviewer@demo.sdp.pe": ["/review/procedure", "/review/statistics", "/help/", "/help/glossary"],
 }
 
 
