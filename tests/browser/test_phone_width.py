@@ -40,24 +40,23 @@ def too_wide(page, width: int) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [390, 320])
-def test_no_page_scrolls_sideways_at_phone_width(page, check_page, demo_users, width):
+@pytest.mark.parametrize("email", list(PAGES_OF))
+def test_no_page_scrolls_sideways_at_phone_width(page, check_page, demo_users, email, width):
     from sdp.demo import DEMO_PASSWORD
 
     page.set_viewport_size({"width": width, "height": 800})
-    for email, paths in PAGES_OF.items():
-        sign_in(page, demo_users[email], DEMO_PASSWORD)
-        for path in paths:
-            page.goto(path)
-            assert page_width(page) <= width, (
-                f"{email} {path}: {page_width(page)} px wide at {width} px", too_wide(page, width))
-            if width == 390:
-                check_page(page, f"{email.split('@')[0]}{path.replace('/', '-')}")
-            if path == "/cases/":
-                # the state and the time limit of the first case are on screen without scrolling
-                for column in (2, 3):
-                    box = page.locator(f"#case-list tbody tr:first-child td:nth-child({column})").bounding_box()
-                    assert box and box["x"] + box["width"] <= width, (email, column, box)
-        page.context.clear_cookies()
+    sign_in(page, demo_users[email], DEMO_PASSWORD)
+    for path in PAGES_OF[email]:
+        page.goto(path)
+        assert page_width(page) <= width, (
+            f"{email} {path}: {page_width(page)} px wide at {width} px", too_wide(page, width))
+        if width == 390:
+            check_page(page, f"{email.split('@')[0]}{path.replace('/', '-')}")
+        if path == "/cases/":
+            # the state and the time limit of the first case are on screen without scrolling
+            for column in (2, 3):
+                box = page.locator(f"#case-list tbody tr:first-child td:nth-child({column})").bounding_box()
+                assert box and box["x"] + box["width"] <= width, (email, column, box)
 
 
 def test_the_legislators_pages_are_styled_and_their_tables_fit_at_1280_px(page, check_page, demo_users):
