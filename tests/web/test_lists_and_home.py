@@ -3,11 +3,11 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 
 from sdp import clock
 from sdp.cases import queries
-from sdp.cases.models import Application
+from sdp.cases.models import Appeal, Application
 from sdp.extensions import db
 from tests.cases.helpers import Office, person, register
 
@@ -262,3 +262,22 @@ def test_the_intake_home_lists_only_todays_registrations_and_links_to_all_when_c
     page = intake.get("/")
     assert len(_rows_of(page, "todays-intakes")) == 2
     assert "See all 3" in text_of(page)
+
+
+def test_the_overdue_filter_and_the_rows_markers_agree(office):
+    """The SQL of the lists (queries.overdue_condition) and the case's own rule say the same."""
+    from sdp.cases.home import row_of
+
+    fresh = register(office.intake)
+    late = office.examined_case(registered_on=(TODAY - timedelta(days=200)).isoformat())
+    decided = office.decided("rejected")
+    appealed = office.decided("rejected")
+    assert office.intake.post(f"/api/v1/applications/{appealed['id']}/appeal",
+                              json={"grounds": "Disputed.", "lodged_on": TODAY.isoformat()}).status_code in (200, 201)
+    db.session.execute(update(Appeal).where(Appeal.application_id == appealed["id"]).values(decision_due=TODAY - timedelta(days=1)))
+    db.session.commit()
+    ids = [fresh["id"], late["id"], decided["id"], appealed["id"]]
+    in_sql = set(db.session.execute(
+        select(Application.id).where(Application.id.in_(ids), queries.overdue_condition(TODAY))).scalars())
+    in_rows = {i for i in ids if row_of(db.session.get(Application, i), TODAY).overdue}
+    assert in_sql == in_rows == {late["id"], appealed["id"]}
