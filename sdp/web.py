@@ -253,6 +253,9 @@ def register(app: Flask) -> None:
         url_if=url_if, nav_items=nav_items, form_errors=form_errors, LANGUAGE_NAMES=LANGUAGE_NAMES, REVIEW_PAGE=REVIEW_PAGE, Role=Role,
     )
     app.register_blueprint(bp)
+    from .guidance import bp as help_pages
+
+    app.register_blueprint(help_pages)
 
     @app.before_request
     def _fresh_locale():

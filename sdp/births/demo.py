@@ -68,8 +68,8 @@ def demo_births() -> list[dict]:
             "child": _child("Santiago", "Castro Pineda", "M", 400, "PE", "Zarumilla, Tumbes"),
             "mother": _parent("Yesenia", "Pineda Ruiz", "1998-02-27", "CO", "Cali", nationality="CO",
                               asylum="asylum_seeker", asylum_country="CO"),
-            "late_registration_evidence": "Birth certificate of the Zarumilla health centre (no CNV issued) and "
-                                          "the statements of two witnesses present at the birth.",
+            "late_registration_evidence": "Constancia de nacimiento del centro de salud de Zarumilla (sin CNV) y "
+                                          "las declaraciones de dos testigos presentes en el parto.",
             "declarant": {"name": "Yesenia Pineda Ruiz", "relationship": "mother"},
         },
         {  # a foundling found in Cusco

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..crypto import EncryptedJSON, EncryptedText
 from ..domain import procedure
 from ..domain.calendar import age_on
+from ..domain.deadlines import DeadlineKind, RunningDeadline, is_overdue
 from ..domain.determination import PersonFacts, ProceedingFacts, undecided_persons
 from ..domain.names import name_key
 from ..domain.procedure import CaseFacts
@@ -233,15 +234,19 @@ class Application(db.Model):
     def is_pending(self, today: date) -> bool:
         return self.facts(today).is_pending(today)
 
-    def current_deadline(self, today: date) -> date | None:
-        """The time limit running now, for lists sorted by the nearest deadline."""
+    def running_deadline(self, today: date) -> RunningDeadline | None:
+        """The time limit running now and which one it is, for lists sorted by the nearest deadline."""
         if self.state in (State.REGISTERED, State.UNDER_EXAMINATION, State.PENDING_DECISION):
-            return self.decision_due
+            return RunningDeadline(DeadlineKind.DECISION, self.decision_due)
         if self.state == State.REJECTED and self.decision and not self.facts(today).decision_is_final(today):
-            return self.decision.appeal_due
+            return RunningDeadline(DeadlineKind.APPEAL_WINDOW, self.decision.appeal_due)
         if self.state == State.UNDER_APPEAL and self.appeal:
-            return self.appeal.decision_due
+            return RunningDeadline(DeadlineKind.APPEAL_DECISION, self.appeal.decision_due)
         return None
+
+    def current_deadline(self, today: date) -> date | None:
+        running = self.running_deadline(today)
+        return running.due if running else None
 
     def available_actions(self, actor, today: date) -> list[procedure.Action]:
         return procedure.available_actions(self.facts(today), actor, procedure.Context(today=today))
@@ -314,7 +319,7 @@ class Inquiry(db.Model):
     def status(self, today: date) -> InquiryStatus:
         if self.outcome is not None:
             return InquiryStatus.ANSWERED
-        return InquiryStatus.UNANSWERED if today > self.response_due else InquiryStatus.PENDING
+        return InquiryStatus.UNANSWERED if is_overdue(self.response_due, today) else InquiryStatus.PENDING
 
 
 class Interview(db.Model):

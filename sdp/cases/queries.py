@@ -8,7 +8,7 @@ and PostgreSQL answer from a b-tree index whatever the collation, unlike ``LIKE`
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import and_, exists, or_, select, union_all
 from sqlalchemy.orm import aliased
@@ -60,6 +60,8 @@ def case_number_of(text: str) -> str | None:
 
 
 def overdue_condition(today: date):
+    """``Application.running_deadline(today).is_overdue(today)`` (sdp.domain.deadlines) as SQL, for
+    lists and counts: a decision or appeal decision past its last day. Change both together."""
     appeal_overdue = exists().where(Appeal.application_id == Application.id, Appeal.decision_due < today,
                                     Appeal.outcome.is_(None))
     return or_(and_(Application.state.in_(DECISION_RUNNING), Application.decision_due < today),
@@ -152,7 +154,3 @@ def possible_duplicates(people: list[dict], limit_per_person: int = 10) -> list[
                 .order_by(Application.id.desc()).limit(1)).scalar_one_or_none()
             found.append(PossibleDuplicate(f"{data['given_names']} {data['family_names']}", person, application))
     return found
-
-
-def due_soon(deadline: date | None, today: date, days: int = 14) -> bool:
-    return deadline is not None and today <= deadline <= today + timedelta(days=days)

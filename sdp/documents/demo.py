@@ -33,7 +33,7 @@ def load(users: dict) -> None:
             identity = services.issue_document(supervisor, application, DocumentType.IDENTITY_DOCUMENT)
             services.issue_document(supervisor, application, DocumentType.TRAVEL_DOCUMENT)
             if not revoked_one:
-                services.revoke(supervisor, identity, "The card was reported stolen; a new one was issued.")
+                services.revoke(supervisor, identity, "Se denunció el robo del carné; se expidió uno nuevo.")
                 services.issue_document(supervisor, application, DocumentType.IDENTITY_DOCUMENT)
                 revoked_one = True
         if application.decision is not None and application.state in (State.RECOGNIZED, State.REJECTED, State.UNDER_APPEAL):

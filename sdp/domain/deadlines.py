@@ -5,10 +5,48 @@ lodging), never stored alone as reminders: a changed setting or a corrected date
 the right answer everywhere.
 """
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
 
 from .calendar import add_days, add_months, add_working_days, add_years
 from .policy import PolicySettings
+
+
+class DeadlineKind(StrEnum):
+    """Which time limit of a case is running: the lists name it ("Decision due 12 Jan 2027")."""
+
+    DECISION = "decision"  # first-instance decision, from registration
+    APPEAL_WINDOW = "appeal_window"  # the person may still appeal the decision
+    APPEAL_DECISION = "appeal_decision"  # the appeal must be decided
+
+
+@dataclass(frozen=True)
+class RunningDeadline:
+    kind: DeadlineKind
+    due: date
+
+    def is_overdue(self, today: date) -> bool:
+        # An appeal window that ends is not missed by the office: the decision becomes final.
+        return self.kind != DeadlineKind.APPEAL_WINDOW and is_overdue(self.due, today)
+
+    def is_due_soon(self, today: date) -> bool:
+        return is_due_soon(self.due, today)
+
+
+# How far ahead a running time limit is marked "due soon" in the staff's lists: a working habit of
+# the office (two weeks to prepare an act), not a legal time limit, so not a policy setting.
+DUE_SOON_DAYS = 14
+
+
+def is_overdue(due: date | None, today: date) -> bool:
+    """A time limit is missed from the day after its last day: the last day itself is still in time."""
+    return due is not None and today > due
+
+
+def is_due_soon(due: date | None, today: date, days: int = DUE_SOON_DAYS) -> bool:
+    """Not missed yet, and ending within ``days``: the lists mark it so the act is prepared in time."""
+    return due is not None and today <= due <= today + timedelta(days=days)
 
 
 def decision_due(registered_on: date, policy: PolicySettings, *, extended: bool = False) -> date:

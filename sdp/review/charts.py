@@ -1,7 +1,9 @@
 """Charts of the results as SVG drawn on the server: no JavaScript, printable in black and white.
 
-A withheld figure ("<5" or "x") is drawn as its mark with no bar: a bar's length would give
-the number away. Series are told apart by pattern as well as shade, so a grey print keeps
+A withheld figure is drawn as a hatched bar over the range the reader already knows, labelled
+with its mark: "<5" from 0 to 4 (it is 1 to 4), "x" from 0 to 5 (it is 5 or more). A month with a
+withheld figure must not look like a month with none, and a bar over the known bound gives
+nothing away that the mark does not. Series are told apart by pattern as well as shade, so a grey print keeps
 them apart; each chart names its table, which holds the same figures as text.
 """
 
@@ -30,6 +32,16 @@ def _patterns(prefix: str) -> str:
     )
 
 
+def _withheld_pattern(prefix: str) -> str:
+    return (f'<pattern id="{prefix}-withheld" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(-45)"><rect width="6" height="6" fill="#ffffff"/>'
+            f'<rect width="1.5" height="6" fill="#0b0c0c"/></pattern>')
+
+
+# What the reader knows of a withheld figure: the upper end of its hatched bar.
+WITHHELD_BOUND = {"<5": 4, "x": 5}
+
+
 def _fill(prefix: str, index: int) -> str:
     colour, pattern = SERIES[index % len(SERIES)]
     return f"url(#{prefix}-{pattern})" if pattern else colour
@@ -46,23 +58,29 @@ def bar_chart(table: PublishedTable, translate: Callable[[str], str] = lambda te
     series = len(table.columns)
     labels = [_cut(row.label) for row in table.rows]
     label_w = min(LABEL_CHARS, max((len(text) for text in labels), default=4)) * 6.6 + 12
-    legend_h = 26 if series > 1 else 0
+    withheld = any(not is_published(cell) for row in table.rows for cell in row.cells)
+    legend_h = 26 * ((series > 1) + withheld)
     group_h = series * BAR_H + (series - 1) * BAR_GAP + GROUP_GAP
     plot_top = 8 + legend_h
     height = plot_top + max(1, len(table.rows)) * group_h + 10
     plot_w = CHART_W - label_w - 48
     values = [cell for row in table.rows for cell in row.cells if is_published(cell)]
-    largest = max(values, default=0)
+    largest = max(values + [WITHHELD_BOUND["x"] if withheld else 0])
     title = _("Chart: %(title)s") % {"title": table.title}
-    description = _("Bars for the figures of the table \"%(title)s\"; figures shown as \"<5\" or \"x\" have no bar.") % {
-        "title": table.title}
+    description = _("Bars for the figures of the table \"%(title)s\"; a figure withheld is a hatched bar over what is "
+                    "known of it: \"<5\" is 1 to 4, \"x\" is 5 or more.") % {"title": table.title}
+    withheld_key = _("Hatched: withheld (<5: 1 to 4; x: 5 or more)")
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_W} {height:.0f}" width="{CHART_W}" '
         f'height="{height:.0f}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" font-family="sans-serif" '
         f'class="chart">',
         f'<title id="{prefix}-title">{escape(title)}</title><desc id="{prefix}-desc">{escape(description)}</desc>',
-        f'<defs>{_patterns(prefix)}</defs>',
+        f'<defs>{_patterns(prefix)}{_withheld_pattern(prefix)}</defs>',
     ]
+    if withheld:
+        y = 6 + 26 * (series > 1)
+        out.append(f'<rect x="{label_w:.0f}" y="{y}" width="14" height="14" fill="url(#{prefix}-withheld)" stroke="#000000" '
+                   f'stroke-width="0.5"/><text x="{label_w + 19:.0f}" y="{y + 11}" font-size="{FONT}">{escape(withheld_key)}</text>')
     if series > 1:
         x = label_w
         for index, (_key, name) in enumerate(table.columns):
@@ -86,7 +104,10 @@ def bar_chart(table: PublishedTable, translate: Callable[[str], str] = lambda te
                                f'fill="{_fill(prefix, index)}" stroke="#000000" stroke-width="0.5"/>')
                 out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + BAR_H - 3:.0f}" font-size="11">{cell}</text>')
             else:
-                out.append(f'<text x="{label_w + 4:.0f}" y="{y + BAR_H - 3:.0f}" font-size="11" font-style="italic">'
+                length = max(plot_w * WITHHELD_BOUND.get(str(cell), 0) / largest, 10)
+                out.append(f'<rect class="bar-withheld" x="{label_w:.0f}" y="{y:.0f}" width="{length:.1f}" height="{BAR_H}" '
+                           f'fill="url(#{prefix}-withheld)" stroke="#000000" stroke-width="0.5"/>')
+                out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + BAR_H - 3:.0f}" font-size="11" font-style="italic">'
                            f'{escape(str(cell))}</text>')
     out.append(f'<line x1="{label_w:.0f}" y1="{plot_top - 2}" x2="{label_w:.0f}" y2="{height - 8:.0f}" '
                f'stroke="#000000" stroke-width="1"/>')

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from .. import clock
 from ..cases import services
 from ..domain.confidentiality import may_contact
+from ..schemas import country_name
 
 GIVEN = ["Ana", "Luis", "Carmen", "José", "Rosa", "Miguel", "Elena", "Pedro", "Sofía", "Andrés", "Valeria", "Diego",
          "Mariana", "Jesús", "Gabriela", "Samuel", "Daniela", "Omar", "Leila", "Yaneth"]
@@ -59,11 +60,11 @@ def load(users: dict) -> None:
         if age < 100 and roll < 0.25:
             ending = rng.choice(["withdraw", "close", "refer"])
             if ending == "withdraw":
-                services.withdraw(intake, application, "The applicant withdrew in writing.")
+                services.withdraw(intake, application, "La persona solicitante desistió por escrito.")
             elif ending == "close":
-                services.close(supervisor, application, "No contact with the applicant for three months.")
+                services.close(supervisor, application, "Sin contacto con la persona solicitante desde hace tres meses.")
             else:
-                services.refer(supervisor, application, "late_birth_registration", "Born in Peru, never registered.")
+                services.refer(supervisor, application, "late_birth_registration", "Nacida en el Perú, nunca inscrita.")
             continue
         officer_email, officer = officers[index % 2]
         services.assign(supervisor, application, officer_email)
@@ -73,21 +74,25 @@ def load(users: dict) -> None:
         relevant = services.add_relevant_state(officer, application, country, ["birth"])
         if may_contact(country, services.asylum_claims(application)) and rng.random() < 0.6:
             sent_on = registered_on + timedelta(days=15)
-            inquiry = services.send_inquiry(officer, application, country, f"Civil registry of {country}", sent_on,
+            inquiry = services.send_inquiry(officer, application, country, f"Registro civil de {country_name(country, 'es')}", sent_on,
                                              consent_on=sent_on)
             if rng.random() < 0.6:
                 services.record_inquiry_response(officer, inquiry, min(today, sent_on + timedelta(days=rng.randint(20, 120))),
                                                  "no_record" if outcome == "recognized" else "confirms_national")
         services.record_finding(officer, relevant, "not_national" if outcome == "recognized" else "national",
-                                "The State's law and practice were examined with the evidence on file.")
-        services.recommend(officer, application, {"outcome": outcome, "reasons": "Reasons for each relevant State."})
+                                "Se examinaron la ley del Estado y su aplicación con las pruebas del expediente.")
+        services.recommend(officer, application, {"outcome": outcome, "reasons": "Motivos por cada Estado relevante."})
         if age < 130:
             continue  # pending decision
-        services.decide(decider, application, {"outcome": outcome, "reasons": "Reasons for each relevant State.",
-                                               "notified_on": today,
+        # Notified some four to six months after registration, as a decision would be, not on the day
+        # the demo is loaded (the appeal, if any, a few days later, within its window).
+        notified_on = min(today, registered_on + timedelta(days=rng.randint(120, 180)))
+        services.decide(decider, application, {"outcome": outcome, "reasons": "Motivos por cada Estado relevante.",
+                                               "notified_on": notified_on,
                                                "exclusion_ground": "serious_crime" if outcome == "excluded" else None})
         if outcome != "recognized" and rng.random() < 0.5:
-            services.lodge_appeal(intake, application, "The applicant disputes the finding.", today)
+            services.lodge_appeal(intake, application, "La persona solicitante impugna la conclusión.",
+                                  min(today, notified_on + timedelta(days=rng.randint(2, 10))))
             if rng.random() < 0.5:
                 services.decide_appeal(appeals, application, rng.choice(["upheld", "overturned"]),
-                                       "The appeal was examined on the file.")
+                                       "La apelación se examinó con el expediente.")

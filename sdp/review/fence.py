@@ -24,6 +24,7 @@ NON_PERSONAL_ENDPOINTS: dict[str, str] = {
     "web.index": "the home page of each role",
     "web.home": "the home page of each role (a reviewer's shows no case)",
     "web.switch_language": "the language switcher",
+    "help.*": "help for staff: each role's steps of the procedure and the glossary, no case data",
     "auth_web.sign_in": "signing in",
     "auth_web.sign_out": "signing out",
     "auth_web.change_password": "changing one's own password: no one else's data",

@@ -66,6 +66,11 @@ def test_the_page_shows_each_table_with_its_chart_and_the_protected_figures(know
         bars = [rect for rect in svg.iter(f"{SVG}rect") if rect.get("class") == "bar"]
         drawn = sum(1 for row in table["rows"] for value in row["values"].values() if isinstance(value, int) and value > 0)
         assert len(bars) == drawn, table_id
+        # A "<5" or "x" is a hatched bar, labelled with its mark (issue 13: not absent, not zero).
+        withheld = [rect for rect in svg.iter(f"{SVG}rect") if rect.get("class") == "bar-withheld"]
+        marks = [value for row in table["rows"] for value in row["values"].values() if value in ("<5", "x")]
+        assert len(withheld) == len(marks), table_id
+        assert all(rect.get("fill") == f"url(#chart-{table_id}-withheld)" for rect in withheld)
     decisions = re.search(r'id="table-decisions_by_outcome".*?</table>', page, re.S).group(0)
     assert decisions.count("&lt;5</abbr>") == 1 and decisions.count(">x</abbr>") == 1
     total = body["tables"]["decisions_by_outcome"]["total"]  # 7, with its cell-key noise

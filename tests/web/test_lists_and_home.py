@@ -3,11 +3,11 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 
 from sdp import clock
 from sdp.cases import queries
-from sdp.cases.models import Application
+from sdp.cases.models import Appeal, Application
 from sdp.extensions import db
 from tests.cases.helpers import Office, person, register
 
@@ -180,3 +180,104 @@ def test_dates_are_formatted_in_the_users_language(office, web_as):
     assert "Jan 15" in text_of(supervisor.get(f"/cases/{case['id']}"))
     supervisor.get("/language/pt")
     assert "15 de jan." in text_of(supervisor.get(f"/cases/{case['id']}"))
+
+
+def _rows_of(response, table_id: str) -> list[str]:
+    """The text of each body row of the table ``table_id``, spaces collapsed."""
+    import re
+    from html import unescape
+
+    html = response.get_data(as_text=True)
+    table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, flags=re.S)
+    assert table, f"no table {table_id}"
+    body = table.group(0).split("<tbody", 1)[1]
+    return [" ".join(unescape(re.sub(r"<[^>]+>", " ", row)).split()) for row in re.findall(r"<tr.*?</tr>", body, flags=re.S)]
+
+
+def test_each_row_names_its_time_limit_the_next_step_and_the_answers_awaited(office, web_as):
+    """Issue 13, point 5: "Decision due ...", "Answer from Colombia due ...", the procedure's next action."""
+    sent = TODAY - timedelta(days=100)
+    case = office.examined_case(finding="undetermined", registered_on=(sent - timedelta(days=1)).isoformat())
+    cid = case["id"]
+    late = office.officer.post(f"/api/v1/applications/{cid}/inquiries", json={
+        "country": "CO", "authority": "Registraduría", "sent_on": sent.isoformat(), "consent_on": sent.isoformat()})
+    assert late.status_code == 201, late.json
+    due = db.session.get(Application, cid).decision_due
+    officer = web_as(office.officer.user)
+    [row] = _rows_of(officer.get("/"), "my-cases")
+    assert case["case_number"] in row
+    assert f"Decision due {due.strftime('%b')} {due.day}, {due.year}" in row
+    answer_due = sent + timedelta(days=90)
+    assert f"Answer from Colombia was due {answer_due.strftime('%b')} {answer_due.day}, {answer_due.year} Unanswered" in row
+    assert row.endswith("Record a State's response")  # the unanswered inquiry comes first
+
+    spanish = web_as(office.officer.user, lang="es")
+    [row] = _rows_of(spanish.get("/"), "my-cases")
+    assert "Decisión vence" in row and "Respuesta de Colombia" in row and "Sin respuesta" in row
+
+
+def test_priority_markers_name_detention_children_and_unaccompanied_children(office, web_as):
+    child = person(given="Sofía", dob=(TODAY - timedelta(days=3 * 365)).isoformat(), relationship="child")
+    with_child = register(office.intake, dependants=[child])
+    alone = register(office.intake, applicant=person(given="Ángel", dob=(TODAY - timedelta(days=15 * 365)).isoformat(),
+                                                     vulnerabilities=["unaccompanied_child"], guardian="Defensoría"))
+    detained = register(office.intake, applicant=person(given="Luis", detention={"place": "Callao", "since": TODAY.isoformat()}))
+    plain = register(office.intake, applicant=person(given="Ana"))
+    rows = {row.split()[0]: row for row in _rows_of(web_as(office.supervisor.user).get("/"), "unassigned")}
+    assert list(rows)[0] == detained["case_number"]  # detained cases come first
+    assert "Detained" in rows[detained["case_number"]]
+    assert "Unaccompanied child" in rows[alone["case_number"]]
+    assert " Child " in rows[with_child["case_number"]]
+    assert not any(word in rows[plain["case_number"]] for word in ("Detained", "Child", "Vulnerable"))
+    assert rows[plain["case_number"]].endswith("Assign a case officer Case officer for " + plain["case_number"]
+                                               + " Choose a case officer " + " ".join(
+                                                   u.name for u in queries.case_officers()) + " Assign " + plain["case_number"])
+
+
+def test_supervisors_see_each_officers_open_and_overdue_cases(office, web_as):
+    office.examined_case()
+    late = office.examined_case()
+    db.session.execute(update(Application).where(Application.id == late["id"]).values(decision_due=TODAY - timedelta(days=1)))
+    db.session.commit()
+    supervisor = web_as(office.supervisor.user)
+    rows = _rows_of(supervisor.get("/"), "workload")
+    assert any(row.startswith(f"{office.officer.user.name} 2 1") for row in rows), rows
+    html = supervisor.get("/").get_data(as_text=True).replace("&amp;", "&")
+    assert f"/cases/?officer={office.officer.user.id}&overdue=y" in html
+    # the link leads to exactly that officer's overdue case
+    assert numbers_in(supervisor.get("/cases/", query_string={"officer": office.officer.user.id, "overdue": "y"})) == [late["case_number"]]
+
+
+def test_the_intake_home_lists_only_todays_registrations_and_links_to_all_when_cut(office, web_as, monkeypatch):
+    from sdp.cases import home
+
+    older = register(office.intake, registered_on=(TODAY - timedelta(days=30)).isoformat())  # typed in today, registered before
+    todays = [register(office.intake) for _ in range(3)]
+    intake = web_as(office.intake.user)
+    listed = [row.split()[0] for row in _rows_of(intake.get("/"), "todays-intakes")]
+    assert listed == [case["case_number"] for case in reversed(todays)]
+    assert older["case_number"] not in listed
+    assert 'id="todays-intakes-all"' not in intake.get("/").get_data(as_text=True)
+    monkeypatch.setattr(home, "LIMIT", 2)
+    page = intake.get("/")
+    assert len(_rows_of(page, "todays-intakes")) == 2
+    assert "See all 3" in text_of(page)
+
+
+def test_the_overdue_filter_and_the_rows_markers_agree(office):
+    """The SQL of the lists (queries.overdue_condition) and the case's own rule say the same."""
+    from sdp.cases.home import row_of
+
+    fresh = register(office.intake)
+    late = office.examined_case(registered_on=(TODAY - timedelta(days=200)).isoformat())
+    decided = office.decided("rejected")
+    appealed = office.decided("rejected")
+    assert office.intake.post(f"/api/v1/applications/{appealed['id']}/appeal",
+                              json={"grounds": "Disputed.", "lodged_on": TODAY.isoformat()}).status_code in (200, 201)
+    db.session.execute(update(Appeal).where(Appeal.application_id == appealed["id"]).values(decision_due=TODAY - timedelta(days=1)))
+    db.session.commit()
+    ids = [fresh["id"], late["id"], decided["id"], appealed["id"]]
+    in_sql = set(db.session.execute(
+        select(Application.id).where(Application.id.in_(ids), queries.overdue_condition(TODAY))).scalars())
+    in_rows = {i for i in ids if row_of(db.session.get(Application, i), TODAY).overdue}
+    assert in_sql == in_rows == {late["id"], appealed["id"]}

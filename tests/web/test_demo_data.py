@@ -1,0 +1,79 @@
+"""The demo data shows what the pages can show (issue 13, point 8): every marker of the home
+pages, text in the page's language, and acts dated over the pilot."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from sdp import clock
+from sdp.cases.models import Application
+from sdp.extensions import db
+
+from .conftest import sign_in, text_of
+
+
+@pytest.fixture
+def demo(app):
+    from sdp.auth.models import User
+    from sdp.demo import load_demo_data
+
+    load_demo_data()
+    return {user.email: user for user in db.session.execute(select(User)).scalars()}
+
+
+def home_of(app, user) -> str:
+    from sdp.demo import DEMO_PASSWORD
+
+    client = app.test_client()
+    client.get("/language/en")
+    sign_in(client, user, DEMO_PASSWORD)
+    return text_of(client.get("/"))
+
+
+def test_the_demo_shows_every_marker_of_the_home_pages(demo, app):
+    officer = home_of(app, demo["officer@demo.sdp.pe"])
+    for marker in ("Overdue", "Due within 14 days", "Unanswered", "Answer from Uzbekistan was due", "Answer from Colombia due"):
+        assert marker in officer, marker
+    officer2 = home_of(app, demo["officer2@demo.sdp.pe"])
+    assert "Answer from Brazil due" in officer2 and "Detained" in officer2
+    supervisor = home_of(app, demo["supervisor@demo.sdp.pe"])
+    for marker in ("Unaccompanied child", "Child", "Overdue"):
+        assert marker in supervisor, marker
+
+
+ENGLISH = re.compile(r"\b(the|was|were|with|and|of the|applicant)\b")
+
+
+def test_the_demo_cases_free_text_is_in_spanish(demo):
+    """Officers write in Spanish: no English sentence in a reason, a summary or an authority."""
+    from sdp.cases import models
+
+    texts = []
+    for model, columns in ((models.RelevantState, ["reasoning"]), (models.Recommendation, ["reasons"]),
+                           (models.Decision, ["reasons"]), (models.Interview, ["summary"]), (models.Inquiry, ["authority"]),
+                           (models.Evidence, ["description"]), (Application, ["end_reasons"]),
+                           (models.Proceeding, ["reasons", "reply_summary", "decision_reasons"])):
+        for row in db.session.execute(select(model)).scalars():
+            texts += [getattr(row, column) for column in columns if getattr(row, column)]
+    assert len(texts) > 100
+    # Texts the system writes itself are catalogue messages, shown in the reader's language.
+    from babel.support import Translations
+
+    from sdp import PROJECT_ROOT
+
+    spanish = Translations.load(str(PROJECT_ROOT / "sdp" / "translations"), ["es"])
+    english = [text for text in texts if ENGLISH.search(text) and spanish.gettext(text) == text]
+    assert english == []
+
+
+def test_the_demo_acts_are_spread_over_the_pilot(demo, app):
+    from sdp.cases.models import Decision
+
+    pilot_start = app.config["POLICY"].pilot_start
+    registered = [a.registered_on for a in db.session.execute(select(Application)).scalars()]
+    assert min(registered) >= pilot_start
+    assert len({(day.year, day.month) for day in registered}) >= 10  # every month of the pilot so far
+    notified = [d.notified_on for d in db.session.execute(select(Decision)).scalars()]
+    assert len(set(notified)) > len(notified) // 2  # not all notified on the day the demo was loaded
+    assert all(day <= clock.today() for day in notified)
