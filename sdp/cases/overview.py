@@ -93,8 +93,11 @@ def _target(application: Application, name: str):
     return None
 
 
-def steps(application: Application, case: dict, choices: list[procedure.ActionChoice], message) -> list[Step]:
-    """The task list. ``message`` turns a procedure's refusal into the user's language."""
+def steps(application: Application, case: dict, choices: list[procedure.ActionChoice], message,
+          may_issue_identity_document: bool = False) -> list[Step]:
+    """The task list. ``message`` turns a procedure's refusal into the user's language; issuing a
+    document is asked of the procedure for one type (``may_issue_identity_document``), as the
+    documents page does."""
     by_name = {choice.action.name: choice for choice in choices}
     names = list(MAIN_STEPS)
     if application.decision is not None:
@@ -117,11 +120,12 @@ def steps(application: Application, case: dict, choices: list[procedure.ActionCh
     if application.decision is not None:
         documents = by_name["issue_document"]
         done = _done(application, case, "issue_document")
+        allowed = may_issue_identity_document
         result.append(Step("issue_document", gettext(documents.action.title),
-                           DONE if done else YOURS if documents.allowed else OTHERS,
+                           DONE if done else YOURS if allowed else OTHERS,
                            url_for("documents_web.case_documents", application_id=application.id)
-                           if documents.allowed and not done else None,
-                           None if done or documents.allowed else who_takes(documents.action)))
+                           if allowed and not done else None,
+                           None if done or allowed else who_takes(documents.action)))
     return result
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import NotFound
 
 from .. import clock
 from ..audit.models import AuditEvent
@@ -16,7 +17,7 @@ from ..auth.web import restore_form
 from ..domain import procedure
 from ..domain.access import BIRTH_READERS, CASE_READERS
 from ..domain.procedure import InvalidField, ProcedureError
-from ..domain.vocabulary import Role
+from ..domain.vocabulary import DocumentType, Role
 from ..extensions import db
 from ..forms import field_at
 from . import forms, overview, queries, services
@@ -376,6 +377,14 @@ def _check_row(action: str, application: Application, target: str | None) -> Non
         _person_id(application, target)
 
 
+def _row_exists(action: str, application: Application, target: str | None) -> bool:
+    try:
+        _check_row(action, application, target)
+    except NotFound:
+        return False
+    return True
+
+
 @bp.route("/<int:application_id>/<slug>", methods=["GET", "POST"])
 @bp.route("/<int:application_id>/<slug>/<int:target>", methods=["GET", "POST"])
 @login_required
@@ -391,13 +400,15 @@ def action(application_id: int, slug: str, target: int | None = None):
     row = str(target) if target is not None else None
     form, refusal, status = None, None, 200
     try:
+        if request.method == "POST" and _row_exists(name, application, row):
+            # Built first, so that a refusal (someone acted a moment before) keeps what was typed.
+            form = _build_form(name, application, today, row, formdata=request.form)
         _check_offered(name, application, principal, today, row)
         _check_row(name, application, row)
         if request.method == "GET":
             restored = restore_form()
             form = _build_form(name, application, today, row, formdata=restored or None)
         else:
-            form = _build_form(name, application, today, row, formdata=request.form)
             # "change": back from checking the answers, to the question with the answers in it.
             if "change" in request.form:
                 pass
@@ -508,7 +519,11 @@ def _case_context(application: Application, principal, today) -> dict:
     case = case_dict(application, principal, today)
     choices = application.action_choices(principal.actor, today)
     allowed = {choice.action.name for choice in choices if choice.allowed}
-    task_list = overview.steps(application, case, choices, procedure_message)
+    may_issue_identity_document = any(
+        procedure.is_allowed("issue_document", application.facts(today), principal.actor, procedure.Context(
+            today=today, params={"type": DocumentType.IDENTITY_DOCUMENT, "person": application.person_facts(person)}))
+        for person in application.persons())
+    task_list = overview.steps(application, case, choices, procedure_message, may_issue_identity_document)
     row_links = {}  # (action, row id) -> url, for the links beside each State, inquiry and person
     for name in allowed & ROW_ACTIONS:
         if name == "record_finding":
