@@ -4,7 +4,17 @@ the procedure and audits), render. The actions offered are ``Application.availab
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -15,7 +25,7 @@ from .. import clock
 from ..audit.models import AuditEvent
 from ..auth.web import restore_form
 from ..domain import procedure
-from ..domain.access import BIRTH_READERS, CASE_READERS
+from ..domain.access import BIRTH_READERS, CASE_READERS, may_read_case
 from ..domain.procedure import InvalidField, ProcedureError
 from ..domain.vocabulary import DocumentType, Role
 from ..extensions import db
@@ -53,12 +63,30 @@ def _principal():
     return current_user.principal
 
 
+def refuse_page(code: int, heading: str, message: str):
+    """Stop the request with an error page that says what was refused or not found, and why."""
+    abort(make_response(render_template("errors/error.html", code=code, heading=heading, message=message), code))
+
+
 def load_case(application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
+    application = db.session.get(Application, application_id) if application_id <= 2**62 else None
     if application is None:
-        abort(404)
-    services.require_case_reader(_principal(), application)
+        refuse_page(404, gettext("Case not found"), gettext(
+            "There is no case with the reference %(id)s. Find the case in the case list by its number or a name.",
+            id=application_id))
+    principal = _principal()
+    if not may_read_case(principal.roles, principal.id, application.case_officer_id):
+        refuse_page(403, gettext("You do not have access to this case"), no_access_reason(principal))
     return application
+
+
+def no_access_reason(principal) -> str:
+    """Which role or assignment would open a case this person may not read."""
+    if Role.CASE_OFFICER in principal.roles:
+        return gettext("This case is assigned to another case officer: a case officer reads only the cases "
+                       "assigned to them. A supervisor can assign it to you.")
+    return gettext("Case files are read by intake officers, the assigned case officer, decision-makers, "
+                   "appeals officers and supervisors. Ask an administrator if your work needs one of these roles.")
 
 
 # --- Lists --------------------------------------------------------------------------------

@@ -118,3 +118,18 @@ def test_sign_in_pages_and_lists_are_accessible(page, check_page, make_user, api
     page.goto(f"/admin/grants/{grant.id}")  # four eyes on access: check before approving
     assert page.locator("#grant-summary").is_visible()
     check_page(page, "admin-grant")
+
+
+def test_a_case_that_is_not_yours_says_so_and_what_would_open_it(page, check_page, api_as):
+    office = Office(api_as)
+    case = office.examined_case()
+    sign_in(page, api_as("case_officer").user)
+    response = page.goto(f"/cases/{case['id']}")
+    assert response.status == 403
+    assert page.locator("h1").inner_text() == "No tiene acceso a este caso"
+    assert "Un supervisor puede asignárselo." in page.locator("main").inner_text()
+    assert "500" not in page.title()
+    check_page(page, "case-403")
+    page.set_viewport_size({"width": 390, "height": 800})
+    check_page(page, "case-403-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

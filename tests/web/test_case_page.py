@@ -167,14 +167,23 @@ def test_every_read_of_the_case_page_is_audited(office, web_as):
 def test_a_case_officer_cannot_open_another_officers_case(office, web_as):
     case = assigned_case(office)
     response = web_as("case_officer").get(f"/cases/{case['id']}")
-    assert response.status_code == 403 and "Your role may not see this case." in text_of(response)
-    # a refusal, not a crash: the page says so in its title and heading (issue 13)
+    assert response.status_code == 403
+    # a refusal, not a crash: the page says so in its title and heading, and what would open it (issue 13)
     html = response.get_data(as_text=True)
     title = html[html.index("<title>"):html.index("</title>")]
-    assert "You may not do this" in title and "500" not in title
+    assert "You do not have access to this case" in title and "500" not in title
+    assert "assigned to another case officer" in text_of(response) and "A supervisor can assign it to you." in text_of(response)
     assert "problem with the service" not in html and "Sorry" not in html
+    registrar = web_as("registrar").get(f"/cases/{case['id']}")
+    assert registrar.status_code == 403 and "Case files are read by intake officers" in text_of(registrar)
     assert web_as("reviewer").get(f"/cases/{case['id']}").status_code == 403
-    assert web_as("supervisor").get("/cases/999999").status_code == 404
+
+
+def test_a_case_that_does_not_exist_is_named_as_not_found(office, web_as):
+    response = web_as("supervisor").get("/cases/987654")
+    assert response.status_code == 404
+    assert "Case not found" in text_of(response) and "There is no case with the reference 987654." in text_of(response)
+    assert web_as("supervisor").get(f"/cases/{2**70}").status_code == 404  # beyond any id: not found, not a crash
 
 
 def test_appeal_through_the_forms(office, web_as):
