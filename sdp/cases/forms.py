@@ -32,7 +32,7 @@ from ..domain.vocabulary import (
 )
 from ..forms import GuardedForm, GuardedSubForm
 from ..schemas import valid_language
-from ..web import choices, country_choices
+from ..web import choices, country_choices, language_choices
 
 MAX_DEPENDANTS = 30
 
@@ -52,9 +52,12 @@ def language_tags(form, field):
         raise ValidationError(gettext("Not a language code: %(codes)s. Use codes like es, qu or pt-BR.", codes=", ".join(bad)))
 
 
-def language_tag(form, field):
-    if field.data and not valid_language(field.data.strip()):
-        raise ValidationError(gettext("Not a language code. Use codes like es, qu or pt-BR."))
+class LanguageField(SelectField):
+    """A language chosen by its name in the user's language; the BCP 47 code is what is stored."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, choices=lambda: language_choices(gettext("Choose a language")), default="",
+                         invalid_choice_message=lazy_gettext("Choose a language from the list."), **kwargs)
 
 
 def parse_languages(text: str | None) -> list[str]:
@@ -266,8 +269,8 @@ class InquiryResponseForm(ActionForm):
 class InterviewForm(ActionForm):
     person_id = PersonConcerned()
     held_on = Day(lazy_gettext("Held on"))
-    interpreter_language = StringField(lazy_gettext("Interpreter's language"), validators=[Optional(), language_tag],
-                                       description=lazy_gettext("A language code, for example: es, qu, ar"))
+    interpreter_language = LanguageField(lazy_gettext("Interpreter's language"),
+                                         description=lazy_gettext("Leave blank if no interpreter was needed."))
     legal_representative = StringField(lazy_gettext("Legal representative"), validators=[Optional(), Length(max=200)])
     summary = TextAreaField(lazy_gettext("Summary"), validators=[
         required(lazy_gettext("Enter the summary of the interview.")), not_blank, Length(max=20000)])
@@ -311,8 +314,8 @@ class DecisionForm(RecommendationForm):
     (``decision_form_for`` adds those fields: each person decided on their own)."""
 
     notified_on = Day(lazy_gettext("Notified on"))
-    notification_language = StringField(lazy_gettext("Language of the notification"), validators=[Optional(), language_tag],
-                                        description=lazy_gettext("A language the applicant understands, for example: es"))
+    notification_language = LanguageField(lazy_gettext("Language of the notification"),
+                                          description=lazy_gettext("A language the applicant understands."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

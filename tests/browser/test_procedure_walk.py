@@ -110,7 +110,7 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     submit(page, "form-send_inquiry")
     assert page.locator("#inquiries-table").count() == 1
     open_action(page, "record_interview")
-    page.fill("#record_interview-interpreter_language", "es")
+    page.select_option("#record_interview-interpreter_language", "es")
     page.fill("#record_interview-summary", "La solicitante explicó su historia; el acta se leyó y firmó.")
     submit(page, "form-record_interview")
     open_action(page, "record_finding")
@@ -143,7 +143,7 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     assert "Colombia" in page.locator("#decision-findings").inner_text()
     page.check("#decide-outcome")  # recognized
     page.fill("#decide-reasons", "Apatridia establecida en grado razonable.")
-    page.fill("#decide-notification_language", "es")
+    page.select_option("#decide-notification_language", "es")
     submit(page, "form-decide")
     check_page(page, "decision-check-answers")
     page.locator("button[name=confirm]").click()

@@ -291,3 +291,24 @@ def test_an_unknown_action_or_a_row_of_another_case_is_not_found(office, web_as)
     assert officer.get(f"/cases/{case['id']}/fly-to-the-moon").status_code == 404
     assert officer.get(f"/cases/{case['id']}/add_relevant_state").status_code == 404  # one spelling per page
     assert officer.get(action_path(case["id"], "record_finding")).status_code == 404  # a row action needs its row
+
+
+def test_languages_are_chosen_by_name_in_the_users_language(office, web_as):
+    case = assigned_case(office)
+    for lang, names in (("es", ["Quechua", "Aimara", "Asháninka", "Awajún", "Wayuu", "Criollo haitiano", "Árabe"]),
+                        ("en", ["Quechua", "Aymara", "Asháninka", "Awajún", "Wayuu", "Haitian Creole", "Arabic"]),
+                        ("pt", ["Quíchua", "Aimará", "Asháninka", "Awajún", "Wayuu", "Haitiano", "Árabe"])):
+        officer = web_as(office.officer.user, lang=lang)
+        html = officer.get(action_path(case["id"], "record_interview")).get_data(as_text=True)
+        for name in names:
+            assert f">{name}</option>" in html, (lang, name)
+        assert '<option value="guc">Wayuu</option>' in html  # the code stays behind the name
+    officer = web_as(office.officer.user)
+    wrong = post_action(officer, case["id"], "record_interview", held_on=TODAY.isoformat(), interpreter_language="klingon",
+                        summary="Read back and signed.")
+    assert wrong.status_code == 422 and "Choose a language from the list." in text_of(wrong)
+    assert "Read back and signed.</textarea>" in wrong.get_data(as_text=True)  # nothing typed is lost
+    assert post_action(officer, case["id"], "record_interview", held_on=TODAY.isoformat(), interpreter_language="guc",
+                       summary="Read back and signed.").status_code == 302
+    assert application(case["id"]).interviews[0].interpreter_language == "guc"
+    assert "Wayuu (guc)" in text_of(officer.get(f"/cases/{case['id']}"))
