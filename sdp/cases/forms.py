@@ -4,11 +4,13 @@ They check the shape of what was typed (required, lengths, codes, dates not in t
 future); the procedure's rules stay in ``sdp.domain`` and are enforced by the services.
 """
 
+from flask import current_app
 from flask_babel import gettext, lazy_gettext
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
+    FileField,
     FormField,
     HiddenField,
     RadioField,
@@ -237,10 +239,14 @@ class EvidenceForm(ActionForm):
         required(lazy_gettext("Describe the evidence.")), not_blank, Length(max=20000)])
     received_on = Day(lazy_gettext("Received on"))
     country = SelectField(lazy_gettext("State it concerns"), validators=[Optional()])
+    # Checked by the upload service (type by content, size), which says what is wrong beside it.
+    file = FileField(lazy_gettext("A copy of the evidence (optional)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = choices("EvidenceKind")
+        self.file.description = gettext("A PDF, JPEG or PNG file of up to %(megabytes)d MB.",
+                                        megabytes=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024))
         self.country.choices = country_choices(gettext("None in particular"))
 
 

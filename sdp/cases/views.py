@@ -1,6 +1,7 @@
 """The case-work pages. Thin: parse the form, call a ``services`` function (which enforces
 the procedure and audits), render. The actions offered are ``Application.available_actions``."""
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext
@@ -27,9 +29,11 @@ from ..auth.web import restore_form
 from ..domain import procedure
 from ..domain.access import BIRTH_READERS, CASE_READERS, may_read_case
 from ..domain.procedure import InvalidField, ProcedureError
-from ..domain.vocabulary import DocumentType, Role
+from ..domain.vocabulary import N_, DocumentType, Role
 from ..extensions import db
 from ..forms import field_at
+from ..uploads import services as uploads
+from ..uploads.models import EvidenceFile
 from . import forms, overview, queries, services
 from .models import Application, Inquiry, RelevantState
 from .overview import action_url
@@ -241,9 +245,8 @@ ACTION_PAGES: dict[str, ActionPage] = {
         p, a, f.country.data, f.links.data, f.person_id.data)),
     "record_finding": ActionPage(forms.FindingForm, lambda p, a, f, t: services.record_finding(
         p, _relevant_state(a, t), f.finding.data, f.reasoning.data.strip()), _finding_defaults),
-    "record_evidence": ActionPage(forms.EvidenceForm, lambda p, a, f, t: services.record_evidence(p, a, {
-        "kind": f.kind.data, "description": f.description.data.strip(), "received_on": f.received_on.data,
-        "country": f.country.data or None, "person_id": f.person_id.data}), _today_default("received_on")),
+    "record_evidence": ActionPage(forms.EvidenceForm, lambda p, a, f, t: _record_evidence(p, a, f),
+                                  _today_default("received_on")),
     "send_inquiry": ActionPage(forms.InquiryForm, lambda p, a, f, t: services.send_inquiry(
         p, a, f.country.data, f.authority.data.strip(), f.sent_on.data, f.consent_on.data, f.person_id.data),
         _today_default("sent_on")),
@@ -302,6 +305,42 @@ PERSON_ROWS = {"record_referral_outcome", "record_proceeding_reply", "decide_pro
 PERSON_ACTIONS = {"add_relevant_state", "record_evidence", "send_inquiry", "record_interview", "lodge_appeal",
                   "decide_appeal", "refer", "propose_cessation", "propose_cancellation", "record_detention",
                   "record_guardian"}
+
+
+def _record_evidence(principal, application: Application, form) -> None:
+    """The evidence and, if one is sent, its file: the file is checked (type by content, size)
+    before anything is recorded, so that a refused file leaves no evidence without its copy."""
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    upload = request.files.get(form.file.name)
+    content = upload.stream.read(limit + 1) if upload is not None and upload.filename else b""
+    name = uploads.clean_name(upload.filename) if content else ""
+    if content:
+        try:
+            uploads.check_content(name, content, limit)
+        except uploads.FileTooLarge:
+            raise InvalidField("file", N_("The file is larger than %(megabytes)d MB."),
+                               megabytes=limit // (1024 * 1024)) from None
+    evidence = services.record_evidence(principal, application, {
+        "kind": form.kind.data, "description": form.description.data.strip(), "received_on": form.received_on.data,
+        "country": form.country.data or None, "person_id": form.person_id.data})
+    if content:
+        uploads.attach_file(principal, application, evidence, name, content)
+
+
+@bp.get("/<int:application_id>/evidence/<int:evidence_id>/files/<int:file_id>")
+@login_required
+def evidence_file(application_id: int, evidence_id: int, file_id: int):
+    """Download a file of the evidence (whoever may read the case); every download is audited."""
+    application = load_case(application_id)
+    row = db.session.get(EvidenceFile, file_id) if file_id <= 2**62 else None
+    if row is None or row.evidence_id != evidence_id or row.application_id != application.id:
+        refuse_page(404, gettext("File not found"), gettext("This case has no such file of evidence."))
+    content = uploads.read_file(_principal(), application, row, channel="web")
+    response = send_file(io.BytesIO(content), mimetype=row.content_type, as_attachment=True,
+                         download_name=row.original_name, max_age=0, etag=False, conditional=False)
+    # A file from outside is never run as a page of this site, whatever it contains.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def _person_id(application: Application, target: str | None) -> int:
@@ -567,8 +606,13 @@ def _case_context(application: Application, principal, today) -> dict:
         .order_by(AuditEvent.id)).scalars().all()
     reads = db.session.execute(select(func.count(AuditEvent.id)).where(
         AuditEvent.case_id == application.id, AuditEvent.action == "case.read")).scalar_one()
+    evidence_files: dict[int, list[EvidenceFile]] = {}
+    for row in db.session.execute(select(EvidenceFile).where(EvidenceFile.application_id == application.id)
+                                  .order_by(EvidenceFile.id)).scalars():
+        evidence_files.setdefault(row.evidence_id, []).append(row)
     return {
         "application": application, "case": case, "today": today, "available": sorted(allowed),
+        "evidence_files": evidence_files,
         "steps": task_list, "next_step": overview.next_step(task_list),
         "other_actions": overview.other_actions(application, choices, task_list), "row_links": row_links,
         "deadline": overview.running_deadline(application, case, today),

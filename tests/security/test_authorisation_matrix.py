@@ -109,6 +109,7 @@ MATRIX = {
     # An action's own page (here: the finding on the case's relevant State): the case's officer only.
     ("GET", "cases_web.action"): web({"case_officer"}),
     ("POST", "cases_web.action"): web({"case_officer"}),
+    ("GET", "cases_web.evidence_file"): web(CASE_TEAM),
     ("GET", "cases_web.index"): web(CASE_TEAM | {OTHER_OFFICER}),  # their own list, empty
     ("GET", "cases_web.intake"): web({"intake_officer"}),
     ("POST", "cases_web.intake"): web({"intake_officer"}),

@@ -312,3 +312,40 @@ def test_languages_are_chosen_by_name_in_the_users_language(office, web_as):
                        summary="Read back and signed.").status_code == 302
     assert application(case["id"]).interviews[0].interpreter_language == "guc"
     assert "Wayuu (guc)" in text_of(officer.get(f"/cases/{case['id']}"))
+
+
+PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+
+
+def test_evidence_is_recorded_with_its_file_and_the_file_is_listed_for_download(office, web_as):
+    import io
+
+    case = assigned_case(office)
+    officer = web_as(office.officer.user)
+    fields = {"record_evidence-kind": "document", "record_evidence-description": "Partida de bautismo.",
+              "record_evidence-received_on": TODAY.isoformat(), "record_evidence-country": "CO"}
+    page = officer.get(action_path(case["id"], "record_evidence")).get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page and 'type="file"' in page
+    # A file that is not what it says is refused beside the file field, and nothing is recorded.
+    wrong = officer.post(action_path(case["id"], "record_evidence"), content_type="multipart/form-data",
+                         data={**fields, "record_evidence-file": (io.BytesIO(b"MZ not a pdf"), "partida.pdf")})
+    assert wrong.status_code == 422 and "Only PDF, JPEG and PNG files are accepted" in text_of(wrong)
+    assert 'id="record_evidence-file-error"' in wrong.get_data(as_text=True)
+    assert "Partida de bautismo.</textarea>" in wrong.get_data(as_text=True)
+    assert application(case["id"]).evidence == []
+    done = officer.post(action_path(case["id"], "record_evidence"), content_type="multipart/form-data",
+                        data={**fields, "record_evidence-file": (io.BytesIO(PDF), "partida.pdf")})
+    assert done.status_code == 302
+    evidence = application(case["id"]).evidence[0]
+    html = officer.get(f"/cases/{case['id']}").get_data(as_text=True)
+    link = f"/cases/{case['id']}/evidence/{evidence.id}/files/"
+    assert link in html and "Download partida.pdf" in html
+    file_id = html.split(link, 1)[1].split('"', 1)[0]
+    download = officer.get(link + file_id)
+    assert download.status_code == 200 and download.data == PDF
+    assert download.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert web_as("case_officer").get(link + file_id).status_code == 403  # another officer's case
+    assert officer.get(link + "999999").status_code == 404
+    # Evidence without a file is still one page, as before.
+    assert post_action(officer, case["id"], "record_evidence", kind="testimony", description="Declaración.",
+                       received_on=TODAY.isoformat()).status_code == 302
