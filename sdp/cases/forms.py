@@ -33,7 +33,6 @@ from ..domain.vocabulary import (
     label,
 )
 from ..forms import GuardedForm, GuardedSubForm
-from ..schemas import valid_language
 from ..web import choices, country_choices, language_choices
 
 MAX_DEPENDANTS = 30
@@ -48,22 +47,12 @@ def not_in_future(form, field):
         raise ValidationError(gettext("The date may not be in the future."))
 
 
-def language_tags(form, field):
-    bad = [tag for tag in parse_languages(field.data) if not valid_language(tag)]
-    if bad:
-        raise ValidationError(gettext("Not a language code: %(codes)s. Use codes like es, qu or pt-BR.", codes=", ".join(bad)))
-
-
 class LanguageField(SelectField):
     """A language chosen by its name in the user's language; the BCP 47 code is what is stored."""
 
     def __init__(self, label=None, **kwargs):
         super().__init__(label, choices=lambda: language_choices(gettext("Choose a language")), default="",
                          invalid_choice_message=lazy_gettext("Choose a language from the list."), **kwargs)
-
-
-def parse_languages(text: str | None) -> list[str]:
-    return [tag for tag in (text or "").replace(";", ",").replace(" ", ",").split(",") if tag]
 
 
 def not_blank(form, field):
@@ -100,8 +89,11 @@ class PersonFields(GuardedSubForm):
     birth_country = SelectField(lazy_gettext("Country of birth"),
                                 validators=[required(lazy_gettext("Choose the country of birth."))])
     birth_locality = StringField(lazy_gettext("Place of birth (town or city)"), validators=[Optional(), Length(max=200)])
-    languages = StringField(lazy_gettext("Languages"), validators=[Optional(), Length(max=200), language_tags],
-                            description=lazy_gettext("Language codes separated by commas, for example: es, qu"))
+    # Chosen by name (codes kept behind); "Choose a language from the list." for anything else.
+    languages = MultiCheckboxField(lazy_gettext("Languages"), validators=[Optional()],
+                                   choices=lambda: language_choices(None),
+                                   invalid_choice_message=lazy_gettext("Choose a language from the list."),
+                                   description=lazy_gettext("The languages the person understands."))
     asylum_status = RadioField(lazy_gettext("Asylum status"), default=AsylumStatus.NONE.value,
                                validators=[InputRequired(lazy_gettext("Choose the asylum status."))])
     asylum_country = SelectField(lazy_gettext("Country of the asylum claim"), default="",
@@ -136,7 +128,7 @@ class PersonFields(GuardedSubForm):
             "given_names": self.given_names.data.strip(), "family_names": self.family_names.data.strip(),
             "sex": self.sex.data, "date_of_birth": self.date_of_birth.data,
             "place_of_birth": {"country": self.birth_country.data, "locality": (self.birth_locality.data or "").strip() or None},
-            "languages": parse_languages(self.languages.data),
+            "languages": list(self.languages.data or []),
             "asylum": {"status": status, "country": self.asylum_country.data if status != AsylumStatus.NONE else None},
             "vulnerabilities": list(self.vulnerabilities.data or []),
             "guardian": (self.guardian.data or "").strip() or None,

@@ -56,7 +56,7 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     page.fill("#applicant-date_of_birth", "1990-04-12")
     page.select_option("#applicant-birth_country", "VE")
     page.fill("#applicant-birth_locality", "Maracaibo")
-    page.fill("#applicant-languages", "es")
+    page.check("input[name=applicant-languages][value=es]")  # chosen by name: Español / Spanish
     page.locator("button[name=add_dependant]").click()
     page.wait_for_load_state()
     page.fill("#dependants-0-given_names", "Sofía")
