@@ -110,6 +110,9 @@ def steps(application: Application, case: dict, choices: list[procedure.ActionCh
         title = gettext(choice.action.title)
         if _done(application, case, name):
             result.append(Step(name, title, DONE))
+        elif choice.allowed and name == "record_finding" and _target(application, name) is None:
+            # The procedure lets the officer record findings; there is no State to find on yet.
+            result.append(Step(name, title, CANNOT_START, reason=gettext("Add a relevant State first.")))
         elif choice.allowed:
             target = _target(application, name)
             result.append(Step(name, title, YOURS, action_url(application, name, target)))

@@ -235,6 +235,12 @@ def test_the_overview_lists_the_steps_with_their_status_and_the_procedures_reaso
     assert "At least one relevant State must be examined before a recommendation." in page
     assert 'id="step-recommend-status"' in html and "Cannot start yet" in page
     assert 'id="step-assign-status"' in html and "Completed" in page
+    # No State yet: no link to a finding page that could not open, but the reason.
+    assert 'id="action-record_finding"' not in html and "Add a relevant State first." in page
+    post_action(officer, case["id"], "add_relevant_state", country="CO", links=["birth"])
+    rs = application(case["id"]).relevant_states[0]
+    html = officer.get(f"/cases/{case['id']}").get_data(as_text=True)
+    assert f'href="/cases/{case["id"]}/record-finding/{rs.id}" aria-describedby="step-record_finding-status"' in html
     decider_page = text_of(web_as(office.decider.user).get(f"/cases/{case['id']}"))
     assert "Nothing on this case is yours to do now." in decider_page
 
