@@ -96,12 +96,33 @@ def _countries_in_order(language: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((code, named(code, language)) for code in country_codes()), key=lambda item: _sort_key(item[1])))
 
 
+# The languages an officer picks from (interpreter, notification): Peru's own (Spanish, Quechua,
+# Aymara, Asháninka, Awajún) and those of the people who come (Wayuu, Haitian Creole, French,
+# Arabic, ...). BCP 47 codes are kept behind the names.
+LANGUAGES = ("es", "qu", "ay", "cni", "agr", "guc", "ht", "fr", "ar", "pt", "en", "zh", "wo")
+# CLDR has no name for these in every language the app speaks.
+LANGUAGE_NAMES_NOT_IN_CLDR = {"cni": N_("Asháninka"), "agr": N_("Awajún"), "guc": N_("Wayuu")}
+
+
+def language_label(code: str) -> str:
+    """A language's name in the user's language (CLDR through Babel), capitalised as in a list."""
+    primary = code.split("-")[0].lower()
+    name = (gettext(LANGUAGE_NAMES_NOT_IN_CLDR[primary]) if primary in LANGUAGE_NAMES_NOT_IN_CLDR
+            else get_locale().languages.get(primary))
+    return name[:1].upper() + name[1:] if name else code
+
+
+def language_choices(blank: str | None = "") -> list[tuple[str, str]]:
+    """The languages of ``LANGUAGES`` by name, in alphabetical order, after a blank choice."""
+    named = sorted(((code, language_label(code)) for code in LANGUAGES), key=lambda item: item[1].casefold())
+    return ([("", blank)] if blank is not None else []) + named
+
+
 def language_name(tag: str | None) -> str:
     if not tag:
         return ""
-    primary = tag.split("-")[0].lower()
-    name = get_locale().languages.get(primary)
-    return f"{name} ({tag})" if name else tag
+    name = language_label(tag)
+    return f"{name} ({tag})" if name != tag else tag
 
 
 def fdate(value: date | datetime | str | None, style: str = "medium") -> str:

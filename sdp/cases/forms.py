@@ -4,11 +4,13 @@ They check the shape of what was typed (required, lengths, codes, dates not in t
 future); the procedure's rules stay in ``sdp.domain`` and are enforced by the services.
 """
 
+from flask import current_app
 from flask_babel import gettext, lazy_gettext
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
+    FileField,
     FormField,
     HiddenField,
     RadioField,
@@ -31,8 +33,7 @@ from ..domain.vocabulary import (
     label,
 )
 from ..forms import GuardedForm, GuardedSubForm
-from ..schemas import valid_language
-from ..web import choices, country_choices
+from ..web import choices, country_choices, language_choices
 
 MAX_DEPENDANTS = 30
 
@@ -46,19 +47,12 @@ def not_in_future(form, field):
         raise ValidationError(gettext("The date may not be in the future."))
 
 
-def language_tags(form, field):
-    bad = [tag for tag in parse_languages(field.data) if not valid_language(tag)]
-    if bad:
-        raise ValidationError(gettext("Not a language code: %(codes)s. Use codes like es, qu or pt-BR.", codes=", ".join(bad)))
+class LanguageField(SelectField):
+    """A language chosen by its name in the user's language; the BCP 47 code is what is stored."""
 
-
-def language_tag(form, field):
-    if field.data and not valid_language(field.data.strip()):
-        raise ValidationError(gettext("Not a language code. Use codes like es, qu or pt-BR."))
-
-
-def parse_languages(text: str | None) -> list[str]:
-    return [tag for tag in (text or "").replace(";", ",").replace(" ", ",").split(",") if tag]
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, choices=lambda: language_choices(gettext("Choose a language")), default="",
+                         invalid_choice_message=lazy_gettext("Choose a language from the list."), **kwargs)
 
 
 def not_blank(form, field):
@@ -95,8 +89,11 @@ class PersonFields(GuardedSubForm):
     birth_country = SelectField(lazy_gettext("Country of birth"),
                                 validators=[required(lazy_gettext("Choose the country of birth."))])
     birth_locality = StringField(lazy_gettext("Place of birth (town or city)"), validators=[Optional(), Length(max=200)])
-    languages = StringField(lazy_gettext("Languages"), validators=[Optional(), Length(max=200), language_tags],
-                            description=lazy_gettext("Language codes separated by commas, for example: es, qu"))
+    # Chosen by name (codes kept behind); "Choose a language from the list." for anything else.
+    languages = MultiCheckboxField(lazy_gettext("Languages"), validators=[Optional()],
+                                   choices=lambda: language_choices(None),
+                                   invalid_choice_message=lazy_gettext("Choose a language from the list."),
+                                   description=lazy_gettext("The languages the person understands."))
     asylum_status = RadioField(lazy_gettext("Asylum status"), default=AsylumStatus.NONE.value,
                                validators=[InputRequired(lazy_gettext("Choose the asylum status."))])
     asylum_country = SelectField(lazy_gettext("Country of the asylum claim"), default="",
@@ -131,7 +128,7 @@ class PersonFields(GuardedSubForm):
             "given_names": self.given_names.data.strip(), "family_names": self.family_names.data.strip(),
             "sex": self.sex.data, "date_of_birth": self.date_of_birth.data,
             "place_of_birth": {"country": self.birth_country.data, "locality": (self.birth_locality.data or "").strip() or None},
-            "languages": parse_languages(self.languages.data),
+            "languages": list(self.languages.data or []),
             "asylum": {"status": status, "country": self.asylum_country.data if status != AsylumStatus.NONE else None},
             "vulnerabilities": list(self.vulnerabilities.data or []),
             "guardian": (self.guardian.data or "").strip() or None,
@@ -234,10 +231,14 @@ class EvidenceForm(ActionForm):
         required(lazy_gettext("Describe the evidence.")), not_blank, Length(max=20000)])
     received_on = Day(lazy_gettext("Received on"))
     country = SelectField(lazy_gettext("State it concerns"), validators=[Optional()])
+    # Checked by the upload service (type by content, size), which says what is wrong beside it.
+    file = FileField(lazy_gettext("A copy of the evidence (optional)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = choices("EvidenceKind")
+        self.file.description = gettext("A PDF, JPEG or PNG file of up to %(megabytes)d MB.",
+                                        megabytes=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024))
         self.country.choices = country_choices(gettext("None in particular"))
 
 
@@ -266,8 +267,8 @@ class InquiryResponseForm(ActionForm):
 class InterviewForm(ActionForm):
     person_id = PersonConcerned()
     held_on = Day(lazy_gettext("Held on"))
-    interpreter_language = StringField(lazy_gettext("Interpreter's language"), validators=[Optional(), language_tag],
-                                       description=lazy_gettext("A language code, for example: es, qu, ar"))
+    interpreter_language = LanguageField(lazy_gettext("Interpreter's language"),
+                                         description=lazy_gettext("Leave blank if no interpreter was needed."))
     legal_representative = StringField(lazy_gettext("Legal representative"), validators=[Optional(), Length(max=200)])
     summary = TextAreaField(lazy_gettext("Summary"), validators=[
         required(lazy_gettext("Enter the summary of the interview.")), not_blank, Length(max=20000)])
@@ -311,8 +312,8 @@ class DecisionForm(RecommendationForm):
     (``decision_form_for`` adds those fields: each person decided on their own)."""
 
     notified_on = Day(lazy_gettext("Notified on"))
-    notification_language = StringField(lazy_gettext("Language of the notification"), validators=[Optional(), language_tag],
-                                        description=lazy_gettext("A language the applicant understands, for example: es"))
+    notification_language = LanguageField(lazy_gettext("Language of the notification"),
+                                          description=lazy_gettext("A language the applicant understands."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

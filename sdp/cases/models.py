@@ -251,6 +251,9 @@ class Application(db.Model):
     def available_actions(self, actor, today: date) -> list[procedure.Action]:
         return procedure.available_actions(self.facts(today), actor, procedure.Context(today=today))
 
+    def action_choices(self, actor, today: date) -> list[procedure.ActionChoice]:
+        return procedure.action_choices(self.facts(today), actor, procedure.Context(today=today))
+
 
 class Dependant(db.Model):
     __tablename__ = "dependants"

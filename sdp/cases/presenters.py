@@ -99,8 +99,18 @@ def case_dict(application: Application, actor: Principal, today: date) -> dict:
         "end_reasons": application.end_reasons,
         "referral_target": application.referral_target,
         "naturalization_eligible_from": naturalization_eligible_from(application),
-        "available_actions": [action.name for action in application.available_actions(actor.actor, today)],
+        **actions_dict(application.action_choices(actor.actor, today)),
     }, application, today)
+
+
+def actions_dict(choices) -> dict:
+    """What the caller may do now (``available_actions``, names as before) and, for every other
+    action, why not: 409 the case is not ready for it, 403 it is not this caller's to take."""
+    return {
+        "available_actions": [choice.action.name for choice in choices if choice.allowed],
+        "refused_actions": [{"name": choice.action.name, "status": choice.refusal.status, "reason": str(choice.refusal)}
+                            for choice in choices if not choice.allowed],
+    }
 
 
 def relevant_state_dict(rs) -> dict:

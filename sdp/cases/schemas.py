@@ -415,6 +415,12 @@ class PersonStatusOut(StrictSchema):
     cancellation = fields.Nested(ProceedingOut)
 
 
+class RefusedActionOut(StrictSchema):
+    name = fields.String(metadata={"description": "an action of GET /api/v1/procedure"})
+    status = fields.Integer(metadata={"description": "409: the case is not ready for it now; 403: not this caller's to take"})
+    reason = fields.String(metadata={"description": "the procedure's reason, as the error of that action would give it"})
+
+
 class ApplicationOut(StrictSchema):
     id = fields.Integer()
     case_number = fields.String()
@@ -446,4 +452,5 @@ class ApplicationOut(StrictSchema):
     referral_target = fields.String(allow_none=True)
     naturalization_eligible_from = IsoDate(allow_none=True)
     available_actions = fields.List(fields.String())
+    refused_actions = fields.List(fields.Nested(RefusedActionOut))
     persons = fields.List(fields.Nested(PersonStatusOut))

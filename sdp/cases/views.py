@@ -1,26 +1,42 @@
 """The case-work pages. Thin: parse the form, call a ``services`` function (which enforces
 the procedure and audits), render. The actions offered are ``Application.available_actions``."""
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import NotFound
 
 from .. import clock
 from ..audit.models import AuditEvent
 from ..auth.web import restore_form
 from ..domain import procedure
-from ..domain.access import BIRTH_READERS, CASE_READERS
+from ..domain.access import BIRTH_READERS, CASE_READERS, may_read_case
 from ..domain.procedure import InvalidField, ProcedureError
-from ..domain.vocabulary import Role
+from ..domain.vocabulary import N_, DocumentType, Role
 from ..extensions import db
 from ..forms import field_at
-from . import forms, queries, services
+from ..uploads import services as uploads
+from ..uploads.models import EvidenceFile
+from . import forms, overview, queries, services
 from .models import Application, Inquiry, RelevantState
+from .overview import action_url
 from .presenters import case_dict
 
 bp = Blueprint("cases_web", __name__, url_prefix="/cases")
@@ -51,12 +67,30 @@ def _principal():
     return current_user.principal
 
 
+def refuse_page(code: int, heading: str, message: str):
+    """Stop the request with an error page that says what was refused or not found, and why."""
+    abort(make_response(render_template("errors/error.html", code=code, heading=heading, message=message), code))
+
+
 def load_case(application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
+    application = db.session.get(Application, application_id) if application_id <= 2**62 else None
     if application is None:
-        abort(404)
-    services.require_case_reader(_principal(), application)
+        refuse_page(404, gettext("Case not found"), gettext(
+            "There is no case with the reference %(id)s. Find the case in the case list by its number or a name.",
+            id=application_id))
+    principal = _principal()
+    if not may_read_case(principal.roles, principal.id, application.case_officer_id):
+        refuse_page(403, gettext("You do not have access to this case"), no_access_reason(principal))
     return application
+
+
+def no_access_reason(principal) -> str:
+    """Which role or assignment would open a case this person may not read."""
+    if Role.CASE_OFFICER in principal.roles:
+        return gettext("This case is assigned to another case officer: a case officer reads only the cases "
+                       "assigned to them. A supervisor can assign it to you.")
+    return gettext("Case files are read by intake officers, the assigned case officer, decision-makers, "
+                   "appeals officers and supervisors. Ask an administrator if your work needs one of these roles.")
 
 
 # --- Lists --------------------------------------------------------------------------------
@@ -179,15 +213,21 @@ def _today_default(name):
     return lambda application, target, today: {name: today}
 
 
+def row_id(target) -> int | None:
+    """A row's id from a form or an address: digits that fit the database's integer, else None."""
+    text = str(target or "")
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
 def _relevant_state(application: Application, target: str | None) -> RelevantState:
-    row = db.session.get(RelevantState, int(target)) if str(target or "").isdigit() else None
+    row = db.session.get(RelevantState, row_id(target)) if row_id(target) is not None else None
     if row is None or row.application_id != application.id:
         abort(404)
     return row
 
 
 def _inquiry(application: Application, target: str | None) -> Inquiry:
-    row = db.session.get(Inquiry, int(target)) if str(target or "").isdigit() else None
+    row = db.session.get(Inquiry, row_id(target)) if row_id(target) is not None else None
     if row is None or row.application_id != application.id:
         abort(404)
     return row
@@ -205,9 +245,8 @@ ACTION_PAGES: dict[str, ActionPage] = {
         p, a, f.country.data, f.links.data, f.person_id.data)),
     "record_finding": ActionPage(forms.FindingForm, lambda p, a, f, t: services.record_finding(
         p, _relevant_state(a, t), f.finding.data, f.reasoning.data.strip()), _finding_defaults),
-    "record_evidence": ActionPage(forms.EvidenceForm, lambda p, a, f, t: services.record_evidence(p, a, {
-        "kind": f.kind.data, "description": f.description.data.strip(), "received_on": f.received_on.data,
-        "country": f.country.data or None, "person_id": f.person_id.data}), _today_default("received_on")),
+    "record_evidence": ActionPage(forms.EvidenceForm, lambda p, a, f, t: _record_evidence(p, a, f),
+                                  _today_default("received_on")),
     "send_inquiry": ActionPage(forms.InquiryForm, lambda p, a, f, t: services.send_inquiry(
         p, a, f.country.data, f.authority.data.strip(), f.sent_on.data, f.consent_on.data, f.person_id.data),
         _today_default("sent_on")),
@@ -268,8 +307,44 @@ PERSON_ACTIONS = {"add_relevant_state", "record_evidence", "send_inquiry", "reco
                   "record_guardian"}
 
 
+def _record_evidence(principal, application: Application, form) -> None:
+    """The evidence and, if one is sent, its file: the file is checked (type by content, size)
+    before anything is recorded, so that a refused file leaves no evidence without its copy."""
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    upload = request.files.get(form.file.name)
+    content = upload.stream.read(limit + 1) if upload is not None and upload.filename else b""
+    name = uploads.clean_name(upload.filename) if content else ""
+    if content:
+        try:
+            uploads.check_content(name, content, limit)
+        except uploads.FileTooLarge:
+            raise InvalidField("file", N_("The file is larger than %(megabytes)d MB."),
+                               megabytes=limit // (1024 * 1024)) from None
+    evidence = services.record_evidence(principal, application, {
+        "kind": form.kind.data, "description": form.description.data.strip(), "received_on": form.received_on.data,
+        "country": form.country.data or None, "person_id": form.person_id.data})
+    if content:
+        uploads.attach_file(principal, application, evidence, name, content)
+
+
+@bp.get("/<int:application_id>/evidence/<int:evidence_id>/files/<int:file_id>")
+@login_required
+def evidence_file(application_id: int, evidence_id: int, file_id: int):
+    """Download a file of the evidence (whoever may read the case); every download is audited."""
+    application = load_case(application_id)
+    row = db.session.get(EvidenceFile, file_id) if file_id <= 2**62 else None
+    if row is None or row.evidence_id != evidence_id or row.application_id != application.id:
+        refuse_page(404, gettext("File not found"), gettext("This case has no such file of evidence."))
+    content = uploads.read_file(_principal(), application, row, channel="web")
+    response = send_file(io.BytesIO(content), mimetype=row.content_type, as_attachment=True,
+                         download_name=row.original_name, max_age=0, etag=False, conditional=False)
+    # A file from outside is never run as a page of this site, whatever it contains.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
 def _person_id(application: Application, target: str | None) -> int:
-    person = application.person(int(target)) if str(target or "").isdigit() else None
+    person = application.person(row_id(target)) if row_id(target) is not None else None
     if person is None:
         abort(404)
     return person.id
@@ -325,46 +400,170 @@ def _build_form(action: str, application: Application, today, target=None, formd
 @bp.route("/<int:application_id>", methods=["GET", "POST"])
 @login_required
 def case(application_id: int):
+    """The case overview: the next step, the task list, the records and the timeline. Each action
+    has its own page (``action``); this page holds no form. A form elsewhere that names its action
+    (``_action``, as the supervisor's home assigns from its list) is answered as that action's page."""
+    if request.method == "POST":
+        load_case(application_id)  # who may not read the case learns nothing of the action's form
+        name, target = request.form.get("_action", ""), request.form.get("_target", "")
+        if name not in ACTION_PAGES:
+            abort(400)
+        return action(application_id, name.replace("_", "-"), row_id(target))
     application = load_case(application_id)
     principal = _principal()
     today = clock.today()
-    bound: dict[str, object] = {}
-    refusal: tuple[str, str] | None = None  # (form key, message)
-    status = 200
-    if request.method == "POST":
-        action, target = request.form.get("_action", ""), request.form.get("_target") or None
-        if action not in ACTION_PAGES:
-            abort(400)
-        key = form_prefix(action, target)
-        form = None
-        try:
-            if action not in {a.name for a in application.available_actions(principal.actor, today)}:
-                # Not offered to this person now: the procedure says why (403 or 409), about the
-                # person of the row when the action concerns one.
-                person = application.person(int(target)) if action in PERSON_ROWS and str(target).isdigit() else None
-                params = {"person": application.person_facts(person)} if person else {}
-                procedure.check(action, application.facts(today, person.id if person else None), principal.actor,
-                                procedure.Context(today=today, params=params))
-            form = _build_form(action, application, today, target, formdata=request.form)
-            if form.validate():
-                ACTION_PAGES[action].run(principal, application, form, target)
-                flash(gettext("Done: %(action)s.", action=gettext(procedure.ACTIONS_BY_NAME[action].title)), "success")
-                return redirect(url_for(".case", application_id=application.id) + f"#{action}")
-            bound[key], status = form, 422
-        except ProcedureError as error:
-            db.session.rollback()
-            application = load_case(application_id)
-            message = _field_error(form, error)
-            if form is not None:
-                bound[key] = form
-            refusal, status = ((key, message) if message else None), error.status
-    else:
-        restored = restore_form()
-        if restored and restored.get("_action") in ACTION_PAGES:
-            action, target = restored["_action"], restored.get("_target") or None
-            bound[form_prefix(action, target)] = _build_form(action, application, today, target, formdata=restored)
     services.record_read(principal, application, "web")
-    return render_template("cases/case.html", **_case_context(application, principal, today, bound, refusal)), status
+    return render_template("cases/case.html", **_case_context(application, principal, today))
+
+
+# Actions that cannot be undone from the case page: each asks its answers to be checked first.
+IRREVERSIBLE = frozenset({"decide", "decide_appeal", "withdraw", "close", "decide_proceeding",
+                          "decide_proceeding_appeal"})
+
+
+def _check_offered(action: str, application: Application, principal, today, target) -> None:
+    """Raise the procedure's refusal (403 or 409) unless this person may take the action now,
+    about the person of the row when the action concerns one."""
+    if action in {a.name for a in application.available_actions(principal.actor, today)}:
+        return
+    person = application.person(row_id(target)) if action in PERSON_ROWS and row_id(target) is not None else None
+    params = {"person": application.person_facts(person)} if person else {}
+    procedure.check(action, application.facts(today, person.id if person else None), principal.actor,
+                    procedure.Context(today=today, params=params))
+
+
+def _check_row(action: str, application: Application, target: str | None) -> None:
+    """404 unless the row an action names (a State, an inquiry, a person) belongs to this case."""
+    if (action in ROW_ACTIONS) != (target is not None):
+        abort(404)
+    if action == "record_finding":
+        _relevant_state(application, target)
+    elif action == "record_inquiry_response":
+        _inquiry(application, target)
+    elif action in PERSON_ROWS:
+        _person_id(application, target)
+
+
+def _row_exists(action: str, application: Application, target: str | None) -> bool:
+    try:
+        _check_row(action, application, target)
+    except NotFound:
+        return False
+    return True
+
+
+@bp.route("/<int:application_id>/<slug>", methods=["GET", "POST"])
+@bp.route("/<int:application_id>/<slug>/<int:target>", methods=["GET", "POST"])
+@login_required
+def action(application_id: int, slug: str, target: int | None = None):
+    """One action of the procedure on its own page: its question, a back link to the case, and,
+    before anything irreversible, a page to check the answers."""
+    name = slug.replace("-", "_")
+    if name not in ACTION_PAGES or "_" in slug:
+        abort(404)
+    application = load_case(application_id)
+    principal = _principal()
+    today = clock.today()
+    row = str(target) if target is not None else None
+    form, refusal, status = None, None, 200
+    try:
+        if request.method == "POST" and _row_exists(name, application, row):
+            # Built first, so that a refusal (someone acted a moment before) keeps what was typed.
+            form = _build_form(name, application, today, row, formdata=request.form)
+        _check_offered(name, application, principal, today, row)
+        _check_row(name, application, row)
+        if request.method == "GET":
+            restored = restore_form()
+            form = _build_form(name, application, today, row, formdata=restored or None)
+        else:
+            # "change": back from checking the answers, to the question with the answers in it.
+            if "change" in request.form:
+                pass
+            elif form.validate():
+                if name in IRREVERSIBLE and request.form.get("confirm") != "yes":
+                    return render_template("cases/check_answers.html", application=application, action=name,
+                                           form=form, target=row, answers=answers(form, application),
+                                           form_url=action_url(application, name, row))
+                ACTION_PAGES[name].run(principal, application, form, row)
+                flash(result_message(name, application, form, row), "success")
+                return redirect(url_for(".case", application_id=application.id))
+            else:
+                status = 422
+    except ProcedureError as error:
+        db.session.rollback()
+        if form is None:  # not this person's action, or not now: the procedure's reason, nothing to fill
+            return render_template("errors/error.html", error=error, code=error.status,
+                                   message=procedure_message(error)), error.status
+        application = load_case(application_id)
+        refusal, status = _field_error(form, error), error.status
+    return render_template("cases/action.html", application=application, action=name, form=form, target=row,
+                           form_url=action_url(application, name, row),
+                           refusal=refusal, case=case_dict(application, principal, today),
+                           irreversible=name in IRREVERSIBLE), status
+
+
+def answers(form, application: Application) -> list[tuple[str, str, str]]:
+    """The answers given, as (field id, question, answer in words), for the "check your answers" page."""
+    from ..web import fdate
+
+    rows = []
+    for field in form:
+        if field.type in ("CSRFTokenField", "HiddenField") or field.data in (None, "", [], False):
+            continue
+        if field.type == "DateField" or hasattr(field.data, "isoformat"):
+            shown = fdate(field.data)
+        elif getattr(field, "choices", None) is not None:
+            chosen = field.data if isinstance(field.data, list) else [field.data]
+            names = dict((str(value), text) for value, text, *_ in
+                         ((c[0], c[1]) if isinstance(c, tuple) else (c.value, c.label) for c in field.choices))
+            shown = ", ".join(str(names.get(str(value), value)) for value in chosen)
+        elif field.type == "BooleanField":
+            shown = gettext("Yes")
+        else:
+            shown = str(field.data)
+        rows.append((field.id, str(field.label.text), shown))
+    return rows
+
+
+def result_message(name: str, application: Application, form, target) -> str:
+    """What happened and to whom, in words, for the banner on the case page."""
+    from ..web import country_name, fdate, label
+
+    db.session.refresh(application)
+    person = application.person(form.person_id.data) if hasattr(form, "person_id") and form.person_id.data else None
+    who = person.full_name if person else application.applicant.full_name
+    if name in ("assign", "reassign") and application.case_officer:
+        return gettext("Case assigned to %(name)s.", name=application.case_officer.name)
+    if name == "add_relevant_state":
+        return gettext("%(state)s added as a relevant State for %(name)s.", state=country_name(form.country.data), name=who)
+    if name == "record_finding":
+        row = _relevant_state(application, target)
+        return gettext("Finding on %(state)s recorded: %(finding)s.", state=country_name(row.country),
+                       finding=label("Finding", row.finding))
+    if name == "record_evidence":
+        return gettext("Evidence recorded for %(name)s.", name=who)
+    if name == "send_inquiry":
+        inquiry = application.inquiries[-1]
+        return gettext("Inquiry to %(authority)s (%(state)s) recorded; the answer is due on %(date)s.",
+                       authority=inquiry.authority, state=country_name(inquiry.country), date=fdate(inquiry.response_due))
+    if name == "record_inquiry_response":
+        inquiry = _inquiry(application, target)
+        return gettext("Answer of %(authority)s recorded: %(outcome)s.", authority=inquiry.authority,
+                       outcome=label("InquiryOutcome", inquiry.outcome))
+    if name == "record_interview":
+        return gettext("Interview of %(name)s on %(date)s recorded.", name=who, date=fdate(form.held_on.data))
+    if name == "extend_decision_due":
+        return gettext("Decision period extended to %(date)s.", date=fdate(application.decision_due))
+    if name == "recommend":
+        return gettext("Recommendation sent for decision: %(outcome)s.", outcome=label("DecisionOutcome", form.outcome.data))
+    if name in ("decide", "decide_appeal", "return_to_examination", "withdraw", "close"):
+        return gettext("%(action)s: done. Case %(number)s is now %(state)s.", action=gettext(procedure.ACTIONS_BY_NAME[name].title),
+                       number=application.case_number, state=label("State", application.state))
+    if name == "lodge_appeal":
+        return gettext("Appeal of %(name)s lodged.", name=who)
+    if name == "refer":
+        return gettext("%(name)s referred to %(target)s.", name=who, target=label("ReferralTarget", form.referral_target.data))
+    return gettext("%(action)s: recorded for %(name)s.", action=gettext(procedure.ACTIONS_BY_NAME[name].title), name=who)
 
 
 def _person_row_open(action: str, application: Application, person) -> bool:
@@ -383,37 +582,41 @@ def _person_row_open(action: str, application: Application, person) -> bool:
     return action == "decide_proceeding" or proceeding.reply_received_on is None
 
 
-def _case_context(application: Application, principal, today, bound: dict, refusal) -> dict:
-    available = [action.name for action in application.available_actions(principal.actor, today)]
-    action_forms = {}
-    for name in available:
-        if name not in ACTION_PAGES:
-            continue
+def _case_context(application: Application, principal, today) -> dict:
+    case = case_dict(application, principal, today)
+    choices = application.action_choices(principal.actor, today)
+    allowed = {choice.action.name for choice in choices if choice.allowed}
+    may_issue_identity_document = any(
+        procedure.is_allowed("issue_document", application.facts(today), principal.actor, procedure.Context(
+            today=today, params={"type": DocumentType.IDENTITY_DOCUMENT, "person": application.person_facts(person)}))
+        for person in application.persons())
+    task_list = overview.steps(application, case, choices, procedure_message, may_issue_identity_document)
+    row_links = {}  # (action, row id) -> url, for the links beside each State, inquiry and person
+    for name in allowed & ROW_ACTIONS:
         if name == "record_finding":
-            for row in application.relevant_states:
-                key = form_prefix(name, row.id)
-                action_forms[key] = bound.get(key) or _build_form(name, application, today, row.id)
+            rows = [row.id for row in application.relevant_states]
         elif name == "record_inquiry_response":
-            for inquiry in application.inquiries:
-                if inquiry.outcome is None:
-                    key = form_prefix(name, inquiry.id)
-                    action_forms[key] = bound.get(key) or _build_form(name, application, today, inquiry.id)
-        elif name in PERSON_ROWS:
-            for person in application.persons():
-                if _person_row_open(name, application, person):
-                    key = form_prefix(name, person.id)
-                    action_forms[key] = bound.get(key) or _build_form(name, application, today, person.id)
+            rows = [inquiry.id for inquiry in application.inquiries if inquiry.outcome is None]
         else:
-            action_forms[name] = bound.get(name) or _build_form(name, application, today)
+            rows = [person.id for person in application.persons() if _person_row_open(name, application, person)]
+        for row in rows:
+            row_links[(name, row)] = action_url(application, name, row)
     events = db.session.execute(
         select(AuditEvent).where(AuditEvent.case_id == application.id, AuditEvent.action != "case.read")
         .order_by(AuditEvent.id)).scalars().all()
     reads = db.session.execute(select(func.count(AuditEvent.id)).where(
         AuditEvent.case_id == application.id, AuditEvent.action == "case.read")).scalar_one()
+    evidence_files: dict[int, list[EvidenceFile]] = {}
+    for row in db.session.execute(select(EvidenceFile).where(EvidenceFile.application_id == application.id)
+                                  .order_by(EvidenceFile.id)).scalars():
+        evidence_files.setdefault(row.evidence_id, []).append(row)
     return {
-        "application": application, "case": case_dict(application, principal, today), "today": today,
-        "available": available, "forms": action_forms, "refusal": refusal, "events": events, "reads": reads,
-        "summary_forms": [form for form in bound.values()],
+        "application": application, "case": case, "today": today, "available": sorted(allowed),
+        "evidence_files": evidence_files,
+        "steps": task_list, "next_step": overview.next_step(task_list),
+        "other_actions": overview.other_actions(application, choices, task_list), "row_links": row_links,
+        "deadline": overview.running_deadline(application, case, today),
+        "events": events, "reads": reads,
         "persons": [(application.applicant, None),
                     *((d.person, d.relationship_to_applicant) for d in application.dependants)],
         "person_rows": [(person, application.person_facts(person)) for person in application.persons()],

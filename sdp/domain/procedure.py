@@ -577,9 +577,50 @@ def is_allowed(action_name: str, case: CaseFacts, actor: Actor, ctx: Context) ->
     return True
 
 
+@dataclass(frozen=True)
+class ActionChoice:
+    """One action of the procedure as it stands for one person on one case now.
+
+    ``not_now`` is the procedure's reason the case is not ready for it (whoever asks);
+    ``not_you`` the reason this person may not take it (role, assignment, four-eyes). The task
+    list tells them apart: "cannot start yet" is not "someone else's step"."""
+
+    action: Action
+    not_now: NotAllowedNow | None
+    not_you: Forbidden | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.not_now is None and self.not_you is None
+
+    @property
+    def refusal(self) -> ProcedureError | None:
+        return self.not_now or self.not_you
+
+
+def action_choices(case: CaseFacts, actor: Actor, ctx: Context) -> list[ActionChoice]:
+    """What this person can do on this case now, and why not each of the others, in the
+    procedure's order: the one answer the case page, its task list and the API give."""
+    choices = []
+    for action in ACTIONS:
+        if not action.sources:
+            continue  # registering starts a case; it is never taken on one
+        not_now = not_you = None
+        try:
+            _check_moment(action, case, ctx)
+        except NotAllowedNow as error:
+            not_now = error
+        try:
+            _check_person(action, case, actor)
+        except Forbidden as error:
+            not_you = error
+        choices.append(ActionChoice(action, not_now, not_you))
+    return choices
+
+
 def available_actions(case: CaseFacts, actor: Actor, ctx: Context) -> list[Action]:
     """The actions this person may take on this case now, in the procedure's order."""
-    return [action for action in ACTIONS if action.sources and is_allowed(action.name, case, actor, ctx)]
+    return [choice.action for choice in action_choices(case, actor, ctx) if choice.allowed]
 
 
 def target_state(action_name: str, outcome: str | None = None) -> State | None:

@@ -113,13 +113,13 @@ def files_of(evidence: Evidence) -> list[EvidenceFile]:
         select(EvidenceFile).where(EvidenceFile.evidence_id == evidence.id).order_by(EvidenceFile.id)).scalars())
 
 
-def read_file(actor: Principal, application: Application, row: EvidenceFile) -> bytes:
+def read_file(actor: Principal, application: Application, row: EvidenceFile, channel: str = "api") -> bytes:
     """The file's content, decrypted; the read is audited. The caller checked who may read the case."""
     content = keyring().decrypt_blob(_path(row.storage_name).read_bytes(), row.storage_name.encode())
     if hashlib.sha256(content).hexdigest() != row.sha256:
         raise ValueError("an evidence file does not match its recorded digest")
     audit.record(actor, "case.read_evidence_file", "evidence_file", row.id, case_id=application.id,
-                 changes={"channel": "api"})
+                 changes={"channel": channel})
     db.session.commit()
     return content
 

@@ -50,22 +50,39 @@ def test_a_forbidden_action_is_refused_with_a_message(browser, live_server, page
     second = api_as("decision_maker")
     sign_in(page, office.decider.user)
     page.goto(f"/cases/{case['id']}")
+    page.locator("#next-step-link").click()  # the decision is the decision-maker's next step
+    page.wait_for_load_state()
     other = browser.new_context(base_url=live_server.url()).new_page()
     sign_in(other, second.user)
-    other.goto(f"/cases/{case['id']}")
+    other.goto(f"/cases/{case['id']}/decide")
     page.check("#decide-outcome")
     page.fill("#decide-reasons", "Statelessness established.")
     page.locator("#form-decide button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.locator("#form-decide").count() == 0
-    # The second decision-maker's page still shows the form: the procedure refuses it now.
+    # Irreversible: the answers are checked first, and can be changed.
+    assert "Statelessness established." in page.locator("#answers").inner_text()
+    check_page(page, "decision-check-answers")
+    page.locator("button[name=change][value=decide-reasons]").click()
+    page.wait_for_load_state()
+    assert page.input_value("#decide-reasons") == "Statelessness established."
+    page.locator("#form-decide button[type=submit]").click()
+    page.wait_for_load_state()
+    page.locator("button[name=confirm]").click()
+    page.wait_for_load_state()
+    assert "Reconocido como apátrida" in page.locator(".govuk-notification-banner--success").inner_text()
+    # The second decision-maker's page still shows the form: the procedure refuses it now, and
+    # what they typed is still there.
     other.check("#decide-outcome-1")
     other.fill("#decide-reasons", "Doubts remain.")
     other.locator("#form-decide button[type=submit]").click()
     other.wait_for_load_state()
     summary = other.locator(".govuk-error-summary").inner_text()
     assert "Nadie en este caso está pendiente de decisión." in summary  # everyone was decided a moment ago
+    assert other.input_value("#decide-reasons") == "Doubts remain."
     check_page(other, "decision-refused")
+    other.set_viewport_size({"width": 390, "height": 800})
+    check_page(other, "decision-refused-phone")
+    assert other.evaluate("document.documentElement.scrollWidth") <= 390
     other.context.close()
 
 
@@ -101,3 +118,18 @@ def test_sign_in_pages_and_lists_are_accessible(page, check_page, make_user, api
     page.goto(f"/admin/grants/{grant.id}")  # four eyes on access: check before approving
     assert page.locator("#grant-summary").is_visible()
     check_page(page, "admin-grant")
+
+
+def test_a_case_that_is_not_yours_says_so_and_what_would_open_it(page, check_page, api_as):
+    office = Office(api_as)
+    case = office.examined_case()
+    sign_in(page, api_as("case_officer").user)
+    response = page.goto(f"/cases/{case['id']}")
+    assert response.status == 403
+    assert page.locator("h1").inner_text() == "No tiene acceso a este caso"
+    assert "Un supervisor puede asignárselo." in page.locator("main").inner_text()
+    assert "500" not in page.title()
+    check_page(page, "case-403")
+    page.set_viewport_size({"width": 390, "height": 800})
+    check_page(page, "case-403-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

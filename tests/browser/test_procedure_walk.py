@@ -36,6 +36,13 @@ def submit(page, form_id: str) -> None:
     page.wait_for_load_state()
 
 
+def open_action(page, name: str) -> None:
+    """From the case overview, the action's own page (a step of the task list, or another action)."""
+    page.locator(f"#action-{name}").click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-back-link").count() == 1
+
+
 def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     # 1. The intake officer registers a family: the applicant and her daughter.
     sign_in(page, office["intake"])
@@ -49,7 +56,7 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     page.fill("#applicant-date_of_birth", "1990-04-12")
     page.select_option("#applicant-birth_country", "VE")
     page.fill("#applicant-birth_locality", "Maracaibo")
-    page.fill("#applicant-languages", "es")
+    page.check("input[name=applicant-languages][value=es]")  # chosen by name: Español / Spanish
     page.locator("button[name=add_dependant]").click()
     page.wait_for_load_state()
     page.fill("#dependants-0-given_names", "Sofía")
@@ -73,6 +80,7 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     assert page.locator("#unassigned").count() == 1
     check_page(page, "home-supervisor")
     page.goto(case_url)
+    open_action(page, "assign")
     page.select_option("#assign-case_officer", office["officer"].email)
     submit(page, "form-assign")
     assert office["officer"].name in page.locator("#case-header").inner_text()
@@ -82,19 +90,30 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     sign_in(page, office["officer"])
     check_page(page, "home-case-officer")
     page.goto(case_url)
+    assert page.locator("#next-step-link").inner_text() == page.locator("#action-add_relevant_state").inner_text()
+    check_page(page, "case-overview-officer")
+    page.set_viewport_size({"width": 390, "height": 800})
+    check_page(page, "case-overview-officer-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1100, "height": 900})
+    open_action(page, "add_relevant_state")
+    check_page(page, "action-page")
     page.select_option("#add_relevant_state-country", "CO")
     page.check("#add_relevant_state-links")  # birth
     page.check("#form-add_relevant_state input[value=habitual_residence]")
     submit(page, "form-add_relevant_state")
+    open_action(page, "send_inquiry")
     page.select_option("#send_inquiry-country", "CO")
     page.fill("#send_inquiry-authority", "Registraduría Nacional del Estado Civil")
     page.fill("#send_inquiry-consent_on", TODAY.isoformat())
     page.fill("#send_inquiry-sent_on", TODAY.isoformat())
     submit(page, "form-send_inquiry")
     assert page.locator("#inquiries-table").count() == 1
-    page.fill("#record_interview-interpreter_language", "es")
+    open_action(page, "record_interview")
+    page.select_option("#record_interview-interpreter_language", "es")
     page.fill("#record_interview-summary", "La solicitante explicó su historia; el acta se leyó y firmó.")
     submit(page, "form-record_interview")
+    open_action(page, "record_finding")
     finding_form = page.locator("form[id^=form-record_finding-]")
     finding_form.locator("input[value=not_national]").check()
     finding_form.locator("textarea").fill("Colombia no la registró al nacer; la Registraduría no tiene registro.")
@@ -102,27 +121,33 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     page.wait_for_load_state()
     check_page(page, "case-examined")
     # Sofía was born in Lima: she is Peruvian, so she is referred to late birth registration, not decided.
+    open_action(page, "refer")
     page.select_option("#refer-person_id", index=1)  # the persons by name: the applicant, then Sofía
     assert page.locator("#refer-person_id option:checked").inner_text().startswith("Sofía Pérez Gómez")
     page.check("#refer-referral_target")  # late birth registration
     page.fill("#refer-reasons", "Nacida en Lima, nunca inscrita.")
     submit(page, "form-refer")
     assert "Sofía Pérez Gómez" in page.locator("#persons-standing").inner_text()
+    open_action(page, "recommend")
     page.check("#recommend-outcome")  # recognized
     page.fill("#recommend-reasons", "Ningún Estado la considera nacional.")
     submit(page, "form-recommend")
-    assert page.locator("#form-recommend").count() == 0
+    assert page.locator("#action-recommend").count() == 0
     sign_out(page)
 
     # 4. A decision-maker who did not examine the case recognises her.
     sign_in(page, office["decider"])
     check_page(page, "home-decision-maker")
     page.goto(case_url)
+    open_action(page, "decide")
     assert "Colombia" in page.locator("#decision-findings").inner_text()
     page.check("#decide-outcome")  # recognized
     page.fill("#decide-reasons", "Apatridia establecida en grado razonable.")
-    page.fill("#decide-notification_language", "es")
+    page.select_option("#decide-notification_language", "es")
     submit(page, "form-decide")
+    check_page(page, "decision-check-answers")
+    page.locator("button[name=confirm]").click()
+    page.wait_for_load_state()
 
     # 5. The case page shows every step.
     body = page.locator("main").inner_text()
@@ -134,7 +159,7 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     timeline = page.locator(".sdp-timeline").inner_text()
     for title in texts["timeline"]:
         assert title in timeline, title
-    assert page.locator("#form-decide").count() == 0
+    assert page.locator("#action-decide").count() == 0
     check_page(page, "case-recognized")
     page.set_viewport_size({"width": 375, "height": 800})
     check_page(page, "case-recognized-phone")

@@ -343,3 +343,19 @@ def test_a_child_applicant_is_prioritised(office):
     case = register(office.intake, applicant=person(dob=days_ago(365 * 10)))
     assert case["priority"] is True
     assert register(office.intake)["priority"] is False
+
+
+def test_the_case_says_what_the_caller_may_do_and_why_not_the_rest(office):
+    case = office.examined_case(finding="undetermined")
+    as_officer = office.officer.get(f"/api/v1/applications/{case['id']}").json
+    refused = {entry["name"]: entry for entry in as_officer["refused_actions"]}
+    assert "add_relevant_state" in as_officer["available_actions"]
+    assert "recommend" not in as_officer["available_actions"]
+    assert refused["recommend"]["status"] == 409
+    assert "undetermined" in refused["recommend"]["reason"]
+    assert refused["decide"]["status"] == 409  # not ready, whoever asks
+    assert refused["close"]["status"] == 403 and "role" in refused["close"]["reason"]
+    assert not set(refused) & set(as_officer["available_actions"])
+    as_supervisor = office.supervisor.get(f"/api/v1/applications/{case['id']}").json
+    assert "close" in as_supervisor["available_actions"]
+    assert {e["name"]: e["status"] for e in as_supervisor["refused_actions"]}["add_relevant_state"] == 403

@@ -159,3 +159,31 @@ def test_the_procedure_as_data_lists_every_state_and_action():
     assert {a["name"] for a in data["actions"]} == {a.name for a in ACTIONS}
     decide = next(a for a in data["actions"] if a["name"] == "decide")
     assert decide["roles"] == ["decision_maker"] and decide["four_eyes"]
+
+
+def choice(name: str, case: CaseFacts, actor: Actor) -> procedure.ActionChoice:
+    return next(c for c in procedure.action_choices(case, actor, CTX) if c.action.name == name)
+
+
+def test_action_choices_say_why_not_now_apart_from_why_not_you():
+    examined = facts(state=State.UNDER_EXAMINATION, findings=(Finding.UNDETERMINED,))
+    recommend = choice("recommend", examined, OFFICER)
+    assert not recommend.allowed and recommend.not_you is None
+    assert "undetermined" in recommend.not_now.message
+    # The decision is not the officer's step (four-eyes/role) and not due yet (state).
+    decide = choice("decide", examined, OFFICER)
+    assert isinstance(decide.not_you, Forbidden) and isinstance(decide.not_now, NotAllowedNow)
+    assert decide.refusal is decide.not_now
+    ready = facts(state=State.UNDER_EXAMINATION, findings=(Finding.NOT_NATIONAL,))
+    assert choice("recommend", ready, OFFICER).allowed
+    other = choice("recommend", ready, OTHER_OFFICER)
+    assert other.not_now is None and "assigned" in other.not_you.message
+
+
+def test_available_actions_are_the_allowed_choices():
+    for case in (facts(state=State.REGISTERED), facts(state=State.UNDER_EXAMINATION, findings=(Finding.NATIONAL,)),
+                 facts(state=State.PENDING_DECISION, findings=(Finding.NATIONAL,))):
+        for actor in (OFFICER, OTHER_OFFICER, DECIDER, APPEALS, SMALL_OFFICE):
+            allowed = [c.action for c in procedure.action_choices(case, actor, CTX) if c.allowed]
+            assert allowed == procedure.available_actions(case, actor, CTX)
+            assert all(procedure.is_allowed(a.name, case, actor, CTX) for a in allowed)

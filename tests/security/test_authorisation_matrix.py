@@ -106,6 +106,10 @@ MATRIX = {
     ("PUT", "cases_api.record_finding"): api(STAFF),
     ("GET", "cases_web.case"): web(CASE_TEAM),
     ("POST", "cases_web.case"): web(CASE_TEAM),
+    # An action's own page (here: the finding on the case's relevant State): the case's officer only.
+    ("GET", "cases_web.action"): web({"case_officer"}),
+    ("POST", "cases_web.action"): web({"case_officer"}),
+    ("GET", "cases_web.evidence_file"): web(CASE_TEAM),
     ("GET", "cases_web.index"): web(CASE_TEAM | {OTHER_OFFICER}),  # their own list, empty
     ("GET", "cases_web.intake"): web({"intake_officer"}),
     ("POST", "cases_web.intake"): web({"intake_officer"}),
@@ -186,7 +190,7 @@ def build(app, api_as, make_user, tmp_path) -> dict:
         sign_in(web[caller], client.user)
     for partner in PARTNERS:
         web[partner] = app.test_client()  # a partner has no web session: its token means nothing to the pages
-    values = {"application_id": cid, "person_id": case["persons"][0]["id"], "evidence_id": evidence["id"], "file_id": int(upload.json["url"].rstrip("/").rsplit("/", 1)[1]),
+    values = {"slug": "record-finding", "target": rs_id, "application_id": cid, "person_id": case["persons"][0]["id"], "evidence_id": evidence["id"], "file_id": int(upload.json["url"].rstrip("/").rsplit("/", 1)[1]),
               "relevant_state_id": rs_id, "inquiry_id": inquiry["id"], "registration_number": registered.json["registration_number"],
               "serial": document.json["serial"], "user_id": users[OTHER_OFFICER].user.id, "code": "en",
               "filename": "css/sdp.css", "signed": document.json["qr"].split("/V/", 1)[1],

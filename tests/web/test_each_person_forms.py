@@ -9,7 +9,7 @@ from sdp import clock
 from tests.cases.helpers import Office, person, register
 
 from .conftest import text_of
-from .test_case_page import application, post_action
+from .test_case_page import action_path, application, post_action
 
 TODAY = clock.today()
 
@@ -51,7 +51,7 @@ def test_a_family_is_examined_referred_and_decided_person_by_person_on_the_page(
     assert application(cid).state == "under_examination"
     assert post_action(officer, cid, "recommend", outcome="recognized", reasons="Established.").status_code == 302
 
-    page = decider.get(f"/cases/{cid}").get_data(as_text=True)
+    page = decider.get(action_path(cid, "decide")).get_data(as_text=True)
     assert f'name="decide-outcome_of_{spouse}"' in page and f'name="decide-outcome_of_{child}"' not in page
     wrong = post_action(decider, cid, "decide", outcome="recognized", reasons="Per person.",
                         notified_on=TODAY.isoformat(), **{f"outcome_of_{spouse}": "recognized"})

@@ -186,8 +186,8 @@ def test_a_case_page_action_is_kept_and_restored_on_its_page(app, make_user, api
     client = app.test_client()
     sign_in(client, office.supervisor.user)
     expire(client, app)
-    url = f"/cases/{case['id']}"
-    response = client.post(url, data={"_action": "close", "close-reasons": "The applicant left Peru in March."})
+    url = f"/cases/{case['id']}/close"  # the action's own page
+    response = client.post(url, data={"close-reasons": "The applicant left Peru in March."})
     assert response.headers["Location"] == f"/sign-in?next={url}"
     assert sign_in(client, office.supervisor.user).headers["Location"] == url  # through the second factor
     html = client.get(url).get_data(as_text=True)

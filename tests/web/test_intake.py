@@ -18,7 +18,7 @@ def applicant_fields(**overrides) -> dict:
         "route": "application",
         "applicant-given_names": "María José", "applicant-family_names": "Pérez Gómez", "applicant-sex": "F",
         "applicant-date_of_birth": "1990-04-12", "applicant-birth_country": "VE",
-        "applicant-birth_locality": "Maracaibo", "applicant-languages": "es, qu", "applicant-asylum_status": "none",
+        "applicant-birth_locality": "Maracaibo", "applicant-languages": ["es", "qu"], "applicant-asylum_status": "none",
         "applicant-asylum_country": "", "register": "1",
     }
     data.update(overrides)
@@ -61,7 +61,7 @@ def test_errors_are_shown_beside_each_field_and_in_a_summary_and_nothing_typed_i
     future = (TODAY + timedelta(days=3)).isoformat()
     response = intake.post("/cases/new", data=applicant_fields(**{
         "applicant-family_names": "", "applicant-date_of_birth": future, "applicant-asylum_status": "refugee",
-        "applicant-languages": "es, klingon"}))
+        "applicant-languages": ["es", "klingon"]}))
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and count_cases() == 0
     assert 'class="govuk-error-summary"' in html
@@ -70,7 +70,8 @@ def test_errors_are_shown_beside_each_field_and_in_a_summary_and_nothing_typed_i
     assert "Applicant: Enter the family names." in html and "The date may not be in the future." in html
     assert "Choose the country of the asylum claim." in html
     # What was typed comes back.
-    assert 'value="María José"' in html and f'value="{future}"' in html and 'value="es, klingon"' in html
+    assert 'value="María José"' in html and f'value="{future}"' in html and 'value="es" checked' in html
+    assert "Choose a language from the list." in html  # "klingon" is no language of the list
     assert '<option value="VE" selected>' in html
     assert 'value="refugee" checked' in html
 
