@@ -184,3 +184,35 @@ def test_with_redis_down_the_api_still_answers_and_limits_in_memory(client, limi
     _, headers = partner(client)
     assert [client.get(CHECK, headers=headers).status_code for _ in range(2)] == [200, 200]
     assert_too_many_requests(client.get(CHECK, headers=headers), "2 per 1 minute")
+
+
+def test_the_memory_counters_start_no_timer_threads(app, client, limits):
+    # limits' own memory storage starts a threading.Timer 10 ms after each counted request (a
+    # thread every 10 ms per worker under load); ours counts the same without (issue 17).
+    import threading
+
+    from sdp.extensions import limiter
+    from sdp.ratelimit import ThreadlessMemoryStorage
+
+    assert isinstance(limiter.storage, ThreadlessMemoryStorage)
+    limits(token="5 per minute")
+    _, headers = partner(client)
+    statuses = []
+    for _ in range(7):
+        statuses.append(client.get(CHECK, headers=headers).status_code)
+        assert not [thread for thread in threading.enumerate() if isinstance(thread, threading.Timer)]
+    assert statuses == [200] * 5 + [429] * 2
+
+
+def test_the_memory_counters_of_idle_keys_are_swept_inline():
+    import time
+
+    from sdp.ratelimit import ThreadlessMemoryStorage
+
+    storage = ThreadlessMemoryStorage("sdp-memory://")
+    storage.SWEEP_SECONDS = 0.05
+    storage.incr("idle", expiry=0.01)
+    storage.incr("busy", expiry=60)
+    time.sleep(0.06)
+    storage.incr("busy", expiry=60)  # the request that finds the sweep due drops the idle key
+    assert "idle" not in storage.storage and storage.get("busy") == 2
