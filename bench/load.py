@@ -303,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="a PostgreSQL setting for the app's sessions, e.g. synchronous_commit=off (PGOPTIONS)")
     parser.add_argument("--app-env", action="append", default=[],
                         help="NAME=VALUE in the app servers' environment, e.g. SDP_DB_POOL_PRE_PING=0")
+    parser.add_argument("--baseline", help="a folder holding another revision of the code (git archive REV | tar -x): "
+                                           "its app is served beside this one, same settings and data, and every "
+                                           "app endpoint is measured on both in the same rounds ('[db, baseline]')")
     args = parser.parse_args(argv)
     databases = args.db or ["sqlite"]
     wrk = ensure_wrk()
@@ -336,6 +339,12 @@ def main(argv: list[str] | None = None) -> int:
             env["PGOPTIONS"] = " ".join(f"-c {option}" for option in args.pg_option)
         server = Server(kind, "bench.prototype:create_app()" if args.prototypes else "sdp:create_app()", env, options)
         servers.append(server)
+        if args.baseline:
+            # gunicorn imports the app from its --chdir folder: the baseline's own sdp package.
+            baseline = Server(f"{kind}-baseline", "sdp:create_app()",
+                              {**env, "PYTHONPATH": str(Path(args.baseline).resolve())},
+                              [*options, "--chdir", str(Path(args.baseline).resolve())])
+            servers.append(baseline)
         if args.references:
             reference = reference_database(kind, args.size)
             prepare_reference(url, kind, reference)
@@ -354,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
             paths_file = run_dir / f"paths-{kind}-{len(targets)}.txt"
             paths_file.write_text("\n".join(paths) + "\n")
             targets.append(Target(endpoint, server, kind, paths_file, tokens[endpoint.token]))
+            if args.baseline:
+                targets.append(Target(endpoint, baseline, f"{kind}, baseline", paths_file, tokens[endpoint.token]))
         print(f"# {kind}: {safe(url)}")
 
     try:

@@ -24,7 +24,7 @@ from .common import database_url, issue_tokens, make_app, pick_samples
 PHASES = {
     "whole request (WSGI)": [("flask/app.py", "wsgi_app")],
     "token → principal": [("sdp/auth/tokens.py", "principal_for"), ("sdp/api.py", "bearer_principal")],
-    "rate limit": [("flask_limiter", "_check_request_limit"), ("sdp/ratelimit.py", "check")],
+    "rate limit": [("flask_limiter", "_check_request_limit"), ("sdp/ratelimit.py", "_limit_the_api")],
     "document look-up + status rules": [("sdp/documents/services.py", "find_with_status")],
     "audit event (record)": [("sdp/audit/services.py", "record")],
     "commit": [("sqlalchemy/orm/session.py", "commit")],

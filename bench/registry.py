@@ -20,6 +20,7 @@ PostgreSQL databases are ``$BENCH_PG_PREFIX_*`` (default here: ``bench_c``).
 import argparse
 import os
 import sys
+from pathlib import Path
 
 os.environ.setdefault("BENCH_PG_PREFIX", "bench_c")  # before bench.common reads it
 
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checks", type=int, default=1000, help="checks profiled in process, per database")
     parser.add_argument("--no-load", action="store_true", help="only the in-process profile")
     parser.add_argument("--no-phases", action="store_true", help="only the load run")
+    parser.add_argument("--baseline", help="a folder with another revision (git archive REV | tar -x -C DIR): "
+                                           "measured beside this one, in the same rounds and the same profile run")
     args = parser.parse_args(argv)
     databases = args.db or ["sqlite", "postgresql"]
     if not args.no_load:
@@ -53,13 +56,29 @@ def main(argv: list[str] | None = None) -> int:
                    "--keep-alive", str(settings["keepalive"]), "--app-env", UNREACHED_LIMIT]
         for kind in databases:
             command += ["--db", kind]
+        if args.baseline:
+            command += ["--baseline", args.baseline]
         load.main(command)
     if not args.no_phases:
         from .phases import profile
 
         for kind in databases:
+            if args.baseline:
+                print(_baseline_profile(args.baseline, kind, args.size, args.checks))
             print(profile(kind, args.size, args.checks))
     return 0
+
+
+def _baseline_profile(folder: str, kind: str, size: str, checks: int) -> str:
+    """The same profile of the baseline's code, in a process of its own (its own sdp package)."""
+    import subprocess
+
+    folder = str(Path(folder).resolve())
+    script = (f"import sys; sys.path.insert(0, {folder!r}); from bench.phases import profile; "
+              f"print(profile({kind!r}, {size!r}, {checks}).replace('### One', '### Baseline: one'))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": folder})
+    return done.stdout if done.returncode == 0 else f"(baseline profile failed: {done.stderr[-400:]})"
 
 
 def _gunicorn_settings() -> dict:
