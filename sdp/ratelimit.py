@@ -145,16 +145,35 @@ class ApiRateLimit:
         self._swept_at = time.time()
         self._redis = None  # (uri, pid, client)
         self._redis_down_until = 0.0
+        self._other = None  # (uri, pid, a limits storage) for any other storage URI
 
     def count(self, key: str, items: tuple[RateLimitItem, ...], prefix: str, storage: str) -> list[Window]:
         keys = [f"LIMITER/{prefix}/{key}/api/{item.amount}/{item.multiples}/{item.GRANULARITY.name}"
                 for item in items]
-        if storage.startswith(("redis://", "rediss://")) and time.time() >= self._redis_down_until:
+        if storage.startswith(("memory://", "sdp-memory://")):
+            return self._count_in_memory(keys, items)
+        if time.time() >= self._redis_down_until:
             try:
-                return self._count_in_redis(storage, keys, items)
-            except Exception:  # noqa: BLE001 - any Redis failure: keep limiting, in memory
+                if storage.startswith(("redis://", "rediss://")):
+                    return self._count_in_redis(storage, keys, items)
+                # Any other storage of the limits library (Redis Sentinel or Cluster, memcached):
+                # its own fixed window, a round trip per call, as Flask-Limiter counted it.
+                return self._count_with_limits(storage, keys, items)
+            except Exception:  # noqa: BLE001 - any storage failure: keep limiting, in memory
                 self._redis_down_until = time.time() + REDIS_RETRY_SECONDS
         return self._count_in_memory(keys, items)
+
+    def _count_with_limits(self, uri: str, keys: list[str], items) -> list[Window]:
+        if self._other is None or self._other[:2] != (uri, os.getpid()):
+            from limits.storage import storage_from_string
+
+            self._other = (uri, os.getpid(), storage_from_string(uri))
+        storage = self._other[2]
+        windows = []
+        for key, item in zip(keys, items, strict=True):
+            count = storage.incr(key, item.get_expiry())
+            windows.append(Window(item, count, int(storage.get_expiry(key) + 1)))
+        return windows
 
     def _count_in_memory(self, keys: list[str], items) -> list[Window]:
         now = time.time()

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -220,3 +221,18 @@ def test_the_memory_counters_of_idle_keys_are_swept_inline():
     time.sleep(0.06)
     storage.incr("busy", expiry=60)  # the request that finds the sweep due drops the idle key
     assert "idle" not in storage.storage and storage.get("busy") == 2
+
+
+def test_another_storage_of_the_limits_library_counts_the_same_fixed_window():
+    # URIs other than memory:// and redis:// (Redis Sentinel, memcached) go through the limits
+    # library's own storage; here its memory storage, so that the path runs for real.
+    from limits import parse
+
+    from sdp.ratelimit import ApiRateLimit
+
+    counters, item = ApiRateLimit(), parse("2 per minute")
+    counts = [counters._count_with_limits("memory://", ["LIMITER/sdp/token:x/api/2/1/minute"], (item,))[0]
+              for _ in range(3)]
+    assert [(window.count, window.remaining, window.breached) for window in counts] == [
+        (1, 1, False), (2, 0, False), (3, 0, True)]
+    assert 59 <= counts[-1].reset_at - time.time() <= 62
