@@ -100,9 +100,11 @@ migration: install
 	DATABASE_URL=sqlite:///$$scratch/head.sqlite $(FLASK) db migrate -m "$(m)" --rev-id $$next; \
 	status=$$?; rm -rf $$scratch; exit $$status
 
-## bench: a quick load benchmark on 10,000 generated cases (bench/RESULTS.md lists every benchmark and its command)
+## bench: the registry checks against bare Flask and the raw driver, SQLite and PostgreSQL, under gunicorn.conf.py
+## (issue 17; bench/RESULTS.md lists every benchmark and its command). BENCH_PG_URL / BENCH_PG_PREFIX: where
+## PostgreSQL's data sets live (default postgresql://postgres@127.0.0.1:5432, databases bench_c_*)
 bench: install-dev
-	$(BIN)/python -m bench.load --size 10k --db sqlite --runs 3 --worker-class gthread --threads 4
+	$(BIN)/python -m bench.registry
 
 lint: install-dev
 	$(BIN)/ruff check sdp tests bench

@@ -29,13 +29,15 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
+from .bare_app import prepare_reference
 from .common import (
     DATA,
+    PG_PREFIX,
+    PG_SERVER,
     ROOT,
     Samples,
     database_url,
+    ensure_postgres_database,
     issue_tokens,
     machine_note,
     make_app,
@@ -69,11 +71,12 @@ ENDPOINTS = [
 ]
 
 
-# What the database part of a registry check costs without the app's stack (bench/bare_app.py).
+# What the database part of a registry check costs without the app's stack (bench/bare_app.py),
+# on a reference database of its own (a copy of the documents), per database: "{kind}" is filled in.
 REFERENCES = [
-    Endpoint("reference: sqlite3 look-up + audit insert, persistent connection", "/reference/persistent/{serial}",
-             samples="documents", server="bare"),
-    Endpoint("reference: sqlite3 look-up + audit insert, connection per request", "/reference/connect/{serial}",
+    Endpoint("reference: raw driver look-up", "/reference/{kind}/lookup/{serial}", samples="documents",
+             server="bare"),
+    Endpoint("reference: raw driver look-up + insert + commit", "/reference/{kind}/commit/{serial}",
              samples="documents", server="bare"),
 ]
 
@@ -179,7 +182,18 @@ def _proc_kb(path: str, field_name: str) -> float | None:
     return None
 
 
+def reference_database(kind: str, size: str) -> str:
+    """Where the raw-driver references keep their copy of the documents: never the data set itself."""
+    if kind == "sqlite":
+        DATA.mkdir(parents=True, exist_ok=True)
+        return str(DATA / f"reference-{size}.sqlite")
+    url = f"{PG_SERVER.rstrip('/')}/{PG_PREFIX}_reference_{size}"
+    ensure_postgres_database(url)
+    return url
+
+
 def add_gunicorn_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="a gunicorn config file (e.g. gunicorn.conf.py); the options below override it")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (gthread)")
@@ -188,7 +202,8 @@ def add_gunicorn_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def gunicorn_args(args) -> list[str]:
-    options = ["--workers", str(args.workers), "--worker-class", args.worker_class, "--keep-alive", str(args.keep_alive),
+    options = ["--config", args.config] if getattr(args, "config", None) else []
+    options += ["--workers", str(args.workers), "--worker-class", args.worker_class, "--keep-alive", str(args.keep_alive),
                "--backlog", "2048", "--worker-tmp-dir", "/dev/shm", "--log-level", "warning"]
     if args.worker_class == "gthread":
         options += ["--threads", str(args.threads)]
@@ -225,7 +240,7 @@ class Target:
 
     @property
     def label(self) -> str:
-        return self.endpoint.name if self.endpoint.server == "bare" else f"{self.endpoint.name} [{self.database}]"
+        return self.endpoint.name if self.database == "-" else f"{self.endpoint.name} [{self.database}]"
 
 
 def run_wrk(wrk: str, target: Target, args, duration: float) -> dict:
@@ -288,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="a PostgreSQL setting for the app's sessions, e.g. synchronous_commit=off (PGOPTIONS)")
     parser.add_argument("--app-env", action="append", default=[],
                         help="NAME=VALUE in the app servers' environment, e.g. SDP_DB_POOL_PRE_PING=0")
+    parser.add_argument("--baseline", help="a folder holding another revision of the code (git archive REV | tar -x): "
+                                           "its app is served beside this one, same settings and data, and every "
+                                           "app endpoint is measured on both in the same rounds ('[db, baseline]')")
     args = parser.parse_args(argv)
     databases = args.db or ["sqlite"]
     wrk = ensure_wrk()
@@ -321,12 +339,22 @@ def main(argv: list[str] | None = None) -> int:
             env["PGOPTIONS"] = " ".join(f"-c {option}" for option in args.pg_option)
         server = Server(kind, "bench.prototype:create_app()" if args.prototypes else "sdp:create_app()", env, options)
         servers.append(server)
-        if kind == "sqlite" and args.references:
-            bare.env["BENCH_REFERENCE_SQLITE"] = make_url(url).database
+        if args.baseline:
+            # gunicorn imports the app from its --chdir folder: the baseline's own sdp package.
+            baseline = Server(f"{kind}-baseline", "sdp:create_app()",
+                              {**env, "PYTHONPATH": str(Path(args.baseline).resolve())},
+                              [*options, "--chdir", str(Path(args.baseline).resolve())])
+            servers.append(baseline)
+        if args.references:
+            reference = reference_database(kind, args.size)
+            prepare_reference(url, kind, reference)
+            bare.env["BENCH_REFERENCE_SQLITE" if kind == "sqlite" else "BENCH_REFERENCE_PG"] = reference
             for endpoint in REFERENCES:
-                paths_file = run_dir / f"paths-reference-{len(targets)}.txt"
+                paths_file = run_dir / f"paths-reference-{kind}-{len(targets)}.txt"
+                endpoint = Endpoint(endpoint.name, endpoint.path.replace("{kind}", kind), samples="documents",
+                                    server="bare")
                 paths_file.write_text("\n".join(paths_for(endpoint, samples)) + "\n")
-                targets.insert(1, Target(endpoint, bare, "sqlite", paths_file, ""))
+                targets.append(Target(endpoint, bare, kind, paths_file, ""))
         for endpoint in wanted:
             paths = paths_for(endpoint, samples)
             if not route_exists(app, paths[0]):
@@ -335,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
             paths_file = run_dir / f"paths-{kind}-{len(targets)}.txt"
             paths_file.write_text("\n".join(paths) + "\n")
             targets.append(Target(endpoint, server, kind, paths_file, tokens[endpoint.token]))
+            if args.baseline:
+                targets.append(Target(endpoint, baseline, f"{kind}, baseline", paths_file, tokens[endpoint.token]))
         print(f"# {kind}: {safe(url)}")
 
     try:

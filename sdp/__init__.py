@@ -10,7 +10,10 @@ from pathlib import Path
 from flask import Flask, g, request
 
 from . import config as settings
-from . import sqlite  # noqa: F401 - SQLite's pragmas and queued writers, on every connection
+from . import (
+    ratelimit,
+    sqlite,  # noqa: F401 - SQLite's pragmas and queued writers, on every connection
+)
 from .converters import DatabaseIdConverter, SerialConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .private_files import create_private_database, make_private_folder
@@ -41,6 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    ratelimit.init_app(app)  # the API's own limiter, where Flask-Limiter's check ran
     _register_request_hooks(app)  # first: every other hook sees a fresh request state
     _register_web_base(app)
     _register_api(app)

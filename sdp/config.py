@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from .auth.passwords import HASH_PROFILES
 from .domain.policy import PolicySettings
 from .private_files import create_once
+from .ratelimit import storage_uri
 
 
 def _secret_key(instance_path: str) -> str:
@@ -71,7 +72,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "LANGUAGES": ["es", "en", "pt"],
         # Rate limits of the API (sdp/ratelimit.py): per partner or staff token, and per address
         # for requests without a valid token. Counters in memory, or in Redis for several servers.
-        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": storage_uri(environ.get("RATELIMIT_STORAGE_URI", "memory://")),
         "SDP_RATELIMIT_TOKEN": environ.get("SDP_RATELIMIT_TOKEN", "1200 per minute"),
         "SDP_RATELIMIT_ANONYMOUS": environ.get("SDP_RATELIMIT_ANONYMOUS", "120 per minute"),
         # Sign-in (sdp/auth/web.py): each attempt costs ~0.45 s of Argon2, so attempts are limited

@@ -1,7 +1,7 @@
 """The Flask extensions, created once and bound to the app in ``create_app``."""
 
 from flask_babel import Babel
-from flask_limiter import Limit, Limiter
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -9,7 +9,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from .ratelimit import api_limit, not_the_api, rate_limit_key
+from .ratelimit import rate_limit_key
 
 # Named constraints, so alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -30,7 +30,7 @@ migrate = Migrate()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# One budget per token (or per address without a valid token) shared by every API endpoint;
-# see sdp.ratelimit. Storage and header settings come from the app's config (RATELIMIT_*).
-limiter = Limiter(key_func=rate_limit_key, default_limits=[
-    Limit(api_limit, shared=True, scope="api", exempt_when=not_the_api)])
+# The pages' limits (sign-in, public verification, the form stash). The API has its own, cheaper
+# limiter, one budget per token or address (sdp.ratelimit.ApiRateLimit). Storage and header
+# settings come from the app's config (RATELIMIT_*).
+limiter = Limiter(key_func=rate_limit_key)

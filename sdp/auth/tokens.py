@@ -1,14 +1,27 @@
 """API bearer tokens: shown once, stored as a SHA-256 digest, looked up by that digest.
 
-Tokens are 256 random bits, so a fast digest is as safe as a slow one here, and the
-look-up on every API request stays one indexed query.
+Tokens are 256 random bits, so a fast digest is as safe as a slow one here.
+
+**The principal cache** (issue 17, point 2). Partner systems send every check with the same
+token, so each process keeps token digest → principal and asks the database about a token at
+most once a second (``PRINCIPAL_CACHE_SECONDS``): the whole cache is dropped each second. So a
+revocation, a deactivation, a change of roles or scopes made anywhere (another worker, another
+server, the command line, a plain SQL update) takes effect within one second everywhere, with
+no counter to keep in step and no migration; expiry is checked at every request against the
+cached ``expires_at``, so it is exact. A change committed by this process through the ORM
+(``revoke_token``, ``set_active``, roles) empties the cache at once (``_forget_after_commit``).
+Unknown, revoked and expired tokens are never cached: each such request asks the database, as
+before. Cost: one query per second per active token per process, instead of one per request.
 """
 
 import hashlib
 import secrets
+import time
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from flask import current_app
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..domain.vocabulary import Role
@@ -47,9 +60,53 @@ _PRINCIPAL_QUERY = (
 )
 
 
+PRINCIPAL_CACHE_SECONDS = 1.0  # the longest a revocation made elsewhere waits to take effect here
+PRINCIPAL_CACHE_ENTRIES = 10_000  # beyond this many live tokens in one second, the cache starts afresh
+
+
+class PrincipalCache:
+    """One app's token digest → (principal, expires_at), emptied every ``PRINCIPAL_CACHE_SECONDS``."""
+
+    def __init__(self):
+        self.entries: dict[str, tuple[Principal, datetime | None]] = {}
+        self.started = time.monotonic()
+        self.generation = _local_changes.generation
+
+    def current(self) -> dict:
+        if (time.monotonic() - self.started >= PRINCIPAL_CACHE_SECONDS
+                or self.generation != _local_changes.generation
+                or len(self.entries) >= PRINCIPAL_CACHE_ENTRIES):
+            # A new dict, not .clear(): a thread reading the old one meanwhile is not disturbed.
+            self.entries, self.started, self.generation = {}, time.monotonic(), _local_changes.generation
+        return self.entries
+
+
 def principal_for(raw_token: str) -> Principal | None:
     """The principal a token acts as, or None when it is unknown, expired or revoked."""
-    rows = db.session.execute(_PRINCIPAL_QUERY, {"token_hash": digest(raw_token)}).all()
+    cache = current_app.extensions.get("sdp_principal_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault("sdp_principal_cache", PrincipalCache())
+    entries = cache.current()
+    token_hash = digest(raw_token)
+    found = entries.get(token_hash)
+    if found is None:
+        found = _load_principal(token_hash)
+        if found is None:
+            return None
+        entries[token_hash] = found
+    principal, expires_at = found
+    if expires_at is not None and expires_at <= clock.now():
+        return None
+    return principal
+
+
+def forget_principals() -> None:
+    """Empty this app's principal cache: the next request of every token asks the database."""
+    current_app.extensions.pop("sdp_principal_cache", None)
+
+
+def _load_principal(token_hash: str) -> tuple[Principal, datetime | None] | None:
+    rows = db.session.execute(_PRINCIPAL_QUERY, {"token_hash": token_hash}).all()
     if not rows:
         return None
     token = rows[0]
@@ -59,9 +116,38 @@ def principal_for(raw_token: str) -> Principal | None:
         if not token.active:
             return None
         roles = frozenset(Role(row.role) for row in rows if row.role is not None)
-        return Principal(kind="user", id=token.user_id, label=token.email, roles=roles, token_id=token.id)
+        return Principal(kind="user", id=token.user_id, label=token.email, roles=roles,
+                         token_id=token.id), token.expires_at
     return Principal(kind="client", id=token.id, label=token.client_name or "client",
-                     scopes=frozenset(token.scopes or []), token_id=token.id)
+                     scopes=frozenset(token.scopes or []), token_id=token.id), token.expires_at
+
+
+class _LocalChanges:
+    """How many commits of this process changed a token, a user or a role (every cache compares)."""
+
+    generation = 0
+
+
+_local_changes = _LocalChanges()
+_CHANGED = "sdp.principals_changed"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_principal_changes(session, flush_context):
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, (ApiToken, User, UserRole)) for obj in changed):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_commit(session):
+    if session.info.pop(_CHANGED, False):
+        _local_changes.generation += 1
+
+
+@event.listens_for(Session, "after_rollback")
+def _nothing_changed_after_rollback(session):
+    session.info.pop(_CHANGED, None)
 
 
 def is_expired(token) -> bool:

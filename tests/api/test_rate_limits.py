@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -184,3 +185,54 @@ def test_with_redis_down_the_api_still_answers_and_limits_in_memory(client, limi
     _, headers = partner(client)
     assert [client.get(CHECK, headers=headers).status_code for _ in range(2)] == [200, 200]
     assert_too_many_requests(client.get(CHECK, headers=headers), "2 per 1 minute")
+
+
+def test_the_memory_counters_start_no_timer_threads(app, client, limits):
+    # limits' own memory storage starts a threading.Timer 10 ms after each counted request (a
+    # thread every 10 ms per worker under load); ours counts the same without (issue 17).
+    import threading
+
+    from sdp.extensions import limiter
+    from sdp.ratelimit import ThreadlessMemoryStorage
+
+    def timers() -> set:
+        return {thread for thread in threading.enumerate() if isinstance(thread, threading.Timer)}
+
+    assert isinstance(limiter.storage, ThreadlessMemoryStorage)  # the pages' limits
+    limits(token="5 per minute")
+    _, headers = partner(client)
+    earlier = timers()  # left by other tests in this process (a storage's one start-up timer)
+    statuses = []
+    for _ in range(7):
+        statuses.append(client.get(CHECK, headers=headers).status_code)
+        assert not timers() - earlier
+    assert statuses == [200] * 5 + [429] * 2
+
+
+def test_the_memory_counters_of_idle_keys_are_swept_inline():
+    import time
+
+    from sdp.ratelimit import ThreadlessMemoryStorage
+
+    storage = ThreadlessMemoryStorage("sdp-memory://")
+    storage.SWEEP_SECONDS = 0.05
+    storage.incr("idle", expiry=0.01)
+    storage.incr("busy", expiry=60)
+    time.sleep(0.06)
+    storage.incr("busy", expiry=60)  # the request that finds the sweep due drops the idle key
+    assert "idle" not in storage.storage and storage.get("busy") == 2
+
+
+def test_another_storage_of_the_limits_library_counts_the_same_fixed_window():
+    # URIs other than memory:// and redis:// (Redis Sentinel, memcached) go through the limits
+    # library's own storage; here its memory storage, so that the path runs for real.
+    from limits import parse
+
+    from sdp.ratelimit import ApiRateLimit
+
+    counters, item = ApiRateLimit(), parse("2 per minute")
+    counts = [counters._count_with_limits("memory://", ["LIMITER/sdp/token:x/api/2/1/minute"], (item,))[0]
+              for _ in range(3)]
+    assert [(window.count, window.remaining, window.breached) for window in counts] == [
+        (1, 1, False), (2, 0, False), (3, 0, True)]
+    assert 59 <= counts[-1].reset_at - time.time() <= 62

@@ -195,10 +195,11 @@ def test_a_registry_check_is_a_fixed_number_of_sql_statements_whatever_the_regis
         for number in numbers:
             statements.clear()
             assert partner.get(f"/api/v1/registry/births/{number}").status_code == 200
-            # the token, the registration (by its unique index), the audit chain's head under its
-            # lock (a lane's advisory lock on PostgreSQL, the app's writer file lock on SQLite),
-            # and the audit event
-            assert len(statements) == 4, statements
+            # the registration (by its unique index), the audit chain's head under its lock (a
+            # lane's advisory lock on PostgreSQL, the app's writer file lock on SQLite), and the
+            # audit event; the token at most once a second per process (sdp/auth/tokens.py)
+            own = [statement for statement in statements if "api_tokens" not in statement]
+            assert len(own) == 3 and len(statements) - len(own) <= 1, statements
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
 

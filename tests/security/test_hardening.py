@@ -148,7 +148,7 @@ def test_the_shipped_gunicorn_limits_leave_the_app_room_to_answer(app):
 
     from sdp import PROJECT_ROOT
 
-    settings = runpy.run_path(str(PROJECT_ROOT / "deploy" / "gunicorn.conf.py"))
+    settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
     assert settings["limit_request_line"] > app.config["MAX_URL_LENGTH"] + len("GET  HTTP/1.1")
     assert settings["limit_request_fields"] and settings["limit_request_field_size"]
     deployment = (PROJECT_ROOT / "docs" / "deployment.md").read_text()
@@ -157,7 +157,7 @@ def test_the_shipped_gunicorn_limits_leave_the_app_room_to_answer(app):
 
 @pytest.mark.slow  # starts a real server (a few seconds)
 def test_behind_the_shipped_gunicorn_a_long_address_is_answered_by_the_app_in_json(app, tmp_path):
-    """The real server with deploy/gunicorn.conf.py: an address over the app's limit and under
+    """The real server with gunicorn.conf.py: an address over the app's limit and under
     gunicorn's gets the app's 414 in JSON; over gunicorn's, gunicorn itself answers (not JSON),
     which is why nginx, with a lower limit and a JSON error page, stands in front (docs/deployment.md)."""
     import http.client
@@ -176,7 +176,7 @@ def test_behind_the_shipped_gunicorn_a_long_address_is_answered_by_the_app_in_js
                    "SDP_ACCESS_LOG": "0", "SDP_BIND": f"127.0.0.1:{port}", "SDP_WORKERS": "1",
                    "SDP_DATA_KEYS": app.extensions["sdp_keyring"].export(), "SDP_UPLOAD_FOLDER": str(tmp_path)}
     log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen([str(GUNICORN), "-c", str(PROJECT_ROOT / "deploy" / "gunicorn.conf.py"), "sdp:create_app()"],
+    server = subprocess.Popen([str(GUNICORN), "-c", str(PROJECT_ROOT / "gunicorn.conf.py"), "sdp:create_app()"],
                               env=environment, stdout=log, stderr=log, start_new_session=True, cwd=str(PROJECT_ROOT))
     try:
         wait_until_serving(port, server)

@@ -1,6 +1,9 @@
-"""gunicorn settings for the SDP (docs/deployment.md): gunicorn -c deploy/gunicorn.conf.py 'sdp:create_app()'.
+"""gunicorn settings for the SDP (docs/deployment.md): gunicorn -c gunicorn.conf.py 'sdp:create_app()'.
 
-Copy it to /etc/sdp/gunicorn.conf.py and adjust ``bind`` and ``forwarded_allow_ips``.
+The one source of these settings: production copies it to /etc/sdp/gunicorn.conf.py (adjusting
+``bind`` and ``forwarded_allow_ips`` through SDP_BIND and SDP_FORWARDED_ALLOW_IPS), and the
+registry benchmark (``make bench``, bench/registry.py) serves the app with it. gunicorn also
+reads it by itself when started in this folder without ``-c``.
 """
 
 import multiprocessing
