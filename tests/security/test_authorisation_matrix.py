@@ -70,6 +70,9 @@ MATRIX = {
     # Every signed-in user changes their own password, reviewers included (an empty form: 422).
     ("GET", "auth_web.change_password"): web(SIGNED_IN),
     ("POST", "auth_web.change_password"): web(SIGNED_IN),
+    ("GET", "help.index"): web(SIGNED_IN),
+    ("GET", "help.role_page"): web(SIGNED_IN),
+    ("GET", "help.glossary_page"): web(SIGNED_IN),
     ("POST", "auth_web.user_action"): web({"admin"}),
     ("GET", "auth_web.users"): web({"admin"}),
     ("POST", "auth_web.users"): web({"admin"}),
@@ -192,7 +195,7 @@ def build(app, api_as, make_user, tmp_path) -> dict:
         web[partner] = app.test_client()  # a partner has no web session: its token means nothing to the pages
     values = {"slug": "record-finding", "target": rs_id, "application_id": cid, "person_id": case["persons"][0]["id"], "evidence_id": evidence["id"], "file_id": int(upload.json["url"].rstrip("/").rsplit("/", 1)[1]),
               "relevant_state_id": rs_id, "inquiry_id": inquiry["id"], "registration_number": registered.json["registration_number"],
-              "serial": document.json["serial"], "user_id": users[OTHER_OFFICER].user.id, "code": "en",
+              "serial": document.json["serial"], "user_id": users[OTHER_OFFICER].user.id, "code": "en", "role": "case_officer",
               "filename": "css/sdp.css", "signed": document.json["qr"].split("/V/", 1)[1],
               "grant_id": _pending_grant(users)}
     return {"api": api, "web": web, "values": values, "users": users}
