@@ -9,7 +9,9 @@ reads it by itself when started in this folder without ``-c``.
 import multiprocessing
 import os
 
-bind = os.environ.get("SDP_BIND", "127.0.0.1:8000")  # the private address nginx reaches; never public
+bind = os.environ.get(
+    "SDP_BIND", "127.0.0.1:8000"
+)  # the private address nginx reaches; never public
 workers = int(os.environ.get("SDP_WORKERS", multiprocessing.cpu_count()))
 worker_class = "gthread"
 threads = 4
@@ -29,6 +31,6 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss req=%({x-request-id}
 # sees it: nginx refuses such requests first (large_client_header_buffers, docs/deployment.md)
 # and answers in JSON. The request line's limit sits above the app's own (SDP_MAX_URL_LENGTH,
 # 4096), so that a long address that gets this far is answered by the app, in JSON (414).
-limit_request_line = 8190          # gunicorn's maximum
+limit_request_line = 8190  # gunicorn's maximum
 limit_request_fields = 100
 limit_request_field_size = 8190

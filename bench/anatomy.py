@@ -59,8 +59,11 @@ def variants_for(kind: str, size: str) -> tuple[dict, object]:
         db.session.remove()
 
     def query_document(call):
-        db.session.execute(select(Document.serial, Document.type, Document.status, Document.valid_until)
-                           .where(Document.serial == pick(serials, call))).first()
+        db.session.execute(
+            select(Document.serial, Document.type, Document.status, Document.valid_until).where(
+                Document.serial == pick(serials, call)
+            )
+        ).first()
 
     def audit_orm(call):
         record(actor, BENCH_ACTION, "document", pick(serials, call))
@@ -74,7 +77,10 @@ def variants_for(kind: str, size: str) -> tuple[dict, object]:
     def with_engine(engine):
         def run(call):
             with engine.connect() as connection:
-                connection.execute(select(Document.serial).where(Document.serial == pick(serials, call))).first()
+                connection.execute(
+                    select(Document.serial).where(Document.serial == pick(serials, call))
+                ).first()
+
         return run
 
     from .bare_app import app as bare_app
@@ -84,15 +90,34 @@ def variants_for(kind: str, size: str) -> tuple[dict, object]:
         "bare Flask app: /ping (test client)": lambda call: bare_client.get("/ping"),
         "SDP app: a trivial route (its hooks, no database)": lambda call: client.get("/bench/ping"),
         "token → principal, as the app does (one prebuilt Core query)": lambda call: (
-            principal_for(tokens["staff"]), done()),
-        "check-out + one indexed query + return (app engine)": lambda call: (query_document(call), done()),
-        **{f"check-out + one indexed query + return ({name})": with_engine(engine) for name, engine in lean_engines.items()},
-        "audit event: record() (chained, prebuilt INSERT) + commit": lambda call: (audit_orm(call), done()),
+            principal_for(tokens["staff"]),
+            done(),
+        ),
+        "check-out + one indexed query + return (app engine)": lambda call: (
+            query_document(call),
+            done(),
+        ),
+        **{
+            f"check-out + one indexed query + return ({name})": with_engine(engine)
+            for name, engine in lean_engines.items()
+        },
+        "audit event: record() (chained, prebuilt INSERT) + commit": lambda call: (
+            audit_orm(call),
+            done(),
+        ),
         "case file: load + build + dump (service level)": lambda call: (
-            schema.dump(case_dict(db.session.get(Application, pick(ids, call)), Principal(
-                kind="user", id=actor.id, label=actor.label, roles=actor.roles), clock.today())), done()),
+            schema.dump(
+                case_dict(
+                    db.session.get(Application, pick(ids, call)),
+                    Principal(kind="user", id=actor.id, label=actor.label, roles=actor.roles),
+                    clock.today(),
+                )
+            ),
+            done(),
+        ),
         "GET /api/v1/applications/{id} (test client, audited)": lambda call: client.get(
-            f"/api/v1/applications/{pick(ids, call)}", headers=staff),
+            f"/api/v1/applications/{pick(ids, call)}", headers=staff
+        ),
     }
 
     def cleanup():
@@ -105,13 +130,17 @@ def variants_for(kind: str, size: str) -> tuple[dict, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", default="10k")
     parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--per-round", type=int, default=200)
     args = parser.parse_args(argv)
-    print(f"`python -m bench.anatomy {' '.join(argv if argv is not None else sys.argv[1:])}`\n\n{machine_note()}\n")
+    print(
+        f"`python -m bench.anatomy {' '.join(argv if argv is not None else sys.argv[1:])}`\n\n{machine_note()}\n"
+    )
     for kind in args.db or ["sqlite"]:
         variants, cleanup = variants_for(kind, args.size)
         try:

@@ -27,16 +27,27 @@ SQLITE_REFERENCE = os.environ.get("BENCH_REFERENCE_SQLITE")
 PG_REFERENCE = os.environ.get("BENCH_REFERENCE_PG")
 _local = threading.local()
 
-COLUMNS = ("serial, type, status, issued_on, valid_until, holder_given_names, holder_family_names, "
-           "holder_date_of_birth")
+COLUMNS = (
+    "serial, type, status, issued_on, valid_until, holder_given_names, holder_family_names, "
+    "holder_date_of_birth"
+)
 
 
 @app.get("/ping")
 def ping():
     # The JSON shape of a document check, so that serialising it costs the same.
-    return {"serial": "SDP-PC-2026-000001-X", "type": "provisional_certificate", "status": "valid",
-            "issued_on": "2026-01-01", "valid_until": "2026-12-31",
-            "holder": {"given_names": "María José", "family_names": "Pérez Gómez", "date_of_birth": "1990-01-01"}}
+    return {
+        "serial": "SDP-PC-2026-000001-X",
+        "type": "provisional_certificate",
+        "status": "valid",
+        "issued_on": "2026-01-01",
+        "valid_until": "2026-12-31",
+        "holder": {
+            "given_names": "María José",
+            "family_names": "Pérez Gómez",
+            "date_of_birth": "1990-01-01",
+        },
+    }
 
 
 def prepare_reference(source_url: str, kind: str, target: str) -> None:
@@ -45,13 +56,17 @@ def prepare_reference(source_url: str, kind: str, target: str) -> None:
 
     engine = create_engine(source_url)
     with engine.connect() as source:
-        rows = [tuple(str(v) if v is not None and not isinstance(v, str) else v for v in row)
-                for row in source.execute(text(f"SELECT {COLUMNS} FROM documents"))]
+        rows = [
+            tuple(str(v) if v is not None and not isinstance(v, str) else v for v in row)
+            for row in source.execute(text(f"SELECT {COLUMNS} FROM documents"))
+        ]
     engine.dispose()
-    schema = ("CREATE TABLE documents (serial TEXT PRIMARY KEY, type TEXT, status TEXT, issued_on TEXT, "
-              "valid_until TEXT, holder_given_names TEXT, holder_family_names TEXT, holder_date_of_birth TEXT)",
-              "CREATE TABLE reference_checks (id {serial} PRIMARY KEY, at TEXT NOT NULL, actor_label TEXT, "
-              "action TEXT, entity TEXT, entity_id TEXT)")
+    schema = (
+        "CREATE TABLE documents (serial TEXT PRIMARY KEY, type TEXT, status TEXT, issued_on TEXT, "
+        "valid_until TEXT, holder_given_names TEXT, holder_family_names TEXT, holder_date_of_birth TEXT)",
+        "CREATE TABLE reference_checks (id {serial} PRIMARY KEY, at TEXT NOT NULL, actor_label TEXT, "
+        "action TEXT, entity TEXT, entity_id TEXT)",
+    )
     if kind == "sqlite":
         if os.path.exists(target):
             os.remove(target)
@@ -97,19 +112,28 @@ def _connection(kind: str):
 def _check(kind: str, serial: str, commit: bool) -> dict:
     connection = _connection(kind)
     mark = "?" if kind == "sqlite" else "%s"
-    row = connection.execute(f"SELECT {COLUMNS} FROM documents WHERE serial = {mark}", (serial,)).fetchone()
+    row = connection.execute(
+        f"SELECT {COLUMNS} FROM documents WHERE serial = {mark}", (serial,)
+    ).fetchone()
     if row is None:
         connection.rollback()
         abort(404)
     if commit:
         connection.execute(
             f"INSERT INTO reference_checks (at, actor_label, action, entity, entity_id) VALUES ({', '.join([mark] * 5)})",
-            (datetime.now(UTC).isoformat(" "), "reference", "bench.reference", "document", serial))
+            (datetime.now(UTC).isoformat(" "), "reference", "bench.reference", "document", serial),
+        )
         connection.commit()
     elif kind == "postgresql":
         connection.rollback()  # end the read's transaction, as a pool's check-in would
-    return {"serial": row[0], "type": row[1], "status": row[2], "issued_on": row[3], "valid_until": row[4],
-            "holder": {"given_names": row[5], "family_names": row[6], "date_of_birth": row[7]}}
+    return {
+        "serial": row[0],
+        "type": row[1],
+        "status": row[2],
+        "issued_on": row[3],
+        "valid_until": row[4],
+        "holder": {"given_names": row[5], "family_names": row[6], "date_of_birth": row[7]},
+    }
 
 
 @app.get("/reference/<any(sqlite, postgresql):kind>/lookup/<serial>")

@@ -31,8 +31,13 @@ def main() -> None:
         db.create_all()
         load_demo_data()
         policy = app.config["POLICY"]
-        period = Period.within_the_pilot(None, None, today=clock.today(), pilot_start=policy.pilot_start,
-                                         max_months=policy.statistics_max_period_months)
+        period = Period.within_the_pilot(
+            None,
+            None,
+            today=clock.today(),
+            pilot_start=policy.pilot_start,
+            max_months=policy.statistics_max_period_months,
+        )
         noisy = report_module.build_report(period, clock.today(), policy)
         true_perturb = cellkey.perturb
         cellkey.perturb = lambda count, key: count  # the true counts, for this measurement only
@@ -50,11 +55,16 @@ def main() -> None:
             yield from table.totals
             yield table.total
 
-    differences = [abs(a - b) for a, b in zip(counts(noisy), counts(exact), strict=True)
-                   if disclosure.is_published(b) and isinstance(b, int) and b >= 5]
+    differences = [
+        abs(a - b)
+        for a, b in zip(counts(noisy), counts(exact), strict=True)
+        if disclosure.is_published(b) and isinstance(b, int) and b >= 5
+    ]
     changed = [d for d in differences if d]
-    print(f"period {period.start} .. {period.end}; published counts of 5 or more: {len(differences)}; "
-          f"changed: {len(changed)}; mean change {statistics.mean(differences):.2f}; largest {max(differences)}")
+    print(
+        f"period {period.start} .. {period.end}; published counts of 5 or more: {len(differences)}; "
+        f"changed: {len(changed)}; mean change {statistics.mean(differences):.2f}; largest {max(differences)}"
+    )
     marks = [value for value in counts(noisy) if isinstance(value, str)]
     print(f"withheld (x): {marks.count('x')}; small (<5): {marks.count('<5')}")
     for shown, true in zip(noisy.tables, exact.tables, strict=True):

@@ -40,7 +40,9 @@ def redis_reachable(url: str) -> bool:
 
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2
+        ):
             return True
     except OSError:
         return False
@@ -53,8 +55,10 @@ def high_water(app) -> tuple[int, int]:
     from sdp.extensions import db
 
     with app.app_context():
-        last = (db.session.execute(select(func.coalesce(func.max(Application.id), 0))).scalar_one(),
-                db.session.execute(select(func.coalesce(func.max(AuditEvent.id), 0))).scalar_one())
+        last = (
+            db.session.execute(select(func.coalesce(func.max(Application.id), 0))).scalar_one(),
+            db.session.execute(select(func.coalesce(func.max(AuditEvent.id), 0))).scalar_one(),
+        )
         db.session.remove()
     return last
 
@@ -65,25 +69,44 @@ def check_database(app, before: tuple[int, int]) -> dict:
     from sdp.extensions import db
 
     with app.app_context():
-        new = db.session.execute(select(func.count(Application.id)).where(Application.id > before[0])).scalar_one()
-        audited = db.session.execute(select(func.count(AuditEvent.id)).where(
-            AuditEvent.action == "case.register", AuditEvent.id > before[1])).scalar_one()
+        new = db.session.execute(
+            select(func.count(Application.id)).where(Application.id > before[0])
+        ).scalar_one()
+        audited = db.session.execute(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.action == "case.register", AuditEvent.id > before[1]
+            )
+        ).scalar_one()
         numbers = defaultdict(list)
         for (case_number,) in db.session.execute(select(Application.case_number)):
             _, year, value = case_number.split("-")
             numbers[int(year)].append(int(value))
-        counters = dict(db.session.execute(select(CaseNumberCounter.year, CaseNumberCounter.last_value)).all())
+        counters = dict(
+            db.session.execute(select(CaseNumberCounter.year, CaseNumberCounter.last_value)).all()
+        )
         db.session.remove()
     duplicates = sum(len(values) - len(set(values)) for values in numbers.values())
-    gaps = {year: counters.get(year, 0) - len(set(values)) for year, values in numbers.items()
-            if sorted(set(values)) != list(range(1, counters.get(year, 0) + 1))}
-    return {"new_applications": new, "register_audit_events": audited, "duplicate_case_numbers": duplicates,
-            "years_with_gaps": gaps}
+    gaps = {
+        year: counters.get(year, 0) - len(set(values))
+        for year, values in numbers.items()
+        if sorted(set(values)) != list(range(1, counters.get(year, 0) + 1))
+    }
+    return {
+        "new_applications": new,
+        "register_audit_events": audited,
+        "duplicate_case_numbers": duplicates,
+        "years_with_gaps": gaps,
+    }
 
 
 def audit_chain(url: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "sdp", "audit", "verify"], cwd=ROOT,
-                            capture_output=True, text=True, env={**os.environ, "DATABASE_URL": url})
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "sdp", "audit", "verify"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": url},
+    )
     first_line = (result.stdout.strip() or result.stderr.strip()).splitlines()[0]
     return ("intact" if result.returncode == 0 else "BROKEN") + f": {first_line}"
 
@@ -110,7 +133,9 @@ def clear_redis(url: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--servers", type=int, default=2)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16, help="per server")
@@ -123,9 +148,27 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"Redis is not reachable at {REDIS} (set BENCH_REDIS_URL).")
     wrk = ensure_wrk()
     url = database_url(DATABASE, "postgresql")
-    subprocess.run([sys.executable, "-m", "bench.generate", "--db", "postgresql", "--size", "1k", "--cases",
-                    str(args.cases), "--births", "0", "--reset"], cwd=ROOT, check=True,
-                   env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.generate",
+            "--db",
+            "postgresql",
+            "--size",
+            "1k",
+            "--cases",
+            str(args.cases),
+            "--births",
+            "0",
+            "--reset",
+        ],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     app = make_app(url)
     from sdp.auth.principal import SYSTEM
     from sdp.auth.services import issue_token
@@ -137,25 +180,52 @@ def main(argv: list[str] | None = None) -> int:
     run_dir = DATA / "runs" / time.strftime("cluster-%Y%m%d-%H%M%S")
     run_dir.mkdir(parents=True, exist_ok=True)
     # The token's budget is raised so that no answer is a 429: the counters are still kept in Redis.
-    env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret-not-for-production", "RATELIMIT_STORAGE_URI": REDIS,
-           "SDP_RATELIMIT_TOKEN": "1000000 per day"}
+    env = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-secret-not-for-production",
+        "RATELIMIT_STORAGE_URI": REDIS,
+        "SDP_RATELIMIT_TOKEN": "1000000 per day",
+    }
     clear_redis(REDIS)
-    servers = [Server(f"app{n + 1}", "sdp:create_app()", env, gunicorn_args(args)) for n in range(args.servers)]
+    servers = [
+        Server(f"app{n + 1}", "sdp:create_app()", env, gunicorn_args(args))
+        for n in range(args.servers)
+    ]
     before = high_water(app)
     try:
         for server in servers:
             server.start(run_dir, "/api/v1/procedure")
-        runs = [subprocess.Popen(
-            [wrk, "-t1", "-c", str(args.connections), "-d", f"{args.duration}s", "--timeout", "10s",
-             "-s", str(ROOT / "bench" / "wrk" / "register.lua"), server.url()],
-            stdout=subprocess.PIPE, text=True, env={**os.environ, "BENCH_TOKEN": token}) for server in servers]
+        runs = [
+            subprocess.Popen(
+                [
+                    wrk,
+                    "-t1",
+                    "-c",
+                    str(args.connections),
+                    "-d",
+                    f"{args.duration}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    str(ROOT / "bench" / "wrk" / "register.lua"),
+                    server.url(),
+                ],
+                stdout=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "BENCH_TOKEN": token},
+            )
+            for server in servers
+        ]
         outputs = [run.communicate()[0] for run in runs]
         time.sleep(1)  # requests still in the servers finish
         memory = {server.name: server.resident_mb() for server in servers}
     finally:
         for server in servers:
             server.stop()
-    figures = [json.loads([line for line in output.splitlines() if line.startswith("{")][-1]) for output in outputs]
+    figures = [
+        json.loads([line for line in output.splitlines() if line.startswith("{")][-1])
+        for output in outputs
+    ]
     created = sum(f["created"] for f in figures)
     other = sum(f["other_status"] for f in figures)
     seconds = max(f["duration_us"] for f in figures) / 1e6
@@ -165,19 +235,28 @@ def main(argv: list[str] | None = None) -> int:
     token_counted = max(counters.values(), default=0)
     lost = created - database["new_applications"]
     cut_off = database["new_applications"] - created
-    ok = (lost <= 0 and cut_off <= args.connections * args.servers and not database["duplicate_case_numbers"]
-          and not database["years_with_gaps"] and database["register_audit_events"] == database["new_applications"]
-          and other == 0 and chain.startswith("intact") and token_counted >= created)
+    ok = (
+        lost <= 0
+        and cut_off <= args.connections * args.servers
+        and not database["duplicate_case_numbers"]
+        and not database["years_with_gaps"]
+        and database["register_audit_events"] == database["new_applications"]
+        and other == 0
+        and chain.startswith("intact")
+        and token_counted >= created
+    )
     lines = [
         f"{args.servers} app servers × {args.workers} workers ({args.worker_class}) on {safe(url)}, "
         f"rate limits in {REDIS}; wrk -c{args.connections} per server for {args.duration} s",
         "",
-        "| figure | value |", "|---|---:|",
+        "| figure | value |",
+        "|---|---:|",
         f"| registrations answered 201 | {created:,} ({created / seconds:,.0f}/s over all servers) |",
         f"| other answers (non-201) | {other} |",
         f"| socket errors | {sum(f['socket_errors'] for f in figures)} |",
-        "| p50 / p99 latency per server (ms) | " + ", ".join(
-            f"{f['p50_us'] / 1000:.0f} / {f['p99_us'] / 1000:.0f}" for f in figures) + " |",
+        "| p50 / p99 latency per server (ms) | "
+        + ", ".join(f"{f['p50_us'] / 1000:.0f} / {f['p99_us'] / 1000:.0f}" for f in figures)
+        + " |",
         f"| new applications in the database | {database['new_applications']:,} |",
         f"| 201 answers missing from the database (lost writes) | {max(lost, 0)} |",
         f"| committed but cut off by wrk's stop (≤ connections) | {max(cut_off, 0)} |",
@@ -188,15 +267,28 @@ def main(argv: list[str] | None = None) -> int:
         f"| rate-limit counters in Redis | {len(counters)} key(s); the token's counts {token_counted:,} requests "
         f"(≥ the 201 answers of all servers: one shared budget) |",
         "",
-        "Resident memory per worker after the run: " + "; ".join(
-            f"{name}: " + ", ".join(f"{mb:.0f} MB" for mb in workers.values()) for name, workers in memory.items()),
+        "Resident memory per worker after the run: "
+        + "; ".join(
+            f"{name}: " + ", ".join(f"{mb:.0f} MB" for mb in workers.values())
+            for name, workers in memory.items()
+        ),
         "",
         "All checks passed." if ok else "SOME CHECKS FAILED.",
     ]
     print("\n".join(lines))
-    (run_dir / "results.json").write_text(json.dumps({"command": command, "wrk": figures, "database": database,
-                                                      "audit_chain": chain, "redis_counters": counters,
-                                                      "memory_mb": memory}, indent=2))
+    (run_dir / "results.json").write_text(
+        json.dumps(
+            {
+                "command": command,
+                "wrk": figures,
+                "database": database,
+                "audit_chain": chain,
+                "redis_counters": counters,
+                "memory_mb": memory,
+            },
+            indent=2,
+        )
+    )
     return 0 if ok else 1
 
 

@@ -13,7 +13,12 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
-SIZES = {"1k": (1_000, 500), "10k": (10_000, 5_000), "100k": (100_000, 50_000), "1m": (1_000_000, 500_000)}
+SIZES = {
+    "1k": (1_000, 500),
+    "10k": (10_000, 5_000),
+    "100k": (100_000, 50_000),
+    "1m": (1_000_000, 500_000),
+}
 # PostgreSQL: one database per size, named after this branch (sdp_bench_10k, ...). BENCH_PG_URL
 # overrides the server part, e.g. postgresql://user:password@db.example:5432 (no database name).
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
@@ -43,8 +48,9 @@ def ensure_postgres_database(url: str) -> None:
     target = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
     engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                    {"name": target.database}).first()
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        ).first()
         if not exists:
             connection.execute(text(f'CREATE DATABASE "{target.database}"'))
     engine.dispose()
@@ -105,10 +111,18 @@ def pick_samples(app, count: int = 1000, seed: int = 9) -> Samples:
         return rows
 
     with app.app_context():
-        applications = sample(Application, Application.id.label("application_id"), Application.case_number)
+        applications = sample(
+            Application, Application.id.label("application_id"), Application.case_number
+        )
         documents = sample(Document, Document.serial)
-        persons = sample(Person, Person.given_names, Person.family_names, Person.date_of_birth,
-                         Person.given_key, Person.family_key)
+        persons = sample(
+            Person,
+            Person.given_names,
+            Person.family_names,
+            Person.date_of_birth,
+            Person.given_key,
+            Person.family_key,
+        )
         births = sample(BirthRegistration, BirthRegistration.registration_number)
         db.session.remove()
     for person in persons:
@@ -120,19 +134,29 @@ def machine_note() -> str:
     """CPU count, load average and versions, to print beside every figure."""
     load = os.getloadavg()
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         cpu = platform.processor() or "unknown CPU"
-    return (f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {os.cpu_count()} cores ({cpu}); load average "
-            f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} (shared machine); Python {platform.python_version()}; "
-            f"git {_git_revision()}")
+    return (
+        f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {os.cpu_count()} cores ({cpu}); load average "
+        f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} (shared machine); Python {platform.python_version()}; "
+        f"git {_git_revision()}"
+    )
 
 
 def _git_revision() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 

@@ -47,10 +47,15 @@ class SqliteWriter:
             for name in TABLE_ORDER:
                 if rows.get(name):
                     columns = COLUMNS[name]
-                    self.connection.execute(insert(self.tables[name]), [dict(zip(columns, row, strict=True)) for row in rows[name]])
+                    self.connection.execute(
+                        insert(self.tables[name]),
+                        [dict(zip(columns, row, strict=True)) for row in rows[name]],
+                    )
 
     def close(self) -> None:
-        self.connection.exec_driver_sql("PRAGMA synchronous=NORMAL")  # the app's setting, for a pooled connection
+        self.connection.exec_driver_sql(
+            "PRAGMA synchronous=NORMAL"
+        )  # the app's setting, for a pooled connection
         self.connection.close()
 
 
@@ -72,7 +77,9 @@ class PostgresWriter:
             for i, column in enumerate(COLUMNS[name]):
                 column_type = tables[name].c[column].type
                 if isinstance(column_type, TypeDecorator):
-                    converters[i] = (lambda t: lambda value: t.process_bind_param(value, dialect))(column_type)
+                    converters[i] = (lambda t: lambda value: t.process_bind_param(value, dialect))(
+                        column_type
+                    )
                 elif isinstance(column_type, JSON):
                     converters[i] = lambda value: None if value is None else json.dumps(value)
             self.converters[name] = converters
@@ -86,8 +93,10 @@ class PostgresWriter:
                 with cursor.copy(f"COPY {name} ({', '.join(COLUMNS[name])}) FROM STDIN") as copy:
                     for row in rows[name]:
                         if converters:
-                            row = tuple(converters[i](value) if i in converters else value
-                                        for i, value in enumerate(row))
+                            row = tuple(
+                                converters[i](value) if i in converters else value
+                                for i, value in enumerate(row)
+                            )
                         copy.write_row(row)
         self.connection.commit()
 
@@ -116,14 +125,30 @@ def create_staff(engine: Engine) -> dict[str, list[int]]:
     password_hash, now = hash_password(STAFF_PASSWORD), clock.now()
     with engine.begin() as connection:
         for role, count in STAFF_ROLES.items():
-            connection.execute(insert(users), [
-                {"email": staff_email(role, n), "name": f"{role.replace('_', ' ').title()} {n}",
-                 "password_hash": password_hash, "active": True, "created_at": now, "session_epoch": 0,
-                 "failed_sign_ins": 0} for n in range(1, count + 1)])
+            connection.execute(
+                insert(users),
+                [
+                    {
+                        "email": staff_email(role, n),
+                        "name": f"{role.replace('_', ' ').title()} {n}",
+                        "password_hash": password_hash,
+                        "active": True,
+                        "created_at": now,
+                        "session_epoch": 0,
+                        "failed_sign_ins": 0,
+                    }
+                    for n in range(1, count + 1)
+                ],
+            )
         by_email = dict(connection.execute(select(users.c.email, users.c.id)).all())
-        staff = {role: [by_email[staff_email(role, n)] for n in range(1, count + 1)] for role, count in STAFF_ROLES.items()}
-        connection.execute(insert(roles), [{"user_id": user_id, "role": role}
-                                           for role, ids in staff.items() for user_id in ids])
+        staff = {
+            role: [by_email[staff_email(role, n)] for n in range(1, count + 1)]
+            for role, count in STAFF_ROLES.items()
+        }
+        connection.execute(
+            insert(roles),
+            [{"user_id": user_id, "role": role} for role, ids in staff.items() for user_id in ids],
+        )
     return staff
 
 
@@ -153,8 +178,11 @@ def finish(engine: Engine, synth: Synth) -> None:
             connection.execute(insert(counters).values(year=year, last_value=value))
         if connection.dialect.name == "postgresql":
             for name in (*TABLE_ORDER, "users", "user_roles"):
-                connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT coalesce(max(id), 1) FROM {name}))"))
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT coalesce(max(id), 1) FROM {name}))"
+                    )
+                )
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE"))
@@ -163,8 +191,16 @@ def finish(engine: Engine, synth: Synth) -> None:
             connection.execute(text("ANALYZE"))
 
 
-def load(engine: Engine, cases: int, births: int, *, seed: int = 1954, rebuild_indexes: bool = True,
-         staff: dict[str, list[int]] | None = None, log=print) -> dict:
+def load(
+    engine: Engine,
+    cases: int,
+    births: int,
+    *,
+    seed: int = 1954,
+    rebuild_indexes: bool = True,
+    staff: dict[str, list[int]] | None = None,
+    log=print,
+) -> dict:
     """Write ``cases`` cases and ``births`` births into a migrated, empty database. Returns timings and counts."""
     timings, counts = {}, dict.fromkeys(TABLE_ORDER, 0)
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -175,12 +211,14 @@ def load(engine: Engine, cases: int, births: int, *, seed: int = 1954, rebuild_i
     writer = PostgresWriter(engine) if engine.dialect.name == "postgresql" else SqliteWriter(engine)
     making = writing = 0.0
     try:
-        for kind, plan, make in (("cases", synth.plan(cases), lambda out, item: synth.case(out, *item)),
-                                 ("births", synth.birth_dates(births), synth.birth)):
+        for kind, plan, make in (
+            ("cases", synth.plan(cases), lambda out, item: synth.case(out, *item)),
+            ("births", synth.birth_dates(births), synth.birth),
+        ):
             for start in range(0, len(plan), CHUNK):
                 t0 = time.perf_counter()
                 out = Rows()
-                for item in plan[start:start + CHUNK]:
+                for item in plan[start : start + CHUNK]:
                     make(out, item)
                 t1 = time.perf_counter()
                 writer.write(out)
@@ -201,13 +239,15 @@ def load(engine: Engine, cases: int, births: int, *, seed: int = 1954, rebuild_i
     finish(engine, synth)
     timings["analyze_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - started
-    timings["cpu_s"] = time.process_time() - cpu_started  # this process only (not the database server)
+    timings["cpu_s"] = (
+        time.process_time() - cpu_started
+    )  # this process only (not the database server)
     return {"timings": timings, "counts": counts, "rows": sum(counts.values())}
 
 
 def reset_database(url: str) -> None:
     if url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):])
+        path = Path(url[len("sqlite:///") :])
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
     else:
@@ -221,19 +261,37 @@ def reset_database(url: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", choices=SIZES, default="10k", help="cases and births: " + ", ".join(
-        f"{size}={c:,}+{b:,}" for size, (c, b) in SIZES.items()))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--size",
+        choices=SIZES,
+        default="10k",
+        help="cases and births: "
+        + ", ".join(f"{size}={c:,}+{b:,}" for size, (c, b) in SIZES.items()),
+    )
     parser.add_argument("--cases", type=int, help="number of cases (overrides --size)")
     parser.add_argument("--births", type=int, help="number of births (overrides --size)")
-    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite",
-                        help="where to load when DATABASE_URL is not set")
+    parser.add_argument(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="where to load when DATABASE_URL is not set",
+    )
     parser.add_argument("--seed", type=int, default=1954)
     parser.add_argument("--reset", action="store_true", help="empty the database first")
-    parser.add_argument("--skip-if-loaded", action="store_true", help="do nothing when the database already holds the cases")
+    parser.add_argument(
+        "--skip-if-loaded",
+        action="store_true",
+        help="do nothing when the database already holds the cases",
+    )
     args = parser.parse_args(argv)
     cases, births = SIZES[args.size]
-    cases, births = args.cases if args.cases is not None else cases, args.births if args.births is not None else births
+    cases, births = (
+        args.cases if args.cases is not None else cases,
+        args.births if args.births is not None else births,
+    )
     url = os.environ.get("DATABASE_URL") or database_url(args.size, args.db)
     os.environ["DATABASE_URL"] = url
     DATA.mkdir(parents=True, exist_ok=True)
@@ -250,25 +308,44 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app()
     with app.app_context():
         upgrade()
-        existing = db.session.execute(select(func.count()).select_from(_tables()["applications"])).scalar_one()
+        existing = db.session.execute(
+            select(func.count()).select_from(_tables()["applications"])
+        ).scalar_one()
         db.session.remove()
         if existing and args.skip_if_loaded and existing >= cases:
             print(f"{safe(url)} already holds {existing:,} cases; nothing to do.")
             return 0
         if existing:
-            print(f"{safe(url)} already holds {existing:,} cases; use --reset to load again.", file=sys.stderr)
+            print(
+                f"{safe(url)} already holds {existing:,} cases; use --reset to load again.",
+                file=sys.stderr,
+            )
             return 1
-        print(f"Loading {cases:,} cases and {births:,} births into {safe(url)} ({db.engine.dialect.name})")
+        print(
+            f"Loading {cases:,} cases and {births:,} births into {safe(url)} ({db.engine.dialect.name})"
+        )
         result = load(db.engine, cases, births, seed=args.seed)
     t = result["timings"]
-    print(f"Loaded {result['rows']:,} rows in {t['total_s']:,.1f} s: generating {t['generate_s']:,.1f} s, "
-          f"writing {t['write_s']:,.1f} s ({result['rows'] / max(t['write_s'], 1e-9):,.0f} rows/s), "
-          f"indexes {t['indexes_s']:,.1f} s, analyze {t['analyze_s']:,.1f} s; "
-          f"CPU of this process {t['cpu_s']:,.1f} s; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"Loaded {result['rows']:,} rows in {t['total_s']:,.1f} s: generating {t['generate_s']:,.1f} s, "
+        f"writing {t['write_s']:,.1f} s ({result['rows'] / max(t['write_s'], 1e-9):,.0f} rows/s), "
+        f"indexes {t['indexes_s']:,.1f} s, analyze {t['analyze_s']:,.1f} s; "
+        f"CPU of this process {t['cpu_s']:,.1f} s; load average {os.getloadavg()[0]:.1f}"
+    )
     print("  " + ", ".join(f"{name} {count:,}" for name, count in result["counts"].items()))
     summary = DATA / f"load-{args.size if args.cases is None else cases}-{kind_of(url)}.json"
-    summary.write_text(json.dumps({"database": safe(url), "cases": cases, "births": births, **result,
-                                   "at": time.strftime("%Y-%m-%d %H:%M:%S %Z")}, indent=2))
+    summary.write_text(
+        json.dumps(
+            {
+                "database": safe(url),
+                "cases": cases,
+                "births": births,
+                **result,
+                "at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            },
+            indent=2,
+        )
+    )
     return 0
 
 

@@ -21,25 +21,40 @@ from .timing import interleaved
 # The look-ups whose plans must use an index. Parameters come from a sampled row.
 PLANS = {
     "case by id": ("SELECT * FROM applications WHERE id = :application_id", "applications"),
-    "case by case_number": ("SELECT * FROM applications WHERE case_number = :case_number", "applications"),
+    "case by case_number": (
+        "SELECT * FROM applications WHERE case_number = :case_number",
+        "applications",
+    ),
     "person by (date_of_birth, family_key, given_key)": (
         "SELECT * FROM persons WHERE date_of_birth = :date_of_birth AND family_key = :family_key "
-        "AND given_key = :given_key", "persons"),
+        "AND given_key = :given_key",
+        "persons",
+    ),
     "cases of a person (registry persons look-up)": (
         "SELECT a.case_number, a.state FROM persons p JOIN applications a ON a.applicant_id = p.id "
         "WHERE p.date_of_birth = :date_of_birth AND p.family_key = :family_key AND p.given_key = :given_key "
         "UNION ALL SELECT a.case_number, a.state FROM persons p JOIN dependants d ON d.person_id = p.id "
         "JOIN applications a ON a.id = d.application_id WHERE p.date_of_birth = :date_of_birth "
-        "AND p.family_key = :family_key AND p.given_key = :given_key", "persons"),
+        "AND p.family_key = :family_key AND p.given_key = :given_key",
+        "persons",
+    ),
     "document by serial": ("SELECT * FROM documents WHERE serial = :serial", "documents"),
     "birth by registration number": (
-        "SELECT * FROM birth_registrations WHERE registration_number = :registration_number", "births"),
-    "case file: dependants of a case": ("SELECT * FROM dependants WHERE application_id IN (:application_id)",
-                                         "applications"),
-    "case file: inquiries of a case": ("SELECT * FROM inquiries WHERE application_id IN (:application_id)",
-                                        "applications"),
-    "case file: documents of a case": ("SELECT * FROM documents WHERE application_id = :application_id",
-                                        "applications"),
+        "SELECT * FROM birth_registrations WHERE registration_number = :registration_number",
+        "births",
+    ),
+    "case file: dependants of a case": (
+        "SELECT * FROM dependants WHERE application_id IN (:application_id)",
+        "applications",
+    ),
+    "case file: inquiries of a case": (
+        "SELECT * FROM inquiries WHERE application_id IN (:application_id)",
+        "applications",
+    ),
+    "case file: documents of a case": (
+        "SELECT * FROM documents WHERE application_id = :application_id",
+        "applications",
+    ),
 }
 # Pages that answer at 1 million cases in under 100 ms of server time (keyset pagination,
 # indexed accent-insensitive search); measured once their routes are merged.
@@ -101,23 +116,37 @@ class DataSet:
         def core(name):
             sql, samples = PLANS[name]
             statement = text(sql)
-            return lambda call: connection.execute(statement, plan_params(self.sample(samples, call), dialect)).all()
+            return lambda call: connection.execute(
+                statement, plan_params(self.sample(samples, call), dialect)
+            ).all()
 
         def case_file(call):
             with app.app_context():
-                case_dict(db.session.get(Application, self.sample("applications", call)["application_id"]), actor,
-                          clock.today())
+                case_dict(
+                    db.session.get(
+                        Application, self.sample("applications", call)["application_id"]
+                    ),
+                    actor,
+                    clock.today(),
+                )
                 db.session.remove()
 
         return {
             "case by id (service: load + build the case file)": case_file,
             "case by case_number (indexed query)": core("case by case_number"),
             "person by (date_of_birth, family_key, given_key) (indexed query)": core(
-                "person by (date_of_birth, family_key, given_key)"),
-            "cases of a person (indexed query)": core("cases of a person (registry persons look-up)"),
+                "person by (date_of_birth, family_key, given_key)"
+            ),
+            "cases of a person (indexed query)": core(
+                "cases of a person (registry persons look-up)"
+            ),
             "document by serial (indexed query)": core("document by serial"),
-            "GET /api/v1/applications/{id} (in-process HTTP, audited)": lambda call: self.client.get(
-                f"/api/v1/applications/{self.sample('applications', call)['application_id']}", headers=staff),
+            "GET /api/v1/applications/{id} (in-process HTTP, audited)": lambda call: (
+                self.client.get(
+                    f"/api/v1/applications/{self.sample('applications', call)['application_id']}",
+                    headers=staff,
+                )
+            ),
         }
 
     def plans(self) -> list[tuple[str, bool, list[str]]]:
@@ -134,16 +163,24 @@ class DataSet:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", default="10k")
     parser.add_argument("--large", default="1m")
     parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--per-round", type=int, default=200)
-    parser.add_argument("--keys", type=int, default=1000,
-                        help="random rows looked up, in turn; few keys = warm caches, many = mostly cold")
+    parser.add_argument(
+        "--keys",
+        type=int,
+        default=1000,
+        help="random rows looked up, in turn; few keys = warm caches, many = mostly cold",
+    )
     args = parser.parse_args(argv)
-    print(f"`python -m bench.growth {' '.join(argv if argv is not None else sys.argv[1:])}`\n\n{machine_note()}\n")
+    print(
+        f"`python -m bench.growth {' '.join(argv if argv is not None else sys.argv[1:])}`\n\n{machine_note()}\n"
+    )
     failures = 0
     for kind in args.db or ["sqlite"]:
         small, large = DataSet(args.small, kind, args.keys), DataSet(args.large, kind, args.keys)
@@ -153,10 +190,17 @@ def main(argv: list[str] | None = None) -> int:
             variants[f"{args.small} · {name}"] = small_variants[name]
             variants[f"{args.large} · {name}"] = large_variants[name]
         results = interleaved(variants, rounds=args.rounds, per_round=args.per_round)
-        print(f"### {kind}: median µs per look-up, {args.large} vs {args.small} ({args.keys} keys in turn)\n")
-        print(f"| look-up | {args.small} | {args.large} | ratio (target ≤ 1.3) |\n|---|---:|---:|---:|")
+        print(
+            f"### {kind}: median µs per look-up, {args.large} vs {args.small} ({args.keys} keys in turn)\n"
+        )
+        print(
+            f"| look-up | {args.small} | {args.large} | ratio (target ≤ 1.3) |\n|---|---:|---:|---:|"
+        )
         for name in small_variants:
-            a, b = results[f"{args.small} · {name}"]["median_us"], results[f"{args.large} · {name}"]["median_us"]
+            a, b = (
+                results[f"{args.small} · {name}"]["median_us"],
+                results[f"{args.large} · {name}"]["median_us"],
+            )
             print(f"| {name} | {a:,.0f} | {b:,.0f} | {b / a:.2f} {'✓' if b / a <= 1.3 else '✗'} |")
         for data_set in (small, large):
             routes = [(label, path) for label, path in PAGES if _route_exists(data_set.app, path)]

@@ -61,23 +61,61 @@ BARE = Endpoint("bare Flask /ping", "/ping", server="bare")
 PERSON_QUERY = "given_names={given_q}&family_names={family_q}&date_of_birth={date_of_birth}"
 ENDPOINTS = [
     Endpoint("GET /api/v1/procedure", "/api/v1/procedure"),
-    Endpoint("GET /api/v1/applications/{id}", "/api/v1/applications/{application_id}", "staff", "applications"),
-    Endpoint("GET /api/v1/registry/documents/{serial}", "/api/v1/registry/documents/{serial}", "partner", "documents"),
-    Endpoint("GET /api/v1/registry/persons?...", "/api/v1/registry/persons?" + PERSON_QUERY, "partner", "persons"),
-    Endpoint("GET /api/v1/registry/births/{number}", "/api/v1/registry/births/{registration_number}", "partner", "births"),
+    Endpoint(
+        "GET /api/v1/applications/{id}",
+        "/api/v1/applications/{application_id}",
+        "staff",
+        "applications",
+    ),
+    Endpoint(
+        "GET /api/v1/registry/documents/{serial}",
+        "/api/v1/registry/documents/{serial}",
+        "partner",
+        "documents",
+    ),
+    Endpoint(
+        "GET /api/v1/registry/persons?...",
+        "/api/v1/registry/persons?" + PERSON_QUERY,
+        "partner",
+        "persons",
+    ),
+    Endpoint(
+        "GET /api/v1/registry/births/{number}",
+        "/api/v1/registry/births/{registration_number}",
+        "partner",
+        "births",
+    ),
     # Prototypes of a registry check (bench/prototype.py), to show what the stack allows.
-    Endpoint("prototype document check, ORM + record()", "/api/bench/registry/documents/{serial}/orm", "partner", "documents"),
-    Endpoint("prototype document check, lean Core", "/api/bench/registry/documents/{serial}/lean", "partner", "documents"),
+    Endpoint(
+        "prototype document check, ORM + record()",
+        "/api/bench/registry/documents/{serial}/orm",
+        "partner",
+        "documents",
+    ),
+    Endpoint(
+        "prototype document check, lean Core",
+        "/api/bench/registry/documents/{serial}/lean",
+        "partner",
+        "documents",
+    ),
 ]
 
 
 # What the database part of a registry check costs without the app's stack (bench/bare_app.py),
 # on a reference database of its own (a copy of the documents), per database: "{kind}" is filled in.
 REFERENCES = [
-    Endpoint("reference: raw driver look-up", "/reference/{kind}/lookup/{serial}", samples="documents",
-             server="bare"),
-    Endpoint("reference: raw driver look-up + insert + commit", "/reference/{kind}/commit/{serial}",
-             samples="documents", server="bare"),
+    Endpoint(
+        "reference: raw driver look-up",
+        "/reference/{kind}/lookup/{serial}",
+        samples="documents",
+        server="bare",
+    ),
+    Endpoint(
+        "reference: raw driver look-up + insert + commit",
+        "/reference/{kind}/commit/{serial}",
+        samples="documents",
+        server="bare",
+    ),
 ]
 
 
@@ -90,8 +128,11 @@ def paths_for(endpoint: Endpoint, samples: Samples | None) -> list[str]:
         row = dict(row)
         if endpoint.samples == "persons":
             # Half the look-ups spell the names differently (capitals, no accents): the match must not care.
-            given, family = (row["given_key"].upper(), row["family_key"].upper()) if index % 2 else (
-                row["given_names"], row["family_names"])
+            given, family = (
+                (row["given_key"].upper(), row["family_key"].upper())
+                if index % 2
+                else (row["given_names"], row["family_names"])
+            )
             row["given_q"], row["family_q"] = urllib.parse.quote(given), urllib.parse.quote(family)
         paths.append(endpoint.path.format(**row))
     return paths
@@ -119,9 +160,22 @@ class Server:
     def start(self, run_dir: Path, probe: str) -> None:
         self.port = free_port()
         self.log = run_dir / f"gunicorn-{self.name}.log"
-        command = [sys.executable, "-m", "gunicorn", *self.gunicorn, "--bind", f"127.0.0.1:{self.port}", self.wsgi]
-        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **self.env},
-                                        stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            *self.gunicorn,
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            self.wsgi,
+        ]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -193,18 +247,35 @@ def reference_database(kind: str, size: str) -> str:
 
 
 def add_gunicorn_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", help="a gunicorn config file (e.g. gunicorn.conf.py); the options below override it")
+    parser.add_argument(
+        "--config",
+        help="a gunicorn config file (e.g. gunicorn.conf.py); the options below override it",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (gthread)")
-    parser.add_argument("--keep-alive", type=int, default=5, help="seconds (gthread keeps connections; sync closes)")
+    parser.add_argument(
+        "--keep-alive", type=int, default=5, help="seconds (gthread keeps connections; sync closes)"
+    )
     parser.add_argument("--preload", action=argparse.BooleanOptionalAction, default=True)
 
 
 def gunicorn_args(args) -> list[str]:
     options = ["--config", args.config] if getattr(args, "config", None) else []
-    options += ["--workers", str(args.workers), "--worker-class", args.worker_class, "--keep-alive", str(args.keep_alive),
-               "--backlog", "2048", "--worker-tmp-dir", "/dev/shm", "--log-level", "warning"]
+    options += [
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--keep-alive",
+        str(args.keep_alive),
+        "--backlog",
+        "2048",
+        "--worker-tmp-dir",
+        "/dev/shm",
+        "--log-level",
+        "warning",
+    ]
     if args.worker_class == "gthread":
         options += ["--threads", str(args.threads)]
     if args.preload:
@@ -224,7 +295,9 @@ def ensure_wrk() -> str:
         subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, stdout=subprocess.DEVNULL)
         found = shutil.which("wrk")
     if not found:
-        sys.exit("wrk is missing: install it (Debian/Ubuntu: sudo apt-get install -y wrk; macOS: brew install wrk).")
+        sys.exit(
+            "wrk is missing: install it (Debian/Ubuntu: sudo apt-get install -y wrk; macOS: brew install wrk)."
+        )
     return found
 
 
@@ -240,20 +313,42 @@ class Target:
 
     @property
     def label(self) -> str:
-        return self.endpoint.name if self.database == "-" else f"{self.endpoint.name} [{self.database}]"
+        return (
+            self.endpoint.name
+            if self.database == "-"
+            else f"{self.endpoint.name} [{self.database}]"
+        )
 
 
 def run_wrk(wrk: str, target: Target, args, duration: float) -> dict:
-    command = [wrk, "-t", str(args.wrk_threads), "-c", str(args.connections), "-d", f"{max(1, round(duration))}s", "--timeout", "5s",
-               "-s", str(ROOT / "bench" / "wrk" / "paths.lua"), target.server.url(), "--", str(target.paths_file)]
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "BENCH_TOKEN": target.token})
+    command = [
+        wrk,
+        "-t",
+        str(args.wrk_threads),
+        "-c",
+        str(args.connections),
+        "-d",
+        f"{max(1, round(duration))}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(ROOT / "bench" / "wrk" / "paths.lua"),
+        target.server.url(),
+        "--",
+        str(target.paths_file),
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, "BENCH_TOKEN": target.token}
+    )
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode != 0 or not lines:
         raise RuntimeError(f"wrk failed for {target.label}: {result.stdout}\n{result.stderr}")
     figures = json.loads(lines[-1])
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
-    figures["errors"] = sum(figures[k] for k in ("status_errors", "connect_errors", "read_errors", "write_errors",
-                                                 "timeouts"))
+    figures["errors"] = sum(
+        figures[k]
+        for k in ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts")
+    )
     return figures
 
 
@@ -262,7 +357,9 @@ def probe(target: Target, paths: list[str]) -> str:
     headers = {"Authorization": f"Bearer {target.token}"} if target.token else {}
     for path in paths[:3]:
         try:
-            with urllib.request.urlopen(urllib.request.Request(target.server.url(path), headers=headers), timeout=30):
+            with urllib.request.urlopen(
+                urllib.request.Request(target.server.url(path), headers=headers), timeout=30
+            ):
                 pass
         except urllib.error.HTTPError as error:
             return f"answered {error.code} on {path}: {error.read()[:160].decode(errors='replace')}"
@@ -284,28 +381,62 @@ def route_exists(app, path: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", default="10k", help="data set: 1k, 10k, 100k or 1m (generated if missing)")
-    parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"), help="repeat for both (default sqlite)")
-    parser.add_argument("--endpoint", action="append", help="measure only endpoints whose name contains this")
-    parser.add_argument("--runs", type=int, default=5, help="rounds; each figure is the median over the rounds")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--size", default="10k", help="data set: 1k, 10k, 100k or 1m (generated if missing)"
+    )
+    parser.add_argument(
+        "--db",
+        action="append",
+        choices=("sqlite", "postgresql"),
+        help="repeat for both (default sqlite)",
+    )
+    parser.add_argument(
+        "--endpoint", action="append", help="measure only endpoints whose name contains this"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=5, help="rounds; each figure is the median over the rounds"
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per target")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=1)
     add_gunicorn_arguments(parser)
-    parser.add_argument("--no-generate", action="store_true", help="fail instead of generating a missing data set")
-    parser.add_argument("--references", action=argparse.BooleanOptionalAction, default=True,
-                        help="measure the raw sqlite3 reference endpoints on the bare server (needs --db sqlite)")
-    parser.add_argument("--prototypes", action=argparse.BooleanOptionalAction, default=True,
-                        help="serve bench.prototype:create_app() (the app + two prototype registry checks)")
-    parser.add_argument("--pg-option", action="append", default=[],
-                        help="a PostgreSQL setting for the app's sessions, e.g. synchronous_commit=off (PGOPTIONS)")
-    parser.add_argument("--app-env", action="append", default=[],
-                        help="NAME=VALUE in the app servers' environment, e.g. SDP_DB_POOL_PRE_PING=0")
-    parser.add_argument("--baseline", help="a folder holding another revision of the code (git archive REV | tar -x): "
-                                           "its app is served beside this one, same settings and data, and every "
-                                           "app endpoint is measured on both in the same rounds ('[db, baseline]')")
+    parser.add_argument(
+        "--no-generate", action="store_true", help="fail instead of generating a missing data set"
+    )
+    parser.add_argument(
+        "--references",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure the raw sqlite3 reference endpoints on the bare server (needs --db sqlite)",
+    )
+    parser.add_argument(
+        "--prototypes",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="serve bench.prototype:create_app() (the app + two prototype registry checks)",
+    )
+    parser.add_argument(
+        "--pg-option",
+        action="append",
+        default=[],
+        help="a PostgreSQL setting for the app's sessions, e.g. synchronous_commit=off (PGOPTIONS)",
+    )
+    parser.add_argument(
+        "--app-env",
+        action="append",
+        default=[],
+        help="NAME=VALUE in the app servers' environment, e.g. SDP_DB_POOL_PRE_PING=0",
+    )
+    parser.add_argument(
+        "--baseline",
+        help="a folder holding another revision of the code (git archive REV | tar -x): "
+        "its app is served beside this one, same settings and data, and every "
+        "app endpoint is measured on both in the same rounds ('[db, baseline]')",
+    )
     args = parser.parse_args(argv)
     databases = args.db or ["sqlite"]
     wrk = ensure_wrk()
@@ -321,15 +452,35 @@ def main(argv: list[str] | None = None) -> int:
     bare_paths = run_dir / "paths-bare.txt"
     bare_paths.write_text(BARE.path + "\n")
     targets.append(Target(BARE, bare, "-", bare_paths, ""))
-    wanted = [e for e in ENDPOINTS if not args.endpoint or any(w.lower() in e.name.lower() for w in args.endpoint)]
+    wanted = [
+        e
+        for e in ENDPOINTS
+        if not args.endpoint or any(w.lower() in e.name.lower() for w in args.endpoint)
+    ]
     skipped: list[str] = []
-    app_env = {"SECRET_KEY": "bench-secret-not-for-production", "SDP_ENV": "production",
-               **dict(item.split("=", 1) for item in args.app_env)}
+    app_env = {
+        "SECRET_KEY": "bench-secret-not-for-production",
+        "SDP_ENV": "production",
+        **dict(item.split("=", 1) for item in args.app_env),
+    }
     for kind in databases:
         url = database_url(args.size, kind)
         if not args.no_generate:
-            subprocess.run([sys.executable, "-m", "bench.generate", "--size", args.size, "--db", kind, "--skip-if-loaded"],
-                           cwd=ROOT, check=True, env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"})
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.generate",
+                    "--size",
+                    args.size,
+                    "--db",
+                    kind,
+                    "--skip-if-loaded",
+                ],
+                cwd=ROOT,
+                check=True,
+                env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+            )
         app = make_app(url)
         if args.prototypes:
             add_prototype_routes(app)
@@ -337,34 +488,54 @@ def main(argv: list[str] | None = None) -> int:
         env = {**app_env, "DATABASE_URL": url}
         if kind == "postgresql" and args.pg_option:
             env["PGOPTIONS"] = " ".join(f"-c {option}" for option in args.pg_option)
-        server = Server(kind, "bench.prototype:create_app()" if args.prototypes else "sdp:create_app()", env, options)
+        server = Server(
+            kind,
+            "bench.prototype:create_app()" if args.prototypes else "sdp:create_app()",
+            env,
+            options,
+        )
         servers.append(server)
         if args.baseline:
             # gunicorn imports the app from its --chdir folder: the baseline's own sdp package.
-            baseline = Server(f"{kind}-baseline", "sdp:create_app()",
-                              {**env, "PYTHONPATH": str(Path(args.baseline).resolve())},
-                              [*options, "--chdir", str(Path(args.baseline).resolve())])
+            baseline = Server(
+                f"{kind}-baseline",
+                "sdp:create_app()",
+                {**env, "PYTHONPATH": str(Path(args.baseline).resolve())},
+                [*options, "--chdir", str(Path(args.baseline).resolve())],
+            )
             servers.append(baseline)
         if args.references:
             reference = reference_database(kind, args.size)
             prepare_reference(url, kind, reference)
-            bare.env["BENCH_REFERENCE_SQLITE" if kind == "sqlite" else "BENCH_REFERENCE_PG"] = reference
+            bare.env["BENCH_REFERENCE_SQLITE" if kind == "sqlite" else "BENCH_REFERENCE_PG"] = (
+                reference
+            )
             for endpoint in REFERENCES:
                 paths_file = run_dir / f"paths-reference-{kind}-{len(targets)}.txt"
-                endpoint = Endpoint(endpoint.name, endpoint.path.replace("{kind}", kind), samples="documents",
-                                    server="bare")
+                endpoint = Endpoint(
+                    endpoint.name,
+                    endpoint.path.replace("{kind}", kind),
+                    samples="documents",
+                    server="bare",
+                )
                 paths_file.write_text("\n".join(paths_for(endpoint, samples)) + "\n")
                 targets.append(Target(endpoint, bare, kind, paths_file, ""))
         for endpoint in wanted:
             paths = paths_for(endpoint, samples)
             if not route_exists(app, paths[0]):
-                skipped.append(f"{endpoint.name} [{kind}]: no such route in this app yet (pending merge)")
+                skipped.append(
+                    f"{endpoint.name} [{kind}]: no such route in this app yet (pending merge)"
+                )
                 continue
             paths_file = run_dir / f"paths-{kind}-{len(targets)}.txt"
             paths_file.write_text("\n".join(paths) + "\n")
             targets.append(Target(endpoint, server, kind, paths_file, tokens[endpoint.token]))
             if args.baseline:
-                targets.append(Target(endpoint, baseline, f"{kind}, baseline", paths_file, tokens[endpoint.token]))
+                targets.append(
+                    Target(
+                        endpoint, baseline, f"{kind}, baseline", paths_file, tokens[endpoint.token]
+                    )
+                )
         print(f"# {kind}: {safe(url)}")
 
     try:
@@ -383,8 +554,11 @@ def main(argv: list[str] | None = None) -> int:
                 figures = run_wrk(wrk, target, args, args.duration)
                 figures["round"] = round_number
                 target.runs.append(figures)
-                print(f"  round {round_number + 1}/{args.runs}  {target.label:55s} {figures['rps']:8.0f} req/s  "
-                      f"p99 {figures['p99_us'] / 1000:6.1f} ms  errors {figures['errors']}", flush=True)
+                print(
+                    f"  round {round_number + 1}/{args.runs}  {target.label:55s} {figures['rps']:8.0f} req/s  "
+                    f"p99 {figures['p99_us'] / 1000:6.1f} ms  errors {figures['errors']}",
+                    flush=True,
+                )
         memory = {server.name: server.resident_mb() for server in servers}
         proportional = {server.name: server.proportional_mb() for server in servers}
     finally:
@@ -398,44 +572,77 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def summarise(targets: list[Target], memory: dict, proportional: dict, skipped: list[str], args, command: str) -> dict:
+def summarise(
+    targets: list[Target], memory: dict, proportional: dict, skipped: list[str], args, command: str
+) -> dict:
     bare = targets[0]
     bare_by_round = {run["round"]: run["rps"] for run in bare.runs}
     rows = []
     for target in targets:
-        ratios = [run["rps"] / bare_by_round[run["round"]] for run in target.runs if bare_by_round.get(run["round"])]
-        rows.append({
-            "target": target.label, "runs": len(target.runs),
-            "rps_median": median([run["rps"] for run in target.runs]),
-            "ratio_median": median(ratios), "ratios": ratios,
-            "p50_ms_median": median([run["p50_us"] / 1000 for run in target.runs]),
-            "p99_ms_median": median([run["p99_us"] / 1000 for run in target.runs]),
-            "errors": sum(run["errors"] for run in target.runs),
-        })
-    settings = (("app server: bench.prototype:create_app() (sdp.create_app() + 2 prototype routes); "
-                 if args.prototypes else "app server: sdp:create_app(); ")
-                + f"gunicorn {args.workers} workers, {args.worker_class}"
-                + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
-                + f", keep-alive {args.keep_alive} s, {'preload' if args.preload else 'no preload'}; "
-                f"wrk -t{args.wrk_threads} -c{args.connections}, {args.runs} rounds × {args.duration:g} s"
-                + "".join(f"; PostgreSQL {option}" for option in args.pg_option)
-                + "".join(f"; {item}" for item in args.app_env))
-    lines = [f"`{command}`", "", f"{machine_note()}", "", settings, "",
-             "| endpoint [database] | req/s (median) | ratio to bare (median of rounds) | p50 ms | p99 ms | errors |",
-             "|---|---:|---:|---:|---:|---:|"]
+        ratios = [
+            run["rps"] / bare_by_round[run["round"]]
+            for run in target.runs
+            if bare_by_round.get(run["round"])
+        ]
+        rows.append(
+            {
+                "target": target.label,
+                "runs": len(target.runs),
+                "rps_median": median([run["rps"] for run in target.runs]),
+                "ratio_median": median(ratios),
+                "ratios": ratios,
+                "p50_ms_median": median([run["p50_us"] / 1000 for run in target.runs]),
+                "p99_ms_median": median([run["p99_us"] / 1000 for run in target.runs]),
+                "errors": sum(run["errors"] for run in target.runs),
+            }
+        )
+    settings = (
+        (
+            "app server: bench.prototype:create_app() (sdp.create_app() + 2 prototype routes); "
+            if args.prototypes
+            else "app server: sdp:create_app(); "
+        )
+        + f"gunicorn {args.workers} workers, {args.worker_class}"
+        + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
+        + f", keep-alive {args.keep_alive} s, {'preload' if args.preload else 'no preload'}; "
+        f"wrk -t{args.wrk_threads} -c{args.connections}, {args.runs} rounds × {args.duration:g} s"
+        + "".join(f"; PostgreSQL {option}" for option in args.pg_option)
+        + "".join(f"; {item}" for item in args.app_env)
+    )
+    lines = [
+        f"`{command}`",
+        "",
+        f"{machine_note()}",
+        "",
+        settings,
+        "",
+        "| endpoint [database] | req/s (median) | ratio to bare (median of rounds) | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for row in rows:
-        lines.append(f"| {row['target']} | {row['rps_median']:,.0f} | {row['ratio_median']:.2f} | "
-                     f"{row['p50_ms_median']:.1f} | {row['p99_ms_median']:.1f} | {row['errors']} |")
+        lines.append(
+            f"| {row['target']} | {row['rps_median']:,.0f} | {row['ratio_median']:.2f} | "
+            f"{row['p50_ms_median']:.1f} | {row['p99_ms_median']:.1f} | {row['errors']} |"
+        )
     lines.append("")
     for name, workers in memory.items():
         figures = ", ".join(f"{mb:.0f} MB" for mb in workers.values()) or "n/a"
         shared = ", ".join(f"{mb:.0f} MB" for mb in proportional.get(name, {}).values()) or "n/a"
-        lines.append(f"- memory of the {name} server's workers after the run: VmRSS {figures} (PSS {shared})")
+        lines.append(
+            f"- memory of the {name} server's workers after the run: VmRSS {figures} (PSS {shared})"
+        )
     for note in skipped:
         lines.append(f"- skipped: {note}")
-    return {"command": command, "settings": settings, "rows": rows, "memory_mb": memory,
-            "proportional_memory_mb": proportional, "skipped": skipped,
-            "targets": [{"target": t.label, "runs": t.runs} for t in targets], "markdown": "\n".join(lines)}
+    return {
+        "command": command,
+        "settings": settings,
+        "rows": rows,
+        "memory_mb": memory,
+        "proportional_memory_mb": proportional,
+        "skipped": skipped,
+        "targets": [{"target": t.label, "runs": t.runs} for t in targets],
+        "markdown": "\n".join(lines),
+    }
 
 
 if __name__ == "__main__":

@@ -23,15 +23,28 @@ from .common import database_url, issue_tokens, make_app, pick_samples
 # phase → (file path fragment, function name) pairs; the first match of each pair counts.
 PHASES = {
     "whole request (WSGI)": [("flask/app.py", "wsgi_app")],
-    "token → principal": [("sdp/auth/tokens.py", "principal_for"), ("sdp/api.py", "bearer_principal")],
-    "rate limit": [("flask_limiter", "_check_request_limit"), ("sdp/ratelimit.py", "_limit_the_api")],
+    "token → principal": [
+        ("sdp/auth/tokens.py", "principal_for"),
+        ("sdp/api.py", "bearer_principal"),
+    ],
+    "rate limit": [
+        ("flask_limiter", "_check_request_limit"),
+        ("sdp/ratelimit.py", "_limit_the_api"),
+    ],
     "document look-up + status rules": [("sdp/documents/services.py", "find_with_status")],
     "audit event (record)": [("sdp/audit/services.py", "record")],
     "commit": [("sqlalchemy/orm/session.py", "commit")],
-    "session / login / CSRF hooks": [("flask_login", "_load_user"), ("flask_wtf/csrf.py", "protect"),
-                                     ("flask/sessions.py", "open_session"), ("flask/sessions.py", "save_session")],
+    "session / login / CSRF hooks": [
+        ("flask_login", "_load_user"),
+        ("flask_wtf/csrf.py", "protect"),
+        ("flask/sessions.py", "open_session"),
+        ("flask/sessions.py", "save_session"),
+    ],
     "Babel": [("flask_babel", "get_locale")],
-    "response (serialisation + headers)": [("flask/app.py", "make_response"), ("flask/app.py", "process_response")],
+    "response (serialisation + headers)": [
+        ("flask/app.py", "make_response"),
+        ("flask/app.py", "process_response"),
+    ],
 }
 
 
@@ -46,10 +59,14 @@ def profile(kind: str, size: str, checks: int) -> str:
 
     def run(count: int, offset: int = 0) -> None:
         for n in range(count):
-            response = client.get(f"/api/v1/registry/documents/{serials[(offset + n) % len(serials)]}",
-                                  environ_base=environ_base)
+            response = client.get(
+                f"/api/v1/registry/documents/{serials[(offset + n) % len(serials)]}",
+                environ_base=environ_base,
+            )
             if response.status_code != 200:
-                raise RuntimeError(f"the check answered {response.status_code}: {response.get_data(as_text=True)}")
+                raise RuntimeError(
+                    f"the check answered {response.status_code}: {response.get_data(as_text=True)}"
+                )
 
     run(200)
     started = time.perf_counter()
@@ -63,10 +80,15 @@ def profile(kind: str, size: str, checks: int) -> str:
     stats = measured.stats
     # The number of Python function calls is the one figure here that the machine's load does
     # not move: it says how much work the stack does per check.
-    lines = [f"### One document check in process [{kind}], {checks} checks",
-             "", f"without the profiler: {plain_us:,.0f} µs per check (wall, test client); "
-             f"{measured.total_calls / checks:,.0f} Python function calls per check", "",
-             "| phase (callees included, under cProfile) | µs per check |", "|---|---:|"]
+    lines = [
+        f"### One document check in process [{kind}], {checks} checks",
+        "",
+        f"without the profiler: {plain_us:,.0f} µs per check (wall, test client); "
+        f"{measured.total_calls / checks:,.0f} Python function calls per check",
+        "",
+        "| phase (callees included, under cProfile) | µs per check |",
+        "|---|---:|",
+    ]
     for phase, functions in PHASES.items():
         total = 0.0
         for fragment, name in functions:
@@ -79,7 +101,9 @@ def profile(kind: str, size: str, checks: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
     parser.add_argument("--size", default="10k")
     parser.add_argument("--checks", type=int, default=2000)

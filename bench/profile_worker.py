@@ -47,7 +47,9 @@ def inclusive_shares(collapsed: str) -> tuple[int, Counter]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", default="10k")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--seconds", type=int, default=8)
@@ -61,26 +63,59 @@ def main(argv: list[str] | None = None) -> int:
     serial = pick_samples(app, 1).documents[0]["serial"]
     run_dir = DATA / "runs" / time.strftime("profile-%Y%m%d-%H%M%S")
     run_dir.mkdir(parents=True, exist_ok=True)
-    env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret-not-for-production",
-           "SDP_RATELIMIT_TOKEN": "1000000 per minute"}
+    env = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-secret-not-for-production",
+        "SDP_RATELIMIT_TOKEN": "1000000 per minute",
+    }
     server = Server("app", "sdp:create_app()", env, gunicorn_args(args))
     spy, wrk = py_spy(), ensure_wrk()
     server.start(run_dir, "/api/v1/procedure")
     try:
-        load = subprocess.Popen([wrk, "-t1", "-c32", "-d", f"{args.seconds + 4}s", "-H",
-                                 f"Authorization: Bearer {tokens['partner']}",
-                                 f"{server.url()}/api/v1/registry/documents/{serial}"],
-                                stdout=subprocess.PIPE, text=True)
+        load = subprocess.Popen(
+            [
+                wrk,
+                "-t1",
+                "-c32",
+                "-d",
+                f"{args.seconds + 4}s",
+                "-H",
+                f"Authorization: Bearer {tokens['partner']}",
+                f"{server.url()}/api/v1/registry/documents/{serial}",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(2)
         worker = server.workers()[0]
         output = run_dir / "py-spy.txt"
-        subprocess.run([spy, "record", "-p", str(worker), "-d", str(args.seconds), "-r", "200", "-f", "raw",
-                        "-o", str(output), "--nonblocking"], check=True, capture_output=True, env=os.environ)
+        subprocess.run(
+            [
+                spy,
+                "record",
+                "-p",
+                str(worker),
+                "-d",
+                str(args.seconds),
+                "-r",
+                "200",
+                "-f",
+                "raw",
+                "-o",
+                str(output),
+                "--nonblocking",
+            ],
+            check=True,
+            capture_output=True,
+            env=os.environ,
+        )
         print(load.communicate()[0].strip().splitlines()[-2])
     finally:
         server.stop()
     total, shares = inclusive_shares(output.read_text())
-    print(f"{total} samples of one worker (py-spy, active threads); share of samples in each function:")
+    print(
+        f"{total} samples of one worker (py-spy, active threads); share of samples in each function:"
+    )
     for name, count in shares.most_common(args.top):
         print(f"{count * 100 / total:5.1f} %  {name}")
     return 0

@@ -28,11 +28,18 @@ def _document_answer(document, today) -> dict:
     status = document.status
     if status == "valid" and document.valid_until is not None and today > document.valid_until:
         status = "expired"
-    return {"serial": document.serial, "type": document.type, "status": status,
-            "issued_on": document.issued_on.isoformat(),
-            "valid_until": document.valid_until.isoformat() if document.valid_until else None,
-            "holder": {"given_names": document.holder_given_names, "family_names": document.holder_family_names,
-                       "date_of_birth": document.holder_date_of_birth.isoformat()}}
+    return {
+        "serial": document.serial,
+        "type": document.type,
+        "status": status,
+        "issued_on": document.issued_on.isoformat(),
+        "valid_until": document.valid_until.isoformat() if document.valid_until else None,
+        "holder": {
+            "given_names": document.holder_given_names,
+            "family_names": document.holder_family_names,
+            "date_of_birth": document.holder_date_of_birth.isoformat(),
+        },
+    }
 
 
 def create_app() -> Flask:
@@ -41,7 +48,9 @@ def create_app() -> Flask:
 
 def add_prototype_routes(app: Flask) -> Flask:
     app.add_url_rule("/api/bench/registry/documents/<serial>/orm", view_func=registry_document_orm)
-    app.add_url_rule("/api/bench/registry/documents/<serial>/lean", view_func=registry_document_lean)
+    app.add_url_rule(
+        "/api/bench/registry/documents/<serial>/lean", view_func=registry_document_lean
+    )
     return app
 
 
@@ -53,7 +62,9 @@ def registry_document_orm(serial):
     principal = current_principal()
     if "registry:read" not in principal.scopes:
         abort(403)
-    document = db.session.execute(select(Document).where(Document.serial == serial)).scalar_one_or_none()
+    document = db.session.execute(
+        select(Document).where(Document.serial == serial)
+    ).scalar_one_or_none()
     if document is None:
         abort(404)
     answer = _document_answer(document, clock.today())
@@ -74,11 +85,19 @@ class _Statements:
         from sdp.documents.models import Document
 
         tokens, documents = ApiToken.__table__.c, Document.__table__.c
-        cls.token = select(tokens.id, tokens.client_name, tokens.scopes, tokens.revoked_at, tokens.expires_at).where(
-            tokens.token_hash == bindparam("digest"))
-        cls.document = select(documents.serial, documents.type, documents.status, documents.issued_on,
-                              documents.valid_until, documents.holder_given_names, documents.holder_family_names,
-                              documents.holder_date_of_birth).where(documents.serial == bindparam("serial"))
+        cls.token = select(
+            tokens.id, tokens.client_name, tokens.scopes, tokens.revoked_at, tokens.expires_at
+        ).where(tokens.token_hash == bindparam("digest"))
+        cls.document = select(
+            documents.serial,
+            documents.type,
+            documents.status,
+            documents.issued_on,
+            documents.valid_until,
+            documents.holder_given_names,
+            documents.holder_family_names,
+            documents.holder_date_of_birth,
+        ).where(documents.serial == bindparam("serial"))
         cls.audit = insert(AuditEvent.__table__)
         return cls
 
@@ -89,10 +108,18 @@ def registry_document_lean(serial):
     if scheme.lower() != "bearer":
         abort(401)
     session = db.session
-    token = session.execute(statements.token, {"digest": hashlib.sha256(raw.strip().encode()).hexdigest()}).first()
+    token = session.execute(
+        statements.token, {"digest": hashlib.sha256(raw.strip().encode()).hexdigest()}
+    ).first()
     now = clock.now()
-    if token is None or token.revoked_at is not None or (
-            token.expires_at is not None and token.expires_at.replace(tzinfo=token.expires_at.tzinfo or clock.PERU) <= now):
+    if (
+        token is None
+        or token.revoked_at is not None
+        or (
+            token.expires_at is not None
+            and token.expires_at.replace(tzinfo=token.expires_at.tzinfo or clock.PERU) <= now
+        )
+    ):
         abort(401)
     if "registry:read" not in (token.scopes or []):
         abort(403)
@@ -100,9 +127,18 @@ def registry_document_lean(serial):
     if document is None:
         abort(404)
     answer = _document_answer(document, now.date())
-    session.execute(statements.audit, {
-        "at": now, "actor_kind": "client", "actor_id": token.id, "actor_label": token.client_name or "client",
-        "action": "registry.document_check", "entity": "document", "entity_id": serial,
-        "request_id": g.get("request_id")})
+    session.execute(
+        statements.audit,
+        {
+            "at": now,
+            "actor_kind": "client",
+            "actor_id": token.id,
+            "actor_label": token.client_name or "client",
+            "action": "registry.document_check",
+            "entity": "document",
+            "entity_id": serial,
+            "request_id": g.get("request_id"),
+        },
+    )
     session.commit()
     return answer

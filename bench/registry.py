@@ -32,28 +32,61 @@ UNREACHED_LIMIT = "SDP_RATELIMIT_TOKEN=100000000 per minute"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--size", default="10k")
-    parser.add_argument("--worker-class", default=None, help="override gunicorn.conf.py's (sync | gthread)")
+    parser.add_argument(
+        "--worker-class", default=None, help="override gunicorn.conf.py's (sync | gthread)"
+    )
     parser.add_argument("--threads", type=int, default=None, help="override gunicorn.conf.py's")
-    parser.add_argument("--checks", type=int, default=1000, help="checks profiled in process, per database")
+    parser.add_argument(
+        "--checks", type=int, default=1000, help="checks profiled in process, per database"
+    )
     parser.add_argument("--no-load", action="store_true", help="only the in-process profile")
     parser.add_argument("--no-phases", action="store_true", help="only the load run")
-    parser.add_argument("--baseline", help="a folder with another revision (git archive REV | tar -x -C DIR): "
-                                           "measured beside this one, in the same rounds and the same profile run")
+    parser.add_argument(
+        "--baseline",
+        help="a folder with another revision (git archive REV | tar -x -C DIR): "
+        "measured beside this one, in the same rounds and the same profile run",
+    )
     args = parser.parse_args(argv)
     databases = args.db or ["sqlite", "postgresql"]
     if not args.no_load:
         settings = _gunicorn_settings()
-        command = ["--size", args.size, "--runs", str(args.runs), "--duration", str(args.duration), "--warmup", "2",
-                   "--connections", "32", "--wrk-threads", "2", "--endpoint", "registry", "--no-prototypes",
-                   "--references", "--config", str(GUNICORN_CONFIG), "--workers", "2",
-                   "--worker-class", args.worker_class or settings["worker_class"],
-                   "--threads", str(args.threads or settings["threads"]),
-                   "--keep-alive", str(settings["keepalive"]), "--app-env", UNREACHED_LIMIT]
+        command = [
+            "--size",
+            args.size,
+            "--runs",
+            str(args.runs),
+            "--duration",
+            str(args.duration),
+            "--warmup",
+            "2",
+            "--connections",
+            "32",
+            "--wrk-threads",
+            "2",
+            "--endpoint",
+            "registry",
+            "--no-prototypes",
+            "--references",
+            "--config",
+            str(GUNICORN_CONFIG),
+            "--workers",
+            "2",
+            "--worker-class",
+            args.worker_class or settings["worker_class"],
+            "--threads",
+            str(args.threads or settings["threads"]),
+            "--keep-alive",
+            str(settings["keepalive"]),
+            "--app-env",
+            UNREACHED_LIMIT,
+        ]
         for kind in databases:
             command += ["--db", kind]
         if args.baseline:
@@ -74,11 +107,20 @@ def _baseline_profile(folder: str, kind: str, size: str, checks: int) -> str:
     import subprocess
 
     folder = str(Path(folder).resolve())
-    script = (f"import sys; sys.path.insert(0, {folder!r}); from bench.phases import profile; "
-              f"print(profile({kind!r}, {size!r}, {checks}).replace('### One', '### Baseline: one'))")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": folder})
-    return done.stdout if done.returncode == 0 else f"(baseline profile failed: {done.stderr[-400:]})"
+    script = (
+        f"import sys; sys.path.insert(0, {folder!r}); from bench.phases import profile; "
+        f"print(profile({kind!r}, {size!r}, {checks}).replace('### One', '### Baseline: one'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": folder},
+    )
+    return (
+        done.stdout if done.returncode == 0 else f"(baseline profile failed: {done.stderr[-400:]})"
+    )
 
 
 def _gunicorn_settings() -> dict:

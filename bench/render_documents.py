@@ -39,31 +39,53 @@ def main() -> None:
     from sdp.documents.render import qr_png, render_pdf
     from sdp.extensions import db
 
-    app = create_app({"DOCUMENT_KEYS_DIR": str(folder / "keys"), "PUBLIC_BASE_URL": "https://sdp.example.pe"})
+    app = create_app(
+        {"DOCUMENT_KEYS_DIR": str(folder / "keys"), "PUBLIC_BASE_URL": "https://sdp.example.pe"}
+    )
     with app.app_context():
         db.create_all()
         load_demo_data()
         birth = BirthRegistration(
-            registration_number="NAC-BENCH-1", child_given_names="Conceição", child_family_names="Núñez Quispe",
-            child_given_key="conceicao", child_family_key="nunez quispe", child_sex="F",
-            child_date_of_birth=date(2026, 1, 5), birth_country="PE", birth_locality="Tumbes", foundling=False,
-            nationality_country="PE", nationality_basis="ius_soli", registered_on=date(2026, 1, 20),
-            late_registration=False, created_at=clock.now(), duplicate_key="bench: one child, rendered")
+            registration_number="NAC-BENCH-1",
+            child_given_names="Conceição",
+            child_family_names="Núñez Quispe",
+            child_given_key="conceicao",
+            child_family_key="nunez quispe",
+            child_sex="F",
+            child_date_of_birth=date(2026, 1, 5),
+            birth_country="PE",
+            birth_locality="Tumbes",
+            foundling=False,
+            nationality_country="PE",
+            nationality_basis="ius_soli",
+            registered_on=date(2026, 1, 20),
+            late_registration=False,
+            created_at=clock.now(),
+            duplicate_key="bench: one child, rendered",
+        )
         db.session.add(birth)
         db.session.commit()
         from sdp.auth.models import User
 
-        registrar = db.session.execute(select(User).where(User.email == "registrar@demo.sdp.pe")).scalar_one()
+        registrar = db.session.execute(
+            select(User).where(User.email == "registrar@demo.sdp.pe")
+        ).scalar_one()
         services.issue_birth_record(registrar.principal, birth)
         chosen = {}
         for document in db.session.execute(select(Document).order_by(Document.id)).scalars():
             # the richest of each type: a bilingual letter rather than a Spanish-only one
-            if document.type not in chosen or len((document.languages or "").split()) > len((chosen[document.type].languages or "").split()):
+            if document.type not in chosen or len((document.languages or "").split()) > len(
+                (chosen[document.type].languages or "").split()
+            ):
                 chosen[document.type] = document
-        print(f"{args.renders} renders of each type after {args.warmup} warm-up renders; "
-              f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
-        print("| document | languages | pages | PDF size | first render: median wall | p90 wall | median CPU "
-              "| repeated render (QR cached): median wall | median CPU |")
+        print(
+            f"{args.renders} renders of each type after {args.warmup} warm-up renders; "
+            f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n"
+        )
+        print(
+            "| document | languages | pages | PDF size | first render: median wall | p90 wall | median CPU "
+            "| repeated render (QR cached): median wall | median CPU |"
+        )
         print("|---|---|---|---|---|---|---|---|---|")
         for document_type, document in chosen.items():
             for _ in range(args.warmup):
@@ -83,10 +105,13 @@ def main() -> None:
             p90 = cold[int(len(cold) * 0.9) - 1]
             pages = data.count(b"/Type /Page\n") or data.count(b"/Type /Page ")
             median = statistics.median
-            print(f"| {document_type} | {document.languages} | {pages} | {len(data) / 1024:.0f} KiB | "
-                  f"{median(cold):.1f} ms | {p90:.1f} ms | {median(cold_cpu):.1f} ms | "
-                  f"{median(warm):.1f} ms | {median(warm_cpu):.1f} ms |")
+            print(
+                f"| {document_type} | {document.languages} | {pages} | {len(data) / 1024:.0f} KiB | "
+                f"{median(cold):.1f} ms | {p90:.1f} ms | {median(cold_cpu):.1f} ms | "
+                f"{median(warm):.1f} ms | {median(warm_cpu):.1f} ms |"
+            )
         print(f"\nload average during the run: {os.getloadavg()[0]:.1f} (1 min)")
+
 
 if __name__ == "__main__":
     main()

@@ -11,8 +11,13 @@ from typing import Any
 from .common import median
 
 
-def interleaved(variants: dict[str, Callable[[int], Any]], *, rounds: int = 5, per_round: int = 200,
-                warmup: int = 20) -> dict[str, dict]:
+def interleaved(
+    variants: dict[str, Callable[[int], Any]],
+    *,
+    rounds: int = 5,
+    per_round: int = 200,
+    warmup: int = 20,
+) -> dict[str, dict]:
     """``{name: {"median_us", "p90_us", "calls"}}``; each callable gets a running call number."""
     for function in variants.values():
         for call in range(warmup):
@@ -26,13 +31,21 @@ def interleaved(variants: dict[str, Callable[[int], Any]], *, rounds: int = 5, p
                 started = time.perf_counter_ns()
                 function(round_number * per_round + index)
                 times.append(time.perf_counter_ns() - started)
-    return {name: {"median_us": median(times) / 1000, "p90_us": sorted(times)[int(len(times) * 0.9)] / 1000,
-                   "calls": len(times)} for name, times in samples.items()}
+    return {
+        name: {
+            "median_us": median(times) / 1000,
+            "p90_us": sorted(times)[int(len(times) * 0.9)] / 1000,
+            "calls": len(times),
+        }
+        for name, times in samples.items()
+    }
 
 
 def table(results: dict[str, dict], baseline: str | None = None) -> str:
-    lines = ["| variant | median µs | p90 µs |" + (" × baseline |" if baseline else ""),
-             "|---|---:|---:|" + ("---:|" if baseline else "")]
+    lines = [
+        "| variant | median µs | p90 µs |" + (" × baseline |" if baseline else ""),
+        "|---|---:|---:|" + ("---:|" if baseline else ""),
+    ]
     base = results[baseline]["median_us"] if baseline else None
     for name, figures in results.items():
         line = f"| {name} | {figures['median_us']:,.0f} | {figures['p90_us']:,.0f} |"

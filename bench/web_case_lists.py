@@ -30,13 +30,61 @@ from sdp.domain.names import name_key
 from sdp.domain.vocabulary import Role
 from sdp.extensions import db
 
-GIVEN = ["María José", "Ana", "Luis Alberto", "João", "Sofía", "Yusuf", "Camila", "Iryna", "Fatou", "Esteban",
-         "Nour", "Tomás", "Ángela", "Kateryna", "Pedro", "Rosa", "Wilmer", "Yenny", "Carlos", "Lucía"]
-FAMILY = ["Pérez Gómez", "Da Silva", "Al-Hassan", "Núñez Ortiz", "Kovalenko", "Mendoza Ñique", "Diallo",
-          "Rojas Huanca", "Haddad", "Suárez Peña", "Gonçalves", "Bondarenko", "Quispe Mamani", "Huamán Torres",
-          "Chávez Poma", "Ayala Condori", "Castillo", "Salazar Vega", "Fernández Ríos", "Gutiérrez Paz"]
-STATES = ["registered", "under_examination", "pending_decision", "recognized", "rejected", "under_appeal",
-          "withdrawn", "closed", "referred"]
+GIVEN = [
+    "María José",
+    "Ana",
+    "Luis Alberto",
+    "João",
+    "Sofía",
+    "Yusuf",
+    "Camila",
+    "Iryna",
+    "Fatou",
+    "Esteban",
+    "Nour",
+    "Tomás",
+    "Ángela",
+    "Kateryna",
+    "Pedro",
+    "Rosa",
+    "Wilmer",
+    "Yenny",
+    "Carlos",
+    "Lucía",
+]
+FAMILY = [
+    "Pérez Gómez",
+    "Da Silva",
+    "Al-Hassan",
+    "Núñez Ortiz",
+    "Kovalenko",
+    "Mendoza Ñique",
+    "Diallo",
+    "Rojas Huanca",
+    "Haddad",
+    "Suárez Peña",
+    "Gonçalves",
+    "Bondarenko",
+    "Quispe Mamani",
+    "Huamán Torres",
+    "Chávez Poma",
+    "Ayala Condori",
+    "Castillo",
+    "Salazar Vega",
+    "Fernández Ríos",
+    "Gutiérrez Paz",
+]
+STATES = [
+    "registered",
+    "under_examination",
+    "pending_decision",
+    "recognized",
+    "rejected",
+    "under_appeal",
+    "withdrawn",
+    "closed",
+    "referred",
+]
 CHUNK = 20_000
 
 
@@ -49,14 +97,34 @@ def load(n: int) -> None:
         for i in range(first, min(n, first + CHUNK)):
             given, family = GIVEN[rng.randrange(len(GIVEN))], FAMILY[rng.randrange(len(FAMILY))]
             registered = start + timedelta(days=rng.randrange(2500))
-            persons.append({"id": i + 1, "given_names": given, "family_names": family, "given_key": name_key(given),
-                            "family_key": name_key(family), "sex": "F", "birth_country": "VE", "languages": [],
-                            "date_of_birth": date(1950, 1, 1) + timedelta(days=rng.randrange(25000)),
-                            "asylum_status": "none"})
-            applications.append({"id": i + 1, "case_number": f"SDP-{registered.year}-{i % 1_000_000:06d}", "route": "application",
-                                 "state": STATES[rng.randrange(len(STATES))], "registered_on": registered,
-                                 "decision_due": registered + timedelta(days=183), "decision_due_extended": False,
-                                 "priority": False, "applicant_id": i + 1, "created_at": now})
+            persons.append(
+                {
+                    "id": i + 1,
+                    "given_names": given,
+                    "family_names": family,
+                    "given_key": name_key(given),
+                    "family_key": name_key(family),
+                    "sex": "F",
+                    "birth_country": "VE",
+                    "languages": [],
+                    "date_of_birth": date(1950, 1, 1) + timedelta(days=rng.randrange(25000)),
+                    "asylum_status": "none",
+                }
+            )
+            applications.append(
+                {
+                    "id": i + 1,
+                    "case_number": f"SDP-{registered.year}-{i % 1_000_000:06d}",
+                    "route": "application",
+                    "state": STATES[rng.randrange(len(STATES))],
+                    "registered_on": registered,
+                    "decision_due": registered + timedelta(days=183),
+                    "decision_due_extended": False,
+                    "priority": False,
+                    "applicant_id": i + 1,
+                    "created_at": now,
+                }
+            )
         db.session.execute(insert(Person), persons)
         db.session.execute(insert(Application), applications)
         db.session.commit()
@@ -95,7 +163,9 @@ def main() -> None:
             print(f"loaded in {time.perf_counter() - began:.0f} s")
         middle = n // 2
         print(f"{db.engine.dialect.name}, {n:,} cases")
-        timed("first page", )
+        timed(
+            "first page",
+        )
         timed("page in the middle (after id N/2)", after=middle)
         timed("last page (after id 30)", after=30)
         timed("state = under_appeal", state="under_appeal")
@@ -104,7 +174,9 @@ def main() -> None:
         timed("name: perez", q="perez")
         timed("name: maria jose perez", q="maria jose perez")
         timed("name (given only): wilmer", q="wilmer")
-        number = db.session.execute(select(Application.case_number).where(Application.id == middle)).scalar_one()
+        number = db.session.execute(
+            select(Application.case_number).where(Application.id == middle)
+        ).scalar_one()
         timed("case number", q=number)
     time_pages(app)
 
@@ -127,11 +199,21 @@ def time_pages(app) -> None:
     def csrf(html: str) -> str:
         return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
-    client.post("/sign-in", data={"csrf_token": csrf(client.get("/sign-in").get_data(as_text=True)),
-                                  "email": email, "password": BENCH_PASSWORD})
-    enrol = client.get("/sign-in/enrol").get_data(as_text=True)  # a new supervisor enrols a second factor
+    client.post(
+        "/sign-in",
+        data={
+            "csrf_token": csrf(client.get("/sign-in").get_data(as_text=True)),
+            "email": email,
+            "password": BENCH_PASSWORD,
+        },
+    )
+    enrol = client.get("/sign-in/enrol").get_data(
+        as_text=True
+    )  # a new supervisor enrols a second factor
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', enrol).group(1)
-    answer = client.post("/sign-in/enrol", data={"csrf_token": csrf(enrol), "code": pyotp.TOTP(secret).now()})
+    answer = client.post(
+        "/sign-in/enrol", data={"csrf_token": csrf(enrol), "code": pyotp.TOTP(secret).now()}
+    )
     assert answer.status_code == 302, "the benchmark supervisor could not sign in"
     for path in ("/cases/", "/cases/?q=perez", "/cases/?q=wilmer", "/cases/?q=maria+jose+perez"):
         runs = []

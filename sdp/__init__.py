@@ -39,7 +39,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     crypto.init_app(app)  # the data keys of the encrypted columns
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True
+    )
     babel.init_app(app, locale_selector=_select_locale)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -81,7 +83,6 @@ def _register_request_hooks(app: Flask) -> None:
         return response
 
 
-
 def _select_locale() -> str:
     from flask import current_app, session
 
@@ -93,7 +94,17 @@ def _select_locale() -> str:
 
 
 # Each feature package registers its own blueprints, pages and commands in ``init_app``.
-FEATURES = ("auth", "cases", "births", "documents", "registry", "review", "audit", "security", "uploads")
+FEATURES = (
+    "auth",
+    "cases",
+    "births",
+    "documents",
+    "registry",
+    "review",
+    "audit",
+    "security",
+    "uploads",
+)
 
 
 def _register_api(app: Flask) -> None:
@@ -134,10 +145,15 @@ def _register_errors(app: Flask) -> None:
         if request.endpoint in app.extensions.get("sdp_upload_endpoints", ()):
             return None  # multipart file uploads check their own size and type (sdp.uploads)
         if request.content_length and request.content_length > app.config["API_MAX_JSON_BYTES"]:
-            return json_error(413, f"The body is larger than {app.config['API_MAX_JSON_BYTES']} bytes.")
+            return json_error(
+                413, f"The body is larger than {app.config['API_MAX_JSON_BYTES']} bytes."
+            )
         if request.content_length and not request.is_json:
-            return json_error(415, "The body must be JSON (Content-Type: application/json).",
-                              {"_body": ["Expected Content-Type: application/json."]})
+            return json_error(
+                415,
+                "The body must be JSON (Content-Type: application/json).",
+                {"_body": ["Expected Content-Type: application/json."]},
+            )
         return None
 
 

@@ -29,16 +29,23 @@ ERROR_MEANINGS = {
     415: "The body is not JSON: send Content-Type: application/json.",
     422: "A field is invalid or missing; `errors` names each field and what is wrong with it.",
     429: "Too many requests for this token (without a token: from this address). Retry after the "
-         "number of seconds in the Retry-After header.",
+    "number of seconds in the Retry-After header.",
 }
-RETRY_AFTER_HEADER = {"Retry-After": {"description": "Seconds to wait before the next request.",
-                                      "schema": {"type": "integer", "minimum": 1}}}
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the next request.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 ERROR_EXAMPLES = {
     401: "A bearer token is required (Authorization: Bearer <token>).",
     403: "This endpoint needs a partner token with the scope registry:read.",
-    422: ("Invalid or missing fields. date_of_birth: Not a valid date.", {"date_of_birth": ["Not a valid date."]}),
+    422: (
+        "Invalid or missing fields. date_of_birth: Not a valid date.",
+        {"date_of_birth": ["Not a valid date."]},
+    ),
     429: "Too many requests: the limit is 1200 per 1 minute for this token (or, without a valid token, "
-         "this address). Retry after 41 seconds.",
+    "this address). Retry after 41 seconds.",
 }
 
 
@@ -46,11 +53,21 @@ def error_response(code: int) -> dict:
     """An OpenAPI response object for an error in the contract's format."""
     media = {"schema": {"$ref": "#/components/schemas/Error"}}
     if code in ERROR_EXAMPLES:
-        message, errors = ERROR_EXAMPLES[code] if isinstance(ERROR_EXAMPLES[code], tuple) else (ERROR_EXAMPLES[code], None)
-        media["example"] = {"code": code, "status": HTTPStatus(code).phrase, "message": message,
-                            **({"errors": errors} if errors else {})}
-    response = {"description": ERROR_MEANINGS.get(code, HTTPStatus(code).phrase),
-                "content": {"application/json": media}}
+        message, errors = (
+            ERROR_EXAMPLES[code]
+            if isinstance(ERROR_EXAMPLES[code], tuple)
+            else (ERROR_EXAMPLES[code], None)
+        )
+        media["example"] = {
+            "code": code,
+            "status": HTTPStatus(code).phrase,
+            "message": message,
+            **({"errors": errors} if errors else {}),
+        }
+    response = {
+        "description": ERROR_MEANINGS.get(code, HTTPStatus(code).phrase),
+        "content": {"application/json": media},
+    }
     if code == 429:
         response["headers"] = RETRY_AFTER_HEADER
     return response
@@ -79,7 +96,10 @@ class ContractErrorsPlugin(BasePlugin):
                 codes.add(404)
             if "requestBody" in operation or method in ("post", "put", "patch"):
                 codes |= {400, 413, 415, 422}
-            if any(isinstance(p, dict) and p.get("in") == "query" for p in operation.get("parameters", [])):
+            if any(
+                isinstance(p, dict) and p.get("in") == "query"
+                for p in operation.get("parameters", [])
+            ):
                 codes.add(422)
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
@@ -101,21 +121,33 @@ class ContractApi(Api):
 
 def init_api(app) -> ContractApi:
     """One flask-smorest Api per app (several apps may live in one process, as in tests)."""
-    api = ContractApi(app, spec_kwargs={
-        "extra_plugins": [ContractErrorsPlugin()],
-        # Every endpoint needs a bearer token unless it says ``security=OPEN``.
-        "security": BEARER,
-        "info": {"description": (
-            "Peru's statelessness determination procedure: case work, civil registry checks and the procedure "
-            'as data. Every error is JSON {"code", "status", "message", "errors"} (the `Error` schema). '
-            "Send `Authorization: Bearer <token>`: staff tokens for case work, partner tokens with a scope "
-            "(registry:read) for the civil registry checks. Tokens are issued by an administrator "
-            "(`flask --app sdp tokens create`). Requests are rate-limited per token; a 429 says when to retry.")}})
+    api = ContractApi(
+        app,
+        spec_kwargs={
+            "extra_plugins": [ContractErrorsPlugin()],
+            # Every endpoint needs a bearer token unless it says ``security=OPEN``.
+            "security": BEARER,
+            "info": {
+                "description": (
+                    "Peru's statelessness determination procedure: case work, civil registry checks and the procedure "
+                    'as data. Every error is JSON {"code", "status", "message", "errors"} (the `Error` schema). '
+                    "Send `Authorization: Bearer <token>`: staff tokens for case work, partner tokens with a scope "
+                    "(registry:read) for the civil registry checks. Tokens are issued by an administrator "
+                    "(`flask --app sdp tokens create`). Requests are rate-limited per token; a 429 says when to retry."
+                )
+            },
+        },
+    )
     # Every text of a body states the characters the server refuses (sdp.domain.text).
     api.ma_plugin.converter.add_attribute_function(text_pattern_attribute)
-    api.spec.components.security_scheme("bearerAuth", {
-        "type": "http", "scheme": "bearer",
-        "description": "A token issued by an administrator: a staff user's, or a partner system's with scopes."})
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token issued by an administrator: a staff user's, or a partner system's with scopes.",
+        },
+    )
     app.extensions["sdp_api"] = api
     app.add_url_rule("/api/v1/docs", "api_docs", docs_page)
     app.before_request(check_api_request)
@@ -163,11 +195,17 @@ def check_api_request():
         return json_error(413, f"The body is larger than {limit} bytes.")
     depth = json_depth(body)
     if depth > MAX_JSON_DEPTH:
-        return json_error(400, f"The body nests {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted.",
-                          {"_body": [f"Nested more than {MAX_JSON_DEPTH} levels deep."]})
+        return json_error(
+            400,
+            f"The body nests {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted.",
+            {"_body": [f"Nested more than {MAX_JSON_DEPTH} levels deep."]},
+        )
     if not numbers_within_bounds(body):
-        return json_error(400, f"The body holds a number longer than {MAX_JSON_NUMBER_DIGITS} digits.",
-                          {"_body": [f"A number may have at most {MAX_JSON_NUMBER_DIGITS} digits."]})
+        return json_error(
+            400,
+            f"The body holds a number longer than {MAX_JSON_NUMBER_DIGITS} digits.",
+            {"_body": [f"A number may have at most {MAX_JSON_NUMBER_DIGITS} digits."]},
+        )
     return None
 
 
@@ -231,7 +269,9 @@ def errors(blp: SmorestBlueprint, *codes: int):
 
     def decorator(view):
         for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema, description=ERROR_MEANINGS.get(code))(view)
+            view = blp.alt_response(code, schema=ErrorSchema, description=ERROR_MEANINGS.get(code))(
+                view
+            )
         return view
 
     return decorator
@@ -275,7 +315,12 @@ def staff_required(*roles: Role):
         if principal.kind != "user":
             abort(403, message="This endpoint is for staff users; partner tokens may not use it.")
         if roles and not principal.has_role(*roles):
-            abort(403, message="Your role may not do this: it needs one of " + ", ".join(sorted(roles)) + ".")
+            abort(
+                403,
+                message="Your role may not do this: it needs one of "
+                + ", ".join(sorted(roles))
+                + ".",
+            )
 
     return _gated(check)
 

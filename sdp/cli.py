@@ -20,8 +20,14 @@ tokens = AppGroup("tokens", help="API tokens for staff users and partner systems
 
 @users.command("create")
 @click.argument("email")
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(values(Role)),
-              help="A role; repeat for several.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(values(Role)),
+    help="A role; repeat for several.",
+)
 @click.option("--name", required=True, help="The person's full name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user_command(email, roles, name, password_stdin):
@@ -42,9 +48,18 @@ def create_user_command(email, roles, name, password_stdin):
 @tokens.command("create")
 @click.option("--user", "user_email", help="Email of the staff user the token acts as.")
 @click.option("--client", "client_name", help="Name of the partner system.")
-@click.option("--scope", "scopes", multiple=True, help="A scope of a partner token (registry:read); repeat for several.")
-@click.option("--expires", "expires", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Expiry date (YYYY-MM-DD): the token stops working at 00:00, Lima time, that day.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    help="A scope of a partner token (registry:read); repeat for several.",
+)
+@click.option(
+    "--expires",
+    "expires",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Expiry date (YYYY-MM-DD): the token stops working at 00:00, Lima time, that day.",
+)
 def create_token_command(user_email, client_name, scopes, expires):
     """Print a new API token on the last line of standard output. It is shown only once."""
     from .auth.services import AccountError, issue_token
@@ -55,16 +70,27 @@ def create_token_command(user_email, client_name, scopes, expires):
     if client_name and not scopes:
         raise click.UsageError("A partner token needs at least one --scope.")
     if user_email and scopes:
-        raise click.UsageError("A user's token acts with the user's roles; --scope is for partner tokens.")
+        raise click.UsageError(
+            "A user's token acts with the user's roles; --scope is for partner tokens."
+        )
     unknown = [scope for scope in scopes if scope not in values(Scope)]
     if unknown:
-        raise click.UsageError(f"Unknown scope: {', '.join(unknown)}. Known: {', '.join(values(Scope))}.")
+        raise click.UsageError(
+            f"Unknown scope: {', '.join(unknown)}. Known: {', '.join(values(Scope))}."
+        )
     expires_at = expires.replace(tzinfo=clock.PERU) if isinstance(expires, datetime) else None
     if expires_at is not None and expires_at.date() <= clock.today():
-        raise click.UsageError("--expires must be a date after today (the token stops working at 00:00, Lima time, that day).")
+        raise click.UsageError(
+            "--expires must be a date after today (the token stops working at 00:00, Lima time, that day)."
+        )
     try:
-        token, raw = issue_token(SYSTEM, user_email=user_email, client_name=client_name,
-                                 scopes=list(scopes), expires_at=expires_at)
+        token, raw = issue_token(
+            SYSTEM,
+            user_email=user_email,
+            client_name=client_name,
+            scopes=list(scopes),
+            expires_at=expires_at,
+        )
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Token {token.prefix}… created; store it now, it is not shown again:", err=True)
@@ -85,15 +111,25 @@ def list_tokens_command():
         status = token_status(token)
         if status == "revoked":
             status = f"revoked {day(token.revoked_at)}"
-        rows.append((str(token.id), token.prefix, acts_as, ",".join(token.scopes or []) or "-",
-                     day(token.created_at), day(token.expires_at) if token.expires_at else "never",
-                     status))
+        rows.append(
+            (
+                str(token.id),
+                token.prefix,
+                acts_as,
+                ",".join(token.scopes or []) or "-",
+                day(token.created_at),
+                day(token.expires_at) if token.expires_at else "never",
+                status,
+            )
+        )
     if len(rows) == 1:
         click.echo("No tokens.")
         return
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
 
 
 @tokens.command("revoke")
@@ -124,7 +160,9 @@ def demo_data_command(if_empty):
 
 
 @click.command("procedure-doc")
-@click.option("--check", is_flag=True, help="Exit 1 when a docs/procedure*.md differs from the definition.")
+@click.option(
+    "--check", is_flag=True, help="Exit 1 when a docs/procedure*.md differs from the definition."
+)
 def procedure_doc_command(check):
     """Write docs/procedure.md (English), procedure.es.md and procedure.pt.md from the procedure
     definition (default policy settings)."""
@@ -138,9 +176,13 @@ def procedure_doc_command(check):
             path.write_text(text)
             click.echo(f"Wrote {path}.")
         elif not path.exists() or path.read_text() != text:
-            raise click.ClickException(f"docs/{name} differs from the procedure definition; run `flask --app sdp procedure-doc`.")
+            raise click.ClickException(
+                f"docs/{name} differs from the procedure definition; run `flask --app sdp procedure-doc`."
+            )
     if check:
-        click.echo("docs/procedure.md, procedure.es.md and procedure.pt.md match the procedure definition.")
+        click.echo(
+            "docs/procedure.md, procedure.es.md and procedure.pt.md match the procedure definition."
+        )
 
 
 def register(app: Flask) -> None:

@@ -23,7 +23,7 @@ def _database_url(instance_path: str) -> str:
     # Platform providers hand out postgres:// URLs; SQLAlchemy wants the driver named.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -33,15 +33,25 @@ def public_url(text: str | None) -> str | None:
     if not text:
         return None
     parts = urlsplit(text.strip())
-    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
-            or parts.username or parts.password):
-        raise ValueError(f"SDP_PUBLIC_URL must be an address such as https://apatridia.gob.pe, not {text!r}")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+    ):
+        raise ValueError(
+            f"SDP_PUBLIC_URL must be an address such as https://apatridia.gob.pe, not {text!r}"
+        )
     return text.strip().rstrip("/")
 
 
 def load(instance_path: str, overrides: dict | None = None) -> dict:
     environ = os.environ
-    development = environ.get("FLASK_DEBUG") == "1" or environ.get("SDP_ENV", "production") == "development"
+    development = (
+        environ.get("FLASK_DEBUG") == "1" or environ.get("SDP_ENV", "production") == "development"
+    )
     database_url = _database_url(instance_path)
     config = {
         "SECRET_KEY": _secret_key(instance_path),
@@ -77,8 +87,12 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "SDP_RATELIMIT_ANONYMOUS": environ.get("SDP_RATELIMIT_ANONYMOUS", "120 per minute"),
         # Sign-in (sdp/auth/web.py): each attempt costs ~0.45 s of Argon2, so attempts are limited
         # per client address (many emails from one place) and per account (one email from many).
-        "SDP_RATELIMIT_SIGN_IN_ADDRESS": environ.get("SDP_RATELIMIT_SIGN_IN_ADDRESS", "30 per minute; 300 per hour"),
-        "SDP_RATELIMIT_SIGN_IN_ACCOUNT": environ.get("SDP_RATELIMIT_SIGN_IN_ACCOUNT", "10 per minute; 60 per hour"),
+        "SDP_RATELIMIT_SIGN_IN_ADDRESS": environ.get(
+            "SDP_RATELIMIT_SIGN_IN_ADDRESS", "30 per minute; 300 per hour"
+        ),
+        "SDP_RATELIMIT_SIGN_IN_ACCOUNT": environ.get(
+            "SDP_RATELIMIT_SIGN_IN_ACCOUNT", "10 per minute; 60 per hour"
+        ),
         # Forms kept across an expired session, per user (sdp/auth/stash.py).
         "SDP_RATELIMIT_FORM_STASH": environ.get("SDP_RATELIMIT_FORM_STASH", "10 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -103,9 +117,12 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "UPLOAD_MAX_BYTES": int(environ.get("SDP_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)),
         # Printed on every document (its QR code opens it): configuration, never the request's
         # Host header. Production issues no document without it; `make run` sets a local one.
-        "PUBLIC_BASE_URL": environ.get("SDP_PUBLIC_URL") or ("http://127.0.0.1:5000" if development else None),
+        "PUBLIC_BASE_URL": environ.get("SDP_PUBLIC_URL")
+        or ("http://127.0.0.1:5000" if development else None),
         # Named on the travel document as its issuing authority (1954 Convention, Schedule, specimen).
-        "DOCUMENT_ISSUING_AUTHORITY": environ.get("SDP_ISSUING_AUTHORITY", "Ministerio de Relaciones Exteriores del Perú"),
+        "DOCUMENT_ISSUING_AUTHORITY": environ.get(
+            "SDP_ISSUING_AUTHORITY", "Ministerio de Relaciones Exteriores del Perú"
+        ),
         "DOCUMENT_ISSUING_PLACE": environ.get("SDP_ISSUING_PLACE", "Lima"),
         "ACCESS_LOG": environ.get("SDP_ACCESS_LOG", "1") != "0",
         "LOG_FORMAT": environ.get("SDP_LOG_FORMAT", "json"),  # json | text
@@ -117,8 +134,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
     config.update(overrides or {})
     config["PUBLIC_BASE_URL"] = public_url(config["PUBLIC_BASE_URL"])
     if config["PASSWORD_HASH_PROFILE"] not in HASH_PROFILES:
-        raise ValueError(f"PASSWORD_HASH_PROFILE must be one of {sorted(HASH_PROFILES)}, "
-                         f"not {config['PASSWORD_HASH_PROFILE']!r}")
+        raise ValueError(
+            f"PASSWORD_HASH_PROFILE must be one of {sorted(HASH_PROFILES)}, "
+            f"not {config['PASSWORD_HASH_PROFILE']!r}"
+        )
     return config
 
 

@@ -19,6 +19,8 @@ def next_value(counter, year: int) -> int:
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(insert(counter).values(year=year, last_value=0).on_conflict_do_nothing())
     return session.execute(
-        update(counter).where(counter.year == year).values(last_value=counter.last_value + 1)
+        update(counter)
+        .where(counter.year == year)
+        .values(last_value=counter.last_value + 1)
         .returning(counter.last_value)
     ).scalar_one()

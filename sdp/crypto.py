@@ -86,7 +86,9 @@ def parse_keys(text: str) -> list[DataKey]:
     return keys
 
 
-KEY_FILE_HEADER = "# SDP data keys: the first encrypts; keep this file apart from database backups.\n"
+KEY_FILE_HEADER = (
+    "# SDP data keys: the first encrypts; keep this file apart from database backups.\n"
+)
 
 
 def key_file_text(keys: Iterable[DataKey]) -> str:
@@ -183,7 +185,9 @@ class Keyring:
             raw = base64.urlsafe_b64decode(body)
             return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated)
         except (InvalidTag, binascii.Error, ValueError) as error:
-            raise DecryptionError("a stored value does not decrypt: altered, or not ours") from error
+            raise DecryptionError(
+                "a stored value does not decrypt: altered, or not ours"
+            ) from error
 
     def _cipher(self, kid: str) -> AESGCM:
         cipher = self._ciphers.get(kid)
@@ -199,7 +203,9 @@ class Keyring:
     def encrypt_blob(self, plaintext: bytes, associated: bytes) -> bytes:
         key, cipher = self._current()
         nonce = os.urandom(NONCE_BYTES)
-        return f"{FORMAT}:{key.kid}:".encode() + nonce + cipher.encrypt(nonce, plaintext, associated)
+        return (
+            f"{FORMAT}:{key.kid}:".encode() + nonce + cipher.encrypt(nonce, plaintext, associated)
+        )
 
     def decrypt_blob(self, blob: bytes, associated: bytes) -> bytes:
         cipher, body = self._cipher(blob_kid(blob)), blob.split(b":", 2)[2]
@@ -230,7 +236,9 @@ def keyring() -> Keyring:
 
 
 def init_app(app) -> None:
-    app.extensions["sdp_keyring"] = Keyring.from_settings(app.config.get("DATA_KEYS"), Path(app.config["DATA_KEYS_FILE"]))
+    app.extensions["sdp_keyring"] = Keyring.from_settings(
+        app.config.get("DATA_KEYS"), Path(app.config["DATA_KEYS_FILE"])
+    )
 
 
 # --- Column types -------------------------------------------------------------------------------
@@ -279,6 +287,7 @@ class EncryptedJSON(EncryptedText):
 
 # --- Rotation -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class RotationHook:
     """Another store of encrypted data (uploaded files): how to re-encrypt it, and how much is
@@ -293,8 +302,12 @@ ROTATION_HOOKS: list[RotationHook] = []
 
 
 def encrypted_columns(metadata) -> list[tuple[Any, Any]]:
-    return [(table, column) for table in metadata.sorted_tables for column in table.columns
-            if isinstance(column.type, EncryptedText)]
+    return [
+        (table, column)
+        for table in metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, EncryptedText)
+    ]
 
 
 def reencrypt_values(session, metadata, ring: Keyring, batch: int = 500) -> int:
@@ -311,7 +324,9 @@ def reencrypt_values(session, metadata, ring: Keyring, batch: int = 500) -> int:
         context = column.type.context.encode()
         last = None
         while True:
-            query = select(key_column, raw).where(column.isnot(None)).order_by(key_column).limit(batch)
+            query = (
+                select(key_column, raw).where(column.isnot(None)).order_by(key_column).limit(batch)
+            )
             if last is not None:
                 query = query.where(key_column > last)
             rows = session.execute(query).all()
@@ -321,8 +336,11 @@ def reencrypt_values(session, metadata, ring: Keyring, batch: int = 500) -> int:
                 if split_token(token)[0] == current:
                     continue
                 fresh = ring.encrypt(ring.decrypt(token, context), context)
-                session.execute(update(table).where(and_(key_column == key_value, raw == token))
-                                .values({column.name: type_coerce(fresh, Text)}))
+                session.execute(
+                    update(table)
+                    .where(and_(key_column == key_value, raw == token))
+                    .values({column.name: type_coerce(fresh, Text)})
+                )
                 changed += 1
             session.commit()
             last = rows[-1][0]
@@ -335,8 +353,11 @@ def values_not_under(session, metadata, kid: str) -> int:
     count = 0
     for table, column in encrypted_columns(metadata):
         raw = type_coerce(column, Text)
-        count += session.execute(select(func.count()).select_from(table).where(
-            column.isnot(None), ~raw.startswith(f"{FORMAT}:{kid}:", autoescape=True))).scalar_one()
+        count += session.execute(
+            select(func.count())
+            .select_from(table)
+            .where(column.isnot(None), ~raw.startswith(f"{FORMAT}:{kid}:", autoescape=True))
+        ).scalar_one()
     return count
 
 

@@ -32,9 +32,15 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "_body": [str(messages)]}
 
 
-def error_body(code: int, message: str | None = None, errors: dict[str, list[str]] | None = None) -> dict:
+def error_body(
+    code: int, message: str | None = None, errors: dict[str, list[str]] | None = None
+) -> dict:
     status = HTTPStatus(code)
-    body: dict[str, Any] = {"code": code, "status": status.phrase, "message": message or status.description}
+    body: dict[str, Any] = {
+        "code": code,
+        "status": status.phrase,
+        "message": message or status.description,
+    }
     if errors:
         body["errors"] = errors
     return body
@@ -69,14 +75,22 @@ def handle_http_exception(error: HTTPException):
                 seconds = retry_after_seconds()
                 if seconds:
                     headers["Retry-After"] = str(seconds)
-            return render_template("errors/error.html", error=error, code=error.code), error.code, headers
+            return (
+                render_template("errors/error.html", error=error, code=error.code),
+                error.code,
+                headers,
+            )
         return error
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
     errors = None
     if messages:
         # webargs nests messages under their location ("json", "query"); the field is what matters
-        if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in ("json", "query", "form", "path", "headers"):
+        if (
+            isinstance(messages, dict)
+            and len(messages) == 1
+            and next(iter(messages)) in ("json", "query", "form", "path", "headers")
+        ):
             messages = next(iter(messages.values()))
         errors = flatten(messages)
     message = data.get("message") or (_field_sentence(errors) if errors else error.description)
@@ -99,8 +113,10 @@ def _too_many_requests(error: HTTPException, headers: dict) -> tuple[str, dict]:
     if seconds is None:
         return "Too many requests.", headers
     headers["Retry-After"] = str(seconds)
-    return (f"Too many requests: the limit is {error.description} for this token (or, without a valid "
-            f"token, this address). Retry after {seconds} seconds."), headers
+    return (
+        f"Too many requests: the limit is {error.description} for this token (or, without a valid "
+        f"token, this address). Retry after {seconds} seconds."
+    ), headers
 
 
 def handle_procedure_error(error: ProcedureError):
@@ -110,7 +126,9 @@ def handle_procedure_error(error: ProcedureError):
         errors = {error.field: [str(error)]} if isinstance(error, InvalidField) else None
         return json_error(error.status, str(error), errors)
     text = gettext(error.message, **error.params) if error.params else gettext(error.message)
-    return render_template("errors/error.html", error=error, code=error.status, message=text), error.status
+    return render_template(
+        "errors/error.html", error=error, code=error.status, message=text
+    ), error.status
 
 
 def handle_unexpected(error: Exception):

@@ -18,9 +18,13 @@ def storable_text(form, field) -> None:
     """A text the database can store: no NUL character, no lone surrogate."""
     fault = text_fault(field.data) if isinstance(field.data, str) else None
     if fault == NUL:
-        raise ValidationError(gettext("This text contains a NUL character, which cannot be stored. Remove it."))
+        raise ValidationError(
+            gettext("This text contains a NUL character, which cannot be stored. Remove it.")
+        )
     if fault == LONE_SURROGATE:
-        raise ValidationError(gettext("This text contains a character that cannot be stored. Remove it."))
+        raise ValidationError(
+            gettext("This text contains a character that cannot be stored. Remove it.")
+        )
 
 
 class TextGuardMeta:
@@ -59,4 +63,8 @@ def field_at(form, path: str):
         current = getattr(current, part, None)
         if current is None:
             return None
-    return current if hasattr(current, "errors") and not isinstance(current, (FormField, FieldList)) else None
+    return (
+        current
+        if hasattr(current, "errors") and not isinstance(current, (FormField, FieldList))
+        else None
+    )

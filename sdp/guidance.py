@@ -19,24 +19,40 @@ from .domain.vocabulary import N_, Role
 bp = Blueprint("help", __name__, url_prefix="/help")
 
 ROLE_SUMMARIES: dict[Role, str] = {
-    Role.INTAKE_OFFICER: N_("Registers applications, made by the person or ex officio by an authority, with their "
-                            "dependants; the applicant receives a provisional certificate. Records detention, "
-                            "vulnerabilities and the guardian of an unaccompanied child."),
-    Role.CASE_OFFICER: N_("Examines the cases assigned to them: the relevant States of each person, the evidence, "
-                          "inquiries to States with the person's consent, the interview, a finding on each State and "
-                          "a recommendation."),
-    Role.DECISION_MAKER: N_("Decides the cases they did not examine, in writing, with a finding and reasons for each "
-                            "relevant State; decides proposals of cessation or cancellation they did not make."),
-    Role.APPEALS_OFFICER: N_("Decides appeals against decisions they did not take: upholds or overturns the first "
-                             "decision."),
-    Role.REGISTRAR: N_("Registers the births of children born in Peru to refugees and asylum seekers, who are "
-                       "Peruvian by birth whatever their parents' status."),
-    Role.SUPERVISOR: N_("Assigns cases to case officers (detained people and children first), follows the time "
-                        "limits and each officer's workload, closes cases and refers people who appear to be Peruvian."),
-    Role.REVIEWER: N_("Legislators: read the proposed procedure and its results in aggregate figures, never a "
-                      "person's data."),
-    Role.ADMIN: N_("Manages user accounts and roles (a role that reads personal data takes effect when a second "
-                   "administrator approves it); sees no case data."),
+    Role.INTAKE_OFFICER: N_(
+        "Registers applications, made by the person or ex officio by an authority, with their "
+        "dependants; the applicant receives a provisional certificate. Records detention, "
+        "vulnerabilities and the guardian of an unaccompanied child."
+    ),
+    Role.CASE_OFFICER: N_(
+        "Examines the cases assigned to them: the relevant States of each person, the evidence, "
+        "inquiries to States with the person's consent, the interview, a finding on each State and "
+        "a recommendation."
+    ),
+    Role.DECISION_MAKER: N_(
+        "Decides the cases they did not examine, in writing, with a finding and reasons for each "
+        "relevant State; decides proposals of cessation or cancellation they did not make."
+    ),
+    Role.APPEALS_OFFICER: N_(
+        "Decides appeals against decisions they did not take: upholds or overturns the first "
+        "decision."
+    ),
+    Role.REGISTRAR: N_(
+        "Registers the births of children born in Peru to refugees and asylum seekers, who are "
+        "Peruvian by birth whatever their parents' status."
+    ),
+    Role.SUPERVISOR: N_(
+        "Assigns cases to case officers (detained people and children first), follows the time "
+        "limits and each officer's workload, closes cases and refers people who appear to be Peruvian."
+    ),
+    Role.REVIEWER: N_(
+        "Legislators: read the proposed procedure and its results in aggregate figures, never a "
+        "person's data."
+    ),
+    Role.ADMIN: N_(
+        "Manages user accounts and roles (a role that reads personal data takes effect when a second "
+        "administrator approves it); sees no case data."
+    ),
 }
 
 # The glossary's groups of terms: a heading and the vocabulary enumeration it lists.
@@ -68,27 +84,45 @@ def glossary() -> list[dict]:
     names = {}
     for language in GLOSSARY_LANGUAGES:
         with force_locale(language):
-            names[language] = {member: gettext(vocabulary.label(member)) for _heading, enum in GLOSSARY_GROUPS
-                               for member in enum}
-    return [{"heading": gettext(heading), "id": enum.__name__.lower(),
-             "terms": [{"code": member.value, "names": {language: names[language][member] for language in GLOSSARY_LANGUAGES},
-                        "meaning": gettext(definitions[member]) if member in definitions else ""}
-                       for member in enum]}
-            for heading, enum in GLOSSARY_GROUPS]
+            names[language] = {
+                member: gettext(vocabulary.label(member))
+                for _heading, enum in GLOSSARY_GROUPS
+                for member in enum
+            }
+    return [
+        {
+            "heading": gettext(heading),
+            "id": enum.__name__.lower(),
+            "terms": [
+                {
+                    "code": member.value,
+                    "names": {language: names[language][member] for language in GLOSSARY_LANGUAGES},
+                    "meaning": gettext(definitions[member]) if member in definitions else "",
+                }
+                for member in enum
+            ],
+        }
+        for heading, enum in GLOSSARY_GROUPS
+    ]
 
 
 def steps_of(role: Role) -> list[dict]:
     """The steps of the procedure the role takes, numbered and worded as in docs/procedure.md."""
     from .review.procedure_doc import steps
 
-    return [step for step in steps(current_app.config["POLICY"], gettext)
-            if role.value in {taker["name"] for taker in step["roles"]}]
+    return [
+        step
+        for step in steps(current_app.config["POLICY"], gettext)
+        if role.value in {taker["name"] for taker in step["roles"]}
+    ]
 
 
 @bp.get("/")
 @login_required
 def index():
-    return render_template("help/index.html", roles=list(Role), own=current_user.roles, summaries=ROLE_SUMMARIES)
+    return render_template(
+        "help/index.html", roles=list(Role), own=current_user.roles, summaries=ROLE_SUMMARIES
+    )
 
 
 @bp.get("/roles/<role>")
@@ -98,7 +132,9 @@ def role_page(role: str):
         chosen = Role(role)
     except ValueError:
         abort(404)
-    return render_template("help/role.html", role=chosen, summary=ROLE_SUMMARIES[chosen], steps=steps_of(chosen))
+    return render_template(
+        "help/role.html", role=chosen, summary=ROLE_SUMMARIES[chosen], steps=steps_of(chosen)
+    )
 
 
 @bp.get("/glossary")
@@ -106,5 +142,9 @@ def role_page(role: str):
 def glossary_page():
     from .web import LANGUAGE_NAMES
 
-    return render_template("help/glossary.html", groups=glossary(), languages=GLOSSARY_LANGUAGES,
-                           language_names=[LANGUAGE_NAMES[code] for code in GLOSSARY_LANGUAGES])
+    return render_template(
+        "help/glossary.html",
+        groups=glossary(),
+        languages=GLOSSARY_LANGUAGES,
+        language_names=[LANGUAGE_NAMES[code] for code in GLOSSARY_LANGUAGES],
+    )

@@ -77,7 +77,11 @@ def create_private_database(url: str) -> None:
 
     parsed = make_url(url)
     database = parsed.database or ""
-    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or database in ("", ":memory:")
+        or database.startswith("file:")
+    ):
         return
     path = Path(database)
     make_private_folder(path.parent)

@@ -91,7 +91,9 @@ class ThreadlessMemoryStorage(MemoryStorage):
     SWEEP_SECONDS = 10.0
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str):
-        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)  # its one start-up timer ends in 10 ms
+        super().__init__(
+            uri, wrap_exceptions=wrap_exceptions, **options
+        )  # its one start-up timer ends in 10 ms
         self._swept_at = time.monotonic()
 
     # Called by MemoryStorage before each count (name-mangled ``__schedule_expiry`` there).
@@ -105,7 +107,6 @@ class ThreadlessMemoryStorage(MemoryStorage):
 def storage_uri(configured: str) -> str:
     """The storage for ``RATELIMIT_STORAGE_URI``: in memory without timer threads; others as given."""
     return "sdp-" + configured if configured.startswith("memory://") else configured
-
 
 
 # --- the API's limiter ---------------------------------------------------------------------
@@ -147,9 +148,13 @@ class ApiRateLimit:
         self._redis_down_until = 0.0
         self._other = None  # (uri, pid, a limits storage) for any other storage URI
 
-    def count(self, key: str, items: tuple[RateLimitItem, ...], prefix: str, storage: str) -> list[Window]:
-        keys = [f"LIMITER/{prefix}/{key}/api/{item.amount}/{item.multiples}/{item.GRANULARITY.name}"
-                for item in items]
+    def count(
+        self, key: str, items: tuple[RateLimitItem, ...], prefix: str, storage: str
+    ) -> list[Window]:
+        keys = [
+            f"LIMITER/{prefix}/{key}/api/{item.amount}/{item.multiples}/{item.GRANULARITY.name}"
+            for item in items
+        ]
         if storage.startswith(("memory://", "sdp-memory://")):
             return self._count_in_memory(keys, items)
         if time.time() >= self._redis_down_until:
@@ -179,7 +184,9 @@ class ApiRateLimit:
         now = time.time()
         windows = []
         with self._lock:
-            if now - self._swept_at >= 60:  # forget the windows that ended (keys that stopped calling)
+            if (
+                now - self._swept_at >= 60
+            ):  # forget the windows that ended (keys that stopped calling)
                 self._counts = {k: v for k, v in self._counts.items() if v[0] > now}
                 self._swept_at = now
             for key, item in zip(keys, items, strict=True):
@@ -200,16 +207,21 @@ class ApiRateLimit:
             pipeline.pttl(stored)
         replies = pipeline.execute()
         now = time.time()
-        return [Window(item, replies[3 * n], int(now + max(replies[3 * n + 2], 0) / 1000 + 1))
-                for n, item in enumerate(items)]
+        return [
+            Window(item, replies[3 * n], int(now + max(replies[3 * n + 2], 0) / 1000 + 1))
+            for n, item in enumerate(items)
+        ]
 
     def _client(self, uri: str):
         # One client per process: a client made before gunicorn forks is not shared with the workers.
         if self._redis is None or self._redis[:2] != (uri, os.getpid()):
             import redis
 
-            self._redis = (uri, os.getpid(), redis.Redis.from_url(uri, socket_timeout=0.5,
-                                                                  socket_connect_timeout=0.5))
+            self._redis = (
+                uri,
+                os.getpid(),
+                redis.Redis.from_url(uri, socket_timeout=0.5, socket_connect_timeout=0.5),
+            )
         return self._redis[2]
 
 
@@ -226,8 +238,12 @@ def init_app(app: Flask) -> None:
         if not_the_api():
             return None
         config = current_app.config
-        windows = counters.count(rate_limit_key(), _limits_of(api_limit()), config["RATELIMIT_KEY_PREFIX"],
-                                 config["RATELIMIT_STORAGE_URI"])
+        windows = counters.count(
+            rate_limit_key(),
+            _limits_of(api_limit()),
+            config["RATELIMIT_KEY_PREFIX"],
+            config["RATELIMIT_STORAGE_URI"],
+        )
         breached = [window for window in windows if window.breached]
         # The headers speak of the limit that was exceeded, or else of the one nearest to it.
         window = breached[0] if breached else min(windows, key=lambda w: w.remaining)

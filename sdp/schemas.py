@@ -38,12 +38,22 @@ class Country(fields.String):
     def __init__(self, **kwargs):
         metadata = kwargs.setdefault("metadata", {})
         description = metadata.get("description")
-        metadata.update({"example": "VE",
-                         # The codes the server accepts, stated (upper case; lower case is accepted too).
-                         "enum": sorted(country_codes()),
-                         "description": (description + ". " if description and "alpha-2" not in description else "")
-                         + (description if description and "alpha-2" in description else "ISO 3166-1 alpha-2")
-                         + " (or XK); lower case is accepted and stored upper case"})
+        metadata.update(
+            {
+                "example": "VE",
+                # The codes the server accepts, stated (upper case; lower case is accepted too).
+                "enum": sorted(country_codes()),
+                "description": (
+                    description + ". " if description and "alpha-2" not in description else ""
+                )
+                + (
+                    description
+                    if description and "alpha-2" in description
+                    else "ISO 3166-1 alpha-2"
+                )
+                + " (or XK); lower case is accepted and stored upper case",
+            }
+        )
         super().__init__(validate=validate.Length(equal=2), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -74,9 +84,13 @@ class Language(fields.String):
     """A BCP 47 language tag whose primary language is an ISO 639 code (es, pt-BR, quz, wayuu → guc)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).update({
-            "pattern": _BCP47.pattern, "maxLength": 35,
-            "description": "A BCP 47 language tag whose primary language is an ISO 639 code (es, qu, pt-BR)"})
+        kwargs.setdefault("metadata", {}).update(
+            {
+                "pattern": _BCP47.pattern,
+                "maxLength": 35,
+                "description": "A BCP 47 language tag whose primary language is an ISO 639 code (es, qu, pt-BR)",
+            }
+        )
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -128,7 +142,9 @@ class PastDate(IsoDate):
         if not_before:
             metadata["x-not-before"] = not_before
             bound += " " + NOT_BEFORE[not_before]
-        metadata["description"] = (metadata.get("description", "") + "." if metadata.get("description") else "") + bound
+        metadata["description"] = (
+            metadata.get("description", "") + "." if metadata.get("description") else ""
+        ) + bound
         metadata["description"] = metadata["description"].strip()
         super().__init__(**kwargs)
 
@@ -142,7 +158,7 @@ class PastDate(IsoDate):
 # The lower bounds of dates (sdp/domain/dates.py), as the OpenAPI description states them.
 NOT_BEFORE = {
     "pilot_start": "Not before the pilot's first day (policy setting pilot_start) nor before the date of birth of "
-                   "anyone registered.",
+    "anyone registered.",
     "registered_on": "Not before the case's registration date.",
     "sent_on": "Not before the inquiry was sent.",
     "decision_notified_on": "Not before the decision was notified.",
@@ -155,16 +171,24 @@ NOT_BEFORE = {
 
 def Text(max_length: int = 20000, **kwargs):  # noqa: N802 - a field factory
     """Required free text that is not blank."""
-    return fields.String(required=kwargs.pop("required", True),
-                         validate=[validate.Length(min=1, max=max_length), not_blank], **kwargs)
+    return fields.String(
+        required=kwargs.pop("required", True),
+        validate=[validate.Length(min=1, max=max_length), not_blank],
+        **kwargs,
+    )
 
 
 def text_pattern_attribute(converter, field, ret=None, **kwargs) -> dict:
     """An apispec attribute function: every text an API body takes states the characters the
     server refuses (``sdp.domain.text``: no NUL, no lone surrogate) as a JSON Schema pattern."""
     parent = getattr(field, "parent", None)
-    if isinstance(field, fields.String) and not isinstance(field, (Country, Language)) \
-            and isinstance(parent, StrictSchema) and "enum" not in (ret or {}) and "pattern" not in field.metadata:
+    if (
+        isinstance(field, fields.String)
+        and not isinstance(field, (Country, Language))
+        and isinstance(parent, StrictSchema)
+        and "enum" not in (ret or {})
+        and "pattern" not in field.metadata
+    ):
         return {"pattern": ALLOWED_TEXT_PATTERN}
     return {}
 
@@ -203,7 +227,9 @@ class StrictSchema(Schema):
                 if fault is None and isinstance(key, str):
                     fault = text_fault(key)
                 if fault is not None:
-                    faulty[key if text_fault(str(key)) is None else repr(key)] = [TEXT_FAULT_MESSAGES[fault]]
+                    faulty[key if text_fault(str(key)) is None else repr(key)] = [
+                        TEXT_FAULT_MESSAGES[fault]
+                    ]
             if faulty:
                 raise ValidationError(faulty)
         return data
@@ -214,20 +240,35 @@ def _text_fault_in(value) -> str | None:
     if isinstance(value, str):
         return text_fault(value)
     if isinstance(value, (list, tuple)):
-        return next((fault for item in value if isinstance(item, str) and (fault := text_fault(item))), None)
+        return next(
+            (fault for item in value if isinstance(item, str) and (fault := text_fault(item))), None
+        )
     return None
 
 
 class ErrorSchema(StrictSchema):
     """The contract's error body; every error of the API has this shape (``sdp.errors``)."""
 
-    code = fields.Integer(required=True, metadata={"description": "The HTTP status code", "example": 422})
-    status = fields.String(required=True, metadata={"description": "The HTTP reason phrase",
-                                                    "example": "Unprocessable Entity"})
-    message = fields.String(required=True, metadata={
-        "description": "A readable sentence saying what is wrong",
-        "example": "Invalid or missing fields. date_of_birth: Not a valid date."})
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
-        "description": "Where fields are at fault: the field (dotted path for nested fields, "
-                       "`_body` for the body as a whole) and its messages",
-        "example": {"date_of_birth": ["Not a valid date."]}})
+    code = fields.Integer(
+        required=True, metadata={"description": "The HTTP status code", "example": 422}
+    )
+    status = fields.String(
+        required=True,
+        metadata={"description": "The HTTP reason phrase", "example": "Unprocessable Entity"},
+    )
+    message = fields.String(
+        required=True,
+        metadata={
+            "description": "A readable sentence saying what is wrong",
+            "example": "Invalid or missing fields. date_of_birth: Not a valid date.",
+        },
+    )
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={
+            "description": "Where fields are at fault: the field (dotted path for nested fields, "
+            "`_body` for the body as a whole) and its messages",
+            "example": {"date_of_birth": ["Not a valid date."]},
+        },
+    )

@@ -78,7 +78,9 @@ def _lock_path(database: str, uri: bool) -> str | None:
 @event.listens_for(Engine, "before_cursor_execute")
 def _queue_writers(conn, cursor, statement, parameters, context, executemany):
     dbapi_connection = conn.connection.dbapi_connection
-    if isinstance(dbapi_connection, QueuedWriterConnection) and statement.lstrip()[:7].upper().startswith(_WRITES):
+    if isinstance(dbapi_connection, QueuedWriterConnection) and statement.lstrip()[
+        :7
+    ].upper().startswith(_WRITES):
         dbapi_connection.take_writer_lock()
 
 

@@ -83,7 +83,9 @@ def country_name(code: str | None) -> str:
 def country_choices(blank: str | None = "") -> list[tuple[str, str]]:
     """Every country, named in the user's language and in its alphabetical order; first a blank
     choice labelled ``blank`` unless ``blank`` is None."""
-    return ([("", blank)] if blank is not None else []) + list(_countries_in_order(str(get_locale())))
+    return ([("", blank)] if blank is not None else []) + list(
+        _countries_in_order(str(get_locale()))
+    )
 
 
 @lru_cache(maxsize=8)
@@ -93,7 +95,12 @@ def _countries_in_order(language: str) -> tuple[tuple[str, str], ...]:
     from .schemas import country_codes
     from .schemas import country_name as named
 
-    return tuple(sorted(((code, named(code, language)) for code in country_codes()), key=lambda item: _sort_key(item[1])))
+    return tuple(
+        sorted(
+            ((code, named(code, language)) for code in country_codes()),
+            key=lambda item: _sort_key(item[1]),
+        )
+    )
 
 
 # The languages an officer picks from (interpreter, notification): Peru's own (Spanish, Quechua,
@@ -107,14 +114,19 @@ LANGUAGE_NAMES_NOT_IN_CLDR = {"cni": N_("Asháninka"), "agr": N_("Awajún"), "gu
 def language_label(code: str) -> str:
     """A language's name in the user's language (CLDR through Babel), capitalised as in a list."""
     primary = code.split("-")[0].lower()
-    name = (gettext(LANGUAGE_NAMES_NOT_IN_CLDR[primary]) if primary in LANGUAGE_NAMES_NOT_IN_CLDR
-            else get_locale().languages.get(primary))
+    name = (
+        gettext(LANGUAGE_NAMES_NOT_IN_CLDR[primary])
+        if primary in LANGUAGE_NAMES_NOT_IN_CLDR
+        else get_locale().languages.get(primary)
+    )
     return name[:1].upper() + name[1:] if name else code
 
 
 def language_choices(blank: str | None = "") -> list[tuple[str, str]]:
     """The languages of ``LANGUAGES`` by name, in alphabetical order, after a blank choice."""
-    named = sorted(((code, language_label(code)) for code in LANGUAGES), key=lambda item: item[1].casefold())
+    named = sorted(
+        ((code, language_label(code)) for code in LANGUAGES), key=lambda item: item[1].casefold()
+    )
     return ([("", blank)] if blank is not None else []) + named
 
 
@@ -231,8 +243,14 @@ def switch_language(code: str):
     if code not in current_app.config["LANGUAGES"]:
         return response
     session["lang"] = code
-    response.set_cookie("lang", code, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
-                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    response.set_cookie(
+        "lang",
+        code,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
     if current_user.is_authenticated and current_user.preferred_locale != code:
         from .extensions import db
 
@@ -257,8 +275,13 @@ def index():
     from .cases.home import home_sections
 
     today = clock.today()
-    return render_template("home/index.html", sections=home_sections(current_user), roles=roles,
-                           today=today, today_date=today)
+    return render_template(
+        "home/index.html",
+        sections=home_sections(current_user),
+        roles=roles,
+        today=today,
+        today_date=today,
+    )
 
 
 @bp.get("/home")
@@ -269,9 +292,22 @@ def home():
 
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
-        get_locale=get_locale, label=label, choices=choices, action_title=action_title,
-        country_name=country_name, timeline_title=timeline_title, language_name=language_name, fdate=fdate, fnumber=fnumber, today_iso=today_iso,
-        url_if=url_if, nav_items=nav_items, form_errors=form_errors, LANGUAGE_NAMES=LANGUAGE_NAMES, REVIEW_PAGE=REVIEW_PAGE, Role=Role,
+        get_locale=get_locale,
+        label=label,
+        choices=choices,
+        action_title=action_title,
+        country_name=country_name,
+        timeline_title=timeline_title,
+        language_name=language_name,
+        fdate=fdate,
+        fnumber=fnumber,
+        today_iso=today_iso,
+        url_if=url_if,
+        nav_items=nav_items,
+        form_errors=form_errors,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        REVIEW_PAGE=REVIEW_PAGE,
+        Role=Role,
     )
     app.register_blueprint(bp)
     from .guidance import bp as help_pages

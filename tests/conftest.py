@@ -77,23 +77,25 @@ def app(tmp_path_factory) -> Iterator[Flask]:
         # A test's commits need not reach the disk before the next statement: the suite waits on
         # no fsync (the crash-safety test runs its own server with the production settings).
         engine_options["connect_args"] = {"options": "-c synchronous_commit=off"}
-    application = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
-        "PASSWORD_HASH_PROFILE": "cheapest",
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "WTF_CSRF_ENABLED": False,
-        "SERVER_NAME": None,
-        "INSTANCE_FOR_TESTS": str(instance),
-        # Every test client calls from 127.0.0.1: the rate limits are tested on their own
-        # (tests/api/test_rate_limits.py, which sets its limits), not met by accident.
-        "SDP_RATELIMIT_TOKEN": "100000 per minute",
-        "SDP_RATELIMIT_ANONYMOUS": "100000 per minute",
-        "SDP_RATELIMIT_SIGN_IN_ADDRESS": "100000 per minute",
-        "SDP_RATELIMIT_SIGN_IN_ACCOUNT": "100000 per minute",
-        "SDP_RATELIMIT_FORM_STASH": "100000 per minute",
-    })
+    application = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+            "PASSWORD_HASH_PROFILE": "cheapest",
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": None,
+            "INSTANCE_FOR_TESTS": str(instance),
+            # Every test client calls from 127.0.0.1: the rate limits are tested on their own
+            # (tests/api/test_rate_limits.py, which sets its limits), not met by accident.
+            "SDP_RATELIMIT_TOKEN": "100000 per minute",
+            "SDP_RATELIMIT_ANONYMOUS": "100000 per minute",
+            "SDP_RATELIMIT_SIGN_IN_ADDRESS": "100000 per minute",
+            "SDP_RATELIMIT_SIGN_IN_ACCOUNT": "100000 per minute",
+            "SDP_RATELIMIT_FORM_STASH": "100000 per minute",
+        }
+    )
     with application.app_context():
         if db.engine.dialect.name == "postgresql":
             _reset_postgres_schema(application)
@@ -122,13 +124,25 @@ def _empty_database(app: Flask) -> Iterator[None]:
 def _empty_postgres_tables(connection, tables: list[str]) -> None:
     """TRUNCATE costs PostgreSQL a new file per table (65 ms for all of them, on every test):
     only the tables a test wrote to are truncated, and only the sequences it used restarted."""
-    used = connection.execute(text(" UNION ALL ".join(
-        f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {table})" for table in tables))).scalars().all()
+    used = (
+        connection.execute(
+            text(
+                " UNION ALL ".join(
+                    f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {table})" for table in tables
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
     if used:
         connection.execute(text(f"TRUNCATE {', '.join(used)} CASCADE"))
-    connection.execute(text(
-        "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
-        "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
+    connection.execute(
+        text(
+            "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
+            "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+        )
+    )
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ before (a VOLATILE function takes a fresh snapshot per statement in READ COMMITT
 Revision ID: 0002
 Revises: 0001
 """
+
 from alembic import op
 
 revision = "0002"

@@ -8,6 +8,7 @@ advisory lock and returns that lane's head in one round trip. Existing events ar
 Revision ID: 0003
 Revises: 0002
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,7 +25,9 @@ ADVISORY_LOCK_KEY = 6000008845097978196
 
 def upgrade():
     with op.batch_alter_table("audit_events") as batch_op:
-        batch_op.add_column(sa.Column("lane", sa.SmallInteger(), server_default="0", nullable=False))
+        batch_op.add_column(
+            sa.Column("lane", sa.SmallInteger(), server_default="0", nullable=False)
+        )
         batch_op.create_index("ix_audit_events_lane_id", ["lane", "id"], unique=False)
     if op.get_bind().dialect.name != "postgresql":
         return
@@ -57,12 +60,15 @@ def downgrade():
     # Back to one chain. Events written in lanes other than 0 chain onto their own lane's events,
     # so one chain cannot hold them: `audit verify` would report them as inserted, and the trail
     # would lose its tamper evidence. Such a downgrade is refused rather than done silently.
-    in_other_lanes = op.get_bind().execute(sa.text("SELECT count(*) FROM audit_events WHERE lane <> 0")).scalar()
+    in_other_lanes = (
+        op.get_bind().execute(sa.text("SELECT count(*) FROM audit_events WHERE lane <> 0")).scalar()
+    )
     if in_other_lanes:
         raise RuntimeError(
             f"Refusing to downgrade below 0003: {in_other_lanes} audit events are chained in lanes other than 0, "
             "and one chain cannot hold them without breaking the audit trail's tamper evidence. Keep a verified "
-            "backup of the trail (flask --app sdp audit verify, then a backup) and restore the schema from it instead.")
+            "backup of the trail (flask --app sdp audit verify, then a backup) and restore the schema from it instead."
+        )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS sdp_audit_lane_head(integer)")
         op.execute(f"""

@@ -8,6 +8,7 @@ a common surname (50,000 persons in a million) meant reading each of those rows 
 Revision ID: 0004
 Revises: 0003
 """
+
 from alembic import op
 
 revision = "0004"
@@ -15,7 +16,10 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-INDEXES = (("ix_persons_family_given", ["family_key", "given_key"]), ("ix_persons_given", ["given_key"]))
+INDEXES = (
+    ("ix_persons_family_given", ["family_key", "given_key"]),
+    ("ix_persons_given", ["given_key"]),
+)
 
 
 def _recreate(include: list[str]) -> None:

@@ -10,6 +10,7 @@ Peruvian).
 Revision ID: 0005
 Revises: 0004
 """
+
 import sqlalchemy as sa
 from alembic import op
 

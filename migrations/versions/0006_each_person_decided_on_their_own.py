@@ -9,6 +9,7 @@ the guardian of an unaccompanied child.
 Revision ID: 0006
 Revises: 0005
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -31,22 +32,30 @@ def upgrade():
         batch.alter_column("vulnerabilities", existing_type=sa.JSON(), nullable=False)
 
     with op.batch_alter_table("applications") as batch:
-        batch.add_column(sa.Column("detained", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch.add_column(
+            sa.Column("detained", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
     for table in EXAMINATION_TABLES:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("person_id", sa.Integer(), nullable=True))
         # Until now a case was examined as the applicant's: existing rows are theirs.
-        op.execute(f"UPDATE {table} SET person_id = (SELECT applicant_id FROM applications "
-                   f"WHERE applications.id = {table}.application_id)")
+        op.execute(
+            f"UPDATE {table} SET person_id = (SELECT applicant_id FROM applications "
+            f"WHERE applications.id = {table}.application_id)"
+        )
         with op.batch_alter_table(table) as batch:
             batch.alter_column("person_id", existing_type=sa.Integer(), nullable=False)
-            batch.create_foreign_key(f"fk_{table}_person_id_persons", "persons", ["person_id"], ["id"])
+            batch.create_foreign_key(
+                f"fk_{table}_person_id_persons", "persons", ["person_id"], ["id"]
+            )
             batch.create_index(f"ix_{table}_person_id", ["person_id"], unique=False)
     with op.batch_alter_table("relevant_states") as batch:
         batch.drop_constraint("uq_relevant_states_application_id", type_="unique")
-        batch.create_unique_constraint("uq_relevant_states_application_person_country",
-                                       ["application_id", "person_id", "country"])
+        batch.create_unique_constraint(
+            "uq_relevant_states_application_person_country",
+            ["application_id", "person_id", "country"],
+        )
     with op.batch_alter_table("inquiries") as batch:
         batch.add_column(sa.Column("consent_on", sa.Date(), nullable=True))
 
@@ -76,15 +85,30 @@ def upgrade():
         sa.Column("referral_answered_on", sa.Date(), nullable=True),
         sa.Column("referral_reference", sa.String(length=64), nullable=True),
         sa.Column("referred_by_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["application_id"], ["applications.id"],
-                                name="fk_determinations_application_id_applications", ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name="fk_determinations_person_id_persons"),
-        sa.ForeignKeyConstraint(["decided_by_id"], ["users.id"], name="fk_determinations_decided_by_id_users"),
-        sa.ForeignKeyConstraint(["appeal_decided_by_id"], ["users.id"],
-                                name="fk_determinations_appeal_decided_by_id_users"),
-        sa.ForeignKeyConstraint(["referred_by_id"], ["users.id"], name="fk_determinations_referred_by_id_users"),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name="fk_determinations_application_id_applications",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["persons.id"], name="fk_determinations_person_id_persons"
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["users.id"], name="fk_determinations_decided_by_id_users"
+        ),
+        sa.ForeignKeyConstraint(
+            ["appeal_decided_by_id"],
+            ["users.id"],
+            name="fk_determinations_appeal_decided_by_id_users",
+        ),
+        sa.ForeignKeyConstraint(
+            ["referred_by_id"], ["users.id"], name="fk_determinations_referred_by_id_users"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_determinations"),
-        sa.UniqueConstraint("application_id", "person_id", name="uq_determinations_application_person"),
+        sa.UniqueConstraint(
+            "application_id", "person_id", name="uq_determinations_application_person"
+        ),
     )
     with op.batch_alter_table("determinations") as batch:
         batch.create_index("ix_determinations_application_id", ["application_id"], unique=False)
@@ -92,10 +116,14 @@ def upgrade():
         batch.create_index("ix_determinations_outcome", ["outcome"], unique=False)
     # Every person of an existing case gets a determination; a decided case's outcome was the
     # applicant's (the dependants were never decided on their own: they await a decision).
-    op.execute("INSERT INTO determinations (application_id, person_id) "
-               "SELECT id, applicant_id FROM applications")
-    op.execute("INSERT INTO determinations (application_id, person_id) "
-               "SELECT application_id, person_id FROM dependants")
+    op.execute(
+        "INSERT INTO determinations (application_id, person_id) "
+        "SELECT id, applicant_id FROM applications"
+    )
+    op.execute(
+        "INSERT INTO determinations (application_id, person_id) "
+        "SELECT application_id, person_id FROM dependants"
+    )
     op.execute("""UPDATE determinations SET
         outcome = (SELECT d.outcome FROM decisions d WHERE d.application_id = determinations.application_id),
         exclusion_ground = (SELECT d.exclusion_ground FROM decisions d WHERE d.application_id = determinations.application_id),
@@ -144,13 +172,24 @@ def upgrade():
         sa.Column("appeal_outcome", sa.String(length=16), nullable=True),
         sa.Column("appeal_decided_on", sa.Date(), nullable=True),
         sa.Column("appeal_decided_by_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["application_id"], ["applications.id"],
-                                name="fk_proceedings_application_id_applications", ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name="fk_proceedings_person_id_persons"),
-        sa.ForeignKeyConstraint(["proposed_by_id"], ["users.id"], name="fk_proceedings_proposed_by_id_users"),
-        sa.ForeignKeyConstraint(["decided_by_id"], ["users.id"], name="fk_proceedings_decided_by_id_users"),
-        sa.ForeignKeyConstraint(["appeal_decided_by_id"], ["users.id"],
-                                name="fk_proceedings_appeal_decided_by_id_users"),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name="fk_proceedings_application_id_applications",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["persons.id"], name="fk_proceedings_person_id_persons"
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposed_by_id"], ["users.id"], name="fk_proceedings_proposed_by_id_users"
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["users.id"], name="fk_proceedings_decided_by_id_users"
+        ),
+        sa.ForeignKeyConstraint(
+            ["appeal_decided_by_id"], ["users.id"], name="fk_proceedings_appeal_decided_by_id_users"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_proceedings"),
     )
     with op.batch_alter_table("proceedings") as batch:
@@ -167,10 +206,14 @@ def downgrade():
         batch.drop_constraint("uq_relevant_states_application_person_country", type_="unique")
     # A case examined per person may hold the same State twice (two persons): the old constraint
     # keeps the applicant's row.
-    op.execute("DELETE FROM relevant_states WHERE person_id <> (SELECT applicant_id FROM applications "
-               "WHERE applications.id = relevant_states.application_id)")
+    op.execute(
+        "DELETE FROM relevant_states WHERE person_id <> (SELECT applicant_id FROM applications "
+        "WHERE applications.id = relevant_states.application_id)"
+    )
     with op.batch_alter_table("relevant_states") as batch:
-        batch.create_unique_constraint("uq_relevant_states_application_id", ["application_id", "country"])
+        batch.create_unique_constraint(
+            "uq_relevant_states_application_id", ["application_id", "country"]
+        )
     for table in EXAMINATION_TABLES:
         with op.batch_alter_table(table) as batch:
             batch.drop_index(f"ix_{table}_person_id")

@@ -8,6 +8,7 @@ granted before the rule, and the audit trail says by whom.
 Revision ID: 0007
 Revises: 0006
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -28,9 +29,15 @@ def upgrade():
         sa.Column("proposed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_role_grants_user_id_users"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["proposed_by_id"], ["users.id"], name=op.f("fk_role_grants_proposed_by_id_users")),
-        sa.ForeignKeyConstraint(["decided_by_id"], ["users.id"], name=op.f("fk_role_grants_decided_by_id_users")),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_role_grants_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposed_by_id"], ["users.id"], name=op.f("fk_role_grants_proposed_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["users.id"], name=op.f("fk_role_grants_decided_by_id_users")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_role_grants")),
     )
     with op.batch_alter_table("role_grants") as batch:
@@ -38,7 +45,9 @@ def upgrade():
         batch.create_index(batch.f("ix_role_grants_status"), ["status"], unique=False)
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("created_by_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key(batch.f("fk_users_created_by_id_users"), "users", ["created_by_id"], ["id"])
+        batch.create_foreign_key(
+            batch.f("fk_users_created_by_id_users"), "users", ["created_by_id"], ["id"]
+        )
 
 
 def downgrade():

@@ -45,8 +45,18 @@ HEAD_KEY = "sdp.audit_head"
 _PG_LANE_HEAD = text("SELECT chosen_lane, head_hash FROM sdp_audit_lane_head(:lanes)")
 _SQLITE_HEAD = text("SELECT hash FROM audit_events WHERE lane = 0 ORDER BY id DESC LIMIT 1")
 _SQLITE_TAKE_WRITE_LOCK = text("DELETE FROM audit_events WHERE 0 = 1")
-HASHED_FIELDS = ("at", "actor_kind", "actor_id", "actor_label", "action", "entity", "entity_id", "case_id",
-                 "changes", "request_id")
+HASHED_FIELDS = (
+    "at",
+    "actor_kind",
+    "actor_id",
+    "actor_label",
+    "action",
+    "entity",
+    "entity_id",
+    "case_id",
+    "changes",
+    "request_id",
+)
 
 
 def canonical_time(moment: datetime) -> str:
@@ -57,7 +67,9 @@ def digest(fields: dict[str, Any], previous_hash: str | None) -> str:
     document = {name: fields.get(name) for name in HASHED_FIELDS}
     document["at"] = canonical_time(document["at"])
     document["previous_hash"] = previous_hash
-    payload = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    payload = json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -121,8 +133,13 @@ class Report:
 def _rows(session: Session, batch: int = 2000) -> Iterator[Any]:
     from .models import AuditEvent
 
-    columns = [AuditEvent.id, AuditEvent.lane, AuditEvent.previous_hash, AuditEvent.hash,
-               *(getattr(AuditEvent, name) for name in HASHED_FIELDS)]
+    columns = [
+        AuditEvent.id,
+        AuditEvent.lane,
+        AuditEvent.previous_hash,
+        AuditEvent.hash,
+        *(getattr(AuditEvent, name) for name in HASHED_FIELDS),
+    ]
     last_id = None
     while True:
         query = select(*columns).order_by(AuditEvent.id).limit(batch)
@@ -138,6 +155,7 @@ def _rows(session: Session, batch: int = 2000) -> Iterator[Any]:
 @dataclass
 class _Lane:
     """What the walk has seen of one lane so far."""
+
     head: str | None = None
     before_head: str | None = None
     last_id: int | None = None
@@ -152,25 +170,51 @@ def verify(session: Session, anchors: Iterable[str] = ()) -> Report:
         count += 1
         lane = lanes[row.lane]
         if digest(row._asdict(), row.previous_hash) != row.hash:
-            return Report(count, _heads(lanes), Problem(
-                row.id, "altered", f"event {row.id} was altered: its content no longer matches its hash"))
+            return Report(
+                count,
+                _heads(lanes),
+                Problem(
+                    row.id,
+                    "altered",
+                    f"event {row.id} was altered: its content no longer matches its hash",
+                ),
+            )
         if row.previous_hash != lane.head:
             if lane.last_id is not None and row.previous_hash == lane.before_head:
-                return Report(count, _heads(lanes), Problem(
-                    lane.last_id, "inserted",
-                    f"event {lane.last_id} was inserted: event {row.id} chains onto the event before it"))
-            return Report(count, _heads(lanes), Problem(
-                row.id, "deleted",
-                f"event {row.id} does not follow event {lane.last_id} of its lane ({row.lane}): events between "
-                "them were deleted, or one of them was altered or inserted with a recomputed hash"
-                if lane.last_id else
-                f"event {row.id} is not the first event of its lane ({row.lane}): the events before it were deleted"))
+                return Report(
+                    count,
+                    _heads(lanes),
+                    Problem(
+                        lane.last_id,
+                        "inserted",
+                        f"event {lane.last_id} was inserted: event {row.id} chains onto the event before it",
+                    ),
+                )
+            return Report(
+                count,
+                _heads(lanes),
+                Problem(
+                    row.id,
+                    "deleted",
+                    f"event {row.id} does not follow event {lane.last_id} of its lane ({row.lane}): events between "
+                    "them were deleted, or one of them was altered or inserted with a recomputed hash"
+                    if lane.last_id
+                    else f"event {row.id} is not the first event of its lane ({row.lane}): the events before it were deleted",
+                ),
+            )
         lane.before_head, lane.head, lane.last_id = lane.head, row.hash, row.id
         missing_anchors.discard(row.hash)
     if missing_anchors:
-        return Report(count, _heads(lanes), Problem(
-            0, "anchor", f"{len(missing_anchors)} anchor hash(es) not in the chain "
-            f"({', '.join(sorted(h[:12] for h in missing_anchors))}…): events at or after them were deleted or replaced"))
+        return Report(
+            count,
+            _heads(lanes),
+            Problem(
+                0,
+                "anchor",
+                f"{len(missing_anchors)} anchor hash(es) not in the chain "
+                f"({', '.join(sorted(h[:12] for h in missing_anchors))}…): events at or after them were deleted or replaced",
+            ),
+        )
     return Report(count, _heads(lanes), None)
 
 

@@ -7,9 +7,13 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 
 
 @audit_cli.command("verify")
-@click.option("--anchor", "anchors", multiple=True,
-              help="A head hash printed by an earlier verification (repeat for each lane): fail if it is "
-                   "no longer in the chain.")
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    help="A head hash printed by an earlier verification (repeat for each lane): fail if it is "
+    "no longer in the chain.",
+)
 def verify_command(anchors):
     """Report the first altered, inserted or deleted audit event (exit 1), or that the chain is intact,
     with the head of each lane (keep them elsewhere, and pass them later as --anchor)."""

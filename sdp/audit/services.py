@@ -25,10 +25,23 @@ from . import chain
 from .models import AuditEvent
 
 # Keys of ``changes`` whose values are free text of a case or asylum details.
-SENSITIVE_FIELDS = frozenset({
-    "reasons", "reasoning", "reason", "summary", "description", "grounds", "notes", "extension_reasons",
-    "end_reasons", "asylum", "asylum_status", "asylum_country", "original_name",
-})
+SENSITIVE_FIELDS = frozenset(
+    {
+        "reasons",
+        "reasoning",
+        "reason",
+        "summary",
+        "description",
+        "grounds",
+        "notes",
+        "extension_reasons",
+        "end_reasons",
+        "asylum",
+        "asylum_status",
+        "asylum_country",
+        "original_name",
+    }
+)
 REDACTED = "[redacted]"
 
 
@@ -53,8 +66,15 @@ def _plain(value: Any) -> Any:
 _INSERT_EVENT = insert(AuditEvent.__table__)
 
 
-def record(actor: Principal, action: str, entity: str, entity_id: Any = None, *,
-           case_id: int | None = None, changes: dict[str, Any] | None = None) -> str:
+def record(
+    actor: Principal,
+    action: str,
+    entity: str,
+    entity_id: Any = None,
+    *,
+    case_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+) -> str:
     """Add one audit event to the current transaction (committed with the change itself),
     chained onto the last event of a lane. Takes the lane's lock until the transaction ends.
     Returns the event's hash (the chain's new head)."""
@@ -76,19 +96,24 @@ def record(actor: Principal, action: str, entity: str, entity_id: Any = None, *,
     event_hash = chain.digest(fields, previous_hash)
     # Written now, in this transaction, by a statement that only inserts: the append-only
     # rules below (and PostgreSQL's trigger) still hold; the hash is set here, never absent.
-    session.execute(_INSERT_EVENT, {**fields, "lane": lane, "previous_hash": previous_hash, "hash": event_hash})
+    session.execute(
+        _INSERT_EVENT, {**fields, "lane": lane, "previous_hash": previous_hash, "hash": event_hash}
+    )
     chain.appended(session, lane, event_hash)
     return event_hash
 
 
 def redact(changes: dict[str, Any]) -> dict[str, Any]:
     """``changes`` with the values of sensitive fields replaced by a marker (None stays None)."""
+
     def hide(value):
         if isinstance(value, list):
             return [None if item is None else REDACTED for item in value]
         return None if value is None else REDACTED
 
-    return {key: hide(value) if key in SENSITIVE_FIELDS else value for key, value in changes.items()}
+    return {
+        key: hide(value) if key in SENSITIVE_FIELDS else value for key, value in changes.items()
+    }
 
 
 def diff(obj: Any, fields: Iterable[str], new_values: dict[str, Any]) -> dict[str, Any]:
@@ -119,12 +144,16 @@ def _refuse_delete(mapper, connection, target):
 @orm_event.listens_for(AuditEvent, "before_insert")
 def _refuse_unchained(mapper, connection, target):
     if not target.hash:
-        raise AppendOnlyViolation("audit events are written by sdp.audit.services.record, which chains them")
+        raise AppendOnlyViolation(
+            "audit events are written by sdp.audit.services.record, which chains them"
+        )
 
 
 @orm_event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_changes(state):
-    if (state.is_update or state.is_delete) and any(m.class_ is AuditEvent for m in state.all_mappers):
+    if (state.is_update or state.is_delete) and any(
+        m.class_ is AuditEvent for m in state.all_mappers
+    ):
         raise AppendOnlyViolation("audit events are never updated or deleted")
 
 

@@ -18,15 +18,27 @@ from .web import _require_admin, bp
 
 
 class ProposeRoleForm(FlaskForm):
-    user = SelectField(lazy_gettext("Person"), coerce=str, validators=[DataRequired(lazy_gettext("Choose the person."))])
-    role = RadioField(lazy_gettext("Role"), choices=[], validators=[DataRequired(lazy_gettext("Choose the role."))])
+    user = SelectField(
+        lazy_gettext("Person"),
+        coerce=str,
+        validators=[DataRequired(lazy_gettext("Choose the person."))],
+    )
+    role = RadioField(
+        lazy_gettext("Role"),
+        choices=[],
+        validators=[DataRequired(lazy_gettext("Choose the role."))],
+    )
 
     def __init__(self, *args, **kwargs):
         from ..web import label
 
         super().__init__(*args, **kwargs)
-        people = db.session.execute(select(User).where(User.active.is_(True)).order_by(User.name)).scalars()
-        self.user.choices = [("", "")] + [(str(person.id), f"{person.name} ({person.email})") for person in people]
+        people = db.session.execute(
+            select(User).where(User.active.is_(True)).order_by(User.name)
+        ).scalars()
+        self.user.choices = [("", "")] + [
+            (str(person.id), f"{person.name} ({person.email})") for person in people
+        ]
         self.role.choices = [(role.value, label("Role", role.value)) for role in Role]
 
 
@@ -36,8 +48,13 @@ def access_context() -> dict:
     awaiting: dict[int, list[str]] = {}
     for grant in pending:
         awaiting.setdefault(grant.user_id, []).append(grant.role)
-    return {"pending_grants": pending, "awaiting_roles": awaiting,
-            "refusals": {grant.id: grants.refusal_for(current_user.principal, grant) for grant in pending}}
+    return {
+        "pending_grants": pending,
+        "awaiting_roles": awaiting,
+        "refusals": {
+            grant.id: grants.refusal_for(current_user.principal, grant) for grant in pending
+        },
+    }
 
 
 @bp.post("/admin/grants")
@@ -55,14 +72,26 @@ def propose_role():
             except grants.GrantRefused as refusal:
                 form.role.errors.append(str(refusal))
             else:
-                flash(gettext("The role is proposed for %(email)s: another administrator must approve it.", email=person.email)
-                      if grant else gettext("The role is granted to %(email)s.", email=person.email), "success")
+                flash(
+                    gettext(
+                        "The role is proposed for %(email)s: another administrator must approve it.",
+                        email=person.email,
+                    )
+                    if grant
+                    else gettext("The role is granted to %(email)s.", email=person.email),
+                    "success",
+                )
                 return redirect(url_for("auth_web.users"))
     from .web import CreateUserForm
 
     everyone = db.session.execute(select(User).order_by(User.name)).scalars().all()
-    return render_template("auth/users.html", form=CreateUserForm(formdata=None), propose_form=form, users=everyone,
-                           **access_context()), 422
+    return render_template(
+        "auth/users.html",
+        form=CreateUserForm(formdata=None),
+        propose_form=form,
+        users=everyone,
+        **access_context(),
+    ), 422
 
 
 def _grant_or_404(grant_id: int) -> RoleGrant:
@@ -93,9 +122,20 @@ def grant(grant_id: int):
         from ..web import label
 
         params = {"email": grant.user.email, "role": label("Role", grant.role)}
-        flash(gettext("%(email)s now has the role %(role)s. Their sessions have ended: they sign in again to use it.", **params)
-              if action == "approve" else gettext("The role %(role)s for %(email)s is refused.", **params), "success")
+        flash(
+            gettext(
+                "%(email)s now has the role %(role)s. Their sessions have ended: they sign in again to use it.",
+                **params,
+            )
+            if action == "approve"
+            else gettext("The role %(role)s for %(email)s is refused.", **params),
+            "success",
+        )
         return redirect(url_for("auth_web.users"))
     creator = db.session.get(User, grant.user.created_by_id) if grant.user.created_by_id else None
-    return render_template("auth/grant.html", grant=grant, creator=creator,
-                           refusal=grants.refusal_for(current_user.principal, grant))
+    return render_template(
+        "auth/grant.html",
+        grant=grant,
+        creator=creator,
+        refusal=grants.refusal_for(current_user.principal, grant),
+    )

@@ -54,13 +54,22 @@ def _role_label(role: Role) -> str:
 
 
 def pending_grants() -> list[RoleGrant]:
-    return list(db.session.execute(
-        select(RoleGrant).where(RoleGrant.status == PENDING).order_by(RoleGrant.proposed_at, RoleGrant.id)).scalars())
+    return list(
+        db.session.execute(
+            select(RoleGrant)
+            .where(RoleGrant.status == PENDING)
+            .order_by(RoleGrant.proposed_at, RoleGrant.id)
+        ).scalars()
+    )
 
 
 def pending_roles(user: User) -> list[Role]:
-    return [Role(grant.role) for grant in db.session.execute(
-        select(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.status == PENDING)).scalars()]
+    return [
+        Role(grant.role)
+        for grant in db.session.execute(
+            select(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.status == PENDING)
+        ).scalars()
+    ]
 
 
 def refusal_for(actor: Principal, grant: RoleGrant) -> str | None:
@@ -69,7 +78,9 @@ def refusal_for(actor: Principal, grant: RoleGrant) -> str | None:
         return gettext(NOT_AN_ADMIN)
     if grant.status != PENDING:
         return gettext(NOT_PENDING)
-    reason = approval_refusal(actor.id, grant.user_id, grant.proposed_by_id, grant.user.created_by_id)
+    reason = approval_refusal(
+        actor.id, grant.user_id, grant.proposed_by_id, grant.user.created_by_id
+    )
     return gettext(reason) if reason else None
 
 
@@ -86,12 +97,22 @@ def add_proposals(actor: Principal, user: User, roles: list[Role]) -> list[RoleG
             _grant(user, role)
             audit.record(actor, "user.role_grant", "user", user.id, changes={"role": role.value})
             continue
-        grant = RoleGrant(user_id=user.id, role=role.value, status=PENDING, proposed_by_id=actor.id,
-                          proposed_at=clock.now())
+        grant = RoleGrant(
+            user_id=user.id,
+            role=role.value,
+            status=PENDING,
+            proposed_by_id=actor.id,
+            proposed_at=clock.now(),
+        )
         db.session.add(grant)
         db.session.flush()
-        audit.record(actor, "role_grant.propose", "role_grant", grant.id,
-                     changes={"user": user.email, "role": role.value})
+        audit.record(
+            actor,
+            "role_grant.propose",
+            "role_grant",
+            grant.id,
+            changes={"user": user.email, "role": role.value},
+        )
         proposals.append(grant)
     return proposals
 
@@ -120,7 +141,12 @@ def approve_grant(actor: Principal, grant: RoleGrant) -> None:
     grant.status, grant.decided_by_id, grant.decided_at = APPROVED, actor.id, clock.now()
     _grant(user, Role(grant.role))
     user.session_epoch = (user.session_epoch or 0) + 1
-    changes = {"user": user.email, "role": grant.role, "proposed_by": grant.proposed_by_id, "sessions_ended": True}
+    changes = {
+        "user": user.email,
+        "role": grant.role,
+        "proposed_by": grant.proposed_by_id,
+        "sessions_ended": True,
+    }
     if first_access_to_personal_data and user.totp_secret:
         user.totp_secret, user.totp_last_step = None, None
         changes["second_factor_cleared"] = True
@@ -134,6 +160,11 @@ def refuse_grant(actor: Principal, grant: RoleGrant) -> None:
     if grant.status != PENDING:
         raise GrantRefused(gettext(NOT_PENDING))
     grant.status, grant.decided_by_id, grant.decided_at = REFUSED, actor.id, clock.now()
-    audit.record(actor, "role_grant.refuse", "role_grant", grant.id,
-                 changes={"user": grant.user.email, "role": grant.role})
+    audit.record(
+        actor,
+        "role_grant.refuse",
+        "role_grant",
+        grant.id,
+        changes={"user": grant.user.email, "role": grant.role},
+    )
     db.session.commit()

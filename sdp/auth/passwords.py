@@ -77,7 +77,9 @@ def is_common(password: str) -> bool:
 
 TOO_SHORT = N_("The password must have at least %(count)s characters.")
 TOO_LONG = N_("The password must have at most %(count)s characters.")
-TOO_COMMON = N_("This password is on a list of common passwords that attackers try first. Choose another.")
+TOO_COMMON = N_(
+    "This password is on a list of common passwords that attackers try first. Choose another."
+)
 
 
 def password_problem(password: str, translate: Callable[[str], str] = str) -> str | None:

@@ -28,18 +28,32 @@ def create_user(actor: Principal, email: str, name: str, roles: list[str], passw
         raise AccountError(problem)
     unknown = [role for role in roles if role not in Role.__members__.values()]
     if unknown or not roles:
-        raise AccountError(f"Unknown roles: {', '.join(unknown)}." if unknown else "A user needs at least one role.")
+        raise AccountError(
+            f"Unknown roles: {', '.join(unknown)}."
+            if unknown
+            else "A user needs at least one role."
+        )
     if db.session.execute(select(User.id).where(User.email == email)).first():
         raise AccountError(f"A user with the email {email} already exists.")
     by_an_admin = actor.kind == "user"
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password), created_at=clock.now(),
-                session_epoch=0, failed_sign_ins=0, active=True, created_by_id=actor.id if by_an_admin else None)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        created_at=clock.now(),
+        session_epoch=0,
+        failed_sign_ins=0,
+        active=True,
+        created_by_id=actor.id if by_an_admin else None,
+    )
     db.session.add(user)
     if not by_an_admin:
         # The command line, at set-up, by whoever runs the server (who holds the database anyway).
         user.role_rows = [UserRole(role=Role(role).value) for role in sorted(set(roles))]
     db.session.flush()
-    audit.record(actor, "user.create", "user", user.id, changes={"email": email, "roles": sorted(set(roles))})
+    audit.record(
+        actor, "user.create", "user", user.id, changes={"email": email, "roles": sorted(set(roles))}
+    )
     if by_an_admin:
         # An admin on the web: roles that read personal data wait for a second admin (sdp/auth/grants.py).
         from .grants import add_proposals
@@ -49,18 +63,37 @@ def create_user(actor: Principal, email: str, name: str, roles: list[str], passw
     return user
 
 
-def issue_token(actor: Principal, *, user_email: str | None = None, client_name: str | None = None,
-                scopes: list[str] | None = None, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+def issue_token(
+    actor: Principal,
+    *,
+    user_email: str | None = None,
+    client_name: str | None = None,
+    scopes: list[str] | None = None,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
     user = None
     if user_email is not None:
-        user = db.session.execute(select(User).where(User.email == user_email.strip().lower())).scalar_one_or_none()
+        user = db.session.execute(
+            select(User).where(User.email == user_email.strip().lower())
+        ).scalar_one_or_none()
         if user is None:
             raise AccountError(f"There is no user {user_email}.")
-    token, raw = create_token(user=user, client_name=client_name, scopes=scopes, expires_at=expires_at)
+    token, raw = create_token(
+        user=user, client_name=client_name, scopes=scopes, expires_at=expires_at
+    )
     db.session.flush()
-    audit.record(actor, "token.create", "api_token", token.id,
-                 changes={"user": user.email if user else None, "client": client_name, "scopes": token.scopes,
-                          "expires_at": expires_at})
+    audit.record(
+        actor,
+        "token.create",
+        "api_token",
+        token.id,
+        changes={
+            "user": user.email if user else None,
+            "client": client_name,
+            "scopes": token.scopes,
+            "expires_at": expires_at,
+        },
+    )
     db.session.commit()
     return token, raw
 
@@ -81,12 +114,16 @@ def find_token(prefix_or_id: str) -> ApiToken:
     if len(wanted) < 6:
         raise AccountError("Give the token's id or its prefix as listed (e.g. sdp_AbC123).")
     # A whole token pasted by mistake is found too (by its prefix), and is not echoed back.
-    candidates = list(db.session.execute(select(ApiToken).where(ApiToken.prefix == wanted[:10])).scalars())
+    candidates = list(
+        db.session.execute(select(ApiToken).where(ApiToken.prefix == wanted[:10])).scalars()
+    )
     if not candidates:
         raise AccountError(f"There is no token with the prefix {wanted[:10]}.")
     if len(candidates) > 1:
         ids = ", ".join(str(token.id) for token in candidates)
-        raise AccountError(f"Several tokens have the prefix {wanted[:10]} (ids {ids}); give the id.")
+        raise AccountError(
+            f"Several tokens have the prefix {wanted[:10]} (ids {ids}); give the id."
+        )
     return candidates[0]
 
 
@@ -94,12 +131,22 @@ def revoke_token(actor: Principal, prefix_or_id: str) -> ApiToken:
     """Revoke a token at once: its next request is refused with 401."""
     token = find_token(prefix_or_id)
     if token.revoked_at is not None:
-        raise AccountError(f"Token {token.prefix} ({token.id}) was already revoked on {token.revoked_at:%Y-%m-%d}.")
+        raise AccountError(
+            f"Token {token.prefix} ({token.id}) was already revoked on {token.revoked_at:%Y-%m-%d}."
+        )
     token.revoked_at = clock.now()
     db.session.flush()
-    audit.record(actor, "token.revoke", "api_token", token.id,
-                 changes={"prefix": token.prefix, "client": token.client_name,
-                          "user": token.user.email if token.user else None})
+    audit.record(
+        actor,
+        "token.revoke",
+        "api_token",
+        token.id,
+        changes={
+            "prefix": token.prefix,
+            "client": token.client_name,
+            "user": token.user.email if token.user else None,
+        },
+    )
     db.session.commit()
     return token
 
@@ -113,7 +160,7 @@ def token_status(token: ApiToken) -> str:
 # --- Passwords, lock-out, second factor, sessions ----------------------------------------------
 
 LOCK_AFTER_FAILURES = 5
-LOCK_MINUTES = 5           # the first lock; each further failure doubles it ...
+LOCK_MINUTES = 5  # the first lock; each further failure doubles it ...
 LOCK_MAX_MINUTES = 24 * 60  # ... up to a day
 
 
@@ -142,7 +189,9 @@ class PasswordChangeRefused(AccountError):
         self.errors, self.locked = errors, locked
 
 
-def change_own_password(user: User, current: str, new: str, translate: Callable[[str], str] = str) -> None:
+def change_own_password(
+    user: User, current: str, new: str, translate: Callable[[str], str] = str
+) -> None:
     """A signed-in user changes their own password (ASVS V2.1.5, V2.1.6).
 
     The current password must verify, as at sign-in: a wrong one is a failed sign-in (it counts
@@ -159,7 +208,9 @@ def change_own_password(user: User, current: str, new: str, translate: Callable[
     if not verify_password(user.password_hash, current):
         record_failed_sign_in(user, "password_change")
         if is_locked(user):
-            raise PasswordChangeRefused({"current_password": translate(LOCKED_ACCOUNT)}, locked=True)
+            raise PasswordChangeRefused(
+                {"current_password": translate(LOCKED_ACCOUNT)}, locked=True
+            )
         errors["current_password"] = translate(WRONG_CURRENT_PASSWORD)
     elif new == current:
         errors["new_password"] = translate(SAME_PASSWORD)
@@ -190,7 +241,8 @@ def record_failed_sign_in(user: User, step: str) -> None:
     UPDATE also holds the account's row (PostgreSQL) or the write lock (SQLite) until the commit,
     so the lock set below follows from the count that includes this failure."""
     failures = db.session.execute(
-        update(User).where(User.id == user.id)
+        update(User)
+        .where(User.id == user.id)
         .values(failed_sign_ins=func.coalesce(User.failed_sign_ins, 0) + 1)
         .returning(User.failed_sign_ins)
     ).scalar_one()
@@ -204,8 +256,13 @@ def record_failed_sign_in(user: User, step: str) -> None:
 
 
 def record_locked_attempt(user: User) -> None:
-    audit.record(user.principal, "user.sign_in_refused_locked", "user", user.id,
-                 changes={"locked_until": user.locked_until})
+    audit.record(
+        user.principal,
+        "user.sign_in_refused_locked",
+        "user",
+        user.id,
+        changes={"locked_until": user.locked_until},
+    )
     db.session.commit()
 
 
@@ -213,7 +270,9 @@ def record_sign_in(user: User, second_factor: bool) -> None:
     """A complete sign-in: the count of failures starts again."""
     user.failed_sign_ins = 0
     user.locked_until = None
-    audit.record(user.principal, "user.sign_in", "user", user.id, changes={"second_factor": second_factor})
+    audit.record(
+        user.principal, "user.sign_in", "user", user.id, changes={"second_factor": second_factor}
+    )
     db.session.commit()
 
 
@@ -231,8 +290,10 @@ def use_totp_code(user: User, code: str) -> bool:
     if step is None:
         return False
     used = db.session.execute(
-        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
-        .values(totp_last_step=step).execution_options(synchronize_session=False)
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if used != 1:
         return False
@@ -248,7 +309,9 @@ def enrol_totp(user: User, secret: str, code: str) -> bool:
     if step is None:
         return False
     user.totp_secret, user.totp_last_step = secret, step
-    audit.record(user.principal, "user.totp_enrol", "user", user.id, changes={"second_factor": "totp"})
+    audit.record(
+        user.principal, "user.totp_enrol", "user", user.id, changes={"second_factor": "totp"}
+    )
     db.session.commit()
     return True
 
@@ -265,7 +328,9 @@ def reset_totp(actor: Principal, user: User) -> None:
     admin who created the account (``sdp/domain/access.py``)."""
     from ..domain.access import second_factor_reset_refusal
 
-    refusal = second_factor_reset_refusal(actor.id, user.created_by_id) if actor.kind == "user" else None
+    refusal = (
+        second_factor_reset_refusal(actor.id, user.created_by_id) if actor.kind == "user" else None
+    )
     if refusal:
         raise AccountError(gettext(refusal))
     user.totp_secret, user.totp_last_step = None, None
@@ -277,7 +342,9 @@ def reset_totp(actor: Principal, user: User) -> None:
 def end_sessions(actor: Principal, user: User) -> None:
     """Ends every web session of ``user`` (their session epoch changes)."""
     user.session_epoch = (user.session_epoch or 0) + 1
-    audit.record(actor, "user.sessions_end", "user", user.id, changes={"session_epoch": user.session_epoch})
+    audit.record(
+        actor, "user.sessions_end", "user", user.id, changes={"session_epoch": user.session_epoch}
+    )
     db.session.commit()
 
 
@@ -292,5 +359,7 @@ def set_active(actor: Principal, user: User, active: bool) -> None:
         changes["sessions_ended"] = True
     else:
         user.failed_sign_ins, user.locked_until = 0, None
-    audit.record(actor, "user.activate" if active else "user.deactivate", "user", user.id, changes=changes)
+    audit.record(
+        actor, "user.activate" if active else "user.deactivate", "user", user.id, changes=changes
+    )
     db.session.commit()

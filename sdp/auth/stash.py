@@ -41,7 +41,7 @@ class Kept(StrEnum):
 
     KEPT = "kept"
     NOTHING_TO_KEEP = "nothing_to_keep"  # no field worth keeping (passwords are never kept)
-    UNKNOWN_USER = "unknown_user"        # anonymous, or the session named a user no longer valid
+    UNKNOWN_USER = "unknown_user"  # anonymous, or the session named a user no longer valid
     TOO_LARGE = "too_large"
     TOO_MANY = "too_many"
 
@@ -102,10 +102,19 @@ def keep(session: dict, path: str, form: MultiDict, user_id: int | None) -> Kept
     if not _within_rate(user_id):
         return Kept.TOO_MANY
     cutoff = clock.now() - timedelta(minutes=STASH_MINUTES)
-    db.session.execute(delete(FormStash).where((FormStash.created_at < cutoff) | (FormStash.user_id == user_id)))
+    db.session.execute(
+        delete(FormStash).where((FormStash.created_at < cutoff) | (FormStash.user_id == user_id))
+    )
     token = secrets.token_urlsafe(32)
-    db.session.add(FormStash(token_hash=_digest(token), user_id=user_id, path=path[:500], fields=fields,
-                             created_at=clock.now()))
+    db.session.add(
+        FormStash(
+            token_hash=_digest(token),
+            user_id=user_id,
+            path=path[:500],
+            fields=fields,
+            created_at=clock.now(),
+        )
+    )
     db.session.commit()
     session[SESSION_KEY] = token
     return Kept.KEPT
@@ -115,7 +124,9 @@ def _stash_of(session: dict) -> FormStash | None:
     token = session.get(SESSION_KEY)
     if not isinstance(token, str) or not token:
         return None
-    return db.session.execute(select(FormStash).where(FormStash.token_hash == _digest(token))).scalar_one_or_none()
+    return db.session.execute(
+        select(FormStash).where(FormStash.token_hash == _digest(token))
+    ).scalar_one_or_none()
 
 
 def pending_path(session: dict, user_id: int) -> str | None:
@@ -137,7 +148,9 @@ def take(session: dict, path: str, user_id: int) -> MultiDict | None:
     session.pop(SESSION_KEY, None)
     db.session.delete(stash)
     db.session.commit()
-    created = stash.created_at if stash.created_at.tzinfo else stash.created_at.replace(tzinfo=clock.PERU)
+    created = (
+        stash.created_at if stash.created_at.tzinfo else stash.created_at.replace(tzinfo=clock.PERU)
+    )
     if stash.user_id != user_id or clock.now() - created > timedelta(minutes=STASH_MINUTES):
         return None
     return MultiDict([tuple(pair) for pair in stash.fields])

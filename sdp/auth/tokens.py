@@ -36,13 +36,25 @@ def digest(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
-def create_token(*, user: User | None = None, client_name: str | None = None,
-                 scopes: list[str] | None = None, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+def create_token(
+    *,
+    user: User | None = None,
+    client_name: str | None = None,
+    scopes: list[str] | None = None,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
     if (user is None) == (client_name is None):
         raise ValueError("a token acts either as a user or as a partner client")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(token_hash=digest(raw), prefix=raw[:10], user=user, client_name=client_name,
-                     scopes=sorted(set(scopes or [])), created_at=clock.now(), expires_at=expires_at)
+    token = ApiToken(
+        token_hash=digest(raw),
+        prefix=raw[:10],
+        user=user,
+        client_name=client_name,
+        scopes=sorted(set(scopes or [])),
+        created_at=clock.now(),
+        expires_at=expires_at,
+    )
     db.session.add(token)
     return token, raw
 
@@ -51,8 +63,17 @@ def create_token(*, user: User | None = None, client_name: str | None = None,
 # user's roles (one row per role; one row with NULLs for a partner token). Loading the same
 # through the ORM took two queries and hydrated objects nobody keeps.
 _PRINCIPAL_QUERY = (
-    select(ApiToken.id, ApiToken.client_name, ApiToken.scopes, ApiToken.expires_at, ApiToken.revoked_at,
-           ApiToken.user_id, User.email, User.active, UserRole.role)
+    select(
+        ApiToken.id,
+        ApiToken.client_name,
+        ApiToken.scopes,
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+        ApiToken.user_id,
+        User.email,
+        User.active,
+        UserRole.role,
+    )
     .select_from(ApiToken)
     .outerjoin(User, User.id == ApiToken.user_id)
     .outerjoin(UserRole, UserRole.user_id == User.id)
@@ -61,7 +82,9 @@ _PRINCIPAL_QUERY = (
 
 
 PRINCIPAL_CACHE_SECONDS = 1.0  # the longest a revocation made elsewhere waits to take effect here
-PRINCIPAL_CACHE_ENTRIES = 10_000  # beyond this many live tokens in one second, the cache starts afresh
+PRINCIPAL_CACHE_ENTRIES = (
+    10_000  # beyond this many live tokens in one second, the cache starts afresh
+)
 
 
 class PrincipalCache:
@@ -73,11 +96,17 @@ class PrincipalCache:
         self.generation = _local_changes.generation
 
     def current(self) -> dict:
-        if (time.monotonic() - self.started >= PRINCIPAL_CACHE_SECONDS
-                or self.generation != _local_changes.generation
-                or len(self.entries) >= PRINCIPAL_CACHE_ENTRIES):
+        if (
+            time.monotonic() - self.started >= PRINCIPAL_CACHE_SECONDS
+            or self.generation != _local_changes.generation
+            or len(self.entries) >= PRINCIPAL_CACHE_ENTRIES
+        ):
             # A new dict, not .clear(): a thread reading the old one meanwhile is not disturbed.
-            self.entries, self.started, self.generation = {}, time.monotonic(), _local_changes.generation
+            self.entries, self.started, self.generation = (
+                {},
+                time.monotonic(),
+                _local_changes.generation,
+            )
         return self.entries
 
 
@@ -116,10 +145,16 @@ def _load_principal(token_hash: str) -> tuple[Principal, datetime | None] | None
         if not token.active:
             return None
         roles = frozenset(Role(row.role) for row in rows if row.role is not None)
-        return Principal(kind="user", id=token.user_id, label=token.email, roles=roles,
-                         token_id=token.id), token.expires_at
-    return Principal(kind="client", id=token.id, label=token.client_name or "client",
-                     scopes=frozenset(token.scopes or []), token_id=token.id), token.expires_at
+        return Principal(
+            kind="user", id=token.user_id, label=token.email, roles=roles, token_id=token.id
+        ), token.expires_at
+    return Principal(
+        kind="client",
+        id=token.id,
+        label=token.client_name or "client",
+        scopes=frozenset(token.scopes or []),
+        token_id=token.id,
+    ), token.expires_at
 
 
 class _LocalChanges:

@@ -15,7 +15,9 @@ import segno
 
 from ..domain.vocabulary import Role
 
-SECOND_FACTOR_ROLES = frozenset({Role.DECISION_MAKER, Role.APPEALS_OFFICER, Role.SUPERVISOR, Role.ADMIN})
+SECOND_FACTOR_ROLES = frozenset(
+    {Role.DECISION_MAKER, Role.APPEALS_OFFICER, Role.SUPERVISOR, Role.ADMIN}
+)
 ISSUER = "SDP Perú"
 STEP_SECONDS = 30
 DRIFT_STEPS = 1
@@ -43,7 +45,9 @@ def current_step(at: float | None = None) -> int:
     return int((time.time() if at is None else at) // STEP_SECONDS)
 
 
-def matching_step(secret: str, code: str, last_step: int | None, at: float | None = None) -> int | None:
+def matching_step(
+    secret: str, code: str, last_step: int | None, at: float | None = None
+) -> int | None:
     """The time step ``code`` belongs to if it is valid now and not used before, else None."""
     code = "".join(code.split())
     if not (code.isdigit() and len(code) == 6):

@@ -45,8 +45,13 @@ SECOND_FACTOR_KEY = "second_factor"  # whether this session was opened with the 
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(lazy_gettext("Email address"), validators=[DataRequired(lazy_gettext("Enter your email address."))])
-    password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(lazy_gettext("Enter your password."))])
+    email = EmailField(
+        lazy_gettext("Email address"),
+        validators=[DataRequired(lazy_gettext("Enter your email address."))],
+    )
+    password = PasswordField(
+        lazy_gettext("Password"), validators=[DataRequired(lazy_gettext("Enter your password."))]
+    )
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -57,7 +62,9 @@ def authenticate(email: str, password: str) -> User | None:
     A wrong password counts towards the lock-out (``services.record_failed_sign_in``)."""
     from .services import is_locked, record_failed_sign_in, record_locked_attempt
 
-    user = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    user = db.session.execute(
+        select(User).where(User.email == email.strip().lower())
+    ).scalar_one_or_none()
     if user is None:
         verify_nothing(password)  # a wrong email takes as long as a wrong password
         return None
@@ -120,8 +127,12 @@ def _account_tried() -> str:
 # emails tried from one place) and per account (one email tried from many places), before any
 # password is checked. The lock-out (sdp/auth/services.py) still counts the failures of an account.
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_address_limit, key_func=_client_address, methods=["POST"], scope="sign_in_address")
-@limiter.limit(_sign_in_account_limit, key_func=_account_tried, methods=["POST"], scope="sign_in_account")
+@limiter.limit(
+    _sign_in_address_limit, key_func=_client_address, methods=["POST"], scope="sign_in_address"
+)
+@limiter.limit(
+    _sign_in_account_limit, key_func=_account_tried, methods=["POST"], scope="sign_in_account"
+)
 def sign_in():
     form = SignInForm()
     if current_user.is_authenticated and request.method == "GET":
@@ -138,18 +149,24 @@ def sign_in():
         status = 401
     elif request.method == "POST":
         status = 422
-    return render_template("auth/sign_in.html", form=form, kept=stash.SESSION_KEY in session), status
+    return render_template(
+        "auth/sign_in.html", form=form, kept=stash.SESSION_KEY in session
+    ), status
 
 
 # --- Second factor ------------------------------------------------------------------------
 
-PENDING_KEY = "pending_sign_in"  # {"user": "id:epoch", "at": seconds, "next": path, "enrol": ciphertext}
+PENDING_KEY = (
+    "pending_sign_in"  # {"user": "id:epoch", "at": seconds, "next": path, "enrol": ciphertext}
+)
 PENDING_SECONDS = 300
 
 
 class CodeForm(FlaskForm):
-    code = StringField(lazy_gettext("Code from your authenticator app"), validators=[
-        DataRequired(lazy_gettext("Enter the 6-digit code.")), Length(max=12)])
+    code = StringField(
+        lazy_gettext("Code from your authenticator app"),
+        validators=[DataRequired(lazy_gettext("Enter the 6-digit code.")), Length(max=12)],
+    )
 
 
 def _begin_second_factor(user: User):
@@ -159,12 +176,17 @@ def _begin_second_factor(user: User):
     session.clear()
     session.update(kept)
     session[PENDING_KEY] = {"user": user.get_id(), "at": int(time.time()), "next": target}
-    return redirect(url_for("auth_web.second_factor" if user.totp_secret else "auth_web.enrol_second_factor"))
+    return redirect(
+        url_for("auth_web.second_factor" if user.totp_secret else "auth_web.enrol_second_factor")
+    )
 
 
 def _pending_user() -> User | None:
     pending = session.get(PENDING_KEY)
-    if not isinstance(pending, dict) or int(time.time()) - int(pending.get("at", 0)) > PENDING_SECONDS:
+    if (
+        not isinstance(pending, dict)
+        or int(time.time()) - int(pending.get("at", 0)) > PENDING_SECONDS
+    ):
         session.pop(PENDING_KEY, None)
         return None
     user = load_user(str(pending.get("user", "")))
@@ -203,7 +225,11 @@ def second_factor():
             return _finish_sign_in(user)
         db.session.rollback()
         record_failed_sign_in(user, "second_factor")
-        form.code.errors = [gettext("The code is not right, or was already used. Wait for the next code and try again.")]
+        form.code.errors = [
+            gettext(
+                "The code is not right, or was already used. Wait for the next code and try again."
+            )
+        ]
         status = 401
     elif request.method == "POST":
         status = 422
@@ -232,12 +258,18 @@ def enrol_second_factor():
         if enrol_totp(user, secret, form.code.data):
             return _finish_sign_in(user)
         record_failed_sign_in(user, "second_factor")
-        form.code.errors = [gettext("The code is not right. Check that the app shows the code for this account, then try again.")]
+        form.code.errors = [
+            gettext(
+                "The code is not right. Check that the app shows the code for this account, then try again."
+            )
+        ]
         status = 401
     elif request.method == "POST":
         status = 422
     uri = totp.provisioning_uri(secret, user.email)
-    return render_template("auth/enrol.html", form=form, secret=secret, uri=uri, qr=totp.qr_data_uri(uri)), status
+    return render_template(
+        "auth/enrol.html", form=form, secret=secret, uri=uri, qr=totp.qr_data_uri(uri)
+    ), status
 
 
 @bp.post("/sign-out")
@@ -256,13 +288,21 @@ def sign_out():
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(lazy_gettext("Current password"), validators=[
-        DataRequired(lazy_gettext("Enter your current password."))])
-    new_password = PasswordField(lazy_gettext("New password"), validators=[
-        DataRequired(lazy_gettext("Enter a new password."))])
-    new_password_again = PasswordField(lazy_gettext("New password again"), validators=[
-        DataRequired(lazy_gettext("Enter the new password again.")),
-        EqualTo("new_password", lazy_gettext("The two new passwords are not the same."))])
+    current_password = PasswordField(
+        lazy_gettext("Current password"),
+        validators=[DataRequired(lazy_gettext("Enter your current password."))],
+    )
+    new_password = PasswordField(
+        lazy_gettext("New password"),
+        validators=[DataRequired(lazy_gettext("Enter a new password."))],
+    )
+    new_password_again = PasswordField(
+        lazy_gettext("New password again"),
+        validators=[
+            DataRequired(lazy_gettext("Enter the new password again.")),
+            EqualTo("new_password", lazy_gettext("The two new passwords are not the same.")),
+        ],
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -285,7 +325,12 @@ def change_password():
             status = 422
         else:
             start_session(user, second_factor=_session_had_second_factor(user))
-            flash(gettext("Your password has been changed. You are still signed in here; every other session has ended."), "success")
+            flash(
+                gettext(
+                    "Your password has been changed. You are still signed in here; every other session has ended."
+                ),
+                "success",
+            )
             return redirect(url_for("web.index"))
     elif request.method == "POST":
         status = 422
@@ -370,12 +415,22 @@ def _unauthorized():
     if request.method == "POST" and user_id is not None:
         kept = stash.keep(session, request.path, request.form, user_id)
     if kept is stash.Kept.KEPT:
-        flash(gettext("Your session had expired. Sign in again: what you typed has been kept."), "warning")
+        flash(
+            gettext("Your session had expired. Sign in again: what you typed has been kept."),
+            "warning",
+        )
     elif kept in (stash.Kept.TOO_LARGE, stash.Kept.TOO_MANY):
-        flash(gettext("Your session had expired. What you typed could not be kept (too long, or too many "
-                      "forms posted since it expired): sign in and type it again."), "warning")
+        flash(
+            gettext(
+                "Your session had expired. What you typed could not be kept (too long, or too many "
+                "forms posted since it expired): sign in and type it again."
+            ),
+            "warning",
+        )
     else:
-        flash(gettext("Your session expired after a time without activity. Sign in again."), "warning")
+        flash(
+            gettext("Your session expired after a time without activity. Sign in again."), "warning"
+        )
     return sign_in_page
 
 
@@ -388,11 +443,16 @@ def _csrf_error(error: CSRFError):
     if request.endpoint == "auth_web.sign_in":
         form = SignInForm(formdata=None, data={"email": request.form.get("email", "")})
         form.form_errors.append(gettext("The form had expired. Please sign in again."))
-        return render_template("auth/sign_in.html", form=form, kept=stash.SESSION_KEY in session), 400
+        return render_template(
+            "auth/sign_in.html", form=form, kept=stash.SESSION_KEY in session
+        ), 400
     if not current_user.is_authenticated:
         return _unauthorized()  # the session was lost or expired: kept only for a known user
-    return render_template("errors/error.html", error=error,
-                           message=gettext("The form had expired. Please go back, reload the page and try again.")), 400
+    return render_template(
+        "errors/error.html",
+        error=error,
+        message=gettext("The form had expired. Please go back, reload the page and try again."),
+    ), 400
 
 
 def restore_form(path: str | None = None):
@@ -401,7 +461,12 @@ def restore_form(path: str | None = None):
         return None
     data = stash.take(session, path or request.path, current_user.id)
     if data is not None:
-        flash(gettext("What you typed before your session expired has been restored. Check it and submit again."), "info")
+        flash(
+            gettext(
+                "What you typed before your session expired has been restored. Check it and submit again."
+            ),
+            "info",
+        )
     return data
 
 
@@ -414,13 +479,30 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class CreateUserForm(FlaskForm):
-    name = StringField(lazy_gettext("Full name"), validators=[DataRequired(lazy_gettext("Enter the full name.")), Length(max=200)])
-    email = EmailField(lazy_gettext("Email address"), validators=[
-        DataRequired(lazy_gettext("Enter the email address.")), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=lazy_gettext("Enter an email address like name@minrel.gob.pe.")),
-        Length(max=254)])
-    roles = MultiCheckboxField(lazy_gettext("Roles"), choices=[],
-                               validators=[DataRequired(lazy_gettext("Choose at least one role."))])
-    password = PasswordField(lazy_gettext("Initial password"), validators=[DataRequired(lazy_gettext("Enter an initial password."))])
+    name = StringField(
+        lazy_gettext("Full name"),
+        validators=[DataRequired(lazy_gettext("Enter the full name.")), Length(max=200)],
+    )
+    email = EmailField(
+        lazy_gettext("Email address"),
+        validators=[
+            DataRequired(lazy_gettext("Enter the email address.")),
+            Regexp(
+                r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                message=lazy_gettext("Enter an email address like name@minrel.gob.pe."),
+            ),
+            Length(max=254),
+        ],
+    )
+    roles = MultiCheckboxField(
+        lazy_gettext("Roles"),
+        choices=[],
+        validators=[DataRequired(lazy_gettext("Choose at least one role."))],
+    )
+    password = PasswordField(
+        lazy_gettext("Initial password"),
+        validators=[DataRequired(lazy_gettext("Enter an initial password."))],
+    )
 
     def __init__(self, *args, **kwargs):
         from ..web import label
@@ -434,7 +516,9 @@ class CreateUserForm(FlaskForm):
             raise ValidationError(problem)
 
     def validate_email(self, field):
-        exists = db.session.execute(select(User.id).where(User.email == (field.data or "").strip().lower())).first()
+        exists = db.session.execute(
+            select(User.id).where(User.email == (field.data or "").strip().lower())
+        ).first()
         if exists:
             raise ValidationError(gettext("A user with this email address already exists."))
 
@@ -452,12 +536,22 @@ def users():
     from .services import AccountError, create_user
 
     _require_admin()
-    form = CreateUserForm(formdata=restore_form() or None) if request.method == "GET" else CreateUserForm()
+    form = (
+        CreateUserForm(formdata=restore_form() or None)
+        if request.method == "GET"
+        else CreateUserForm()
+    )
     status = 200
     if request.method == "POST":
         if form.validate():
             try:
-                user = create_user(current_user.principal, form.email.data, form.name.data, form.roles.data, form.password.data)
+                user = create_user(
+                    current_user.principal,
+                    form.email.data,
+                    form.name.data,
+                    form.roles.data,
+                    form.password.data,
+                )
             except AccountError as error:
                 form.form_errors.append(str(error))
                 status = 422
@@ -466,23 +560,37 @@ def users():
 
                 flash(gettext("User %(email)s created.", email=user.email), "success")
                 if pending_roles(user):
-                    flash(gettext("Roles that read personal data take effect when another administrator approves "
-                                  "them: they are listed under “Roles awaiting approval”."), "info")
+                    flash(
+                        gettext(
+                            "Roles that read personal data take effect when another administrator approves "
+                            "them: they are listed under “Roles awaiting approval”."
+                        ),
+                        "info",
+                    )
                 return redirect(url_for("auth_web.users"))
         else:
             status = 422
     from .access_web import ProposeRoleForm, access_context
 
     everyone = db.session.execute(select(User).order_by(User.name)).scalars().all()
-    return render_template("auth/users.html", form=form, propose_form=ProposeRoleForm(formdata=None), users=everyone,
-                           **access_context()), status
+    return render_template(
+        "auth/users.html",
+        form=form,
+        propose_form=ProposeRoleForm(formdata=None),
+        users=everyone,
+        **access_context(),
+    ), status
 
 
 USER_ACTIONS = {
     "end_sessions": lazy_gettext("Every session of %(email)s has ended."),
-    "deactivate": lazy_gettext("%(email)s is deactivated: their sessions and API tokens no longer work."),
+    "deactivate": lazy_gettext(
+        "%(email)s is deactivated: their sessions and API tokens no longer work."
+    ),
     "activate": lazy_gettext("%(email)s is active again."),
-    "reset_second_factor": lazy_gettext("The second factor of %(email)s is cleared: they set up a new one at their next sign-in."),
+    "reset_second_factor": lazy_gettext(
+        "The second factor of %(email)s is cleared: they set up a new one at their next sign-in."
+    ),
 }
 
 

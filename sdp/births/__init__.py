@@ -10,4 +10,3 @@ def init_app(app) -> None:
     register_api_blueprint(app, blp)
     register_api_blueprint(app, registry_blp)
     app.register_blueprint(bp)
-

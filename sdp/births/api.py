@@ -15,9 +15,16 @@ from . import services
 from .presenters import birth_dict, created_dict, registry_dict
 from .schemas import BirthCreatedOut, BirthCreateSchema, BirthOut, RegistryBirthOut
 
-blp = Blueprint("births_api", __name__, description="Birth registration by registrars (bearer token of a staff user).")
-registry_blp = Blueprint("births_registry_api", __name__,
-                         description="Civil registry checks of birth registrations (partner token, scope registry:read).")
+blp = Blueprint(
+    "births_api",
+    __name__,
+    description="Birth registration by registrars (bearer token of a staff user).",
+)
+registry_blp = Blueprint(
+    "births_registry_api",
+    __name__,
+    description="Civil registry checks of birth registrations (partner token, scope registry:read).",
+)
 
 
 @blp.route("/births")
@@ -83,11 +90,16 @@ class RegistryBirth(MethodView):
         principal = current_principal()
         well_formed = is_valid_registration_number(registration_number)
         registration = services.find_registration(registration_number) if well_formed else None
-        answer = registry_dict(registration) if registration else None  # before the audit's commit expires it
+        answer = (
+            registry_dict(registration) if registration else None
+        )  # before the audit's commit expires it
         services.record_registry_check(principal, registration_number, registration)
         if answer is None:
             if not well_formed:
-                abort(404, message=f"{registration_number[:40]} is not a birth registration number "
-                                   "(NAC-<year>-<7 digits>-<check digit>), or its check digit is wrong.")
+                abort(
+                    404,
+                    message=f"{registration_number[:40]} is not a birth registration number "
+                    "(NAC-<year>-<7 digits>-<check digit>), or its check digit is wrong.",
+                )
             abort(404, message=f"There is no birth registration {registration_number[:40]}.")
         return answer

@@ -33,6 +33,7 @@ from ..web import country_choices as localized_country_choices
 try:  # WTForms 3.3 deprecates (value, label) tuples
     from wtforms.fields.choices import SelectChoice as _Choice
 except ImportError:  # pragma: no cover - older WTForms
+
     def _Choice(value, label):  # noqa: N802
         return (value, label)
 
@@ -54,10 +55,16 @@ def _not_in_future(form, field):
 class ChildForm(GuardedSubForm):
     given_names = StringField(_l("Given names"), [DataRequired(), Length(max=200)])
     family_names = StringField(_l("Family names"), [DataRequired(), Length(max=200)])
-    sex = SelectField(_l("Sex"), choices=choices((sex.value, _l(LABELS[sex])) for sex in Sex), default=Sex.FEMALE.value)
+    sex = SelectField(
+        _l("Sex"),
+        choices=choices((sex.value, _l(LABELS[sex])) for sex in Sex),
+        default=Sex.FEMALE.value,
+    )
     date_of_birth = DateField(_l("Date of birth"), [DataRequired(), _not_in_future])
     birth_country = SelectField(_l("Country of birth (for a foundling: where found)"), default="PE")
-    birth_locality = StringField(_l("Place of birth (district, city)"), [Optional(), Length(max=200)])
+    birth_locality = StringField(
+        _l("Place of birth (district, city)"), [Optional(), Length(max=200)]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,14 +82,23 @@ class ParentForm(GuardedSubForm):
     nationality = SelectField(_l("Nationality"), default="")
     # Only when the nationality is Peru: for a child born abroad, it decides the child's nationality.
     nationality_basis = RadioField(
-        _l("If Peruvian: how is this parent Peruvian?"), [Optional()],
-        choices=choices((basis.value, _l(PERUVIAN_NATIONALITY_BASIS_LABELS[basis])) for basis in PeruvianNationalityBasis),
-        description=_l("Only when the nationality is Peru. Needed when the child was born abroad: Law 32421 "
-                       "makes a child born abroad Peruvian only through a parent who is Peruvian by birth."))
+        _l("If Peruvian: how is this parent Peruvian?"),
+        [Optional()],
+        choices=choices(
+            (basis.value, _l(PERUVIAN_NATIONALITY_BASIS_LABELS[basis]))
+            for basis in PeruvianNationalityBasis
+        ),
+        description=_l(
+            "Only when the nationality is Peru. Needed when the child was born abroad: Law 32421 "
+            "makes a child born abroad Peruvian only through a parent who is Peruvian by birth."
+        ),
+    )
     stateless = BooleanField(_l("Stateless (no State considers this parent a national)"))
-    asylum_status = SelectField(_l("Asylum status"),
-                                choices=choices((status.value, _l(LABELS[status])) for status in AsylumStatus),
-                                default=AsylumStatus.NONE.value)
+    asylum_status = SelectField(
+        _l("Asylum status"),
+        choices=choices((status.value, _l(LABELS[status])) for status in AsylumStatus),
+        default=AsylumStatus.NONE.value,
+    )
     asylum_country = SelectField(_l("Country of the asylum claim"), default="")
     case_number = StringField(_l("SDP case number, if any"), [Optional(), Length(max=20)])
 
@@ -107,11 +123,16 @@ class ParentForm(GuardedSubForm):
                 field.errors = [*field.errors, _l("Needed for a parent who is recorded.")]
                 ok = False
         if self.stateless.data and self.nationality.data:
-            self.nationality.errors = [*self.nationality.errors, _l("A stateless parent has no nationality: leave it empty.")]
+            self.nationality.errors = [
+                *self.nationality.errors,
+                _l("A stateless parent has no nationality: leave it empty."),
+            ]
             ok = False
         if self.asylum_status.data != AsylumStatus.NONE and not self.asylum_country.data:
-            self.asylum_country.errors = [*self.asylum_country.errors,
-                                          _l("The asylum claim's country is needed for an asylum seeker or refugee.")]
+            self.asylum_country.errors = [
+                *self.asylum_country.errors,
+                _l("The asylum claim's country is needed for an asylum seeker or refugee."),
+            ]
             ok = False
         return ok
 
@@ -120,12 +141,19 @@ class ParentForm(GuardedSubForm):
             return None
         status = self.asylum_status.data or AsylumStatus.NONE.value
         return {
-            "given_names": self.given_names.data.strip(), "family_names": self.family_names.data.strip(),
+            "given_names": self.given_names.data.strip(),
+            "family_names": self.family_names.data.strip(),
             "date_of_birth": self.date_of_birth.data,
-            "place_of_birth": {"country": self.birth_country.data, "locality": (self.birth_locality.data or "").strip() or None},
-            "nationality": self.nationality.data or None, "stateless": bool(self.stateless.data),
+            "place_of_birth": {
+                "country": self.birth_country.data,
+                "locality": (self.birth_locality.data or "").strip() or None,
+            },
+            "nationality": self.nationality.data or None,
+            "stateless": bool(self.stateless.data),
             # A basis left chosen after the nationality was changed from Peru means nothing: dropped.
-            "nationality_basis": (self.nationality_basis.data or None) if self.nationality.data == PERU else None,
+            "nationality_basis": (self.nationality_basis.data or None)
+            if self.nationality.data == PERU
+            else None,
             "asylum": {"status": status, "country": self.asylum_country.data or None},
             "case_number": (self.case_number.data or "").strip() or None,
         }
@@ -136,16 +164,27 @@ class BirthForm(GuardedForm):
     foundling = BooleanField(_l("Foundling: found abandoned, parents unknown"))
     mother = FormField(ParentForm, label=_l("Mother"))
     father = FormField(ParentForm, label=_l("Father"))
-    live_birth_certificate_number = StringField(_l("Live-birth certificate number (CNV), if any"),
-                                                [Optional(), Length(max=40)])
+    live_birth_certificate_number = StringField(
+        _l("Live-birth certificate number (CNV), if any"), [Optional(), Length(max=40)]
+    )
     declarant_name = StringField(_l("Declarant's full name"), [DataRequired(), Length(max=200)])
     declarant_relationship = SelectField(
-        _l("Declarant is"), choices=choices((value.value, _l(DECLARANT_LABELS[value])) for value in DeclarantRelationship),
-        default=DeclarantRelationship.MOTHER.value)
-    declarant_document = StringField(_l("Declarant's identity document"), [Optional(), Length(max=40)])
-    registered_on = DateField(_l("Registration date"), [DataRequired(), _not_in_future], default=clock.today)
+        _l("Declarant is"),
+        choices=choices(
+            (value.value, _l(DECLARANT_LABELS[value])) for value in DeclarantRelationship
+        ),
+        default=DeclarantRelationship.MOTHER.value,
+    )
+    declarant_document = StringField(
+        _l("Declarant's identity document"), [Optional(), Length(max=40)]
+    )
+    registered_on = DateField(
+        _l("Registration date"), [DataRequired(), _not_in_future], default=clock.today
+    )
     late_registration_evidence = TextAreaField(
-        _l("Supporting evidence (required for a late registration)"), [Optional(), Length(max=20000)])
+        _l("Supporting evidence (required for a late registration)"),
+        [Optional(), Length(max=20000)],
+    )
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -158,19 +197,28 @@ class BirthForm(GuardedForm):
         child = self.child.form
         return {
             "child": {
-                "given_names": child.given_names.data.strip(), "family_names": child.family_names.data.strip(),
-                "sex": child.sex.data, "date_of_birth": child.date_of_birth.data,
-                "place_of_birth": {"country": child.birth_country.data,
-                                   "locality": (child.birth_locality.data or "").strip() or None},
+                "given_names": child.given_names.data.strip(),
+                "family_names": child.family_names.data.strip(),
+                "sex": child.sex.data,
+                "date_of_birth": child.date_of_birth.data,
+                "place_of_birth": {
+                    "country": child.birth_country.data,
+                    "locality": (child.birth_locality.data or "").strip() or None,
+                },
             },
             "mother": self.mother.form.to_data(),
             "father": self.father.form.to_data(),
             "foundling": bool(self.foundling.data),
             "registered_on": self.registered_on.data,
-            "live_birth_certificate_number": (self.live_birth_certificate_number.data or "").strip() or None,
-            "declarant": {"name": self.declarant_name.data.strip(), "relationship": self.declarant_relationship.data,
-                          "identity_document": (self.declarant_document.data or "").strip() or None},
-            "late_registration_evidence": (self.late_registration_evidence.data or "").strip() or None,
+            "live_birth_certificate_number": (self.live_birth_certificate_number.data or "").strip()
+            or None,
+            "declarant": {
+                "name": self.declarant_name.data.strip(),
+                "relationship": self.declarant_relationship.data,
+                "identity_document": (self.declarant_document.data or "").strip() or None,
+            },
+            "late_registration_evidence": (self.late_registration_evidence.data or "").strip()
+            or None,
         }
 
     # Where a service error about a field of the API body is shown on this form.

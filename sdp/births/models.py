@@ -7,6 +7,7 @@ naturalization or by option: Law 32421, for a child born abroad). The parents' a
 status is kept as it was declared at registration (``*_asylum_status``), so statistics
 count the situation at the time of the birth, not a later one.
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
@@ -66,7 +67,14 @@ class BirthRegistration(db.Model):
     mother_case = relationship("Application", foreign_keys=[mother_case_id])
     father_case = relationship("Application", foreign_keys=[father_case_id])
 
-    __table_args__ = (Index("ix_birth_registrations_child", "child_date_of_birth", "child_family_key", "child_given_key"),)
+    __table_args__ = (
+        Index(
+            "ix_birth_registrations_child",
+            "child_date_of_birth",
+            "child_family_key",
+            "child_given_key",
+        ),
+    )
 
 
 class BirthNumberCounter(db.Model):

@@ -5,9 +5,14 @@ from .models import BirthRegistration
 
 def child_dict(registration: BirthRegistration) -> dict:
     return {
-        "given_names": registration.child_given_names, "family_names": registration.child_family_names,
-        "sex": registration.child_sex, "date_of_birth": registration.child_date_of_birth,
-        "place_of_birth": {"country": registration.birth_country, "locality": registration.birth_locality},
+        "given_names": registration.child_given_names,
+        "family_names": registration.child_family_names,
+        "sex": registration.child_sex,
+        "date_of_birth": registration.child_date_of_birth,
+        "place_of_birth": {
+            "country": registration.birth_country,
+            "locality": registration.birth_locality,
+        },
     }
 
 
@@ -41,7 +46,8 @@ def _parent_dict(registration: BirthRegistration, role: str) -> dict | None:
         return None
     case = getattr(registration, f"{role}_case")
     return {
-        "given_names": person.given_names, "family_names": person.family_names,
+        "given_names": person.given_names,
+        "family_names": person.family_names,
         "date_of_birth": person.date_of_birth,
         "nationality": getattr(registration, f"{role}_nationality"),
         "nationality_basis": getattr(registration, f"{role}_nationality_basis"),
@@ -54,8 +60,11 @@ def _parent_dict(registration: BirthRegistration, role: str) -> dict | None:
 def birth_dict(registration: BirthRegistration) -> dict:
     declarant = None
     if registration.declarant_name or registration.declarant_relationship:
-        declarant = {"name": registration.declarant_name, "relationship": registration.declarant_relationship,
-                     "identity_document": registration.declarant_document}
+        declarant = {
+            "name": registration.declarant_name,
+            "relationship": registration.declarant_relationship,
+            "identity_document": registration.declarant_document,
+        }
     return {
         **registry_dict(registration),
         "foundling": registration.foundling,

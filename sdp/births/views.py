@@ -62,10 +62,14 @@ def _labels() -> dict:
     return {
         "basis": {basis.value: gettext(LABELS[basis]) for basis in NationalityBasis},
         "asylum": {status.value: gettext(LABELS[status]) for status in AsylumStatus},
-        "peruvian_basis": {basis.value: gettext(PERUVIAN_NATIONALITY_BASIS_LABELS[basis])
-                           for basis in PeruvianNationalityBasis},
+        "peruvian_basis": {
+            basis.value: gettext(PERUVIAN_NATIONALITY_BASIS_LABELS[basis])
+            for basis in PeruvianNationalityBasis
+        },
         "sex": {sex.value: gettext(LABELS[sex]) for sex in Sex},
-        "declarant": {value.value: gettext(DECLARANT_LABELS[value]) for value in DeclarantRelationship},
+        "declarant": {
+            value.value: gettext(DECLARANT_LABELS[value]) for value in DeclarantRelationship
+        },
     }
 
 
@@ -78,8 +82,12 @@ def _message(error: InvalidField) -> str:
 def index(principal):
     registrations = services.recent_registrations()
     services.record_list_read(principal, len(registrations))
-    return render_template("births/index.html", registrations=registrations, labels=_labels(),
-                           may_register=principal.has_role(Role.REGISTRAR))
+    return render_template(
+        "births/index.html",
+        registrations=registrations,
+        labels=_labels(),
+        may_register=principal.has_role(Role.REGISTRAR),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -92,8 +100,13 @@ def register(principal):
             registration = services.register_birth(principal, form.to_data())
         except services.DuplicateBirth as duplicate:
             services.record_read(principal, duplicate.existing, "web")
-            return render_template("births/show.html", registration=duplicate.existing, labels=_labels(),
-                                   duplicate=True, may_read_cases=bool(principal.roles & CASE_READERS)), 409
+            return render_template(
+                "births/show.html",
+                registration=duplicate.existing,
+                labels=_labels(),
+                duplicate=True,
+                may_read_cases=bool(principal.roles & CASE_READERS),
+            ), 409
         except InvalidField as error:
             field = form.field_for(error.field)
             if isinstance(error, NotPeruvianByBirth):
@@ -103,8 +116,16 @@ def register(principal):
             elif refusal is None:
                 form.form_errors.append(_message(error))
         else:
-            flash(gettext("Birth registered under number %(number)s.", number=registration.registration_number), "success")
-            return redirect(url_for("births.show", registration_number=registration.registration_number), 303)
+            flash(
+                gettext(
+                    "Birth registered under number %(number)s.",
+                    number=registration.registration_number,
+                ),
+                "success",
+            )
+            return redirect(
+                url_for("births.show", registration_number=registration.registration_number), 303
+            )
     status = 422 if form.is_submitted() else 200
     return render_template("births/new.html", form=form, refusal=refusal), status
 
@@ -116,5 +137,9 @@ def show(principal, registration_number):
     if registration is None:
         abort(404)
     services.record_read(principal, registration, "web")
-    return render_template("births/show.html", registration=registration, labels=_labels(),
-                           may_read_cases=bool(principal.roles & CASE_READERS))
+    return render_template(
+        "births/show.html",
+        registration=registration,
+        labels=_labels(),
+        may_read_cases=bool(principal.roles & CASE_READERS),
+    )

@@ -40,7 +40,10 @@ from .schemas import (
     ReturnSchema,
 )
 
-blp = Blueprint("cases_api", __name__, description="Case work by ministry staff (bearer token of a staff user).")
+blp = Blueprint(
+    "cases_api", __name__, description="Case work by ministry staff (bearer token of a staff user)."
+)
+
 
 def _document_errors(view):
     # 401, 403, 404, 400/413/415/422 and 429 are documented on every operation by sdp.api.
@@ -59,11 +62,17 @@ def load_case(application_id: int) -> Application:
 
 def check_if_match(application: Application) -> None:
     """409 when the client says (If-Match) it edits a version the case has moved on from."""
-    locking.expect_version(application, locking.version_from_if_match(request.headers.get("If-Match")))
+    locking.expect_version(
+        application, locking.version_from_if_match(request.headers.get("If-Match"))
+    )
 
 
 def _case_response(application: Application, status: int = 200):
-    return case_dict(application, current_principal(), clock.today()), status, {"ETag": f'"{application.version}"'}
+    return (
+        case_dict(application, current_principal(), clock.today()),
+        status,
+        {"ETag": f'"{application.version}"'},
+    )
 
 
 @blp.route("/applications")
@@ -96,7 +105,14 @@ class ApplicationResource(MethodView):
         return answer
 
 
-def _action(rule: str, schema, response_schema, status: int = 200, summary: str = "", endpoint: str | None = None):
+def _action(
+    rule: str,
+    schema,
+    response_schema,
+    status: int = 200,
+    summary: str = "",
+    endpoint: str | None = None,
+):
     """Register a POST endpoint that loads the case and runs ``handler(principal, case, data)``."""
 
     def decorator(handler):
@@ -127,14 +143,24 @@ def assign(principal, application, data):
     services.assign(principal, application, data["case_officer"])
 
 
-@_action("/applications/<int:application_id>/relevant-states", RelevantStateCreateSchema, RelevantStateOut, 201)
+@_action(
+    "/applications/<int:application_id>/relevant-states",
+    RelevantStateCreateSchema,
+    RelevantStateOut,
+    201,
+)
 def add_relevant_state(principal, application, data):
     """Add a State the person has a relevant link with (case_officer)."""
-    return relevant_state_dict(services.add_relevant_state(principal, application, data["country"], data["links"],
-                                                           data.get("person_id")))
+    return relevant_state_dict(
+        services.add_relevant_state(
+            principal, application, data["country"], data["links"], data.get("person_id")
+        )
+    )
 
 
-@blp.route("/applications/<int:application_id>/relevant-states/<int:relevant_state_id>", methods=["PUT"])
+@blp.route(
+    "/applications/<int:application_id>/relevant-states/<int:relevant_state_id>", methods=["PUT"]
+)
 @staff_required()
 @blp.doc(security=BEARER)
 @blp.arguments(FindingSchema)
@@ -154,15 +180,28 @@ def record_finding(data, application_id, relevant_state_id):
 def record_evidence(principal, application, data):
     """Record an item of evidence (case_officer)."""
     evidence = services.record_evidence(principal, application, data)
-    return {"id": evidence.id, "person_id": evidence.person_id, "kind": evidence.kind, "description": evidence.description,
-            "received_on": evidence.received_on, "country": evidence.country}
+    return {
+        "id": evidence.id,
+        "person_id": evidence.person_id,
+        "kind": evidence.kind,
+        "description": evidence.description,
+        "received_on": evidence.received_on,
+        "country": evidence.country,
+    }
 
 
 @_action("/applications/<int:application_id>/inquiries", InquiryCreateSchema, InquiryOut, 201)
 def send_inquiry(principal, application, data):
     """Send an inquiry to a State's authorities (case_officer); 409 for the State of an asylum claim."""
-    inquiry = services.send_inquiry(principal, application, data["country"], data["authority"], data["sent_on"],
-                                    data["consent_on"], data.get("person_id"))
+    inquiry = services.send_inquiry(
+        principal,
+        application,
+        data["country"],
+        data["authority"],
+        data["sent_on"],
+        data["consent_on"],
+        data.get("person_id"),
+    )
     return inquiry_dict(inquiry, clock.today())
 
 
@@ -179,7 +218,9 @@ def record_inquiry_response(data, inquiry_id):
         abort(404, message=f"There is no inquiry {inquiry_id}.")
     services.require_case_reader(current_principal(), inquiry.application)
     check_if_match(inquiry.application)
-    services.record_inquiry_response(current_principal(), inquiry, data["received_on"], data["outcome"])
+    services.record_inquiry_response(
+        current_principal(), inquiry, data["received_on"], data["outcome"]
+    )
     return inquiry_dict(inquiry, clock.today())
 
 
@@ -187,9 +228,15 @@ def record_inquiry_response(data, inquiry_id):
 def record_interview(principal, application, data):
     """Record an interview (case_officer)."""
     interview = services.record_interview(principal, application, data)
-    return {"id": interview.id, "person_id": interview.person_id, "held_on": interview.held_on, "interpreter_language": interview.interpreter_language,
-            "legal_representative": interview.legal_representative, "summary": interview.summary,
-            "read_back": interview.read_back}
+    return {
+        "id": interview.id,
+        "person_id": interview.person_id,
+        "held_on": interview.held_on,
+        "interpreter_language": interview.interpreter_language,
+        "legal_representative": interview.legal_representative,
+        "summary": interview.summary,
+        "read_back": interview.read_back,
+    }
 
 
 @_action("/applications/<int:application_id>/extension", ExtensionSchema, ApplicationOut)
@@ -219,13 +266,17 @@ def decide(principal, application, data):
 @_action("/applications/<int:application_id>/appeal", AppealCreateSchema, ApplicationOut, 201)
 def lodge_appeal(principal, application, data):
     """Lodge a person's appeal on their behalf (default: the applicant); 409 after their appeal_due."""
-    services.lodge_appeal(principal, application, data["grounds"], data.get("lodged_on"), data.get("person_id"))
+    services.lodge_appeal(
+        principal, application, data["grounds"], data.get("lodged_on"), data.get("person_id")
+    )
 
 
 @_action("/applications/<int:application_id>/appeal/decision", AppealDecisionSchema, ApplicationOut)
 def decide_appeal(principal, application, data):
     """Decide the appeal (appeals_officer, not the first-instance decision-maker)."""
-    services.decide_appeal(principal, application, data["outcome"], data["reasons"], data.get("person_id"))
+    services.decide_appeal(
+        principal, application, data["outcome"], data["reasons"], data.get("person_id")
+    )
 
 
 @_action("/applications/<int:application_id>/withdrawal", EndSchema, ApplicationOut)
@@ -246,7 +297,9 @@ def refer(principal, application, data):
     services.refer(principal, application, data["target"], data["reasons"], data.get("person_id"))
 
 
-@blp.route("/applications/<int:application_id>/persons/<int:person_id>/referral-outcome", methods=["POST"])
+@blp.route(
+    "/applications/<int:application_id>/persons/<int:person_id>/referral-outcome", methods=["POST"]
+)
 @staff_required()
 @blp.doc(security=BEARER)
 @blp.arguments(ReferralOutcomeSchema)
@@ -255,15 +308,23 @@ def refer(principal, application, data):
 def record_referral_outcome(data, application_id, person_id):
     """Record the civil registry's answer: confirmed Peruvian (leaves) or refused (examination resumes)."""
     application = load_case(application_id)
-    services.record_referral_outcome(current_principal(), application, person_id, data["outcome"], data["on"],
-                                     data.get("reference"))
+    services.record_referral_outcome(
+        current_principal(),
+        application,
+        person_id,
+        data["outcome"],
+        data["on"],
+        data.get("reference"),
+    )
     return _case_response(application)
 
 
 @_action("/applications/<int:application_id>/detention", DetentionRecordSchema, ApplicationOut)
 def record_detention(principal, application, data):
     """Record that a person of the case is detained (place, since): the case becomes a priority."""
-    services.record_detention(principal, application, data.get("person_id"), data["place"], data["since"])
+    services.record_detention(
+        principal, application, data.get("person_id"), data["place"], data["since"]
+    )
 
 
 @_action("/applications/<int:application_id>/guardian", GuardianSchema, ApplicationOut)
@@ -275,33 +336,54 @@ def record_guardian(principal, application, data):
 def _proceeding_endpoints(kind: str) -> None:
     """Propose, hear the reply, decide: the same proceeding for cessation and cancellation."""
 
-    @_action(f"/applications/<int:application_id>/{kind}", ProceedingSchema, ApplicationOut,
-             summary=f"Propose {kind} of a person's recognition (decision_maker or supervisor), notified with reasons.",
-             endpoint=f"propose_{kind}")
+    @_action(
+        f"/applications/<int:application_id>/{kind}",
+        ProceedingSchema,
+        ApplicationOut,
+        summary=f"Propose {kind} of a person's recognition (decision_maker or supervisor), notified with reasons.",
+        endpoint=f"propose_{kind}",
+    )
     def propose(principal, application, data):
         services.propose_proceeding(principal, application, kind, data)
 
-    @_action(f"/applications/<int:application_id>/{kind}/reply", ProceedingReplySchema, ApplicationOut,
-             summary=f"Record the person's reply to the proposal of {kind} (the case's officer or a supervisor).",
-             endpoint=f"reply_{kind}")
+    @_action(
+        f"/applications/<int:application_id>/{kind}/reply",
+        ProceedingReplySchema,
+        ApplicationOut,
+        summary=f"Record the person's reply to the proposal of {kind} (the case's officer or a supervisor).",
+        endpoint=f"reply_{kind}",
+    )
     def reply(principal, application, data):
         services.record_proceeding_reply(principal, application, kind, data)
 
-    @_action(f"/applications/<int:application_id>/{kind}/decision", ProceedingDecisionSchema, ApplicationOut,
-             summary=f"Decide on {kind} (decision_maker, not the proposer): after the reply or the reply period.",
-             endpoint=f"decide_{kind}")
+    @_action(
+        f"/applications/<int:application_id>/{kind}/decision",
+        ProceedingDecisionSchema,
+        ApplicationOut,
+        summary=f"Decide on {kind} (decision_maker, not the proposer): after the reply or the reply period.",
+        endpoint=f"decide_{kind}",
+    )
     def decide(principal, application, data):
         services.decide_proceeding(principal, application, kind, data)
 
-    @_action(f"/applications/<int:application_id>/{kind}/appeal", AppealCreateSchema, ApplicationOut, 201,
-             summary=f"Lodge the person's appeal against the {kind} (suspensive); 409 after its appeal_due.",
-             endpoint=f"appeal_{kind}")
+    @_action(
+        f"/applications/<int:application_id>/{kind}/appeal",
+        AppealCreateSchema,
+        ApplicationOut,
+        201,
+        summary=f"Lodge the person's appeal against the {kind} (suspensive); 409 after its appeal_due.",
+        endpoint=f"appeal_{kind}",
+    )
     def appeal(principal, application, data):
         services.lodge_proceeding_appeal(principal, application, kind, data)
 
-    @_action(f"/applications/<int:application_id>/{kind}/appeal/decision", AppealDecisionSchema, ApplicationOut,
-             summary=f"Decide the appeal against the {kind} (appeals_officer, not who decided it).",
-             endpoint=f"decide_appeal_{kind}")
+    @_action(
+        f"/applications/<int:application_id>/{kind}/appeal/decision",
+        AppealDecisionSchema,
+        ApplicationOut,
+        summary=f"Decide the appeal against the {kind} (appeals_officer, not who decided it).",
+        endpoint=f"decide_appeal_{kind}",
+    )
     def decide_appeal(principal, application, data):
         services.decide_proceeding_appeal(principal, application, kind, data)
 

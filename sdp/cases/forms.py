@@ -51,8 +51,13 @@ class LanguageField(SelectField):
     """A language chosen by its name in the user's language; the BCP 47 code is what is stored."""
 
     def __init__(self, label=None, **kwargs):
-        super().__init__(label, choices=lambda: language_choices(gettext("Choose a language")), default="",
-                         invalid_choice_message=lazy_gettext("Choose a language from the list."), **kwargs)
+        super().__init__(
+            label,
+            choices=lambda: language_choices(gettext("Choose a language")),
+            default="",
+            invalid_choice_message=lazy_gettext("Choose a language from the list."),
+            **kwargs,
+        )
 
 
 def not_blank(form, field):
@@ -66,12 +71,20 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def Reasons(label=None, message=None):  # noqa: N802 - a field factory
-    return TextAreaField(label or lazy_gettext("Reasons"),
-                         validators=[required(message or lazy_gettext("Enter the reasons.")), not_blank, Length(max=20000)])
+    return TextAreaField(
+        label or lazy_gettext("Reasons"),
+        validators=[
+            required(message or lazy_gettext("Enter the reasons.")),
+            not_blank,
+            Length(max=20000),
+        ],
+    )
 
 
 def Day(label, message=None, optional=False):  # noqa: N802
-    validators = [Optional()] if optional else [InputRequired(message or lazy_gettext("Enter a date."))]
+    validators = (
+        [Optional()] if optional else [InputRequired(message or lazy_gettext("Enter a date."))]
+    )
     return DateField(label, validators=[*validators, not_in_future])
 
 
@@ -79,29 +92,58 @@ def Day(label, message=None, optional=False):  # noqa: N802
 
 
 class PersonFields(GuardedSubForm):
-    given_names = StringField(lazy_gettext("Given names"), validators=[
-        required(lazy_gettext("Enter the given names.")), not_blank, Length(max=200)])
-    family_names = StringField(lazy_gettext("Family names"), validators=[
-        required(lazy_gettext("Enter the family names.")), not_blank, Length(max=200)])
-    sex = RadioField(lazy_gettext("Sex"), validators=[InputRequired(lazy_gettext("Choose the sex."))])
-    date_of_birth = DateField(lazy_gettext("Date of birth"),
-                              validators=[InputRequired(lazy_gettext("Enter the date of birth.")), not_in_future])
-    birth_country = SelectField(lazy_gettext("Country of birth"),
-                                validators=[required(lazy_gettext("Choose the country of birth."))])
-    birth_locality = StringField(lazy_gettext("Place of birth (town or city)"), validators=[Optional(), Length(max=200)])
+    given_names = StringField(
+        lazy_gettext("Given names"),
+        validators=[required(lazy_gettext("Enter the given names.")), not_blank, Length(max=200)],
+    )
+    family_names = StringField(
+        lazy_gettext("Family names"),
+        validators=[required(lazy_gettext("Enter the family names.")), not_blank, Length(max=200)],
+    )
+    sex = RadioField(
+        lazy_gettext("Sex"), validators=[InputRequired(lazy_gettext("Choose the sex."))]
+    )
+    date_of_birth = DateField(
+        lazy_gettext("Date of birth"),
+        validators=[InputRequired(lazy_gettext("Enter the date of birth.")), not_in_future],
+    )
+    birth_country = SelectField(
+        lazy_gettext("Country of birth"),
+        validators=[required(lazy_gettext("Choose the country of birth."))],
+    )
+    birth_locality = StringField(
+        lazy_gettext("Place of birth (town or city)"), validators=[Optional(), Length(max=200)]
+    )
     # Chosen by name (codes kept behind); "Choose a language from the list." for anything else.
-    languages = MultiCheckboxField(lazy_gettext("Languages"), validators=[Optional()],
-                                   choices=lambda: language_choices(None),
-                                   invalid_choice_message=lazy_gettext("Choose a language from the list."),
-                                   description=lazy_gettext("The languages the person understands."))
-    asylum_status = RadioField(lazy_gettext("Asylum status"), default=AsylumStatus.NONE.value,
-                               validators=[InputRequired(lazy_gettext("Choose the asylum status."))])
-    asylum_country = SelectField(lazy_gettext("Country of the asylum claim"), default="",
-                                 description=lazy_gettext("The State the person fears persecution from: it will never be contacted."))
-    vulnerabilities = MultiCheckboxField(lazy_gettext("Vulnerabilities (the case is prioritised)"), validators=[Optional()])
-    guardian = StringField(lazy_gettext("Guardian or representative (unaccompanied child)"),
-                           validators=[Optional(), Length(max=200)])
-    detention_place = StringField(lazy_gettext("Place of detention, if detained"), validators=[Optional(), Length(max=200)])
+    languages = MultiCheckboxField(
+        lazy_gettext("Languages"),
+        validators=[Optional()],
+        choices=lambda: language_choices(None),
+        invalid_choice_message=lazy_gettext("Choose a language from the list."),
+        description=lazy_gettext("The languages the person understands."),
+    )
+    asylum_status = RadioField(
+        lazy_gettext("Asylum status"),
+        default=AsylumStatus.NONE.value,
+        validators=[InputRequired(lazy_gettext("Choose the asylum status."))],
+    )
+    asylum_country = SelectField(
+        lazy_gettext("Country of the asylum claim"),
+        default="",
+        description=lazy_gettext(
+            "The State the person fears persecution from: it will never be contacted."
+        ),
+    )
+    vulnerabilities = MultiCheckboxField(
+        lazy_gettext("Vulnerabilities (the case is prioritised)"), validators=[Optional()]
+    )
+    guardian = StringField(
+        lazy_gettext("Guardian or representative (unaccompanied child)"),
+        validators=[Optional(), Length(max=200)],
+    )
+    detention_place = StringField(
+        lazy_gettext("Place of detention, if detained"), validators=[Optional(), Length(max=200)]
+    )
     detention_since = Day(lazy_gettext("Detained since"), optional=True)
 
     def __init__(self, *args, **kwargs):
@@ -119,27 +161,43 @@ class PersonFields(GuardedSubForm):
             raise ValidationError(gettext("Enter the place of detention, or leave both empty."))
 
     def validate_asylum_country(self, field):
-        if self.asylum_status.data in (AsylumStatus.ASYLUM_SEEKER, AsylumStatus.REFUGEE) and not field.data:
+        if (
+            self.asylum_status.data in (AsylumStatus.ASYLUM_SEEKER, AsylumStatus.REFUGEE)
+            and not field.data
+        ):
             raise ValidationError(gettext("Choose the country of the asylum claim."))
 
     def person_data(self) -> dict:
         status = self.asylum_status.data or AsylumStatus.NONE.value
         return {
-            "given_names": self.given_names.data.strip(), "family_names": self.family_names.data.strip(),
-            "sex": self.sex.data, "date_of_birth": self.date_of_birth.data,
-            "place_of_birth": {"country": self.birth_country.data, "locality": (self.birth_locality.data or "").strip() or None},
+            "given_names": self.given_names.data.strip(),
+            "family_names": self.family_names.data.strip(),
+            "sex": self.sex.data,
+            "date_of_birth": self.date_of_birth.data,
+            "place_of_birth": {
+                "country": self.birth_country.data,
+                "locality": (self.birth_locality.data or "").strip() or None,
+            },
             "languages": list(self.languages.data or []),
-            "asylum": {"status": status, "country": self.asylum_country.data if status != AsylumStatus.NONE else None},
+            "asylum": {
+                "status": status,
+                "country": self.asylum_country.data if status != AsylumStatus.NONE else None,
+            },
             "vulnerabilities": list(self.vulnerabilities.data or []),
             "guardian": (self.guardian.data or "").strip() or None,
-            "detention": ({"place": self.detention_place.data.strip(), "since": self.detention_since.data}
-                          if self.detention_since.data else None),
+            "detention": (
+                {"place": self.detention_place.data.strip(), "since": self.detention_since.data}
+                if self.detention_since.data
+                else None
+            ),
         }
 
 
 class DependantFields(PersonFields):
-    relationship = SelectField(lazy_gettext("Relationship to the applicant"),
-                               validators=[required(lazy_gettext("Choose the relationship."))])
+    relationship = SelectField(
+        lazy_gettext("Relationship to the applicant"),
+        validators=[required(lazy_gettext("Choose the relationship."))],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,14 +205,22 @@ class DependantFields(PersonFields):
 
 
 class IntakeForm(GuardedForm):
-    route = RadioField(lazy_gettext("Route"), default="application",
-                       validators=[InputRequired(lazy_gettext("Choose how the case started."))])
-    referring_authority = StringField(lazy_gettext("Referring authority (ex officio cases)"),
-                                      validators=[Length(max=120)])
+    route = RadioField(
+        lazy_gettext("Route"),
+        default="application",
+        validators=[InputRequired(lazy_gettext("Choose how the case started."))],
+    )
+    referring_authority = StringField(
+        lazy_gettext("Referring authority (ex officio cases)"), validators=[Length(max=120)]
+    )
     registered_on = Day(lazy_gettext("Date of registration"), optional=True)
     applicant = FormField(PersonFields, label=lazy_gettext("Applicant"))
-    dependants = FieldList(FormField(DependantFields), label=lazy_gettext("Dependant"), min_entries=0,
-                           max_entries=MAX_DEPENDANTS)
+    dependants = FieldList(
+        FormField(DependantFields),
+        label=lazy_gettext("Dependant"),
+        min_entries=0,
+        max_entries=MAX_DEPENDANTS,
+    )
     duplicates_dismissed = HiddenField()
 
     def __init__(self, *args, **kwargs):
@@ -172,8 +238,10 @@ class IntakeForm(GuardedForm):
             "referring_authority": (self.referring_authority.data or "").strip() or None,
             "registered_on": self.registered_on.data,
             "applicant": self.applicant.form.person_data(),
-            "dependants": [{**entry.form.person_data(), "relationship": entry.form.relationship.data}
-                           for entry in self.dependants],
+            "dependants": [
+                {**entry.form.person_data(), "relationship": entry.form.relationship.data}
+                for entry in self.dependants
+            ],
         }
 
 
@@ -195,19 +263,29 @@ def PersonConcerned():  # noqa: N802 - a field factory, named like the fields it
     """Each person is examined on their own: the form names whom the act concerns, by name
     (choices set by the case page from the persons of the case; the applicant unless another is
     chosen). The service refuses a person of another case (422 beside this field)."""
-    return SelectField(lazy_gettext("Person concerned"), coerce=_person_id, validate_choice=False,
-                       validators=[Optional()])
+    return SelectField(
+        lazy_gettext("Person concerned"),
+        coerce=_person_id,
+        validate_choice=False,
+        validators=[Optional()],
+    )
 
 
 class AssignForm(ActionForm):
-    case_officer = SelectField(lazy_gettext("Case officer"), validators=[required(lazy_gettext("Choose a case officer."))])
+    case_officer = SelectField(
+        lazy_gettext("Case officer"), validators=[required(lazy_gettext("Choose a case officer."))]
+    )
 
 
 class RelevantStateForm(ActionForm):
     person_id = PersonConcerned()
-    country = SelectField(lazy_gettext("State"), validators=[required(lazy_gettext("Choose the State."))])
-    links = MultiCheckboxField(lazy_gettext("Links with this State"),
-                               validators=[required(lazy_gettext("Choose at least one link."))])
+    country = SelectField(
+        lazy_gettext("State"), validators=[required(lazy_gettext("Choose the State."))]
+    )
+    links = MultiCheckboxField(
+        lazy_gettext("Links with this State"),
+        validators=[required(lazy_gettext("Choose at least one link."))],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,8 +294,13 @@ class RelevantStateForm(ActionForm):
 
 
 class FindingForm(ActionForm):
-    finding = RadioField(lazy_gettext("Finding"), validators=[InputRequired(lazy_gettext("Choose a finding."))])
-    reasoning = Reasons(lazy_gettext("Reasoning (law and practice of this State)"), lazy_gettext("Enter the reasoning."))
+    finding = RadioField(
+        lazy_gettext("Finding"), validators=[InputRequired(lazy_gettext("Choose a finding."))]
+    )
+    reasoning = Reasons(
+        lazy_gettext("Reasoning (law and practice of this State)"),
+        lazy_gettext("Enter the reasoning."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,9 +309,14 @@ class FindingForm(ActionForm):
 
 class EvidenceForm(ActionForm):
     person_id = PersonConcerned()
-    kind = RadioField(lazy_gettext("Kind of evidence"), validators=[InputRequired(lazy_gettext("Choose the kind of evidence."))])
-    description = TextAreaField(lazy_gettext("Description"), validators=[
-        required(lazy_gettext("Describe the evidence.")), not_blank, Length(max=20000)])
+    kind = RadioField(
+        lazy_gettext("Kind of evidence"),
+        validators=[InputRequired(lazy_gettext("Choose the kind of evidence."))],
+    )
+    description = TextAreaField(
+        lazy_gettext("Description"),
+        validators=[required(lazy_gettext("Describe the evidence.")), not_blank, Length(max=20000)],
+    )
     received_on = Day(lazy_gettext("Received on"))
     country = SelectField(lazy_gettext("State it concerns"), validators=[Optional()])
     # Checked by the upload service (type by content, size), which says what is wrong beside it.
@@ -237,16 +325,22 @@ class EvidenceForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = choices("EvidenceKind")
-        self.file.description = gettext("A PDF, JPEG or PNG file of up to %(megabytes)d MB.",
-                                        megabytes=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024))
+        self.file.description = gettext(
+            "A PDF, JPEG or PNG file of up to %(megabytes)d MB.",
+            megabytes=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
+        )
         self.country.choices = country_choices(gettext("None in particular"))
 
 
 class InquiryForm(ActionForm):
     person_id = PersonConcerned()
-    country = SelectField(lazy_gettext("State"), validators=[required(lazy_gettext("Choose the State."))])
-    authority = StringField(lazy_gettext("Authority"), validators=[
-        required(lazy_gettext("Name the authority.")), not_blank, Length(max=200)])
+    country = SelectField(
+        lazy_gettext("State"), validators=[required(lazy_gettext("Choose the State."))]
+    )
+    authority = StringField(
+        lazy_gettext("Authority"),
+        validators=[required(lazy_gettext("Name the authority.")), not_blank, Length(max=200)],
+    )
     consent_on = Day(lazy_gettext("The person concerned consented on"))
     sent_on = Day(lazy_gettext("Sent on"))
 
@@ -257,7 +351,9 @@ class InquiryForm(ActionForm):
 
 class InquiryResponseForm(ActionForm):
     received_on = Day(lazy_gettext("Received on"))
-    outcome = RadioField(lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))])
+    outcome = RadioField(
+        lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -267,12 +363,24 @@ class InquiryResponseForm(ActionForm):
 class InterviewForm(ActionForm):
     person_id = PersonConcerned()
     held_on = Day(lazy_gettext("Held on"))
-    interpreter_language = LanguageField(lazy_gettext("Interpreter's language"),
-                                         description=lazy_gettext("Leave blank if no interpreter was needed."))
-    legal_representative = StringField(lazy_gettext("Legal representative"), validators=[Optional(), Length(max=200)])
-    summary = TextAreaField(lazy_gettext("Summary"), validators=[
-        required(lazy_gettext("Enter the summary of the interview.")), not_blank, Length(max=20000)])
-    read_back = BooleanField(lazy_gettext("The record was read back to the applicant"), default=True)
+    interpreter_language = LanguageField(
+        lazy_gettext("Interpreter's language"),
+        description=lazy_gettext("Leave blank if no interpreter was needed."),
+    )
+    legal_representative = StringField(
+        lazy_gettext("Legal representative"), validators=[Optional(), Length(max=200)]
+    )
+    summary = TextAreaField(
+        lazy_gettext("Summary"),
+        validators=[
+            required(lazy_gettext("Enter the summary of the interview.")),
+            not_blank,
+            Length(max=20000),
+        ],
+    )
+    read_back = BooleanField(
+        lazy_gettext("The record was read back to the applicant"), default=True
+    )
 
 
 class ExtensionForm(ActionForm):
@@ -280,16 +388,24 @@ class ExtensionForm(ActionForm):
 
 
 class RecommendationForm(ActionForm):
-    outcome = RadioField(lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))])
-    exclusion_ground = SelectField(lazy_gettext("Exclusion ground (only for an exclusion)"), default="")
+    outcome = RadioField(
+        lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))]
+    )
+    exclusion_ground = SelectField(
+        lazy_gettext("Exclusion ground (only for an exclusion)"), default=""
+    )
     reasons = Reasons()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.outcome.choices = [(value, label) for value, label in (
-            (DecisionOutcome.RECOGNIZED.value, gettext("Recognized as stateless")),
-            (DecisionOutcome.REJECTED.value, gettext("Rejected")),
-            (DecisionOutcome.EXCLUDED.value, gettext("Excluded (Art. 1(2))")))]
+        self.outcome.choices = [
+            (value, label)
+            for value, label in (
+                (DecisionOutcome.RECOGNIZED.value, gettext("Recognized as stateless")),
+                (DecisionOutcome.REJECTED.value, gettext("Rejected")),
+                (DecisionOutcome.EXCLUDED.value, gettext("Excluded (Art. 1(2))")),
+            )
+        ]
         self.exclusion_ground.choices = choices("ExclusionGround", blank=gettext("Not applicable"))
 
     def validate_exclusion_ground(self, field):
@@ -297,11 +413,16 @@ class RecommendationForm(ActionForm):
         if excluded and not field.data:
             raise ValidationError(gettext("An exclusion names its ground of Art. 1(2)."))
         if not excluded and field.data:
-            raise ValidationError(gettext("An exclusion ground goes only with the outcome excluded."))
+            raise ValidationError(
+                gettext("An exclusion ground goes only with the outcome excluded.")
+            )
 
     def outcome_data(self) -> dict:
-        return {"outcome": self.outcome.data, "reasons": self.reasons.data.strip(),
-                "exclusion_ground": self.exclusion_ground.data or None}
+        return {
+            "outcome": self.outcome.data,
+            "reasons": self.reasons.data.strip(),
+            "exclusion_ground": self.exclusion_ground.data or None,
+        }
 
 
 PERSON_OUTCOME_PREFIX = "outcome_of_"
@@ -312,54 +433,89 @@ class DecisionForm(RecommendationForm):
     (``decision_form_for`` adds those fields: each person decided on their own)."""
 
     notified_on = Day(lazy_gettext("Notified on"))
-    notification_language = LanguageField(lazy_gettext("Language of the notification"),
-                                          description=lazy_gettext("A language the applicant understands."))
+    notification_language = LanguageField(
+        lazy_gettext("Language of the notification"),
+        description=lazy_gettext("A language the applicant understands."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.outcome.choices = [*self.outcome.choices, (PersonOutcome.FAMILY_UNITY.value, gettext(
-            "Family unity (holds a nationality; residence with a recognised family member)"))]
+        self.outcome.choices = [
+            *self.outcome.choices,
+            (
+                PersonOutcome.FAMILY_UNITY.value,
+                gettext(
+                    "Family unity (holds a nationality; residence with a recognised family member)"
+                ),
+            ),
+        ]
         for field in self.person_outcome_fields():
             field.choices = self.outcome.choices
 
     def person_outcome_fields(self) -> list:
-        return [field for name, field in self._fields.items() if name.startswith(PERSON_OUTCOME_PREFIX)]
+        return [
+            field for name, field in self._fields.items() if name.startswith(PERSON_OUTCOME_PREFIX)
+        ]
 
     def outcome_data(self) -> dict:
-        return {**super().outcome_data(), "notified_on": self.notified_on.data,
-                "notification_language": (self.notification_language.data or "").strip() or None,
-                "persons": [{"person_id": int(field.short_name.removeprefix(PERSON_OUTCOME_PREFIX)), "outcome": field.data}
-                            for field in self.person_outcome_fields()]}
+        return {
+            **super().outcome_data(),
+            "notified_on": self.notified_on.data,
+            "notification_language": (self.notification_language.data or "").strip() or None,
+            "persons": [
+                {
+                    "person_id": int(field.short_name.removeprefix(PERSON_OUTCOME_PREFIX)),
+                    "outcome": field.data,
+                }
+                for field in self.person_outcome_fields()
+            ],
+        }
 
 
 def decision_form_for(persons) -> type[DecisionForm]:
     """A decision form naming an outcome for each of ``persons`` (the dependants awaiting one)."""
-    fields = {f"{PERSON_OUTCOME_PREFIX}{person.id}": RadioField(
-        lazy_gettext("Outcome for %(name)s", name=person.full_name),
-        validators=[InputRequired(lazy_gettext("Choose the outcome for %(name)s.", name=person.full_name))])
-        for person in persons}
+    fields = {
+        f"{PERSON_OUTCOME_PREFIX}{person.id}": RadioField(
+            lazy_gettext("Outcome for %(name)s", name=person.full_name),
+            validators=[
+                InputRequired(
+                    lazy_gettext("Choose the outcome for %(name)s.", name=person.full_name)
+                )
+            ],
+        )
+        for person in persons
+    }
     return type("PersonsDecisionForm", (DecisionForm,), fields)
 
 
 class ReferralOutcomeForm(ActionForm):
-    outcome = RadioField(lazy_gettext("The civil registry's answer"),
-                         validators=[InputRequired(lazy_gettext("Choose the civil registry's answer."))])
+    outcome = RadioField(
+        lazy_gettext("The civil registry's answer"),
+        validators=[InputRequired(lazy_gettext("Choose the civil registry's answer."))],
+    )
     on = Day(lazy_gettext("Answered on"))
-    reference = StringField(lazy_gettext("The civil registry's reference (for example the CUI)"),
-                            validators=[Optional(), Length(max=64)])
+    reference = StringField(
+        lazy_gettext("The civil registry's reference (for example the CUI)"),
+        validators=[Optional(), Length(max=64)],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.outcome.choices = [(status.value, gettext(label(status)))
-                                for status in (ReferralStatus.CONFIRMED_PERUVIAN, ReferralStatus.REFUSED)]
+        self.outcome.choices = [
+            (status.value, gettext(label(status)))
+            for status in (ReferralStatus.CONFIRMED_PERUVIAN, ReferralStatus.REFUSED)
+        ]
 
 
 class ProceedingForm(ActionForm):
     """A proposal of cessation or cancellation, notified to the person with reasons."""
 
     person_id = PersonConcerned()
-    nationality_acquired = SelectField(lazy_gettext("Nationality acquired or recovered (cessation)"), default="",
-                                       validators=[Optional()])
+    nationality_acquired = SelectField(
+        lazy_gettext("Nationality acquired or recovered (cessation)"),
+        default="",
+        validators=[Optional()],
+    )
     reasons = Reasons()
     notified_on = Day(lazy_gettext("Proposal notified on"))
 
@@ -370,29 +526,47 @@ class ProceedingForm(ActionForm):
 
 class ProceedingReplyForm(ActionForm):
     received_on = Day(lazy_gettext("Reply received on"))
-    summary = TextAreaField(lazy_gettext("The person's reply"), validators=[
-        required(lazy_gettext("Enter the reply.")), not_blank, Length(max=20000)])
+    summary = TextAreaField(
+        lazy_gettext("The person's reply"),
+        validators=[required(lazy_gettext("Enter the reply.")), not_blank, Length(max=20000)],
+    )
 
 
 class ProceedingDecisionForm(ActionForm):
-    outcome = RadioField(lazy_gettext("Decision"), validators=[InputRequired(lazy_gettext("Choose the decision."))])
+    outcome = RadioField(
+        lazy_gettext("Decision"), validators=[InputRequired(lazy_gettext("Choose the decision."))]
+    )
     reasons = Reasons()
     notified_on = Day(lazy_gettext("Notified on"))
 
     def set_kind(self, kind: str) -> None:
-        ended = ProceedingStatus.CEASED if kind == ProceedingKind.CESSATION else ProceedingStatus.CANCELLED
-        self.outcome.choices = [(ended.value, gettext(label(ended))),
-                                (ProceedingStatus.MAINTAINED.value, gettext(label(ProceedingStatus.MAINTAINED)))]
+        ended = (
+            ProceedingStatus.CEASED
+            if kind == ProceedingKind.CESSATION
+            else ProceedingStatus.CANCELLED
+        )
+        self.outcome.choices = [
+            (ended.value, gettext(label(ended))),
+            (ProceedingStatus.MAINTAINED.value, gettext(label(ProceedingStatus.MAINTAINED))),
+        ]
 
 
 class ProceedingAppealForm(ActionForm):
     lodged_on = Day(lazy_gettext("Lodged on"), optional=True)
-    grounds = TextAreaField(lazy_gettext("Grounds of the appeal"), validators=[
-        required(lazy_gettext("Enter the grounds of the appeal.")), not_blank, Length(max=20000)])
+    grounds = TextAreaField(
+        lazy_gettext("Grounds of the appeal"),
+        validators=[
+            required(lazy_gettext("Enter the grounds of the appeal.")),
+            not_blank,
+            Length(max=20000),
+        ],
+    )
 
 
 class ProceedingAppealDecisionForm(ActionForm):
-    outcome = RadioField(lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))])
+    outcome = RadioField(
+        lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))]
+    )
     reasons = Reasons()
 
     def __init__(self, *args, **kwargs):
@@ -402,15 +576,27 @@ class ProceedingAppealDecisionForm(ActionForm):
 
 class DetentionForm(ActionForm):
     person_id = PersonConcerned()
-    place = StringField(lazy_gettext("Place of detention"), validators=[
-        required(lazy_gettext("Enter the place of detention.")), not_blank, Length(max=200)])
+    place = StringField(
+        lazy_gettext("Place of detention"),
+        validators=[
+            required(lazy_gettext("Enter the place of detention.")),
+            not_blank,
+            Length(max=200),
+        ],
+    )
     since = Day(lazy_gettext("Detained since"))
 
 
 class GuardianForm(ActionForm):
     person_id = PersonConcerned()
-    guardian = StringField(lazy_gettext("Guardian or representative"), validators=[
-        required(lazy_gettext("Name the guardian or representative.")), not_blank, Length(max=200)])
+    guardian = StringField(
+        lazy_gettext("Guardian or representative"),
+        validators=[
+            required(lazy_gettext("Name the guardian or representative.")),
+            not_blank,
+            Length(max=200),
+        ],
+    )
 
 
 class ReasonsForm(ActionForm):
@@ -422,13 +608,21 @@ class ReasonsForm(ActionForm):
 class AppealForm(ActionForm):
     person_id = PersonConcerned()
     lodged_on = Day(lazy_gettext("Lodged on"), optional=True)
-    grounds = TextAreaField(lazy_gettext("Grounds of the appeal"), validators=[
-        required(lazy_gettext("Enter the grounds of the appeal.")), not_blank, Length(max=20000)])
+    grounds = TextAreaField(
+        lazy_gettext("Grounds of the appeal"),
+        validators=[
+            required(lazy_gettext("Enter the grounds of the appeal.")),
+            not_blank,
+            Length(max=20000),
+        ],
+    )
 
 
 class AppealDecisionForm(ActionForm):
     person_id = PersonConcerned()
-    outcome = RadioField(lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))])
+    outcome = RadioField(
+        lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))]
+    )
     reasons = Reasons()
 
     def __init__(self, *args, **kwargs):
@@ -438,7 +632,9 @@ class AppealDecisionForm(ActionForm):
 
 class ReferralForm(ActionForm):
     person_id = PersonConcerned()
-    referral_target = RadioField(lazy_gettext("Refer to"), validators=[InputRequired(lazy_gettext("Choose where to refer."))])
+    referral_target = RadioField(
+        lazy_gettext("Refer to"), validators=[InputRequired(lazy_gettext("Choose where to refer."))]
+    )
     reasons = Reasons()
 
     def __init__(self, *args, **kwargs):
@@ -457,4 +653,7 @@ class CaseSearchForm(GuardedSubForm):
     def __init__(self, *args, officers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.state.choices = choices("State", blank=gettext("Any"))
-        self.officer.choices = [("", gettext("Any")), *((str(user.id), user.name) for user in officers)]
+        self.officer.choices = [
+            ("", gettext("Any")),
+            *((str(user.id), user.name) for user in officers),
+        ]

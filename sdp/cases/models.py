@@ -53,7 +53,9 @@ class Person(db.Model):
     birth_locality: Mapped[str | None] = mapped_column(String(200))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Asylum details are encrypted at rest (sdp.crypto); the confidentiality rule reads them in Python.
-    asylum_status: Mapped[str] = mapped_column(EncryptedText("persons.asylum_status"), default="none")
+    asylum_status: Mapped[str] = mapped_column(
+        EncryptedText("persons.asylum_status"), default="none"
+    )
     asylum_country: Mapped[str | None] = mapped_column(EncryptedText("persons.asylum_country"))
     # Priority facts (domain.md, section 4): detention (place encrypted, like every personal detail
     # beyond the name), vulnerabilities, and the guardian or representative of an unaccompanied child.
@@ -89,7 +91,9 @@ class Person(db.Model):
 
     def needs_guardian(self) -> bool:
         """An unaccompanied child needs a guardian or representative recorded before the interview."""
-        return Vulnerability.UNACCOMPANIED_CHILD in (self.vulnerabilities or []) and not self.guardian
+        return (
+            Vulnerability.UNACCOMPANIED_CHILD in (self.vulnerabilities or []) and not self.guardian
+        )
 
 
 class CaseNumberCounter(db.Model):
@@ -112,7 +116,9 @@ class Application(db.Model):
     registered_on: Mapped[date] = mapped_column(Date, index=True)
     decision_due: Mapped[date] = mapped_column(Date, index=True)
     decision_due_extended: Mapped[bool] = mapped_column(default=False)
-    extension_reasons: Mapped[str | None] = mapped_column(EncryptedText("applications.extension_reasons"))
+    extension_reasons: Mapped[str | None] = mapped_column(
+        EncryptedText("applications.extension_reasons")
+    )
     # domain.md, section 4: anyone in the case a child, unaccompanied, detained or vulnerable;
     # detained cases come first in the supervisors' lists.
     priority: Mapped[bool] = mapped_column(default=False)
@@ -133,23 +139,47 @@ class Application(db.Model):
     applicant: Mapped[Person] = relationship(lazy="joined", foreign_keys=[applicant_id])
     case_officer = relationship("User", foreign_keys=[case_officer_id], lazy="joined")
     dependants: Mapped[list["Dependant"]] = relationship(
-        back_populates="application", cascade="all, delete-orphan", lazy="selectin", order_by="Dependant.id")
+        back_populates="application",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="Dependant.id",
+    )
     relevant_states: Mapped[list["RelevantState"]] = relationship(
-        back_populates="application", cascade="all, delete-orphan", lazy="selectin", order_by="RelevantState.id")
+        back_populates="application",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="RelevantState.id",
+    )
     inquiries: Mapped[list["Inquiry"]] = relationship(
-        back_populates="application", cascade="all, delete-orphan", lazy="selectin", order_by="Inquiry.id")
+        back_populates="application",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="Inquiry.id",
+    )
     interviews: Mapped[list["Interview"]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="Interview.id")
+        cascade="all, delete-orphan", lazy="selectin", order_by="Interview.id"
+    )
     evidence: Mapped[list["Evidence"]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="Evidence.id")
+        cascade="all, delete-orphan", lazy="selectin", order_by="Evidence.id"
+    )
     recommendations: Mapped[list["Recommendation"]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="Recommendation.id")
-    decision: Mapped["Decision | None"] = relationship(cascade="all, delete-orphan", lazy="selectin", uselist=False)
-    appeal: Mapped["Appeal | None"] = relationship(cascade="all, delete-orphan", lazy="selectin", uselist=False)
+        cascade="all, delete-orphan", lazy="selectin", order_by="Recommendation.id"
+    )
+    decision: Mapped["Decision | None"] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", uselist=False
+    )
+    appeal: Mapped["Appeal | None"] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", uselist=False
+    )
     determinations: Mapped[list["Determination"]] = relationship(
-        back_populates="application", cascade="all, delete-orphan", lazy="selectin", order_by="Determination.id")
+        back_populates="application",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="Determination.id",
+    )
     proceedings: Mapped[list["Proceeding"]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="Proceeding.id")
+        cascade="all, delete-orphan", lazy="selectin", order_by="Proceeding.id"
+    )
 
     __table_args__ = (Index("ix_applications_state_decision_due", "state", "decision_due"),)
     __mapper_args__ = {"version_id_col": version}
@@ -164,7 +194,9 @@ class Application(db.Model):
     def relationship_of(self, person_id: int) -> str:
         if person_id == self.applicant_id:
             return "applicant"
-        return next(d.relationship_to_applicant for d in self.dependants if d.person_id == person_id)
+        return next(
+            d.relationship_to_applicant for d in self.dependants if d.person_id == person_id
+        )
 
     def person(self, person_id: int | None) -> Person | None:
         """A person of this case (the applicant when ``person_id`` is None), or None."""
@@ -182,7 +214,11 @@ class Application(db.Model):
 
     def proceeding(self, person_id: int, kind: str | None = None) -> "Proceeding | None":
         """The person's latest cessation or cancellation proceeding (of ``kind``, if given)."""
-        matching = [p for p in self.proceedings if p.person_id == person_id and (kind is None or p.kind == kind)]
+        matching = [
+            p
+            for p in self.proceedings
+            if p.person_id == person_id and (kind is None or p.kind == kind)
+        ]
         return matching[-1] if matching else None
 
     def case_is_open(self) -> bool:
@@ -192,13 +228,21 @@ class Application(db.Model):
         determination = self.determination(person.id)
         proceeding = self.proceeding(person.id)
         return PersonFacts(
-            person_id=person.id, name=person.full_name,
-            findings=tuple((rs.country, Finding(rs.finding)) for rs in self.relevant_states if rs.person_id == person.id),
+            person_id=person.id,
+            name=person.full_name,
+            findings=tuple(
+                (rs.country, Finding(rs.finding))
+                for rs in self.relevant_states
+                if rs.person_id == person.id
+            ),
             outcome=PersonOutcome(determination.outcome) if determination.outcome else None,
-            notified_on=determination.notified_on, appeal_due=determination.appeal_due,
+            notified_on=determination.notified_on,
+            appeal_due=determination.appeal_due,
             appeal_lodged=determination.appeal_lodged_on is not None,
             appeal_decided=determination.appeal_decided_on is not None,
-            referral=ReferralStatus(determination.referral_status) if determination.referral_status else None,
+            referral=ReferralStatus(determination.referral_status)
+            if determination.referral_status
+            else None,
             proceeding=proceeding.facts() if proceeding else None,
             case_pending=self.case_is_open(),
         )
@@ -238,7 +282,11 @@ class Application(db.Model):
         """The time limit running now and which one it is, for lists sorted by the nearest deadline."""
         if self.state in (State.REGISTERED, State.UNDER_EXAMINATION, State.PENDING_DECISION):
             return RunningDeadline(DeadlineKind.DECISION, self.decision_due)
-        if self.state == State.REJECTED and self.decision and not self.facts(today).decision_is_final(today):
+        if (
+            self.state == State.REJECTED
+            and self.decision
+            and not self.facts(today).decision_is_final(today)
+        ):
             return RunningDeadline(DeadlineKind.APPEAL_WINDOW, self.decision.appeal_due)
         if self.state == State.UNDER_APPEAL and self.appeal:
             return RunningDeadline(DeadlineKind.APPEAL_DECISION, self.appeal.decision_due)
@@ -259,7 +307,9 @@ class Dependant(db.Model):
     __tablename__ = "dependants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     relationship_to_applicant: Mapped[str] = mapped_column("relationship", String(16))
 
@@ -271,12 +321,22 @@ class RelevantState(db.Model):
     """A State the person has a relevant link with, and the finding on it."""
 
     __tablename__ = "relevant_states"
-    __table_args__ = (UniqueConstraint("application_id", "person_id", "country",
-                                       name="uq_relevant_states_application_person_country"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "application_id",
+            "person_id",
+            "country",
+            name="uq_relevant_states_application_person_country",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)  # whose examination
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id"), index=True
+    )  # whose examination
     country: Mapped[str] = mapped_column(String(2))
     links: Mapped[list[str]] = mapped_column(JSON)
     finding: Mapped[str] = mapped_column(String(16), default=Finding.UNDETERMINED.value)
@@ -291,8 +351,12 @@ class Evidence(db.Model):
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)  # whose examination
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id"), index=True
+    )  # whose examination
     country: Mapped[str | None] = mapped_column(String(2))  # the relevant State it concerns, if any
     kind: Mapped[str] = mapped_column(String(24))
     description: Mapped[str] = mapped_column(EncryptedText("evidence.description"))
@@ -306,8 +370,12 @@ class Inquiry(db.Model):
     __tablename__ = "inquiries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)  # whose examination
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id"), index=True
+    )  # whose examination
     country: Mapped[str] = mapped_column(String(2), index=True)
     authority: Mapped[str] = mapped_column(String(200))
     sent_on: Mapped[date] = mapped_column(Date)
@@ -315,22 +383,32 @@ class Inquiry(db.Model):
     received_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(String(24))
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    consent_on: Mapped[date | None] = mapped_column(Date)  # the person concerned consented (None: recorded before 0006)
+    consent_on: Mapped[date | None] = mapped_column(
+        Date
+    )  # the person concerned consented (None: recorded before 0006)
 
     application: Mapped[Application] = relationship(back_populates="inquiries")
 
     def status(self, today: date) -> InquiryStatus:
         if self.outcome is not None:
             return InquiryStatus.ANSWERED
-        return InquiryStatus.UNANSWERED if is_overdue(self.response_due, today) else InquiryStatus.PENDING
+        return (
+            InquiryStatus.UNANSWERED
+            if is_overdue(self.response_due, today)
+            else InquiryStatus.PENDING
+        )
 
 
 class Interview(db.Model):
     __tablename__ = "interviews"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)  # whose examination
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id"), index=True
+    )  # whose examination
     held_on: Mapped[date] = mapped_column(Date)
     interpreter_language: Mapped[str | None] = mapped_column(String(35))
     legal_representative: Mapped[str | None] = mapped_column(String(200))
@@ -343,7 +421,9 @@ class Recommendation(db.Model):
     __tablename__ = "recommendations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
     outcome: Mapped[str] = mapped_column(String(16))
     exclusion_ground: Mapped[str | None] = mapped_column(String(32))
     reasons: Mapped[str] = mapped_column(EncryptedText("recommendations.reasons"))
@@ -357,7 +437,9 @@ class Decision(db.Model):
     __tablename__ = "decisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), unique=True
+    )
     outcome: Mapped[str] = mapped_column(String(16), index=True)
     exclusion_ground: Mapped[str | None] = mapped_column(String(32))
     reasons: Mapped[str] = mapped_column(EncryptedText("decisions.reasons"))
@@ -374,7 +456,9 @@ class Appeal(db.Model):
     __tablename__ = "appeals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), unique=True
+    )
     lodged_on: Mapped[date] = mapped_column(Date)
     grounds: Mapped[str] = mapped_column(EncryptedText("appeals.grounds"))
     decision_due: Mapped[date] = mapped_column(Date, index=True)
@@ -391,10 +475,16 @@ class Determination(db.Model):
     rows are the acts; these rows say what each act decided for each person."""
 
     __tablename__ = "determinations"
-    __table_args__ = (UniqueConstraint("application_id", "person_id", name="uq_determinations_application_person"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "application_id", "person_id", name="uq_determinations_application_person"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     outcome: Mapped[str | None] = mapped_column(String(16), index=True)
     exclusion_ground: Mapped[str | None] = mapped_column(String(32))
@@ -405,16 +495,22 @@ class Determination(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # the person's appeal (suspensive: a proposal of the regulation, not TUO Ley 27444 Art. 226.1)
     appeal_lodged_on: Mapped[date | None] = mapped_column(Date)
-    appeal_grounds: Mapped[str | None] = mapped_column(EncryptedText("determinations.appeal_grounds"))
+    appeal_grounds: Mapped[str | None] = mapped_column(
+        EncryptedText("determinations.appeal_grounds")
+    )
     appeal_decision_due: Mapped[date | None] = mapped_column(Date)
     appeal_outcome: Mapped[str | None] = mapped_column(String(16))
-    appeal_reasons: Mapped[str | None] = mapped_column(EncryptedText("determinations.appeal_reasons"))
+    appeal_reasons: Mapped[str | None] = mapped_column(
+        EncryptedText("determinations.appeal_reasons")
+    )
     appeal_decided_on: Mapped[date | None] = mapped_column(Date)
     appeal_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # referral to late birth registration or nationality confirmation: protected until RENIEC answers
     referral_target: Mapped[str | None] = mapped_column(String(32))
     referral_status: Mapped[str | None] = mapped_column(String(24))
-    referral_reasons: Mapped[str | None] = mapped_column(EncryptedText("determinations.referral_reasons"))
+    referral_reasons: Mapped[str | None] = mapped_column(
+        EncryptedText("determinations.referral_reasons")
+    )
     referred_on: Mapped[date | None] = mapped_column(Date)
     referral_answered_on: Mapped[date | None] = mapped_column(Date)
     referral_reference: Mapped[str | None] = mapped_column(String(64))  # RENIEC's, e.g. the CUI
@@ -433,7 +529,9 @@ class Proceeding(db.Model):
     __tablename__ = "proceedings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=ProceedingStatus.PROPOSED.value)
@@ -444,7 +542,9 @@ class Proceeding(db.Model):
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reply_received_on: Mapped[date | None] = mapped_column(Date)
     reply_summary: Mapped[str | None] = mapped_column(EncryptedText("proceedings.reply_summary"))
-    decision_reasons: Mapped[str | None] = mapped_column(EncryptedText("proceedings.decision_reasons"))
+    decision_reasons: Mapped[str | None] = mapped_column(
+        EncryptedText("proceedings.decision_reasons")
+    )
     decided_on: Mapped[date | None] = mapped_column(Date)
     decision_notified_on: Mapped[date | None] = mapped_column(Date)
     appeal_due: Mapped[date | None] = mapped_column(Date)
@@ -457,6 +557,13 @@ class Proceeding(db.Model):
 
     def facts(self) -> ProceedingFacts:
         return ProceedingFacts(
-            kind=ProceedingKind(self.kind), status=ProceedingStatus(self.status), reply_due=self.reply_due, reply_received=self.reply_received_on is not None, appeal_due=self.appeal_due,
-            appeal_lodged=self.appeal_lodged_on is not None, appeal_decided=self.appeal_decided_on is not None,
-            appeal_overturned=self.appeal_outcome == "overturned", appeal_decided_on=self.appeal_decided_on)
+            kind=ProceedingKind(self.kind),
+            status=ProceedingStatus(self.status),
+            reply_due=self.reply_due,
+            reply_received=self.reply_received_on is not None,
+            appeal_due=self.appeal_due,
+            appeal_lodged=self.appeal_lodged_on is not None,
+            appeal_decided=self.appeal_decided_on is not None,
+            appeal_overturned=self.appeal_outcome == "overturned",
+            appeal_decided_on=self.appeal_decided_on,
+        )

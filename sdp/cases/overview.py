@@ -18,14 +18,30 @@ from .models import Application
 
 # The steps of the procedure in the order a case goes through them. The examination's evidence,
 # inquiries and interview are steps too: the officer should see them, though none blocks the next.
-MAIN_STEPS = ("assign", "add_relevant_state", "record_evidence", "send_inquiry", "record_interview",
-              "record_finding", "recommend", "decide")
+MAIN_STEPS = (
+    "assign",
+    "add_relevant_state",
+    "record_evidence",
+    "send_inquiry",
+    "record_interview",
+    "record_finding",
+    "recommend",
+    "decide",
+)
 # Shown once they apply: an appeal after a decision, documents after a decision.
 AFTER_DECISION = ("lodge_appeal", "decide_appeal")
 # Actions on one row of the case (a State, an inquiry, a person): linked from that row, not the list.
-ROW_ACTIONS = frozenset({"record_finding", "record_inquiry_response", "record_referral_outcome",
-                         "record_proceeding_reply", "decide_proceeding", "lodge_proceeding_appeal",
-                         "decide_proceeding_appeal"})
+ROW_ACTIONS = frozenset(
+    {
+        "record_finding",
+        "record_inquiry_response",
+        "record_referral_outcome",
+        "record_proceeding_reply",
+        "decide_proceeding",
+        "lodge_proceeding_appeal",
+        "decide_proceeding_appeal",
+    }
+)
 
 DONE, YOURS, OTHERS, CANNOT_START = "done", "yours", "others", "cannot_start"
 
@@ -72,7 +88,8 @@ def _done(application: Application, case: dict, name: str) -> bool:
         return bool(application.interviews)
     if name == "record_finding":
         return bool(application.relevant_states) and all(
-            rs.finding != Finding.UNDETERMINED for rs in application.relevant_states)
+            rs.finding != Finding.UNDETERMINED for rs in application.relevant_states
+        )
     if name == "recommend":
         return application.recommendation is not None
     if name == "decide":
@@ -89,21 +106,34 @@ def _done(application: Application, case: dict, name: str) -> bool:
 def _target(application: Application, name: str):
     """The row a step's link opens: the first relevant State still undetermined."""
     if name == "record_finding":
-        return next((rs.id for rs in application.relevant_states if rs.finding == Finding.UNDETERMINED), None)
+        return next(
+            (rs.id for rs in application.relevant_states if rs.finding == Finding.UNDETERMINED),
+            None,
+        )
     return None
 
 
-def steps(application: Application, case: dict, choices: list[procedure.ActionChoice], message,
-          may_issue_identity_document: bool = False) -> list[Step]:
+def steps(
+    application: Application,
+    case: dict,
+    choices: list[procedure.ActionChoice],
+    message,
+    may_issue_identity_document: bool = False,
+) -> list[Step]:
     """The task list. ``message`` turns a procedure's refusal into the user's language; issuing a
     document is asked of the procedure for one type (``may_issue_identity_document``), as the
     documents page does."""
     by_name = {choice.action.name: choice for choice in choices}
     names = list(MAIN_STEPS)
     if application.decision is not None:
-        names += [name for name in AFTER_DECISION
-                  if name == "lodge_appeal" and (by_name[name].not_now is None or _done(application, case, name))
-                  or name == "decide_appeal" and _done(application, case, "lodge_appeal")]
+        names += [
+            name
+            for name in AFTER_DECISION
+            if name == "lodge_appeal"
+            and (by_name[name].not_now is None or _done(application, case, name))
+            or name == "decide_appeal"
+            and _done(application, case, "lodge_appeal")
+        ]
     result = [Step("register", gettext(procedure.ACTIONS_BY_NAME["register"].title), DONE)]
     for name in names:
         choice = by_name[name]
@@ -112,7 +142,9 @@ def steps(application: Application, case: dict, choices: list[procedure.ActionCh
             result.append(Step(name, title, DONE))
         elif choice.allowed and name == "record_finding" and _target(application, name) is None:
             # The procedure lets the officer record findings; there is no State to find on yet.
-            result.append(Step(name, title, CANNOT_START, reason=gettext("Add a relevant State first.")))
+            result.append(
+                Step(name, title, CANNOT_START, reason=gettext("Add a relevant State first."))
+            )
         elif choice.allowed:
             target = _target(application, name)
             result.append(Step(name, title, YOURS, action_url(application, name, target)))
@@ -124,28 +156,44 @@ def steps(application: Application, case: dict, choices: list[procedure.ActionCh
         documents = by_name["issue_document"]
         done = _done(application, case, "issue_document")
         allowed = may_issue_identity_document
-        result.append(Step("issue_document", gettext(documents.action.title),
-                           DONE if done else YOURS if allowed else OTHERS,
-                           url_for("documents_web.case_documents", application_id=application.id)
-                           if allowed and not done else None,
-                           None if done or allowed else who_takes(documents.action)))
+        result.append(
+            Step(
+                "issue_document",
+                gettext(documents.action.title),
+                DONE if done else YOURS if allowed else OTHERS,
+                url_for("documents_web.case_documents", application_id=application.id)
+                if allowed and not done
+                else None,
+                None if done or allowed else who_takes(documents.action),
+            )
+        )
     return result
 
 
 def next_step(task_list: list[Step]) -> Step | None:
     """The first step that is this person's to take; else the first that waits on someone else."""
-    return (next((step for step in task_list if step.status == YOURS), None)
-            or next((step for step in task_list if step.status == OTHERS), None))
+    return next((step for step in task_list if step.status == YOURS), None) or next(
+        (step for step in task_list if step.status == OTHERS), None
+    )
 
 
-def other_actions(application: Application, choices: list[procedure.ActionChoice],
-                  task_list: list[Step]) -> list[tuple[str, str, str]]:
+def other_actions(
+    application: Application, choices: list[procedure.ActionChoice], task_list: list[Step]
+) -> list[tuple[str, str, str]]:
     """What else this person may do now (withdraw, close, extend, refer, ...), as (name, title, url)."""
     in_list = {step.name for step in task_list}
-    return [(choice.action.name, gettext(choice.action.title), action_url(application, choice.action.name))
-            for choice in choices
-            if choice.allowed and choice.action.name not in in_list and choice.action.name not in ROW_ACTIONS
-            and choice.action.name != "issue_document"]
+    return [
+        (
+            choice.action.name,
+            gettext(choice.action.title),
+            action_url(application, choice.action.name),
+        )
+        for choice in choices
+        if choice.allowed
+        and choice.action.name not in in_list
+        and choice.action.name not in ROW_ACTIONS
+        and choice.action.name != "issue_document"
+    ]
 
 
 def running_deadline(application: Application, case: dict, today: date) -> tuple[str, date] | None:

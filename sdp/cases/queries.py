@@ -22,7 +22,11 @@ from ..extensions import db
 from .models import Appeal, Application, Dependant, Person
 
 PAGE_SIZE = 25
-DECISION_RUNNING = (State.REGISTERED.value, State.UNDER_EXAMINATION.value, State.PENDING_DECISION.value)
+DECISION_RUNNING = (
+    State.REGISTERED.value,
+    State.UNDER_EXAMINATION.value,
+    State.PENDING_DECISION.value,
+)
 _CASE_NUMBER = re.compile(r"^(?:SDP-)?(\d{4})-(\d{1,6})$", re.IGNORECASE)
 _TOP = "\uffff"
 
@@ -48,7 +52,9 @@ def persons_named(text: str):
     conditions = [_prefix(Person.family_key, key), _prefix(Person.given_key, key)]
     for split in range(1, len(tokens)):  # "maria jose perez": given "maria jose", family "perez..."
         given, family = " ".join(tokens[:split]), " ".join(tokens[split:])
-        conditions.append(and_(_prefix(Person.family_key, family), _prefix(Person.given_key, given)))
+        conditions.append(
+            and_(_prefix(Person.family_key, family), _prefix(Person.given_key, given))
+        )
     return union_all(*(select(Person.id).where(condition) for condition in conditions))
 
 
@@ -62,10 +68,15 @@ def case_number_of(text: str) -> str | None:
 def overdue_condition(today: date):
     """``Application.running_deadline(today).is_overdue(today)`` (sdp.domain.deadlines) as SQL, for
     lists and counts: a decision or appeal decision past its last day. Change both together."""
-    appeal_overdue = exists().where(Appeal.application_id == Application.id, Appeal.decision_due < today,
-                                    Appeal.outcome.is_(None))
-    return or_(and_(Application.state.in_(DECISION_RUNNING), Application.decision_due < today),
-               and_(Application.state == State.UNDER_APPEAL.value, appeal_overdue))
+    appeal_overdue = exists().where(
+        Appeal.application_id == Application.id,
+        Appeal.decision_due < today,
+        Appeal.outcome.is_(None),
+    )
+    return or_(
+        and_(Application.state.in_(DECISION_RUNNING), Application.decision_due < today),
+        and_(Application.state == State.UNDER_APPEAL.value, appeal_overdue),
+    )
 
 
 def visible_to(principal: Principal):
@@ -75,8 +86,17 @@ def visible_to(principal: Principal):
     return Application.case_officer_id == principal.id
 
 
-def search(principal: Principal, *, today: date, q: str = "", state: str = "", officer_id: int | None = None,
-           overdue: bool = False, after: int | None = None, page_size: int | None = None) -> Page:
+def search(
+    principal: Principal,
+    *,
+    today: date,
+    q: str = "",
+    state: str = "",
+    officer_id: int | None = None,
+    overdue: bool = False,
+    after: int | None = None,
+    page_size: int | None = None,
+) -> Page:
     page_size = page_size or PAGE_SIZE
     statement = select(Application.id)
     visibility = visible_to(principal)
@@ -89,9 +109,14 @@ def search(principal: Principal, *, today: date, q: str = "", state: str = "", o
             statement = statement.where(Application.case_number == number)
         elif name_key(q):
             named = persons_named(q)
-            statement = statement.where(or_(
-                Application.applicant_id.in_(named),
-                Application.id.in_(select(Dependant.application_id).where(Dependant.person_id.in_(named)))))
+            statement = statement.where(
+                or_(
+                    Application.applicant_id.in_(named),
+                    Application.id.in_(
+                        select(Dependant.application_id).where(Dependant.person_id.in_(named))
+                    ),
+                )
+            )
         else:
             return Page([], None)
     if state:
@@ -106,8 +131,13 @@ def search(principal: Principal, *, today: date, q: str = "", state: str = "", o
     # one step made SQLite fetch and sort every match (50,000 for a common surname in a million
     # cases) to keep 26 (175 ms against 48 ms at a million cases; bench/RESULTS.md, section 5).
     page_ids = statement.order_by(Application.id.desc()).limit(page_size + 1)
-    rows = db.session.execute(
-        select(Application).where(Application.id.in_(page_ids)).order_by(Application.id.desc())).scalars().all()
+    rows = (
+        db.session.execute(
+            select(Application).where(Application.id.in_(page_ids)).order_by(Application.id.desc())
+        )
+        .scalars()
+        .all()
+    )
     more = len(rows) > page_size
     rows = rows[:page_size]
     return Page(rows, rows[-1].id if more and rows else None)
@@ -116,9 +146,14 @@ def search(principal: Principal, *, today: date, q: str = "", state: str = "", o
 def case_officers() -> list[User]:
     from ..auth.models import UserRole
 
-    return list(db.session.execute(
-        select(User).join(UserRole).where(UserRole.role == Role.CASE_OFFICER.value, User.active.is_(True))
-        .order_by(User.name)).scalars())
+    return list(
+        db.session.execute(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.CASE_OFFICER.value, User.active.is_(True))
+            .order_by(User.name)
+        ).scalars()
+    )
 
 
 # --- Possible duplicates at intake ----------------------------------------------------------
@@ -143,14 +178,34 @@ def possible_duplicates(people: list[dict], limit_per_person: int = 10) -> list[
         if not data.get("date_of_birth"):
             continue
         candidates = db.session.execute(
-            select(Person).where(Person.date_of_birth == data["date_of_birth"]).limit(500)).scalars()
-        matches = [person for person in candidates
-                   if similar_names(data["given_names"], data["family_names"], person.given_names, person.family_names)]
+            select(Person).where(Person.date_of_birth == data["date_of_birth"]).limit(500)
+        ).scalars()
+        matches = [
+            person
+            for person in candidates
+            if similar_names(
+                data["given_names"], data["family_names"], person.given_names, person.family_names
+            )
+        ]
         for person in matches[:limit_per_person]:
             application = db.session.execute(
-                select(Application).where(or_(
-                    Application.applicant_id == person.id,
-                    Application.id.in_(select(dependant_of.application_id).where(dependant_of.person_id == person.id))))
-                .order_by(Application.id.desc()).limit(1)).scalar_one_or_none()
-            found.append(PossibleDuplicate(f"{data['given_names']} {data['family_names']}", person, application))
+                select(Application)
+                .where(
+                    or_(
+                        Application.applicant_id == person.id,
+                        Application.id.in_(
+                            select(dependant_of.application_id).where(
+                                dependant_of.person_id == person.id
+                            )
+                        ),
+                    )
+                )
+                .order_by(Application.id.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            found.append(
+                PossibleDuplicate(
+                    f"{data['given_names']} {data['family_names']}", person, application
+                )
+            )
     return found

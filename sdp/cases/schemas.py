@@ -36,12 +36,19 @@ class PlaceOfBirthSchema(StrictSchema):
 
 class AsylumSchema(StrictSchema):
     status = fields.String(required=True, validate=one_of(AsylumStatus))
-    country = Country(allow_none=True, metadata={"description": "The asylum claim's country (ISO 3166-1 alpha-2)"})
+    country = Country(
+        allow_none=True, metadata={"description": "The asylum claim's country (ISO 3166-1 alpha-2)"}
+    )
 
     @validates_schema
     def country_when_claimed(self, data, **kwargs):
-        if data.get("status") in (AsylumStatus.ASYLUM_SEEKER, AsylumStatus.REFUGEE) and not data.get("country"):
-            raise ValidationError("The asylum claim's country is required for an asylum seeker or refugee.", "country")
+        if data.get("status") in (
+            AsylumStatus.ASYLUM_SEEKER,
+            AsylumStatus.REFUGEE,
+        ) and not data.get("country"):
+            raise ValidationError(
+                "The asylum claim's country is required for an asylum seeker or refugee.", "country"
+            )
 
 
 class DetentionSchema(StrictSchema):
@@ -58,10 +65,16 @@ class PersonSchema(StrictSchema):
     languages = fields.List(Language(), load_default=list, validate=validate.Length(max=20))
     asylum = fields.Nested(AsylumSchema, load_default=None, allow_none=True)
     detention = fields.Nested(DetentionSchema, load_default=None, allow_none=True)
-    vulnerabilities = fields.List(fields.String(validate=one_of(Vulnerability)), load_default=list,
-                                  validate=validate.Length(max=4))
-    guardian = fields.String(validate=validate.Length(min=1, max=200), allow_none=True,
-                             metadata={"description": "Guardian or representative of an unaccompanied child"})
+    vulnerabilities = fields.List(
+        fields.String(validate=one_of(Vulnerability)),
+        load_default=list,
+        validate=validate.Length(max=4),
+    )
+    guardian = fields.String(
+        validate=validate.Length(min=1, max=200),
+        allow_none=True,
+        metadata={"description": "Guardian or representative of an unaccompanied child"},
+    )
 
 
 class DependantSchema(PersonSchema):
@@ -70,28 +83,43 @@ class DependantSchema(PersonSchema):
 
 class ApplicationCreateSchema(StrictSchema):
     route = fields.String(required=True, validate=one_of(Route))
-    registered_on = PastDate(not_before="pilot_start", metadata={"description": "Defaults to today"})
-    referring_authority = fields.String(validate=validate.Length(max=120), allow_none=True,
-                                        metadata={"description": "For ex officio cases: the authority that started it"})
+    registered_on = PastDate(
+        not_before="pilot_start", metadata={"description": "Defaults to today"}
+    )
+    referring_authority = fields.String(
+        validate=validate.Length(max=120),
+        allow_none=True,
+        metadata={"description": "For ex officio cases: the authority that started it"},
+    )
     applicant = fields.Nested(PersonSchema, required=True)
-    dependants = fields.List(fields.Nested(DependantSchema), load_default=list, validate=validate.Length(max=30))
+    dependants = fields.List(
+        fields.Nested(DependantSchema), load_default=list, validate=validate.Length(max=30)
+    )
 
 
 class AssignSchema(StrictSchema):
     case_officer = fields.Email(required=True)
 
 
-PERSON_ID_DESCRIPTION = "A person of this case (default: the applicant); 422 for a person of another case"
+PERSON_ID_DESCRIPTION = (
+    "A person of this case (default: the applicant); 422 for a person of another case"
+)
 
 
 def PersonId():  # noqa: N802 - a field factory, named like the fields it makes
-    return fields.Integer(load_default=None, allow_none=True, metadata={"description": PERSON_ID_DESCRIPTION, "minimum": 1})
+    return fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": PERSON_ID_DESCRIPTION, "minimum": 1},
+    )
 
 
 class RelevantStateCreateSchema(StrictSchema):
     person_id = PersonId()
     country = Country(required=True)
-    links = fields.List(fields.String(validate=one_of(Link)), required=True, validate=validate.Length(min=1, max=7))
+    links = fields.List(
+        fields.String(validate=one_of(Link)), required=True, validate=validate.Length(min=1, max=7)
+    )
 
 
 class FindingSchema(StrictSchema):
@@ -112,7 +140,9 @@ class InquiryCreateSchema(StrictSchema):
     country = Country(required=True)
     authority = Text(200)
     sent_on = PastDate(required=True, not_before="registered_on")
-    consent_on = PastDate(required=True, metadata={"description": "The date the person concerned consented"})
+    consent_on = PastDate(
+        required=True, metadata={"description": "The date the person concerned consented"}
+    )
 
 
 class InquiryResponseSchema(StrictSchema):
@@ -144,31 +174,61 @@ class RecommendationSchema(StrictSchema):
         if excluded and not data.get("exclusion_ground"):
             raise ValidationError("An exclusion names its ground of Art. 1(2).", "exclusion_ground")
         if not excluded and data.get("exclusion_ground"):
-            raise ValidationError("An exclusion ground goes only with the outcome excluded.", "exclusion_ground")
+            raise ValidationError(
+                "An exclusion ground goes only with the outcome excluded.", "exclusion_ground"
+            )
 
 
 class PersonDecisionSchema(StrictSchema):
-    person_id = fields.Integer(required=True, metadata={
-        "description": "A person of this case awaiting a decision; 422 for a person of another case", "minimum": 1})
-    outcome = fields.String(required=True, validate=validate.OneOf(
-        [PersonOutcome.RECOGNIZED, PersonOutcome.REJECTED, PersonOutcome.EXCLUDED, PersonOutcome.FAMILY_UNITY]))
+    person_id = fields.Integer(
+        required=True,
+        metadata={
+            "description": "A person of this case awaiting a decision; 422 for a person of another case",
+            "minimum": 1,
+        },
+    )
+    outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [
+                PersonOutcome.RECOGNIZED,
+                PersonOutcome.REJECTED,
+                PersonOutcome.EXCLUDED,
+                PersonOutcome.FAMILY_UNITY,
+            ]
+        ),
+    )
     reasons = fields.String(validate=validate.Length(min=1, max=20000), allow_none=True)
     exclusion_ground = fields.String(validate=one_of(ExclusionGround), allow_none=True)
 
     @validates_schema
     def ground_with_exclusion(self, data, **kwargs):
         if (data.get("outcome") == PersonOutcome.EXCLUDED) != bool(data.get("exclusion_ground")):
-            raise ValidationError("An exclusion, and only an exclusion, names its ground of Art. 1(2).", "exclusion_ground")
+            raise ValidationError(
+                "An exclusion, and only an exclusion, names its ground of Art. 1(2).",
+                "exclusion_ground",
+            )
 
 
 class DecisionSchema(RecommendationSchema):
     """The top-level outcome is the applicant's; every other person still in the procedure is named."""
 
-    outcome = fields.String(load_default=None, validate=validate.OneOf(
-        [PersonOutcome.RECOGNIZED, PersonOutcome.REJECTED, PersonOutcome.EXCLUDED, PersonOutcome.FAMILY_UNITY]))
+    outcome = fields.String(
+        load_default=None,
+        validate=validate.OneOf(
+            [
+                PersonOutcome.RECOGNIZED,
+                PersonOutcome.REJECTED,
+                PersonOutcome.EXCLUDED,
+                PersonOutcome.FAMILY_UNITY,
+            ]
+        ),
+    )
     notified_on = PastDate(required=True, not_before="registered_on")
     notification_language = Language(allow_none=True)
-    persons = fields.List(fields.Nested(PersonDecisionSchema), load_default=list, validate=validate.Length(max=31))
+    persons = fields.List(
+        fields.Nested(PersonDecisionSchema), load_default=list, validate=validate.Length(max=31)
+    )
 
 
 class ReturnSchema(StrictSchema):
@@ -200,11 +260,16 @@ class ReferralSchema(StrictSchema):
 
 
 class ReferralOutcomeSchema(StrictSchema):
-    outcome = fields.String(required=True, validate=validate.OneOf(
-        [ReferralStatus.CONFIRMED_PERUVIAN, ReferralStatus.REFUSED]))
+    outcome = fields.String(
+        required=True,
+        validate=validate.OneOf([ReferralStatus.CONFIRMED_PERUVIAN, ReferralStatus.REFUSED]),
+    )
     on = PastDate(required=True, not_before="referred_on")
-    reference = fields.String(validate=validate.Length(min=1, max=64), allow_none=True,
-                              metadata={"description": "The civil registry's reference, e.g. the CUI"})
+    reference = fields.String(
+        validate=validate.Length(min=1, max=64),
+        allow_none=True,
+        metadata={"description": "The civil registry's reference, e.g. the CUI"},
+    )
 
 
 class ProceedingSchema(StrictSchema):
@@ -213,7 +278,9 @@ class ProceedingSchema(StrictSchema):
     person_id = PersonId()
     reasons = Text()
     notified_on = PastDate(required=True, not_before="registered_on")
-    nationality_acquired = Country(allow_none=True, metadata={"description": "Cessation: the nationality acquired"})
+    nationality_acquired = Country(
+        allow_none=True, metadata={"description": "Cessation: the nationality acquired"}
+    )
 
 
 class ProceedingReplySchema(StrictSchema):
@@ -224,8 +291,12 @@ class ProceedingReplySchema(StrictSchema):
 
 class ProceedingDecisionSchema(StrictSchema):
     person_id = PersonId()
-    outcome = fields.String(required=True, validate=validate.OneOf(
-        [ProceedingStatus.CEASED, ProceedingStatus.CANCELLED, ProceedingStatus.MAINTAINED]))
+    outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [ProceedingStatus.CEASED, ProceedingStatus.CANCELLED, ProceedingStatus.MAINTAINED]
+        ),
+    )
     reasons = Text()
     notified_on = PastDate(required=True, not_before="proposal_notified_on")
 
@@ -392,8 +463,12 @@ class ProceedingOut(StrictSchema):
     appeal_due = IsoDate(allow_none=True)
     appeal = fields.Nested(PersonAppealOut, allow_none=True)
     final = StrictBoolean()
-    residence_until = IsoDate(allow_none=True, metadata={
-        "description": "After a final cessation: the last day of lawful residence (proposal of the regulation)"})
+    residence_until = IsoDate(
+        allow_none=True,
+        metadata={
+            "description": "After a final cessation: the last day of lawful residence (proposal of the regulation)"
+        },
+    )
 
 
 class PersonStatusOut(StrictSchema):
@@ -417,15 +492,27 @@ class PersonStatusOut(StrictSchema):
 
 class RefusedActionOut(StrictSchema):
     name = fields.String(metadata={"description": "an action of GET /api/v1/procedure"})
-    status = fields.Integer(metadata={"description": "409: the case is not ready for it now; 403: not this caller's to take"})
-    reason = fields.String(metadata={"description": "the procedure's reason, as the error of that action would give it"})
+    status = fields.Integer(
+        metadata={
+            "description": "409: the case is not ready for it now; 403: not this caller's to take"
+        }
+    )
+    reason = fields.String(
+        metadata={
+            "description": "the procedure's reason, as the error of that action would give it"
+        }
+    )
 
 
 class ApplicationOut(StrictSchema):
     id = fields.Integer()
     case_number = fields.String()
-    version = fields.Integer(metadata={"description": "Incremented by every change; send it back as If-Match to "
-                                               "have a change refused (409) if the case moved on meanwhile"})
+    version = fields.Integer(
+        metadata={
+            "description": "Incremented by every change; send it back as If-Match to "
+            "have a change refused (409) if the case moved on meanwhile"
+        }
+    )
     route = fields.String()
     referring_authority = fields.String(allow_none=True)
     state = fields.String()

@@ -56,7 +56,11 @@ def procedure_message(error: ProcedureError) -> str:
     for name in ("appeal_due", "reply_due"):
         if params.get(name):
             params[name] = fdate(params[name])
-    for name, vocabulary in (("finding", "Finding"), ("kind", "ProceedingKind"), ("allowed", "ProceedingStatus")):
+    for name, vocabulary in (
+        ("finding", "Finding"),
+        ("kind", "ProceedingKind"),
+        ("allowed", "ProceedingStatus"),
+    ):
         if params.get(name):
             params[name] = label(vocabulary, params[name])
     text = gettext(error.message)
@@ -69,28 +73,43 @@ def _principal():
 
 def refuse_page(code: int, heading: str, message: str):
     """Stop the request with an error page that says what was refused or not found, and why."""
-    abort(make_response(render_template("errors/error.html", code=code, heading=heading, message=message), code))
+    abort(
+        make_response(
+            render_template("errors/error.html", code=code, heading=heading, message=message), code
+        )
+    )
 
 
 def load_case(application_id: int) -> Application:
     application = db.session.get(Application, application_id) if application_id <= 2**62 else None
     if application is None:
-        refuse_page(404, gettext("Case not found"), gettext(
-            "There is no case with the reference %(id)s. Find the case in the case list by its number or a name.",
-            id=application_id))
+        refuse_page(
+            404,
+            gettext("Case not found"),
+            gettext(
+                "There is no case with the reference %(id)s. Find the case in the case list by its number or a name.",
+                id=application_id,
+            ),
+        )
     principal = _principal()
     if not may_read_case(principal.roles, principal.id, application.case_officer_id):
-        refuse_page(403, gettext("You do not have access to this case"), no_access_reason(principal))
+        refuse_page(
+            403, gettext("You do not have access to this case"), no_access_reason(principal)
+        )
     return application
 
 
 def no_access_reason(principal) -> str:
     """Which role or assignment would open a case this person may not read."""
     if Role.CASE_OFFICER in principal.roles:
-        return gettext("This case is assigned to another case officer: a case officer reads only the cases "
-                       "assigned to them. A supervisor can assign it to you.")
-    return gettext("Case files are read by intake officers, the assigned case officer, decision-makers, "
-                   "appeals officers and supervisors. Ask an administrator if your work needs one of these roles.")
+        return gettext(
+            "This case is assigned to another case officer: a case officer reads only the cases "
+            "assigned to them. A supervisor can assign it to you."
+        )
+    return gettext(
+        "Case files are read by intake officers, the assigned case officer, decision-makers, "
+        "appeals officers and supervisors. Ask an administrator if your work needs one of these roles."
+    )
 
 
 # --- Lists --------------------------------------------------------------------------------
@@ -111,17 +130,30 @@ def index():
             if field.errors:
                 field.data = None
     officer_id = int(form.officer.data) if (form.officer.data or "").isdigit() else None
-    page = queries.search(principal, today=clock.today(), q=form.q.data or "", state=form.state.data or "",
-                          officer_id=officer_id, overdue=bool(form.overdue.data),
-                          after=page_cursor(request.args.get("after")))
+    page = queries.search(
+        principal,
+        today=clock.today(),
+        q=form.q.data or "",
+        state=form.state.data or "",
+        officer_id=officer_id,
+        overdue=bool(form.overdue.data),
+        after=page_cursor(request.args.get("after")),
+    )
     # Only the parameters this page declares go back into its links: any other key (``endpoint``,
     # ``_external``, ``_scheme``) would be an argument of url_for itself (a 500, or links made
     # absolute from the Host header).
     kept = {field.name: request.args[field.name] for field in form if request.args.get(field.name)}
     next_url = url_for(".index", **kept, after=page.next_after) if page.next_after else None
     first_url = url_for(".index", **kept) if request.args.get("after") else None
-    return render_template("cases/list.html", form=form, page=page, today=clock.today(),
-                           next_url=next_url, first_url=first_url, searched=bool(kept))
+    return render_template(
+        "cases/list.html",
+        form=form,
+        page=page,
+        today=clock.today(),
+        next_url=next_url,
+        first_url=first_url,
+        searched=bool(kept),
+    )
 
 
 def page_cursor(raw: str | None) -> int | None:
@@ -155,35 +187,54 @@ def _without_dependant(data: MultiDict, index: int) -> MultiDict:
 def intake():
     principal = _principal()
     today = clock.today()
-    procedure.check("register", procedure.CaseFacts(state=None), principal.actor, procedure.Context(today=today))
+    procedure.check(
+        "register", procedure.CaseFacts(state=None), principal.actor, procedure.Context(today=today)
+    )
     duplicates, refusal, status = [], None, 200
     if request.method == "GET":
         restored = restore_form()
         form = forms.IntakeForm(formdata=restored) if restored else forms.IntakeForm(formdata=None)
-        return render_template("cases/intake.html", form=form, duplicates=duplicates, refusal=refusal)
+        return render_template(
+            "cases/intake.html", form=form, duplicates=duplicates, refusal=refusal
+        )
     if "add_dependant" in request.form:
         form = forms.IntakeForm()
         if len(form.dependants) < forms.MAX_DEPENDANTS:
             form.dependants.append_entry()
-        return render_template("cases/intake.html", form=form, duplicates=duplicates, refusal=refusal,
-                               focus=f"dependants-{len(form.dependants) - 1}-given_names")
+        return render_template(
+            "cases/intake.html",
+            form=form,
+            duplicates=duplicates,
+            refusal=refusal,
+            focus=f"dependants-{len(form.dependants) - 1}-given_names",
+        )
     if request.form.get("remove_dependant", "").isdigit():
-        form = forms.IntakeForm(formdata=_without_dependant(request.form, int(request.form["remove_dependant"])))
-        return render_template("cases/intake.html", form=form, duplicates=duplicates, refusal=refusal)
+        form = forms.IntakeForm(
+            formdata=_without_dependant(request.form, int(request.form["remove_dependant"]))
+        )
+        return render_template(
+            "cases/intake.html", form=form, duplicates=duplicates, refusal=refusal
+        )
     form = forms.IntakeForm()
     if not form.validate():
-        return render_template("cases/intake.html", form=form, duplicates=duplicates, refusal=refusal), 422
+        return render_template(
+            "cases/intake.html", form=form, duplicates=duplicates, refusal=refusal
+        ), 422
     data = form.application_data()
     if not form.duplicates_dismissed.data:
         duplicates = queries.possible_duplicates([data["applicant"], *data["dependants"]])
         if duplicates:
-            return render_template("cases/intake.html", form=form, duplicates=duplicates, refusal=refusal)
+            return render_template(
+                "cases/intake.html", form=form, duplicates=duplicates, refusal=refusal
+            )
     try:
         application = services.register_application(principal, data)
     except ProcedureError as error:
         db.session.rollback()
         refusal, status = _field_error(form, error), error.status
-        return render_template("cases/intake.html", form=form, duplicates=[], refusal=refusal), status
+        return render_template(
+            "cases/intake.html", form=form, duplicates=[], refusal=refusal
+        ), status
     flash(gettext("Application %(number)s registered.", number=application.case_number), "success")
     return redirect(url_for(".case", application_id=application.id))
 
@@ -239,72 +290,229 @@ def _finding_defaults(application, target, today):
 
 
 ACTION_PAGES: dict[str, ActionPage] = {
-    "assign": ActionPage(forms.AssignForm, lambda p, a, f, t: services.assign(p, a, f.case_officer.data)),
-    "reassign": ActionPage(forms.AssignForm, lambda p, a, f, t: services.assign(p, a, f.case_officer.data)),
-    "add_relevant_state": ActionPage(forms.RelevantStateForm, lambda p, a, f, t: services.add_relevant_state(
-        p, a, f.country.data, f.links.data, f.person_id.data)),
-    "record_finding": ActionPage(forms.FindingForm, lambda p, a, f, t: services.record_finding(
-        p, _relevant_state(a, t), f.finding.data, f.reasoning.data.strip()), _finding_defaults),
-    "record_evidence": ActionPage(forms.EvidenceForm, lambda p, a, f, t: _record_evidence(p, a, f),
-                                  _today_default("received_on")),
-    "send_inquiry": ActionPage(forms.InquiryForm, lambda p, a, f, t: services.send_inquiry(
-        p, a, f.country.data, f.authority.data.strip(), f.sent_on.data, f.consent_on.data, f.person_id.data),
-        _today_default("sent_on")),
-    "record_inquiry_response": ActionPage(forms.InquiryResponseForm, lambda p, a, f, t: services.record_inquiry_response(
-        p, _inquiry(a, t), f.received_on.data, f.outcome.data), _today_default("received_on")),
-    "record_interview": ActionPage(forms.InterviewForm, lambda p, a, f, t: services.record_interview(p, a, {
-        "held_on": f.held_on.data, "interpreter_language": (f.interpreter_language.data or "").strip() or None,
-        "legal_representative": (f.legal_representative.data or "").strip() or None, "summary": f.summary.data.strip(),
-        "read_back": bool(f.read_back.data), "person_id": f.person_id.data}), _today_default("held_on")),
-    "extend_decision_due": ActionPage(forms.ExtensionForm,
-                                      lambda p, a, f, t: services.extend_decision_due(p, a, f.reasons.data.strip())),
-    "recommend": ActionPage(forms.RecommendationForm, lambda p, a, f, t: services.recommend(p, a, f.outcome_data())),
-    "return_to_examination": ActionPage(forms.ReasonsForm,
-                                        lambda p, a, f, t: services.return_to_examination(p, a, f.reasons.data.strip())),
-    "decide": ActionPage(forms.DecisionForm, lambda p, a, f, t: services.decide(p, a, f.outcome_data()),
-                         _today_default("notified_on")),
-    "lodge_appeal": ActionPage(forms.AppealForm, lambda p, a, f, t: services.lodge_appeal(
-        p, a, f.grounds.data.strip(), f.lodged_on.data, f.person_id.data), _today_default("lodged_on")),
-    "decide_appeal": ActionPage(forms.AppealDecisionForm, lambda p, a, f, t: services.decide_appeal(
-        p, a, f.outcome.data, f.reasons.data.strip(), f.person_id.data)),
-    "withdraw": ActionPage(forms.ReasonsForm, lambda p, a, f, t: services.withdraw(p, a, f.reasons.data.strip())),
-    "close": ActionPage(forms.ReasonsForm, lambda p, a, f, t: services.close(p, a, f.reasons.data.strip())),
-    "refer": ActionPage(forms.ReferralForm, lambda p, a, f, t: services.refer(
-        p, a, f.referral_target.data, f.reasons.data.strip(), f.person_id.data)),
-    "record_referral_outcome": ActionPage(forms.ReferralOutcomeForm, lambda p, a, f, t: services.record_referral_outcome(
-        p, a, _person_id(a, t), f.outcome.data, f.on.data, (f.reference.data or "").strip() or None),
-        _today_default("on")),
-    "propose_cessation": ActionPage(forms.ProceedingForm, lambda p, a, f, t: services.propose_proceeding(
-        p, a, "cessation", _proceeding_data(f)), _today_default("notified_on")),
-    "propose_cancellation": ActionPage(forms.ProceedingForm, lambda p, a, f, t: services.propose_proceeding(
-        p, a, "cancellation", _proceeding_data(f)), _today_default("notified_on")),
-    "record_proceeding_reply": ActionPage(forms.ProceedingReplyForm, lambda p, a, f, t: services.record_proceeding_reply(
-        p, a, _open_proceeding_kind(a, t), {"person_id": _person_id(a, t), "received_on": f.received_on.data,
-                                            "summary": f.summary.data.strip()}), _today_default("received_on")),
-    "decide_proceeding": ActionPage(forms.ProceedingDecisionForm, lambda p, a, f, t: services.decide_proceeding(
-        p, a, _open_proceeding_kind(a, t), {"person_id": _person_id(a, t), "outcome": f.outcome.data,
-                                            "reasons": f.reasons.data.strip(), "notified_on": f.notified_on.data}),
-        _today_default("notified_on")),
-    "lodge_proceeding_appeal": ActionPage(forms.ProceedingAppealForm, lambda p, a, f, t: services.lodge_proceeding_appeal(
-        p, a, _open_proceeding_kind(a, t), {"person_id": _person_id(a, t), "lodged_on": f.lodged_on.data,
-                                            "grounds": f.grounds.data.strip()}), _today_default("lodged_on")),
-    "decide_proceeding_appeal": ActionPage(forms.ProceedingAppealDecisionForm, lambda p, a, f, t:
-        services.decide_proceeding_appeal(p, a, _open_proceeding_kind(a, t), {
-            "person_id": _person_id(a, t), "outcome": f.outcome.data, "reasons": f.reasons.data.strip()})),
-    "record_detention": ActionPage(forms.DetentionForm, lambda p, a, f, t: services.record_detention(
-        p, a, f.person_id.data, f.place.data.strip(), f.since.data)),
-    "record_guardian": ActionPage(forms.GuardianForm, lambda p, a, f, t: services.record_guardian(
-        p, a, f.person_id.data, f.guardian.data.strip())),
+    "assign": ActionPage(
+        forms.AssignForm, lambda p, a, f, t: services.assign(p, a, f.case_officer.data)
+    ),
+    "reassign": ActionPage(
+        forms.AssignForm, lambda p, a, f, t: services.assign(p, a, f.case_officer.data)
+    ),
+    "add_relevant_state": ActionPage(
+        forms.RelevantStateForm,
+        lambda p, a, f, t: services.add_relevant_state(
+            p, a, f.country.data, f.links.data, f.person_id.data
+        ),
+    ),
+    "record_finding": ActionPage(
+        forms.FindingForm,
+        lambda p, a, f, t: services.record_finding(
+            p, _relevant_state(a, t), f.finding.data, f.reasoning.data.strip()
+        ),
+        _finding_defaults,
+    ),
+    "record_evidence": ActionPage(
+        forms.EvidenceForm,
+        lambda p, a, f, t: _record_evidence(p, a, f),
+        _today_default("received_on"),
+    ),
+    "send_inquiry": ActionPage(
+        forms.InquiryForm,
+        lambda p, a, f, t: services.send_inquiry(
+            p,
+            a,
+            f.country.data,
+            f.authority.data.strip(),
+            f.sent_on.data,
+            f.consent_on.data,
+            f.person_id.data,
+        ),
+        _today_default("sent_on"),
+    ),
+    "record_inquiry_response": ActionPage(
+        forms.InquiryResponseForm,
+        lambda p, a, f, t: services.record_inquiry_response(
+            p, _inquiry(a, t), f.received_on.data, f.outcome.data
+        ),
+        _today_default("received_on"),
+    ),
+    "record_interview": ActionPage(
+        forms.InterviewForm,
+        lambda p, a, f, t: services.record_interview(
+            p,
+            a,
+            {
+                "held_on": f.held_on.data,
+                "interpreter_language": (f.interpreter_language.data or "").strip() or None,
+                "legal_representative": (f.legal_representative.data or "").strip() or None,
+                "summary": f.summary.data.strip(),
+                "read_back": bool(f.read_back.data),
+                "person_id": f.person_id.data,
+            },
+        ),
+        _today_default("held_on"),
+    ),
+    "extend_decision_due": ActionPage(
+        forms.ExtensionForm,
+        lambda p, a, f, t: services.extend_decision_due(p, a, f.reasons.data.strip()),
+    ),
+    "recommend": ActionPage(
+        forms.RecommendationForm, lambda p, a, f, t: services.recommend(p, a, f.outcome_data())
+    ),
+    "return_to_examination": ActionPage(
+        forms.ReasonsForm,
+        lambda p, a, f, t: services.return_to_examination(p, a, f.reasons.data.strip()),
+    ),
+    "decide": ActionPage(
+        forms.DecisionForm,
+        lambda p, a, f, t: services.decide(p, a, f.outcome_data()),
+        _today_default("notified_on"),
+    ),
+    "lodge_appeal": ActionPage(
+        forms.AppealForm,
+        lambda p, a, f, t: services.lodge_appeal(
+            p, a, f.grounds.data.strip(), f.lodged_on.data, f.person_id.data
+        ),
+        _today_default("lodged_on"),
+    ),
+    "decide_appeal": ActionPage(
+        forms.AppealDecisionForm,
+        lambda p, a, f, t: services.decide_appeal(
+            p, a, f.outcome.data, f.reasons.data.strip(), f.person_id.data
+        ),
+    ),
+    "withdraw": ActionPage(
+        forms.ReasonsForm, lambda p, a, f, t: services.withdraw(p, a, f.reasons.data.strip())
+    ),
+    "close": ActionPage(
+        forms.ReasonsForm, lambda p, a, f, t: services.close(p, a, f.reasons.data.strip())
+    ),
+    "refer": ActionPage(
+        forms.ReferralForm,
+        lambda p, a, f, t: services.refer(
+            p, a, f.referral_target.data, f.reasons.data.strip(), f.person_id.data
+        ),
+    ),
+    "record_referral_outcome": ActionPage(
+        forms.ReferralOutcomeForm,
+        lambda p, a, f, t: services.record_referral_outcome(
+            p,
+            a,
+            _person_id(a, t),
+            f.outcome.data,
+            f.on.data,
+            (f.reference.data or "").strip() or None,
+        ),
+        _today_default("on"),
+    ),
+    "propose_cessation": ActionPage(
+        forms.ProceedingForm,
+        lambda p, a, f, t: services.propose_proceeding(p, a, "cessation", _proceeding_data(f)),
+        _today_default("notified_on"),
+    ),
+    "propose_cancellation": ActionPage(
+        forms.ProceedingForm,
+        lambda p, a, f, t: services.propose_proceeding(p, a, "cancellation", _proceeding_data(f)),
+        _today_default("notified_on"),
+    ),
+    "record_proceeding_reply": ActionPage(
+        forms.ProceedingReplyForm,
+        lambda p, a, f, t: services.record_proceeding_reply(
+            p,
+            a,
+            _open_proceeding_kind(a, t),
+            {
+                "person_id": _person_id(a, t),
+                "received_on": f.received_on.data,
+                "summary": f.summary.data.strip(),
+            },
+        ),
+        _today_default("received_on"),
+    ),
+    "decide_proceeding": ActionPage(
+        forms.ProceedingDecisionForm,
+        lambda p, a, f, t: services.decide_proceeding(
+            p,
+            a,
+            _open_proceeding_kind(a, t),
+            {
+                "person_id": _person_id(a, t),
+                "outcome": f.outcome.data,
+                "reasons": f.reasons.data.strip(),
+                "notified_on": f.notified_on.data,
+            },
+        ),
+        _today_default("notified_on"),
+    ),
+    "lodge_proceeding_appeal": ActionPage(
+        forms.ProceedingAppealForm,
+        lambda p, a, f, t: services.lodge_proceeding_appeal(
+            p,
+            a,
+            _open_proceeding_kind(a, t),
+            {
+                "person_id": _person_id(a, t),
+                "lodged_on": f.lodged_on.data,
+                "grounds": f.grounds.data.strip(),
+            },
+        ),
+        _today_default("lodged_on"),
+    ),
+    "decide_proceeding_appeal": ActionPage(
+        forms.ProceedingAppealDecisionForm,
+        lambda p, a, f, t: services.decide_proceeding_appeal(
+            p,
+            a,
+            _open_proceeding_kind(a, t),
+            {
+                "person_id": _person_id(a, t),
+                "outcome": f.outcome.data,
+                "reasons": f.reasons.data.strip(),
+            },
+        ),
+    ),
+    "record_detention": ActionPage(
+        forms.DetentionForm,
+        lambda p, a, f, t: services.record_detention(
+            p, a, f.person_id.data, f.place.data.strip(), f.since.data
+        ),
+    ),
+    "record_guardian": ActionPage(
+        forms.GuardianForm,
+        lambda p, a, f, t: services.record_guardian(
+            p, a, f.person_id.data, f.guardian.data.strip()
+        ),
+    ),
 }
 # Actions on one row of the page: a relevant State, an inquiry, or a person (their referral, their proceeding).
-ROW_ACTIONS = {"record_finding", "record_inquiry_response", "record_referral_outcome", "record_proceeding_reply",
-               "decide_proceeding", "lodge_proceeding_appeal", "decide_proceeding_appeal"}
-PERSON_ROWS = {"record_referral_outcome", "record_proceeding_reply", "decide_proceeding", "lodge_proceeding_appeal",
-               "decide_proceeding_appeal"}
+ROW_ACTIONS = {
+    "record_finding",
+    "record_inquiry_response",
+    "record_referral_outcome",
+    "record_proceeding_reply",
+    "decide_proceeding",
+    "lodge_proceeding_appeal",
+    "decide_proceeding_appeal",
+}
+PERSON_ROWS = {
+    "record_referral_outcome",
+    "record_proceeding_reply",
+    "decide_proceeding",
+    "lodge_proceeding_appeal",
+    "decide_proceeding_appeal",
+}
 # Actions whose form names the person concerned (each person is examined and decided on their own).
-PERSON_ACTIONS = {"add_relevant_state", "record_evidence", "send_inquiry", "record_interview", "lodge_appeal",
-                  "decide_appeal", "refer", "propose_cessation", "propose_cancellation", "record_detention",
-                  "record_guardian"}
+PERSON_ACTIONS = {
+    "add_relevant_state",
+    "record_evidence",
+    "send_inquiry",
+    "record_interview",
+    "lodge_appeal",
+    "decide_appeal",
+    "refer",
+    "propose_cessation",
+    "propose_cancellation",
+    "record_detention",
+    "record_guardian",
+}
 
 
 def _record_evidence(principal, application: Application, form) -> None:
@@ -318,11 +526,22 @@ def _record_evidence(principal, application: Application, form) -> None:
         try:
             uploads.check_content(name, content, limit)
         except uploads.FileTooLarge:
-            raise InvalidField("file", N_("The file is larger than %(megabytes)d MB."),
-                               megabytes=limit // (1024 * 1024)) from None
-    evidence = services.record_evidence(principal, application, {
-        "kind": form.kind.data, "description": form.description.data.strip(), "received_on": form.received_on.data,
-        "country": form.country.data or None, "person_id": form.person_id.data})
+            raise InvalidField(
+                "file",
+                N_("The file is larger than %(megabytes)d MB."),
+                megabytes=limit // (1024 * 1024),
+            ) from None
+    evidence = services.record_evidence(
+        principal,
+        application,
+        {
+            "kind": form.kind.data,
+            "description": form.description.data.strip(),
+            "received_on": form.received_on.data,
+            "country": form.country.data or None,
+            "person_id": form.person_id.data,
+        },
+    )
     if content:
         uploads.attach_file(principal, application, evidence, name, content)
 
@@ -334,10 +553,19 @@ def evidence_file(application_id: int, evidence_id: int, file_id: int):
     application = load_case(application_id)
     row = db.session.get(EvidenceFile, file_id) if file_id <= 2**62 else None
     if row is None or row.evidence_id != evidence_id or row.application_id != application.id:
-        refuse_page(404, gettext("File not found"), gettext("This case has no such file of evidence."))
+        refuse_page(
+            404, gettext("File not found"), gettext("This case has no such file of evidence.")
+        )
     content = uploads.read_file(_principal(), application, row, channel="web")
-    response = send_file(io.BytesIO(content), mimetype=row.content_type, as_attachment=True,
-                         download_name=row.original_name, max_age=0, etag=False, conditional=False)
+    response = send_file(
+        io.BytesIO(content),
+        mimetype=row.content_type,
+        as_attachment=True,
+        download_name=row.original_name,
+        max_age=0,
+        etag=False,
+        conditional=False,
+    )
     # A file from outside is never run as a page of this site, whatever it contains.
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -358,15 +586,23 @@ def _open_proceeding_kind(application: Application, target: str | None) -> str:
 
 
 def _proceeding_data(form) -> dict:
-    return {"person_id": form.person_id.data, "reasons": form.reasons.data.strip(), "notified_on": form.notified_on.data,
-            "nationality_acquired": form.nationality_acquired.data or None}
+    return {
+        "person_id": form.person_id.data,
+        "reasons": form.reasons.data.strip(),
+        "notified_on": form.notified_on.data,
+        "nationality_acquired": form.nationality_acquired.data or None,
+    }
 
 
 def _person_label(application: Application, person) -> str:
     from ..web import label  # as in procedure_message above
 
     relationship = application.relationship_of(person.id)
-    words = gettext("applicant") if relationship == "applicant" else label("Relationship", relationship).lower()
+    words = (
+        gettext("applicant")
+        if relationship == "applicant"
+        else label("Relationship", relationship).lower()
+    )
     return f"{person.full_name} ({words})"
 
 
@@ -379,21 +615,37 @@ def _build_form(action: str, application: Application, today, target=None, formd
     data = page.defaults(application, target, today) if page.defaults and formdata is None else {}
     form_class = page.form
     if action == "decide":  # one outcome for each other person awaiting a decision
-        form_class = forms.decision_form_for([person for person in application.persons_awaiting_decision()
-                                              if person.id != application.applicant_id])
+        form_class = forms.decision_form_for(
+            [
+                person
+                for person in application.persons_awaiting_decision()
+                if person.id != application.applicant_id
+            ]
+        )
     if action in PERSON_ACTIONS and formdata is None:
         data.setdefault("person_id", application.applicant_id)
     form = form_class(formdata=formdata, prefix=form_prefix(action, target), data=data)
     if action in PERSON_ACTIONS:
         persons = application.persons()
-        if action in ("propose_cessation", "propose_cancellation"):  # only a final recognition can cease
-            persons = [person for person in persons if application.person_facts(person).recognition_is_final(today)]
-        form.person_id.choices = [(person.id, _person_label(application, person)) for person in persons]
+        if action in (
+            "propose_cessation",
+            "propose_cancellation",
+        ):  # only a final recognition can cease
+            persons = [
+                person
+                for person in persons
+                if application.person_facts(person).recognition_is_final(today)
+            ]
+        form.person_id.choices = [
+            (person.id, _person_label(application, person)) for person in persons
+        ]
     if action == "decide_proceeding":
         form.set_kind(_open_proceeding_kind(application, target))
     if action in ("assign", "reassign"):
         form.case_officer.choices = [("", gettext("Choose a case officer"))] + [
-            (officer.email, f"{officer.name} ({officer.email})") for officer in queries.case_officers()]
+            (officer.email, f"{officer.name} ({officer.email})")
+            for officer in queries.case_officers()
+        ]
     return form
 
 
@@ -417,8 +669,16 @@ def case(application_id: int):
 
 
 # Actions that cannot be undone from the case page: each asks its answers to be checked first.
-IRREVERSIBLE = frozenset({"decide", "decide_appeal", "withdraw", "close", "decide_proceeding",
-                          "decide_proceeding_appeal"})
+IRREVERSIBLE = frozenset(
+    {
+        "decide",
+        "decide_appeal",
+        "withdraw",
+        "close",
+        "decide_proceeding",
+        "decide_proceeding_appeal",
+    }
+)
 
 
 def _check_offered(action: str, application: Application, principal, today, target) -> None:
@@ -426,10 +686,18 @@ def _check_offered(action: str, application: Application, principal, today, targ
     about the person of the row when the action concerns one."""
     if action in {a.name for a in application.available_actions(principal.actor, today)}:
         return
-    person = application.person(row_id(target)) if action in PERSON_ROWS and row_id(target) is not None else None
+    person = (
+        application.person(row_id(target))
+        if action in PERSON_ROWS and row_id(target) is not None
+        else None
+    )
     params = {"person": application.person_facts(person)} if person else {}
-    procedure.check(action, application.facts(today, person.id if person else None), principal.actor,
-                    procedure.Context(today=today, params=params))
+    procedure.check(
+        action,
+        application.facts(today, person.id if person else None),
+        principal.actor,
+        procedure.Context(today=today, params=params),
+    )
 
 
 def _check_row(action: str, application: Application, target: str | None) -> None:
@@ -481,9 +749,15 @@ def action(application_id: int, slug: str, target: int | None = None):
                 pass
             elif form.validate():
                 if name in IRREVERSIBLE and request.form.get("confirm") != "yes":
-                    return render_template("cases/check_answers.html", application=application, action=name,
-                                           form=form, target=row, answers=answers(form, application),
-                                           form_url=action_url(application, name, row))
+                    return render_template(
+                        "cases/check_answers.html",
+                        application=application,
+                        action=name,
+                        form=form,
+                        target=row,
+                        answers=answers(form, application),
+                        form_url=action_url(application, name, row),
+                    )
                 ACTION_PAGES[name].run(principal, application, form, row)
                 flash(result_message(name, application, form, row), "success")
                 return redirect(url_for(".case", application_id=application.id))
@@ -491,15 +765,28 @@ def action(application_id: int, slug: str, target: int | None = None):
                 status = 422
     except ProcedureError as error:
         db.session.rollback()
-        if form is None:  # not this person's action, or not now: the procedure's reason, nothing to fill
-            return render_template("errors/error.html", error=error, code=error.status,
-                                   message=procedure_message(error)), error.status
+        if (
+            form is None
+        ):  # not this person's action, or not now: the procedure's reason, nothing to fill
+            return render_template(
+                "errors/error.html",
+                error=error,
+                code=error.status,
+                message=procedure_message(error),
+            ), error.status
         application = load_case(application_id)
         refusal, status = _field_error(form, error), error.status
-    return render_template("cases/action.html", application=application, action=name, form=form, target=row,
-                           form_url=action_url(application, name, row),
-                           refusal=refusal, case=case_dict(application, principal, today),
-                           irreversible=name in IRREVERSIBLE), status
+    return render_template(
+        "cases/action.html",
+        application=application,
+        action=name,
+        form=form,
+        target=row,
+        form_url=action_url(application, name, row),
+        refusal=refusal,
+        case=case_dict(application, principal, today),
+        irreversible=name in IRREVERSIBLE,
+    ), status
 
 
 def answers(form, application: Application) -> list[tuple[str, str, str]]:
@@ -514,8 +801,13 @@ def answers(form, application: Application) -> list[tuple[str, str, str]]:
             shown = fdate(field.data)
         elif getattr(field, "choices", None) is not None:
             chosen = field.data if isinstance(field.data, list) else [field.data]
-            names = dict((str(value), text) for value, text, *_ in
-                         ((c[0], c[1]) if isinstance(c, tuple) else (c.value, c.label) for c in field.choices))
+            names = dict(
+                (str(value), text)
+                for value, text, *_ in (
+                    (c[0], c[1]) if isinstance(c, tuple) else (c.value, c.label)
+                    for c in field.choices
+                )
+            )
             shown = ", ".join(str(names.get(str(value), value)) for value in chosen)
         elif field.type == "BooleanField":
             shown = gettext("Yes")
@@ -530,40 +822,77 @@ def result_message(name: str, application: Application, form, target) -> str:
     from ..web import country_name, fdate, label
 
     db.session.refresh(application)
-    person = application.person(form.person_id.data) if hasattr(form, "person_id") and form.person_id.data else None
+    person = (
+        application.person(form.person_id.data)
+        if hasattr(form, "person_id") and form.person_id.data
+        else None
+    )
     who = person.full_name if person else application.applicant.full_name
     if name in ("assign", "reassign") and application.case_officer:
         return gettext("Case assigned to %(name)s.", name=application.case_officer.name)
     if name == "add_relevant_state":
-        return gettext("%(state)s added as a relevant State for %(name)s.", state=country_name(form.country.data), name=who)
+        return gettext(
+            "%(state)s added as a relevant State for %(name)s.",
+            state=country_name(form.country.data),
+            name=who,
+        )
     if name == "record_finding":
         row = _relevant_state(application, target)
-        return gettext("Finding on %(state)s recorded: %(finding)s.", state=country_name(row.country),
-                       finding=label("Finding", row.finding))
+        return gettext(
+            "Finding on %(state)s recorded: %(finding)s.",
+            state=country_name(row.country),
+            finding=label("Finding", row.finding),
+        )
     if name == "record_evidence":
         return gettext("Evidence recorded for %(name)s.", name=who)
     if name == "send_inquiry":
         inquiry = application.inquiries[-1]
-        return gettext("Inquiry to %(authority)s (%(state)s) recorded; the answer is due on %(date)s.",
-                       authority=inquiry.authority, state=country_name(inquiry.country), date=fdate(inquiry.response_due))
+        return gettext(
+            "Inquiry to %(authority)s (%(state)s) recorded; the answer is due on %(date)s.",
+            authority=inquiry.authority,
+            state=country_name(inquiry.country),
+            date=fdate(inquiry.response_due),
+        )
     if name == "record_inquiry_response":
         inquiry = _inquiry(application, target)
-        return gettext("Answer of %(authority)s recorded: %(outcome)s.", authority=inquiry.authority,
-                       outcome=label("InquiryOutcome", inquiry.outcome))
+        return gettext(
+            "Answer of %(authority)s recorded: %(outcome)s.",
+            authority=inquiry.authority,
+            outcome=label("InquiryOutcome", inquiry.outcome),
+        )
     if name == "record_interview":
-        return gettext("Interview of %(name)s on %(date)s recorded.", name=who, date=fdate(form.held_on.data))
+        return gettext(
+            "Interview of %(name)s on %(date)s recorded.", name=who, date=fdate(form.held_on.data)
+        )
     if name == "extend_decision_due":
-        return gettext("Decision period extended to %(date)s.", date=fdate(application.decision_due))
+        return gettext(
+            "Decision period extended to %(date)s.", date=fdate(application.decision_due)
+        )
     if name == "recommend":
-        return gettext("Recommendation sent for decision: %(outcome)s.", outcome=label("DecisionOutcome", form.outcome.data))
+        return gettext(
+            "Recommendation sent for decision: %(outcome)s.",
+            outcome=label("DecisionOutcome", form.outcome.data),
+        )
     if name in ("decide", "decide_appeal", "return_to_examination", "withdraw", "close"):
-        return gettext("%(action)s: done. Case %(number)s is now %(state)s.", action=gettext(procedure.ACTIONS_BY_NAME[name].title),
-                       number=application.case_number, state=label("State", application.state))
+        return gettext(
+            "%(action)s: done. Case %(number)s is now %(state)s.",
+            action=gettext(procedure.ACTIONS_BY_NAME[name].title),
+            number=application.case_number,
+            state=label("State", application.state),
+        )
     if name == "lodge_appeal":
         return gettext("Appeal of %(name)s lodged.", name=who)
     if name == "refer":
-        return gettext("%(name)s referred to %(target)s.", name=who, target=label("ReferralTarget", form.referral_target.data))
-    return gettext("%(action)s: recorded for %(name)s.", action=gettext(procedure.ACTIONS_BY_NAME[name].title), name=who)
+        return gettext(
+            "%(name)s referred to %(target)s.",
+            name=who,
+            target=label("ReferralTarget", form.referral_target.data),
+        )
+    return gettext(
+        "%(action)s: recorded for %(name)s.",
+        action=gettext(procedure.ACTIONS_BY_NAME[name].title),
+        name=who,
+    )
 
 
 def _person_row_open(action: str, application: Application, person) -> bool:
@@ -587,10 +916,23 @@ def _case_context(application: Application, principal, today) -> dict:
     choices = application.action_choices(principal.actor, today)
     allowed = {choice.action.name for choice in choices if choice.allowed}
     may_issue_identity_document = any(
-        procedure.is_allowed("issue_document", application.facts(today), principal.actor, procedure.Context(
-            today=today, params={"type": DocumentType.IDENTITY_DOCUMENT, "person": application.person_facts(person)}))
-        for person in application.persons())
-    task_list = overview.steps(application, case, choices, procedure_message, may_issue_identity_document)
+        procedure.is_allowed(
+            "issue_document",
+            application.facts(today),
+            principal.actor,
+            procedure.Context(
+                today=today,
+                params={
+                    "type": DocumentType.IDENTITY_DOCUMENT,
+                    "person": application.person_facts(person),
+                },
+            ),
+        )
+        for person in application.persons()
+    )
+    task_list = overview.steps(
+        application, case, choices, procedure_message, may_issue_identity_document
+    )
     row_links = {}  # (action, row id) -> url, for the links beside each State, inquiry and person
     for name in allowed & ROW_ACTIONS:
         if name == "record_finding":
@@ -598,28 +940,55 @@ def _case_context(application: Application, principal, today) -> dict:
         elif name == "record_inquiry_response":
             rows = [inquiry.id for inquiry in application.inquiries if inquiry.outcome is None]
         else:
-            rows = [person.id for person in application.persons() if _person_row_open(name, application, person)]
+            rows = [
+                person.id
+                for person in application.persons()
+                if _person_row_open(name, application, person)
+            ]
         for row in rows:
             row_links[(name, row)] = action_url(application, name, row)
-    events = db.session.execute(
-        select(AuditEvent).where(AuditEvent.case_id == application.id, AuditEvent.action != "case.read")
-        .order_by(AuditEvent.id)).scalars().all()
-    reads = db.session.execute(select(func.count(AuditEvent.id)).where(
-        AuditEvent.case_id == application.id, AuditEvent.action == "case.read")).scalar_one()
+    events = (
+        db.session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.case_id == application.id, AuditEvent.action != "case.read")
+            .order_by(AuditEvent.id)
+        )
+        .scalars()
+        .all()
+    )
+    reads = db.session.execute(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.case_id == application.id, AuditEvent.action == "case.read"
+        )
+    ).scalar_one()
     evidence_files: dict[int, list[EvidenceFile]] = {}
-    for row in db.session.execute(select(EvidenceFile).where(EvidenceFile.application_id == application.id)
-                                  .order_by(EvidenceFile.id)).scalars():
+    for row in db.session.execute(
+        select(EvidenceFile)
+        .where(EvidenceFile.application_id == application.id)
+        .order_by(EvidenceFile.id)
+    ).scalars():
         evidence_files.setdefault(row.evidence_id, []).append(row)
     return {
-        "application": application, "case": case, "today": today, "available": sorted(allowed),
+        "application": application,
+        "case": case,
+        "today": today,
+        "available": sorted(allowed),
         "evidence_files": evidence_files,
-        "steps": task_list, "next_step": overview.next_step(task_list),
-        "other_actions": overview.other_actions(application, choices, task_list), "row_links": row_links,
+        "steps": task_list,
+        "next_step": overview.next_step(task_list),
+        "other_actions": overview.other_actions(application, choices, task_list),
+        "row_links": row_links,
         "deadline": overview.running_deadline(application, case, today),
-        "events": events, "reads": reads,
-        "persons": [(application.applicant, None),
-                    *((d.person, d.relationship_to_applicant) for d in application.dependants)],
-        "person_rows": [(person, application.person_facts(person)) for person in application.persons()],
+        "events": events,
+        "reads": reads,
+        "persons": [
+            (application.applicant, None),
+            *((d.person, d.relationship_to_applicant) for d in application.dependants),
+        ],
+        "person_rows": [
+            (person, application.person_facts(person)) for person in application.persons()
+        ],
         "is_supervisor": Role.SUPERVISOR in principal.roles,
-        "may_read_births": bool(principal.roles & BIRTH_READERS) and "births.show" in current_app.view_functions,
+        "may_read_births": bool(principal.roles & BIRTH_READERS)
+        and "births.show" in current_app.view_functions,
     }

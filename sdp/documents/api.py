@@ -23,8 +23,14 @@ from .schemas import (
     IssuedDocumentOut,
 )
 
-blp = Blueprint("documents_api", __name__, description=(
-    "Documents: issue and revoke (staff), check (partners with registry:read), public keys (anyone)."))
+blp = Blueprint(
+    "documents_api",
+    __name__,
+    description=(
+        "Documents: issue and revoke (staff), check (partners with registry:read), public keys (anyone)."
+    ),
+)
+
 
 def _staff_document(serial: str) -> Document:
     document = services.find(serial)
@@ -45,9 +51,14 @@ def issue(data, application_id):
     """Issue a document from a case (intake_officer, the case's officer, supervisor); 409 where the
     case's state does not allow that document."""
     application = load_case(application_id)
-    document = services.issue_document(current_principal(), application, data["type"],
-                                       person_id=data.get("person_id"), valid_months=data.get("valid_months"),
-                                       valid_except=data.get("valid_except"))
+    document = services.issue_document(
+        current_principal(),
+        application,
+        data["type"],
+        person_id=data.get("person_id"),
+        valid_months=data.get("valid_months"),
+        valid_except=data.get("valid_except"),
+    )
     return document_dict(document, clock.today())
 
 
@@ -58,8 +69,9 @@ def issue(data, application_id):
 def list_case_documents(application_id):
     """The documents of a case, oldest first."""
     application = load_case(application_id)
-    documents = db.session.execute(select(Document).where(Document.application_id == application.id)
-                                   .order_by(Document.id)).scalars()
+    documents = db.session.execute(
+        select(Document).where(Document.application_id == application.id).order_by(Document.id)
+    ).scalars()
     today = clock.today()
     return [document_dict(document, today) for document in documents]
 
@@ -72,8 +84,11 @@ def list_case_documents(application_id):
 def issue_birth_record(registration_number):
     """Issue the extract of a birth registration (registrar, supervisor). No body: the extract is the only
     document a birth registration gives."""
-    birth = db.session.execute(select(BirthRegistration).where(
-        BirthRegistration.registration_number == registration_number)).scalar_one_or_none()
+    birth = db.session.execute(
+        select(BirthRegistration).where(
+            BirthRegistration.registration_number == registration_number
+        )
+    ).scalar_one_or_none()
     if birth is None:
         abort(404, message=f"There is no birth registration {registration_number}.")
     return document_dict(services.issue_birth_record(current_principal(), birth), clock.today())
@@ -99,7 +114,9 @@ def get_document(serial):
 def revoke(data, serial):
     """Revoke a document, with the reason (supervisor)."""
     document = _staff_document(serial)
-    return document_dict(services.revoke(current_principal(), document, data["reason"]), clock.today())
+    return document_dict(
+        services.revoke(current_principal(), document, data["reason"]), clock.today()
+    )
 
 
 @blp.route("/documents/<serial:serial>/reissue", methods=["POST"])
@@ -123,9 +140,18 @@ def keys():
     rows = signing.published_keys()
     return {
         "payload_format": f"{PREFIX}BASE32(body || Ed25519 signature of '{PREFIX}' + body); see docs/documents.md",
-        "keys": [{"key_id": row.key_id, "algorithm": row.algorithm, "public_key": row.public_key,
-                  "public_key_pem": signing.public_pem(row), "status": "retired" if row.retired_at else "current",
-                  "created_at": row.created_at, "retired_at": row.retired_at} for row in rows],
+        "keys": [
+            {
+                "key_id": row.key_id,
+                "algorithm": row.algorithm,
+                "public_key": row.public_key,
+                "public_key_pem": signing.public_pem(row),
+                "status": "retired" if row.retired_at else "current",
+                "created_at": row.created_at,
+                "retired_at": row.retired_at,
+            }
+            for row in rows
+        ],
     }
 
 
@@ -142,7 +168,9 @@ def registry_document(serial):
     if found is None:
         abort(404, message="There is no document with this serial.")
     document, status = found
-    answer = registry_dict(document, status)  # before the audit's commit expires the document (no reload)
+    answer = registry_dict(
+        document, status
+    )  # before the audit's commit expires the document (no reload)
     services.record_read(current_principal(), document, "registry")
     return answer
 

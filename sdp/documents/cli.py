@@ -19,10 +19,18 @@ def rotate_key_command():
         new_id, old_id = rotate()
     except KeyError_ as error:
         raise click.ClickException(str(error)) from error
-    audit.record(SYSTEM, "document.rotate_key", "document_key", new_id, changes={"retired": old_id, "current": new_id})
+    audit.record(
+        SYSTEM,
+        "document.rotate_key",
+        "document_key",
+        new_id,
+        changes={"retired": old_id, "current": new_id},
+    )
     db.session.commit()
-    click.echo(f"Documents are now signed with key {new_id}; key {old_id} is retired and still verifies "
-               "the documents it signed.")
+    click.echo(
+        f"Documents are now signed with key {new_id}; key {old_id} is retired and still verifies "
+        "the documents it signed."
+    )
 
 
 @documents.command("keys")

@@ -23,21 +23,37 @@ def load(users: dict) -> None:
     for application in applications:
         facts = application.facts(today)
         if facts.is_pending(today):
-            certificate = services.issue_document(intake, application, DocumentType.PROVISIONAL_CERTIFICATE)
+            certificate = services.issue_document(
+                intake, application, DocumentType.PROVISIONAL_CERTIFICATE
+            )
             if application.state == State.UNDER_EXAMINATION:
                 services.reissue(intake, certificate)  # renewed: the first one is superseded
             for dependant in application.dependants:
-                services.issue_document(intake, application, DocumentType.PROVISIONAL_CERTIFICATE,
-                                        person_id=dependant.person_id)
+                services.issue_document(
+                    intake,
+                    application,
+                    DocumentType.PROVISIONAL_CERTIFICATE,
+                    person_id=dependant.person_id,
+                )
         if application.state == State.RECOGNIZED and facts.decision_is_final(today):
-            identity = services.issue_document(supervisor, application, DocumentType.IDENTITY_DOCUMENT)
+            identity = services.issue_document(
+                supervisor, application, DocumentType.IDENTITY_DOCUMENT
+            )
             services.issue_document(supervisor, application, DocumentType.TRAVEL_DOCUMENT)
             if not revoked_one:
-                services.revoke(supervisor, identity, "Se denunció el robo del carné; se expidió uno nuevo.")
+                services.revoke(
+                    supervisor, identity, "Se denunció el robo del carné; se expidió uno nuevo."
+                )
                 services.issue_document(supervisor, application, DocumentType.IDENTITY_DOCUMENT)
                 revoked_one = True
-        if application.decision is not None and application.state in (State.RECOGNIZED, State.REJECTED, State.UNDER_APPEAL):
+        if application.decision is not None and application.state in (
+            State.RECOGNIZED,
+            State.REJECTED,
+            State.UNDER_APPEAL,
+        ):
             services.issue_document(supervisor, application, DocumentType.DECISION_LETTER)
     if registrar is not None:
-        for birth in db.session.execute(select(BirthRegistration).order_by(BirthRegistration.id)).scalars():
+        for birth in db.session.execute(
+            select(BirthRegistration).order_by(BirthRegistration.id)
+        ).scalars():
             services.issue_birth_record(registrar.principal, birth)

@@ -24,7 +24,9 @@ class Document(db.Model):
     serial: Mapped[str] = mapped_column(String(32), unique=True)
     type: Mapped[str] = mapped_column(String(32), index=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
-    birth_registration_id: Mapped[int | None] = mapped_column(ForeignKey("birth_registrations.id"), index=True)
+    birth_registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("birth_registrations.id"), index=True
+    )
     holder_given_names: Mapped[str] = mapped_column(String(200))
     holder_family_names: Mapped[str] = mapped_column(String(200))
     holder_date_of_birth: Mapped[date] = mapped_column(Date)
@@ -34,7 +36,9 @@ class Document(db.Model):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(LimaDateTime())
     revoked_on: Mapped[date | None] = mapped_column(Date)
-    revocation_reason: Mapped[str | None] = mapped_column(EncryptedText("documents.revocation_reason"))
+    revocation_reason: Mapped[str | None] = mapped_column(
+        EncryptedText("documents.revocation_reason")
+    )
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     # The person the document is about (the applicant or a dependant) on a case document.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)

@@ -44,8 +44,24 @@ _ALLOWED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")
 # Doc 9303 part 3, section 6, "Transliteration of multinational Latin-based characters": the
 # letters that become two (the others lose their accents: Á → A, Ç → C, Ñ → N).
 _TWO_LETTERS = {
-    "Ä": "AE", "Å": "AA", "Æ": "AE", "Ĳ": "IJ", "Ö": "OE", "Ø": "OE", "Œ": "OE", "Ü": "UE",
-    "ß": "SS", "ẞ": "SS", "Þ": "TH", "Ð": "D", "Đ": "D", "Ł": "L", "Ħ": "H", "Ŧ": "T", "Ŋ": "N", "ı": "I",
+    "Ä": "AE",
+    "Å": "AA",
+    "Æ": "AE",
+    "Ĳ": "IJ",
+    "Ö": "OE",
+    "Ø": "OE",
+    "Œ": "OE",
+    "Ü": "UE",
+    "ß": "SS",
+    "ẞ": "SS",
+    "Þ": "TH",
+    "Ð": "D",
+    "Đ": "D",
+    "Ł": "L",
+    "Ħ": "H",
+    "Ŧ": "T",
+    "Ŋ": "N",
+    "ı": "I",
 }
 _SEPARATORS = set(" -\u2010\u2011\u2012\u2013\u2014\t")  # spaces and hyphens become a filler
 
@@ -76,7 +92,9 @@ def transliterate(name: str) -> str:
             if out and out[-1] != FILLER:
                 out.append(FILLER)
         else:
-            base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+            base = "".join(
+                c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+            )
             out.append("".join(c for c in base if c in _ALLOWED and c != FILLER))
     return "".join(out).strip(FILLER)
 
@@ -112,7 +130,9 @@ def split_serial(serial: str) -> tuple[str, str]:
 
 def serial_from_zone(document_number: str, optional_data: str) -> str:
     """The serial a zone's document number and optional data name (compact, without hyphens)."""
-    return (document_number + optional_data[:SERIAL_SYMBOLS - DOCUMENT_NUMBER_LENGTH]).replace(FILLER, "")
+    return (document_number + optional_data[: SERIAL_SYMBOLS - DOCUMENT_NUMBER_LENGTH]).replace(
+        FILLER, ""
+    )
 
 
 @dataclass(frozen=True)
@@ -128,11 +148,25 @@ class Holder:
 def td3(holder: Holder) -> tuple[str, str]:
     """The travel document's two lines of 44 characters (Doc 9303 part 4)."""
     number, rest = split_serial(holder.serial)
-    line1 = TRAVEL_DOCUMENT_CODE + ISSUING_STATE + name_field(holder.family_names, holder.given_names, 39)
+    line1 = (
+        TRAVEL_DOCUMENT_CODE
+        + ISSUING_STATE
+        + name_field(holder.family_names, holder.given_names, 39)
+    )
     optional = rest.ljust(14, FILLER)
     birth, expiry = mrz_date(holder.date_of_birth), mrz_date(holder.valid_until)
-    body = (number + check_digit(number) + STATELESS + birth + check_digit(birth) + mrz_sex(holder.sex)
-            + expiry + check_digit(expiry) + optional + check_digit(optional))
+    body = (
+        number
+        + check_digit(number)
+        + STATELESS
+        + birth
+        + check_digit(birth)
+        + mrz_sex(holder.sex)
+        + expiry
+        + check_digit(expiry)
+        + optional
+        + check_digit(optional)
+    )
     composite = body[0:10] + body[13:20] + body[21:43]
     line2 = body + check_digit(composite)
     return line1, line2
@@ -141,10 +175,23 @@ def td3(holder: Holder) -> tuple[str, str]:
 def td1(holder: Holder) -> tuple[str, str, str]:
     """The identity document's three lines of 30 characters (Doc 9303 part 5)."""
     number, rest = split_serial(holder.serial)
-    line1 = IDENTITY_DOCUMENT_CODE + ISSUING_STATE + number + check_digit(number) + rest.ljust(15, FILLER)
+    line1 = (
+        IDENTITY_DOCUMENT_CODE
+        + ISSUING_STATE
+        + number
+        + check_digit(number)
+        + rest.ljust(15, FILLER)
+    )
     birth, expiry = mrz_date(holder.date_of_birth), mrz_date(holder.valid_until)
-    middle = (birth + check_digit(birth) + mrz_sex(holder.sex) + expiry + check_digit(expiry) + STATELESS
-              + FILLER * 11)
+    middle = (
+        birth
+        + check_digit(birth)
+        + mrz_sex(holder.sex)
+        + expiry
+        + check_digit(expiry)
+        + STATELESS
+        + FILLER * 11
+    )
     composite = line1[5:30] + middle[0:7] + middle[8:15] + middle[18:29]
     line2 = middle + check_digit(composite)
     line3 = name_field(holder.family_names, holder.given_names, 30)

@@ -74,7 +74,7 @@ def payload_of(text: str) -> str:
     if text.startswith(PREFIX) or not text.lower().startswith(("http://", "https://")):
         return text
     marker = text.upper().find(LINK_PATH + PREFIX)
-    return text[marker + len(LINK_PATH):] if marker >= 0 else text
+    return text[marker + len(LINK_PATH) :] if marker >= 0 else text
 
 
 class PayloadError(ValueError):
@@ -111,9 +111,16 @@ def _clean(text: str) -> str:
 
 
 def body_of(fields: QrFields) -> bytes:
-    parts = [fields.key_id, fields.serial.replace("-", ""), TYPE_CODES[DocumentType(fields.type)],
-             _clean(fields.given_names), _clean(fields.family_names),
-             _day(fields.date_of_birth), _day(fields.issued_on), _day(fields.valid_until)]
+    parts = [
+        fields.key_id,
+        fields.serial.replace("-", ""),
+        TYPE_CODES[DocumentType(fields.type)],
+        _clean(fields.given_names),
+        _clean(fields.family_names),
+        _day(fields.date_of_birth),
+        _day(fields.issued_on),
+        _day(fields.valid_until),
+    ]
     return SEPARATOR.join(parts).encode("utf-8")
 
 
@@ -145,7 +152,7 @@ def decode(text: str) -> tuple[QrFields, bytes, bytes]:
         raise PayloadError("The payload is too long.")
     if not text.startswith(PREFIX):
         raise PayloadError(f"The payload does not start with {PREFIX}")
-    raw = _b32decode_strict(text[len(PREFIX):])
+    raw = _b32decode_strict(text[len(PREFIX) :])
     if len(raw) <= SIGNATURE_BYTES:
         raise PayloadError("The payload is too short.")
     body, signature = raw[:-SIGNATURE_BYTES], raw[-SIGNATURE_BYTES:]
@@ -161,9 +168,14 @@ def decode(text: str) -> tuple[QrFields, bytes, bytes]:
     if len(serial) != 12 or not key_id:
         raise PayloadError("The payload's serial or key id is malformed.")
     fields = QrFields(
-        key_id=key_id, serial="-".join(serial[i:i + 4] for i in range(0, 12, 4)), type=TYPES_BY_CODE[type_code],
-        given_names=given, family_names=family, date_of_birth=_parse_day(born, "date of birth"),
-        issued_on=_parse_day(issued, "issue date"), valid_until=_parse_day(until, "validity") if until else None,
+        key_id=key_id,
+        serial="-".join(serial[i : i + 4] for i in range(0, 12, 4)),
+        type=TYPES_BY_CODE[type_code],
+        given_names=given,
+        family_names=family,
+        date_of_birth=_parse_day(born, "date of birth"),
+        issued_on=_parse_day(issued, "issue date"),
+        valid_until=_parse_day(until, "validity") if until else None,
     )
     return fields, PREFIX.encode() + body, signature
 
@@ -178,5 +190,7 @@ def verify(text: str, public_key_for: Callable[[QrFields], Ed25519PublicKey | No
     try:
         public_key.verify(signature, message)
     except InvalidSignature as error:
-        raise PayloadError("The signature does not match the payload: it was altered or not issued by this authority.") from error
+        raise PayloadError(
+            "The signature does not match the payload: it was altered or not issued by this authority."
+        ) from error
     return fields

@@ -18,10 +18,14 @@ def document_dict(document: Document, today: date, status: DocumentStatus | None
         "issued_on": document.issued_on,
         "valid_until": document.valid_until,
         "pdf_url": url_for("documents_web.pdf", serial=document.serial, _external=False)
-        if _has_pdf_route() else f"/documents/{document.serial}.pdf",
+        if _has_pdf_route()
+        else f"/documents/{document.serial}.pdf",
         "qr": qr_text(document),
-        "holder": {"given_names": document.holder_given_names, "family_names": document.holder_family_names,
-                   "date_of_birth": document.holder_date_of_birth},
+        "holder": {
+            "given_names": document.holder_given_names,
+            "family_names": document.holder_family_names,
+            "date_of_birth": document.holder_date_of_birth,
+        },
         "person_id": document.person_id,
         "languages": (document.languages or "es").split(),
         "key_id": document.key_id,
@@ -44,8 +48,11 @@ def registry_dict(document: Document | Row, status: DocumentStatus) -> dict:
         "status": status.value,
         "issued_on": document.issued_on,
         "valid_until": document.valid_until,
-        "holder": {"given_names": document.holder_given_names, "family_names": document.holder_family_names,
-                   "date_of_birth": document.holder_date_of_birth},
+        "holder": {
+            "given_names": document.holder_given_names,
+            "family_names": document.holder_family_names,
+            "date_of_birth": document.holder_date_of_birth,
+        },
     }
 
 

@@ -19,8 +19,13 @@ from ..domain.determination import PersonFacts
 from ..domain.vocabulary import DocumentStatus, DocumentType, ProceedingKind
 
 
-def status(stored: DocumentStatus, valid_until: date | None, document_type: str,
-           holder: PersonFacts | None, today: date) -> DocumentStatus:
+def status(
+    stored: DocumentStatus,
+    valid_until: date | None,
+    document_type: str,
+    holder: PersonFacts | None,
+    today: date,
+) -> DocumentStatus:
     if stored != DocumentStatus.VALID:
         return stored
     if valid_until is not None and today > valid_until:
@@ -32,12 +37,20 @@ def status(stored: DocumentStatus, valid_until: date | None, document_type: str,
             return DocumentStatus.SUPERSEDED
         if not holder.protected_from_removal(today):
             return DocumentStatus.EXPIRED
-    if document_type in (DocumentType.IDENTITY_DOCUMENT, DocumentType.TRAVEL_DOCUMENT) and not holder.recognized(today):
-        cancelled = holder.proceeding is not None and holder.proceeding.kind == ProceedingKind.CANCELLATION
+    if document_type in (
+        DocumentType.IDENTITY_DOCUMENT,
+        DocumentType.TRAVEL_DOCUMENT,
+    ) and not holder.recognized(today):
+        cancelled = (
+            holder.proceeding is not None and holder.proceeding.kind == ProceedingKind.CANCELLATION
+        )
         return DocumentStatus.REVOKED if cancelled else DocumentStatus.EXPIRED
     return DocumentStatus.VALID
 
 
 def depends_on_case(document_type: str) -> bool:
-    return document_type in (DocumentType.PROVISIONAL_CERTIFICATE, DocumentType.IDENTITY_DOCUMENT,
-                             DocumentType.TRAVEL_DOCUMENT)
+    return document_type in (
+        DocumentType.PROVISIONAL_CERTIFICATE,
+        DocumentType.IDENTITY_DOCUMENT,
+        DocumentType.TRAVEL_DOCUMENT,
+    )

@@ -3,20 +3,38 @@ from marshmallow import Schema, fields, validate
 from ..domain.vocabulary import DocumentStatus, DocumentType, values
 from ..schemas import Country, IsoDate, StrictSchema, Text
 
-CASE_DOCUMENT_TYPES = [value for value in values(DocumentType) if value != DocumentType.BIRTH_RECORD]
+CASE_DOCUMENT_TYPES = [
+    value for value in values(DocumentType) if value != DocumentType.BIRTH_RECORD
+]
 
 
 class DocumentIssueSchema(StrictSchema):
-    type = fields.String(required=True, validate=validate.OneOf(values(DocumentType)),
-                         metadata={"description": "provisional_certificate, identity_document, travel_document or "
-                                                  "decision_letter (a birth_record is issued from its birth registration)"})
-    person_id = fields.Integer(metadata={
-        "description": "A person of the case (default: the applicant); 422 for a person of another case", "minimum": 1})
-    valid_months = fields.Integer(metadata={"description": "Travel document only: 3 to 24 months (default from policy)"})
-    valid_except = fields.List(Country(), validate=validate.Length(max=20), metadata={
-        "description": "Travel document only: the countries it is not valid for (each item a country code), printed as "
-                       "'valid for all countries except ...'. Empty (the default): valid for all countries "
-                       "(1954 Schedule, para. 4: as many countries as possible, save in special or exceptional cases)."})
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(values(DocumentType)),
+        metadata={
+            "description": "provisional_certificate, identity_document, travel_document or "
+            "decision_letter (a birth_record is issued from its birth registration)"
+        },
+    )
+    person_id = fields.Integer(
+        metadata={
+            "description": "A person of the case (default: the applicant); 422 for a person of another case",
+            "minimum": 1,
+        }
+    )
+    valid_months = fields.Integer(
+        metadata={"description": "Travel document only: 3 to 24 months (default from policy)"}
+    )
+    valid_except = fields.List(
+        Country(),
+        validate=validate.Length(max=20),
+        metadata={
+            "description": "Travel document only: the countries it is not valid for (each item a country code), printed as "
+            "'valid for all countries except ...'. Empty (the default): valid for all countries "
+            "(1954 Schedule, para. 4: as many countries as possible, save in special or exceptional cases)."
+        },
+    )
 
 
 class DocumentRevokeSchema(StrictSchema):
@@ -24,9 +42,14 @@ class DocumentRevokeSchema(StrictSchema):
 
 
 class DocumentVerifySchema(StrictSchema):
-    qr = fields.String(required=True, validate=validate.Length(min=1, max=4000),
-                       metadata={"description": "The text of the document's QR code: the verification link "
-                                                "(HTTPS://.../V/SDP1:...) or, on documents issued before, SDP1:..."})
+    qr = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=4000),
+        metadata={
+            "description": "The text of the document's QR code: the verification link "
+            "(HTTPS://.../V/SDP1:...) or, on documents issued before, SDP1:..."
+        },
+    )
 
 
 class DocumentHolderOut(Schema):
@@ -63,7 +86,9 @@ class DocumentCheckOut(Schema):
 class DocumentKeyOut(Schema):
     key_id = fields.String()
     algorithm = fields.String()
-    public_key = fields.String(metadata={"description": "base64url of the 32-byte Ed25519 public key"})
+    public_key = fields.String(
+        metadata={"description": "base64url of the 32-byte Ed25519 public key"}
+    )
     public_key_pem = fields.String()
     status = fields.String(metadata={"enum": ["current", "retired"]})
     created_at = fields.DateTime()

@@ -39,7 +39,7 @@ def new_serial() -> str:
 
 
 def _format(compact: str) -> str:
-    return "-".join(compact[i:i + GROUP] for i in range(0, len(compact), GROUP))
+    return "-".join(compact[i : i + GROUP] for i in range(0, len(compact), GROUP))
 
 
 def normalize(text: str) -> str | None:

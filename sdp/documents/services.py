@@ -27,8 +27,12 @@ from . import payload, rules, serials, signing
 from .models import Document
 from .render import qr_mask
 
-CASE_TYPES = (DocumentType.PROVISIONAL_CERTIFICATE, DocumentType.IDENTITY_DOCUMENT,
-              DocumentType.TRAVEL_DOCUMENT, DocumentType.DECISION_LETTER)
+CASE_TYPES = (
+    DocumentType.PROVISIONAL_CERTIFICATE,
+    DocumentType.IDENTITY_DOCUMENT,
+    DocumentType.TRAVEL_DOCUMENT,
+    DocumentType.DECISION_LETTER,
+)
 TRAVEL_MONTHS = (3, 24)  # 1954 Schedule, para. 5
 SECOND_LANGUAGES = ("en", "pt")  # languages the decision letter is also written in, besides Spanish
 
@@ -48,8 +52,12 @@ def _public_base_url() -> str:
     Configuration only: a request's Host header must never choose what a document prints."""
     configured = current_app.config.get("PUBLIC_BASE_URL")
     if not configured:
-        raise NotConfigured(N_("No document can be issued: the verification address printed on documents "
-                               "(SDP_PUBLIC_URL) is not configured on this server."))
+        raise NotConfigured(
+            N_(
+                "No document can be issued: the verification address printed on documents "
+                "(SDP_PUBLIC_URL) is not configured on this server."
+            )
+        )
     return configured
 
 
@@ -58,9 +66,15 @@ def _new_serial() -> str:
     zone, ``mrz.split_serial``) no document has either."""
     while True:
         serial = serials.new_serial()
-        document_number_prefix = serial[:len("XXXX-XXXX-X")]
-        if db.session.execute(select(Document.id).where(
-                Document.serial.startswith(document_number_prefix, autoescape=True))).first() is None:
+        document_number_prefix = serial[: len("XXXX-XXXX-X")]
+        if (
+            db.session.execute(
+                select(Document.id).where(
+                    Document.serial.startswith(document_number_prefix, autoescape=True)
+                )
+            ).first()
+            is None
+        ):
             return serial
 
 
@@ -79,9 +93,15 @@ def holder_facts(application_id: int | None, person_id: int | None) -> PersonFac
 
 def status_of(document: Document, today: date, holder: PersonFacts | None = None) -> DocumentStatus:
     """valid, revoked, expired or superseded, today (see ``rules``)."""
-    if holder is None and document.status == DocumentStatus.VALID and rules.depends_on_case(document.type):
+    if (
+        holder is None
+        and document.status == DocumentStatus.VALID
+        and rules.depends_on_case(document.type)
+    ):
         holder = holder_facts(document.application_id, document.person_id)
-    return rules.status(DocumentStatus(document.status), document.valid_until, document.type, holder, today)
+    return rules.status(
+        DocumentStatus(document.status), document.valid_until, document.type, holder, today
+    )
 
 
 # --- Issuing ----------------------------------------------------------------------------
@@ -93,10 +113,14 @@ def _holder(application: Application, person_id: int | None) -> tuple[Person, st
     for dependant in application.dependants:
         if dependant.person_id == person_id:
             return dependant.person, dependant.relationship_to_applicant
-    raise InvalidField("person_id", N_("This person is neither the applicant nor a dependant of the case."))
+    raise InvalidField(
+        "person_id", N_("This person is neither the applicant nor a dependant of the case.")
+    )
 
 
-def _validity(document_type: str, issued_on: date, valid_months: int | None) -> tuple[date | None, int | None]:
+def _validity(
+    document_type: str, issued_on: date, valid_months: int | None
+) -> tuple[date | None, int | None]:
     policy = _policy()
     if valid_months is not None and document_type != DocumentType.TRAVEL_DOCUMENT:
         raise InvalidField("valid_months", N_("Only a travel document's validity may be chosen."))
@@ -107,7 +131,10 @@ def _validity(document_type: str, issued_on: date, valid_months: int | None) -> 
     if document_type == DocumentType.TRAVEL_DOCUMENT:
         months = policy.travel_document_months if valid_months is None else valid_months
         if not TRAVEL_MONTHS[0] <= months <= TRAVEL_MONTHS[1]:
-            raise InvalidField("valid_months", N_("A travel document is valid for 3 to 24 months (1954 Schedule, para. 5)."))
+            raise InvalidField(
+                "valid_months",
+                N_("A travel document is valid for 3 to 24 months (1954 Schedule, para. 5)."),
+            )
         return add_months(issued_on, months), months
     return None, None
 
@@ -141,19 +168,31 @@ def _countries_excepted(document_type: str, valid_except: list[str] | None) -> l
     if document_type != DocumentType.TRAVEL_DOCUMENT:
         raise InvalidField("valid_except", N_("Only a travel document may exclude countries."))
     if "PE" in valid_except:
-        raise InvalidField("valid_except", N_("A travel document issued by Peru is always valid for the return to Peru."))
+        raise InvalidField(
+            "valid_except",
+            N_("A travel document issued by Peru is always valid for the return to Peru."),
+        )
     return sorted(set(valid_except))
 
 
-def _case_content(application: Application, holder: Person, relationship: str, document_type: str,
-                  valid_months: int | None, valid_except: list[str] | None = None) -> dict[str, Any]:
+def _case_content(
+    application: Application,
+    holder: Person,
+    relationship: str,
+    document_type: str,
+    valid_months: int | None,
+    valid_except: list[str] | None = None,
+) -> dict[str, Any]:
     policy = _policy()
     content: dict[str, Any] = {
         "verify_url": _public_base_url(),
         "case_number": application.case_number,
         "registered_on": application.registered_on.isoformat(),
         "relationship": relationship,
-        "holder": {"sex": holder.sex, "place_of_birth": {"country": holder.birth_country, "locality": holder.birth_locality}},
+        "holder": {
+            "sex": holder.sex,
+            "place_of_birth": {"country": holder.birth_country, "locality": holder.birth_locality},
+        },
     }
     if document_type in (DocumentType.IDENTITY_DOCUMENT, DocumentType.TRAVEL_DOCUMENT):
         recognized_on = _recognized_on(application)
@@ -169,10 +208,16 @@ def _case_content(application: Application, holder: Person, relationship: str, d
         # The letter notifies the holder's own decision (domain.md, section 4): their outcome, the
         # findings on their own relevant States, their own appeal.
         decision, determination = application.decision, application.determination(holder.id)
-        own_findings = [finding for finding in decision.findings if finding.get("person_id", holder.id) == holder.id]
+        own_findings = [
+            finding
+            for finding in decision.findings
+            if finding.get("person_id", holder.id) == holder.id
+        ]
         content["decision"] = {
             "outcome": determination.outcome or decision.outcome,
-            "exclusion_ground": determination.exclusion_ground if determination.outcome else decision.exclusion_ground,
+            "exclusion_ground": determination.exclusion_ground
+            if determination.outcome
+            else decision.exclusion_ground,
             "reasons": determination.reasons or decision.reasons,
             "findings": own_findings,
             "decided_on": (determination.decided_on or decision.decided_on).isoformat(),
@@ -180,12 +225,23 @@ def _case_content(application: Application, holder: Person, relationship: str, d
             "appeal_due": (determination.appeal_due or decision.appeal_due).isoformat(),
             "decided_by": _user_name(determination.decided_by_id or decision.decided_by_id),
         }
-        content["appeal"] = None if determination.appeal_lodged_on is None else {
-            "lodged_on": determination.appeal_lodged_on.isoformat(), "outcome": determination.appeal_outcome,
-            "reasons": determination.appeal_reasons,
-            "decided_on": determination.appeal_decided_on.isoformat() if determination.appeal_decided_on else None}
-        content["final_state"] = (State.RECOGNIZED.value if determination.outcome == PersonOutcome.RECOGNIZED
-                                  else State.REJECTED.value)
+        content["appeal"] = (
+            None
+            if determination.appeal_lodged_on is None
+            else {
+                "lodged_on": determination.appeal_lodged_on.isoformat(),
+                "outcome": determination.appeal_outcome,
+                "reasons": determination.appeal_reasons,
+                "decided_on": determination.appeal_decided_on.isoformat()
+                if determination.appeal_decided_on
+                else None,
+            }
+        )
+        content["final_state"] = (
+            State.RECOGNIZED.value
+            if determination.outcome == PersonOutcome.RECOGNIZED
+            else State.REJECTED.value
+        )
         content["appeal_window_working_days"] = policy.appeal_window_working_days
         content["naturalization_years"] = policy.naturalization_years
         content["naturalization_general_years"] = policy.naturalization_general_years
@@ -203,10 +259,19 @@ def _sign_and_add(actor: Principal, document: Document, holder: _Holder) -> Docu
     signer = signing.current_signer()
     signing.publish(signer)
     document.key_id = signer.key_id
-    document.qr_payload = signing.sign(payload.QrFields(
-        key_id=signer.key_id, serial=document.serial, type=DocumentType(document.type),
-        given_names=holder.given_names, family_names=holder.family_names, date_of_birth=holder.date_of_birth,
-        issued_on=document.issued_on, valid_until=document.valid_until), signer)
+    document.qr_payload = signing.sign(
+        payload.QrFields(
+            key_id=signer.key_id,
+            serial=document.serial,
+            type=DocumentType(document.type),
+            given_names=holder.given_names,
+            family_names=holder.family_names,
+            date_of_birth=holder.date_of_birth,
+            issued_on=document.issued_on,
+            valid_until=document.valid_until,
+        ),
+        signer,
+    )
     # The QR code opens the verification page (payload.qr_text); its text is kept with the
     # document so that every later render prints the same code.
     text = payload.qr_text(document.content["verify_url"], document.qr_payload)
@@ -226,43 +291,92 @@ def _supersede(previous: list[Document], new: Document) -> list[str]:
 
 
 def _finish(actor: Principal, action: str, document: Document, changes: dict) -> None:
-    audit.record(actor, f"document.{action}", "document", document.id, case_id=document.application_id, changes=changes)
+    audit.record(
+        actor,
+        f"document.{action}",
+        "document",
+        document.id,
+        case_id=document.application_id,
+        changes=changes,
+    )
     db.session.commit()
 
 
-def issue_document(actor: Principal, application: Application, document_type: str, *,
-                   person_id: int | None = None, valid_months: int | None = None,
-                   valid_except: list[str] | None = None,
-                   _action: str = "issue", _replaces: Document | None = None) -> Document:
+def issue_document(
+    actor: Principal,
+    application: Application,
+    document_type: str,
+    *,
+    person_id: int | None = None,
+    valid_months: int | None = None,
+    valid_except: list[str] | None = None,
+    _action: str = "issue",
+    _replaces: Document | None = None,
+) -> Document:
     """Issue a case document; a valid earlier one of the same type for the same person is superseded."""
     today = clock.today()
     holder, relationship = _holder(application, person_id)
     # Each person's own status decides (domain.md, section 4): a statelessness document for
     # someone who holds a nationality is the worst error this software can make.
-    procedure.check("issue_document", application.facts(today), actor.actor,
-                    Context(today=today, params={"type": document_type, "person": application.person_facts(holder)}))
+    procedure.check(
+        "issue_document",
+        application.facts(today),
+        actor.actor,
+        Context(
+            today=today, params={"type": document_type, "person": application.person_facts(holder)}
+        ),
+    )
     valid_until, months = _validity(document_type, today, valid_months)
     excepted = _countries_excepted(document_type, valid_except)
-    languages = _letter_languages(application, holder) if document_type == DocumentType.DECISION_LETTER else ["es"]
+    languages = (
+        _letter_languages(application, holder)
+        if document_type == DocumentType.DECISION_LETTER
+        else ["es"]
+    )
     if document_type == DocumentType.TRAVEL_DOCUMENT:
         languages = ["es", "en"]
     document = Document(
-        serial=_new_serial(), type=document_type, application_id=application.id, person_id=holder.id,
-        holder_given_names=holder.given_names, holder_family_names=holder.family_names,
-        holder_date_of_birth=holder.date_of_birth, status=DocumentStatus.VALID.value, issued_on=today,
-        valid_until=valid_until, issued_by_id=actor.id, created_at=clock.now(), languages=" ".join(languages),
+        serial=_new_serial(),
+        type=document_type,
+        application_id=application.id,
+        person_id=holder.id,
+        holder_given_names=holder.given_names,
+        holder_family_names=holder.family_names,
+        holder_date_of_birth=holder.date_of_birth,
+        status=DocumentStatus.VALID.value,
+        issued_on=today,
+        valid_until=valid_until,
+        issued_by_id=actor.id,
+        created_at=clock.now(),
+        languages=" ".join(languages),
         content=_case_content(application, holder, relationship, document_type, months, excepted),
     )
-    _sign_and_add(actor, document, _Holder(holder.given_names, holder.family_names, holder.date_of_birth))
-    previous = list(db.session.execute(select(Document).where(
-        Document.application_id == application.id, Document.type == document_type,
-        Document.person_id == holder.id, Document.status == DocumentStatus.VALID.value,
-        Document.id != document.id)).scalars())
+    _sign_and_add(
+        actor, document, _Holder(holder.given_names, holder.family_names, holder.date_of_birth)
+    )
+    previous = list(
+        db.session.execute(
+            select(Document).where(
+                Document.application_id == application.id,
+                Document.type == document_type,
+                Document.person_id == holder.id,
+                Document.status == DocumentStatus.VALID.value,
+                Document.id != document.id,
+            )
+        ).scalars()
+    )
     if _replaces is not None and _replaces not in previous:
         previous.append(_replaces)
     superseded = _supersede(previous, document)
-    changes = {"serial": document.serial, "type": document_type, "person_id": holder.id, "issued_on": today,
-               "valid_until": valid_until, "key_id": document.key_id, "languages": document.languages}
+    changes = {
+        "serial": document.serial,
+        "type": document_type,
+        "person_id": holder.id,
+        "issued_on": today,
+        "valid_until": valid_until,
+        "key_id": document.key_id,
+        "languages": document.languages,
+    }
     if superseded:
         changes["superseded"] = superseded
     _finish(actor, _action, document, changes)
@@ -277,7 +391,11 @@ def _require_birth_documents_role(actor: Principal) -> None:
 def _birth_content(birth: BirthRegistration) -> dict[str, Any]:
     def parent(person_id: int | None) -> dict | None:
         person = db.session.get(Person, person_id) if person_id else None
-        return None if person is None else {"given_names": person.given_names, "family_names": person.family_names}
+        return (
+            None
+            if person is None
+            else {"given_names": person.given_names, "family_names": person.family_names}
+        )
 
     return {
         "verify_url": _public_base_url(),
@@ -285,31 +403,63 @@ def _birth_content(birth: BirthRegistration) -> dict[str, Any]:
         "registered_on": birth.registered_on.isoformat(),
         "late_registration": bool(birth.late_registration),
         "foundling": bool(birth.foundling),
-        "holder": {"sex": birth.child_sex, "place_of_birth": {"country": birth.birth_country, "locality": birth.birth_locality}},
+        "holder": {
+            "sex": birth.child_sex,
+            "place_of_birth": {"country": birth.birth_country, "locality": birth.birth_locality},
+        },
         "mother": parent(birth.mother_id),
         "father": parent(birth.father_id),
         "nationality": {"country": birth.nationality_country, "basis": birth.nationality_basis},
     }
 
 
-def issue_birth_record(actor: Principal, birth: BirthRegistration, *, _action: str = "issue",
-                       _replaces: Document | None = None) -> Document:
+def issue_birth_record(
+    actor: Principal,
+    birth: BirthRegistration,
+    *,
+    _action: str = "issue",
+    _replaces: Document | None = None,
+) -> Document:
     """Issue the extract of a birth registration (registrar or supervisor)."""
     _require_birth_documents_role(actor)
     today = clock.today()
     document = Document(
-        serial=_new_serial(), type=DocumentType.BIRTH_RECORD.value, birth_registration_id=birth.id,
-        holder_given_names=birth.child_given_names, holder_family_names=birth.child_family_names,
-        holder_date_of_birth=birth.child_date_of_birth, status=DocumentStatus.VALID.value, issued_on=today,
-        valid_until=None, issued_by_id=actor.id, created_at=clock.now(), languages="es", content=_birth_content(birth),
+        serial=_new_serial(),
+        type=DocumentType.BIRTH_RECORD.value,
+        birth_registration_id=birth.id,
+        holder_given_names=birth.child_given_names,
+        holder_family_names=birth.child_family_names,
+        holder_date_of_birth=birth.child_date_of_birth,
+        status=DocumentStatus.VALID.value,
+        issued_on=today,
+        valid_until=None,
+        issued_by_id=actor.id,
+        created_at=clock.now(),
+        languages="es",
+        content=_birth_content(birth),
     )
-    _sign_and_add(actor, document, _Holder(birth.child_given_names, birth.child_family_names, birth.child_date_of_birth))
-    previous = list(db.session.execute(select(Document).where(
-        Document.birth_registration_id == birth.id, Document.status == DocumentStatus.VALID.value,
-        Document.id != document.id)).scalars())
+    _sign_and_add(
+        actor,
+        document,
+        _Holder(birth.child_given_names, birth.child_family_names, birth.child_date_of_birth),
+    )
+    previous = list(
+        db.session.execute(
+            select(Document).where(
+                Document.birth_registration_id == birth.id,
+                Document.status == DocumentStatus.VALID.value,
+                Document.id != document.id,
+            )
+        ).scalars()
+    )
     superseded = _supersede(previous, document)
-    changes = {"serial": document.serial, "type": document.type, "registration_number": birth.registration_number,
-               "issued_on": today, "key_id": document.key_id}
+    changes = {
+        "serial": document.serial,
+        "type": document.type,
+        "registration_number": birth.registration_number,
+        "issued_on": today,
+        "key_id": document.key_id,
+    }
     if superseded:
         changes["superseded"] = superseded
     _finish(actor, _action, document, changes)
@@ -328,10 +478,16 @@ def reissue(actor: Principal, document: Document) -> Document:
     application = db.session.get(Application, document.application_id)
     content = document.content or {}
     travel = document.type == DocumentType.TRAVEL_DOCUMENT
-    return issue_document(actor, application, document.type, person_id=document.person_id,
-                          valid_months=content.get("valid_months") if travel else None,
-                          valid_except=content.get("valid_except") if travel else None,
-                          _action="reissue", _replaces=document)
+    return issue_document(
+        actor,
+        application,
+        document.type,
+        person_id=document.person_id,
+        valid_months=content.get("valid_months") if travel else None,
+        valid_except=content.get("valid_except") if travel else None,
+        _action="reissue",
+        _replaces=document,
+    )
 
 
 def revoke(actor: Principal, document: Document, reason: str) -> Document:
@@ -341,7 +497,10 @@ def revoke(actor: Principal, document: Document, reason: str) -> Document:
     if not reason or not reason.strip():
         raise InvalidField("reason", N_("A revocation needs its reason."))
     if text_fault(reason):
-        raise InvalidField("reason", N_("The reason contains a character that cannot be stored (NUL or a lone surrogate)."))
+        raise InvalidField(
+            "reason",
+            N_("The reason contains a character that cannot be stored (NUL or a lone surrogate)."),
+        )
     if document.status == DocumentStatus.REVOKED:
         raise NotAllowedNow(N_("This document is already revoked."))
     if document.status == DocumentStatus.SUPERSEDED:
@@ -349,8 +508,17 @@ def revoke(actor: Principal, document: Document, reason: str) -> Document:
     today = clock.today()
     document.status, document.revoked_on = DocumentStatus.REVOKED.value, today
     document.revocation_reason, document.revoked_by_id = reason.strip(), actor.id
-    _finish(actor, "revoke", document, {"serial": document.serial, "status": ["valid", "revoked"],
-                                        "revoked_on": today, "reason": reason.strip()})
+    _finish(
+        actor,
+        "revoke",
+        document,
+        {
+            "serial": document.serial,
+            "status": ["valid", "revoked"],
+            "revoked_on": today,
+            "reason": reason.strip(),
+        },
+    )
     return document
 
 
@@ -361,21 +529,38 @@ def find(serial: str) -> Document | None:
     canonical = serials.normalize(serial)
     if canonical is None:
         return None
-    return db.session.execute(select(Document).where(Document.serial == canonical)).scalar_one_or_none()
+    return db.session.execute(
+        select(Document).where(Document.serial == canonical)
+    ).scalar_one_or_none()
 
 
 # What a check reads of a document: the registry's answer, the audit event, the QR comparison,
 # and the case facts its status depends on. Columns rather than the entity, and the statement
 # built once: every registry check runs it.
 _CHECK_QUERY = (
-    select(Document.id, Document.serial, Document.type, Document.status, Document.issued_on, Document.valid_until,
-           Document.holder_given_names, Document.holder_family_names, Document.holder_date_of_birth,
-           Document.application_id, Document.qr_payload, *standing.COLUMNS)
+    select(
+        Document.id,
+        Document.serial,
+        Document.type,
+        Document.status,
+        Document.issued_on,
+        Document.valid_until,
+        Document.holder_given_names,
+        Document.holder_family_names,
+        Document.holder_date_of_birth,
+        Document.application_id,
+        Document.qr_payload,
+        *standing.COLUMNS,
+    )
     .outerjoin(Application, Application.id == Document.application_id)
-    .outerjoin(Determination, (Determination.application_id == Document.application_id)
-               & (Determination.person_id == Document.person_id))
+    .outerjoin(
+        Determination,
+        (Determination.application_id == Document.application_id)
+        & (Determination.person_id == Document.person_id),
+    )
     .outerjoin(Proceeding, standing.latest_proceeding_join())
-    .where(Document.serial == bindparam("serial")))
+    .where(Document.serial == bindparam("serial"))
+)
 
 
 def find_with_status(serial: str, today: date) -> tuple[Row, DocumentStatus] | None:
@@ -387,14 +572,18 @@ def find_with_status(serial: str, today: date) -> tuple[Row, DocumentStatus] | N
     row = db.session.execute(_CHECK_QUERY, {"serial": canonical}).first()
     if row is None:
         return None
-    return row, rules.status(DocumentStatus(row.status), row.valid_until, row.type, standing.facts_of_row(row), today)
+    return row, rules.status(
+        DocumentStatus(row.status), row.valid_until, row.type, standing.facts_of_row(row), today
+    )
 
 
 class VerificationFailed(Exception):
     """The payload is not genuine (malformed, altered, or signed by an unknown key)."""
 
 
-def verify_payload(text: str, today: date) -> tuple[payload.QrFields, tuple[Document, DocumentStatus] | None]:
+def verify_payload(
+    text: str, today: date
+) -> tuple[payload.QrFields, tuple[Document, DocumentStatus] | None]:
     """Check a scanned payload's signature, then find the document it names.
 
     The document found must say what the signed payload says; anything else is refused."""
@@ -406,7 +595,9 @@ def verify_payload(text: str, today: date) -> tuple[payload.QrFields, tuple[Docu
     if found is not None:
         document = found[0]
         if (document.qr_payload or "").strip() != payload.payload_of(text):
-            raise VerificationFailed("The QR code does not match the document issued with this serial.")
+            raise VerificationFailed(
+                "The QR code does not match the document issued with this serial."
+            )
     return fields, found
 
 
@@ -414,20 +605,30 @@ def may_read(actor: Principal, document: Document) -> bool:
     if document.birth_registration_id is not None:
         return bool(actor.roles & BIRTH_READERS)
     application = db.session.get(Application, document.application_id)
-    return application is not None and may_read_case(actor.roles, actor.id, application.case_officer_id)
+    return application is not None and may_read_case(
+        actor.roles, actor.id, application.case_officer_id
+    )
 
 
 def record_read(actor: Principal, document: Document | Row, channel: str) -> None:
     """Reads of a document (its PDF, a registry check, a public verification) are audited."""
-    audit.record(actor, "document.read", "document", document.id, case_id=document.application_id,
-                 changes={"serial": document.serial, "channel": channel})
+    audit.record(
+        actor,
+        "document.read",
+        "document",
+        document.id,
+        case_id=document.application_id,
+        changes={"serial": document.serial, "channel": channel},
+    )
     db.session.commit()
 
 
 def record_failed_verification(channel: str) -> None:
     """A verification that found no genuine document is audited too (a forged code shown to a
     verifier is worth knowing), with nothing of the code and nothing of who asked."""
-    audit.record(PUBLIC, "document.verification_failed", "document", None, changes={"channel": channel})
+    audit.record(
+        PUBLIC, "document.verification_failed", "document", None, changes={"channel": channel}
+    )
     db.session.commit()
 
 

@@ -54,7 +54,11 @@ def raw_public(public_key: Ed25519PublicKey) -> bytes:
 
 def key_id_for(public_key: Ed25519PublicKey) -> str:
     """A short id derived from the public key itself: the same key has the same id on every server."""
-    return base64.b32encode(hashlib.sha256(raw_public(public_key)).digest()[:5]).decode("ascii").lower()
+    return (
+        base64.b32encode(hashlib.sha256(raw_public(public_key)).digest()[:5])
+        .decode("ascii")
+        .lower()
+    )
 
 
 def b64url(data: bytes) -> str:
@@ -70,8 +74,9 @@ def keys_dir() -> Path:
 
 
 def _private_pem(private_key: Ed25519PrivateKey) -> bytes:
-    return private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                     serialization.NoEncryption())
+    return private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _key_from_text(text: str) -> Ed25519PrivateKey:
@@ -80,10 +85,14 @@ def _key_from_text(text: str) -> Ed25519PrivateKey:
         if text.startswith("-----BEGIN"):
             key = serialization.load_pem_private_key(text.encode(), password=None)
         else:
-            raw = base64.urlsafe_b64decode(text.replace("+", "-").replace("/", "_") + "=" * (-len(text) % 4))
+            raw = base64.urlsafe_b64decode(
+                text.replace("+", "-").replace("/", "_") + "=" * (-len(text) % 4)
+            )
             key = Ed25519PrivateKey.from_private_bytes(raw)
     except (ValueError, TypeError) as error:
-        raise KeyError_(f"{KEY_ENV} is not an Ed25519 private key (PEM, or base64 of 32 bytes).") from error
+        raise KeyError_(
+            f"{KEY_ENV} is not an Ed25519 private key (PEM, or base64 of 32 bytes)."
+        ) from error
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyError_(f"{KEY_ENV} must be an Ed25519 key.")
     return key
@@ -140,10 +149,16 @@ def publish(signer: Signer) -> DocumentKey:
     if row is not None:
         return row
     now = clock.now()
-    for older in db.session.execute(select(DocumentKey).where(DocumentKey.retired_at.is_(None))).scalars():
+    for older in db.session.execute(
+        select(DocumentKey).where(DocumentKey.retired_at.is_(None))
+    ).scalars():
         older.retired_at = now
-    row = DocumentKey(key_id=signer.key_id, algorithm="Ed25519", public_key=b64url(raw_public(signer.public_key)),
-                      created_at=now)
+    row = DocumentKey(
+        key_id=signer.key_id,
+        algorithm="Ed25519",
+        public_key=b64url(raw_public(signer.public_key)),
+        created_at=now,
+    )
     db.session.add(row)
     db.session.flush()
     return row
@@ -175,10 +190,13 @@ def rotate() -> tuple[str, str | None]:
         raise KeyError_(
             f"The signing key comes from {KEY_ENV}. To rotate it, set a new Ed25519 key there on every "
             "server (for example the output of `openssl genpkey -algorithm ed25519`); the old public "
-            "key stays published and its documents keep verifying.")
+            "key stays published and its documents keep verifying."
+        )
     directory = keys_dir()
     old = _file_signer()
-    publish(old)  # an old key that never signed is still published, so nothing it may have signed is lost
+    publish(
+        old
+    )  # an old key that never signed is still published, so nothing it may have signed is lost
     key = Ed25519PrivateKey.generate()
     new_id = _save_private_key(directory, key)
     write_private(directory / CURRENT_FILE, new_id + "\n")
@@ -191,10 +209,16 @@ def rotate() -> tuple[str, str | None]:
 def published_keys() -> list[DocumentKey]:
     publish(current_signer())
     db.session.commit()
-    return list(db.session.execute(select(DocumentKey).order_by(DocumentKey.created_at, DocumentKey.key_id)).scalars())
+    return list(
+        db.session.execute(
+            select(DocumentKey).order_by(DocumentKey.created_at, DocumentKey.key_id)
+        ).scalars()
+    )
 
 
 def public_pem(row: DocumentKey) -> str:
     raw = base64.urlsafe_b64decode(row.public_key + "=" * (-len(row.public_key) % 4))
     key = Ed25519PublicKey.from_public_bytes(raw)
-    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()

@@ -45,7 +45,9 @@ CASE_TYPES = [t for t in DocumentType if t != DocumentType.BIRTH_RECORD]
 
 
 def _verify_limit() -> str:
-    return current_app.config.get("VERIFY_RATELIMIT") or os.environ.get("SDP_VERIFY_RATELIMIT", "120 per minute")
+    return current_app.config.get("VERIFY_RATELIMIT") or os.environ.get(
+        "SDP_VERIFY_RATELIMIT", "120 per minute"
+    )
 
 
 # --- Who is asking ---------------------------------------------------------------------
@@ -100,9 +102,14 @@ def pdf(serial):
         abort(403)
     data = render_pdf(document, services.status_of(document, clock.today()))
     services.record_read(principal, document, "pdf")
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{document.type}-{document.serial}.pdf"',
-        "Cache-Control": "no-store"})
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{document.type}-{document.serial}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def documents_panel(application: Application) -> dict:
@@ -110,8 +117,13 @@ def documents_panel(application: Application) -> dict:
     principal = signed_in_principal()
     today = clock.today()
     facts = application.facts(today)
-    documents = list(db.session.execute(select(Document).where(Document.application_id == application.id)
-                                        .order_by(Document.id.desc())).scalars())
+    documents = list(
+        db.session.execute(
+            select(Document)
+            .where(Document.application_id == application.id)
+            .order_by(Document.id.desc())
+        ).scalars()
+    )
     actor = principal.actor if principal else None
 
     def may_issue(document_type, person_id: int | None = None) -> bool:
@@ -119,36 +131,70 @@ def documents_panel(application: Application) -> dict:
         if person_id is not None and application.person(person_id) is not None:
             params["person"] = application.person_facts(application.person(person_id))
         return actor is not None and procedure.is_allowed(
-            "issue_document", facts, actor, procedure.Context(today=today, params=params))
+            "issue_document", facts, actor, procedure.Context(today=today, params=params)
+        )
 
     rows = []
     for document in documents:
         status = services.status_of(document, today)
-        rows.append({"document": document, "status": status, "type_label": label(DocumentType(document.type)),
-                     "status_label": label(status),
-                     "may_revoke": bool(principal and principal.has_role(Role.SUPERVISOR)) and document.status == DocumentStatus.VALID,
-                     "may_reissue": document.status == DocumentStatus.VALID and may_issue(document.type, document.person_id)})
+        rows.append(
+            {
+                "document": document,
+                "status": status,
+                "type_label": label(DocumentType(document.type)),
+                "status_label": label(status),
+                "may_revoke": bool(principal and principal.has_role(Role.SUPERVISOR))
+                and document.status == DocumentStatus.VALID,
+                "may_reissue": document.status == DocumentStatus.VALID
+                and may_issue(document.type, document.person_id),
+            }
+        )
     persons = [(application.applicant.id, application.applicant.full_name, "applicant")] + [
-        (d.person.id, d.person.full_name, d.relationship_to_applicant) for d in application.dependants]
+        (d.person.id, d.person.full_name, d.relationship_to_applicant)
+        for d in application.dependants
+    ]
     policy = current_app.config["POLICY"]
     issuable = [(t.value, label(t)) for t in CASE_TYPES if may_issue(t)]
-    except_choices = ([("", _("None")), *[choice for choice in country_choices(None) if choice[0] != "PE"]]
-                      if any(value == DocumentType.TRAVEL_DOCUMENT for value, _label in issuable) else [])
-    return {"rows": rows, "issuable": issuable, "persons": persons, "except_choices": except_choices,
-            "travel_months": policy.travel_document_months, "application": application}
+    except_choices = (
+        [("", _("None")), *[choice for choice in country_choices(None) if choice[0] != "PE"]]
+        if any(value == DocumentType.TRAVEL_DOCUMENT for value, _label in issuable)
+        else []
+    )
+    return {
+        "rows": rows,
+        "issuable": issuable,
+        "persons": persons,
+        "except_choices": except_choices,
+        "travel_months": policy.travel_document_months,
+        "application": application,
+    }
 
 
 def birth_documents_panel(birth: BirthRegistration) -> dict:
     """The birth page's documents section (``_birth_documents.html``)."""
     principal = signed_in_principal()
     today = clock.today()
-    documents = list(db.session.execute(select(Document).where(Document.birth_registration_id == birth.id)
-                                        .order_by(Document.id.desc())).scalars())
+    documents = list(
+        db.session.execute(
+            select(Document)
+            .where(Document.birth_registration_id == birth.id)
+            .order_by(Document.id.desc())
+        ).scalars()
+    )
     may_issue = bool(principal and principal.has_role(Role.REGISTRAR, Role.SUPERVISOR))
-    return {"birth": birth, "may_issue": may_issue,
-            "may_revoke": bool(principal and principal.has_role(Role.SUPERVISOR)),
-            "rows": [{"document": d, "status": services.status_of(d, today),
-                      "status_label": label(services.status_of(d, today))} for d in documents]}
+    return {
+        "birth": birth,
+        "may_issue": may_issue,
+        "may_revoke": bool(principal and principal.has_role(Role.SUPERVISOR)),
+        "rows": [
+            {
+                "document": d,
+                "status": services.status_of(d, today),
+                "status_label": label(services.status_of(d, today)),
+            }
+            for d in documents
+        ],
+    }
 
 
 def _case_for(application_id: int, principal: Principal) -> Application:
@@ -184,8 +230,14 @@ def issue(application_id):
         flash(_("Choose each country from the list."), "error")
         return redirect(back)
     try:
-        document = services.issue_document(principal, application, document_type, person_id=person_id, valid_months=months,
-                                           valid_except=excepted)
+        document = services.issue_document(
+            principal,
+            application,
+            document_type,
+            person_id=person_id,
+            valid_months=months,
+            valid_except=excepted,
+        )
     except ProcedureError as error:
         db.session.rollback()
         _flash_error(error)
@@ -200,7 +252,11 @@ def _staff_document(serial: str):
     document = services.find(serial) or abort(404)
     if not services.may_read(principal, document):
         abort(403)
-    back = _back(url_for(".case_documents", application_id=document.application_id) if document.application_id else "/")
+    back = _back(
+        url_for(".case_documents", application_id=document.application_id)
+        if document.application_id
+        else "/"
+    )
     return principal, document, back
 
 
@@ -226,15 +282,21 @@ def reissue(serial):
         db.session.rollback()
         _flash_error(error)
         return redirect(back)
-    flash(_("Document %(new)s issued in place of %(old)s.", new=new.serial, old=document.serial), "success")
+    flash(
+        _("Document %(new)s issued in place of %(old)s.", new=new.serial, old=document.serial),
+        "success",
+    )
     return redirect(back)
 
 
 @bp.post("/births/<registration_number>/documents")
 def issue_birth_record(registration_number):
     principal = _staff()
-    birth = db.session.execute(select(BirthRegistration).where(
-        BirthRegistration.registration_number == registration_number)).scalar_one_or_none()
+    birth = db.session.execute(
+        select(BirthRegistration).where(
+            BirthRegistration.registration_number == registration_number
+        )
+    ).scalar_one_or_none()
     if birth is None:
         abort(404)
     try:
@@ -269,10 +331,17 @@ def _result(document: Row, status: DocumentStatus) -> dict:
 def verify_serial(serial):
     found = services.find_with_status(serial, clock.today())
     if found is None:
-        return _private(render_template("documents/verify.html", serial=serial, result=None, not_found=True), 404)
+        return _private(
+            render_template("documents/verify.html", serial=serial, result=None, not_found=True),
+            404,
+        )
     document, status = found
     services.record_read(services.PUBLIC, document, "public_page")
-    return _private(render_template("documents/verify.html", serial=document.serial, result=_result(document, status)))
+    return _private(
+        render_template(
+            "documents/verify.html", serial=document.serial, result=_result(document, status)
+        )
+    )
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -304,14 +373,28 @@ def _checked(text: str, channel: str):
         fields, found = services.verify_payload(text, clock.today())
     except services.VerificationFailed:
         services.record_failed_verification(channel)
-        return _private(render_template("documents/verify_scan.html", qr=text, outcome="forged"), 422)
+        return _private(
+            render_template("documents/verify_scan.html", qr=text, outcome="forged"), 422
+        )
     if found is None:
         services.record_failed_verification(channel)
-        return _private(render_template("documents/verify_scan.html", qr=text, outcome="unknown", fields=fields), 404)
+        return _private(
+            render_template(
+                "documents/verify_scan.html", qr=text, outcome="unknown", fields=fields
+            ),
+            404,
+        )
     document, status = found
     services.record_read(services.PUBLIC, document, channel)
-    return _private(render_template("documents/verify_scan.html", qr=text, outcome="genuine",
-                                    result=_result(document, status), key_id=fields.key_id))
+    return _private(
+        render_template(
+            "documents/verify_scan.html",
+            qr=text,
+            outcome="genuine",
+            result=_result(document, status),
+            key_id=fields.key_id,
+        )
+    )
 
 
 def register(app) -> None:
@@ -322,4 +405,3 @@ def register(app) -> None:
     never_log_path("documents_web.verify_link")
     app.jinja_env.globals["documents_panel"] = documents_panel
     app.jinja_env.globals["birth_documents_panel"] = birth_documents_panel
-

@@ -3,14 +3,23 @@
 from .vocabulary import N_, Role
 
 # Roles whose work needs the case file. Case officers see only the cases assigned to them.
-CASE_READERS = frozenset({Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.DECISION_MAKER,
-                          Role.APPEALS_OFFICER, Role.SUPERVISOR})
+CASE_READERS = frozenset(
+    {
+        Role.INTAKE_OFFICER,
+        Role.CASE_OFFICER,
+        Role.DECISION_MAKER,
+        Role.APPEALS_OFFICER,
+        Role.SUPERVISOR,
+    }
+)
 ALL_CASES_READERS = CASE_READERS - {Role.CASE_OFFICER}
 BIRTH_READERS = frozenset({Role.REGISTRAR, Role.SUPERVISOR})
 STATISTICS_READERS = frozenset({Role.REVIEWER, Role.SUPERVISOR})
 
 
-def may_read_case(roles: frozenset[Role], actor_id: int | None, case_officer_id: int | None) -> bool:
+def may_read_case(
+    roles: frozenset[Role], actor_id: int | None, case_officer_id: int | None
+) -> bool:
     if roles & ALL_CASES_READERS:
         return True
     return Role.CASE_OFFICER in roles and actor_id is not None and actor_id == case_officer_id
@@ -34,11 +43,14 @@ def needs_second_admin(role: Role) -> bool:
 # Why an admin may not approve a proposed grant (the messages are translated by the pages).
 APPROVER_IS_THE_GRANTEE = N_("You cannot approve a role for yourself.")
 APPROVER_PROPOSED_IT = N_("You proposed this role: another administrator must approve it.")
-APPROVER_CREATED_THE_ACCOUNT = N_("You created this account: another administrator must approve its roles.")
+APPROVER_CREATED_THE_ACCOUNT = N_(
+    "You created this account: another administrator must approve its roles."
+)
 
 
-def approval_refusal(approver_id: int, grantee_id: int, proposer_id: int | None,
-                     account_creator_id: int | None) -> str | None:
+def approval_refusal(
+    approver_id: int, grantee_id: int, proposer_id: int | None, account_creator_id: int | None
+) -> str | None:
     """Why the admin ``approver_id`` may not approve a role proposed for the account ``grantee_id``,
     or None when they may: never for themselves, never what they proposed, never for an account
     they created (whose password they chose)."""
@@ -52,7 +64,8 @@ def approval_refusal(approver_id: int, grantee_id: int, proposer_id: int | None,
 
 
 CREATOR_MAY_NOT_RESET_SECOND_FACTOR = N_(
-    "You created this account and chose its first password: another administrator must clear its second factor.")
+    "You created this account and chose its first password: another administrator must clear its second factor."
+)
 
 
 def second_factor_reset_refusal(admin_id: int, account_creator_id: int | None) -> str | None:

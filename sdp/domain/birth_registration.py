@@ -47,10 +47,17 @@ def normalise_registration_number(number: str) -> str:
     return number.strip().upper()
 
 
-def duplicate_key(*, child_given_names: str, child_family_names: str, date_of_birth: date,
-                  birth_country: str, birth_locality: str | None,
-                  mother_given_names: str | None, mother_family_names: str | None,
-                  mother_date_of_birth: date | None) -> str:
+def duplicate_key(
+    *,
+    child_given_names: str,
+    child_family_names: str,
+    date_of_birth: date,
+    birth_country: str,
+    birth_locality: str | None,
+    mother_given_names: str | None,
+    mother_family_names: str | None,
+    mother_date_of_birth: date | None,
+) -> str:
     """A fixed-length key (SHA-256, hex) that is equal for two registrations of the same child."""
     parts = [
         date_of_birth.isoformat(),

@@ -50,7 +50,7 @@ def key_parameters(secret: bytes, kind: str) -> tuple[int, int, int]:
     ``decisions``...), derived from the app's secret: another kind, or another installation,
     gets unrelated keys."""
     digest = hmac.new(secret, b"sdp cell key: " + kind.encode(), hashlib.sha256).digest()
-    a, b, c = (int.from_bytes(digest[i:i + 8], "big") % (MODULUS - 1) + 1 for i in (0, 8, 16))
+    a, b, c = (int.from_bytes(digest[i : i + 8], "big") % (MODULUS - 1) + 1 for i in (0, 8, 16))
     return a, b, c
 
 

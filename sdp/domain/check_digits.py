@@ -25,6 +25,8 @@ def mod_11_10_check_digit(digits: str) -> str:
 
 def mod_11_10_is_valid(digits_with_check: str) -> bool:
     """Whether the last digit is the right check digit for the others."""
-    if len(digits_with_check) < 2 or not (digits_with_check.isascii() and digits_with_check.isdigit()):
+    if len(digits_with_check) < 2 or not (
+        digits_with_check.isascii() and digits_with_check.isdigit()
+    ):
         return False
     return mod_11_10_check_digit(digits_with_check[:-1]) == digits_with_check[-1]

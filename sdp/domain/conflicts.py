@@ -15,9 +15,13 @@ class EditConflict(ProcedureError):
     def __init__(self, current: int, expected: int):
         self.current, self.expected = current, expected
         super().__init__(
-            N_("Someone else changed this case while you were working on it (you opened version %(expected)s; it is "
-               "now at version %(current)s). Nothing was saved: review the case as it is now and save your change again."),
-            current=current, expected=expected)
+            N_(
+                "Someone else changed this case while you were working on it (you opened version %(expected)s; it is "
+                "now at version %(current)s). Nothing was saved: review the case as it is now and save your change again."
+            ),
+            current=current,
+            expected=expected,
+        )
 
 
 def check_version(current: int, expected: int | None) -> None:

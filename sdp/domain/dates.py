@@ -34,27 +34,40 @@ def check_date_of_birth(field: str, born: date, today: date) -> None:
     if born > today:
         raise InvalidField(field, N_("The date of birth may not be in the future."))
     if born < earliest_birth(today):
-        raise InvalidField(field, N_("The date of birth may not be before %(date)s."), date=earliest_birth(today).isoformat())
+        raise InvalidField(
+            field,
+            N_("The date of birth may not be before %(date)s."),
+            date=earliest_birth(today).isoformat(),
+        )
 
 
-def check_registration(registered_on: date, *, today: date, pilot_start: date,
-                       births: Iterable[tuple[str, date]] = ()) -> None:
+def check_registration(
+    registered_on: date, *, today: date, pilot_start: date, births: Iterable[tuple[str, date]] = ()
+) -> None:
     """A registration date: not in the future, not before the pilot's first day, and not before
     the birth of anyone registered (``births``: the field of each date of birth, and the date)."""
     if registered_on > today:
         raise InvalidField("registered_on", N_("The registration date may not be in the future."))
     if registered_on < pilot_start:
-        raise InvalidField("registered_on", N_("The registration date may not be before the pilot started, on %(date)s."),
-                           date=pilot_start.isoformat())
+        raise InvalidField(
+            "registered_on",
+            N_("The registration date may not be before the pilot started, on %(date)s."),
+            date=pilot_start.isoformat(),
+        )
     for field, born in births:
         check_date_of_birth(field, born, today)
         if born > registered_on:
-            raise InvalidField(field, N_("The date of birth may not be after the registration date."))
+            raise InvalidField(
+                field, N_("The date of birth may not be after the registration date.")
+            )
 
 
 def check_case_event(field: str, day: date, registered_on: date) -> None:
     """An event of a case (evidence received, inquiry sent, interview, decision notified,
     appeal lodged, proceeding notified) happens on or after the case's registration."""
     if day < registered_on:
-        raise InvalidField(field, N_("This date may not be before the case was registered, on %(date)s."),
-                           date=registered_on.isoformat())
+        raise InvalidField(
+            field,
+            N_("This date may not be before the case was registered, on %(date)s."),
+            date=registered_on.isoformat(),
+        )

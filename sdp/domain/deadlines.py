@@ -82,7 +82,9 @@ def naturalization_eligible_from(recognized_on: date, policy: PolicySettings) ->
     return add_years(recognized_on, policy.naturalization_years)
 
 
-def is_late_birth_registration(date_of_birth: date, registered_on: date, policy: PolicySettings) -> bool:
+def is_late_birth_registration(
+    date_of_birth: date, registered_on: date, policy: PolicySettings
+) -> bool:
     return (registered_on - date_of_birth).days > policy.birth_registration_days
 
 

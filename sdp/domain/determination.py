@@ -24,7 +24,9 @@ from .vocabulary import (
     ReferralStatus,
 )
 
-ADVERSE_OUTCOMES = frozenset({PersonOutcome.REJECTED, PersonOutcome.EXCLUDED, PersonOutcome.FAMILY_UNITY})
+ADVERSE_OUTCOMES = frozenset(
+    {PersonOutcome.REJECTED, PersonOutcome.EXCLUDED, PersonOutcome.FAMILY_UNITY}
+)
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,11 @@ class ProceedingFacts:
 
     def ends_recognition(self, today: date) -> bool:
         """The recognition ends only when a decision to cease or cancel it is final and stands."""
-        return (self.status in (ProceedingStatus.CEASED, ProceedingStatus.CANCELLED)
-                and self.decision_is_final(today) and not self.appeal_overturned)
+        return (
+            self.status in (ProceedingStatus.CEASED, ProceedingStatus.CANCELLED)
+            and self.decision_is_final(today)
+            and not self.appeal_overturned
+        )
 
     def final_on(self) -> date | None:
         """The day the decision became final: the end of the appeal window when not appealed, else
@@ -68,7 +73,9 @@ class PersonFacts:
 
     person_id: int
     name: str = ""
-    findings: tuple[tuple[str, Finding], ...] = ()  # (country, finding) for each of their relevant States
+    findings: tuple[
+        tuple[str, Finding], ...
+    ] = ()  # (country, finding) for each of their relevant States
     outcome: PersonOutcome | None = None
     notified_on: date | None = None
     appeal_due: date | None = None
@@ -99,8 +106,9 @@ class PersonFacts:
 
     def recognized(self, today: date) -> bool:
         """Recognised as stateless, and no cessation or cancellation of it is final."""
-        return (self.outcome == PersonOutcome.RECOGNIZED
-                and not (self.proceeding and self.proceeding.ends_recognition(today)))
+        return self.outcome == PersonOutcome.RECOGNIZED and not (
+            self.proceeding and self.proceeding.ends_recognition(today)
+        )
 
     def recognition_is_final(self, today: date) -> bool:
         return self.recognized(today) and self.decision_is_final(today)
@@ -130,13 +138,17 @@ class PersonFacts:
         """Why this person may not be issued the document now, or None."""
         if document_type == DocumentType.PROVISIONAL_CERTIFICATE:
             if self.decision_is_final(today) or not self.protected_from_removal(today):
-                return N_("A provisional certificate is for a person whose own decision is not final yet; "
-                          "%(name)s's outcome is %(outcome)s.")
+                return N_(
+                    "A provisional certificate is for a person whose own decision is not final yet; "
+                    "%(name)s's outcome is %(outcome)s."
+                )
             return None
         if document_type in (DocumentType.IDENTITY_DOCUMENT, DocumentType.TRAVEL_DOCUMENT):
             if not self.recognition_is_final(today):
-                return N_("Identity and travel documents are only for a person whose own recognition as "
-                          "stateless is final; %(name)s's outcome is %(outcome)s.")
+                return N_(
+                    "Identity and travel documents are only for a person whose own recognition as "
+                    "stateless is final; %(name)s's outcome is %(outcome)s."
+                )
         return None
 
     def provisional_certificate_superseded(self, today: date) -> bool:
@@ -156,45 +168,85 @@ class OutcomeRule:
 
 
 OUTCOME_RULES: tuple[OutcomeRule, ...] = (
-    OutcomeRule(PersonOutcome.RECOGNIZED,
-                N_("recognised only when every relevant State of that person is found not to consider them a national")),
-    OutcomeRule(PersonOutcome.REJECTED,
-                N_("rejected only when at least one relevant State of that person is found to consider them a national")),
-    OutcomeRule(PersonOutcome.EXCLUDED,
-                N_("excluded only with the ground of Art. 1(2) recorded")),
-    OutcomeRule(PersonOutcome.FAMILY_UNITY,
-                N_("family unity only for a person found to hold a nationality, with a family member recognised "
-                   "in the same decision (proposal of the regulation)")),
+    OutcomeRule(
+        PersonOutcome.RECOGNIZED,
+        N_(
+            "recognised only when every relevant State of that person is found not to consider them a national"
+        ),
+    ),
+    OutcomeRule(
+        PersonOutcome.REJECTED,
+        N_(
+            "rejected only when at least one relevant State of that person is found to consider them a national"
+        ),
+    ),
+    OutcomeRule(PersonOutcome.EXCLUDED, N_("excluded only with the ground of Art. 1(2) recorded")),
+    OutcomeRule(
+        PersonOutcome.FAMILY_UNITY,
+        N_(
+            "family unity only for a person found to hold a nationality, with a family member recognised "
+            "in the same decision (proposal of the regulation)"
+        ),
+    ),
 )
 
 
-def outcome_refusal(person: PersonFacts, outcome: PersonOutcome, *, exclusion_ground: str | None,
-                    family_member_recognized: bool) -> tuple[str, dict] | None:
+def outcome_refusal(
+    person: PersonFacts,
+    outcome: PersonOutcome,
+    *,
+    exclusion_ground: str | None,
+    family_member_recognized: bool,
+) -> tuple[str, dict] | None:
     """Why ``outcome`` disagrees with this person's findings (a message and its parameters), or None."""
     params = {"name": person.name, "country": ""}
     if outcome == PersonOutcome.RECOGNIZED:
         if not person.findings:
-            return N_("%(name)s has no relevant State examined: a recognition needs every relevant State found."), params
+            return N_(
+                "%(name)s has no relevant State examined: a recognition needs every relevant State found."
+            ), params
         for country, finding in person.findings:
             if finding != Finding.NOT_NATIONAL:
-                return (N_("%(name)s cannot be recognised: the finding on %(country)s is %(finding)s, and a "
-                           "recognition needs every relevant State found not to consider them a national."),
-                        {**params, "country": country, "finding": finding.value})
+                return (
+                    N_(
+                        "%(name)s cannot be recognised: the finding on %(country)s is %(finding)s, and a "
+                        "recognition needs every relevant State found not to consider them a national."
+                    ),
+                    {**params, "country": country, "finding": finding.value},
+                )
     elif outcome == PersonOutcome.REJECTED:
         if not any(finding == Finding.NATIONAL for _, finding in person.findings):
-            return (N_("%(name)s cannot be rejected: no relevant State of theirs is found to consider them a "
-                       "national."), params)
+            return (
+                N_(
+                    "%(name)s cannot be rejected: no relevant State of theirs is found to consider them a "
+                    "national."
+                ),
+                params,
+            )
     elif outcome == PersonOutcome.EXCLUDED:
         if not exclusion_ground:
-            return N_("%(name)s cannot be excluded without the ground of Art. 1(2) recorded."), params
+            return N_(
+                "%(name)s cannot be excluded without the ground of Art. 1(2) recorded."
+            ), params
     elif outcome == PersonOutcome.FAMILY_UNITY:
-        national = next((country for country, finding in person.findings if finding == Finding.NATIONAL), None)
+        national = next(
+            (country for country, finding in person.findings if finding == Finding.NATIONAL), None
+        )
         if national is None:
-            return (N_("Family unity is for a person who holds a nationality: no relevant State of %(name)s is "
-                       "found to consider them a national."), params)
+            return (
+                N_(
+                    "Family unity is for a person who holds a nationality: no relevant State of %(name)s is "
+                    "found to consider them a national."
+                ),
+                params,
+            )
         if not family_member_recognized:
-            return (N_("Family unity for %(name)s needs a family member recognised in the same decision."),
-                    {**params, "country": national})
+            return (
+                N_(
+                    "Family unity for %(name)s needs a family member recognised in the same decision."
+                ),
+                {**params, "country": national},
+            )
     else:
         return N_("%(name)s: this outcome is not decided here."), params
     return None

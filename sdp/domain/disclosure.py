@@ -84,7 +84,15 @@ def protect(values: Mapping[Hashable, int], relations: Sequence[Relation]) -> di
         exposed = exposed_figures(values, relations, suppressed, cache)
         if not exposed:
             break
-        extra = _complement(min(exposed, key=order.__getitem__), values, relations, touching, suppressed, order, cache)
+        extra = _complement(
+            min(exposed, key=order.__getitem__),
+            values,
+            relations,
+            touching,
+            suppressed,
+            order,
+            cache,
+        )
         if extra is None:  # every figure that could hide it is withheld or zero already
             break
         suppressed.add(extra)
@@ -121,18 +129,29 @@ def _complement(key, values, relations, touching, suppressed, order, cache=None)
     own = touching.get(key, ())
 
     def candidates(within) -> list[tuple]:
-        found = {(values[entry], entry == relation.total, order[entry], entry)
-                 for relation in within for entry in (*relation.parts, relation.total)
-                 if entry not in suppressed and values[entry] > 0}
+        found = {
+            (values[entry], entry == relation.total, order[entry], entry)
+            for relation in within
+            for entry in (*relation.parts, relation.total)
+            if entry not in suppressed and values[entry] > 0
+        }
         return sorted(found)
 
     first = candidates(own)
-    rest = [c for c in candidates(r for r in relations if involved & {r.total, *r.parts}) if c not in first]
+    rest = [
+        c
+        for c in candidates(r for r in relations if involved & {r.total, *r.parts})
+        if c not in first
+    ]
     ordered = first + rest
     for *_, entry in ordered:
         trial = suppressed | {entry}
         # Only the sums tied to ``key`` can give it away: check those alone.
-        tied = {relation for member in _component_of(key, touching, trial) for relation in touching.get(member, ())}
+        tied = {
+            relation
+            for member in _component_of(key, touching, trial)
+            for relation in touching.get(member, ())
+        }
         if key not in exposed_figures(values, list(tied), trial, cache):
             return entry
     return ordered[0][-1] if ordered else None
@@ -159,8 +178,12 @@ def reader_bounds(value: int) -> tuple[float, float]:
     return (1, THRESHOLD - 1) if is_small(value) else (THRESHOLD, inf)
 
 
-def exposed_figures(values: Mapping[Hashable, int], relations: Sequence[Relation],
-                    suppressed: set[Hashable], cache: dict | None = None) -> set[Hashable]:
+def exposed_figures(
+    values: Mapping[Hashable, int],
+    relations: Sequence[Relation],
+    suppressed: set[Hashable],
+    cache: dict | None = None,
+) -> set[Hashable]:
     """The withheld figures a reader could work out exactly from the published ones.
 
     Each group of withheld figures tied by sums is solved alone; ``cache`` (within one
@@ -173,7 +196,9 @@ def exposed_figures(values: Mapping[Hashable, int], relations: Sequence[Relation
         if cache is not None and name in cache:
             exposed |= cache[name]
             continue
-        found = _linearly_determined([coefficients for coefficients, _ in component]) | _pinned_by_bounds(component, values)
+        found = _linearly_determined(
+            [coefficients for coefficients, _ in component]
+        ) | _pinned_by_bounds(component, values)
         if cache is not None:
             cache[name] = found
         exposed |= found
@@ -277,7 +302,9 @@ def _pinned_by_bounds(equations, values) -> set[Hashable]:
                     greatest += hi
             for key, a, lo, hi in terms:
                 rest_low = -inf if least_inf - (lo == -inf) else least - (0 if lo == -inf else lo)
-                rest_high = inf if greatest_inf - (hi == inf) else greatest - (0 if hi == inf else hi)
+                rest_high = (
+                    inf if greatest_inf - (hi == inf) else greatest - (0 if hi == inf else hi)
+                )
                 # a * x = constant - rest, with a = +1 or -1
                 if a > 0:
                     new_low, new_high = constant - rest_high, constant - rest_low
@@ -319,7 +346,9 @@ class Table:
         return self.counts.get((row, column), 0)
 
     def entries(self) -> dict[tuple[Hashable, Hashable], int]:
-        entries = {(row, column): self.cell(row, column) for row in self.rows for column in self.columns}
+        entries = {
+            (row, column): self.cell(row, column) for row in self.rows for column in self.columns
+        }
         if self.has_row_totals:
             for row in self.rows:
                 entries[(row, TOTAL)] = sum(self.cell(row, column) for column in self.columns)
@@ -330,11 +359,19 @@ class Table:
         return entries
 
     def relations(self) -> list[Relation]:
-        relations = [Relation((TOTAL, column), tuple((row, column) for row in self.rows)) for column in self.columns]
+        relations = [
+            Relation((TOTAL, column), tuple((row, column) for row in self.rows))
+            for column in self.columns
+        ]
         if self.has_row_totals:
-            relations += [Relation((row, TOTAL), tuple((row, column) for column in self.columns)) for row in self.rows]
+            relations += [
+                Relation((row, TOTAL), tuple((row, column) for column in self.columns))
+                for row in self.rows
+            ]
             relations.append(Relation((TOTAL, TOTAL), tuple((row, TOTAL) for row in self.rows)))
-            relations.append(Relation((TOTAL, TOTAL), tuple((TOTAL, column) for column in self.columns)))
+            relations.append(
+                Relation((TOTAL, TOTAL), tuple((TOTAL, column) for column in self.columns))
+            )
         return relations
 
     @property
@@ -354,12 +391,22 @@ def protect_tables(tables: Sequence[Table]) -> dict[str, dict[tuple[Hashable, Ha
         for key, value in table.entries().items():
             name = global_key(table, key)
             if name in values and values[name] != value:
-                raise ValueError(f"the linked figure {name[1]!r} has different values in different tables")
+                raise ValueError(
+                    f"the linked figure {name[1]!r} has different values in different tables"
+                )
             values[name] = value
-        relations += [Relation(global_key(table, relation.total), tuple(global_key(table, p) for p in relation.parts))
-                      for relation in table.relations()]
+        relations += [
+            Relation(
+                global_key(table, relation.total),
+                tuple(global_key(table, p) for p in relation.parts),
+            )
+            for relation in table.relations()
+        ]
     marks = protect(values, relations)
-    return {table.id: {key: marks[global_key(table, key)] for key in table.entries()} for table in tables}
+    return {
+        table.id: {key: marks[global_key(table, key)] for key in table.entries()}
+        for table in tables
+    }
 
 
 # --- Derived figures --------------------------------------------------------------------------
@@ -375,7 +422,9 @@ def ratio(numerator: Published, denominator: Published, digits: int = 3) -> floa
     return round(numerator / denominator, digits)
 
 
-def nearest_rank(histogram: Iterable[tuple[int, int]], q: Fraction | str | float) -> tuple[int, int, int] | None:
+def nearest_rank(
+    histogram: Iterable[tuple[int, int]], q: Fraction | str | float
+) -> tuple[int, int, int] | None:
     """The q-quantile of values given as ``(value, how many)`` (nearest-rank method): the
     smallest value with at least q of all values at or below it. Returns ``(value, rank, n)``."""
     ordered = sorted((value, count) for value, count in histogram if count > 0)
@@ -391,7 +440,9 @@ def nearest_rank(histogram: Iterable[tuple[int, int]], q: Fraction | str | float
     raise AssertionError("unreachable: the rank is at most n")
 
 
-def publish_quantile(histogram: Iterable[tuple[int, int]], q: Fraction | str | float) -> int | str | None:
+def publish_quantile(
+    histogram: Iterable[tuple[int, int]], q: Fraction | str | float
+) -> int | str | None:
     """The quantile, or ``"x"`` when it rests on fewer than THRESHOLD values or is the smallest
     or largest value (then it is one person's figure); None when there are no values."""
     result = nearest_rank(histogram, q)

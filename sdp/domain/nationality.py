@@ -52,7 +52,9 @@ class Parent:
         if self.nationality_basis is not None:
             if not self.peruvian:
                 raise ValueError("only a Peruvian parent has a Peruvian nationality basis")
-            object.__setattr__(self, "nationality_basis", PeruvianNationalityBasis(self.nationality_basis))
+            object.__setattr__(
+                self, "nationality_basis", PeruvianNationalityBasis(self.nationality_basis)
+            )
 
     @property
     def peruvian(self) -> bool:
@@ -84,8 +86,11 @@ class Birth:
     def parents_by_role(self) -> tuple[tuple[str, Parent], ...]:
         """``(("mother", parent), ("father", parent))``, the ones declared: the roles are the
         API's and the web form's field names."""
-        return tuple((role, parent) for role, parent in (("mother", self.mother), ("father", self.father))
-                     if parent is not None)
+        return tuple(
+            (role, parent)
+            for role, parent in (("mother", self.mother), ("father", self.father))
+            if parent is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -111,38 +116,46 @@ BORN_ABROAD_MAY_BE_STATELESS = N_(
     "Law 32421) and cannot be registered as Peruvian. Peru's duties under the 1961 Convention reach "
     "children born in Peru (Art. 1) and children born abroad to a Peruvian parent who would otherwise be "
     "stateless (Art. 4). The child may be stateless: open a statelessness screening (an ex officio SDP "
-    "application) for the child.")
+    "application) for the child."
+)
 BORN_ABROAD = N_(
     "Born abroad with no Peruvian parent: the child is not Peruvian by birth (Constitution Art. 52, "
     "Law 32421) and cannot be registered as Peruvian. Peru's duties under the 1961 Convention reach "
     "children born in Peru (Art. 1) and children born abroad to a Peruvian parent who would otherwise be "
     "stateless (Art. 4). If no State recognises the child as a national, open a statelessness screening "
-    "(an ex officio SDP application).")
+    "(an ex officio SDP application)."
+)
 PARENT_NOT_PERUVIAN_BY_BIRTH_MAY_BE_STATELESS = N_(
     "Born abroad to a parent who is Peruvian by naturalization or by option, and to no parent Peruvian by "
     "birth: the child is not Peruvian by birth and cannot be registered as Peruvian. Law 32421 gives "
     "nationality at birth abroad only through a parent who is Peruvian by birth. If the child would "
     "otherwise be stateless, the 1961 Convention Art. 4 safeguard applies, and the child may be stateless: "
-    "open a statelessness screening (an ex officio SDP application) for the child.")
+    "open a statelessness screening (an ex officio SDP application) for the child."
+)
 PARENT_NOT_PERUVIAN_BY_BIRTH = N_(
     "Born abroad to a parent who is Peruvian by naturalization or by option, and to no parent Peruvian by "
     "birth: the child is not Peruvian by birth and cannot be registered as Peruvian. Law 32421 gives "
     "nationality at birth abroad only through a parent who is Peruvian by birth. If the child would "
     "otherwise be stateless (no State recognises the child as a national), the 1961 Convention Art. 4 "
-    "safeguard applies: open a statelessness screening (an ex officio SDP application) for the child.")
+    "safeguard applies: open a statelessness screening (an ex officio SDP application) for the child."
+)
 NATIONALITY_BASIS_NEEDED = N_(
     "Say how this parent is Peruvian: by birth, by naturalization or by option. For a child born abroad "
     "it decides the nationality: Law 32421 gives nationality at birth abroad only through a parent who is "
-    "Peruvian by birth.")
+    "Peruvian by birth."
+)
 NATIONALITY_BASIS_NOT_PERUVIAN = N_(
     "Only a Peruvian parent is Peruvian by birth, by naturalization or by option: leave this out, or give "
-    "Peru as the parent's nationality.")
+    "Peru as the parent's nationality."
+)
 FOUNDLING_ABROAD = N_(
     "A foundling found outside Peru is not Peruvian by birth: Peru's foundling rule (Law 32421; 1961 "
     "Convention Art. 2) covers children found in its territory. The child may be stateless: open a "
-    "statelessness screening (an ex officio SDP application) for the child.")
+    "statelessness screening (an ex officio SDP application) for the child."
+)
 FOUNDLING_WITH_PARENTS = N_(
-    "A foundling's parents are unknown: leave the mother and father out, or do not mark the child as a foundling.")
+    "A foundling's parents are unknown: leave the mother and father out, or do not mark the child as a foundling."
+)
 
 
 def may_be_stateless(birth: Birth) -> bool:
@@ -155,7 +168,9 @@ def may_be_stateless(birth: Birth) -> bool:
     """
     if birth.foundling or not birth.parents:
         return True
-    if any(parent.stateless or parent.asylum_status != AsylumStatus.NONE for parent in birth.parents):
+    if any(
+        parent.stateless or parent.asylum_status != AsylumStatus.NONE for parent in birth.parents
+    ):
         return True
     return not any(parent.passes_on_a_nationality for parent in birth.parents)
 
@@ -178,11 +193,18 @@ def nationality_at_birth(birth: Birth) -> Nationality:
     if any(parent.peruvian_by_birth for _, parent in peruvian):
         return Nationality(PERU, NationalityBasis.IUS_SANGUINIS)  # Law 32421
     stateless_risk = may_be_stateless(birth)
-    if peruvian:  # Peruvian by naturalization or by option only: 1961 Convention Art. 4 is a screening
+    if (
+        peruvian
+    ):  # Peruvian by naturalization or by option only: 1961 Convention Art. 4 is a screening
         raise NotPeruvianByBirth(
-            PARENT_NOT_PERUVIAN_BY_BIRTH_MAY_BE_STATELESS if stateless_risk else PARENT_NOT_PERUVIAN_BY_BIRTH,
-            stateless_risk)
-    raise NotPeruvianByBirth(BORN_ABROAD_MAY_BE_STATELESS if stateless_risk else BORN_ABROAD, stateless_risk)
+            PARENT_NOT_PERUVIAN_BY_BIRTH_MAY_BE_STATELESS
+            if stateless_risk
+            else PARENT_NOT_PERUVIAN_BY_BIRTH,
+            stateless_risk,
+        )
+    raise NotPeruvianByBirth(
+        BORN_ABROAD_MAY_BE_STATELESS if stateless_risk else BORN_ABROAD, stateless_risk
+    )
 
 
 # --- Related rules ------------------------------------------------------------------
@@ -218,8 +240,10 @@ def parents_status(*parents: Parent | None) -> ParentsStatus:
         return ParentsStatus.UNKNOWN
     if any(parent.stateless for parent in known):
         return ParentsStatus.STATELESS
-    for status, category in ((AsylumStatus.REFUGEE, ParentsStatus.REFUGEE),
-                             (AsylumStatus.ASYLUM_SEEKER, ParentsStatus.ASYLUM_SEEKER)):
+    for status, category in (
+        (AsylumStatus.REFUGEE, ParentsStatus.REFUGEE),
+        (AsylumStatus.ASYLUM_SEEKER, ParentsStatus.ASYLUM_SEEKER),
+    ):
         if any(parent.asylum_status == status for parent in known):
             return category
     return ParentsStatus.NONE

@@ -52,7 +52,9 @@ class CaseFacts:
     # ``Context.params["person"]``.
     persons: tuple[PersonFacts, ...] = ()
     proposed_by_id: int | None = None  # the proposer of the person's cessation or cancellation
-    proceeding_decided_by_id: int | None = None  # who decided it (not the one who decides its appeal)
+    proceeding_decided_by_id: int | None = (
+        None  # who decided it (not the one who decides its appeal)
+    )
 
     def decision_is_final(self, today: date) -> bool:
         """domain.md: final when the appeal window passes with no appeal, or the appeal is decided.
@@ -77,8 +79,12 @@ class CaseFacts:
         return self.is_pending(today) or self.state == State.RECOGNIZED
 
 
-PENDING_STATES = frozenset({State.REGISTERED, State.UNDER_EXAMINATION, State.PENDING_DECISION, State.UNDER_APPEAL})
-TERMINAL_STATES = frozenset({State.WITHDRAWN, State.CLOSED, State.REFERRED, State.CEASED, State.CANCELLED})
+PENDING_STATES = frozenset(
+    {State.REGISTERED, State.UNDER_EXAMINATION, State.PENDING_DECISION, State.UNDER_APPEAL}
+)
+TERMINAL_STATES = frozenset(
+    {State.WITHDRAWN, State.CLOSED, State.REFERRED, State.CEASED, State.CANCELLED}
+)
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,9 @@ def _every_state_found(case: CaseFacts, ctx: Context) -> str | None:
     if not case.findings:
         return N_("At least one relevant State must be examined before a recommendation.")
     if Finding.UNDETERMINED in case.findings:
-        return N_("Every relevant State needs a finding other than undetermined before a recommendation.")
+        return N_(
+            "Every relevant State needs a finding other than undetermined before a recommendation."
+        )
     return None
 
 
@@ -203,14 +211,18 @@ def _may_be_referred(case: CaseFacts, ctx: Context):
         if person.outcome is not None:
             return _named(N_("%(name)s is already decided."), person)
         return None
+
     return _person_refusal(case, ctx, refusal)
 
 
 def _referral_pending(case: CaseFacts, ctx: Context):
     def refusal(person: PersonFacts, ctx: Context):
         if person.referral != "pending":
-            return _named(N_("%(name)s has no referral awaiting the civil registry's answer."), person)
+            return _named(
+                N_("%(name)s has no referral awaiting the civil registry's answer."), person
+            )
         return None
+
     return _person_refusal(case, ctx, refusal)
 
 
@@ -231,8 +243,12 @@ def _outcome_rule(rule):
         recognized = any(outcome == PersonOutcome.RECOGNIZED for _, outcome, _ in outcomes)
         for person, outcome, ground in outcomes:
             if outcome == rule.outcome:
-                found = outcome_refusal(person, PersonOutcome(outcome), exclusion_ground=ground,
-                                        family_member_recognized=recognized)
+                found = outcome_refusal(
+                    person,
+                    PersonOutcome(outcome),
+                    exclusion_ground=ground,
+                    family_member_recognized=recognized,
+                )
                 if found:
                     return found
         return None
@@ -249,11 +265,17 @@ def _may_appeal(case: CaseFacts, ctx: Context):
         if person.appeal_lodged:
             return _named(N_("The decision on %(name)s has already been appealed."), person)
         if person.appeal_due is None or lodged_on > person.appeal_due:
-            return _named(N_("The appeal window closed on %(appeal_due)s."), person,
-                          appeal_due=person.appeal_due.isoformat() if person.appeal_due else "")
+            return _named(
+                N_("The appeal window closed on %(appeal_due)s."),
+                person,
+                appeal_due=person.appeal_due.isoformat() if person.appeal_due else "",
+            )
         if person.notified_on and lodged_on < person.notified_on:
-            return _named(N_("An appeal cannot be lodged before the decision was notified."), person)
+            return _named(
+                N_("An appeal cannot be lodged before the decision was notified."), person
+            )
         return None
+
     return _person_refusal(case, ctx, refusal)
 
 
@@ -262,6 +284,7 @@ def _appeal_pending(case: CaseFacts, ctx: Context):
         if not person.appeal_lodged or person.appeal_decided:
             return _named(N_("%(name)s has no appeal awaiting a decision."), person)
         return None
+
     return _person_refusal(case, ctx, refusal)
 
 
@@ -272,14 +295,19 @@ def _recognition_final_without_proceeding(case: CaseFacts, ctx: Context):
         if person.proceeding and person.proceeding.status == ProceedingStatus.PROPOSED:
             return _named(N_("A proceeding on %(name)s's recognition is already open."), person)
         return None
+
     return _person_refusal(case, ctx, refusal)
 
 
 def _proceeding_open(case: CaseFacts, ctx: Context):
     def refusal(person: PersonFacts, ctx: Context):
         if person.proceeding is None or person.proceeding.status != ProceedingStatus.PROPOSED:
-            return _named(N_("%(name)s has no proposal of cessation or cancellation awaiting a decision."), person)
+            return _named(
+                N_("%(name)s has no proposal of cessation or cancellation awaiting a decision."),
+                person,
+            )
         return None
+
     return _person_refusal(case, ctx, refusal)
 
 
@@ -288,37 +316,81 @@ def _reply_heard(case: CaseFacts, ctx: Context):
         proceeding = person.proceeding
         if proceeding is None:
             return None  # _proceeding_open refuses it
-        if not proceeding.reply_received and proceeding.reply_due and ctx.today <= proceeding.reply_due:
-            return _named(N_("%(name)s may reply until %(reply_due)s: decide after that day or once the reply "
-                             "is recorded."), person, reply_due=proceeding.reply_due.isoformat())
+        if (
+            not proceeding.reply_received
+            and proceeding.reply_due
+            and ctx.today <= proceeding.reply_due
+        ):
+            return _named(
+                N_(
+                    "%(name)s may reply until %(reply_due)s: decide after that day or once the reply "
+                    "is recorded."
+                ),
+                person,
+                reply_due=proceeding.reply_due.isoformat(),
+            )
         return None
+
     return _person_refusal(case, ctx, refusal)
 
 
-EVERY_STATE_FOUND = Guard(N_("every relevant State has a finding (national or not a national)"), _every_state_found)
-NOT_EXTENDED_BEFORE = Guard(N_("a reasoned act stating why (for example an inquiry pending or unanswered, an interview to repeat), once only"), _not_extended_before)
-MAY_APPEAL = Guard(N_("the person's own outcome is adverse (rejected, excluded or family unity), not appealed before, and the appeal is lodged within the window, after notification"), _may_appeal)
+EVERY_STATE_FOUND = Guard(
+    N_("every relevant State has a finding (national or not a national)"), _every_state_found
+)
+NOT_EXTENDED_BEFORE = Guard(
+    N_(
+        "a reasoned act stating why (for example an inquiry pending or unanswered, an interview to repeat), once only"
+    ),
+    _not_extended_before,
+)
+MAY_APPEAL = Guard(
+    N_(
+        "the person's own outcome is adverse (rejected, excluded or family unity), not appealed before, and the appeal is lodged within the window, after notification"
+    ),
+    _may_appeal,
+)
 APPEAL_PENDING = Guard(N_("the person's appeal awaits a decision"), _appeal_pending)
 MAY_BE_REFERRED = Guard(N_("the person is not decided and not already referred"), _may_be_referred)
-REFERRAL_PENDING = Guard(N_("the person's referral awaits the civil registry's answer"), _referral_pending)
-SOMEONE_AWAITS_DECISION = Guard(N_("the case awaits its decision, or a person whose referral was refused awaits theirs"), _someone_awaits_decision)
+REFERRAL_PENDING = Guard(
+    N_("the person's referral awaits the civil registry's answer"), _referral_pending
+)
+SOMEONE_AWAITS_DECISION = Guard(
+    N_("the case awaits its decision, or a person whose referral was refused awaits theirs"),
+    _someone_awaits_decision,
+)
 # Each person's outcome agrees with that person's own findings (domain.md, section 4).
 OUTCOME_GUARDS = tuple(Guard(rule.description, _outcome_rule(rule)) for rule in OUTCOME_RULES)
-RECOGNITION_FINAL = Guard(N_("the person's recognition is final and no proceeding on it is open"), _recognition_final_without_proceeding)
-PROCEEDING_OPEN = Guard(N_("a proposal of cessation or cancellation awaits a decision"), _proceeding_open)
+RECOGNITION_FINAL = Guard(
+    N_("the person's recognition is final and no proceeding on it is open"),
+    _recognition_final_without_proceeding,
+)
+PROCEEDING_OPEN = Guard(
+    N_("a proposal of cessation or cancellation awaits a decision"), _proceeding_open
+)
+
+
 def _proceeding_appealable(case: CaseFacts, ctx: Context):
     lodged_on = ctx.params.get("lodged_on", ctx.today)
 
     def refusal(person: PersonFacts, ctx: Context):
         proceeding = person.proceeding
-        if proceeding is None or proceeding.status not in (ProceedingStatus.CEASED, ProceedingStatus.CANCELLED):
-            return _named(N_("%(name)s has no decision of cessation or cancellation to appeal."), person)
+        if proceeding is None or proceeding.status not in (
+            ProceedingStatus.CEASED,
+            ProceedingStatus.CANCELLED,
+        ):
+            return _named(
+                N_("%(name)s has no decision of cessation or cancellation to appeal."), person
+            )
         if proceeding.appeal_lodged:
             return _named(N_("The decision on %(name)s has already been appealed."), person)
         if proceeding.appeal_due is None or lodged_on > proceeding.appeal_due:
-            return _named(N_("The appeal window closed on %(appeal_due)s."), person,
-                          appeal_due=proceeding.appeal_due.isoformat() if proceeding.appeal_due else "")
+            return _named(
+                N_("The appeal window closed on %(appeal_due)s."),
+                person,
+                appeal_due=proceeding.appeal_due.isoformat() if proceeding.appeal_due else "",
+            )
         return None
+
     return _person_refusal(case, ctx, refusal)
 
 
@@ -326,130 +398,388 @@ def _proceeding_appeal_pending(case: CaseFacts, ctx: Context):
     def refusal(person: PersonFacts, ctx: Context):
         proceeding = person.proceeding
         if proceeding is None or not proceeding.appeal_lodged or proceeding.appeal_decided:
-            return _named(N_("%(name)s has no appeal against a cessation or cancellation awaiting a decision."), person)
+            return _named(
+                N_(
+                    "%(name)s has no appeal against a cessation or cancellation awaiting a decision."
+                ),
+                person,
+            )
         return None
+
     return _person_refusal(case, ctx, refusal)
 
 
-PROCEEDING_APPEALABLE = Guard(N_("a decision of cessation or cancellation, not appealed before, within the appeal window"), _proceeding_appealable)
-PROCEEDING_APPEAL_PENDING = Guard(N_("the person's appeal against a cessation or cancellation awaits a decision"), _proceeding_appeal_pending)
-REPLY_HEARD = Guard(N_("the person's reply is recorded, or the reply period has ended"), _reply_heard)
+PROCEEDING_APPEALABLE = Guard(
+    N_("a decision of cessation or cancellation, not appealed before, within the appeal window"),
+    _proceeding_appealable,
+)
+PROCEEDING_APPEAL_PENDING = Guard(
+    N_("the person's appeal against a cessation or cancellation awaits a decision"),
+    _proceeding_appeal_pending,
+)
+REPLY_HEARD = Guard(
+    N_("the person's reply is recorded, or the reply period has ended"), _reply_heard
+)
 
 CASE_OFFICER_CONFLICT = Conflict("case_officer_id", N_("not the officer who examined the case"))
 DECIDER_CONFLICT = Conflict("decided_by_id", N_("not the first-instance decision-maker"))
 PROPOSER_CONFLICT = Conflict("proposed_by_id", N_("not the person who proposed it"))
-PROCEEDING_DECIDER_CONFLICT = Conflict("proceeding_decided_by_id", N_("not the person who decided the cessation or cancellation"))
+PROCEEDING_DECIDER_CONFLICT = Conflict(
+    "proceeding_decided_by_id", N_("not the person who decided the cessation or cancellation")
+)
 
 # --- The procedure ------------------------------------------------------------------
 
 INTAKE, OFFICER, DECIDER, APPEALS, SUPERVISOR = (
-    Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.DECISION_MAKER, Role.APPEALS_OFFICER, Role.SUPERVISOR)
+    Role.INTAKE_OFFICER,
+    Role.CASE_OFFICER,
+    Role.DECISION_MAKER,
+    Role.APPEALS_OFFICER,
+    Role.SUPERVISOR,
+)
 EXAMINATION = frozenset({State.UNDER_EXAMINATION})
 BEFORE_DECISION = frozenset({State.REGISTERED, State.UNDER_EXAMINATION, State.PENDING_DECISION})
 
 STATES: tuple[StateSpec, ...] = (
-    StateSpec(State.REGISTERED, N_("The application is registered and the applicant holds a provisional certificate; it waits for a case officer."), "decision_due_months"),
-    StateSpec(State.UNDER_EXAMINATION, N_("A case officer examines the relevant States with the applicant: evidence, inquiries, interview, findings."), "decision_due_months"),
-    StateSpec(State.PENDING_DECISION, N_("The case officer has recommended an outcome; a decision-maker who did not examine the case decides."), "decision_due_months"),
-    StateSpec(State.RECOGNIZED, N_("The person is recognised as stateless: identity and travel documents, residence, facilitated naturalization."), "naturalization_years"),
-    StateSpec(State.REJECTED, N_("The application is rejected or the person excluded; the applicant may appeal within the window and stays protected meanwhile."), "appeal_window_working_days"),
-    StateSpec(State.UNDER_APPEAL, N_("An independent appeals officer reviews the decision; the appeal is suspensive."), "appeal_decision_working_days"),
+    StateSpec(
+        State.REGISTERED,
+        N_(
+            "The application is registered and the applicant holds a provisional certificate; it waits for a case officer."
+        ),
+        "decision_due_months",
+    ),
+    StateSpec(
+        State.UNDER_EXAMINATION,
+        N_(
+            "A case officer examines the relevant States with the applicant: evidence, inquiries, interview, findings."
+        ),
+        "decision_due_months",
+    ),
+    StateSpec(
+        State.PENDING_DECISION,
+        N_(
+            "The case officer has recommended an outcome; a decision-maker who did not examine the case decides."
+        ),
+        "decision_due_months",
+    ),
+    StateSpec(
+        State.RECOGNIZED,
+        N_(
+            "The person is recognised as stateless: identity and travel documents, residence, facilitated naturalization."
+        ),
+        "naturalization_years",
+    ),
+    StateSpec(
+        State.REJECTED,
+        N_(
+            "The application is rejected or the person excluded; the applicant may appeal within the window and stays protected meanwhile."
+        ),
+        "appeal_window_working_days",
+    ),
+    StateSpec(
+        State.UNDER_APPEAL,
+        N_("An independent appeals officer reviews the decision; the appeal is suspensive."),
+        "appeal_decision_working_days",
+    ),
     StateSpec(State.WITHDRAWN, N_("The applicant withdrew the application."), protected=False),
-    StateSpec(State.CLOSED, N_("The case was closed by a reasoned act (for example the applicant's death or departure)."), protected=False),
-    StateSpec(State.REFERRED, N_("The person appears to be Peruvian and is referred to late birth registration or nationality confirmation instead."), protected=False),
-    StateSpec(State.CEASED, N_("Recognition ceased because the person acquired or recovered a nationality."), protected=False),
-    StateSpec(State.CANCELLED, N_("Recognition was cancelled because it was obtained by fraud."), protected=False),
+    StateSpec(
+        State.CLOSED,
+        N_(
+            "The case was closed by a reasoned act (for example the applicant's death or departure)."
+        ),
+        protected=False,
+    ),
+    StateSpec(
+        State.REFERRED,
+        N_(
+            "The person appears to be Peruvian and is referred to late birth registration or nationality confirmation instead."
+        ),
+        protected=False,
+    ),
+    StateSpec(
+        State.CEASED,
+        N_("Recognition ceased because the person acquired or recovered a nationality."),
+        protected=False,
+    ),
+    StateSpec(
+        State.CANCELLED,
+        N_("Recognition was cancelled because it was obtained by fraud."),
+        protected=False,
+    ),
 )
 
 ACTIONS: tuple[Action, ...] = (
-    Action("register", N_("Register an application"),
-           N_("Anyone in Peru may apply, orally or in writing, at no cost, with no deadline and whatever their migration status; an authority may start a case ex officio. Dependants may be included. The applicant receives a provisional certificate."),
-           roles=frozenset({INTAKE}), sources=frozenset(), targets=(State.REGISTERED,), time_limit="decision_due_months",
-           legal_basis=(N_("Legislative Decree 1725 (2026)"), N_("UNHCR Handbook (2014), paras. 68-71"), N_("Brazil Plan of Action (2014), ch. 6"))),
-    Action("assign", N_("Assign a case officer"),
-           N_("A supervisor assigns the case to a case officer, who starts the examination. Children's and vulnerable applicants' cases come first."),
-           roles=frozenset({SUPERVISOR}), sources=frozenset({State.REGISTERED}), targets=(State.UNDER_EXAMINATION,),
-           legal_basis=(N_("UNHCR Handbook (2014), paras. 72-74"),)),
-    Action("reassign", N_("Reassign the case"),
-           N_("A supervisor hands an ongoing case to another case officer."),
-           roles=frozenset({SUPERVISOR}), sources=frozenset({State.UNDER_EXAMINATION, State.PENDING_DECISION})),
-    Action("record_detention", N_("Record detention"),
-           N_("A person of the case is detained (place, since when): the case becomes a priority, and detained cases come first. No penalty for irregular entry or stay ever follows from applying."),
-           roles=frozenset({INTAKE, OFFICER, SUPERVISOR}), sources=frozenset(State) - TERMINAL_STATES, assigned_only=frozenset({OFFICER}),
-           # The law is silent on detention in this procedure: a proposal of the regulation (domain.md, section 4).
-           legal_basis=(N_("Proposal of the regulation"),)),
-    Action("record_guardian", N_("Record a guardian or representative"),
-           N_("An unaccompanied child needs a guardian or representative recorded before the interview."),
-           roles=frozenset({INTAKE, OFFICER, SUPERVISOR}), sources=frozenset(State) - TERMINAL_STATES, assigned_only=frozenset({OFFICER}),
-           legal_basis=(N_("Convention on the Rights of the Child, Art. 3"), N_("Proposal of the regulation"))),
-    Action("add_relevant_state", N_("Add a relevant State"),
-           N_("Each person of the case is examined on their own. The examination looks only at States with which that person has a relevant link: birth, descent, marriage, adoption, habitual residence or former nationality."),
-           roles=frozenset({OFFICER}), sources=EXAMINATION, assigned_only=frozenset({OFFICER}),
-           legal_basis=(N_("1954 Convention, Art. 1(1)"), N_("UNHCR Handbook (2014), paras. 18-19"))),
-    Action("record_evidence", N_("Record evidence"),
-           N_("Applicant and examiner share the burden of proof: testimony, documents and expert information on a State's law and practice are recorded."),
-           roles=frozenset({OFFICER}), sources=EXAMINATION, assigned_only=frozenset({OFFICER}),
-           legal_basis=(N_("UNHCR Handbook (2014), paras. 83-90"),)),
-    Action("send_inquiry", N_("Send an inquiry to a State"),
-           N_("With the consent of the person concerned (its date is recorded), a written inquiry asks a State's authorities whether they consider the person a national. It is refused for the State of an asylum claim of anyone in the case. Silence after the response period is recorded as unanswered and is never held against the applicant."),
-           roles=frozenset({OFFICER}), sources=EXAMINATION, assigned_only=frozenset({OFFICER}), time_limit="inquiry_response_days",
-           legal_basis=(N_("UNHCR Handbook (2014), paras. 96-101"),)),
-    Action("record_inquiry_response", N_("Record a State's response"),
-           N_("The answer of the foreign authority is recorded with its outcome."),
-           roles=frozenset({OFFICER}), sources=EXAMINATION, assigned_only=frozenset({OFFICER}),
-           legal_basis=(N_("UNHCR Handbook (2014), paras. 96-101"),)),
-    Action("record_interview", N_("Record an interview"),
-           N_("An interview in person, with a free interpreter and a legal representative if the person wishes; child-sensitive for children, and an unaccompanied child only with a guardian or representative recorded; the record is read back to the person."),
-           roles=frozenset({OFFICER}), sources=EXAMINATION, assigned_only=frozenset({OFFICER}),
-           legal_basis=(N_("UNHCR Handbook (2014), paras. 71, 86-87"),)),
-    Action("record_finding", N_("Record a finding on a State"),
-           N_("For each relevant State, the case officer finds whether that State considers the person a national under the operation of its law, in law and in practice, with reasons."),
-           roles=frozenset({OFFICER}), sources=EXAMINATION, assigned_only=frozenset({OFFICER}),
-           legal_basis=(N_("1954 Convention, Art. 1(1)"), N_("UNHCR Handbook (2014), paras. 22-24, 91-93"))),
-    Action("extend_decision_due", N_("Extend the decision period"),
-           N_("Once, by a reasoned act stating why (an inquiry pending or unanswered, an interview to repeat, or any other stated reason), the decision period may be extended."),
-           roles=frozenset({OFFICER, SUPERVISOR}), sources=BEFORE_DECISION, assigned_only=frozenset({OFFICER}),
-           guards=(NOT_EXTENDED_BEFORE,), time_limit="extended_decision_due_months",
-           legal_basis=(N_("UNHCR Handbook (2014), para. 75"), N_("Uruguay Law 19.682, art. 31 (model)"))),
-    Action("recommend", N_("Recommend an outcome"),
-           N_("The case officer recommends recognition, rejection or exclusion, with reasons, once every relevant State has a finding."),
-           roles=frozenset({OFFICER}), sources=EXAMINATION, targets=(State.PENDING_DECISION,), assigned_only=frozenset({OFFICER}),
-           guards=(EVERY_STATE_FOUND,), legal_basis=(N_("UNHCR Handbook (2014), paras. 91-93"),)),
-    Action("return_to_examination", N_("Return for further examination"),
-           N_("The decision-maker sends the case back to the case officer when the examination is incomplete."),
-           roles=frozenset({DECIDER}), sources=frozenset({State.PENDING_DECISION}), targets=(State.UNDER_EXAMINATION,),
-           conflicts=(CASE_OFFICER_CONFLICT,)),
-    Action("decide", N_("Decide"),
-           N_("A decision-maker who did not examine the case decides in writing, with a finding and reasons per relevant State, and has it notified in a language the applicant understands. The decision names an outcome for every person still in the procedure: recognised, rejected, excluded (only on the grounds of Art. 1(2)) or family unity; a person whose referral awaits the civil registry is not decided here."),
-           roles=frozenset({DECIDER}), sources=frozenset({State.PENDING_DECISION, State.RECOGNIZED, State.REJECTED, State.UNDER_APPEAL}),
-           targets=(State.RECOGNIZED, State.REJECTED),
-           conflicts=(CASE_OFFICER_CONFLICT,), guards=(SOMEONE_AWAITS_DECISION, *OUTCOME_GUARDS), time_limit="decision_due_months",
-           legal_basis=(N_("1954 Convention, Art. 1(1) and 1(2)"), N_("UNHCR Handbook (2014), paras. 76-78"))),
-    Action("lodge_appeal", N_("Lodge an appeal"),
-           N_("Each person may appeal their own rejection, exclusion or family-unity outcome within the appeal window. The appeal is suspensive: the person stays protected until it is decided. Under TUO Ley 27444, Art. 226.1 an appeal does not suspend the act unless a norm says so: the suspensive effect is a rule of the proposed regulation."),
-           roles=frozenset({OFFICER, INTAKE}), sources=frozenset({State.REJECTED, State.RECOGNIZED, State.UNDER_APPEAL}), targets=(State.UNDER_APPEAL,), assigned_only=frozenset({OFFICER}),
-           guards=(MAY_APPEAL,), time_limit="appeal_window_working_days",
-           legal_basis=(N_("TUO Ley 27444, Arts. 218-220 (appeal and its time limits)"), N_("Proposal of the regulation: suspensive effect (TUO Ley 27444, Art. 226.1 needs an express norm)"), N_("UNHCR Handbook (2014), paras. 76-78"))),
-    Action("decide_appeal", N_("Decide the appeal"),
-           N_("An appeals officer other than the first-instance decision-maker upholds or overturns the decision; the result is final."),
-           roles=frozenset({APPEALS}), sources=frozenset({State.UNDER_APPEAL, State.RECOGNIZED, State.REJECTED}), targets=(State.RECOGNIZED, State.REJECTED),
-           conflicts=(DECIDER_CONFLICT, CASE_OFFICER_CONFLICT), guards=(APPEAL_PENDING,), time_limit="appeal_decision_working_days",
-           legal_basis=(N_("TUO Ley 27444, Arts. 218-220"), N_("UNHCR Handbook (2014), para. 77"))),
-    Action("withdraw", N_("Record a withdrawal"),
-           N_("The applicant withdraws the application; the withdrawal is recorded with the applicant's words."),
-           roles=frozenset({INTAKE, OFFICER}), sources=BEFORE_DECISION, targets=(State.WITHDRAWN,), assigned_only=frozenset({OFFICER})),
-    Action("close", N_("Close the case"),
-           N_("A supervisor closes a case by a reasoned act, for example on the applicant's death or departure from Peru."),
-           roles=frozenset({SUPERVISOR}), sources=BEFORE_DECISION, targets=(State.CLOSED,)),
-    Action("refer", N_("Refer a person to birth registration or nationality confirmation"),
-           N_("A person who appears to be Peruvian (for example born in Peru but never registered) is referred to late birth registration or nationality confirmation, not recognised as stateless. The referral is per person: they stay protected, with a valid provisional certificate, until the civil registry answers, and the case goes on for the others."),
-           roles=frozenset({OFFICER, SUPERVISOR}), sources=BEFORE_DECISION, guards=(MAY_BE_REFERRED,),
-           assigned_only=frozenset({OFFICER}), legal_basis=(N_("Constitution of Peru, Art. 52"), N_("Law 32421 (2025)"), N_("Brazil Plan of Action (2014), ch. 6"))),
-    Action("record_referral_outcome", N_("Record the civil registry's answer to a referral"),
-           N_("Confirmed Peruvian (with the registry's reference, such as the CUI): the person leaves the procedure, and the case ends when nobody remains in it. Refused: the person's examination resumes."),
-           roles=frozenset({OFFICER, SUPERVISOR}), sources=frozenset(State) - frozenset({State.WITHDRAWN, State.CLOSED, State.REFERRED}),
-           targets=(State.REFERRED,), guards=(REFERRAL_PENDING,), assigned_only=frozenset({OFFICER}),
-           legal_basis=(N_("Constitution of Peru, Art. 52"), N_("Law 32421 (2025)"))),
+    Action(
+        "register",
+        N_("Register an application"),
+        N_(
+            "Anyone in Peru may apply, orally or in writing, at no cost, with no deadline and whatever their migration status; an authority may start a case ex officio. Dependants may be included. The applicant receives a provisional certificate."
+        ),
+        roles=frozenset({INTAKE}),
+        sources=frozenset(),
+        targets=(State.REGISTERED,),
+        time_limit="decision_due_months",
+        legal_basis=(
+            N_("Legislative Decree 1725 (2026)"),
+            N_("UNHCR Handbook (2014), paras. 68-71"),
+            N_("Brazil Plan of Action (2014), ch. 6"),
+        ),
+    ),
+    Action(
+        "assign",
+        N_("Assign a case officer"),
+        N_(
+            "A supervisor assigns the case to a case officer, who starts the examination. Children's and vulnerable applicants' cases come first."
+        ),
+        roles=frozenset({SUPERVISOR}),
+        sources=frozenset({State.REGISTERED}),
+        targets=(State.UNDER_EXAMINATION,),
+        legal_basis=(N_("UNHCR Handbook (2014), paras. 72-74"),),
+    ),
+    Action(
+        "reassign",
+        N_("Reassign the case"),
+        N_("A supervisor hands an ongoing case to another case officer."),
+        roles=frozenset({SUPERVISOR}),
+        sources=frozenset({State.UNDER_EXAMINATION, State.PENDING_DECISION}),
+    ),
+    Action(
+        "record_detention",
+        N_("Record detention"),
+        N_(
+            "A person of the case is detained (place, since when): the case becomes a priority, and detained cases come first. No penalty for irregular entry or stay ever follows from applying."
+        ),
+        roles=frozenset({INTAKE, OFFICER, SUPERVISOR}),
+        sources=frozenset(State) - TERMINAL_STATES,
+        assigned_only=frozenset({OFFICER}),
+        # The law is silent on detention in this procedure: a proposal of the regulation (domain.md, section 4).
+        legal_basis=(N_("Proposal of the regulation"),),
+    ),
+    Action(
+        "record_guardian",
+        N_("Record a guardian or representative"),
+        N_(
+            "An unaccompanied child needs a guardian or representative recorded before the interview."
+        ),
+        roles=frozenset({INTAKE, OFFICER, SUPERVISOR}),
+        sources=frozenset(State) - TERMINAL_STATES,
+        assigned_only=frozenset({OFFICER}),
+        legal_basis=(
+            N_("Convention on the Rights of the Child, Art. 3"),
+            N_("Proposal of the regulation"),
+        ),
+    ),
+    Action(
+        "add_relevant_state",
+        N_("Add a relevant State"),
+        N_(
+            "Each person of the case is examined on their own. The examination looks only at States with which that person has a relevant link: birth, descent, marriage, adoption, habitual residence or former nationality."
+        ),
+        roles=frozenset({OFFICER}),
+        sources=EXAMINATION,
+        assigned_only=frozenset({OFFICER}),
+        legal_basis=(N_("1954 Convention, Art. 1(1)"), N_("UNHCR Handbook (2014), paras. 18-19")),
+    ),
+    Action(
+        "record_evidence",
+        N_("Record evidence"),
+        N_(
+            "Applicant and examiner share the burden of proof: testimony, documents and expert information on a State's law and practice are recorded."
+        ),
+        roles=frozenset({OFFICER}),
+        sources=EXAMINATION,
+        assigned_only=frozenset({OFFICER}),
+        legal_basis=(N_("UNHCR Handbook (2014), paras. 83-90"),),
+    ),
+    Action(
+        "send_inquiry",
+        N_("Send an inquiry to a State"),
+        N_(
+            "With the consent of the person concerned (its date is recorded), a written inquiry asks a State's authorities whether they consider the person a national. It is refused for the State of an asylum claim of anyone in the case. Silence after the response period is recorded as unanswered and is never held against the applicant."
+        ),
+        roles=frozenset({OFFICER}),
+        sources=EXAMINATION,
+        assigned_only=frozenset({OFFICER}),
+        time_limit="inquiry_response_days",
+        legal_basis=(N_("UNHCR Handbook (2014), paras. 96-101"),),
+    ),
+    Action(
+        "record_inquiry_response",
+        N_("Record a State's response"),
+        N_("The answer of the foreign authority is recorded with its outcome."),
+        roles=frozenset({OFFICER}),
+        sources=EXAMINATION,
+        assigned_only=frozenset({OFFICER}),
+        legal_basis=(N_("UNHCR Handbook (2014), paras. 96-101"),),
+    ),
+    Action(
+        "record_interview",
+        N_("Record an interview"),
+        N_(
+            "An interview in person, with a free interpreter and a legal representative if the person wishes; child-sensitive for children, and an unaccompanied child only with a guardian or representative recorded; the record is read back to the person."
+        ),
+        roles=frozenset({OFFICER}),
+        sources=EXAMINATION,
+        assigned_only=frozenset({OFFICER}),
+        legal_basis=(N_("UNHCR Handbook (2014), paras. 71, 86-87"),),
+    ),
+    Action(
+        "record_finding",
+        N_("Record a finding on a State"),
+        N_(
+            "For each relevant State, the case officer finds whether that State considers the person a national under the operation of its law, in law and in practice, with reasons."
+        ),
+        roles=frozenset({OFFICER}),
+        sources=EXAMINATION,
+        assigned_only=frozenset({OFFICER}),
+        legal_basis=(
+            N_("1954 Convention, Art. 1(1)"),
+            N_("UNHCR Handbook (2014), paras. 22-24, 91-93"),
+        ),
+    ),
+    Action(
+        "extend_decision_due",
+        N_("Extend the decision period"),
+        N_(
+            "Once, by a reasoned act stating why (an inquiry pending or unanswered, an interview to repeat, or any other stated reason), the decision period may be extended."
+        ),
+        roles=frozenset({OFFICER, SUPERVISOR}),
+        sources=BEFORE_DECISION,
+        assigned_only=frozenset({OFFICER}),
+        guards=(NOT_EXTENDED_BEFORE,),
+        time_limit="extended_decision_due_months",
+        legal_basis=(
+            N_("UNHCR Handbook (2014), para. 75"),
+            N_("Uruguay Law 19.682, art. 31 (model)"),
+        ),
+    ),
+    Action(
+        "recommend",
+        N_("Recommend an outcome"),
+        N_(
+            "The case officer recommends recognition, rejection or exclusion, with reasons, once every relevant State has a finding."
+        ),
+        roles=frozenset({OFFICER}),
+        sources=EXAMINATION,
+        targets=(State.PENDING_DECISION,),
+        assigned_only=frozenset({OFFICER}),
+        guards=(EVERY_STATE_FOUND,),
+        legal_basis=(N_("UNHCR Handbook (2014), paras. 91-93"),),
+    ),
+    Action(
+        "return_to_examination",
+        N_("Return for further examination"),
+        N_(
+            "The decision-maker sends the case back to the case officer when the examination is incomplete."
+        ),
+        roles=frozenset({DECIDER}),
+        sources=frozenset({State.PENDING_DECISION}),
+        targets=(State.UNDER_EXAMINATION,),
+        conflicts=(CASE_OFFICER_CONFLICT,),
+    ),
+    Action(
+        "decide",
+        N_("Decide"),
+        N_(
+            "A decision-maker who did not examine the case decides in writing, with a finding and reasons per relevant State, and has it notified in a language the applicant understands. The decision names an outcome for every person still in the procedure: recognised, rejected, excluded (only on the grounds of Art. 1(2)) or family unity; a person whose referral awaits the civil registry is not decided here."
+        ),
+        roles=frozenset({DECIDER}),
+        sources=frozenset(
+            {State.PENDING_DECISION, State.RECOGNIZED, State.REJECTED, State.UNDER_APPEAL}
+        ),
+        targets=(State.RECOGNIZED, State.REJECTED),
+        conflicts=(CASE_OFFICER_CONFLICT,),
+        guards=(SOMEONE_AWAITS_DECISION, *OUTCOME_GUARDS),
+        time_limit="decision_due_months",
+        legal_basis=(
+            N_("1954 Convention, Art. 1(1) and 1(2)"),
+            N_("UNHCR Handbook (2014), paras. 76-78"),
+        ),
+    ),
+    Action(
+        "lodge_appeal",
+        N_("Lodge an appeal"),
+        N_(
+            "Each person may appeal their own rejection, exclusion or family-unity outcome within the appeal window. The appeal is suspensive: the person stays protected until it is decided. Under TUO Ley 27444, Art. 226.1 an appeal does not suspend the act unless a norm says so: the suspensive effect is a rule of the proposed regulation."
+        ),
+        roles=frozenset({OFFICER, INTAKE}),
+        sources=frozenset({State.REJECTED, State.RECOGNIZED, State.UNDER_APPEAL}),
+        targets=(State.UNDER_APPEAL,),
+        assigned_only=frozenset({OFFICER}),
+        guards=(MAY_APPEAL,),
+        time_limit="appeal_window_working_days",
+        legal_basis=(
+            N_("TUO Ley 27444, Arts. 218-220 (appeal and its time limits)"),
+            N_(
+                "Proposal of the regulation: suspensive effect (TUO Ley 27444, Art. 226.1 needs an express norm)"
+            ),
+            N_("UNHCR Handbook (2014), paras. 76-78"),
+        ),
+    ),
+    Action(
+        "decide_appeal",
+        N_("Decide the appeal"),
+        N_(
+            "An appeals officer other than the first-instance decision-maker upholds or overturns the decision; the result is final."
+        ),
+        roles=frozenset({APPEALS}),
+        sources=frozenset({State.UNDER_APPEAL, State.RECOGNIZED, State.REJECTED}),
+        targets=(State.RECOGNIZED, State.REJECTED),
+        conflicts=(DECIDER_CONFLICT, CASE_OFFICER_CONFLICT),
+        guards=(APPEAL_PENDING,),
+        time_limit="appeal_decision_working_days",
+        legal_basis=(N_("TUO Ley 27444, Arts. 218-220"), N_("UNHCR Handbook (2014), para. 77")),
+    ),
+    Action(
+        "withdraw",
+        N_("Record a withdrawal"),
+        N_(
+            "The applicant withdraws the application; the withdrawal is recorded with the applicant's words."
+        ),
+        roles=frozenset({INTAKE, OFFICER}),
+        sources=BEFORE_DECISION,
+        targets=(State.WITHDRAWN,),
+        assigned_only=frozenset({OFFICER}),
+    ),
+    Action(
+        "close",
+        N_("Close the case"),
+        N_(
+            "A supervisor closes a case by a reasoned act, for example on the applicant's death or departure from Peru."
+        ),
+        roles=frozenset({SUPERVISOR}),
+        sources=BEFORE_DECISION,
+        targets=(State.CLOSED,),
+    ),
+    Action(
+        "refer",
+        N_("Refer a person to birth registration or nationality confirmation"),
+        N_(
+            "A person who appears to be Peruvian (for example born in Peru but never registered) is referred to late birth registration or nationality confirmation, not recognised as stateless. The referral is per person: they stay protected, with a valid provisional certificate, until the civil registry answers, and the case goes on for the others."
+        ),
+        roles=frozenset({OFFICER, SUPERVISOR}),
+        sources=BEFORE_DECISION,
+        guards=(MAY_BE_REFERRED,),
+        assigned_only=frozenset({OFFICER}),
+        legal_basis=(
+            N_("Constitution of Peru, Art. 52"),
+            N_("Law 32421 (2025)"),
+            N_("Brazil Plan of Action (2014), ch. 6"),
+        ),
+    ),
+    Action(
+        "record_referral_outcome",
+        N_("Record the civil registry's answer to a referral"),
+        N_(
+            "Confirmed Peruvian (with the registry's reference, such as the CUI): the person leaves the procedure, and the case ends when nobody remains in it. Refused: the person's examination resumes."
+        ),
+        roles=frozenset({OFFICER, SUPERVISOR}),
+        sources=frozenset(State) - frozenset({State.WITHDRAWN, State.CLOSED, State.REFERRED}),
+        targets=(State.REFERRED,),
+        guards=(REFERRAL_PENDING,),
+        assigned_only=frozenset({OFFICER}),
+        legal_basis=(N_("Constitution of Peru, Art. 52"), N_("Law 32421 (2025)")),
+    ),
 )
 
 # Cessation and cancellation are proceedings, not clicks (domain.md, section 4): a reasoned
@@ -457,40 +787,119 @@ ACTIONS: tuple[Action, ...] = (
 # decision is appealable like a rejection. The hearing and the reply period follow TUO Ley 27444;
 # the rest is a proposal of the regulation.
 _PROCEEDING_BASIS = {
-    "cessation": (N_("UNHCR Handbook (2014), paras. 161-163"), N_("TUO Ley 27444 (hearing before an unfavourable act)"), N_("Brazil Decree 9.199, arts. 95-96 and 107 (model)")),
-    "cancellation": (N_("UNHCR Handbook (2014), paras. 161-163"), N_("TUO Ley 27444, Art. 213"), N_("TUO Ley 27444 (hearing before an unfavourable act)")),
+    "cessation": (
+        N_("UNHCR Handbook (2014), paras. 161-163"),
+        N_("TUO Ley 27444 (hearing before an unfavourable act)"),
+        N_("Brazil Decree 9.199, arts. 95-96 and 107 (model)"),
+    ),
+    "cancellation": (
+        N_("UNHCR Handbook (2014), paras. 161-163"),
+        N_("TUO Ley 27444, Art. 213"),
+        N_("TUO Ley 27444 (hearing before an unfavourable act)"),
+    ),
 }
-RECOGNITION_STANDS = frozenset(State) - frozenset({State.WITHDRAWN, State.CLOSED, State.REFERRED, State.REGISTERED, State.UNDER_EXAMINATION, State.PENDING_DECISION})
-ACTIONS += (
-    Action("propose_cessation", N_("Propose cessation"),
-           N_("A reasoned proposal that a person's recognition has ceased because they acquired or recovered a nationality (named, with its evidence) is notified to them; they may reply within the reply period. Their documents stay valid meanwhile."),
-           roles=frozenset({DECIDER, SUPERVISOR}), sources=RECOGNITION_STANDS, guards=(RECOGNITION_FINAL,),
-           time_limit="cessation_reply_working_days", legal_basis=_PROCEEDING_BASIS["cessation"]),
-    Action("propose_cancellation", N_("Propose cancellation"),
-           N_("A reasoned proposal that a person's recognition be cancelled because it was obtained by fraud is notified to them; they may reply within the reply period. Their documents stay valid meanwhile."),
-           roles=frozenset({DECIDER, SUPERVISOR}), sources=RECOGNITION_STANDS, guards=(RECOGNITION_FINAL,),
-           time_limit="cessation_reply_working_days", legal_basis=_PROCEEDING_BASIS["cancellation"]),
-    Action("record_proceeding_reply", N_("Record the person's reply"),
-           N_("The person's reply to a proposal of cessation or cancellation is recorded for the decision-maker."),
-           roles=frozenset({OFFICER, SUPERVISOR}), sources=RECOGNITION_STANDS, guards=(PROCEEDING_OPEN,), assigned_only=frozenset({OFFICER}),
-           legal_basis=(N_("TUO Ley 27444 (hearing before an unfavourable act)"),)),
-    Action("decide_proceeding", N_("Decide on cessation or cancellation"),
-           N_("A decision-maker who did not propose it decides, after the reply or the end of the reply period: ceased, cancelled or maintained. The decision is notified and may be appealed like a rejection, suspensively; documents lapse only when it is final, and a person whose status ceased keeps lawful residence for the grace period (proposal of the regulation)."),
-           roles=frozenset({DECIDER}), sources=RECOGNITION_STANDS, targets=(State.CEASED, State.CANCELLED),
-           guards=(PROCEEDING_OPEN, REPLY_HEARD),
-           conflicts=(PROPOSER_CONFLICT,), time_limit="residence_after_cessation_days",
-           legal_basis=(N_("UNHCR Handbook (2014), paras. 161-163"), N_("Proposal of the regulation: appeal with suspensive effect; residence after cessation as in Brazil Decree 9.199, art. 107"))),
-    Action("lodge_proceeding_appeal", N_("Lodge an appeal against a cessation or cancellation"),
-           N_("The person may appeal a decision of cessation or cancellation within the appeal window, like a rejection. The appeal is suspensive (a rule of the proposed regulation): the recognition and its documents stand until it is decided."),
-           roles=frozenset({OFFICER, INTAKE}), sources=RECOGNITION_STANDS, assigned_only=frozenset({OFFICER}),
-           guards=(PROCEEDING_APPEALABLE,), time_limit="appeal_window_working_days",
-           legal_basis=(N_("TUO Ley 27444, Arts. 218-220 (appeal and its time limits)"), N_("Proposal of the regulation: suspensive effect (TUO Ley 27444, Art. 226.1 needs an express norm)"))),
-    Action("decide_proceeding_appeal", N_("Decide the appeal against a cessation or cancellation"),
-           N_("An appeals officer other than the decision-maker who decided it upholds or overturns the cessation or cancellation; the result is final."),
-           roles=frozenset({APPEALS}), sources=RECOGNITION_STANDS, conflicts=(PROCEEDING_DECIDER_CONFLICT,),
-           guards=(PROCEEDING_APPEAL_PENDING,), time_limit="appeal_decision_working_days",
-           legal_basis=(N_("TUO Ley 27444, Arts. 218-220 (appeal and its time limits)"), N_("UNHCR Handbook (2014), para. 77"))),
+RECOGNITION_STANDS = frozenset(State) - frozenset(
+    {
+        State.WITHDRAWN,
+        State.CLOSED,
+        State.REFERRED,
+        State.REGISTERED,
+        State.UNDER_EXAMINATION,
+        State.PENDING_DECISION,
+    }
 )
+ACTIONS += (
+    Action(
+        "propose_cessation",
+        N_("Propose cessation"),
+        N_(
+            "A reasoned proposal that a person's recognition has ceased because they acquired or recovered a nationality (named, with its evidence) is notified to them; they may reply within the reply period. Their documents stay valid meanwhile."
+        ),
+        roles=frozenset({DECIDER, SUPERVISOR}),
+        sources=RECOGNITION_STANDS,
+        guards=(RECOGNITION_FINAL,),
+        time_limit="cessation_reply_working_days",
+        legal_basis=_PROCEEDING_BASIS["cessation"],
+    ),
+    Action(
+        "propose_cancellation",
+        N_("Propose cancellation"),
+        N_(
+            "A reasoned proposal that a person's recognition be cancelled because it was obtained by fraud is notified to them; they may reply within the reply period. Their documents stay valid meanwhile."
+        ),
+        roles=frozenset({DECIDER, SUPERVISOR}),
+        sources=RECOGNITION_STANDS,
+        guards=(RECOGNITION_FINAL,),
+        time_limit="cessation_reply_working_days",
+        legal_basis=_PROCEEDING_BASIS["cancellation"],
+    ),
+    Action(
+        "record_proceeding_reply",
+        N_("Record the person's reply"),
+        N_(
+            "The person's reply to a proposal of cessation or cancellation is recorded for the decision-maker."
+        ),
+        roles=frozenset({OFFICER, SUPERVISOR}),
+        sources=RECOGNITION_STANDS,
+        guards=(PROCEEDING_OPEN,),
+        assigned_only=frozenset({OFFICER}),
+        legal_basis=(N_("TUO Ley 27444 (hearing before an unfavourable act)"),),
+    ),
+    Action(
+        "decide_proceeding",
+        N_("Decide on cessation or cancellation"),
+        N_(
+            "A decision-maker who did not propose it decides, after the reply or the end of the reply period: ceased, cancelled or maintained. The decision is notified and may be appealed like a rejection, suspensively; documents lapse only when it is final, and a person whose status ceased keeps lawful residence for the grace period (proposal of the regulation)."
+        ),
+        roles=frozenset({DECIDER}),
+        sources=RECOGNITION_STANDS,
+        targets=(State.CEASED, State.CANCELLED),
+        guards=(PROCEEDING_OPEN, REPLY_HEARD),
+        conflicts=(PROPOSER_CONFLICT,),
+        time_limit="residence_after_cessation_days",
+        legal_basis=(
+            N_("UNHCR Handbook (2014), paras. 161-163"),
+            N_(
+                "Proposal of the regulation: appeal with suspensive effect; residence after cessation as in Brazil Decree 9.199, art. 107"
+            ),
+        ),
+    ),
+    Action(
+        "lodge_proceeding_appeal",
+        N_("Lodge an appeal against a cessation or cancellation"),
+        N_(
+            "The person may appeal a decision of cessation or cancellation within the appeal window, like a rejection. The appeal is suspensive (a rule of the proposed regulation): the recognition and its documents stand until it is decided."
+        ),
+        roles=frozenset({OFFICER, INTAKE}),
+        sources=RECOGNITION_STANDS,
+        assigned_only=frozenset({OFFICER}),
+        guards=(PROCEEDING_APPEALABLE,),
+        time_limit="appeal_window_working_days",
+        legal_basis=(
+            N_("TUO Ley 27444, Arts. 218-220 (appeal and its time limits)"),
+            N_(
+                "Proposal of the regulation: suspensive effect (TUO Ley 27444, Art. 226.1 needs an express norm)"
+            ),
+        ),
+    ),
+    Action(
+        "decide_proceeding_appeal",
+        N_("Decide the appeal against a cessation or cancellation"),
+        N_(
+            "An appeals officer other than the decision-maker who decided it upholds or overturns the cessation or cancellation; the result is final."
+        ),
+        roles=frozenset({APPEALS}),
+        sources=RECOGNITION_STANDS,
+        conflicts=(PROCEEDING_DECIDER_CONFLICT,),
+        guards=(PROCEEDING_APPEAL_PENDING,),
+        time_limit="appeal_decision_working_days",
+        legal_basis=(
+            N_("TUO Ley 27444, Arts. 218-220 (appeal and its time limits)"),
+            N_("UNHCR Handbook (2014), para. 77"),
+        ),
+    ),
+)
+
 
 # Which document a person may hold (domain.md, sections 2.2, 2.11 and 4): decided per person.
 def _document_allowed(case: CaseFacts, ctx: Context):
@@ -501,8 +910,11 @@ def _document_allowed(case: CaseFacts, ctx: Context):
         if not any(p.outcome not in (None, PersonOutcome.REFERRED) for p in decided):
             return N_("A decision letter needs a decision on the person it is addressed to.")
         return None
-    if document_type not in (DocumentType.PROVISIONAL_CERTIFICATE, DocumentType.IDENTITY_DOCUMENT,
-                             DocumentType.TRAVEL_DOCUMENT):
+    if document_type not in (
+        DocumentType.PROVISIONAL_CERTIFICATE,
+        DocumentType.IDENTITY_DOCUMENT,
+        DocumentType.TRAVEL_DOCUMENT,
+    ):
         return N_("This document is not issued from a case.")
     concerned = (person,) if person is not None else case.persons
     refusals = [(p, p.document_refusal(document_type, ctx.today)) for p in concerned]
@@ -523,13 +935,29 @@ def _outcome_words(person: PersonFacts, today: date) -> str:
     return f"{person.outcome.value} ({final})"
 
 
-DOCUMENT_ALLOWED = Guard(N_("the person's own status allows the document: a provisional certificate until their own decision is final, identity and travel documents only after their own final recognition, a decision letter after a decision"), _document_allowed)
+DOCUMENT_ALLOWED = Guard(
+    N_(
+        "the person's own status allows the document: a provisional certificate until their own decision is final, identity and travel documents only after their own final recognition, a decision letter after a decision"
+    ),
+    _document_allowed,
+)
 
 ACTIONS += (
-    Action("issue_document", N_("Issue a document"),
-           N_("A provisional certificate protects each person until their own decision is final (it is then superseded); a person whose own recognition as stateless is final receives an identity document and a travel document, never a person who holds a nationality; every decision is notified by a letter. Each document carries a signed QR code that anyone can verify."),
-           roles=frozenset({INTAKE, OFFICER, SUPERVISOR}), sources=frozenset(State), assigned_only=frozenset({OFFICER}), guards=(DOCUMENT_ALLOWED,),
-           legal_basis=(N_("1954 Convention, Arts. 27 and 28 and Schedule"), N_("UNHCR Handbook (2014), paras. 145-148"))),
+    Action(
+        "issue_document",
+        N_("Issue a document"),
+        N_(
+            "A provisional certificate protects each person until their own decision is final (it is then superseded); a person whose own recognition as stateless is final receives an identity document and a travel document, never a person who holds a nationality; every decision is notified by a letter. Each document carries a signed QR code that anyone can verify."
+        ),
+        roles=frozenset({INTAKE, OFFICER, SUPERVISOR}),
+        sources=frozenset(State),
+        assigned_only=frozenset({OFFICER}),
+        guards=(DOCUMENT_ALLOWED,),
+        legal_basis=(
+            N_("1954 Convention, Arts. 27 and 28 and Schedule"),
+            N_("UNHCR Handbook (2014), paras. 145-148"),
+        ),
+    ),
 )
 
 ACTIONS_BY_NAME: dict[str, Action] = {action.name: action for action in ACTIONS}
@@ -555,12 +983,17 @@ def _check_person(action: Action, case: CaseFacts, actor: Actor) -> None:
         raise Forbidden(N_("Only the case officer assigned to this case may take this action."))
     for conflict in action.conflicts:
         if actor.id is not None and getattr(case, conflict.fact) == actor.id:
-            raise Forbidden(N_("Four-eyes rule: the person taking this action must be %(who)s."), who=conflict.description)
+            raise Forbidden(
+                N_("Four-eyes rule: the person taking this action must be %(who)s."),
+                who=conflict.description,
+            )
 
 
 def _check_moment(action: Action, case: CaseFacts, ctx: Context) -> None:
     if action.sources and case.state not in action.sources:
-        raise NotAllowedNow(N_("This action is not allowed while the case is %(state)s."), state=case.state)
+        raise NotAllowedNow(
+            N_("This action is not allowed while the case is %(state)s."), state=case.state
+        )
     for guard in action.guards:
         refusal = guard.refusal(case, ctx)
         if refusal:
@@ -637,8 +1070,13 @@ def as_dict() -> dict[str, Any]:
     """The procedure as data for the API and the legislators' documents."""
     return {
         "states": [
-            {"name": spec.state.value, "description": spec.description, "time_limit": spec.time_limit,
-             "protected_from_removal": spec.protected, "terminal": spec.state in TERMINAL_STATES}
+            {
+                "name": spec.state.value,
+                "description": spec.description,
+                "time_limit": spec.time_limit,
+                "protected_from_removal": spec.protected,
+                "terminal": spec.state in TERMINAL_STATES,
+            }
             for spec in STATES
         ],
         "actions": [

@@ -226,14 +226,22 @@ LABELS: dict[StrEnum, str] = {
     InquiryStatus.ANSWERED: N_("Answered"),
     InquiryStatus.UNANSWERED: N_("Unanswered"),
     DecisionOutcome.EXCLUDED: N_("Excluded (Art. 1(2))"),
-    ExclusionGround.UN_AGENCY_PROTECTION: N_("Protection or assistance from a UN agency other than UNHCR (Art. 1(2)(i))"),
-    ExclusionGround.RIGHTS_OF_NATIONALS: N_("Rights and obligations of nationals in the country of residence (Art. 1(2)(ii))"),
-    ExclusionGround.SERIOUS_CRIME: N_("Serious reasons regarding crimes or acts contrary to the UN's purposes (Art. 1(2)(iii))"),
+    ExclusionGround.UN_AGENCY_PROTECTION: N_(
+        "Protection or assistance from a UN agency other than UNHCR (Art. 1(2)(i))"
+    ),
+    ExclusionGround.RIGHTS_OF_NATIONALS: N_(
+        "Rights and obligations of nationals in the country of residence (Art. 1(2)(ii))"
+    ),
+    ExclusionGround.SERIOUS_CRIME: N_(
+        "Serious reasons regarding crimes or acts contrary to the UN's purposes (Art. 1(2)(iii))"
+    ),
     AppealOutcome.UPHELD: N_("Upheld (the first decision stands)"),
     AppealOutcome.OVERTURNED: N_("Overturned"),
     ReferralTarget.LATE_BIRTH_REGISTRATION: N_("Late birth registration"),
     ReferralTarget.NATIONALITY_CONFIRMATION: N_("Nationality confirmation"),
-    PersonOutcome.FAMILY_UNITY: N_("Family unity (holds a nationality; residence with a recognised family member)"),
+    PersonOutcome.FAMILY_UNITY: N_(
+        "Family unity (holds a nationality; residence with a recognised family member)"
+    ),
     ReferralStatus.PENDING: N_("Awaiting the civil registry"),
     ReferralStatus.CONFIRMED_PERUVIAN: N_("Confirmed Peruvian"),
     ReferralStatus.REFUSED: N_("Refused: the examination resumes"),

@@ -9,9 +9,14 @@ from ..domain.vocabulary import Scope
 from . import services
 from .schemas import PersonMatchesOut, PersonQuerySchema
 
-blp = Blueprint("registry_api", __name__, description=(
-    "Civil registry checks for partner systems: a partner token with the scope registry:read. "
-    "The answers hold the least data that serves the check; every request is audited."))
+blp = Blueprint(
+    "registry_api",
+    __name__,
+    description=(
+        "Civil registry checks for partner systems: a partner token with the scope registry:read. "
+        "The answers hold the least data that serves the check; every request is audited."
+    ),
+)
 
 
 @blp.route("/registry/persons")
@@ -27,6 +32,7 @@ class Persons(MethodView):
         "José María"), as applicant or as dependant. All three parameters are required.
         The answer never holds reasons, asylum details, evidence, addresses or officers' names.
         """
-        matches = services.check_person(current_principal(), query["given_names"], query["family_names"],
-                                        query["date_of_birth"])
+        matches = services.check_person(
+            current_principal(), query["given_names"], query["family_names"], query["date_of_birth"]
+        )
         return {"matches": matches}

@@ -33,26 +33,43 @@ def _key() -> bytes:
     configured = current_app.config.get("SDP_REGISTRY_QUERY_KEY")
     if configured:
         return configured.encode()
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"sdp registry person query",
-                    hashlib.sha256).digest()
+    return hmac.new(
+        current_app.config["SECRET_KEY"].encode(), b"sdp registry person query", hashlib.sha256
+    ).digest()
 
 
 def person_query_digest(given_names: str, family_names: str, date_of_birth: date) -> str:
     """The same for every spelling that matches the same people (accents, case, spaces)."""
-    message = "\x1f".join((name_key(given_names), name_key(family_names), date_of_birth.isoformat()))
+    message = "\x1f".join(
+        (name_key(given_names), name_key(family_names), date_of_birth.isoformat())
+    )
     return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def record_check(principal: Principal, check: str, entity: str, entity_id: Any,
-                 details: dict[str, Any] | None = None) -> str:
+def record_check(
+    principal: Principal,
+    check: str,
+    entity: str,
+    entity_id: Any,
+    details: dict[str, Any] | None = None,
+) -> str:
     """One audit event per partner request: the check, what it asked about, the token it used."""
-    return audit.record(principal, f"registry.{check}", entity, entity_id,
-                        changes={"token_id": principal.token_id, **(details or {})})
+    return audit.record(
+        principal,
+        f"registry.{check}",
+        entity,
+        entity_id,
+        changes={"token_id": principal.token_id, **(details or {})},
+    )
 
 
 def person_checks(given_names: str, family_names: str, date_of_birth: date) -> list[AuditEvent]:
     """Every check of this person by a partner, oldest first (an indexed look-up)."""
     digest = person_query_digest(given_names, family_names, date_of_birth)
-    return list(db.session.execute(
-        select(AuditEvent).where(AuditEvent.entity == PERSON_QUERY, AuditEvent.entity_id == digest)
-        .order_by(AuditEvent.id)).scalars())
+    return list(
+        db.session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.entity == PERSON_QUERY, AuditEvent.entity_id == digest)
+            .order_by(AuditEvent.id)
+        ).scalars()
+    )

@@ -9,8 +9,9 @@ registry = AppGroup("registry", help="The civil registry checks of partner syste
 @registry.command("checks")
 @click.option("--given-names", required=True)
 @click.option("--family-names", required=True)
-@click.option("--date-of-birth", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="YYYY-MM-DD")
+@click.option(
+    "--date-of-birth", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD"
+)
 def checks_command(given_names, family_names, date_of_birth):
     """List every partner check of this person: when, which client and token, what it matched."""
     from .audit import person_checks
@@ -22,4 +23,6 @@ def checks_command(given_names, family_names, date_of_birth):
     for event in events:
         changes = event.changes or {}
         matches = ", ".join(changes.get("matches") or []) or "no case"
-        click.echo(f"{event.at:%Y-%m-%d %H:%M:%S}  {event.actor_label} (token {changes.get('token_id')})  → {matches}")
+        click.echo(
+            f"{event.at:%Y-%m-%d %H:%M:%S}  {event.actor_label} (token {changes.get('token_id')})  → {matches}"
+        )

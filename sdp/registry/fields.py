@@ -16,7 +16,12 @@ Shape = None | dict[str, "Shape"] | list["Shape"]
 HOLDER = {"given_names": None, "family_names": None, "date_of_birth": None}
 
 DOCUMENT_CHECK: dict[str, Shape] = {
-    "serial": None, "type": None, "status": None, "issued_on": None, "valid_until": None, "holder": HOLDER,
+    "serial": None,
+    "type": None,
+    "status": None,
+    "issued_on": None,
+    "valid_until": None,
+    "holder": HOLDER,
 }
 
 PERSON_CHECK: dict[str, Shape] = {
@@ -28,8 +33,13 @@ PERSON_CHECK: dict[str, Shape] = {
 BIRTH_CHECK: dict[str, Shape] = {
     "registration_number": None,
     "registered_on": None,
-    "child": {"given_names": None, "family_names": None, "sex": None, "date_of_birth": None,
-              "place_of_birth": {"country": None, "locality": None}},
+    "child": {
+        "given_names": None,
+        "family_names": None,
+        "sex": None,
+        "date_of_birth": None,
+        "place_of_birth": {"country": None, "locality": None},
+    },
     "nationality": {"country": None, "basis": None},
     "late_registration": None,
 }
@@ -80,7 +90,11 @@ def schema_fields(schema: dict, components: dict, path: str = "") -> list[str]:
         return schema_fields(components[schema["$ref"].rsplit("/", 1)[-1]], components, path)
     for combinator in ("allOf", "oneOf", "anyOf"):
         if combinator in schema:
-            return [field for part in schema[combinator] for field in schema_fields(part, components, path)]
+            return [
+                field
+                for part in schema[combinator]
+                for field in schema_fields(part, components, path)
+            ]
     if schema.get("type") == "array" and "items" in schema:
         return schema_fields(schema["items"], components, f"{path}[]")
     found = []

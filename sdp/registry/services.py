@@ -20,34 +20,59 @@ from .audit import PERSON_QUERY, person_query_digest, record_check
 def _cases_of_persons_query():
     """Each case in which a matching person is the applicant or a dependant, with that person's
     own standing (domain.md, section 4: protection is the person's, not the case's)."""
-    persons = select(Person.id).where(Person.date_of_birth == bindparam("date_of_birth"),
-                                      Person.family_key == bindparam("family_key"),
-                                      Person.given_key == bindparam("given_key"))
-    return (select(Application.case_number, *standing.COLUMNS)
-            .join(Determination, Determination.application_id == Application.id)
-            .outerjoin(Proceeding, standing.latest_proceeding_join())
-            .where(Determination.person_id.in_(persons))
-            .order_by(Application.case_number))
+    persons = select(Person.id).where(
+        Person.date_of_birth == bindparam("date_of_birth"),
+        Person.family_key == bindparam("family_key"),
+        Person.given_key == bindparam("given_key"),
+    )
+    return (
+        select(Application.case_number, *standing.COLUMNS)
+        .join(Determination, Determination.application_id == Application.id)
+        .outerjoin(Proceeding, standing.latest_proceeding_join())
+        .where(Determination.person_id.in_(persons))
+        .order_by(Application.case_number)
+    )
 
 
 # Built once: every person check runs it.
 _CASES_OF_PERSONS = _cases_of_persons_query()
 
 
-def matching_cases(given_names: str, family_names: str, date_of_birth: date, today: date) -> list[dict]:
+def matching_cases(
+    given_names: str, family_names: str, date_of_birth: date, today: date
+) -> list[dict]:
     """The cases of everyone with these names (as keys) and date of birth: applicants and dependants."""
-    rows = db.session.execute(_CASES_OF_PERSONS, {"date_of_birth": date_of_birth, "family_key": name_key(family_names),
-                                                  "given_key": name_key(given_names)})
-    return [{"case_number": row.case_number, "status": row.state,
-             "protected_from_removal": standing.protected_from_removal(standing.facts_of_row(row), today)}
-            for row in rows]
+    rows = db.session.execute(
+        _CASES_OF_PERSONS,
+        {
+            "date_of_birth": date_of_birth,
+            "family_key": name_key(family_names),
+            "given_key": name_key(given_names),
+        },
+    )
+    return [
+        {
+            "case_number": row.case_number,
+            "status": row.state,
+            "protected_from_removal": standing.protected_from_removal(
+                standing.facts_of_row(row), today
+            ),
+        }
+        for row in rows
+    ]
 
 
-def check_person(principal: Principal, given_names: str, family_names: str, date_of_birth: date) -> list[dict]:
+def check_person(
+    principal: Principal, given_names: str, family_names: str, date_of_birth: date
+) -> list[dict]:
     """Answer a partner's person check and audit it (client, token, time, query digest, matches)."""
     matches = matching_cases(given_names, family_names, date_of_birth, clock.today())
-    record_check(principal, "person_check", PERSON_QUERY,
-                 person_query_digest(given_names, family_names, date_of_birth),
-                 {"matches": [match["case_number"] for match in matches]})
+    record_check(
+        principal,
+        "person_check",
+        PERSON_QUERY,
+        person_query_digest(given_names, family_names, date_of_birth),
+        {"matches": [match["case_number"] for match in matches]},
+    )
     db.session.commit()
     return matches

@@ -8,7 +8,11 @@ from ..api import OPEN, Blueprint
 from ..domain import procedure
 from ..schemas import StrictSchema
 
-blp = Blueprint("procedure_api", __name__, description="The procedure as data, generated from the code that enforces it.")
+blp = Blueprint(
+    "procedure_api",
+    __name__,
+    description="The procedure as data, generated from the code that enforces it.",
+)
 
 
 class ProcedureOut(StrictSchema):

@@ -33,9 +33,11 @@ def _patterns(prefix: str) -> str:
 
 
 def _withheld_pattern(prefix: str) -> str:
-    return (f'<pattern id="{prefix}-withheld" width="6" height="6" patternUnits="userSpaceOnUse" '
-            f'patternTransform="rotate(-45)"><rect width="6" height="6" fill="#ffffff"/>'
-            f'<rect width="1.5" height="6" fill="#0b0c0c"/></pattern>')
+    return (
+        f'<pattern id="{prefix}-withheld" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(-45)"><rect width="6" height="6" fill="#ffffff"/>'
+        f'<rect width="1.5" height="6" fill="#0b0c0c"/></pattern>'
+    )
 
 
 # What the reader knows of a withheld figure: the upper end of its hatched bar.
@@ -67,25 +69,31 @@ def bar_chart(table: PublishedTable, translate: Callable[[str], str] = lambda te
     values = [cell for row in table.rows for cell in row.cells if is_published(cell)]
     largest = max(values + [WITHHELD_BOUND["x"] if withheld else 0])
     title = _("Chart: %(title)s") % {"title": table.title}
-    description = _("Bars for the figures of the table \"%(title)s\"; a figure withheld is a hatched bar over what is "
-                    "known of it: \"<5\" is 1 to 4, \"x\" is 5 or more.") % {"title": table.title}
+    description = _(
+        'Bars for the figures of the table "%(title)s"; a figure withheld is a hatched bar over what is '
+        'known of it: "<5" is 1 to 4, "x" is 5 or more.'
+    ) % {"title": table.title}
     withheld_key = _("Hatched: withheld (<5: 1 to 4; x: 5 or more)")
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_W} {height:.0f}" width="{CHART_W}" '
         f'height="{height:.0f}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" font-family="sans-serif" '
         f'class="chart">',
         f'<title id="{prefix}-title">{escape(title)}</title><desc id="{prefix}-desc">{escape(description)}</desc>',
-        f'<defs>{_patterns(prefix)}{_withheld_pattern(prefix)}</defs>',
+        f"<defs>{_patterns(prefix)}{_withheld_pattern(prefix)}</defs>",
     ]
     if withheld:
         y = 6 + 26 * (series > 1)
-        out.append(f'<rect x="{label_w:.0f}" y="{y}" width="14" height="14" fill="url(#{prefix}-withheld)" stroke="#000000" '
-                   f'stroke-width="0.5"/><text x="{label_w + 19:.0f}" y="{y + 11}" font-size="{FONT}">{escape(withheld_key)}</text>')
+        out.append(
+            f'<rect x="{label_w:.0f}" y="{y}" width="14" height="14" fill="url(#{prefix}-withheld)" stroke="#000000" '
+            f'stroke-width="0.5"/><text x="{label_w + 19:.0f}" y="{y + 11}" font-size="{FONT}">{escape(withheld_key)}</text>'
+        )
     if series > 1:
         x = label_w
         for index, (_key, name) in enumerate(table.columns):
-            out.append(f'<rect x="{x:.0f}" y="6" width="14" height="14" fill="{_fill(prefix, index)}" stroke="#000000" '
-                       f'stroke-width="0.5"/><text x="{x + 19:.0f}" y="17" font-size="{FONT}">{escape(name)}</text>')
+            out.append(
+                f'<rect x="{x:.0f}" y="6" width="14" height="14" fill="{_fill(prefix, index)}" stroke="#000000" '
+                f'stroke-width="0.5"/><text x="{x + 19:.0f}" y="17" font-size="{FONT}">{escape(name)}</text>'
+            )
             x += 30 + len(name) * 6.6
     if not table.rows:
         empty = _("No figures in this period.")
@@ -93,24 +101,36 @@ def bar_chart(table: PublishedTable, translate: Callable[[str], str] = lambda te
     for r, row in enumerate(table.rows):
         top = plot_top + r * group_h
         middle = top + (series * BAR_H + (series - 1) * BAR_GAP) / 2 + 4
-        out.append(f'<text x="{label_w - 8:.0f}" y="{middle:.0f}" font-size="{FONT}" text-anchor="end">'
-                   f'{escape(labels[r])}</text>')
+        out.append(
+            f'<text x="{label_w - 8:.0f}" y="{middle:.0f}" font-size="{FONT}" text-anchor="end">'
+            f"{escape(labels[r])}</text>"
+        )
         for index, cell in enumerate(row.cells):
             y = top + index * (BAR_H + BAR_GAP)
             if is_published(cell):
                 length = plot_w * cell / largest if largest else 0
                 if length:
-                    out.append(f'<rect class="bar" x="{label_w:.0f}" y="{y:.0f}" width="{length:.1f}" height="{BAR_H}" '
-                               f'fill="{_fill(prefix, index)}" stroke="#000000" stroke-width="0.5"/>')
-                out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + BAR_H - 3:.0f}" font-size="11">{cell}</text>')
+                    out.append(
+                        f'<rect class="bar" x="{label_w:.0f}" y="{y:.0f}" width="{length:.1f}" height="{BAR_H}" '
+                        f'fill="{_fill(prefix, index)}" stroke="#000000" stroke-width="0.5"/>'
+                    )
+                out.append(
+                    f'<text x="{label_w + length + 4:.1f}" y="{y + BAR_H - 3:.0f}" font-size="11">{cell}</text>'
+                )
             else:
                 length = max(plot_w * WITHHELD_BOUND.get(str(cell), 0) / largest, 10)
-                out.append(f'<rect class="bar-withheld" x="{label_w:.0f}" y="{y:.0f}" width="{length:.1f}" height="{BAR_H}" '
-                           f'fill="url(#{prefix}-withheld)" stroke="#000000" stroke-width="0.5"/>')
-                out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + BAR_H - 3:.0f}" font-size="11" font-style="italic">'
-                           f'{escape(str(cell))}</text>')
-    out.append(f'<line x1="{label_w:.0f}" y1="{plot_top - 2}" x2="{label_w:.0f}" y2="{height - 8:.0f}" '
-               f'stroke="#000000" stroke-width="1"/>')
+                out.append(
+                    f'<rect class="bar-withheld" x="{label_w:.0f}" y="{y:.0f}" width="{length:.1f}" height="{BAR_H}" '
+                    f'fill="url(#{prefix}-withheld)" stroke="#000000" stroke-width="0.5"/>'
+                )
+                out.append(
+                    f'<text x="{label_w + length + 4:.1f}" y="{y + BAR_H - 3:.0f}" font-size="11" font-style="italic">'
+                    f"{escape(str(cell))}</text>"
+                )
+    out.append(
+        f'<line x1="{label_w:.0f}" y1="{plot_top - 2}" x2="{label_w:.0f}" y2="{height - 8:.0f}" '
+        f'stroke="#000000" stroke-width="1"/>'
+    )
     out.append("</svg>")
     return "".join(out)
 
@@ -127,10 +147,14 @@ def time_chart(figures: dict, translate: Callable[[str], str] = lambda text: tex
     prefix = "chart-decision-time"
     # texts outside the f-strings, where pybabel can extract them
     title = _("Chart: days from registration to decision")
-    description = _("Median and 90th percentile of the days from registration to the first-instance decision, "
-                    "against the time limit of %(days)d days.") % {"days": limit}
+    description = _(
+        "Median and 90th percentile of the days from registration to the first-instance decision, "
+        "against the time limit of %(days)d days."
+    ) % {"days": limit}
     limit_text = _("time limit: %(months)d months (about %(days)d days)") % {
-        "months": timing["time_limit_months"], "days": limit}
+        "months": timing["time_limit_months"],
+        "days": limit,
+    }
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_W} {height}" width="{CHART_W}" height="{height}" '
         f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" font-family="sans-serif" class="chart">',
@@ -139,19 +163,32 @@ def time_chart(figures: dict, translate: Callable[[str], str] = lambda text: tex
     ]
     for i, (name, value) in enumerate(bars):
         y = 14 + i * 30
-        out.append(f'<text x="{label_w - 8}" y="{y + 14}" font-size="{FONT}" text-anchor="end">{escape(name)}</text>')
+        out.append(
+            f'<text x="{label_w - 8}" y="{y + 14}" font-size="{FONT}" text-anchor="end">{escape(name)}</text>'
+        )
         if isinstance(value, int):
             length = plot_w * value / scale_max
-            out.append(f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="18" fill="{_fill(prefix, 0)}"/>')
+            out.append(
+                f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="18" fill="{_fill(prefix, 0)}"/>'
+            )
             days = _("%(days)d days") % {"days": value}
-            out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + 14}" font-size="11">{escape(days)}</text>')
+            out.append(
+                f'<text x="{label_w + length + 4:.1f}" y="{y + 14}" font-size="11">{escape(days)}</text>'
+            )
         else:
             text = _("withheld (too few decisions)") if value else _("no decisions")
-            out.append(f'<text x="{label_w + 4}" y="{y + 14}" font-size="11" font-style="italic">{escape(text)}</text>')
+            out.append(
+                f'<text x="{label_w + 4}" y="{y + 14}" font-size="11" font-style="italic">{escape(text)}</text>'
+            )
     x = label_w + plot_w * limit / scale_max
-    out.append(f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="76" stroke="#000000" stroke-width="2" stroke-dasharray="5,3"/>')
-    out.append(f'<text x="{x:.1f}" y="96" font-size="11" text-anchor="middle">'
-               f'{escape(limit_text)}</text>')
-    out.append(f'<line x1="{label_w}" y1="6" x2="{label_w}" y2="76" stroke="#000000" stroke-width="1"/>')
+    out.append(
+        f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="76" stroke="#000000" stroke-width="2" stroke-dasharray="5,3"/>'
+    )
+    out.append(
+        f'<text x="{x:.1f}" y="96" font-size="11" text-anchor="middle">{escape(limit_text)}</text>'
+    )
+    out.append(
+        f'<line x1="{label_w}" y1="6" x2="{label_w}" y2="76" stroke="#000000" stroke-width="1"/>'
+    )
     out.append("</svg>")
     return "".join(out)

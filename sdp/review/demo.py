@@ -11,10 +11,50 @@ from ..cases import services
 from ..domain.confidentiality import may_contact
 from ..schemas import country_name
 
-GIVEN = ["Ana", "Luis", "Carmen", "José", "Rosa", "Miguel", "Elena", "Pedro", "Sofía", "Andrés", "Valeria", "Diego",
-         "Mariana", "Jesús", "Gabriela", "Samuel", "Daniela", "Omar", "Leila", "Yaneth"]
-FAMILY = ["Rodríguez", "González", "Hernández", "Ramírez", "Torres", "Flores", "Castro", "Rojas", "Silva", "Morales",
-          "Vargas", "Herrera", "Medina", "Aguilar", "Paredes", "Campos", "Salas", "Benítez", "Khalil", "Mansour"]
+GIVEN = [
+    "Ana",
+    "Luis",
+    "Carmen",
+    "José",
+    "Rosa",
+    "Miguel",
+    "Elena",
+    "Pedro",
+    "Sofía",
+    "Andrés",
+    "Valeria",
+    "Diego",
+    "Mariana",
+    "Jesús",
+    "Gabriela",
+    "Samuel",
+    "Daniela",
+    "Omar",
+    "Leila",
+    "Yaneth",
+]
+FAMILY = [
+    "Rodríguez",
+    "González",
+    "Hernández",
+    "Ramírez",
+    "Torres",
+    "Flores",
+    "Castro",
+    "Rojas",
+    "Silva",
+    "Morales",
+    "Vargas",
+    "Herrera",
+    "Medina",
+    "Aguilar",
+    "Paredes",
+    "Campos",
+    "Salas",
+    "Benítez",
+    "Khalil",
+    "Mansour",
+]
 # Countries of birth of the pilot's applicants, most often Venezuela and Colombia.
 COUNTRIES = ["VE"] * 9 + ["CO"] * 4 + ["EC", "BO", "HT", "SY", "LB", "CL"]
 AUTHORITIES = ["Migraciones", "CEPR", "Defensoría del Pueblo"]
@@ -28,8 +68,10 @@ def load(users: dict) -> None:
     supervisor = users["supervisor@demo.sdp.pe"].principal
     decider = users["decider@demo.sdp.pe"].principal
     appeals = users["appeals@demo.sdp.pe"].principal
-    officers = [("officer@demo.sdp.pe", users["officer@demo.sdp.pe"].principal),
-                ("officer2@demo.sdp.pe", users["officer2@demo.sdp.pe"].principal)]
+    officers = [
+        ("officer@demo.sdp.pe", users["officer@demo.sdp.pe"].principal),
+        ("officer2@demo.sdp.pe", users["officer2@demo.sdp.pe"].principal),
+    ]
 
     # Over the last year, or since the pilot started when that is more recent: no registration
     # may be dated before the pilot (sdp/domain/dates.py).
@@ -45,9 +87,14 @@ def load(users: dict) -> None:
             "route": "ex_officio" if rng.random() < 0.25 else "application",
             "registered_on": registered_on,
             "applicant": {
-                "given_names": rng.choice(GIVEN), "family_names": f"{rng.choice(FAMILY)} {rng.choice(FAMILY)}",
-                "sex": rng.choice("FM"), "date_of_birth": date(1960 + rng.randint(0, 45), rng.randint(1, 12), rng.randint(1, 28)),
-                "place_of_birth": {"country": country}, "languages": ["es"],
+                "given_names": rng.choice(GIVEN),
+                "family_names": f"{rng.choice(FAMILY)} {rng.choice(FAMILY)}",
+                "sex": rng.choice("FM"),
+                "date_of_birth": date(
+                    1960 + rng.randint(0, 45), rng.randint(1, 12), rng.randint(1, 28)
+                ),
+                "place_of_birth": {"country": country},
+                "languages": ["es"],
                 "asylum": {"status": asylum, "country": country if asylum != "none" else None},
             },
         }
@@ -60,11 +107,22 @@ def load(users: dict) -> None:
         if age < 100 and roll < 0.25:
             ending = rng.choice(["withdraw", "close", "refer"])
             if ending == "withdraw":
-                services.withdraw(intake, application, "La persona solicitante desistió por escrito.")
+                services.withdraw(
+                    intake, application, "La persona solicitante desistió por escrito."
+                )
             elif ending == "close":
-                services.close(supervisor, application, "Sin contacto con la persona solicitante desde hace tres meses.")
+                services.close(
+                    supervisor,
+                    application,
+                    "Sin contacto con la persona solicitante desde hace tres meses.",
+                )
             else:
-                services.refer(supervisor, application, "late_birth_registration", "Nacida en el Perú, nunca inscrita.")
+                services.refer(
+                    supervisor,
+                    application,
+                    "late_birth_registration",
+                    "Nacida en el Perú, nunca inscrita.",
+                )
             continue
         officer_email, officer = officers[index % 2]
         services.assign(supervisor, application, officer_email)
@@ -74,25 +132,58 @@ def load(users: dict) -> None:
         relevant = services.add_relevant_state(officer, application, country, ["birth"])
         if may_contact(country, services.asylum_claims(application)) and rng.random() < 0.6:
             sent_on = registered_on + timedelta(days=15)
-            inquiry = services.send_inquiry(officer, application, country, f"Registro civil de {country_name(country, 'es')}", sent_on,
-                                             consent_on=sent_on)
+            inquiry = services.send_inquiry(
+                officer,
+                application,
+                country,
+                f"Registro civil de {country_name(country, 'es')}",
+                sent_on,
+                consent_on=sent_on,
+            )
             if rng.random() < 0.6:
-                services.record_inquiry_response(officer, inquiry, min(today, sent_on + timedelta(days=rng.randint(20, 120))),
-                                                 "no_record" if outcome == "recognized" else "confirms_national")
-        services.record_finding(officer, relevant, "not_national" if outcome == "recognized" else "national",
-                                "Se examinaron la ley del Estado y su aplicación con las pruebas del expediente.")
-        services.recommend(officer, application, {"outcome": outcome, "reasons": "Motivos por cada Estado relevante."})
+                services.record_inquiry_response(
+                    officer,
+                    inquiry,
+                    min(today, sent_on + timedelta(days=rng.randint(20, 120))),
+                    "no_record" if outcome == "recognized" else "confirms_national",
+                )
+        services.record_finding(
+            officer,
+            relevant,
+            "not_national" if outcome == "recognized" else "national",
+            "Se examinaron la ley del Estado y su aplicación con las pruebas del expediente.",
+        )
+        services.recommend(
+            officer,
+            application,
+            {"outcome": outcome, "reasons": "Motivos por cada Estado relevante."},
+        )
         if age < 130:
             continue  # pending decision
         # Notified some four to six months after registration, as a decision would be, not on the day
         # the demo is loaded (the appeal, if any, a few days later, within its window).
         notified_on = min(today, registered_on + timedelta(days=rng.randint(120, 180)))
-        services.decide(decider, application, {"outcome": outcome, "reasons": "Motivos por cada Estado relevante.",
-                                               "notified_on": notified_on,
-                                               "exclusion_ground": "serious_crime" if outcome == "excluded" else None})
+        services.decide(
+            decider,
+            application,
+            {
+                "outcome": outcome,
+                "reasons": "Motivos por cada Estado relevante.",
+                "notified_on": notified_on,
+                "exclusion_ground": "serious_crime" if outcome == "excluded" else None,
+            },
+        )
         if outcome != "recognized" and rng.random() < 0.5:
-            services.lodge_appeal(intake, application, "La persona solicitante impugna la conclusión.",
-                                  min(today, notified_on + timedelta(days=rng.randint(2, 10))))
+            services.lodge_appeal(
+                intake,
+                application,
+                "La persona solicitante impugna la conclusión.",
+                min(today, notified_on + timedelta(days=rng.randint(2, 10))),
+            )
             if rng.random() < 0.5:
-                services.decide_appeal(appeals, application, rng.choice(["upheld", "overturned"]),
-                                       "La apelación se examinó con el expediente.")
+                services.decide_appeal(
+                    appeals,
+                    application,
+                    rng.choice(["upheld", "overturned"]),
+                    "La apelación se examinó con el expediente.",
+                )

@@ -53,7 +53,9 @@ class Layout:
         return self.column_x(self.column[state])
 
     def column_x(self, column: int) -> float:
-        return MARGIN_X + column * COLUMN_PITCH + sum(self.gap_extra.get(c, 0) for c in range(column))
+        return (
+            MARGIN_X + column * COLUMN_PITCH + sum(self.gap_extra.get(c, 0) for c in range(column))
+        )
 
     def y(self, state: State) -> float:
         return MARGIN_TOP + self.row[state] * ROW_PITCH
@@ -61,14 +63,27 @@ class Layout:
 
 def compute_layout() -> Layout:
     everywhere = [a for a in procedure.ACTIONS if a.sources and set(a.sources) == set(State)]
-    transitions = [Transition(action, source, target)
-                   for action in procedure.ACTIONS if action.sources and action not in everywhere
-                   for source in sorted(action.sources, key=_order) for target in action.targets]
-    starts = [Transition(action, None, target) for action in procedure.ACTIONS if not action.sources
-              for target in action.targets]
-    in_state = {spec.state: [a for a in procedure.ACTIONS
-                             if a.sources and not a.targets and a not in everywhere and spec.state in a.sources]
-                for spec in procedure.STATES}
+    transitions = [
+        Transition(action, source, target)
+        for action in procedure.ACTIONS
+        if action.sources and action not in everywhere
+        for source in sorted(action.sources, key=_order)
+        for target in action.targets
+    ]
+    starts = [
+        Transition(action, None, target)
+        for action in procedure.ACTIONS
+        if not action.sources
+        for target in action.targets
+    ]
+    in_state = {
+        spec.state: [
+            a
+            for a in procedure.ACTIONS
+            if a.sources and not a.targets and a not in everywhere and spec.state in a.sources
+        ]
+        for spec in procedure.STATES
+    }
 
     # Distance in steps from the first state.
     first = starts[0].target if starts else procedure.STATES[0].state
@@ -87,8 +102,11 @@ def compute_layout() -> Layout:
     for t in transitions:
         sources_of.setdefault(t.target, set()).add(t.source)
     leads_somewhere = {t.source for t in transitions}
-    exits = [spec.state for spec in procedure.STATES
-             if spec.state not in leads_somewhere and len(sources_of.get(spec.state, ())) > 1]
+    exits = [
+        spec.state
+        for spec in procedure.STATES
+        if spec.state not in leads_somewhere and len(sources_of.get(spec.state, ())) > 1
+    ]
 
     column = {state: d for state, d in distance.items() if state not in exits}
     row: dict[State, float] = {}
@@ -96,8 +114,11 @@ def compute_layout() -> Layout:
         members = sorted((s for s in column if column[s] == c), key=_order)
         desired: dict[State, float] = {}
         for state in members:
-            earlier = [row[t.source] for t in transitions
-                       if t.target == state and t.source in row and column[t.source] < c]
+            earlier = [
+                row[t.source]
+                for t in transitions
+                if t.target == state and t.source in row and column[t.source] < c
+            ]
             desired[state] = sum(earlier) / len(earlier) if earlier else 0.0
         groups: dict[float, list[State]] = {}
         for state in members:
@@ -117,7 +138,9 @@ def compute_layout() -> Layout:
     # The row below: each exit under the middle of the states it comes from, without overlaps.
     bottom = max(row.values()) + 1.25
     taken: set[int] = set()
-    for state in sorted(exits, key=lambda s: (sum(column[x] for x in sources_of[s]) / len(sources_of[s]), _order(s))):
+    for state in sorted(
+        exits, key=lambda s: (sum(column[x] for x in sources_of[s]) / len(sources_of[s]), _order(s))
+    ):
         wanted = round(sum(column[x] for x in sources_of[state]) / len(sources_of[state]))
         while wanted in taken:
             wanted += 1
@@ -127,9 +150,13 @@ def compute_layout() -> Layout:
     crossing: dict[int, int] = {}
     for t in transitions:
         if t.target not in exits and column[t.source] != column[t.target]:
-            crossing[min(column[t.source], column[t.target])] = crossing.get(min(column[t.source], column[t.target]), 0) + 1
+            crossing[min(column[t.source], column[t.target])] = (
+                crossing.get(min(column[t.source], column[t.target]), 0) + 1
+            )
     gap_extra = {gap: 18.0 * (n - 3) for gap, n in crossing.items() if n > 3}
-    return Layout(column, row, transitions, starts, in_state, everywhere, exits, gap_extra=gap_extra)
+    return Layout(
+        column, row, transitions, starts, in_state, everywhere, exits, gap_extra=gap_extra
+    )
 
 
 def _order(state: State) -> int:
@@ -151,12 +178,20 @@ def _wrap(text: str, width: int = 24) -> list[str]:
 
 
 def _bezier_point(p0, p1, p2, p3, t=0.5):
-    return tuple((1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t ** 2 * c + t ** 3 * d
-                 for a, b, c, d in zip(p0, p1, p2, p3, strict=True))
+    return tuple(
+        (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t**2 * c + t**3 * d
+        for a, b, c, d in zip(p0, p1, p2, p3, strict=True)
+    )
 
 
-def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: text, *,
-               title: str = "", description: str = "", id_prefix: str = "procedure") -> str:
+def render_svg(
+    layout: Layout,
+    translate: Callable[[str], str] = lambda text: text,
+    *,
+    title: str = "",
+    description: str = "",
+    id_prefix: str = "procedure",
+) -> str:
     """The diagram as an SVG document fragment (an ``<svg>`` element)."""
     _ = translate
     numbers = layout.numbers
@@ -165,7 +200,9 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
     height = footer_y + 22 * max(1, len(layout.everywhere)) + 30
     # texts outside the f-strings, where pybabel can extract them
     key_arrows = _("Numbers are the steps in the list. An arrow: a step that changes the state.")
-    key_boxes = _("Numbers at the foot of a box: steps taken in that state, which do not change it.")
+    key_boxes = _(
+        "Numbers at the foot of a box: steps taken in that state, which do not change it."
+    )
     in_every_state = _("In every state:")
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
@@ -173,19 +210,21 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" font-family="sans-serif" class="procedure-diagram">',
         f'<title id="{id_prefix}-title">{escape(title)}</title>',
         f'<desc id="{id_prefix}-desc">{escape(description)}</desc>',
-        '<defs>',
+        "<defs>",
         f'<marker id="{id_prefix}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
         f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/></marker>',
-        '</defs>',
+        "</defs>",
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
         f'<text x="12" y="24" font-size="14" fill="{INK}">{escape(key_arrows)}</text>',
         f'<text x="12" y="44" font-size="14" fill="{INK}">{escape(key_boxes)}</text>',
     ]
 
     def badge(x: float, y: float, action: Action) -> str:
-        return (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{BADGE_R}" fill="#ffffff" stroke="{INK}" stroke-width="1.5"/>'
-                f'<text x="{x:.1f}" y="{y + 4.5:.1f}" font-size="12" font-weight="bold" text-anchor="middle" '
-                f'fill="{INK}">{numbers[action.name]}</text>')
+        return (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{BADGE_R}" fill="#ffffff" stroke="{INK}" stroke-width="1.5"/>'
+            f'<text x="{x:.1f}" y="{y + 4.5:.1f}" font-size="12" font-weight="bold" text-anchor="middle" '
+            f'fill="{INK}">{numbers[action.name]}</text>'
+        )
 
     def edge_title(t: Transition) -> str:
         source = _(label(t.source)) if t.source else _("Start")
@@ -200,23 +239,37 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
         if t.target in exits:
             down_from.setdefault(t.source, []).append(t)
             into.setdefault(t.target, []).append(t)
-    for group in down_from.values():  # leave towards the left from the left of the box: fewer crossings
+    for (
+        group
+    ) in down_from.values():  # leave towards the left from the left of the box: fewer crossings
         group.sort(key=lambda t: (layout.column[t.target], _order(t.target)))
     for group in into.values():
         group.sort(key=lambda t: (layout.column[t.source], _order(t.source)))
 
     badges: list[str] = []
     for t in layout.transitions:
-        out.append(f'<g class="transition" data-action="{t.action.name}"><title>{escape(edge_title(t))}</title>')
-        sx, sy, tx, ty = layout.x(t.source), layout.y(t.source), layout.x(t.target), layout.y(t.target)
+        out.append(
+            f'<g class="transition" data-action="{t.action.name}"><title>{escape(edge_title(t))}</title>'
+        )
+        sx, sy, tx, ty = (
+            layout.x(t.source),
+            layout.y(t.source),
+            layout.x(t.target),
+            layout.y(t.target),
+        )
         if t.target in exits:
             siblings = down_from[t.source]
             arrivals = into[t.target]
-            start = (sx + BOX_W / 2 + (siblings.index(t) - (len(siblings) - 1) / 2) * 34, sy + BOX_H)
+            start = (
+                sx + BOX_W / 2 + (siblings.index(t) - (len(siblings) - 1) / 2) * 34,
+                sy + BOX_H,
+            )
             end = (tx + BOX_W / 2 + (arrivals.index(t) - (len(arrivals) - 1) / 2) * 30, ty)
             c1, c2 = (start[0], start[1] + 50), (end[0], end[1] - 50)
             if arrivals.index(t) == 0:
-                badges.append(badge(tx + BOX_W / 2 - (len(arrivals) + 1) * 15 - BADGE_R, ty - 14, t.action))
+                badges.append(
+                    badge(tx + BOX_W / 2 - (len(arrivals) + 1) * 15 - BADGE_R, ty - 14, t.action)
+                )
         else:
             bend = 13 if (t.target, t.source) in pairs else 0
             if layout.column[t.target] > layout.column[t.source]:
@@ -229,53 +282,71 @@ def render_svg(layout: Layout, translate: Callable[[str], str] = lambda text: te
                 c1, c2 = (start[0] - reach, start[1]), (end[0] + reach, end[1])
             mx, my = _bezier_point(start, c1, c2, end)
             badges.append(badge(mx, my, t.action))
-        out.append(f'<path d="M{start[0]:.1f},{start[1]:.1f} C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} '
-                   f'{end[0]:.1f},{end[1]:.1f}" fill="none" stroke="{INK}" stroke-width="1.4" '
-                   f'marker-end="url(#{id_prefix}-arrow)"/></g>')
+        out.append(
+            f'<path d="M{start[0]:.1f},{start[1]:.1f} C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} '
+            f'{end[0]:.1f},{end[1]:.1f}" fill="none" stroke="{INK}" stroke-width="1.4" '
+            f'marker-end="url(#{id_prefix}-arrow)"/></g>'
+        )
 
     for t in layout.starts:
         tx, ty = layout.x(t.target), layout.y(t.target) + BOX_H / 2
-        out.append(f'<g class="transition" data-action="{t.action.name}"><title>{escape(edge_title(t))}</title>'
-                   f'<circle cx="{tx - 58:.1f}" cy="{ty:.1f}" r="7" fill="{INK}"/>'
-                   f'<path d="M{tx - 51:.1f},{ty:.1f} L{tx:.1f},{ty:.1f}" stroke="{INK}" stroke-width="1.4" '
-                   f'marker-end="url(#{id_prefix}-arrow)"/>{badge(tx - 27, ty - 14, t.action)}</g>')
+        out.append(
+            f'<g class="transition" data-action="{t.action.name}"><title>{escape(edge_title(t))}</title>'
+            f'<circle cx="{tx - 58:.1f}" cy="{ty:.1f}" r="7" fill="{INK}"/>'
+            f'<path d="M{tx - 51:.1f},{ty:.1f} L{tx:.1f},{ty:.1f}" stroke="{INK}" stroke-width="1.4" '
+            f'marker-end="url(#{id_prefix}-arrow)"/>{badge(tx - 27, ty - 14, t.action)}</g>'
+        )
 
     for spec in procedure.STATES:
         state = spec.state
         x, y = layout.x(state), layout.y(state)
         terminal = state in procedure.TERMINAL_STATES
-        out.append(f'<g class="state" data-state="{state.value}"><title>{escape(_(label(state)))}: '
-                   f'{escape(_(spec.description))}</title>')
-        out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="{4 if terminal else 12}" '
-                   f'fill="{PALE if terminal else "#ffffff"}" stroke="{INK}" stroke-width="{1.2 if terminal else 2}"/>')
+        out.append(
+            f'<g class="state" data-state="{state.value}"><title>{escape(_(label(state)))}: '
+            f"{escape(_(spec.description))}</title>"
+        )
+        out.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="{4 if terminal else 12}" '
+            f'fill="{PALE if terminal else "#ffffff"}" stroke="{INK}" stroke-width="{1.2 if terminal else 2}"/>'
+        )
         lines = _wrap(_(label(state)), 17)[:2]
         for i, line in enumerate(lines):
-            out.append(f'<text x="{x + 9:.1f}" y="{y + 21 + i * 18:.1f}" font-size="15" font-weight="bold" '
-                       f'fill="{INK}">{escape(line)}</text>')
-        out.append(f'<text x="{x + 9:.1f}" y="{y + 21 + len(lines) * 18:.1f}" font-size="11" font-family="monospace" '
-                   f'fill="{GREY}">{state.value}</text>')
+            out.append(
+                f'<text x="{x + 9:.1f}" y="{y + 21 + i * 18:.1f}" font-size="15" font-weight="bold" '
+                f'fill="{INK}">{escape(line)}</text>'
+            )
+        out.append(
+            f'<text x="{x + 9:.1f}" y="{y + 21 + len(lines) * 18:.1f}" font-size="11" font-family="monospace" '
+            f'fill="{GREY}">{state.value}</text>'
+        )
         for i, action in enumerate(layout.in_state[state]):
-            out.append(f'<g class="step-in-state" data-action="{action.name}"><title>{numbers[action.name]}. '
-                       f'{escape(_(action.title))}</title><text x="{x + 9 + i * 17:.1f}" y="{y + BOX_H - 9:.1f}" '
-                       f'font-size="13" font-weight="bold" fill="{INK}" text-decoration="underline">'
-                       f'{numbers[action.name]}</text></g>')
-        out.append('</g>')
+            out.append(
+                f'<g class="step-in-state" data-action="{action.name}"><title>{numbers[action.name]}. '
+                f'{escape(_(action.title))}</title><text x="{x + 9 + i * 17:.1f}" y="{y + BOX_H - 9:.1f}" '
+                f'font-size="13" font-weight="bold" fill="{INK}" text-decoration="underline">'
+                f"{numbers[action.name]}</text></g>"
+            )
+        out.append("</g>")
     out.extend(badges)
 
     for i, action in enumerate(layout.everywhere):
         y = footer_y + i * 22
-        out.append(f'<g class="step-everywhere" data-action="{action.name}"><title>{numbers[action.name]}. '
-                   f'{escape(_(action.title))}</title>{badge(MARGIN_X + BADGE_R, y - 4, action)}'
-                   f'<text x="{MARGIN_X + 2 * BADGE_R + 8}" y="{y:.1f}" font-size="15" fill="{INK}">'
-                   f'{escape(in_every_state)} {escape(_(action.title))}</text></g>')
-    out.append('</svg>')
+        out.append(
+            f'<g class="step-everywhere" data-action="{action.name}"><title>{numbers[action.name]}. '
+            f"{escape(_(action.title))}</title>{badge(MARGIN_X + BADGE_R, y - 4, action)}"
+            f'<text x="{MARGIN_X + 2 * BADGE_R + 8}" y="{y:.1f}" font-size="15" fill="{INK}">'
+            f"{escape(in_every_state)} {escape(_(action.title))}</text></g>"
+        )
+    out.append("</svg>")
     return "\n".join(out)
 
 
 def describe(layout: Layout, translate: Callable[[str], str] = lambda text: text) -> str:
     """A sentence for the diagram's <desc>: what it shows, in words."""
     _ = translate
-    return _("%(states)d states and %(steps)d steps of the procedure. A case starts as registered; each arrow is a "
-             "step that moves a case from one state to another, numbered as in the list of steps; steps that leave "
-             "the state as it is are listed by number in its box. The list of steps and the table of transitions "
-             "give the same information as text.") % {"states": len(procedure.STATES), "steps": len(procedure.ACTIONS)}
+    return _(
+        "%(states)d states and %(steps)d steps of the procedure. A case starts as registered; each arrow is a "
+        "step that moves a case from one state to another, numbered as in the list of steps; steps that leave "
+        "the state as it is are listed by number in its box. The list of steps and the table of transitions "
+        "give the same information as text."
+    ) % {"states": len(procedure.STATES), "steps": len(procedure.ACTIONS)}

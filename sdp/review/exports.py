@@ -61,10 +61,29 @@ def to_csv(report: Report, translate: Callable[[str], str] = lambda text: text) 
             row_key, row_label = (row.key, row.label) if row else (TOTAL, table.total_label)
             for index, (column, column_label) in enumerate(table.columns):
                 value = row.cells[index] if row else table.totals[index]
-                writer.writerow([table.id, _safe(table.title), row_key, _safe(row_label), column, _safe(column_label), value])
+                writer.writerow(
+                    [
+                        table.id,
+                        _safe(table.title),
+                        row_key,
+                        _safe(row_label),
+                        column,
+                        _safe(column_label),
+                        value,
+                    ]
+                )
             if table.has_row_totals:
-                writer.writerow([table.id, _safe(table.title), row_key, _safe(row_label), TOTAL,
-                                 _safe(table.total_label), row.total if row else table.total])
+                writer.writerow(
+                    [
+                        table.id,
+                        _safe(table.title),
+                        row_key,
+                        _safe(row_label),
+                        TOTAL,
+                        _safe(table.total_label),
+                        row.total if row else table.total,
+                    ]
+                )
     for name, field, value in _figure_rows(report):
         writer.writerow(["figures", _("Rates and times"), name, "", field, "", value])
     return buffer.getvalue()

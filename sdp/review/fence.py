@@ -38,7 +38,9 @@ NON_PERSONAL_ENDPOINTS: dict[str, str] = {
 
 @cache  # every request asks, about one of a fixed set of endpoints
 def is_non_personal(endpoint: str | None) -> bool:
-    return endpoint is not None and any(fnmatchcase(endpoint, pattern) for pattern in NON_PERSONAL_ENDPOINTS)
+    return endpoint is not None and any(
+        fnmatchcase(endpoint, pattern) for pattern in NON_PERSONAL_ENDPOINTS
+    )
 
 
 def is_reviewer_only(roles: frozenset[Role]) -> bool:
@@ -66,6 +68,9 @@ def reviewer_fence():
         return None
     if any(is_reviewer_only(roles) for roles in _identities()):
         message = "Reviewers see the procedure and aggregate results, never personal data."
-        raise Forbidden(description=message if request.path.startswith("/api/") else gettext(
-            "Reviewers see the procedure and aggregate results, never personal data."))
+        raise Forbidden(
+            description=message
+            if request.path.startswith("/api/")
+            else gettext("Reviewers see the procedure and aggregate results, never personal data.")
+        )
     return None

@@ -76,10 +76,20 @@ class PublishedTable:
     def as_dict(self) -> dict[str, Any]:
         keys = [key for key, _ in self.columns]
         return {
-            "id": self.id, "title": self.title, "description": self.description, "row_heading": self.row_heading,
+            "id": self.id,
+            "title": self.title,
+            "description": self.description,
+            "row_heading": self.row_heading,
             "columns": [{"key": key, "label": text} for key, text in self.columns],
-            "rows": [{"key": row.key, "label": row.label, "values": dict(zip(keys, row.cells, strict=True)),
-                      "total": row.total} for row in self.rows],
+            "rows": [
+                {
+                    "key": row.key,
+                    "label": row.label,
+                    "values": dict(zip(keys, row.cells, strict=True)),
+                    "total": row.total,
+                }
+                for row in self.rows
+            ],
             "totals": dict(zip(keys, self.totals, strict=True)),
             "total": self.total,
         }
@@ -100,7 +110,9 @@ class Report:
             "period": {"from": self.period.start, "to": self.period.end},
             "generated_on": self.generated_on,
             "disclosure_control": {
-                "threshold": disclosure.THRESHOLD, "small": disclosure.SMALL, "withheld": disclosure.WITHHELD,
+                "threshold": disclosure.THRESHOLD,
+                "small": disclosure.SMALL,
+                "withheld": disclosure.WITHHELD,
                 "note": SUPPRESSION_NOTE,
             },
             "tables": {table.id: table.as_dict() for table in self.tables},
@@ -108,12 +120,14 @@ class Report:
         }
 
 
-SUPPRESSION_NOTE = N_("Counts from 1 to 4 are shown as \"<5\". Figures shown as \"x\" are withheld so that a \"<5\" "
-                      "cannot be worked out from the totals or from other figures. Rates are withheld when a count "
-                      "they rest on is withheld. Every other count of 5 or more carries a small adjustment (at most 2 "
-                      "either way), always the same for the same cases, so that subtracting the figures of two "
-                      "periods cannot single anyone out; a total may therefore differ slightly from the sum of its "
-                      "parts.")
+SUPPRESSION_NOTE = N_(
+    'Counts from 1 to 4 are shown as "<5". Figures shown as "x" are withheld so that a "<5" '
+    "cannot be worked out from the totals or from other figures. Rates are withheld when a count "
+    "they rest on is withheld. Every other count of 5 or more carries a small adjustment (at most 2 "
+    "either way), always the same for the same cases, so that subtracting the figures of two "
+    "periods cannot single anyone out; a total may therefore differ slightly from the sum of its "
+    "parts."
+)
 
 
 # --- The tables ---------------------------------------------------------------------------------
@@ -134,19 +148,41 @@ class _Spec:
     cell_keys: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def table(self) -> Table:
-        return Table(self.id, [key for key, _ in self.rows], [key for key, _ in self.columns], self.counts, self.links)
+        return Table(
+            self.id,
+            [key for key, _ in self.rows],
+            [key for key, _ in self.columns],
+            self.counts,
+            self.links,
+        )
 
 
-def _one_column(spec_id: str, title: str, description: str, row_heading: str, column: tuple[str, str],
-                rows: list[tuple[str, str]], counts: dict[str, int], total_link: str | None = None,
-                row_links: dict[str, str] | None = None) -> _Spec:
+def _one_column(
+    spec_id: str,
+    title: str,
+    description: str,
+    row_heading: str,
+    column: tuple[str, str],
+    rows: list[tuple[str, str]],
+    counts: dict[str, int],
+    total_link: str | None = None,
+    row_links: dict[str, str] | None = None,
+) -> _Spec:
     key = column[0]
     links = {(TOTAL, key): total_link} if total_link else {}
     links.update({(row, key): link for row, link in (row_links or {}).items()})
     cell_keys = getattr(counts, "cell_keys", {})
-    return _Spec(spec_id, title, description, row_heading, rows, [column],
-                 {(row, key): counts.get(row, 0) for row, _ in rows}, links,
-                 cell_keys={(row, key): cell_keys.get(row, 0) for row, _ in rows})
+    return _Spec(
+        spec_id,
+        title,
+        description,
+        row_heading,
+        rows,
+        [column],
+        {(row, key): counts.get(row, 0) for row, _ in rows},
+        links,
+        cell_keys={(row, key): cell_keys.get(row, 0) for row, _ in rows},
+    )
 
 
 def _vocabulary_rows(members: Sequence, text: Labels) -> list[tuple[str, str]]:
@@ -156,13 +192,24 @@ def _vocabulary_rows(members: Sequence, text: Labels) -> list[tuple[str, str]]:
 def _country_rows(codes, text: Labels) -> list[tuple[str, str]]:
     from ..domain.names import name_key
 
-    named = [(code, text.translate(queries.PARENTS_NATIONALITY_LABELS[code]) if code == queries.NOT_RECORDED
-              else text.country(code)) for code in codes]
+    named = [
+        (
+            code,
+            text.translate(queries.PARENTS_NATIONALITY_LABELS[code])
+            if code == queries.NOT_RECORDED
+            else text.country(code),
+        )
+        for code in codes
+    ]
     # Alphabetical, never by size: an order by size would tell the size of a withheld figure.
-    return sorted(named, key=lambda item: (item[0] == queries.NOT_RECORDED, name_key(item[1]), item[0]))
+    return sorted(
+        named, key=lambda item: (item[0] == queries.NOT_RECORDED, name_key(item[1]), item[0])
+    )
 
 
-def _specs(period: Period, today: date, text: Labels) -> tuple[list[_Spec], list[tuple[int, bool, int]]]:
+def _specs(
+    period: Period, today: date, text: Labels
+) -> tuple[list[_Spec], list[tuple[int, bool, int]]]:
     _ = text.translate
     specs: list[_Spec] = []
 
@@ -174,70 +221,140 @@ def _specs(period: Period, today: date, text: Labels) -> tuple[list[_Spec], list
         first = date(*min((y, m) for y, m, _r in by_month), 1)
         last = min(period.end, today) if period.end else today
         months = queries.months_between(first, last)
-    specs.append(_Spec(
-        "applications_by_month", _("Applications by month and route"),
-        _("Applications registered in each month: by the person, or ex officio by an authority."),
-        _("Month of registration"),
-        [(f"{y}-{m:02d}", text.month(y, m)) for y, m in months],
-        _vocabulary_rows(list(Route), text),
-        {(f"{y}-{m:02d}", route): n for (y, m, route), n in by_month.items()},
-        links={(TOTAL, TOTAL): "applications"},
-        cell_keys={(f"{y}-{m:02d}", route): key for (y, m, route), key in by_month.cell_keys.items()}))
+    specs.append(
+        _Spec(
+            "applications_by_month",
+            _("Applications by month and route"),
+            _(
+                "Applications registered in each month: by the person, or ex officio by an authority."
+            ),
+            _("Month of registration"),
+            [(f"{y}-{m:02d}", text.month(y, m)) for y, m in months],
+            _vocabulary_rows(list(Route), text),
+            {(f"{y}-{m:02d}", route): n for (y, m, route), n in by_month.items()},
+            links={(TOTAL, TOTAL): "applications"},
+            cell_keys={
+                (f"{y}-{m:02d}", route): key for (y, m, route), key in by_month.cell_keys.items()
+            },
+        )
+    )
 
     pending_links = {state.value: f"state:{state.value}" for state in queries.PENDING_WITH_DEADLINE}
-    specs.append(_one_column(
-        "cases_by_state", _("Cases by state"),
-        _("The cases registered in the period, by the state they are in today."),
-        _("State"), ("cases", _("Cases")), _vocabulary_rows(list(State), text), queries.cases_by_state(period),
-        total_link="applications", row_links=pending_links))
+    specs.append(
+        _one_column(
+            "cases_by_state",
+            _("Cases by state"),
+            _("The cases registered in the period, by the state they are in today."),
+            _("State"),
+            ("cases", _("Cases")),
+            _vocabulary_rows(list(State), text),
+            queries.cases_by_state(period),
+            total_link="applications",
+            row_links=pending_links,
+        )
+    )
 
     pending = queries.pending_by_state_and_overdue(period, today)
-    specs.append(_Spec(
-        "pending_and_overdue", _("Cases awaiting the office now, and overdue"),
-        _("Cases registered in the period that await a decision or an appeal decision today; overdue when the time "
-          "limit running (decision due date, or appeal decision due date) has passed."),
-        _("State"), _vocabulary_rows(queries.PENDING_WITH_DEADLINE, text),
-        [("within_time_limit", _("Within the time limit")), ("overdue", _("Overdue"))],
-        {(state, "overdue" if late else "within_time_limit"): n for (state, late), n in pending.items()},
-        links={(state, TOTAL): link for state, link in pending_links.items()},
-        cell_keys={(state, "overdue" if late else "within_time_limit"): key
-                   for (state, late), key in pending.cell_keys.items()}))
+    specs.append(
+        _Spec(
+            "pending_and_overdue",
+            _("Cases awaiting the office now, and overdue"),
+            _(
+                "Cases registered in the period that await a decision or an appeal decision today; overdue when the time "
+                "limit running (decision due date, or appeal decision due date) has passed."
+            ),
+            _("State"),
+            _vocabulary_rows(queries.PENDING_WITH_DEADLINE, text),
+            [("within_time_limit", _("Within the time limit")), ("overdue", _("Overdue"))],
+            {
+                (state, "overdue" if late else "within_time_limit"): n
+                for (state, late), n in pending.items()
+            },
+            links={(state, TOTAL): link for state, link in pending_links.items()},
+            cell_keys={
+                (state, "overdue" if late else "within_time_limit"): key
+                for (state, late), key in pending.cell_keys.items()
+            },
+        )
+    )
 
     decided = queries.decisions_by_outcome(period)
-    specs.append(_one_column(
-        "decisions_by_outcome", _("First-instance decisions by outcome"),
-        _("Decisions taken in the period by a decision-maker, by outcome."),
-        _("Outcome"), ("decisions", _("Decisions")), _vocabulary_rows(list(DecisionOutcome), text), decided,
-        total_link="decisions"))
+    specs.append(
+        _one_column(
+            "decisions_by_outcome",
+            _("First-instance decisions by outcome"),
+            _("Decisions taken in the period by a decision-maker, by outcome."),
+            _("Outcome"),
+            ("decisions", _("Decisions")),
+            _vocabulary_rows(list(DecisionOutcome), text),
+            decided,
+            total_link="decisions",
+        )
+    )
 
     histogram = queries.decision_days(period)
-    within = queries.Counts({"within_time_limit": 0, "after_time_limit": 0},
-                            {"within_time_limit": histogram.cell_keys[True], "after_time_limit": histogram.cell_keys[False]})
+    within = queries.Counts(
+        {"within_time_limit": 0, "after_time_limit": 0},
+        {
+            "within_time_limit": histogram.cell_keys[True],
+            "after_time_limit": histogram.cell_keys[False],
+        },
+    )
     for _days, in_time, n in histogram:
         within["within_time_limit" if in_time else "after_time_limit"] += n
-    specs.append(_one_column(
-        "decisions_by_time_limit", _("First-instance decisions within the time limit"),
-        _("Decisions taken in the period, by whether they were taken by the decision due date of the case "
-          "(including an extension while an inquiry was pending)."),
-        _("Time"), ("decisions", _("Decisions")),
-        [("within_time_limit", _("By the decision due date")), ("after_time_limit", _("After the decision due date"))],
-        within, total_link="decisions"))
+    specs.append(
+        _one_column(
+            "decisions_by_time_limit",
+            _("First-instance decisions within the time limit"),
+            _(
+                "Decisions taken in the period, by whether they were taken by the decision due date of the case "
+                "(including an extension while an inquiry was pending)."
+            ),
+            _("Time"),
+            ("decisions", _("Decisions")),
+            [
+                ("within_time_limit", _("By the decision due date")),
+                ("after_time_limit", _("After the decision due date")),
+            ],
+            within,
+            total_link="decisions",
+        )
+    )
 
     inquiries = queries.inquiries_by_country_and_status(period, today)
-    specs.append(_Spec(
-        "inquiries_by_state", _("Inquiries to States by State and status"),
-        _("Inquiries sent in the period to a State's authorities, by State and by status today: answered, pending "
-          "within the response period, or unanswered after it."),
-        _("State inquired"), _country_rows({country for country, _s in inquiries}, text),
-        _vocabulary_rows([InquiryStatus.ANSWERED, InquiryStatus.PENDING, InquiryStatus.UNANSWERED], text),
-        inquiries, total_label=N_("Sent"), cell_keys=inquiries.cell_keys))
+    specs.append(
+        _Spec(
+            "inquiries_by_state",
+            _("Inquiries to States by State and status"),
+            _(
+                "Inquiries sent in the period to a State's authorities, by State and by status today: answered, pending "
+                "within the response period, or unanswered after it."
+            ),
+            _("State inquired"),
+            _country_rows({country for country, _s in inquiries}, text),
+            _vocabulary_rows(
+                [InquiryStatus.ANSWERED, InquiryStatus.PENDING, InquiryStatus.UNANSWERED], text
+            ),
+            inquiries,
+            total_label=N_("Sent"),
+            cell_keys=inquiries.cell_keys,
+        )
+    )
 
     appeals = queries.appeals_by_outcome(period)
-    specs.append(_one_column(
-        "appeals_by_outcome", _("Appeals by outcome"),
-        _("Appeals lodged in the period, by outcome: undecided, upheld (the first decision stands) or overturned."),
-        _("Outcome"), ("appeals", _("Appeals")),
-        [("pending", _("Not decided yet"))] + _vocabulary_rows(list(AppealOutcome), text), appeals))
+    specs.append(
+        _one_column(
+            "appeals_by_outcome",
+            _("Appeals by outcome"),
+            _(
+                "Appeals lodged in the period, by outcome: undecided, upheld (the first decision stands) or overturned."
+            ),
+            _("Outcome"),
+            ("appeals", _("Appeals")),
+            [("pending", _("Not decided yet"))] + _vocabulary_rows(list(AppealOutcome), text),
+            appeals,
+        )
+    )
 
     for grouping in queries.BIRTH_GROUPINGS:
         counts = queries.births_by(grouping, period)
@@ -245,19 +362,40 @@ def _specs(period: Period, today: date, text: Labels) -> tuple[list[_Spec], list
             rows = [(key, _(name)) for key, name in grouping.categories.items()]
         else:
             rows = _country_rows({value for value, _late in counts}, text)
-        specs.append(_Spec(
-            grouping.id, _(grouping.title),
-            _("Births registered in the period; a registration after the ordinary period is late."),
-            _(grouping.row_heading), rows, [("on_time", _("In time")), ("late", _("Late"))],
-            {(value, "late" if late else "on_time"): n for (value, late), n in counts.items()},
-            links={(TOTAL, "on_time"): "births:on_time", (TOTAL, "late"): "births:late", (TOTAL, TOTAL): "births"},
-            cell_keys={(value, "late" if late else "on_time"): key for (value, late), key in counts.cell_keys.items()}))
+        specs.append(
+            _Spec(
+                grouping.id,
+                _(grouping.title),
+                _(
+                    "Births registered in the period; a registration after the ordinary period is late."
+                ),
+                _(grouping.row_heading),
+                rows,
+                [("on_time", _("In time")), ("late", _("Late"))],
+                {(value, "late" if late else "on_time"): n for (value, late), n in counts.items()},
+                links={
+                    (TOTAL, "on_time"): "births:on_time",
+                    (TOTAL, "late"): "births:late",
+                    (TOTAL, TOTAL): "births",
+                },
+                cell_keys={
+                    (value, "late" if late else "on_time"): key
+                    for (value, late), key in counts.cell_keys.items()
+                },
+            )
+        )
 
-    specs.append(_one_column(
-        "documents_by_type", _("Documents issued by type"),
-        _("Documents issued in the period, by type."),
-        _("Document"), ("documents", _("Documents")), _vocabulary_rows(list(DocumentType), text),
-        queries.documents_by_type(period)))
+    specs.append(
+        _one_column(
+            "documents_by_type",
+            _("Documents issued by type"),
+            _("Documents issued in the period, by type."),
+            _("Document"),
+            ("documents", _("Documents")),
+            _vocabulary_rows(list(DocumentType), text),
+            queries.documents_by_type(period),
+        )
+    )
     return specs, histogram
 
 
@@ -265,7 +403,9 @@ def _check_rows_cover_counts(spec: _Spec) -> None:
     """A count in a category with no row would vanish from the tables while staying in no total:
     refuse rather than publish a table that does not add up."""
     rows, columns = {key for key, _ in spec.rows}, {key for key, _ in spec.columns}
-    stray = [key for key, n in spec.counts.items() if n and (key[0] not in rows or key[1] not in columns)]
+    stray = [
+        key for key, n in spec.counts.items() if n and (key[0] not in rows or key[1] not in columns)
+    ]
     if stray:
         raise ValueError(f"{spec.id}: counts outside the table's rows and columns: {stray}")
 
@@ -273,6 +413,7 @@ def _check_rows_cover_counts(spec: _Spec) -> None:
 def _entry_keys(spec: _Spec, table: Table) -> dict:
     """The cell key of every figure of a table, totals included: a total counts the records of
     its parts, so its key combines theirs (and a total shown in two tables gets one key)."""
+
     def cell(row, column) -> int:
         return spec.cell_keys.get((row, column), 0)
 
@@ -294,22 +435,44 @@ def _publish(spec: _Spec, marks, text: Labels) -> PublishedTable:
         # Withheld and small figures first (from the true counts), then the cell-key noise on
         # what is shown: the same records always show the same figure.
         published = disclosure.publish(entries[key], marks[key])
-        return cellkey.perturb(published, keys[key]) if disclosure.is_published(published) else published
+        return (
+            cellkey.perturb(published, keys[key])
+            if disclosure.is_published(published)
+            else published
+        )
 
     column_keys = [key for key, _ in spec.columns]
     rows = []
     for row_key, row_label in spec.rows:
         cells = [shown((row_key, column)) for column in column_keys]
-        rows.append(PublishedRow(row_key, row_label, cells, shown((row_key, TOTAL)) if table.has_row_totals else cells[0]))
+        rows.append(
+            PublishedRow(
+                row_key,
+                row_label,
+                cells,
+                shown((row_key, TOTAL)) if table.has_row_totals else cells[0],
+            )
+        )
     totals = [shown((TOTAL, column)) for column in column_keys]
-    return PublishedTable(spec.id, spec.title, spec.description, spec.row_heading, spec.columns, rows, totals,
-                          shown(table.grand_total_key), text.translate(spec.total_label))
+    return PublishedTable(
+        spec.id,
+        spec.title,
+        spec.description,
+        spec.row_heading,
+        spec.columns,
+        rows,
+        totals,
+        shown(table.grand_total_key),
+        text.translate(spec.total_label),
+    )
 
 
 # --- The report -----------------------------------------------------------------------------------
 
 
-def build_report(period: Period, today: date, policy: PolicySettings, text: Labels = Labels()) -> Report:
+def build_report(
+    period: Period, today: date, policy: PolicySettings, text: Labels = Labels()
+) -> Report:
     specs, histogram = _specs(period, today, text)
     for spec in specs:
         _check_rows_cover_counts(spec)
@@ -319,7 +482,9 @@ def build_report(period: Period, today: date, policy: PolicySettings, text: Labe
     return report
 
 
-def _figures(report: Report, histogram: list[tuple[int, bool, int]], policy: PolicySettings) -> dict[str, Any]:
+def _figures(
+    report: Report, histogram: list[tuple[int, bool, int]], policy: PolicySettings
+) -> dict[str, Any]:
     """Rates, shares and quantiles, from published figures only."""
     decisions = report.table("decisions_by_outcome")
     timing = report.table("decisions_by_time_limit")
@@ -330,13 +495,18 @@ def _figures(report: Report, histogram: list[tuple[int, bool, int]], policy: Pol
     overturned = appeals.value(AppealOutcome.OVERTURNED.value, "appeals")
     upheld = appeals.value(AppealOutcome.UPHELD.value, "appeals")
     # The appeals decided: a sum of two published figures, or withheld with either of them.
-    decided_appeals = overturned + upheld if disclosure.is_published(overturned) and disclosure.is_published(upheld) \
+    decided_appeals = (
+        overturned + upheld
+        if disclosure.is_published(overturned) and disclosure.is_published(upheld)
         else disclosure.WITHHELD
+    )
     return {
         "recognition_rate": {
             "recognized": decisions.value(DecisionOutcome.RECOGNIZED.value, "decisions"),
             "decisions": decisions.total,
-            "value": disclosure.ratio(decisions.value(DecisionOutcome.RECOGNIZED.value, "decisions"), decisions.total),
+            "value": disclosure.ratio(
+                decisions.value(DecisionOutcome.RECOGNIZED.value, "decisions"), decisions.total
+            ),
         },
         "decision_time": {
             "decisions": timing.total,
@@ -345,7 +515,9 @@ def _figures(report: Report, histogram: list[tuple[int, bool, int]], policy: Pol
             "time_limit_months": policy.decision_due_months,
             "time_limit_days": round(policy.decision_due_months * DAYS_PER_MONTH),
             "within_time_limit": timing.value("within_time_limit", "decisions"),
-            "within_time_limit_share": disclosure.ratio(timing.value("within_time_limit", "decisions"), timing.total),
+            "within_time_limit_share": disclosure.ratio(
+                timing.value("within_time_limit", "decisions"), timing.total
+            ),
         },
         "overdue_now": {
             "pending": pending.total,

@@ -6,17 +6,28 @@ from ..domain.disclosure import SMALL, WITHHELD
 from ..schemas import IsoDate, PastDate, StrictSchema
 from .queries import Period, PeriodTooLong
 
-COUNT = {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL, WITHHELD]}],
-         "description": f'A count; "{SMALL}" for 1 to 4; "{WITHHELD}" when withheld so that no "{SMALL}" can be worked '
-                        "out. A count of 5 or more carries the noise of its cell key (-2 to +2, never below 5; the "
-                        "same records always get the same noise): totals may differ slightly from the sum of their "
-                        "parts (docs/review.md)."}
-RATE = {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "string", "enum": [WITHHELD]}],
-        "nullable": True, "description": f'A share from 0 to 1; "{WITHHELD}" when a count it rests on is withheld; '
-                                         "null when there is nothing to divide by."}
-DAYS = {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [WITHHELD]}], "nullable": True,
-        "description": f'Whole days; "{WITHHELD}" when it would rest on too few decisions or be one person\'s '
-                       "figure; null when there are no decisions."}
+COUNT = {
+    "oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL, WITHHELD]}],
+    "description": f'A count; "{SMALL}" for 1 to 4; "{WITHHELD}" when withheld so that no "{SMALL}" can be worked '
+    "out. A count of 5 or more carries the noise of its cell key (-2 to +2, never below 5; the "
+    "same records always get the same noise): totals may differ slightly from the sum of their "
+    "parts (docs/review.md).",
+}
+RATE = {
+    "oneOf": [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "string", "enum": [WITHHELD]},
+    ],
+    "nullable": True,
+    "description": f'A share from 0 to 1; "{WITHHELD}" when a count it rests on is withheld; '
+    "null when there is nothing to divide by.",
+}
+DAYS = {
+    "oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [WITHHELD]}],
+    "nullable": True,
+    "description": f'Whole days; "{WITHHELD}" when it would rest on too few decisions or be one person\'s '
+    "figure; null when there are no decisions.",
+}
 
 
 def Count(description: str | None = None, **kwargs):  # noqa: N802 - a field factory
@@ -29,16 +40,29 @@ def Rate(**kwargs):  # noqa: N802
 
 
 class PeriodQuery(StrictSchema):
-    start = PastDate(data_key="from", load_default=None, metadata={
-        "description": "First day of the period (YYYY-MM-DD); widened to the first day of its month, and not "
-                       "earlier than the pilot's first month (policy setting `pilot_start`). Without it, the "
-                       "period starts as late as the longest period allowed (`statistics_max_period_months`) asks; "
-                       "a longer period is refused (422 naming `from`)."})
-    end = IsoDate(data_key="to", load_default=None, metadata={
-        "description": "Last day of the period (YYYY-MM-DD); widened to the last day of its month, and not later "
-                       "than this month."})
-    lang = fields.String(load_default=None, validate=validate.OneOf(["es", "en", "pt"]),
-                         metadata={"description": "Language of the titles and labels (es, en, pt)."})
+    start = PastDate(
+        data_key="from",
+        load_default=None,
+        metadata={
+            "description": "First day of the period (YYYY-MM-DD); widened to the first day of its month, and not "
+            "earlier than the pilot's first month (policy setting `pilot_start`). Without it, the "
+            "period starts as late as the longest period allowed (`statistics_max_period_months`) asks; "
+            "a longer period is refused (422 naming `from`)."
+        },
+    )
+    end = IsoDate(
+        data_key="to",
+        load_default=None,
+        metadata={
+            "description": "Last day of the period (YYYY-MM-DD); widened to the last day of its month, and not later "
+            "than this month."
+        },
+    )
+    lang = fields.String(
+        load_default=None,
+        validate=validate.OneOf(["es", "en", "pt"]),
+        metadata={"description": "Language of the titles and labels (es, en, pt)."},
+    )
 
     @validates_schema
     def _start_before_end(self, data, **kwargs):
@@ -53,16 +77,23 @@ class PeriodQuery(StrictSchema):
 
         policy = current_app.config["POLICY"]
         try:
-            return Period.within_the_pilot(data.get("start"), data.get("end"), today=clock.today(),
-                                           pilot_start=policy.pilot_start, max_months=policy.statistics_max_period_months)
+            return Period.within_the_pilot(
+                data.get("start"),
+                data.get("end"),
+                today=clock.today(),
+                pilot_start=policy.pilot_start,
+                max_months=policy.statistics_max_period_months,
+            )
         except PeriodTooLong as error:
             raise ValidationError(self.too_long(error.months, error.max_months), "from") from error
 
     @staticmethod
     def too_long(months: int, max_months: int) -> str:
         # The API answers in English, as every API error; the page overrides it (PeriodForm).
-        return (f"The period covers {months} months; a report covers at most {max_months} (the policy setting "
-                "statistics_max_period_months): choose a later start.")
+        return (
+            f"The period covers {months} months; a report covers at most {max_months} (the policy setting "
+            "statistics_max_period_months): choose a later start."
+        )
 
 
 class PeriodOut(Schema):
@@ -71,7 +102,9 @@ class PeriodOut(Schema):
 
 
 class DisclosureOut(Schema):
-    threshold = fields.Integer(metadata={"description": "Counts below this (from 1) are not shown exactly."})
+    threshold = fields.Integer(
+        metadata={"description": "Counts below this (from 1) are not shown exactly."}
+    )
     small = fields.String(metadata={"example": SMALL})
     withheld = fields.String(metadata={"example": WITHHELD})
     note = fields.String()
@@ -85,7 +118,9 @@ class ColumnOut(Schema):
 class RowOut(Schema):
     key = fields.String()
     label = fields.String()
-    values = fields.Dict(keys=fields.String(), values=Count(), metadata={"description": "Column key → count."})
+    values = fields.Dict(
+        keys=fields.String(), values=Count(), metadata={"description": "Column key → count."}
+    )
     total = Count()
 
 
@@ -96,7 +131,9 @@ class TableOut(Schema):
     row_heading = fields.String()
     columns = fields.List(fields.Nested(ColumnOut))
     rows = fields.List(fields.Nested(RowOut))
-    totals = fields.Dict(keys=fields.String(), values=Count(), metadata={"description": "Column key → column total."})
+    totals = fields.Dict(
+        keys=fields.String(), values=Count(), metadata={"description": "Column key → column total."}
+    )
     total = Count("The table's grand total.")
 
 
@@ -111,7 +148,9 @@ class DecisionTimeOut(Schema):
     median_days = fields.Raw(allow_none=True, metadata=dict(DAYS))
     p90_days = fields.Raw(allow_none=True, metadata=dict(DAYS))
     time_limit_months = fields.Integer()
-    time_limit_days = fields.Integer(metadata={"description": "The time limit in days (months × 30.44, rounded)."})
+    time_limit_days = fields.Integer(
+        metadata={"description": "The time limit in days (months × 30.44, rounded)."}
+    )
     within_time_limit = Count()
     within_time_limit_share = Rate()
 
@@ -146,6 +185,9 @@ class StatisticsOut(Schema):
     period = fields.Nested(PeriodOut)
     generated_on = IsoDate()
     disclosure_control = fields.Nested(DisclosureOut)
-    tables = fields.Dict(keys=fields.String(), values=fields.Nested(TableOut),
-                         metadata={"description": "Table id → table (applications_by_month, cases_by_state, …)."})
+    tables = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(TableOut),
+        metadata={"description": "Table id → table (applications_by_month, cases_by_state, …)."},
+    )
     figures = fields.Nested(FiguresOut)

@@ -31,7 +31,8 @@ def _helpers():
         "date": lambda day: format_date(day, "long"),
         "vocabulary_label": label,
         "suppression_note": SUPPRESSION_NOTE,
-        "may_see_statistics": current_user.is_authenticated and bool(current_user.roles & STATISTICS_READERS),
+        "may_see_statistics": current_user.is_authenticated
+        and bool(current_user.roles & STATISTICS_READERS),
     }
 
 
@@ -47,8 +48,12 @@ def _require_statistics_reader() -> None:
 
 def _diagram_svg(layout: diagram.Layout | None = None) -> str:
     layout = layout or diagram.compute_layout()
-    return diagram.render_svg(layout, gettext, title=gettext("The procedure: states of a case and the steps between them"),
-                              description=diagram.describe(layout, gettext))
+    return diagram.render_svg(
+        layout,
+        gettext,
+        title=gettext("The procedure: states of a case and the steps between them"),
+        description=diagram.describe(layout, gettext),
+    )
 
 
 @bp.get("/")
@@ -67,16 +72,23 @@ def procedure_page():
     steps = procedure_doc.steps(policy, gettext)
     transitions = [(t.source, t, t.target) for t in layout.transitions]
     return render_template(
-        "review/procedure.html", diagram=Markup(_diagram_svg(layout)), steps=steps, transitions=transitions,
-        numbers=layout.numbers, states=procedure_doc.states(policy, gettext),
-        settings=procedure_doc.settings(policy, gettext))
+        "review/procedure.html",
+        diagram=Markup(_diagram_svg(layout)),
+        steps=steps,
+        transitions=transitions,
+        numbers=layout.numbers,
+        states=procedure_doc.states(policy, gettext),
+        settings=procedure_doc.settings(policy, gettext),
+    )
 
 
 @bp.get("/procedure.svg")
 @login_required
 def procedure_svg():
     _require_staff()
-    return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + _diagram_svg(), mimetype="image/svg+xml")
+    return Response(
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + _diagram_svg(), mimetype="image/svg+xml"
+    )
 
 
 class PeriodForm(PeriodQuery):
@@ -84,14 +96,19 @@ class PeriodForm(PeriodQuery):
 
     @staticmethod
     def too_long(months: int, max_months: int) -> str:
-        return gettext("The period covers %(months)s months; a report covers at most %(max)s. Choose a later start.",
-                       months=months, max=max_months)
+        return gettext(
+            "The period covers %(months)s months; a report covers at most %(max)s. Choose a later start.",
+            months=months,
+            max=max_months,
+        )
 
 
 def _period_or_errors():
     try:
         # The form sends empty fields for an open period.
-        return PeriodForm().load({key: value for key, value in request.args.items() if value != ""}), None
+        return PeriodForm().load(
+            {key: value for key, value in request.args.items() if value != ""}
+        ), None
     except ValidationError as error:
         return None, error.messages
 
@@ -102,12 +119,23 @@ def statistics():
     _require_statistics_reader()
     period, errors = _period_or_errors()
     if errors:
-        return render_template("review/statistics.html", report=None, errors=errors, args=request.args), 422
+        return render_template(
+            "review/statistics.html", report=None, errors=errors, args=request.args
+        ), 422
     report = current_report(period)
     tables = [(table, Markup(charts.bar_chart(table, gettext))) for table in report.tables]
-    export_args = {key: value for key, value in request.args.items() if key in ("from", "to", "lang")}
-    return render_template("review/statistics.html", report=report, tables=tables, errors=None, args=request.args,
-                           time_chart=Markup(charts.time_chart(report.figures, gettext)), export_args=export_args)
+    export_args = {
+        key: value for key, value in request.args.items() if key in ("from", "to", "lang")
+    }
+    return render_template(
+        "review/statistics.html",
+        report=report,
+        tables=tables,
+        errors=None,
+        args=request.args,
+        time_chart=Markup(charts.time_chart(report.figures, gettext)),
+        export_args=export_args,
+    )
 
 
 def _export(render, mimetype: str, extension: str):
@@ -119,7 +147,9 @@ def _export(render, mimetype: str, extension: str):
     report = current_report(period)
     stamp = report.generated_on.isoformat()
     response = Response(render(report, gettext), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="sdp-statistics-{stamp}.{extension}"'
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="sdp-statistics-{stamp}.{extension}"'
+    )
     return response
 
 

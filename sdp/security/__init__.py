@@ -24,8 +24,13 @@ def handle_stale_data(error):
 
     db.session.rollback()
     if wants_json():
-        return json_error(409, "Someone else saved a change to this case at the same moment; yours was not saved. "
-                               "Reload the case and apply your change again.")
-    message = gettext("Someone else saved a change to this case at the same moment; yours was not saved. "
-                      "Reload the case and apply your change again.")
+        return json_error(
+            409,
+            "Someone else saved a change to this case at the same moment; yours was not saved. "
+            "Reload the case and apply your change again.",
+        )
+    message = gettext(
+        "Someone else saved a change to this case at the same moment; yours was not saved. "
+        "Reload the case and apply your change again."
+    )
     return render_template("errors/error.html", error=Conflict(), message=message), 409

@@ -34,8 +34,17 @@ def backup(engine: Engine, path: Path) -> None:
             target.close()
             source.close()
     elif name == "postgresql":
-        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={temporary}",
-              f"--dbname={_libpq_url(engine)}"], engine)
+        _run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={temporary}",
+                f"--dbname={_libpq_url(engine)}",
+            ],
+            engine,
+        )
     else:
         raise BackupError(f"no backup method for {name}")
     os.chmod(temporary, 0o600)
@@ -54,7 +63,9 @@ def restore(engine: Engine, path: Path) -> None:
         try:
             if source.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError(f"{path} is not an intact SQLite database")
-            if not source.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone():
+            if not source.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'"
+            ).fetchone():
                 raise BackupError(f"{path} is not a backup of this application")
             target = sqlite3.connect(_sqlite_file(engine), timeout=30)
             try:
@@ -66,8 +77,20 @@ def restore(engine: Engine, path: Path) -> None:
         finally:
             source.close()
     elif name == "postgresql":
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-              "--exit-on-error", f"--dbname={_libpq_url(engine)}", str(path)], engine)
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                f"--dbname={_libpq_url(engine)}",
+                str(path),
+            ],
+            engine,
+        )
     else:
         raise BackupError(f"no restore method for {name}")
     engine.dispose()
@@ -82,7 +105,11 @@ def _sqlite_file(engine: Engine) -> str:
 
 def _libpq_url(engine: Engine) -> str:
     # The password goes through the environment (PGPASSWORD), never on a command line.
-    return make_url(engine.url).set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    return (
+        make_url(engine.url)
+        .set(drivername="postgresql", password=None)
+        .render_as_string(hide_password=False)
+    )
 
 
 def _run(command: list[str], engine: Engine) -> None:

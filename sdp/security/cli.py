@@ -10,8 +10,12 @@ keys_cli = AppGroup("keys", help="The data keys that encrypt sensitive text and 
 
 
 @keys_cli.command("rotate")
-@click.option("--no-wait", is_flag=True, help="Do not wait for running app processes to pick up the new key "
-                                                "(only when the app is stopped).")
+@click.option(
+    "--no-wait",
+    is_flag=True,
+    help="Do not wait for running app processes to pick up the new key "
+    "(only when the app is stopped).",
+)
 def rotate_command(no_wait):
     """Make a new key current, re-encrypt every value and file, then forget the old keys."""
     from ..crypto import keyring
@@ -19,18 +23,24 @@ def rotate_command(no_wait):
 
     ring = keyring()
     if ring.file is None and len(ring.keys) < 2:
-        raise click.ClickException("SDP_DATA_KEYS has one key: put a new key first (flask --app sdp keys generate), "
-                                   "keep the old ones after it, restart the app, then rotate.")
+        raise click.ClickException(
+            "SDP_DATA_KEYS has one key: put a new key first (flask --app sdp keys generate), "
+            "keep the old ones after it, restart the app, then rotate."
+        )
     try:
         result = rotate(ring, wait_for_processes=not no_wait)
     except RotationIncomplete as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Re-encrypted {result.values} values and {result.files} files with key {result.new_kid}.")
+    click.echo(
+        f"Re-encrypted {result.values} values and {result.files} files with key {result.new_kid}."
+    )
     if result.retired and not result.key_file_updated:
         click.echo(f"Now remove the old keys ({', '.join(result.retired)}) from SDP_DATA_KEYS.")
     elif result.retired:
-        click.echo(f"Old keys removed from {ring.file}: {', '.join(result.retired)}. Backups made before now need "
-                   f"them: they are in {result.archive}; keep that file with those backups (apart from them).")
+        click.echo(
+            f"Old keys removed from {ring.file}: {', '.join(result.retired)}. Backups made before now need "
+            f"them: they are in {result.archive}; keep that file with those backups (apart from them)."
+        )
 
 
 @keys_cli.command("generate")
@@ -52,8 +62,10 @@ def backup_command(path):
         backup(db.engine, path)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Backup written to {path} ({path.stat().st_size} bytes). It is readable only with the data keys "
-               f"({current_app.config['DATA_KEYS_FILE']} or SDP_DATA_KEYS): keep them apart from it.")
+    click.echo(
+        f"Backup written to {path} ({path.stat().st_size} bytes). It is readable only with the data keys "
+        f"({current_app.config['DATA_KEYS_FILE']} or SDP_DATA_KEYS): keep them apart from it."
+    )
 
 
 @click.command("restore")
@@ -65,8 +77,10 @@ def restore_command(path, yes):
     from .backup import BackupError, restore
 
     if not yes:
-        click.confirm(f"Replace everything in {db.engine.url.render_as_string(hide_password=True)} with {path}?",
-                      abort=True)
+        click.confirm(
+            f"Replace everything in {db.engine.url.render_as_string(hide_password=True)} with {path}?",
+            abort=True,
+        )
     try:
         restore(db.engine, path)
     except BackupError as error:
@@ -79,7 +93,8 @@ def restore_command(path, yes):
         raise click.ClickException(
             f"The restored data is encrypted with keys this installation no longer has: {', '.join(missing)}. Add "
             "them after the current key (from the data_keys.retired file kept with the backup), then run "
-            "flask --app sdp keys rotate.")
+            "flask --app sdp keys rotate."
+        )
 
 
 def register(app: Flask) -> None:

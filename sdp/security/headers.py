@@ -3,23 +3,29 @@
 from flask import Flask, request
 
 # No inline script or style, no plugins, no framing, forms post only here.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 def register(app: Flask) -> None:
-    hsts = None if app.config.get("DEVELOPMENT") else f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains"
+    hsts = (
+        None
+        if app.config.get("DEVELOPMENT")
+        else f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains"
+    )
 
     @app.after_request
     def _security_headers(response):

@@ -56,18 +56,30 @@ def rotate(ring: Keyring, wait_for_processes: bool = True) -> Rotation:
     for _ in range(3):
         values += reencrypt_values(db.session, db.metadata, ring)
         files += sum(hook.reencrypt(ring) for hook in ROTATION_HOOKS)
-        remaining = values_not_under(db.session, db.metadata, new.kid) + sum(hook.remaining(ring) for hook in ROTATION_HOOKS)
+        remaining = values_not_under(db.session, db.metadata, new.kid) + sum(
+            hook.remaining(ring) for hook in ROTATION_HOOKS
+        )
         if remaining == 0:
             break
     else:
-        raise RotationIncomplete(f"{remaining} values or files are still under an old key; the old keys are kept")
+        raise RotationIncomplete(
+            f"{remaining} values or files are still under an old key; the old keys are kept"
+        )
     retired = [key.kid for key in old if key.kid != new.kid]
     archive = None
     if ring.file is not None:
-        archive = archive_retired(ring.file, [key for key in old if key.kid != new.kid],
-                                  f"retired on {clock.now():%Y-%m-%d %H:%M} by the rotation to {new.kid}")
+        archive = archive_retired(
+            ring.file,
+            [key for key in old if key.kid != new.kid],
+            f"retired on {clock.now():%Y-%m-%d %H:%M} by the rotation to {new.kid}",
+        )
         ring.replace([new])
-    audit.record(SYSTEM, "keys.rotate", "data_key", new.kid,
-                 changes={"retired": retired, "values": values, "files": files})
+    audit.record(
+        SYSTEM,
+        "keys.rotate",
+        "data_key",
+        new.kid,
+        changes={"retired": retired, "values": values, "files": files},
+    )
     db.session.commit()
     return Rotation(new.kid, retired, values, files, ring.file is not None, archive)

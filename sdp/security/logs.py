@@ -87,8 +87,11 @@ def configure(app: Flask) -> None:
         if not any(getattr(handler, "sdp_handler", False) for handler in logger.handlers):
             handler = logging.StreamHandler(sys.stderr)
             handler.sdp_handler = True
-            handler.setFormatter(JsonFormatter() if structured else
-                                 logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+            handler.setFormatter(
+                JsonFormatter()
+                if structured
+                else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+            )
             handler.addFilter(StripQueryStrings())
             logger.addHandler(handler)
         if not any(isinstance(existing, StripQueryStrings) for existing in logger.filters):
@@ -107,14 +110,25 @@ def configure(app: Flask) -> None:
             rule = request.url_rule
             principal = request.environ.get("sdp.principal")
             fields = {
-                "event": "request", "method": request.method,
+                "event": "request",
+                "method": request.method,
                 "route": rule.rule if rule is not None else None,
                 # the path only when it matched a route (ids, serials); an unmatched path is the client's text
-                "path": request.path if rule is not None and rule.endpoint not in _PATHS_NOT_LOGGED else None,
+                "path": request.path
+                if rule is not None and rule.endpoint not in _PATHS_NOT_LOGGED
+                else None,
                 "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2)
+                if started
+                else None,
             }
             if principal is not None:
                 fields["actor"] = f"{principal.kind}:{principal.id}"
-            access.info("%s %s %s", request.method, fields["route"], response.status_code, extra={"sdp": fields})
+            access.info(
+                "%s %s %s",
+                request.method,
+                fields["route"],
+                response.status_code,
+                extra={"sdp": fields},
+            )
             return response

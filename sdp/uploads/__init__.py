@@ -9,5 +9,7 @@ def init_app(app) -> None:
 
     register_api_blueprint(app, blp)
     # The JSON-only body check (sdp/__init__.py) lets multipart bodies through to these.
-    app.extensions.setdefault("sdp_upload_endpoints", set()).update(f"{blp.name}.{e}" for e in UPLOAD_ENDPOINTS)
+    app.extensions.setdefault("sdp_upload_endpoints", set()).update(
+        f"{blp.name}.{e}" for e in UPLOAD_ENDPOINTS
+    )
     services.register_rotation_hook()

@@ -15,7 +15,11 @@ from ..schemas import StrictSchema
 from . import services
 from .models import EvidenceFile
 
-blp = Blueprint("uploads_api", __name__, description="Files of evidence: PDF, JPEG or PNG (bearer token of a staff user).")
+blp = Blueprint(
+    "uploads_api",
+    __name__,
+    description="Files of evidence: PDF, JPEG or PNG (bearer token of a staff user).",
+)
 
 UPLOAD_ENDPOINTS = ("EvidenceFiles",)
 BINARY = {"type": "string", "format": "binary"}
@@ -34,9 +38,16 @@ class EvidenceFileOut(StrictSchema):
 
 
 def _file_dict(row: EvidenceFile) -> dict:
-    return {"id": row.id, "evidence_id": row.evidence_id, "original_name": row.original_name,
-            "content_type": row.content_type, "size": row.size, "sha256": row.sha256, "uploaded_at": row.uploaded_at,
-            "url": f"/api/v1/applications/{row.application_id}/evidence/{row.evidence_id}/files/{row.id}"}
+    return {
+        "id": row.id,
+        "evidence_id": row.evidence_id,
+        "original_name": row.original_name,
+        "content_type": row.content_type,
+        "size": row.size,
+        "sha256": row.sha256,
+        "uploaded_at": row.uploaded_at,
+        "url": f"/api/v1/applications/{row.application_id}/evidence/{row.evidence_id}/files/{row.id}",
+    }
 
 
 def _load_evidence(application_id: int, evidence_id: int):
@@ -50,9 +61,22 @@ def _load_evidence(application_id: int, evidence_id: int):
 @blp.route("/applications/<int:application_id>/evidence/<int:evidence_id>/files")
 class EvidenceFiles(MethodView):
     @staff_required()
-    @blp.doc(security=BEARER, requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"], "additionalProperties": False,
-        "properties": {"file": {"type": "string", "format": "binary"}}}}}})
+    @blp.doc(
+        security=BEARER,
+        requestBody={
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "additionalProperties": False,
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                }
+            },
+        },
+    )
     @blp.response(201, EvidenceFileOut)
     def post(self, application_id, evidence_id):
         """Attach a file (multipart field ``file``) to an item of evidence (the case's officer).
@@ -67,11 +91,16 @@ class EvidenceFiles(MethodView):
             abort(415, message="Send the file as multipart/form-data, in the field 'file'.")
         upload = request.files.get("file")
         if upload is None:
-            abort(422, message="The file is missing: send it in the multipart field 'file'.",
-                  messages={"file": ["Missing file."]})
+            abort(
+                422,
+                message="The file is missing: send it in the multipart field 'file'.",
+                messages={"file": ["Missing file."]},
+            )
         content = upload.stream.read(limit + 1)
         try:
-            row = services.attach_file(current_principal(), application, evidence, upload.filename, content)
+            row = services.attach_file(
+                current_principal(), application, evidence, upload.filename, content
+            )
         except services.FileTooLarge:
             abort(413, message=f"The file is larger than {limit} bytes.")
         return _file_dict(row), 201
@@ -88,8 +117,18 @@ class EvidenceFiles(MethodView):
 @blp.route("/applications/<int:application_id>/evidence/<int:evidence_id>/files/<int:file_id>")
 class EvidenceFileContent(MethodView):
     @staff_required()
-    @blp.doc(security=BEARER, responses={"200": {"description": "The file, as an attachment", "content": {
-        media: {"schema": BINARY} for media in ("application/pdf", "image/jpeg", "image/png")}}})
+    @blp.doc(
+        security=BEARER,
+        responses={
+            "200": {
+                "description": "The file, as an attachment",
+                "content": {
+                    media: {"schema": BINARY}
+                    for media in ("application/pdf", "image/jpeg", "image/png")
+                },
+            }
+        },
+    )
     def get(self, application_id, evidence_id, file_id):
         """Download a file (whoever may read the case); every download is audited."""
         application, evidence = _load_evidence(application_id, evidence_id)
@@ -97,8 +136,15 @@ class EvidenceFileContent(MethodView):
         if row is None or row.evidence_id != evidence.id:
             abort(404, message=f"There is no file {file_id} on this evidence.")
         content = services.read_file(current_principal(), application, row)
-        response = send_file(io.BytesIO(content), mimetype=row.content_type, as_attachment=True,
-                             download_name=row.original_name, max_age=0, etag=False, conditional=False)
+        response = send_file(
+            io.BytesIO(content),
+            mimetype=row.content_type,
+            as_attachment=True,
+            download_name=row.original_name,
+            max_age=0,
+            etag=False,
+            conditional=False,
+        )
         # A file from outside is never run as a page of this site, whatever it contains.
         response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response

@@ -15,8 +15,12 @@ class EvidenceFile(db.Model):
     __tablename__ = "evidence_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    evidence_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence.id", ondelete="CASCADE"), index=True
+    )
     original_name: Mapped[str] = mapped_column(EncryptedText("evidence_files.original_name"))
     content_type: Mapped[str] = mapped_column(String(32))  # from the content, never from the name
     size: Mapped[int] = mapped_column(Integer)

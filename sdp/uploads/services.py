@@ -66,11 +66,18 @@ def check_content(filename: str, content: bytes, limit: int) -> str:
         raise InvalidField("file", N_("The file is empty."))
     content_type = sniff(content)
     if content_type is None:
-        raise InvalidField("file", N_("Only PDF, JPEG and PNG files are accepted; this file's content is none of them."))
+        raise InvalidField(
+            "file",
+            N_("Only PDF, JPEG and PNG files are accepted; this file's content is none of them."),
+        )
     extension = PurePath(filename).suffix.lower()
     if extension and extension not in FILE_TYPES[content_type][1]:
-        raise InvalidField("file", N_("The file's name (%(extension)s) does not match its content (%(type)s)."),
-                           extension=extension if extension in ALL_EXTENSIONS else "?", type=content_type)
+        raise InvalidField(
+            "file",
+            N_("The file's name (%(extension)s) does not match its content (%(type)s)."),
+            extension=extension if extension in ALL_EXTENSIONS else "?",
+            type=content_type,
+        )
     return content_type
 
 
@@ -82,8 +89,13 @@ def _path(storage_name: str) -> Path:
     return _folder() / storage_name[:2] / storage_name
 
 
-def attach_file(actor: Principal, application: Application, evidence: Evidence, filename: str | None,
-                content: bytes) -> EvidenceFile:
+def attach_file(
+    actor: Principal,
+    application: Application,
+    evidence: Evidence,
+    filename: str | None,
+    content: bytes,
+) -> EvidenceFile:
     today = clock.today()
     procedure.check("record_evidence", application.facts(today), actor.actor, Context(today=today))
     name = clean_name(filename)
@@ -92,14 +104,32 @@ def attach_file(actor: Principal, application: Application, evidence: Evidence, 
     path = _path(storage_name)
     write_private(path, keyring().encrypt_blob(content, storage_name.encode()))
     try:
-        row = EvidenceFile(application_id=application.id, evidence_id=evidence.id, original_name=name,
-                           content_type=content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                           storage_name=storage_name, uploaded_at=clock.now(), uploaded_by_id=actor.id)
+        row = EvidenceFile(
+            application_id=application.id,
+            evidence_id=evidence.id,
+            original_name=name,
+            content_type=content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            storage_name=storage_name,
+            uploaded_at=clock.now(),
+            uploaded_by_id=actor.id,
+        )
         db.session.add(row)
         db.session.flush()
-        audit.record(actor, "case.attach_evidence_file", "evidence_file", row.id, case_id=application.id,
-                     changes={"evidence": evidence.id, "content_type": content_type, "size": row.size,
-                              "sha256": row.sha256})
+        audit.record(
+            actor,
+            "case.attach_evidence_file",
+            "evidence_file",
+            row.id,
+            case_id=application.id,
+            changes={
+                "evidence": evidence.id,
+                "content_type": content_type,
+                "size": row.size,
+                "sha256": row.sha256,
+            },
+        )
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -109,17 +139,32 @@ def attach_file(actor: Principal, application: Application, evidence: Evidence, 
 
 
 def files_of(evidence: Evidence) -> list[EvidenceFile]:
-    return list(db.session.execute(
-        select(EvidenceFile).where(EvidenceFile.evidence_id == evidence.id).order_by(EvidenceFile.id)).scalars())
+    return list(
+        db.session.execute(
+            select(EvidenceFile)
+            .where(EvidenceFile.evidence_id == evidence.id)
+            .order_by(EvidenceFile.id)
+        ).scalars()
+    )
 
 
-def read_file(actor: Principal, application: Application, row: EvidenceFile, channel: str = "api") -> bytes:
+def read_file(
+    actor: Principal, application: Application, row: EvidenceFile, channel: str = "api"
+) -> bytes:
     """The file's content, decrypted; the read is audited. The caller checked who may read the case."""
-    content = keyring().decrypt_blob(_path(row.storage_name).read_bytes(), row.storage_name.encode())
+    content = keyring().decrypt_blob(
+        _path(row.storage_name).read_bytes(), row.storage_name.encode()
+    )
     if hashlib.sha256(content).hexdigest() != row.sha256:
         raise ValueError("an evidence file does not match its recorded digest")
-    audit.record(actor, "case.read_evidence_file", "evidence_file", row.id, case_id=application.id,
-                 changes={"channel": channel})
+    audit.record(
+        actor,
+        "case.read_evidence_file",
+        "evidence_file",
+        row.id,
+        case_id=application.id,
+        changes={"channel": channel},
+    )
     db.session.commit()
     return content
 
@@ -127,7 +172,9 @@ def read_file(actor: Principal, application: Application, row: EvidenceFile, cha
 def reencrypt_files(ring: Keyring) -> int:
     """Rotation: re-encrypt every stored file not under the current key."""
     changed, current = 0, ring.current.kid
-    for storage_name in db.session.execute(select(EvidenceFile.storage_name).order_by(EvidenceFile.id)).scalars():
+    for storage_name in db.session.execute(
+        select(EvidenceFile.storage_name).order_by(EvidenceFile.id)
+    ).scalars():
         path = _path(storage_name)
         if not path.exists():
             continue

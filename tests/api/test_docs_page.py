@@ -48,7 +48,14 @@ def test_the_docs_page_loads_only_assets_of_this_site(client):
 
 
 def test_the_vendored_swagger_ui_is_complete_with_its_licence():
-    for name in ("swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE", "package.json", "VENDORED.md"):
+    for name in (
+        "swagger-ui-bundle.js",
+        "swagger-ui.css",
+        "LICENSE",
+        "NOTICE",
+        "package.json",
+        "VENDORED.md",
+    ):
         assert (VENDOR / name).is_file(), name
     assert "Apache License" in (VENDOR / "LICENSE").read_text()
     version = re.search(r'"version": "([^"]+)"', (VENDOR / "package.json").read_text()).group(1)
@@ -94,4 +101,6 @@ def test_the_docs_page_renders_every_operation_in_chromium_without_leaving_the_s
             browser.close()
     assert "Authorize" in text and "/api/v1/registry/persons" in text
     assert "/api/v1/applications/{application_id}/decision" in text
-    assert requested and all(url.startswith(live_url) or url.startswith("data:") for url in requested), requested
+    assert requested and all(
+        url.startswith(live_url) or url.startswith("data:") for url in requested
+    ), requested

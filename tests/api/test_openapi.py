@@ -44,7 +44,10 @@ def test_the_error_schema_is_the_contracts(spec):
     assert set(error["properties"]) == {"code", "status", "message", "errors"}
     assert set(error["required"]) == {"code", "status", "message"}
     assert error["additionalProperties"] is False
-    assert error["properties"]["errors"]["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
+    assert error["properties"]["errors"]["additionalProperties"] == {
+        "type": "array",
+        "items": {"type": "string"},
+    }
 
 
 def _error_schema_of(response, spec):
@@ -66,20 +69,27 @@ def test_every_operation_documents_its_errors_with_the_error_schema(spec):
         assert expected <= set(responses), (method, path, expected - set(responses))
         for code, response in responses.items():
             if code.startswith(("4", "5")) or code == "default":
-                assert _error_schema_of(response, spec) == {"$ref": "#/components/schemas/Error"}, (method, path, code)
+                assert _error_schema_of(response, spec) == {"$ref": "#/components/schemas/Error"}, (
+                    method,
+                    path,
+                    code,
+                )
         assert responses["429"]["headers"]["Retry-After"]["schema"]["type"] == "integer"
         assert responses["429"]["description"] == ERROR_MEANINGS[429]
 
 
 def test_every_operation_has_a_success_answer_with_a_schema(spec):
     for method, path, operation in operations(spec):
-        successes = [response for code, response in operation["responses"].items() if code.startswith("2")]
+        successes = [
+            response for code, response in operation["responses"].items() if code.startswith("2")
+        ]
         assert len(successes) == 1, (method, path)
         # JSON, except a file download (binary, each of its media types with a schema)
         content = successes[0]["content"]
         assert content and all("schema" in media for media in content.values()), (method, path)
         assert "application/json" in content or all(
-            media["schema"] == {"type": "string", "format": "binary"} for media in content.values()), (method, path)
+            media["schema"] == {"type": "string", "format": "binary"} for media in content.values()
+        ), (method, path)
         assert operation.get("summary"), (method, path)
 
 
@@ -99,9 +109,16 @@ def test_bodies_are_described_as_strict_json_objects(spec):
 
 def test_security_bearer_by_default_and_open_only_where_meant(spec):
     assert spec["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer", "description": spec["components"]["securitySchemes"]["bearerAuth"]["description"]}
+        "type": "http",
+        "scheme": "bearer",
+        "description": spec["components"]["securitySchemes"]["bearerAuth"]["description"],
+    }
     assert spec["security"] == [{"bearerAuth": []}]
-    open_operations = {(method, path) for method, path, operation in operations(spec) if operation.get("security") == []}
+    open_operations = {
+        (method, path)
+        for method, path, operation in operations(spec)
+        if operation.get("security") == []
+    }
     assert open_operations == {("get", "/api/v1/procedure"), ("get", "/api/v1/documents/keys")}
 
 
@@ -112,7 +129,11 @@ def test_the_person_check_is_fully_described(spec):
     assert all(p["required"] and p["in"] == "query" for p in parameters.values())
     assert parameters["date_of_birth"]["schema"]["format"] == "date"
     answer = spec["components"]["schemas"]["PersonMatchOut"]
-    assert set(answer["properties"]) == set(answer["required"]) == {"case_number", "status", "protected_from_removal"}
+    assert (
+        set(answer["properties"])
+        == set(answer["required"])
+        == {"case_number", "status", "protected_from_removal"}
+    )
     assert "recognized" in answer["properties"]["status"]["enum"]
     assert {"401", "403", "422", "429"} <= set(operation["responses"])
 
@@ -121,7 +142,11 @@ def test_ids_in_paths_are_bounded(spec):
     for path, item in spec["paths"].items():
         for parameter in item.get("parameters", []):
             if parameter["schema"]["type"] == "integer":
-                assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, path
+                assert parameter["schema"] == {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 2**31 - 1,
+                }, path
 
 
 def test_the_description_is_valid_openapi_3(spec):
@@ -130,4 +155,6 @@ def test_the_description_is_valid_openapi_3(spec):
     from schemathesis.specs.openapi.definitions import OPENAPI_30
 
     assert spec["openapi"].startswith("3.0")
-    assert [str(error) for error in jsonschema_rs.Draft4Validator(OPENAPI_30).iter_errors(spec)] == []
+    assert [
+        str(error) for error in jsonschema_rs.Draft4Validator(OPENAPI_30).iter_errors(spec)
+    ] == []

@@ -66,7 +66,9 @@ def test_a_token_over_its_limit_gets_429_in_the_contract_format(client, limits):
     _, headers = partner(client)
     answers = [client.get(CHECK, headers=headers) for _ in range(3)]
     assert [answer.headers["X-RateLimit-Remaining"] for answer in answers] == ["2", "1", "0"]
-    assert all(answer.status_code == 200 and "Retry-After" not in answer.headers for answer in answers)
+    assert all(
+        answer.status_code == 200 and "Retry-After" not in answer.headers for answer in answers
+    )
     assert_too_many_requests(client.get(CHECK, headers=headers))
 
 
@@ -75,8 +77,14 @@ def test_each_token_has_its_own_budget_whatever_the_address(client, limits):
     _, reniec = partner(client, "RENIEC")
     _, migraciones = partner(client, "Migraciones")
     for address in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
-        assert client.get(CHECK, headers=reniec, environ_base={"REMOTE_ADDR": address}).status_code == 200
-    assert client.get(CHECK, headers=reniec, environ_base={"REMOTE_ADDR": "198.51.100.4"}).status_code == 429
+        assert (
+            client.get(CHECK, headers=reniec, environ_base={"REMOTE_ADDR": address}).status_code
+            == 200
+        )
+    assert (
+        client.get(CHECK, headers=reniec, environ_base={"REMOTE_ADDR": "198.51.100.4"}).status_code
+        == 429
+    )
     assert client.get(CHECK, headers=migraciones).status_code == 200
 
 
@@ -85,7 +93,9 @@ def test_one_budget_per_token_across_endpoints(api_as, limits):
     supervisor = api_as("supervisor")
     assert supervisor.get("/api/v1/applications/1").status_code == 404
     assert supervisor.get("/api/v1/procedure").status_code == 200
-    assert supervisor.post("/api/v1/applications/1/closure", json={"reasons": "x"}).status_code == 404
+    assert (
+        supervisor.post("/api/v1/applications/1/closure", json={"reasons": "x"}).status_code == 404
+    )
     assert_too_many_requests(supervisor.get("/api/v1/procedure"))
 
 
@@ -93,19 +103,28 @@ def test_invented_tokens_count_against_the_address_not_a_fresh_budget(client, li
     limits(token="3 per minute", anonymous="2 per minute")
     here = {"REMOTE_ADDR": "203.0.113.7"}
     for attempt in range(2):
-        response = client.get(CHECK, headers={"Authorization": f"Bearer sdp_guess{attempt}"}, environ_base=here)
+        response = client.get(
+            CHECK, headers={"Authorization": f"Bearer sdp_guess{attempt}"}, environ_base=here
+        )
         assert response.status_code == 401
-    assert_too_many_requests(client.get(CHECK, headers={"Authorization": "Bearer sdp_guess3"}, environ_base=here),
-                             "2 per 1 minute")
+    assert_too_many_requests(
+        client.get(CHECK, headers={"Authorization": "Bearer sdp_guess3"}, environ_base=here),
+        "2 per 1 minute",
+    )
     assert_too_many_requests(client.get("/api/v1/procedure", environ_base=here), "2 per 1 minute")
     # Another address is not affected; neither is a valid token calling from this one.
-    assert client.get("/api/v1/procedure", environ_base={"REMOTE_ADDR": "203.0.113.8"}).status_code == 200
+    assert (
+        client.get("/api/v1/procedure", environ_base={"REMOTE_ADDR": "203.0.113.8"}).status_code
+        == 200
+    )
     _, headers = partner(client)
     assert client.get(CHECK, headers=headers, environ_base=here).status_code == 200
 
 
 def test_the_budget_comes_back_after_the_window(client, limits, time_machine):
-    time_machine.move_to(datetime.now(UTC), tick=False)  # a frozen clock: the window passes without a wait
+    time_machine.move_to(
+        datetime.now(UTC), tick=False
+    )  # a frozen clock: the window passes without a wait
     limits(token="2 per 2 seconds")
     _, headers = partner(client)
     assert [client.get(CHECK, headers=headers).status_code for _ in range(2)] == [200, 200]
@@ -126,8 +145,11 @@ def test_a_refused_request_is_not_audited_as_a_check(client, limits):
     _, headers = partner(client)
     client.get(CHECK, headers=headers)
     assert client.get(CHECK, headers=headers).status_code == 429
-    count = db.session.execute(select(func.count()).select_from(AuditEvent)
-                               .where(AuditEvent.action == "registry.person_check")).scalar_one()
+    count = db.session.execute(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "registry.person_check")
+    ).scalar_one()
     assert count == 1
 
 
@@ -170,10 +192,20 @@ def test_two_app_servers_share_the_count_in_redis(app, client, limits, storage):
         response = app.test_client().get({CHECK!r}, headers={{"Authorization": "Bearer {raw}"}})
         print(response.status_code, response.headers["X-RateLimit-Remaining"])
     """)
-    environment = {**os.environ, "RATELIMIT_STORAGE_URI": REDIS_URI, "SDP_RATELIMIT_TOKEN": "3 per minute",
-                   "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
-    done = subprocess.run([sys.executable, "-c", other_server], capture_output=True, text=True, timeout=120,
-                          env=environment, cwd=app.root_path + "/..")
+    environment = {
+        **os.environ,
+        "RATELIMIT_STORAGE_URI": REDIS_URI,
+        "SDP_RATELIMIT_TOKEN": "3 per minute",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", other_server],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+        cwd=app.root_path + "/..",
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-2:] == ["200", "0"]
     assert_too_many_requests(client.get(CHECK, headers=headers))
@@ -231,8 +263,13 @@ def test_another_storage_of_the_limits_library_counts_the_same_fixed_window():
     from sdp.ratelimit import ApiRateLimit
 
     counters, item = ApiRateLimit(), parse("2 per minute")
-    counts = [counters._count_with_limits("memory://", ["LIMITER/sdp/token:x/api/2/1/minute"], (item,))[0]
-              for _ in range(3)]
+    counts = [
+        counters._count_with_limits("memory://", ["LIMITER/sdp/token:x/api/2/1/minute"], (item,))[0]
+        for _ in range(3)
+    ]
     assert [(window.count, window.remaining, window.breached) for window in counts] == [
-        (1, 1, False), (2, 0, False), (3, 0, True)]
+        (1, 1, False),
+        (2, 0, False),
+        (3, 0, True),
+    ]
     assert 59 <= counts[-1].reset_at - time.time() <= 62

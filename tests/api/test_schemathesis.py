@@ -23,16 +23,31 @@ from sdp.domain.vocabulary import Role, values
 from tests.cases.helpers import person, register
 
 EXAMPLES_PER_OPERATION = 25
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 def _load_schema():
-    description_only = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SQLALCHEMY_ENGINE_OPTIONS": {}, "TESTING": True,
-                                   "SECRET_KEY": "description only"})
+    description_only = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
+            "TESTING": True,
+            "SECRET_KEY": "description only",
+        }
+    )
     loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", description_only)
-    loaded.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-                                    max_examples=EXAMPLES_PER_OPERATION, deterministic=True, database="none",
-                                    with_security_parameters=False)  # our valid tokens, not generated ones
+    loaded.config.generation.update(
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        max_examples=EXAMPLES_PER_OPERATION,
+        deterministic=True,
+        database="none",
+        with_security_parameters=False,
+    )  # our valid tokens, not generated ones
     return loaded
 
 
@@ -54,4 +69,6 @@ def tokens(api_as, partner_api):
 def test_no_input_breaks_the_api(case, app, tokens):
     headers = tokens["partner"] if "/registry/" in case.path else tokens["staff"]
     response = case.call_and_validate(app=app, headers=headers, checks=CHECKS)
-    assert response.status_code != 401, "the token is valid: generated requests must get past authentication"
+    assert response.status_code != 401, (
+        "the token is valid: generated requests must get past authentication"
+    )

@@ -32,7 +32,9 @@ def new_token(cli, *args) -> str:
 
 
 def test_create_prints_a_token_that_is_stored_only_as_a_digest(cli, client):
-    raw = new_token(cli, "--client", "RENIEC", "--scope", "registry:read", "--expires", "2099-12-31")
+    raw = new_token(
+        cli, "--client", "RENIEC", "--scope", "registry:read", "--expires", "2099-12-31"
+    )
     token = db.session.execute(select(ApiToken)).scalar_one()
     assert raw.startswith("sdp_") and len(raw) > 40
     assert token.token_hash != raw and raw not in token.token_hash and token.prefix == raw[:10]
@@ -42,28 +44,66 @@ def test_create_prints_a_token_that_is_stored_only_as_a_digest(cli, client):
 
 
 def test_create_refuses_an_unknown_scope_and_a_past_expiry(cli):
-    assert "Unknown scope" in cli("tokens", "create", "--client", "X", "--scope", "registry:write", ok=False).output
+    assert (
+        "Unknown scope"
+        in cli("tokens", "create", "--client", "X", "--scope", "registry:write", ok=False).output
+    )
     yesterday = (clock.today() - timedelta(days=1)).isoformat()
-    result = cli("tokens", "create", "--client", "X", "--scope", "registry:read", "--expires", yesterday, ok=False)
+    result = cli(
+        "tokens",
+        "create",
+        "--client",
+        "X",
+        "--scope",
+        "registry:read",
+        "--expires",
+        yesterday,
+        ok=False,
+    )
     assert result.exit_code != 0 and "after today" in result.output
     assert db.session.execute(select(ApiToken)).first() is None
 
 
 def test_list_shows_every_token_but_never_the_token_itself(cli, make_user):
     user = make_user("supervisor", email="elena@example.pe")
-    partner = new_token(cli, "--client", "RENIEC", "--scope", "registry:read", "--expires", "2099-12-31")
+    partner = new_token(
+        cli, "--client", "RENIEC", "--scope", "registry:read", "--expires", "2099-12-31"
+    )
     staff = new_token(cli, "--user", user.email)
     revoked = new_token(cli, "--client", "Migraciones", "--scope", "registry:read")
     cli("tokens", "revoke", revoked[:10])
 
     output = cli("tokens", "list").output
     lines = output.strip().splitlines()
-    assert lines[0].split() == ["ID", "PREFIX", "ACTS", "AS", "SCOPES", "CREATED", "EXPIRES", "STATUS"]
+    assert lines[0].split() == [
+        "ID",
+        "PREFIX",
+        "ACTS",
+        "AS",
+        "SCOPES",
+        "CREATED",
+        "EXPIRES",
+        "STATUS",
+    ]
     by_prefix = {line.split()[1]: line for line in lines[1:]}
     assert set(by_prefix) == {partner[:10], staff[:10], revoked[:10]}
     today = clock.today().isoformat()
-    assert by_prefix[partner[:10]].split()[2:] == ["client", "RENIEC", "registry:read", today, "2099-12-31", "active"]
-    assert by_prefix[staff[:10]].split()[2:] == ["user", "elena@example.pe", "-", today, "never", "active"]
+    assert by_prefix[partner[:10]].split()[2:] == [
+        "client",
+        "RENIEC",
+        "registry:read",
+        today,
+        "2099-12-31",
+        "active",
+    ]
+    assert by_prefix[staff[:10]].split()[2:] == [
+        "user",
+        "elena@example.pe",
+        "-",
+        today,
+        "never",
+        "active",
+    ]
     assert by_prefix[revoked[:10]].split()[-2:] == ["revoked", today]
     for raw in (partner, staff, revoked):
         assert raw not in output and raw[10:20] not in output
@@ -90,10 +130,20 @@ def test_revoke_by_prefix_or_id_stops_the_token_at_once_and_is_audited(cli, clie
     given = {"prefix": raw[:10], "id": str(token.id), "whole token": raw}[by]
 
     result = cli("tokens", "revoke", given)
-    assert f"Revoked token {raw[:10]}" in result.output and "RENIEC" in result.output and raw not in result.output
+    assert (
+        f"Revoked token {raw[:10]}" in result.output
+        and "RENIEC" in result.output
+        and raw not in result.output
+    )
     assert client.get(CHECK, headers=headers).status_code == 401
-    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "token.revoke")).scalar_one()
-    assert (event.entity, event.entity_id, event.actor_kind) == ("api_token", str(token.id), "system")
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "token.revoke")
+    ).scalar_one()
+    assert (event.entity, event.entity_id, event.actor_kind) == (
+        "api_token",
+        str(token.id),
+        "system",
+    )
     assert event.changes == {"prefix": raw[:10], "client": "RENIEC", "user": None}
 
 

@@ -12,6 +12,7 @@ def _user_loader(app):
     """The staff sign-in belongs to the auth feature; until its user loader is installed, this
     one (same session id, ``User.get_id()``) stands in, so these tests need only a session."""
     if login_manager.user_callback is None:
+
         @login_manager.user_loader
         def load_user(user_id: str):
             identifier, _, epoch = user_id.partition(":")

@@ -14,14 +14,24 @@ from .helpers import TODAY, days_ago
 
 def form(**changes) -> dict:
     data = {
-        "child-given_names": "Valentina", "child-family_names": "Mendoza Rivas", "child-sex": "F",
-        "child-date_of_birth": days_ago(20), "child-birth_country": "PE", "child-birth_locality": "Lima, Jesús María",
-        "mother-given_names": "Daniela", "mother-family_names": "Rivas Colmenares",
-        "mother-date_of_birth": "1993-06-18", "mother-birth_country": "VE", "mother-birth_locality": "Barquisimeto",
-        "mother-nationality": "VE", "mother-asylum_status": "refugee", "mother-asylum_country": "VE",
+        "child-given_names": "Valentina",
+        "child-family_names": "Mendoza Rivas",
+        "child-sex": "F",
+        "child-date_of_birth": days_ago(20),
+        "child-birth_country": "PE",
+        "child-birth_locality": "Lima, Jesús María",
+        "mother-given_names": "Daniela",
+        "mother-family_names": "Rivas Colmenares",
+        "mother-date_of_birth": "1993-06-18",
+        "mother-birth_country": "VE",
+        "mother-birth_locality": "Barquisimeto",
+        "mother-nationality": "VE",
+        "mother-asylum_status": "refugee",
+        "mother-asylum_country": "VE",
         "father-asylum_status": "none",
         "live_birth_certificate_number": "1000234561",
-        "declarant_name": "Daniela Rivas Colmenares", "declarant_relationship": "mother",
+        "declarant_name": "Daniela Rivas Colmenares",
+        "declarant_relationship": "mother",
         "registered_on": TODAY.isoformat(),
     }
     data.update(changes)
@@ -37,25 +47,43 @@ def test_the_form_shows_labelled_fields_for_child_mother_and_father(registrar):
     page = registrar.get("/births/new")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for field_id in ("child-given_names", "child-birth_country", "mother-nationality", "mother-stateless",
-                     "father-case_number", "late_registration_evidence", "declarant_name"):
+    for field_id in (
+        "child-given_names",
+        "child-birth_country",
+        "mother-nationality",
+        "mother-stateless",
+        "father-case_number",
+        "late_registration_evidence",
+        "declarant_name",
+    ):
         assert re.search(f'<label class="govuk-label[^"]*" for="{field_id}"', html), field_id
     for legend in ("Mother", "Father"):
-        assert re.search(rf'<legend class="govuk-fieldset__legend[^"]*"><h2 class="govuk-fieldset__heading">{legend}</h2></legend>',
-                         html), legend
+        assert re.search(
+            rf'<legend class="govuk-fieldset__legend[^"]*"><h2 class="govuk-fieldset__heading">{legend}</h2></legend>',
+            html,
+        ), legend
     assert "<script" not in html and "style=" not in html
 
 
-@pytest.mark.parametrize("language, names", [
-    ("es", ("España", "Estados Unidos", "Perú", "Kosovo")),
-    ("pt", ("Espanha", "Estados Unidos", "Peru", "Kosovo")),
-    ("en", ("Spain", "United States", "Peru", "Kosovo")),
-])
+@pytest.mark.parametrize(
+    "language, names",
+    [
+        ("es", ("España", "Estados Unidos", "Perú", "Kosovo")),
+        ("pt", ("Espanha", "Estados Unidos", "Peru", "Kosovo")),
+        ("en", ("Spain", "United States", "Peru", "Kosovo")),
+    ],
+)
 def test_the_countries_are_named_in_the_registrars_language(registrar, language, names):
     html = registrar.get(f"/births/new?lang={language}").get_data(as_text=True)
-    mother_nationality = re.search(r'<select[^>]*id="mother-nationality".*?</select>', html, re.S).group(0)
-    options = dict(re.findall(r'<option[^>]*value="([A-Z]*)"[^>]*>([^<]*)</option>', mother_nationality))
-    assert {code: options[code] for code in ("ES", "US", "PE", "XK")} == dict(zip(("ES", "US", "PE", "XK"), names, strict=True))
+    mother_nationality = re.search(
+        r'<select[^>]*id="mother-nationality".*?</select>', html, re.S
+    ).group(0)
+    options = dict(
+        re.findall(r'<option[^>]*value="([A-Z]*)"[^>]*>([^<]*)</option>', mother_nationality)
+    )
+    assert {code: options[code] for code in ("ES", "US", "PE", "XK")} == dict(
+        zip(("ES", "US", "PE", "XK"), names, strict=True)
+    )
     assert options[""]  # the blank choice says what it means
 
 
@@ -67,19 +95,27 @@ def test_a_registrar_registers_a_birth_and_sees_the_record(registrar):
     page = registrar.get(response.headers["Location"])
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert number in html and "Born in Peru (ius soli)" in html and "Valentina Mendoza Rivas" in html
+    assert (
+        number in html and "Born in Peru (ius soli)" in html and "Valentina Mendoza Rivas" in html
+    )
     assert "Refugee" in html
     saved = db.session.execute(select(BirthRegistration)).scalar_one()
     assert saved.declarant_name == "Daniela Rivas Colmenares" and saved.father is None
-    reads = db.session.execute(select(AuditEvent.changes).where(AuditEvent.action == "birth.read")).scalars().all()
+    reads = (
+        db.session.execute(select(AuditEvent.changes).where(AuditEvent.action == "birth.read"))
+        .scalars()
+        .all()
+    )
     assert reads == [{"channel": "web"}]
 
 
 def test_a_duplicate_shows_the_existing_record_instead(registrar):
     registrar.post("/births/new", data=form())
     number = db.session.execute(select(BirthRegistration.registration_number)).scalar_one()
-    again = registrar.post("/births/new", data=form(**{"child-given_names": "VALENTINA",
-                                                       "live_birth_certificate_number": ""}))
+    again = registrar.post(
+        "/births/new",
+        data=form(**{"child-given_names": "VALENTINA", "live_birth_certificate_number": ""}),
+    )
     assert again.status_code == 409
     html = again.get_data(as_text=True)
     assert "This child is already registered" in html and number in html
@@ -87,7 +123,9 @@ def test_a_duplicate_shows_the_existing_record_instead(registrar):
 
 
 def test_born_abroad_with_no_peruvian_parent_is_refused_and_the_typed_data_kept(registrar):
-    response = registrar.post("/births/new", data=form(**{"child-birth_country": "EC", "child-birth_locality": "Quito"}))
+    response = registrar.post(
+        "/births/new", data=form(**{"child-birth_country": "EC", "child-birth_locality": "Quito"})
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "This birth cannot be registered as Peruvian" in html
@@ -103,16 +141,24 @@ def test_a_late_registration_asks_for_evidence_beside_its_field(registrar):
     response = registrar.post("/births/new", data=late)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert re.search(r'id="late_registration_evidence-error" class="govuk-error-message">'
-                     r'<span class="govuk-visually-hidden">Error:</span>[^<]*late registration', html)
+    assert re.search(
+        r'id="late_registration_evidence-error" class="govuk-error-message">'
+        r'<span class="govuk-visually-hidden">Error:</span>[^<]*late registration',
+        html,
+    )
     assert re.search(r'<textarea[^>]*id="late_registration_evidence"[^>]*aria-invalid="true"', html)
-    done = registrar.post("/births/new", data={**late, "late_registration_evidence": "Health centre record."})
+    done = registrar.post(
+        "/births/new", data={**late, "late_registration_evidence": "Health centre record."}
+    )
     assert done.status_code == 303
     assert db.session.execute(select(BirthRegistration.late_registration)).scalar_one() is True
 
 
 def test_a_parent_partly_filled_in_is_asked_for_the_rest(registrar):
-    response = registrar.post("/births/new", data=form(**{"father-given_names": "Luis", "father-asylum_status": "refugee"}))
+    response = registrar.post(
+        "/births/new",
+        data=form(**{"father-given_names": "Luis", "father-asylum_status": "refugee"}),
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="father-family_names-error"' in html and 'id="father-asylum_country-error"' in html
@@ -123,14 +169,18 @@ def test_a_parent_partly_filled_in_is_asked_for_the_rest(registrar):
 def test_an_unknown_case_number_is_shown_beside_its_field(registrar):
     response = registrar.post("/births/new", data=form(**{"mother-case_number": "SDP-2020-999999"}))
     assert response.status_code == 422
-    assert ('id="mother-case_number-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span>'
-            ' There is no SDP case with this number.') in response.get_data(as_text=True)
+    assert (
+        'id="mother-case_number-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span>'
+        " There is no SDP case with this number."
+    ) in response.get_data(as_text=True)
 
 
 def test_the_list_of_registrations_and_who_may_see_it(registrar, make_user, sign_in, client):
     registrar.post("/births/new", data=form())
     listing = registrar.get("/births/")
-    assert listing.status_code == 200 and "Valentina Mendoza Rivas" in listing.get_data(as_text=True)
+    assert listing.status_code == 200 and "Valentina Mendoza Rivas" in listing.get_data(
+        as_text=True
+    )
     assert 'href="/births/new"' in listing.get_data(as_text=True)
     sign_in(make_user("supervisor"))
     assert client.get("/births/").status_code == 200

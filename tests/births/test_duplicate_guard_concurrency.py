@@ -27,13 +27,19 @@ pytestmark = pytest.mark.postgres_only
 @pytest.fixture(autouse=True)
 def _postgresql_only(app):
     if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgresql://...): SQLite serialises writers, so no race can happen")
+        pytest.skip(
+            "needs PostgreSQL (DATABASE_URL=postgresql://...): SQLite serialises writers, so no race can happen"
+        )
 
 
-def _post_in_thread(app, token: str, body: dict, barrier: threading.Barrier, results: list, index: int) -> None:
+def _post_in_thread(
+    app, token: str, body: dict, barrier: threading.Barrier, results: list, index: int
+) -> None:
     client = app.test_client()  # its own request, app context and database session
     barrier.wait()
-    response = client.post("/api/v1/births", json=body, headers={"Authorization": f"Bearer {token}"})
+    response = client.post(
+        "/api/v1/births", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
     results[index] = (response.status_code, response.get_json())
 
 
@@ -45,8 +51,10 @@ def test_simultaneous_registrations_of_one_child_give_one_record(app, api_as):
     body = birth(child=child(given="Mateo", family="Pérez Gómez", sex="M"))
     tokens = [_token(api_as) for _ in range(6)]
     barrier, results = threading.Barrier(len(tokens)), [None] * len(tokens)
-    threads = [threading.Thread(target=_post_in_thread, args=(app, token, body, barrier, results, index))
-               for index, token in enumerate(tokens)]
+    threads = [
+        threading.Thread(target=_post_in_thread, args=(app, token, body, barrier, results, index))
+        for index, token in enumerate(tokens)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -60,12 +68,19 @@ def test_simultaneous_registrations_of_one_child_give_one_record(app, api_as):
 
 def _waiting_on_a_lock() -> bool:
     with db.engine.connect() as connection:
-        return connection.execute(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )).scalar_one() > 0
+        return (
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar_one()
+            > 0
+        )
 
 
-def test_a_request_that_passed_the_look_up_is_stopped_by_the_unique_constraint(app, api_as, make_user):
+def test_a_request_that_passed_the_look_up_is_stopped_by_the_unique_constraint(
+    app, api_as, make_user
+):
     """Deterministic: the second request checks for a duplicate while the first is still
     uncommitted, waits, and fails on the constraint once the first commits → 409."""
     body = birth(child=child(given="Layla", family="Saleh Haddad"))
@@ -76,20 +91,37 @@ def test_a_request_that_passed_the_look_up_is_stopped_by_the_unique_constraint(a
     def first_registration():
         with app.app_context():
             today = clock.today()
-            number = next_registration_number(today.year)  # holds the year's counter row until commit
-            db.session.add(BirthRegistration(
-                registration_number=number, child_given_names=kid["given_names"], child_family_names=kid["family_names"],
-                child_given_key=name_key(kid["given_names"]), child_family_key=name_key(kid["family_names"]),
-                child_sex=kid["sex"], child_date_of_birth=date.fromisoformat(kid["date_of_birth"]),
-                birth_country="PE", birth_locality=kid["place_of_birth"]["locality"], nationality_country="PE",
-                nationality_basis="ius_soli", registered_on=today, registered_by_id=registrar.id,
-                created_at=clock.now(),
-                duplicate_key=duplicate_key(
-                    child_given_names=kid["given_names"], child_family_names=kid["family_names"],
-                    date_of_birth=date.fromisoformat(kid["date_of_birth"]), birth_country="PE",
-                    birth_locality=kid["place_of_birth"]["locality"], mother_given_names=mother["given_names"],
-                    mother_family_names=mother["family_names"],
-                    mother_date_of_birth=date.fromisoformat(mother["date_of_birth"]))))
+            number = next_registration_number(
+                today.year
+            )  # holds the year's counter row until commit
+            db.session.add(
+                BirthRegistration(
+                    registration_number=number,
+                    child_given_names=kid["given_names"],
+                    child_family_names=kid["family_names"],
+                    child_given_key=name_key(kid["given_names"]),
+                    child_family_key=name_key(kid["family_names"]),
+                    child_sex=kid["sex"],
+                    child_date_of_birth=date.fromisoformat(kid["date_of_birth"]),
+                    birth_country="PE",
+                    birth_locality=kid["place_of_birth"]["locality"],
+                    nationality_country="PE",
+                    nationality_basis="ius_soli",
+                    registered_on=today,
+                    registered_by_id=registrar.id,
+                    created_at=clock.now(),
+                    duplicate_key=duplicate_key(
+                        child_given_names=kid["given_names"],
+                        child_family_names=kid["family_names"],
+                        date_of_birth=date.fromisoformat(kid["date_of_birth"]),
+                        birth_country="PE",
+                        birth_locality=kid["place_of_birth"]["locality"],
+                        mother_given_names=mother["given_names"],
+                        mother_family_names=mother["family_names"],
+                        mother_date_of_birth=date.fromisoformat(mother["date_of_birth"]),
+                    ),
+                )
+            )
             db.session.flush()
             first_in.set()
             release.wait(30)
@@ -100,11 +132,14 @@ def test_a_request_that_passed_the_look_up_is_stopped_by_the_unique_constraint(a
     first.start()
     assert first_in.wait(30)
     results = [None]
-    second = threading.Thread(target=_post_in_thread,
-                              args=(app, _token(api_as), body, threading.Barrier(1), results, 0))
+    second = threading.Thread(
+        target=_post_in_thread, args=(app, _token(api_as), body, threading.Barrier(1), results, 0)
+    )
     second.start()
     deadline = time.monotonic() + 30
-    while not _waiting_on_a_lock():  # the second request has passed its look-up and waits for the first
+    while (
+        not _waiting_on_a_lock()
+    ):  # the second request has passed its look-up and waits for the first
         assert time.monotonic() < deadline, "the second request never waited for the first"
         time.sleep(0.05)
     release.set()

@@ -38,34 +38,80 @@ PERUVIAN_BY_BIRTH = Parent("PE", nationality_basis=PeruvianNationalityBasis.BIRT
 
 # (why, birth, expected nationality)
 GRANTED = [
-    ("born in Peru, parents with no asylum claim", Birth("PE", mother=VENEZUELAN, father=COLOMBIAN), IUS_SOLI),
+    (
+        "born in Peru, parents with no asylum claim",
+        Birth("PE", mother=VENEZUELAN, father=COLOMBIAN),
+        IUS_SOLI,
+    ),
     ("born in Peru, refugee mother", Birth("PE", mother=VENEZUELAN_REFUGEE), IUS_SOLI),
     ("born in Peru, asylum-seeking mother", Birth("PE", mother=VENEZUELAN_SEEKER), IUS_SOLI),
-    ("born in Peru, refugee father and asylum-seeking mother",
-     Birth("PE", mother=VENEZUELAN_SEEKER, father=Parent("SY", asylum_status=REFUGEE)), IUS_SOLI),
+    (
+        "born in Peru, refugee father and asylum-seeking mother",
+        Birth("PE", mother=VENEZUELAN_SEEKER, father=Parent("SY", asylum_status=REFUGEE)),
+        IUS_SOLI,
+    ),
     ("born in Peru, stateless mother", Birth("PE", mother=STATELESS, father=VENEZUELAN), IUS_SOLI),
-    ("born in Peru, both parents stateless", Birth("PE", mother=STATELESS, father=STATELESS), IUS_SOLI),
-    ("born in Peru, stateless refugee parents", Birth("PE", mother=STATELESS_REFUGEE, father=STATELESS_REFUGEE), IUS_SOLI),
+    (
+        "born in Peru, both parents stateless",
+        Birth("PE", mother=STATELESS, father=STATELESS),
+        IUS_SOLI,
+    ),
+    (
+        "born in Peru, stateless refugee parents",
+        Birth("PE", mother=STATELESS_REFUGEE, father=STATELESS_REFUGEE),
+        IUS_SOLI,
+    ),
     ("born in Peru, father missing", Birth("PE", mother=VENEZUELAN_REFUGEE, father=None), IUS_SOLI),
     ("born in Peru, mother missing", Birth("PE", mother=None, father=COLOMBIAN), IUS_SOLI),
     ("born in Peru, no parent declared (not a foundling)", Birth("PE"), IUS_SOLI),
-    ("born in Peru, parents' nationality unknown", Birth("PE", mother=UNKNOWN_NATIONALITY), IUS_SOLI),
-    ("born in Peru, Peruvian parents: still ius soli", Birth("PE", mother=PERUVIAN, father=PERUVIAN), IUS_SOLI),
+    (
+        "born in Peru, parents' nationality unknown",
+        Birth("PE", mother=UNKNOWN_NATIONALITY),
+        IUS_SOLI,
+    ),
+    (
+        "born in Peru, Peruvian parents: still ius soli",
+        Birth("PE", mother=PERUVIAN, father=PERUVIAN),
+        IUS_SOLI,
+    ),
     ("foundling found in Peru", Birth("PE", foundling=True), FOUNDLING),
     # Abroad, only through a parent Peruvian by birth (Law 32421): tests/domain/test_nationality_by_birth.py
-    ("born abroad to a mother Peruvian by birth", Birth("VE", mother=PERUVIAN_BY_BIRTH, father=VENEZUELAN), IUS_SANGUINIS),
-    ("born abroad to a father Peruvian by birth, mother missing", Birth("AR", father=PERUVIAN_BY_BIRTH), IUS_SANGUINIS),
-    ("born abroad to a father Peruvian by birth and a stateless mother",
-     Birth("CL", mother=STATELESS, father=PERUVIAN_BY_BIRTH), IUS_SANGUINIS),
+    (
+        "born abroad to a mother Peruvian by birth",
+        Birth("VE", mother=PERUVIAN_BY_BIRTH, father=VENEZUELAN),
+        IUS_SANGUINIS,
+    ),
+    (
+        "born abroad to a father Peruvian by birth, mother missing",
+        Birth("AR", father=PERUVIAN_BY_BIRTH),
+        IUS_SANGUINIS,
+    ),
+    (
+        "born abroad to a father Peruvian by birth and a stateless mother",
+        Birth("CL", mother=STATELESS, father=PERUVIAN_BY_BIRTH),
+        IUS_SANGUINIS,
+    ),
 ]
 
 # (why, birth, whether an SDP screening is suggested)
 REFUSED = [
-    ("born abroad, parents with a nationality and no asylum claim", Birth("VE", mother=VENEZUELAN, father=COLOMBIAN), False),
-    ("born abroad, mother with a nationality, father missing", Birth("CO", mother=COLOMBIAN), False),
+    (
+        "born abroad, parents with a nationality and no asylum claim",
+        Birth("VE", mother=VENEZUELAN, father=COLOMBIAN),
+        False,
+    ),
+    (
+        "born abroad, mother with a nationality, father missing",
+        Birth("CO", mother=COLOMBIAN),
+        False,
+    ),
     ("born abroad, both parents stateless", Birth("VE", mother=STATELESS, father=STATELESS), True),
     ("born abroad, one parent stateless", Birth("EC", mother=STATELESS, father=COLOMBIAN), True),
-    ("born abroad, refugee parents", Birth("EC", mother=VENEZUELAN_REFUGEE, father=VENEZUELAN_REFUGEE), True),
+    (
+        "born abroad, refugee parents",
+        Birth("EC", mother=VENEZUELAN_REFUGEE, father=VENEZUELAN_REFUGEE),
+        True,
+    ),
     ("born abroad, asylum-seeking mother", Birth("EC", mother=VENEZUELAN_SEEKER), True),
     ("born abroad, parents' nationality unknown", Birth("BO", mother=UNKNOWN_NATIONALITY), True),
     ("born abroad, no parent known", Birth("BO"), True),
@@ -110,34 +156,51 @@ def test_a_stateless_parent_has_no_nationality():
         Parent("VE", stateless=True)
 
 
-@pytest.mark.parametrize(("days_after_birth", "late"), [(0, False), (1, False), (59, False), (60, False), (61, True), (400, True)])
+@pytest.mark.parametrize(
+    ("days_after_birth", "late"),
+    [(0, False), (1, False), (59, False), (60, False), (61, True), (400, True)],
+)
 def test_late_registration_is_more_than_60_days_after_birth(days_after_birth, late):
     born = date(2025, 12, 31)
     assert DEFAULT_POLICY.birth_registration_days == 60
-    assert is_late_birth_registration(born, born + timedelta(days=days_after_birth), DEFAULT_POLICY) is late
+    assert (
+        is_late_birth_registration(born, born + timedelta(days=days_after_birth), DEFAULT_POLICY)
+        is late
+    )
 
 
 def test_the_late_registration_period_is_a_policy_setting():
     born = date(2026, 1, 1)
-    assert is_late_birth_registration(born, born + timedelta(days=31), PolicySettings(birth_registration_days=30))
+    assert is_late_birth_registration(
+        born, born + timedelta(days=31), PolicySettings(birth_registration_days=30)
+    )
     assert not is_late_birth_registration(born, born + timedelta(days=31), DEFAULT_POLICY)
 
 
-@pytest.mark.parametrize(("mother", "father", "expected"), [
-    (None, None, ParentsStatus.UNKNOWN),
-    (VENEZUELAN, None, ParentsStatus.NONE),
-    (VENEZUELAN, COLOMBIAN, ParentsStatus.NONE),
-    (VENEZUELAN_SEEKER, COLOMBIAN, ParentsStatus.ASYLUM_SEEKER),
-    (VENEZUELAN_SEEKER, VENEZUELAN_REFUGEE, ParentsStatus.REFUGEE),
-    (None, VENEZUELAN_REFUGEE, ParentsStatus.REFUGEE),
-    (STATELESS, VENEZUELAN_REFUGEE, ParentsStatus.STATELESS),
-    (STATELESS, STATELESS, ParentsStatus.STATELESS),
-])
-def test_parents_status_counts_each_birth_once_under_the_most_protective_need(mother, father, expected):
+@pytest.mark.parametrize(
+    ("mother", "father", "expected"),
+    [
+        (None, None, ParentsStatus.UNKNOWN),
+        (VENEZUELAN, None, ParentsStatus.NONE),
+        (VENEZUELAN, COLOMBIAN, ParentsStatus.NONE),
+        (VENEZUELAN_SEEKER, COLOMBIAN, ParentsStatus.ASYLUM_SEEKER),
+        (VENEZUELAN_SEEKER, VENEZUELAN_REFUGEE, ParentsStatus.REFUGEE),
+        (None, VENEZUELAN_REFUGEE, ParentsStatus.REFUGEE),
+        (STATELESS, VENEZUELAN_REFUGEE, ParentsStatus.STATELESS),
+        (STATELESS, STATELESS, ParentsStatus.STATELESS),
+    ],
+)
+def test_parents_status_counts_each_birth_once_under_the_most_protective_need(
+    mother, father, expected
+):
     assert parents_status(mother, father) == expected
 
 
-@pytest.mark.parametrize(("country", "pending", "expected"), [
-    ("PE", True, True), ("PE", False, False), ("VE", True, False), ("VE", False, False)])
-def test_referral_is_suggested_for_a_person_born_in_peru_on_a_pending_case(country, pending, expected):
+@pytest.mark.parametrize(
+    ("country", "pending", "expected"),
+    [("PE", True, True), ("PE", False, False), ("VE", True, False), ("VE", False, False)],
+)
+def test_referral_is_suggested_for_a_person_born_in_peru_on_a_pending_case(
+    country, pending, expected
+):
     assert referral_suggested(country, pending) is expected

@@ -37,21 +37,39 @@ def post(registrar, body):
 
 
 def test_born_in_argentina_to_a_mother_peruvian_by_birth_is_ius_sanguinis(registrar, api_as):
-    response = post(registrar, birth(child=ARGENTINA, mother=parent("Rosa", "Blanco Quispe", "1990-02-11",
-                                                                  nationality="PE", nationality_basis="birth")))
+    response = post(
+        registrar,
+        birth(
+            child=ARGENTINA,
+            mother=parent(
+                "Rosa", "Blanco Quispe", "1990-02-11", nationality="PE", nationality_basis="birth"
+            ),
+        ),
+    )
     assert response.status_code == 201, response.json
     assert response.json["nationality"] == {"country": "PE", "basis": "ius_sanguinis"}
     saved = db.session.execute(select(BirthRegistration)).scalar_one()
     assert (saved.mother_nationality_basis, saved.father_nationality_basis) == ("birth", None)
     record = api_as("supervisor").get(f"/api/v1/births/{response.json['registration_number']}")
-    assert record.json["mother"]["nationality"] == "PE" and record.json["mother"]["nationality_basis"] == "birth"
+    assert (
+        record.json["mother"]["nationality"] == "PE"
+        and record.json["mother"]["nationality_basis"] == "birth"
+    )
 
 
 @pytest.mark.parametrize("basis", ["naturalization", "option"])
-def test_born_in_argentina_to_a_father_peruvian_only_by_naturalization_or_option_is_refused(registrar, basis):
-    response = post(registrar, {"child": ARGENTINA,
-                                "father": parent("Esteban", "Rojas Huanca", "1985-04-05", nationality="PE",
-                                                 nationality_basis=basis)})
+def test_born_in_argentina_to_a_father_peruvian_only_by_naturalization_or_option_is_refused(
+    registrar, basis
+):
+    response = post(
+        registrar,
+        {
+            "child": ARGENTINA,
+            "father": parent(
+                "Esteban", "Rojas Huanca", "1985-04-05", nationality="PE", nationality_basis=basis
+            ),
+        },
+    )
     assert response.status_code == 422, response.json
     assert list(response.json["errors"]) == ["child.place_of_birth.country"]
     message = response.json["message"]
@@ -62,23 +80,47 @@ def test_born_in_argentina_to_a_father_peruvian_only_by_naturalization_or_option
 
 
 def test_a_naturalized_father_and_an_argentine_mother_still_points_to_the_screening(registrar):
-    response = post(registrar, {"child": ARGENTINA, "mother": parent("Ana", "Blanco", nationality="AR"),
-                                "father": parent("Esteban", "Rojas Huanca", "1985-04-05", nationality="PE",
-                                                 nationality_basis="naturalization")})
+    response = post(
+        registrar,
+        {
+            "child": ARGENTINA,
+            "mother": parent("Ana", "Blanco", nationality="AR"),
+            "father": parent(
+                "Esteban",
+                "Rojas Huanca",
+                "1985-04-05",
+                nationality="PE",
+                nationality_basis="naturalization",
+            ),
+        },
+    )
     assert response.status_code == 422
     assert "1961 Convention Art. 4" in response.json["message"]
     assert "statelessness screening" in response.json["message"]
 
 
 def test_one_parent_peruvian_by_birth_is_enough_whatever_the_other(registrar):
-    response = post(registrar, {"child": ARGENTINA,
-                                "mother": parent("Rosa", "Blanco", nationality="PE", nationality_basis="birth"),
-                                "father": parent("Esteban", "Rojas", "1985-04-05", nationality="PE",
-                                                 nationality_basis="naturalization")})
+    response = post(
+        registrar,
+        {
+            "child": ARGENTINA,
+            "mother": parent("Rosa", "Blanco", nationality="PE", nationality_basis="birth"),
+            "father": parent(
+                "Esteban",
+                "Rojas",
+                "1985-04-05",
+                nationality="PE",
+                nationality_basis="naturalization",
+            ),
+        },
+    )
     assert response.status_code == 201, response.json
     assert response.json["nationality"] == {"country": "PE", "basis": "ius_sanguinis"}
     saved = db.session.execute(select(BirthRegistration)).scalar_one()
-    assert (saved.mother_nationality_basis, saved.father_nationality_basis) == ("birth", "naturalization")
+    assert (saved.mother_nationality_basis, saved.father_nationality_basis) == (
+        "birth",
+        "naturalization",
+    )
 
 
 @pytest.mark.parametrize("role", ["mother", "father"])
@@ -87,32 +129,53 @@ def test_a_peruvian_parent_of_a_child_born_abroad_must_say_how_they_are_peruvian
     response = post(registrar, body)
     assert response.status_code == 422, response.json
     assert set(response.json["errors"]) == {f"{role}.nationality_basis"}
-    assert "by birth, by naturalization or by option" in response.json["errors"][f"{role}.nationality_basis"][0]
+    assert (
+        "by birth, by naturalization or by option"
+        in response.json["errors"][f"{role}.nationality_basis"][0]
+    )
     assert count() == 0
     explicit_null = post(registrar, {**body, role: {**body[role], "nationality_basis": None}})
-    assert explicit_null.status_code == 422 and set(explicit_null.json["errors"]) == {f"{role}.nationality_basis"}
+    assert explicit_null.status_code == 422 and set(explicit_null.json["errors"]) == {
+        f"{role}.nationality_basis"
+    }
 
 
 def test_born_in_peru_the_basis_is_not_needed_and_kept_when_given(registrar):
     unsaid = post(registrar, birth(mother=parent("Rosa", "Blanco", nationality="PE")))
     assert unsaid.status_code == 201, unsaid.json
     assert unsaid.json["nationality"] == {"country": "PE", "basis": "ius_soli"}
-    naturalized = post(registrar, birth(child=child(given="Bea"), mother=parent("Rosa", "Blanco", nationality="PE",
-                                                                                nationality_basis="naturalization")))
+    naturalized = post(
+        registrar,
+        birth(
+            child=child(given="Bea"),
+            mother=parent("Rosa", "Blanco", nationality="PE", nationality_basis="naturalization"),
+        ),
+    )
     assert naturalized.status_code == 201
     assert naturalized.json["nationality"] == {"country": "PE", "basis": "ius_soli"}
-    bases = db.session.execute(select(BirthRegistration.mother_nationality_basis)
-                               .order_by(BirthRegistration.id)).scalars().all()
+    bases = (
+        db.session.execute(
+            select(BirthRegistration.mother_nationality_basis).order_by(BirthRegistration.id)
+        )
+        .scalars()
+        .all()
+    )
     assert bases == [None, "naturalization"]
 
 
-@pytest.mark.parametrize(("mother", "field"), [
-    (parent(nationality="VE", nationality_basis="birth"), "mother.nationality_basis"),
-    (parent(nationality=None, nationality_basis="birth"), "mother.nationality_basis"),
-    (parent(nationality=None, stateless=True, nationality_basis="option"), "mother.nationality_basis"),
-    (parent(nationality="PE", nationality_basis="by_birth"), "mother.nationality_basis"),
-    (parent(nationality="PE", nationality_basis="BIRTH"), "mother.nationality_basis"),
-])
+@pytest.mark.parametrize(
+    ("mother", "field"),
+    [
+        (parent(nationality="VE", nationality_basis="birth"), "mother.nationality_basis"),
+        (parent(nationality=None, nationality_basis="birth"), "mother.nationality_basis"),
+        (
+            parent(nationality=None, stateless=True, nationality_basis="option"),
+            "mother.nationality_basis",
+        ),
+        (parent(nationality="PE", nationality_basis="by_birth"), "mother.nationality_basis"),
+        (parent(nationality="PE", nationality_basis="BIRTH"), "mother.nationality_basis"),
+    ],
+)
 def test_a_basis_only_for_a_peruvian_parent_and_only_from_the_vocabulary(registrar, mother, field):
     response = post(registrar, {"child": ARGENTINA, "mother": mother})
     assert response.status_code == 422, response.json
@@ -123,7 +186,11 @@ def test_a_basis_only_for_a_peruvian_parent_and_only_from_the_vocabulary(registr
 def test_the_openapi_description_documents_the_basis(client):
     spec = client.get("/api/v1/openapi.json").json
     basis = spec["components"]["schemas"]["Parent"]["properties"]["nationality_basis"]
-    assert [value for value in basis["enum"] if value is not None] == ["birth", "naturalization", "option"]
+    assert [value for value in basis["enum"] if value is not None] == [
+        "birth",
+        "naturalization",
+        "option",
+    ]
     assert "Law 32421" in basis["description"] and "1961 Convention Art. 4" in basis["description"]
 
 
@@ -132,14 +199,28 @@ def test_the_openapi_description_documents_the_basis(client):
 
 def form(**changes) -> dict:
     data = {
-        "child-given_names": "Lucía", "child-family_names": "Rojas Blanco", "child-sex": "F",
-        "child-date_of_birth": days_ago(20), "child-birth_country": "AR", "child-birth_locality": "Buenos Aires",
-        "mother-given_names": "Andreína", "mother-family_names": "Blanco Paz", "mother-date_of_birth": "1997-08-30",
-        "mother-birth_country": "AR", "mother-nationality": "AR", "mother-asylum_status": "none",
-        "father-given_names": "Esteban", "father-family_names": "Rojas Huanca", "father-date_of_birth": "1985-04-05",
-        "father-birth_country": "PE", "father-birth_locality": "Tumbes", "father-nationality": "PE",
-        "father-nationality_basis": "birth", "father-asylum_status": "none",
-        "declarant_name": "Esteban Rojas Huanca", "declarant_relationship": "father",
+        "child-given_names": "Lucía",
+        "child-family_names": "Rojas Blanco",
+        "child-sex": "F",
+        "child-date_of_birth": days_ago(20),
+        "child-birth_country": "AR",
+        "child-birth_locality": "Buenos Aires",
+        "mother-given_names": "Andreína",
+        "mother-family_names": "Blanco Paz",
+        "mother-date_of_birth": "1997-08-30",
+        "mother-birth_country": "AR",
+        "mother-nationality": "AR",
+        "mother-asylum_status": "none",
+        "father-given_names": "Esteban",
+        "father-family_names": "Rojas Huanca",
+        "father-date_of_birth": "1985-04-05",
+        "father-birth_country": "PE",
+        "father-birth_locality": "Tumbes",
+        "father-nationality": "PE",
+        "father-nationality_basis": "birth",
+        "father-asylum_status": "none",
+        "declarant_name": "Esteban Rojas Huanca",
+        "declarant_relationship": "father",
         "registered_on": TODAY.isoformat(),
     }
     data.update(changes)
@@ -154,14 +235,25 @@ def desk(make_user, sign_in):
 def test_the_form_asks_each_parent_how_they_are_peruvian_with_radios_named_in_words(desk):
     html = desk.get("/births/new").get_data(as_text=True)
     for role in ("mother", "father"):
-        radios = re.findall(rf'<input class="govuk-radios__input" id="({role}-nationality_basis[-0-9]*)" '
-                            rf'name="{role}-nationality_basis" type="radio" value="([a-z]+)"', html)
+        radios = re.findall(
+            rf'<input class="govuk-radios__input" id="({role}-nationality_basis[-0-9]*)" '
+            rf'name="{role}-nationality_basis" type="radio" value="([a-z]+)"',
+            html,
+        )
         assert [value for _, value in radios] == ["birth", "naturalization", "option"], role
         for field_id, _ in radios:
-            assert re.search(f'<label class="govuk-label govuk-radios__label" for="{field_id}">', html)
-    assert "Peruvian by birth" in html and "Peruvian by naturalization" in html and "Peruvian by option" in html
+            assert re.search(
+                f'<label class="govuk-label govuk-radios__label" for="{field_id}">', html
+            )
+    assert (
+        "Peruvian by birth" in html
+        and "Peruvian by naturalization" in html
+        and "Peruvian by option" in html
+    )
     assert "Only when the nationality is Peru" in html
-    assert not re.search(r'name="mother-nationality_basis" type="radio" value="[a-z]+" checked', html)
+    assert not re.search(
+        r'name="mother-nationality_basis" type="radio" value="[a-z]+" checked', html
+    )
 
 
 def test_a_child_born_abroad_to_a_father_peruvian_by_birth_is_registered(desk):
@@ -176,17 +268,27 @@ def test_a_child_born_abroad_to_a_father_peruvian_by_birth_is_registered(desk):
     assert "How this parent is Peruvian" in page and "Peruvian by birth" in page
 
 
-def test_a_father_peruvian_only_by_naturalization_is_refused_with_the_screening_and_the_form_kept(desk):
+def test_a_father_peruvian_only_by_naturalization_is_refused_with_the_screening_and_the_form_kept(
+    desk,
+):
     response = desk.post("/births/new", data=form(**{"father-nationality_basis": "naturalization"}))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    refusal = re.search(r'<div class="govuk-warning-text" id="refusal">.*?</div>\s*</div>', html, re.S).group(0)
+    refusal = re.search(
+        r'<div class="govuk-warning-text" id="refusal">.*?</div>\s*</div>', html, re.S
+    ).group(0)
     assert "This birth cannot be registered as Peruvian" in refusal
     assert "Law 32421" in refusal and "1961 Convention Art. 4" in refusal
     assert "statelessness screening" in refusal and "ex officio" in refusal
     assert 'id="child-birth_country-error"' in html
-    assert re.search(r'name="father-nationality_basis" type="radio" value="naturalization" checked', html)
-    assert 'value="Rojas Huanca"' in html and 'value="Buenos Aires"' in html and 'value="Tumbes"' in html
+    assert re.search(
+        r'name="father-nationality_basis" type="radio" value="naturalization" checked', html
+    )
+    assert (
+        'value="Rojas Huanca"' in html
+        and 'value="Buenos Aires"' in html
+        and 'value="Tumbes"' in html
+    )
     assert re.search(r'<option value="PE" selected>', html)
     assert count() == 0
 
@@ -195,10 +297,16 @@ def test_a_peruvian_parent_of_a_child_born_abroad_without_a_basis_is_asked_besid
     response = desk.post("/births/new", data=form(**{"father-nationality_basis": None}))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert re.search(r'id="father-nationality_basis-error" class="govuk-error-message">'
-                     r'<span class="govuk-visually-hidden">Error:</span> Say how this parent is Peruvian', html)
+    assert re.search(
+        r'id="father-nationality_basis-error" class="govuk-error-message">'
+        r'<span class="govuk-visually-hidden">Error:</span> Say how this parent is Peruvian',
+        html,
+    )
     assert '<a href="#father-nationality_basis">' in html  # the summary links to the first radio
-    assert 'id="father-nationality_basis" name="father-nationality_basis" type="radio" value="birth"' in html
+    assert (
+        'id="father-nationality_basis" name="father-nationality_basis" type="radio" value="birth"'
+        in html
+    )
     assert 'value="Rojas Huanca"' in html and 'value="Esteban Rojas Huanca"' in html
     assert 'id="refusal"' not in html
     assert count() == 0
@@ -207,8 +315,16 @@ def test_a_peruvian_parent_of_a_child_born_abroad_without_a_basis_is_asked_besid
 
 
 def test_a_basis_left_chosen_for_a_parent_who_is_not_peruvian_is_ignored(desk):
-    response = desk.post("/births/new", data=form(**{
-        "child-birth_country": "PE", "child-birth_locality": "Lima", "mother-nationality_basis": "option"}))
+    response = desk.post(
+        "/births/new",
+        data=form(
+            **{
+                "child-birth_country": "PE",
+                "child-birth_locality": "Lima",
+                "mother-nationality_basis": "option",
+            }
+        ),
+    )
     assert response.status_code == 303, response.get_data(as_text=True)
     saved = db.session.execute(select(BirthRegistration)).scalar_one()
     assert saved.nationality_basis == "ius_soli" and saved.mother_nationality_basis is None
@@ -221,14 +337,30 @@ def test_an_unknown_basis_from_the_form_is_an_error_beside_the_field(desk):
     assert count() == 0
 
 
-@pytest.mark.parametrize(("language", "words"), [
-    ("es", ("Peruano de nacimiento", "Peruano por naturalización", "Peruano por opción", "Ley 32421")),
-    ("pt", ("Peruano nato", "Peruano naturalizado", "Peruano por opção", "Lei 32421")),
-])
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "es",
+            (
+                "Peruano de nacimiento",
+                "Peruano por naturalización",
+                "Peruano por opción",
+                "Ley 32421",
+            ),
+        ),
+        ("pt", ("Peruano nato", "Peruano naturalizado", "Peruano por opção", "Lei 32421")),
+    ],
+)
 def test_the_question_and_the_refusal_in_spanish_and_portuguese(desk, language, words):
     desk.get(f"/language/{language}")
     page = desk.get("/births/new").get_data(as_text=True)
     assert all(word in page for word in words[:3])
     refused = desk.post("/births/new", data=form(**{"father-nationality_basis": "naturalization"}))
     html = refused.get_data(as_text=True)
-    assert refused.status_code == 422 and words[3] in html and "1961" in html and "art. 4" in html.lower()
+    assert (
+        refused.status_code == 422
+        and words[3] in html
+        and "1961" in html
+        and "art. 4" in html.lower()
+    )

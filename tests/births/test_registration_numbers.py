@@ -12,8 +12,10 @@ from sdp.domain.birth_registration import (
 from sdp.domain.check_digits import mod_11_10_check_digit, mod_11_10_is_valid
 
 
-@pytest.mark.parametrize(("digits", "check"), [("79462", "3"), ("00200667308", "5"), ("0100000138", "1"),
-                                               ("0123456789", "6")])
+@pytest.mark.parametrize(
+    ("digits", "check"),
+    [("79462", "3"), ("00200667308", "5"), ("0100000138", "1"), ("0123456789", "6")],
+)
 def test_mod_11_10_matches_published_examples(digits, check):
     # Examples from python-stdnum / stdnum-js (794623, 002006673085) and DIZtools (DIN ISO 7064).
     assert mod_11_10_check_digit(digits) == check
@@ -29,14 +31,18 @@ def test_mod_11_10_catches_every_single_digit_error_and_most_adjacent_transposit
         for position in range(len(number)):
             for digit in "0123456789":
                 if digit != number[position]:
-                    assert not mod_11_10_is_valid(number[:position] + digit + number[position + 1:])
+                    assert not mod_11_10_is_valid(
+                        number[:position] + digit + number[position + 1 :]
+                    )
         for position in range(len(number) - 1):
             a, b = number[position], number[position + 1]
             if a != b:
                 transpositions += 1
-                missed += mod_11_10_is_valid(number[:position] + b + a + number[position + 2:])
+                missed += mod_11_10_is_valid(number[:position] + b + a + number[position + 2 :])
     assert transpositions > 1000
-    assert missed / transpositions < 0.03  # about 2%: the documented limit of one decimal check digit
+    assert (
+        missed / transpositions < 0.03
+    )  # about 2%: the documented limit of one decimal check digit
 
 
 def test_mod_11_10_rejects_non_digits():
@@ -61,22 +67,41 @@ def test_registration_number_format_and_check():
 
 
 def _key(**changes):
-    values = dict(child_given_names="José María", child_family_names="Núñez Ortiz", date_of_birth=date(2026, 1, 5),
-                  birth_country="PE", birth_locality="Lima", mother_given_names="Ángela",
-                  mother_family_names="Ortiz", mother_date_of_birth=date(1990, 1, 1))
+    values = dict(
+        child_given_names="José María",
+        child_family_names="Núñez Ortiz",
+        date_of_birth=date(2026, 1, 5),
+        birth_country="PE",
+        birth_locality="Lima",
+        mother_given_names="Ángela",
+        mother_family_names="Ortiz",
+        mother_date_of_birth=date(1990, 1, 1),
+    )
     values.update(changes)
     return duplicate_key(**values)
 
 
 def test_duplicate_key_ignores_accents_case_and_spacing():
-    assert _key() == _key(child_given_names="JOSE  MARIA", child_family_names="nunez ortiz",
-                          birth_locality=" lima ", mother_given_names="angela")
+    assert _key() == _key(
+        child_given_names="JOSE  MARIA",
+        child_family_names="nunez ortiz",
+        birth_locality=" lima ",
+        mother_given_names="angela",
+    )
     assert len(_key()) == 64
 
 
-@pytest.mark.parametrize("change", [
-    {"child_given_names": "Juan"}, {"date_of_birth": date(2026, 1, 6)}, {"birth_locality": "Cusco"},
-    {"birth_country": "VE"}, {"mother_given_names": "Rosa"}, {"mother_date_of_birth": date(1991, 1, 1)},
-    {"mother_given_names": None, "mother_family_names": None, "mother_date_of_birth": None}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"child_given_names": "Juan"},
+        {"date_of_birth": date(2026, 1, 6)},
+        {"birth_locality": "Cusco"},
+        {"birth_country": "VE"},
+        {"mother_given_names": "Rosa"},
+        {"mother_date_of_birth": date(1991, 1, 1)},
+        {"mother_given_names": None, "mother_family_names": None, "mother_date_of_birth": None},
+    ],
+)
 def test_duplicate_key_differs_for_another_child(change):
     assert _key(**change) != _key()

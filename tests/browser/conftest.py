@@ -21,8 +21,14 @@ from tests.conftest import PASSWORD, in_ci
 from tests.web.conftest import compile_catalogues
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
@@ -32,7 +38,9 @@ def pytest_collection_modifyitems(items):
     # tests skip with this reason, except in CI, where they run and fail.
     if os.path.exists(CHROMIUM) or in_ci():
         return
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (apt-get install chromium; `make test` installs it)")
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} is not installed (apt-get install chromium; `make test` installs it)"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -53,14 +61,18 @@ def live_server(app):
 
     from werkzeug.serving import make_server
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request in the test output
-    served = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "WTF_CSRF_ENABLED": True,
-        "SESSION_COOKIE_SECURE": False,  # plain http on the loopback interface
-    })
+    logging.getLogger("werkzeug").setLevel(
+        logging.WARNING
+    )  # no line per request in the test output
+    served = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "WTF_CSRF_ENABLED": True,
+            "SESSION_COOKIE_SECURE": False,  # plain http on the loopback interface
+        }
+    )
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -98,11 +110,15 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def page(request, browser, live_server):
-    context = browser.new_context(base_url=live_server.url(), viewport={"width": 1100, "height": 900}, locale="es-PE")
+    context = browser.new_context(
+        base_url=live_server.url(), viewport={"width": 1100, "height": 900}, locale="es-PE"
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
-    if getattr(request.node, "failed_in_call", False):  # what the browser showed when the test failed
+    if getattr(
+        request.node, "failed_in_call", False
+    ):  # what the browser showed when the test failed
         folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / "failure.png"), full_page=True)
@@ -125,7 +141,9 @@ def check_page(request):
         page.screenshot(path=str(shot), full_page=True)
         if accessibility:
             results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-            assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"
+            assert results.violations_count == 0, (
+                f"{name} ({page.url}):\n{results.generate_report()}"
+            )
         return shot
 
     return check
@@ -143,7 +161,11 @@ def sign_in(page, user, password: str = PASSWORD) -> None:
         from tests.web.conftest import unused_code
 
         enrol = page.url.endswith("/sign-in/enrol")
-        code = pyotp.TOTP(page.text_content("#totp-secret").strip()).now() if enrol else unused_code(user)
+        code = (
+            pyotp.TOTP(page.text_content("#totp-secret").strip()).now()
+            if enrol
+            else unused_code(user)
+        )
         page.fill("#code", code)
         page.locator("main button[type=submit]").click()
         page.wait_for_load_state()

@@ -24,8 +24,12 @@ def test_a_user_changes_their_password_from_the_header(page, check_page, make_us
     page.locator("main button[type=submit]").click()
     page.wait_for_load_state()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible() and "Las dos contraseñas nuevas no coinciden." in summary.inner_text()
-    assert page.input_value("#current_password") == page.input_value("#new_password") == ""  # nothing sent back
+    assert (
+        summary.is_visible() and "Las dos contraseñas nuevas no coinciden." in summary.inner_text()
+    )
+    assert (
+        page.input_value("#current_password") == page.input_value("#new_password") == ""
+    )  # nothing sent back
     check_page(page, "change-password-refused")
     page.fill("#current_password", PASSWORD)
     page.fill("#new_password", NEW)

@@ -64,7 +64,10 @@ def test_a_registrar_registers_the_birth_of_a_child_of_refugees(page, check_page
     fill_child_and_refugee_mother(page, born_on=TODAY - timedelta(days=10))
     submit_birth(page)
     assert "/births/NAC-" in page.url
-    assert "Birth registered under number" in page.locator(".govuk-notification-banner--success").inner_text()
+    assert (
+        "Birth registered under number"
+        in page.locator(".govuk-notification-banner--success").inner_text()
+    )
     assert page.locator("#nationality-tag").inner_text() == "Peruvian by birth"
     record = page.locator("#birth-record").inner_text()
     assert "Valentina Mendoza Rivas" in record and "Born in Peru (ius soli)" in record
@@ -79,7 +82,9 @@ def test_a_registrar_registers_the_birth_of_a_child_of_refugees(page, check_page
     check_page(page, "birth-list")
 
 
-def test_a_late_registration_asks_for_evidence_and_keeps_what_was_typed(page, check_page, make_user):
+def test_a_late_registration_asks_for_evidence_and_keeps_what_was_typed(
+    page, check_page, make_user
+):
     sign_in(page, make_user("registrar"))
     in_english(page)
     page.goto("/births/new")
@@ -91,15 +96,22 @@ def test_a_late_registration_asks_for_evidence_and_keeps_what_was_typed(page, ch
     assert summary.evaluate("node => document.activeElement === node")
     assert "late registration" in page.locator("#late_registration_evidence-error").inner_text()
     assert page.get_attribute("#late_registration_evidence", "aria-invalid") == "true"
-    for field, value in (("#child-given_names", "Valentina"), ("#child-family_names", "Mendoza Rivas"),
-                         ("#child-date_of_birth", born_on.isoformat()), ("#mother-family_names", "Rivas Colmenares"),
-                         ("#mother-asylum_status", "refugee"), ("#father-given_names", "Luis Alberto"),
-                         ("#declarant_name", "Daniela Rivas Colmenares")):
+    for field, value in (
+        ("#child-given_names", "Valentina"),
+        ("#child-family_names", "Mendoza Rivas"),
+        ("#child-date_of_birth", born_on.isoformat()),
+        ("#mother-family_names", "Rivas Colmenares"),
+        ("#mother-asylum_status", "refugee"),
+        ("#father-given_names", "Luis Alberto"),
+        ("#declarant_name", "Daniela Rivas Colmenares"),
+    ):
         assert page.input_value(field) == value, field
     check_page(page, "late-birth-errors")
     summary.locator("a[href='#late_registration_evidence']").click()
     assert page.evaluate("document.activeElement.id") == "late_registration_evidence"
-    page.fill("#late_registration_evidence", "Health centre record of the birth, signed by the midwife.")
+    page.fill(
+        "#late_registration_evidence", "Health centre record of the birth, signed by the midwife."
+    )
     submit_birth(page)
     assert "/births/NAC-" in page.url
     assert "Health centre record of the birth" in page.locator("#birth-record").inner_text()
@@ -108,16 +120,21 @@ def test_a_late_registration_asks_for_evidence_and_keeps_what_was_typed(page, ch
 
 
 def test_a_certificate_issued_from_the_case_page_is_downloaded_verified_and_revoked(
-        browser, live_server, page, check_page, api_as):
+    browser, live_server, page, check_page, api_as
+):
     office = Office(api_as)
     case = register(office.intake)
     sign_in(page, office.intake.user)
     in_english(page)
     page.goto(f"/cases/{case['id']}")
     form = page.locator("#form-issue_document")
-    assert form.locator("input[name=csrf_token]").get_attribute("value")  # posted with its CSRF token
+    assert form.locator("input[name=csrf_token]").get_attribute(
+        "value"
+    )  # posted with its CSRF token
     options = form.locator("#document-type option").evaluate_all("nodes => nodes.map(n => n.value)")
-    assert options == ["provisional_certificate"]  # the procedure decides what a pending case may have
+    assert options == [
+        "provisional_certificate"
+    ]  # the procedure decides what a pending case may have
     check_page(page, "case-page-documents")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
@@ -132,12 +149,18 @@ def test_a_certificate_issued_from_the_case_page_is_downloaded_verified_and_revo
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
 
-    public = browser.new_context(base_url=live_server.url(), locale="en").new_page()  # nobody signed in
+    public = browser.new_context(
+        base_url=live_server.url(), locale="en"
+    ).new_page()  # nobody signed in
     public.goto("/language/en?next=/verify")
     public.goto(f"/verify/{serial}")
     assert public.locator("#verification").inner_text().strip().startswith("Valid")
     details = public.locator("#verification-details").inner_text()
-    assert serial in details and "María José" in details and case["case_number"] not in public.content()
+    assert (
+        serial in details
+        and "María José" in details
+        and case["case_number"] not in public.content()
+    )
     check_page(public, "verify-valid")
 
     supervisor = browser.new_context(base_url=live_server.url()).new_page()
@@ -149,7 +172,9 @@ def test_a_certificate_issued_from_the_case_page_is_downloaded_verified_and_revo
     assert "reason" in supervisor.locator(".govuk-notification-banner").first.inner_text().lower()
     assert "Valid" in supervisor.locator(f"#document-{serial}").inner_text()
     check_page(supervisor, "revoke-refused")
-    supervisor.locator(f"#document-{serial} input[name=reason]").fill("Issued with a misspelt name.")
+    supervisor.locator(f"#document-{serial} input[name=reason]").fill(
+        "Issued with a misspelt name."
+    )
     supervisor.locator(f"#document-{serial} button", has_text="Revoke").click()
     supervisor.wait_for_load_state()
     assert "revoked" in supervisor.locator(".govuk-notification-banner--success").inner_text()
@@ -165,7 +190,8 @@ def test_a_certificate_issued_from_the_case_page_is_downloaded_verified_and_revo
 
 
 def test_a_phone_opens_the_qr_code_s_link_and_sees_the_answer_and_the_official_address(
-        browser, live_server, api_as, check_page):
+    browser, live_server, api_as, check_page
+):
     """What a police officer's phone does with the printed code: open the link, signed out, at 390 px."""
     from tests.conftest import PUBLIC_URL
     from tests.documents.helpers import issued
@@ -173,14 +199,21 @@ def test_a_phone_opens_the_qr_code_s_link_and_sees_the_answer_and_the_official_a
     office = Office(api_as)
     case = register(office.intake)
     document = issued(office.intake, case["id"], "provisional_certificate")
-    path = document["qr"][len(PUBLIC_URL):]  # the link's path on this server: /V/SDP1:...
-    phone = browser.new_context(base_url=live_server.url(), locale="es-PE", viewport={"width": 390, "height": 844},
-                                is_mobile=True, has_touch=True).new_page()
+    path = document["qr"][len(PUBLIC_URL) :]  # the link's path on this server: /V/SDP1:...
+    phone = browser.new_context(
+        base_url=live_server.url(),
+        locale="es-PE",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    ).new_page()
     phone.goto(path)
     assert phone.locator("#verification").inner_text().strip().startswith("Vigente")
     assert document["serial"] in phone.locator("#verification-details").inner_text()
     address = phone.locator("#official-address")
     assert PUBLIC_URL in address.inner_text() and address.is_visible()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing off the right edge
+    assert (
+        phone.evaluate("document.documentElement.scrollWidth") <= 390
+    )  # nothing off the right edge
     check_page(phone, "verify-link-on-a-phone")
     phone.context.close()

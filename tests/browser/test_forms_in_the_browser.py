@@ -43,7 +43,9 @@ def test_a_validation_error_keeps_what_was_typed(page, check_page, make_user):
     check_page(page, "intake-errors-phone")
 
 
-def test_a_forbidden_action_is_refused_with_a_message(browser, live_server, page, check_page, api_as):
+def test_a_forbidden_action_is_refused_with_a_message(
+    browser, live_server, page, check_page, api_as
+):
     """Two decision-makers open the same case; the second one's decision comes too late."""
     office = Office(api_as)
     case = office.pending_decision()
@@ -69,7 +71,10 @@ def test_a_forbidden_action_is_refused_with_a_message(browser, live_server, page
     page.wait_for_load_state()
     page.locator("button[name=confirm]").click()
     page.wait_for_load_state()
-    assert "Reconocido como apátrida" in page.locator(".govuk-notification-banner--success").inner_text()
+    assert (
+        "Reconocido como apátrida"
+        in page.locator(".govuk-notification-banner--success").inner_text()
+    )
     # The second decision-maker's page still shows the form: the procedure refuses it now, and
     # what they typed is still there.
     other.check("#decide-outcome-1")
@@ -77,7 +82,9 @@ def test_a_forbidden_action_is_refused_with_a_message(browser, live_server, page
     other.locator("#form-decide button[type=submit]").click()
     other.wait_for_load_state()
     summary = other.locator(".govuk-error-summary").inner_text()
-    assert "Nadie en este caso está pendiente de decisión." in summary  # everyone was decided a moment ago
+    assert (
+        "Nadie en este caso está pendiente de decisión." in summary
+    )  # everyone was decided a moment ago
     assert other.input_value("#decide-reasons") == "Doubts remain."
     check_page(other, "decision-refused")
     other.set_viewport_size({"width": 390, "height": 800})
@@ -110,7 +117,9 @@ def test_sign_in_pages_and_lists_are_accessible(page, check_page, make_user, api
     from sdp.auth.grants import propose_role
     from sdp.domain.vocabulary import Role
 
-    grant = propose_role(make_user("admin").principal, make_user("reviewer", name="Rosa Huamán"), Role.SUPERVISOR)
+    grant = propose_role(
+        make_user("admin").principal, make_user("reviewer", name="Rosa Huamán"), Role.SUPERVISOR
+    )
     page.locator("header form button[type=submit]").click()
     sign_in(page, admin)
     assert page.url.endswith("/admin/users")

@@ -34,9 +34,12 @@ def page_width(page) -> int:
 
 def too_wide(page, width: int) -> list[str]:
     """The outermost elements that reach past the screen's right edge, to say what to fix."""
-    return page.evaluate("""width => [...document.querySelectorAll('body *')]
+    return page.evaluate(
+        """width => [...document.querySelectorAll('body *')]
         .filter(e => e.getBoundingClientRect().right > width + 1 && !(e.parentElement.getBoundingClientRect().right > width + 1))
-        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""", width)
+        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""",
+        width,
+    )
 
 
 @pytest.mark.parametrize("width", [390, 320])
@@ -49,17 +52,23 @@ def test_no_page_scrolls_sideways_at_phone_width(page, check_page, demo_users, e
     for path in PAGES_OF[email]:
         page.goto(path)
         assert page_width(page) <= width, (
-            f"{email} {path}: {page_width(page)} px wide at {width} px", too_wide(page, width))
+            f"{email} {path}: {page_width(page)} px wide at {width} px",
+            too_wide(page, width),
+        )
         if width == 390:
             check_page(page, f"{email.split('@')[0]}{path.replace('/', '-')}")
         if path == "/cases/":
             # the state and the time limit of the first case are on screen without scrolling
             for column in (2, 3):
-                box = page.locator(f"#case-list tbody tr:first-child td:nth-child({column})").bounding_box()
+                box = page.locator(
+                    f"#case-list tbody tr:first-child td:nth-child({column})"
+                ).bounding_box()
                 assert box and box["x"] + box["width"] <= width, (email, column, box)
 
 
-def test_the_legislators_pages_are_styled_and_their_tables_fit_at_1280_px(page, check_page, demo_users):
+def test_the_legislators_pages_are_styled_and_their_tables_fit_at_1280_px(
+    page, check_page, demo_users
+):
     """Issue 13, point 7: every element in the design system's font and colours, no table cut."""
     from sdp.demo import DEMO_PASSWORD
 
@@ -70,12 +79,18 @@ def test_the_legislators_pages_are_styled_and_their_tables_fit_at_1280_px(page, 
         check_page(page, path.strip("/").replace("/", "-"))
         fonts = page.evaluate("""[...document.querySelectorAll('main a, main dt, main dd, main li, main p, main td, main th')]
             .map(e => getComputedStyle(e).fontFamily)""")
-        assert fonts and not [font for font in fonts if "serif" in font and "sans-serif" not in font], path
+        assert fonts and not [
+            font for font in fonts if "serif" in font and "sans-serif" not in font
+        ], path
         cut = page.evaluate("""[...document.querySelectorAll('main table')]
             .filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1).map(t => t.id || t.className)""")
         assert cut == [], f"{path}: tables cut at 1280 px: {cut}"
         # Every link in the colour of a GOV.UK link (the browser's default blue is rgb(0, 0, 238)).
-        link_colours = set(page.evaluate("[...document.querySelectorAll('main a:not(.govuk-button)')].map(a => getComputedStyle(a).color)"))
+        link_colours = set(
+            page.evaluate(
+                "[...document.querySelectorAll('main a:not(.govuk-button)')].map(a => getComputedStyle(a).color)"
+            )
+        )
         govuk_link = page.evaluate("""() => { const a = document.createElement('a'); a.className = 'govuk-link';
             a.href = '#unvisited-probe'; document.querySelector('main').append(a);
             const colour = getComputedStyle(a).color; a.remove(); return colour; }""")

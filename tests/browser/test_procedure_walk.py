@@ -71,7 +71,9 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     assert "/cases/" in page.url and "/new" not in page.url
     case_url = urlsplit(page.url).path
     assert page.locator("h1").inner_text() == "María José Pérez Gómez"
-    assert "Sofía Pérez Gómez" in page.locator("#persons").evaluate("h => h.nextElementSibling.innerText")
+    assert "Sofía Pérez Gómez" in page.locator("#persons").evaluate(
+        "h => h.nextElementSibling.innerText"
+    )
     check_page(page, "case-registered")
     sign_out(page)
 
@@ -90,7 +92,10 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     sign_in(page, office["officer"])
     check_page(page, "home-case-officer")
     page.goto(case_url)
-    assert page.locator("#next-step-link").inner_text() == page.locator("#action-add_relevant_state").inner_text()
+    assert (
+        page.locator("#next-step-link").inner_text()
+        == page.locator("#action-add_relevant_state").inner_text()
+    )
     check_page(page, "case-overview-officer")
     page.set_viewport_size({"width": 390, "height": 800})
     check_page(page, "case-overview-officer-phone")
@@ -111,19 +116,27 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     assert page.locator("#inquiries-table").count() == 1
     open_action(page, "record_interview")
     page.select_option("#record_interview-interpreter_language", "es")
-    page.fill("#record_interview-summary", "La solicitante explicó su historia; el acta se leyó y firmó.")
+    page.fill(
+        "#record_interview-summary", "La solicitante explicó su historia; el acta se leyó y firmó."
+    )
     submit(page, "form-record_interview")
     open_action(page, "record_finding")
     finding_form = page.locator("form[id^=form-record_finding-]")
     finding_form.locator("input[value=not_national]").check()
-    finding_form.locator("textarea").fill("Colombia no la registró al nacer; la Registraduría no tiene registro.")
+    finding_form.locator("textarea").fill(
+        "Colombia no la registró al nacer; la Registraduría no tiene registro."
+    )
     finding_form.locator("button[type=submit]").click()
     page.wait_for_load_state()
     check_page(page, "case-examined")
     # Sofía was born in Lima: she is Peruvian, so she is referred to late birth registration, not decided.
     open_action(page, "refer")
-    page.select_option("#refer-person_id", index=1)  # the persons by name: the applicant, then Sofía
-    assert page.locator("#refer-person_id option:checked").inner_text().startswith("Sofía Pérez Gómez")
+    page.select_option(
+        "#refer-person_id", index=1
+    )  # the persons by name: the applicant, then Sofía
+    assert (
+        page.locator("#refer-person_id option:checked").inner_text().startswith("Sofía Pérez Gómez")
+    )
     page.check("#refer-referral_target")  # late birth registration
     page.fill("#refer-reasons", "Nacida en Lima, nunca inscrita.")
     submit(page, "form-refer")
@@ -151,9 +164,14 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
 
     # 5. The case page shows every step.
     body = page.locator("main").inner_text()
-    for expected in ("Colombia", "Registraduría Nacional del Estado Civil", "el acta se leyó y firmó",
-                     "Ningún Estado la considera nacional.", "Apatridia establecida en grado razonable.",
-                     "Colombia no la registró al nacer"):
+    for expected in (
+        "Colombia",
+        "Registraduría Nacional del Estado Civil",
+        "el acta se leyó y firmó",
+        "Ningún Estado la considera nacional.",
+        "Apatridia establecida en grado razonable.",
+        "Colombia no la registró al nacer",
+    ):
         assert expected in body, expected
     assert texts["recognized"] in page.locator("main p .govuk-tag").first.inner_text()
     timeline = page.locator(".sdp-timeline").inner_text()
@@ -167,17 +185,44 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
 
 
 def test_the_whole_procedure_in_spanish(page, check_page, office):
-    walk_the_procedure(page, check_page, office, "es", {
-        "recognized": "Reconocido como apátrida",
-        "timeline": ["Registrar una solicitud", "Asignar un oficial de caso", "Añadir un Estado pertinente",
-                     "Enviar una consulta a un Estado", "Registrar una entrevista", "Registrar una determinación sobre un Estado",
-                     "Recomendar un resultado", "Decidir"],
-    })
+    walk_the_procedure(
+        page,
+        check_page,
+        office,
+        "es",
+        {
+            "recognized": "Reconocido como apátrida",
+            "timeline": [
+                "Registrar una solicitud",
+                "Asignar un oficial de caso",
+                "Añadir un Estado pertinente",
+                "Enviar una consulta a un Estado",
+                "Registrar una entrevista",
+                "Registrar una determinación sobre un Estado",
+                "Recomendar un resultado",
+                "Decidir",
+            ],
+        },
+    )
 
 
 def test_the_whole_procedure_in_english(page, check_page, office):
-    walk_the_procedure(page, check_page, office, "en", {
-        "recognized": "Recognized as stateless",
-        "timeline": ["Register an application", "Assign a case officer", "Add a relevant State", "Send an inquiry to a State",
-                     "Record an interview", "Record a finding on a State", "Recommend an outcome", "Decide"],
-    })
+    walk_the_procedure(
+        page,
+        check_page,
+        office,
+        "en",
+        {
+            "recognized": "Recognized as stateless",
+            "timeline": [
+                "Register an application",
+                "Assign a case officer",
+                "Add a relevant State",
+                "Send an inquiry to a State",
+                "Record an interview",
+                "Record a finding on a State",
+                "Recommend an outcome",
+                "Decide",
+            ],
+        },
+    )

@@ -18,12 +18,26 @@ pytestmark = pytest.mark.browser
 TODAY = clock.today()
 # Fields the person does not fill: the form's own bookkeeping, and the check-your-answers page
 # sending back, hidden, what was already counted on the question's page.
-BOOKKEEPING_FIELDS = {"csrf_token", "_action", "_target", "next", "register", "confirm", "change", "duplicates_dismissed"}
+BOOKKEEPING_FIELDS = {
+    "csrf_token",
+    "_action",
+    "_target",
+    "next",
+    "register",
+    "confirm",
+    "change",
+    "duplicates_dismissed",
+}
 
 
 # (page loads, form fields) per role. Before, on the case page holding every form (6396e74):
 # intake 8/10, supervisor 4/1, case officer 12/16, decision-maker 4/3.
-CEILING = {"intake_officer": (9, 10), "supervisor": (5, 1), "case_officer": (17, 16), "decision_maker": (6, 3)}
+CEILING = {
+    "intake_officer": (9, 10),
+    "supervisor": (5, 1),
+    "case_officer": (17, 16),
+    "decision_maker": (6, 3),
+}
 
 
 class Meter:
@@ -49,8 +63,10 @@ class Meter:
             self.fields[self.role] += sum(1 for name, _ in posted if name not in BOOKKEEPING_FIELDS)
 
     def report(self) -> str:
-        return "\n".join(f"{role}: {self.loads[role]} page loads, {self.fields[role]} form fields"
-                         for role in self.loads)
+        return "\n".join(
+            f"{role}: {self.loads[role]} page loads, {self.fields[role]} form fields"
+            for role in self.loads
+        )
 
 
 @pytest.fixture
@@ -112,7 +128,9 @@ def test_one_case_from_intake_to_identity_document(page, check_page, office):
     page.fill("#send_inquiry-sent_on", TODAY.isoformat())
     submit(page, "form-send_inquiry")
     open_action(page, "record_interview")
-    page.fill("#record_interview-summary", "La solicitante explicó su historia; el acta se leyó y firmó.")
+    page.fill(
+        "#record_interview-summary", "La solicitante explicó su historia; el acta se leyó y firmó."
+    )
     submit(page, "form-record_interview")
     open_action(page, "record_finding")
     finding_form = page.locator("form[id^=form-record_finding-]")

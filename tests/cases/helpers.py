@@ -7,9 +7,17 @@ from sdp import clock
 TODAY = clock.today()  # Lima's calendar, as the app counts
 
 
-def person(given="María José", family="Pérez Gómez", dob="1990-04-12", country="VE", asylum=None, **extra):
-    data = {"given_names": given, "family_names": family, "sex": "F", "date_of_birth": dob,
-            "place_of_birth": {"country": country, "locality": "Maracaibo"}, "languages": ["es"]}
+def person(
+    given="María José", family="Pérez Gómez", dob="1990-04-12", country="VE", asylum=None, **extra
+):
+    data = {
+        "given_names": given,
+        "family_names": family,
+        "sex": "F",
+        "date_of_birth": dob,
+        "place_of_birth": {"country": country, "locality": "Maracaibo"},
+        "languages": ["es"],
+    }
     if asylum:
         data["asylum"] = asylum
     data.update(extra)
@@ -40,25 +48,47 @@ class Office:
     def examined_case(self, finding="not_national", **register_overrides) -> dict:
         case = register(self.intake, **register_overrides)
         cid = case["id"]
-        assert self.supervisor.post(f"/api/v1/applications/{cid}/assign",
-                                    json={"case_officer": self.officer.user.email}).status_code == 200
-        rs = self.officer.post(f"/api/v1/applications/{cid}/relevant-states",
-                               json={"country": "CO", "links": ["birth"]}).json
-        assert self.officer.put(f"/api/v1/applications/{cid}/relevant-states/{rs['id']}",
-                                json={"finding": finding, "reasoning": "Colombia's registry has no record."}).status_code == 200
+        assert (
+            self.supervisor.post(
+                f"/api/v1/applications/{cid}/assign", json={"case_officer": self.officer.user.email}
+            ).status_code
+            == 200
+        )
+        rs = self.officer.post(
+            f"/api/v1/applications/{cid}/relevant-states",
+            json={"country": "CO", "links": ["birth"]},
+        ).json
+        assert (
+            self.officer.put(
+                f"/api/v1/applications/{cid}/relevant-states/{rs['id']}",
+                json={"finding": finding, "reasoning": "Colombia's registry has no record."},
+            ).status_code
+            == 200
+        )
         return case
 
     def pending_decision(self, recommendation="recognized", **kwargs) -> dict:
         case = self.examined_case(**kwargs)
-        response = self.officer.post(f"/api/v1/applications/{case['id']}/recommendation",
-                                     json={"outcome": recommendation, "reasons": "Established to a reasonable degree."})
+        response = self.officer.post(
+            f"/api/v1/applications/{case['id']}/recommendation",
+            json={"outcome": recommendation, "reasons": "Established to a reasonable degree."},
+        )
         assert response.status_code == 200, response.json
         return response.json
 
     def decided(self, outcome="rejected", notified_on=None, **kwargs) -> dict:
-        case = self.pending_decision(recommendation=outcome, finding="national" if outcome == "rejected" else "not_national", **kwargs)
-        response = self.decider.post(f"/api/v1/applications/{case['id']}/decision",
-                                     json={"outcome": outcome, "reasons": "Reasons per State.",
-                                           "notified_on": notified_on or TODAY.isoformat()})
+        case = self.pending_decision(
+            recommendation=outcome,
+            finding="national" if outcome == "rejected" else "not_national",
+            **kwargs,
+        )
+        response = self.decider.post(
+            f"/api/v1/applications/{case['id']}/decision",
+            json={
+                "outcome": outcome,
+                "reasons": "Reasons per State.",
+                "notified_on": notified_on or TODAY.isoformat(),
+            },
+        )
         assert response.status_code == 200, response.json
         return response.json

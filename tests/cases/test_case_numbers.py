@@ -65,8 +65,13 @@ def test_numbers_restart_each_year(app, make_user, monkeypatch):
     from datetime import date
 
     # The pilot may have started in an earlier year than this one.
-    monkeypatch.setitem(app.config, "POLICY", replace(app.config["POLICY"], pilot_start=date(TODAY.year - 1, 1, 1)))
+    monkeypatch.setitem(
+        app.config, "POLICY", replace(app.config["POLICY"], pilot_start=date(TODAY.year - 1, 1, 1))
+    )
     intake = make_user("intake_officer").principal
     data = _intake_data(1) | {"registered_on": date(TODAY.year - 1, 12, 30)}
     assert services.register_application(intake, data).case_number == f"SDP-{TODAY.year - 1}-000001"
-    assert services.register_application(intake, _intake_data(2)).case_number == f"SDP-{TODAY.year}-000001"
+    assert (
+        services.register_application(intake, _intake_data(2)).case_number
+        == f"SDP-{TODAY.year}-000001"
+    )

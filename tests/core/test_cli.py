@@ -7,9 +7,21 @@ from sdp.extensions import db
 
 
 def test_users_create_reads_the_password_from_stdin_and_accepts_several_roles(app):
-    result = app.test_cli_runner().invoke(args=["users", "create", "ana@example.pe", "--role", "case_officer",
-                                                "--role", "decision_maker", "--name", "Ana Pérez", "--password-stdin"],
-                                          input="a long enough password\n")
+    result = app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create",
+            "ana@example.pe",
+            "--role",
+            "case_officer",
+            "--role",
+            "decision_maker",
+            "--name",
+            "Ana Pérez",
+            "--password-stdin",
+        ],
+        input="a long enough password\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.execute(select(User).where(User.email == "ana@example.pe")).scalar_one()
     assert {r.value for r in user.roles} == {"case_officer", "decision_maker"}
@@ -17,8 +29,19 @@ def test_users_create_reads_the_password_from_stdin_and_accepts_several_roles(ap
 
 
 def test_users_create_refuses_a_short_password(app):
-    result = app.test_cli_runner().invoke(args=["users", "create", "b@example.pe", "--role", "registrar", "--name", "B",
-                                                "--password-stdin"], input="short\n")
+    result = app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create",
+            "b@example.pe",
+            "--role",
+            "registrar",
+            "--name",
+            "B",
+            "--password-stdin",
+        ],
+        input="short\n",
+    )
     assert result.exit_code != 0 and "at least" in result.output
 
 
@@ -44,8 +67,19 @@ def test_demo_data_loads_cases_in_every_state_once(app):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo-data", "--if-empty"]).exit_code == 0
     states = set(db.session.execute(select(Application.state)).scalars())
-    assert states >= {"registered", "under_examination", "pending_decision", "recognized", "rejected",
-                      "under_appeal", "withdrawn", "closed", "referred", "ceased", "cancelled"}
+    assert states >= {
+        "registered",
+        "under_examination",
+        "pending_decision",
+        "recognized",
+        "rejected",
+        "under_appeal",
+        "withdrawn",
+        "closed",
+        "referred",
+        "ceased",
+        "cancelled",
+    }
     second = runner.invoke(args=["demo-data", "--if-empty"])
     assert "already has data" in second.output
 

@@ -44,8 +44,13 @@ def _rows() -> dict[str, int]:
     from sqlalchemy import inspect, text
 
     with db.engine.connect() as connection:
-        tables = [name for name in inspect(connection).get_table_names() if name != "alembic_version"]
-        return {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in tables}
+        tables = [
+            name for name in inspect(connection).get_table_names() if name != "alembic_version"
+        ]
+        return {
+            name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
+            for name in tables
+        }
 
 
 # What a downgrade below a revision gives up, by design (the revision's own downgrade says why):
@@ -68,14 +73,31 @@ def test_every_migration_downgrades_and_upgrades_with_data_in_the_tables(app, ap
     case_id = full_procedure(office)
     register(office.intake, applicant=person(given="Second", family="Case"))
     registrar = api_as("registrar")
-    birth = registrar.post("/api/v1/births", json={
-        "child": {"given_names": "Valentina", "family_names": "Mendoza Rivas", "sex": "F", "date_of_birth": "2026-01-05",
-                  "place_of_birth": {"country": "PE", "locality": "Tumbes"}}, "registered_on": "2026-01-20"})
+    birth = registrar.post(
+        "/api/v1/births",
+        json={
+            "child": {
+                "given_names": "Valentina",
+                "family_names": "Mendoza Rivas",
+                "sex": "F",
+                "date_of_birth": "2026-01-05",
+                "place_of_birth": {"country": "PE", "locality": "Tumbes"},
+            },
+            "registered_on": "2026-01-20",
+        },
+    )
     assert birth.status_code == 201, birth.json
-    assert registrar.post(f"/api/v1/births/{birth.json['registration_number']}/documents", json={}).status_code == 201
+    assert (
+        registrar.post(
+            f"/api/v1/births/{birth.json['registration_number']}/documents", json={}
+        ).status_code
+        == 201
+    )
     db.session.remove()
     before = _rows()
-    assert before["applications"] == 2 and before["determinations"] >= 3 and before["documents"] >= 1
+    assert (
+        before["applications"] == 2 and before["determinations"] >= 3 and before["documents"] >= 1
+    )
 
     revisions = _revisions()
     lowest = 1
@@ -84,10 +106,14 @@ def test_every_migration_downgrades_and_upgrades_with_data_in_the_tables(app, ap
         # cannot hold them, so that downgrade is refused (migration 0003) and nothing changes.
         with pytest.raises(SystemExit):  # Flask-Migrate logs the migration's reason and exits
             downgrade(revision="0002")
-        assert _rows() == before  # one transaction: the downgrades before the refusal are undone too
+        assert (
+            _rows() == before
+        )  # one transaction: the downgrades before the refusal are undone too
         assert _current_revision() == revisions[-1]
         lowest = revisions.index("0003") + 1
-    for index in range(len(revisions) - 1, lowest - 1, -1):  # below the newest, then below each older one
+    for index in range(
+        len(revisions) - 1, lowest - 1, -1
+    ):  # below the newest, then below each older one
         downgrade(revision=revisions[index - 1])
         upgrade()
         after = _rows()

@@ -40,7 +40,9 @@ def test_servers_starting_together_on_a_fresh_instance_share_one_set_of_secrets(
     barrier = context.Barrier(PROCESSES)
     results = context.Queue()
     instance = str(tmp_path / "instance")
-    processes = [context.Process(target=_start, args=(instance, barrier, results)) for _ in range(PROCESSES)]
+    processes = [
+        context.Process(target=_start, args=(instance, barrier, results)) for _ in range(PROCESSES)
+    ]
     for process in processes:
         process.start()
     outcomes = [results.get(timeout=60) for _ in processes]
@@ -55,7 +57,9 @@ def test_servers_starting_together_on_a_fresh_instance_share_one_set_of_secrets(
     leftovers = sorted(name for name in os.listdir(instance) if name.startswith("."))
     assert leftovers == [], "no half-written temporary file stays behind"
     key_files = sorted(os.listdir(tmp_path / "instance" / "document-keys"))
-    assert key_files == sorted(["current", f"{signing_key}.key"]), "the losers' signing keys are removed"
+    assert key_files == sorted(["current", f"{signing_key}.key"]), (
+        "the losers' signing keys are removed"
+    )
 
 
 def test_create_once_keeps_the_first_text_and_reads_it_back(tmp_path):
@@ -96,8 +100,14 @@ def test_every_file_and_folder_the_app_writes_is_the_owners_alone(app, tmp_path,
     previous_umask = os.umask(0o022)
     try:
         url = f"sqlite:///{instance / 'db' / 'sdp.sqlite'}"  # the pilot's database, whatever DATABASE_URL says
-        fresh = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": config.engine_options(url),
-                            "SECRET_KEY": "x", "TESTING": True})
+        fresh = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SQLALCHEMY_ENGINE_OPTIONS": config.engine_options(url),
+                "SECRET_KEY": "x",
+                "TESTING": True,
+            }
+        )
         with fresh.app_context():
             upgrade()
             with db.engine.begin() as connection:  # a write: WAL, shared memory and the writer lock
@@ -112,11 +122,27 @@ def test_every_file_and_folder_the_app_writes_is_the_owners_alone(app, tmp_path,
         write_private(uploads._path("AbCdEfGh"), b"encrypted evidence")  # noqa: SLF001 - where attach_file writes
     finally:
         os.umask(previous_umask)
-    written = {path.relative_to(instance).as_posix(): stat.S_IMODE(path.stat().st_mode) for path in instance.rglob("*")}
+    written = {
+        path.relative_to(instance).as_posix(): stat.S_IMODE(path.stat().st_mode)
+        for path in instance.rglob("*")
+    }
     with fresh.app_context():
         db.engine.dispose()  # after looking: the last connection's close removes -wal and -shm
-    assert {"db/sdp.sqlite", "db/sdp.sqlite-wal", "db/sdp.sqlite-shm", "db/sdp.sqlite-writer.lock", "secret_key", "data_keys", "uploads", "uploads/Ab",
-            "uploads/Ab/AbCdEfGh", "document-keys"} <= set(written), sorted(written)
-    wrong = {name: oct(mode) for name, mode in written.items()
-             if mode != (0o700 if (instance / name).is_dir() else 0o600)}
+    assert {
+        "db/sdp.sqlite",
+        "db/sdp.sqlite-wal",
+        "db/sdp.sqlite-shm",
+        "db/sdp.sqlite-writer.lock",
+        "secret_key",
+        "data_keys",
+        "uploads",
+        "uploads/Ab",
+        "uploads/Ab/AbCdEfGh",
+        "document-keys",
+    } <= set(written), sorted(written)
+    wrong = {
+        name: oct(mode)
+        for name, mode in written.items()
+        if mode != (0o700 if (instance / name).is_dir() else 0o600)
+    }
     assert not wrong

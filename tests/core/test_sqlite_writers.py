@@ -60,7 +60,9 @@ def test_a_second_writer_waits_for_the_first_and_readers_do_not(app, lock_file):
 
     def second_writer():
         with app.app_context():
-            progress.append(db.session.execute(select(ApiToken.client_name)).scalars().all())  # reads at once
+            progress.append(
+                db.session.execute(select(ApiToken.client_name)).scalars().all()
+            )  # reads at once
             has_read.set()
             db.session.execute(text("UPDATE api_tokens SET client_name = client_name WHERE 0 = 1"))
             progress.append("wrote")

@@ -16,11 +16,15 @@ from tests.cases.helpers import TODAY, Office, person, register
 __all__ = ["TODAY", "Office", "person", "register"]
 
 ANGELA = person(given="Ángela", family="Núñez Ortiz", dob="2001-01-22", country="CO")
-JOAO = person(given="João", family="Da Silva Conceição", dob="1985-07-02", country="BR", languages=["pt"])
+JOAO = person(
+    given="João", family="Da Silva Conceição", dob="1985-07-02", country="BR", languages=["pt"]
+)
 
 
 def issue(client, case_id: int, document_type: str, **extra):
-    return client.post(f"/api/v1/applications/{case_id}/documents", json={"type": document_type, **extra})
+    return client.post(
+        f"/api/v1/applications/{case_id}/documents", json={"type": document_type, **extra}
+    )
 
 
 def issued(client, case_id: int, document_type: str, **extra) -> dict:
@@ -50,8 +54,12 @@ def qr_from_embedded_image(data: bytes) -> str:
     reader = pypdf.PdfReader(io.BytesIO(data))
     images = reader.pages[0].images
     assert images, "the first page has no image"
-    found = [barcode.text for image in images for barcode in zxingcpp.read_barcodes(image.image)
-             if barcode.format == zxingcpp.BarcodeFormat.QRCode]
+    found = [
+        barcode.text
+        for image in images
+        for barcode in zxingcpp.read_barcodes(image.image)
+        if barcode.format == zxingcpp.BarcodeFormat.QRCode
+    ]
     assert len(found) == 1, found
     return found[0]
 
@@ -64,17 +72,37 @@ def qr_from_rasterised_page(data: bytes) -> str | None:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "document.pdf"
         source.write_bytes(data)
-        subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(source), str(Path(folder) / "page")],
-                       check=True, timeout=60)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "150",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-png",
+                str(source),
+                str(Path(folder) / "page"),
+            ],
+            check=True,
+            timeout=60,
+        )
         page = Image.open(next(Path(folder).glob("page*.png")))
-        found = [b.text for b in zxingcpp.read_barcodes(page) if b.format == zxingcpp.BarcodeFormat.QRCode]
+        found = [
+            b.text
+            for b in zxingcpp.read_barcodes(page)
+            if b.format == zxingcpp.BarcodeFormat.QRCode
+        ]
     assert len(found) == 1, found
     return found[0]
 
 
 def _offline_check():
     """The offline check exactly as docs/documents.md prints it (so the example is tested)."""
-    text = (Path(__file__).resolve().parents[2] / "docs" / "documents.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[2] / "docs" / "documents.md").read_text(
+        encoding="utf-8"
+    )
     code = text.split("**Checking offline**", 1)[1].split("```python", 1)[1].split("```", 1)[0]
     namespace: dict = {}
     exec(compile(code, "docs/documents.md", "exec"), namespace)  # noqa: S102 - our own documentation
@@ -90,7 +118,7 @@ def verify_offline(qr: str, keys: list[dict]) -> list[str]:
 def tampered(qr: str) -> str:
     """The QR code's text with one character of its signed payload changed."""
     at = qr.index("SDP1:") + 20
-    return qr[:at] + ("A" if qr[at] != "A" else "B") + qr[at + 1:]
+    return qr[:at] + ("A" if qr[at] != "A" else "B") + qr[at + 1 :]
 
 
 def day_month_year(iso: str) -> str:

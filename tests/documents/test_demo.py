@@ -15,10 +15,19 @@ def test_demo_documents():
     load_demo_data()
     documents = list(db.session.execute(select(Document)).scalars())
     types = Counter(document.type for document in documents)
-    assert {"provisional_certificate", "identity_document", "travel_document", "decision_letter"} <= set(types)
+    assert {
+        "provisional_certificate",
+        "identity_document",
+        "travel_document",
+        "decision_letter",
+    } <= set(types)
     statuses = Counter(document.status for document in documents)
     assert statuses["revoked"] == 1 and statuses["superseded"] >= 1
-    assert any(document.languages == "es pt" for document in documents if document.type == "decision_letter")
+    assert any(
+        document.languages == "es pt"
+        for document in documents
+        if document.type == "decision_letter"
+    )
     today = clock.today()
     for document in documents:
         fields, found = services.verify_payload(document.qr_payload, today)

@@ -12,9 +12,19 @@ from sdp.documents import mrz, serials, services
 
 from .helpers import ANGELA, issued, pdf_bytes, pdf_text, recognized_case
 
-JOSE = {**ANGELA, "given_names": "José", "family_names": "Ñáñez Güemes-Çarrión", "sex": "M", "date_of_birth": "1990-01-01"}
-LONG = {**ANGELA, "given_names": "María de los Ángeles Guadalupe",
-        "family_names": "De la Santísima Trinidad Bustamante-Villavicencio y Ollanta", "sex": "X"}
+JOSE = {
+    **ANGELA,
+    "given_names": "José",
+    "family_names": "Ñáñez Güemes-Çarrión",
+    "sex": "M",
+    "date_of_birth": "1990-01-01",
+}
+LONG = {
+    **ANGELA,
+    "given_names": "María de los Ángeles Guadalupe",
+    "family_names": "De la Santísima Trinidad Bustamante-Villavicencio y Ollanta",
+    "sex": "X",
+}
 
 
 def zone_lines(data: bytes, width: int) -> list[str]:
@@ -29,14 +39,18 @@ def checked(checker, lines: list[str]):
     return result.fields()
 
 
-def test_the_travel_document_carries_a_td3_zone_that_an_independent_checker_accepts(office, partner_api):
+def test_the_travel_document_carries_a_td3_zone_that_an_independent_checker_accepts(
+    office, partner_api
+):
     case = recognized_case(office, applicant=JOSE)
     document = issued(office.supervisor, case["id"], "travel_document")
     lines = zone_lines(pdf_bytes(office.supervisor, document), 44)
     assert len(lines) == 2, lines
     fields = checked(TD3CodeChecker, lines)
     assert (fields.document_type, fields.country, fields.nationality) == ("P", "PER", "XXA")
-    assert fields.surname == "NANEZ GUEEMES CARRION" and fields.name == "JOSE"  # Ñ → N, Ü → UE, Ç → C
+    assert (
+        fields.surname == "NANEZ GUEEMES CARRION" and fields.name == "JOSE"
+    )  # Ñ → N, Ü → UE, Ç → C
     assert (fields.birth_date, fields.sex) == ("900101", "M")
     assert fields.expiry_date == date.fromisoformat(document["valid_until"]).strftime("%y%m%d")
     # serial = document number + the first 3 characters of the optional data; the registry finds it
@@ -54,12 +68,18 @@ def test_the_identity_document_carries_a_td1_zone_that_an_independent_checker_ac
     fields = checked(TD1CodeChecker, lines)
     assert (fields.document_type, fields.country, fields.nationality) == ("I", "PER", "XXA")
     assert fields.surname == "NANEZ GUEEMES CARRION" and fields.name == "JOSE"
-    assert mrz.serial_from_zone(fields.document_number, fields.optional_data) == document["serial"].replace("-", "")
+    assert mrz.serial_from_zone(fields.document_number, fields.optional_data) == document[
+        "serial"
+    ].replace("-", "")
 
 
-@pytest.mark.parametrize("document_type, width, checker", [("travel_document", 44, TD3CodeChecker),
-                                                           ("identity_document", 30, TD1CodeChecker)])
-def test_a_very_long_name_is_cut_as_doc_9303_says_and_still_checks(office, document_type, width, checker):
+@pytest.mark.parametrize(
+    "document_type, width, checker",
+    [("travel_document", 44, TD3CodeChecker), ("identity_document", 30, TD1CodeChecker)],
+)
+def test_a_very_long_name_is_cut_as_doc_9303_says_and_still_checks(
+    office, document_type, width, checker
+):
     case = recognized_case(office, applicant=LONG)
     document = issued(office.supervisor, case["id"], document_type)
     lines = zone_lines(pdf_bytes(office.supervisor, document), width)
@@ -72,23 +92,35 @@ def test_a_very_long_name_is_cut_as_doc_9303_says_and_still_checks(office, docum
 
 @pytest.mark.parametrize("position", [5, 12, 20, 30, 43])
 def test_a_changed_character_fails_a_check_digit(position):
-    holder = mrz.Holder("7KQ3-M9XR-T2HD", "Ñáñez Güemes-Çarrión", "José", date(1990, 1, 1), "M", date(2028, 12, 31))
+    holder = mrz.Holder(
+        "7KQ3-M9XR-T2HD", "Ñáñez Güemes-Çarrión", "José", date(1990, 1, 1), "M", date(2028, 12, 31)
+    )
     line1, line2 = mrz.td3(holder)
     assert bool(TD3CodeChecker(f"{line1}\n{line2}"))
     replacement = "8" if line2[position] != "8" else "9"
-    altered = line2[:position] + replacement + line2[position + 1:]
+    altered = line2[:position] + replacement + line2[position + 1 :]
     assert not bool(TD3CodeChecker(f"{line1}\n{altered}"))
 
 
 def test_the_check_digits_of_doc_9303s_own_specimen():
     # Doc 9303 part 4's specimen passport: L898902C3 → 6, 740812 → 2, 120415 → 9, ZE184226B → 1
-    assert [mrz.check_digit(text) for text in ("L898902C3", "740812", "120415", "ZE184226B<<<<<")] == ["6", "2", "9", "1"]
+    assert [
+        mrz.check_digit(text) for text in ("L898902C3", "740812", "120415", "ZE184226B<<<<<")
+    ] == ["6", "2", "9", "1"]
 
 
-@pytest.mark.parametrize("name, written", [
-    ("Núñez", "NUNEZ"), ("Güemes", "GUEEMES"), ("Çarrión", "CARRION"), ("O'Brien", "OBRIEN"),
-    ("Da Silva-Conceição", "DA<SILVA<CONCEICAO"), ("Strauß", "STRAUSS"), ("Øster  Ærø", "OESTER<AEROE"),
-])
+@pytest.mark.parametrize(
+    "name, written",
+    [
+        ("Núñez", "NUNEZ"),
+        ("Güemes", "GUEEMES"),
+        ("Çarrión", "CARRION"),
+        ("O'Brien", "OBRIEN"),
+        ("Da Silva-Conceição", "DA<SILVA<CONCEICAO"),
+        ("Strauß", "STRAUSS"),
+        ("Øster  Ærø", "OESTER<AEROE"),
+    ],
+)
 def test_names_are_written_in_the_zone_s_letters(name, written):
     assert mrz.transliterate(name) == written
 
@@ -97,9 +129,13 @@ def test_no_two_documents_share_a_document_number(app, office, monkeypatch):
     """The zone holds the serial's first 9 symbols: a new serial whose first 9 are taken is drawn again."""
     from .helpers import register
 
-    first = issued(office.intake, register(office.intake)["id"], "provisional_certificate")["serial"]
+    first = issued(office.intake, register(office.intake)["id"], "provisional_certificate")[
+        "serial"
+    ]
     taken = first[:11]  # "XXXX-XXXX-X": the first 9 symbols
-    same_number = next(candidate for candidate in _serials_starting_with(taken) if candidate != first)
+    same_number = next(
+        candidate for candidate in _serials_starting_with(taken) if candidate != first
+    )
     fresh = serials.new_serial()
     draws = iter([same_number, fresh])
     monkeypatch.setattr(serials, "new_serial", lambda: next(draws))

@@ -25,18 +25,34 @@ def test_the_registry_answers_with_the_least_data(office, partner_api):
     answer = registry.get(f"/api/v1/registry/documents/{document['serial']}")
     assert answer.status_code == 200
     assert answer.json == {
-        "serial": document["serial"], "type": "identity_document", "status": "valid",
-        "issued_on": TODAY.isoformat(), "valid_until": document["valid_until"],
-        "holder": {"given_names": ANGELA["given_names"], "family_names": ANGELA["family_names"],
-                   "date_of_birth": ANGELA["date_of_birth"]},
+        "serial": document["serial"],
+        "type": "identity_document",
+        "status": "valid",
+        "issued_on": TODAY.isoformat(),
+        "valid_until": document["valid_until"],
+        "holder": {
+            "given_names": ANGELA["given_names"],
+            "family_names": ANGELA["family_names"],
+            "date_of_birth": ANGELA["date_of_birth"],
+        },
     }
     # A serial typed in lower case without hyphens is the same document.
-    typed = registry.get(f"/api/v1/registry/documents/{document['serial'].replace('-', '').lower()}")
+    typed = registry.get(
+        f"/api/v1/registry/documents/{document['serial'].replace('-', '').lower()}"
+    )
     assert typed.status_code == 200 and typed.json["serial"] == document["serial"]
-    events = db.session.execute(select(AuditEvent).where(AuditEvent.action == "document.read")).scalars().all()
+    events = (
+        db.session.execute(select(AuditEvent).where(AuditEvent.action == "document.read"))
+        .scalars()
+        .all()
+    )
     assert len(events) == 2  # each check is audited
     event = events[0]
-    assert event.actor_kind == "client" and event.actor_label == "RENIEC" and event.changes["channel"] == "registry"
+    assert (
+        event.actor_kind == "client"
+        and event.actor_label == "RENIEC"
+        and event.changes["channel"] == "registry"
+    )
     assert event.case_id == case["id"]
 
 
@@ -50,7 +66,9 @@ def test_unknown_serials_scopes_and_tokens(office, partner_api, api_as, client):
     url = f"/api/v1/registry/documents/{document['serial']}"
     assert client.get(url).status_code == 401
     assert partner_api("other:scope").get(url).status_code == 403
-    assert api_as("supervisor").get(url).status_code == 403  # staff use the case API, not the registry's
+    assert (
+        api_as("supervisor").get(url).status_code == 403
+    )  # staff use the case API, not the registry's
     verify = "/api/v1/registry/documents/verify"
     assert client.post(verify, json={"qr": document["qr"]}).status_code == 401
     assert partner_api("other:scope").post(verify, json={"qr": document["qr"]}).status_code == 403
@@ -63,7 +81,9 @@ def test_verify_a_scanned_payload(office, partner_api):
     answer = registry.post("/api/v1/registry/documents/verify", json={"qr": document["qr"]})
     assert answer.status_code == 200 and set(answer.json) == REGISTRY_FIELDS
     assert answer.json["serial"] == document["serial"] and answer.json["status"] == "valid"
-    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "document.read")).scalar_one()
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "document.read")
+    ).scalar_one()
     assert event.changes["channel"] == "registry_qr"
 
 
@@ -73,22 +93,28 @@ def test_a_payload_with_one_changed_character_or_malformed_is_422(office, partne
     registry = partner_api("registry:read")
     qr = document["qr"]
     position = len(qr) // 2
-    changed = qr[:position] + ("A" if qr[position] != "A" else "B") + qr[position + 1:]
+    changed = qr[:position] + ("A" if qr[position] != "A" else "B") + qr[position + 1 :]
     for bad in (changed, qr[:-3], "SDP1:" + "A" * 40, "hello", "SDP1:" + "1" * 10):
         response = registry.post("/api/v1/registry/documents/verify", json={"qr": bad})
         assert response.status_code == 422, bad
         assert response.json["code"] == 422 and "qr" in response.json["errors"]
     for body in ({}, {"qr": ""}, {"qr": 12}, {"qr": qr, "extra": 1}, {"qr": "A" * 5000}):
-        assert registry.post("/api/v1/registry/documents/verify", json=body).status_code == 422, body
+        assert registry.post("/api/v1/registry/documents/verify", json=body).status_code == 422, (
+            body
+        )
 
 
 def test_a_genuine_payload_of_a_document_the_registry_does_not_hold_is_404(office, partner_api):
     case = register(office.intake)
     document = issued(office.intake, case["id"], "provisional_certificate")
-    stored = db.session.execute(select(Document).where(Document.serial == document["serial"])).scalar_one()
+    stored = db.session.execute(
+        select(Document).where(Document.serial == document["serial"])
+    ).scalar_one()
     db.session.delete(stored)
     db.session.commit()
-    response = partner_api("registry:read").post("/api/v1/registry/documents/verify", json={"qr": document["qr"]})
+    response = partner_api("registry:read").post(
+        "/api/v1/registry/documents/verify", json={"qr": document["qr"]}
+    )
     assert response.status_code == 404
 
 
@@ -101,8 +127,16 @@ def test_the_public_keys_are_open_and_verify_a_payload_offline(office, client):
     assert len(current) == 1 and current[0]["algorithm"] == "Ed25519"
     assert current[0]["public_key_pem"].startswith("-----BEGIN PUBLIC KEY-----")
     fields = verify_offline(document["qr"], keys.json["keys"])
-    assert fields[1:6] == [document["serial"].replace("-", ""), "P", "Ángela", "Núñez Ortiz", "20010122"]
-    assert fields[6] == TODAY.strftime("%Y%m%d") and fields[7] == document["valid_until"].replace("-", "")
+    assert fields[1:6] == [
+        document["serial"].replace("-", ""),
+        "P",
+        "Ángela",
+        "Núñez Ortiz",
+        "20010122",
+    ]
+    assert fields[6] == TODAY.strftime("%Y%m%d") and fields[7] == document["valid_until"].replace(
+        "-", ""
+    )
 
 
 @pytest.fixture
@@ -122,7 +156,9 @@ def test_keys_are_kept_private_in_the_instance_folder(office, own_keys):
     assert (own_keys / "current").read_text().strip() == document["key_id"]
 
 
-def test_rotation_keeps_documents_already_issued_verifying(app, office, partner_api, own_keys, client):
+def test_rotation_keeps_documents_already_issued_verifying(
+    app, office, partner_api, own_keys, client
+):
     case = recognized_case(office)
     before = issued(office.supervisor, case["id"], "identity_document")
     result = app.test_cli_runner().invoke(args=["documents", "rotate-key"])
@@ -131,16 +167,23 @@ def test_rotation_keeps_documents_already_issued_verifying(app, office, partner_
     assert after["key_id"] != before["key_id"] and before["key_id"] in result.output
     assert not (own_keys / f"{before['key_id']}.key").exists()  # the retired private key is gone
     keys = {key["key_id"]: key for key in client.get("/api/v1/documents/keys").json["keys"]}
-    assert keys[before["key_id"]]["status"] == "retired" and keys[after["key_id"]]["status"] == "current"
+    assert (
+        keys[before["key_id"]]["status"] == "retired"
+        and keys[after["key_id"]]["status"] == "current"
+    )
     registry = partner_api("registry:read")
     for document in (before, after):
         response = registry.post("/api/v1/registry/documents/verify", json={"qr": document["qr"]})
         assert response.status_code == 200 and response.json["serial"] == document["serial"]
         verify_offline(document["qr"], list(keys.values()))
-    assert db.session.execute(select(AuditEvent).where(AuditEvent.action == "document.rotate_key")).scalar_one()
+    assert db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "document.rotate_key")
+    ).scalar_one()
 
 
-def test_a_retired_key_cannot_sign_documents_dated_after_its_retirement(app, office, own_keys, partner_api):
+def test_a_retired_key_cannot_sign_documents_dated_after_its_retirement(
+    app, office, own_keys, partner_api
+):
     case = register(office.intake)
     issued(office.intake, case["id"], "provisional_certificate")
     old = signing.current_signer()
@@ -149,23 +192,38 @@ def test_a_retired_key_cannot_sign_documents_dated_after_its_retirement(app, off
     from datetime import date, timedelta
 
     def forged(issued_on):
-        return payload.encode(payload.QrFields(
-            key_id=old.key_id, serial="7QC7-XPRR-6Y0N", type="identity_document", given_names="Ana",
-            family_names="Falsa", date_of_birth=date(1990, 1, 1), issued_on=issued_on,
-            valid_until=issued_on + timedelta(days=400)), stolen_key)
+        return payload.encode(
+            payload.QrFields(
+                key_id=old.key_id,
+                serial="7QC7-XPRR-6Y0N",
+                type="identity_document",
+                given_names="Ana",
+                family_names="Falsa",
+                date_of_birth=date(1990, 1, 1),
+                issued_on=issued_on,
+                valid_until=issued_on + timedelta(days=400),
+            ),
+            stolen_key,
+        )
 
     registry = partner_api("registry:read")
     # Dated before the retirement, the signature holds (and the registry does not know the serial)...
-    assert registry.post("/api/v1/registry/documents/verify", json={"qr": forged(TODAY)}).status_code == 404
+    assert (
+        registry.post("/api/v1/registry/documents/verify", json={"qr": forged(TODAY)}).status_code
+        == 404
+    )
     # ...dated after it, the old key's signature is refused.
-    after = registry.post("/api/v1/registry/documents/verify", json={"qr": forged(TODAY + timedelta(days=1))})
+    after = registry.post(
+        "/api/v1/registry/documents/verify", json={"qr": forged(TODAY + timedelta(days=1))}
+    )
     assert after.status_code == 422
 
 
 def test_the_signing_key_may_come_from_the_environment(office, own_keys, monkeypatch, app):
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     monkeypatch.setenv(signing.KEY_ENV, pem)
     case = register(office.intake)
     document = issued(office.intake, case["id"], "provisional_certificate")

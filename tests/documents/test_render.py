@@ -52,7 +52,12 @@ def _check(client, document: dict, names: tuple[str, ...], keys: list[dict]) -> 
 def test_provisional_certificate(office, client):
     case = register(office.intake, applicant=JOAO)
     document = issued(office.intake, case["id"], "provisional_certificate")
-    text = _check(office.intake, document, ("João", "Da Silva Conceição"), client.get("/api/v1/documents/keys").json["keys"])
+    text = _check(
+        office.intake,
+        document,
+        ("João", "Da Silva Conceição"),
+        client.get("/api/v1/documents/keys").json["keys"],
+    )
     assert "Certificado provisional" in text and case["case_number"] in text
     assert "no puede ser expulsado" in text
 
@@ -60,15 +65,26 @@ def test_provisional_certificate(office, client):
 def test_identity_document(office, client):
     case = recognized_case(office)
     document = issued(office.supervisor, case["id"], "identity_document")
-    text = _check(office.supervisor, document, ("Ángela", "Núñez Ortiz"), client.get("/api/v1/documents/keys").json["keys"])
+    text = _check(
+        office.supervisor,
+        document,
+        ("Ángela", "Núñez Ortiz"),
+        client.get("/api/v1/documents/keys").json["keys"],
+    )
     assert "Documento de identidad de persona apátrida" in text and "artículo 27" in text
 
 
 def test_travel_document_is_bilingual_and_states_statelessness(office, client):
     case = recognized_case(office, applicant=JOAO)
     document = issued(office.supervisor, case["id"], "travel_document", valid_months=18)
-    text = " ".join(_check(office.supervisor, document, ("João", "Da Silva Conceição"),
-                           client.get("/api/v1/documents/keys").json["keys"]).split())
+    text = " ".join(
+        _check(
+            office.supervisor,
+            document,
+            ("João", "Da Silva Conceição"),
+            client.get("/api/v1/documents/keys").json["keys"],
+        ).split()
+    )
     assert "Documento de viaje / Travel document" in text
     assert "es una persona apátrida según los términos de la Convención" in text
     assert "is a stateless person under the terms of the Convention of 28 September 1954" in text
@@ -79,21 +95,37 @@ def test_decision_letter_with_findings_and_how_to_appeal_in_portuguese_too(offic
     case = office.decided("rejected", applicant=JOAO)
     document = issued(office.intake, case["id"], "decision_letter")
     assert document["languages"] == ["es", "pt"]
-    text = " ".join(_check(office.intake, document, ("João", "Da Silva Conceição"),
-                           client.get("/api/v1/documents/keys").json["keys"]).split())
+    text = " ".join(
+        _check(
+            office.intake,
+            document,
+            ("João", "Da Silva Conceição"),
+            client.get("/api/v1/documents/keys").json["keys"],
+        ).split()
+    )
     appeal_due = case["decision"]["appeal_due"]
-    assert "Colombia" in text and "No nacional" not in text and "Nacional" in text  # the finding on Colombia
+    assert (
+        "Colombia" in text and "No nacional" not in text and "Nacional" in text
+    )  # the finding on Colombia
     assert "Colombia's registry has no record." in text  # the reasoning, as recorded
     assert "Puede apelar esta decisión dentro de los 15 días hábiles" in text
     assert "Pode recorrer desta decisão no prazo de 15 dias úteis" in text
 
     due = date.fromisoformat(appeal_due)
-    assert format_date(due, "long", locale="es") in text and format_date(due, "long", locale="pt") in text
+    assert (
+        format_date(due, "long", locale="es") in text
+        and format_date(due, "long", locale="pt") in text
+    )
     assert "Tradução. Faz fé o texto em espanhol." in text
 
 
 def test_decision_letter_in_spanish_and_english(office):
-    iryna = {**ANGELA, "given_names": "Iryna", "family_names": "Kovalenko Peña", "languages": ["en", "uk"]}
+    iryna = {
+        **ANGELA,
+        "given_names": "Iryna",
+        "family_names": "Kovalenko Peña",
+        "languages": ["en", "uk"],
+    }
     case = recognized_case(office, applicant=iryna)
     document = issued(office.intake, case["id"], "decision_letter")
     assert document["languages"] == ["es", "en"]
@@ -106,10 +138,19 @@ def test_decision_letter_in_spanish_and_english(office):
 def test_birth_record(app, office, make_user, api_as, client):
 
     registrar = api_as("registrar")
-    created = registrar.post("/api/v1/births", json={
-        "child": {"given_names": "Conceição", "family_names": "Núñez Quispe", "sex": "F", "date_of_birth": "2026-01-05",
-                  "place_of_birth": {"country": "PE", "locality": "Tumbes"}},
-        "registered_on": "2026-01-20"})
+    created = registrar.post(
+        "/api/v1/births",
+        json={
+            "child": {
+                "given_names": "Conceição",
+                "family_names": "Núñez Quispe",
+                "sex": "F",
+                "date_of_birth": "2026-01-05",
+                "place_of_birth": {"country": "PE", "locality": "Tumbes"},
+            },
+            "registered_on": "2026-01-20",
+        },
+    )
     assert created.status_code == 201, created.json
     number = created.json["registration_number"]
     assert office.intake.post(f"/api/v1/births/{number}/documents", json={}).status_code == 403
@@ -118,8 +159,14 @@ def test_birth_record(app, office, make_user, api_as, client):
     assert response.status_code == 201, response.json
     document = response.json
     assert document["type"] == "birth_record" and document["valid_until"] is None
-    text = " ".join(_check(registrar, document, ("Conceição", "Núñez Quispe"),
-                           client.get("/api/v1/documents/keys").json["keys"]).split())
+    text = " ".join(
+        _check(
+            registrar,
+            document,
+            ("Conceição", "Núñez Quispe"),
+            client.get("/api/v1/documents/keys").json["keys"],
+        ).split()
+    )
     assert number in text and "Nacido en el Perú (ius soli)" in text and "Perú" in text
     assert "artículo 52" in text
     # Case staff who are not registrars may not download a birth record.
@@ -146,10 +193,25 @@ def test_a_document_renders_the_same_bytes_every_time(office):
 def test_every_text_of_every_document_is_translated(office, app):
     """Renders each type in each of its languages and scenarios; no text may fall back to English."""
     i18n.MISSING.clear()
-    pending = register(office.intake, applicant=ANGELA, dependants=[{**ANGELA, "given_names": "Sofía",
-                                                                     "date_of_birth": "2020-01-01", "relationship": "child"}])
+    pending = register(
+        office.intake,
+        applicant=ANGELA,
+        dependants=[
+            {
+                **ANGELA,
+                "given_names": "Sofía",
+                "date_of_birth": "2020-01-01",
+                "relationship": "child",
+            }
+        ],
+    )
     issued(office.intake, pending["id"], "provisional_certificate")
-    issued(office.intake, pending["id"], "provisional_certificate", person_id=pending["dependants"][0]["id"])
+    issued(
+        office.intake,
+        pending["id"],
+        "provisional_certificate",
+        person_id=pending["dependants"][0]["id"],
+    )
     recognized = recognized_case(office, applicant=JOAO)
     for document_type in ("identity_document", "travel_document", "decision_letter"):
         issued(office.supervisor, recognized["id"], document_type)
@@ -166,8 +228,15 @@ def test_every_text_of_every_document_is_translated(office, app):
     assert not i18n.MISSING, sorted(i18n.MISSING)
 
 
-@pytest.mark.parametrize("code, language, name", [("AM", "pt", "Armênia"), ("US", "es", "Estados Unidos"),
-                                                  ("XK", "es", "Kosovo"), ("BQ", "en", "Caribbean Netherlands")])
+@pytest.mark.parametrize(
+    "code, language, name",
+    [
+        ("AM", "pt", "Armênia"),
+        ("US", "es", "Estados Unidos"),
+        ("XK", "es", "Kosovo"),
+        ("BQ", "en", "Caribbean Netherlands"),
+    ],
+)
 def test_a_document_names_a_country_as_the_pages_do(app, code, language, name):
     # one naming (CLDR) for the screen and the paper: the holder reads what the officer saw
     from sdp.web import country_name as on_the_page
@@ -176,13 +245,35 @@ def test_a_document_names_a_country_as_the_pages_do(app, code, language, name):
         assert i18n.country_name(code, language) == on_the_page(code) == name
 
 
-def test_a_recognition_letter_states_the_naturalization_law_as_it_is_and_the_proposal_as_a_proposal(office):
+def test_a_recognition_letter_states_the_naturalization_law_as_it_is_and_the_proposal_as_a_proposal(
+    office,
+):
     """Law 32421's general rule (5 years) is the law; the 2-year facilitated route needs a change of law."""
-    iryna = {**ANGELA, "given_names": "Iryna", "family_names": "Kovalenko Peña", "languages": ["en"]}
+    iryna = {
+        **ANGELA,
+        "given_names": "Iryna",
+        "family_names": "Kovalenko Peña",
+        "languages": ["en"],
+    }
     case = recognized_case(office, applicant=iryna)
-    text = " ".join(pdf_text(pdf_bytes(office.intake, issued(office.intake, case["id"], "decision_letter"))).split())
-    assert "según la ley vigente (Ley 32421), el titular puede solicitar la nacionalidad peruana tras 5 años" in text
-    assert "Propuesta, aún no es ley: el reglamento propuesto permitiría la naturalización facilitada tras 2 años" in text
-    assert "under the law in force (Law 32421), the holder may apply for Peruvian nationality after 5 years" in text
+    text = " ".join(
+        pdf_text(
+            pdf_bytes(office.intake, issued(office.intake, case["id"], "decision_letter"))
+        ).split()
+    )
+    assert (
+        "según la ley vigente (Ley 32421), el titular puede solicitar la nacionalidad peruana tras 5 años"
+        in text
+    )
+    assert (
+        "Propuesta, aún no es ley: el reglamento propuesto permitiría la naturalización facilitada tras 2 años"
+        in text
+    )
+    assert (
+        "under the law in force (Law 32421), the holder may apply for Peruvian nationality after 5 years"
+        in text
+    )
     assert "Proposal, not yet law" in text and "It needs a change of law." in text
-    assert "tras 2 años de residencia como persona apátrida reconocida (artículo 32)" not in text  # the old promise
+    assert (
+        "tras 2 años de residencia como persona apátrida reconocida (artículo 32)" not in text
+    )  # the old promise

@@ -28,12 +28,12 @@ def test_the_check_symbol_catches_every_single_substitution_and_adjacent_swap():
     for position in range(len(serial)):
         for symbol in serials.ALPHABET:
             if symbol != serial[position]:
-                typo = serial[:position] + symbol + serial[position + 1:]
+                typo = serial[:position] + symbol + serial[position + 1 :]
                 assert serials.normalize(typo) is None, typo
     for position in range(len(serial) - 1):
         a, b = serial[position], serial[position + 1]
         if a != b:
-            swapped = serial[:position] + b + a + serial[position + 2:]
+            swapped = serial[:position] + b + a + serial[position + 2 :]
             assert serials.normalize(swapped) is None, swapped
 
 
@@ -51,9 +51,16 @@ def test_typed_serials_are_forgiven_case_spaces_hyphens_and_look_alike_letters()
 
 
 def fields(**overrides) -> payload.QrFields:
-    values = dict(key_id="abcdefgh", serial=serials.new_serial(), type=DocumentType.TRAVEL_DOCUMENT,
-                  given_names="João", family_names="Da Silva Conceição", date_of_birth=date(1985, 7, 2),
-                  issued_on=date(2026, 3, 1), valid_until=date(2028, 3, 1))
+    values = dict(
+        key_id="abcdefgh",
+        serial=serials.new_serial(),
+        type=DocumentType.TRAVEL_DOCUMENT,
+        given_names="João",
+        family_names="Da Silva Conceição",
+        date_of_birth=date(1985, 7, 2),
+        issued_on=date(2026, 3, 1),
+        valid_until=date(2028, 3, 1),
+    )
     values.update(overrides)
     return payload.QrFields(**values)
 
@@ -75,7 +82,7 @@ def test_every_single_changed_character_makes_the_payload_fail():
     alphabet = string.ascii_uppercase + "234567"
     for position in range(len("SDP1:"), len(text)):
         replacement = alphabet[(alphabet.index(text[position]) + 7) % len(alphabet)]
-        forged = text[:position] + replacement + text[position + 1:]
+        forged = text[:position] + replacement + text[position + 1 :]
         with pytest.raises(payload.PayloadError):
             payload.verify(forged, lambda f: key.public_key())
 
@@ -83,7 +90,16 @@ def test_every_single_changed_character_makes_the_payload_fail():
 def test_a_payload_signed_by_another_key_or_cut_or_renamed_fails():
     key, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
     text = payload.encode(fields(), key)
-    attempts = [text[:-1], text + "A", text[:40], "SDP2:" + text[5:], text.lower(), "SDP1:", "", "SDP1:!!!!"]
+    attempts = [
+        text[:-1],
+        text + "A",
+        text[:40],
+        "SDP2:" + text[5:],
+        text.lower(),
+        "SDP1:",
+        "",
+        "SDP1:!!!!",
+    ]
     for attempt in attempts:
         with pytest.raises(payload.PayloadError):
             payload.verify(attempt, lambda f: key.public_key())

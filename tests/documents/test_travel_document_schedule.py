@@ -19,16 +19,27 @@ def test_the_travel_document_has_what_the_schedule_and_its_model_ask(app, office
     text, pages = _text(office.supervisor, document)
     # para. 1(1): the holder is a stateless person under the Convention of 28 September 1954, in para. 1(2)'s
     # two languages, one of them English
-    assert "es una persona apátrida según los términos de la Convención sobre el Estatuto de los Apátridas de 28 de septiembre de 1954" in text
+    assert (
+        "es una persona apátrida según los términos de la Convención sobre el Estatuto de los Apátridas de 28 de septiembre de 1954"
+        in text
+    )
     assert "is a stateless person under the terms of the Convention of 28 September 1954" in text
     # para. 4: as many countries as possible
     assert "Este documento es válido para todos los países." in text
     assert "This document is valid for all countries." in text
     # the model's first page and its statements 1 to 3
-    assert "This document expires on" in text and "unless its validity is extended or renewed" in text
-    assert "in lieu of a national passport" in text and "ni modifica en modo alguno la nacionalidad" in text
+    assert (
+        "This document expires on" in text and "unless its validity is extended or renewed" in text
+    )
+    assert (
+        "in lieu of a national passport" in text
+        and "ni modifica en modo alguno la nacionalidad" in text
+    )
     assert "The holder is authorised to return to Peru on or before" in text
-    assert "apply to the competent authorities of their country of residence for a new document" in text
+    assert (
+        "apply to the competent authorities of their country of residence for a new document"
+        in text
+    )
     # the model's fourth page: on what basis, where, when and by whom it is issued
     assert f"case {case['case_number']}" in text and "Recognition as a stateless person" in text
     assert "Expedido en / Issued at" in text and app.config["DOCUMENT_ISSUING_PLACE"] in text
@@ -61,7 +72,10 @@ def test_excepted_countries_are_refused_where_they_make_no_sense(office):
     unknown = issue(office.supervisor, case["id"], "travel_document", valid_except=["XZ"])
     assert unknown.status_code == 422 and "valid_except" in str(unknown.json["errors"])
     for months in (2, 25):  # para. 5: 3 months to 2 years
-        assert issue(office.supervisor, case["id"], "travel_document", valid_months=months).status_code == 422
+        assert (
+            issue(office.supervisor, case["id"], "travel_document", valid_months=months).status_code
+            == 422
+        )
 
 
 def test_staff_choose_the_excepted_countries_by_name_on_the_case_page(office, app, make_user):
@@ -71,13 +85,33 @@ def test_staff_choose_the_excepted_countries_by_name_on_the_case_page(office, ap
     supervisor = sign_in(app.test_client(), office.supervisor.user)
     page = supervisor.get(f"/cases/{case['id']}/documents").get_data(as_text=True)
     assert 'id="travel-exceptions"' in page and '<option value="CO">Colombia</option>' in page
-    assert '<option value="PE">' not in page[page.index('id="travel-exceptions"'):]  # Peru is never an exception
+    assert (
+        '<option value="PE">' not in page[page.index('id="travel-exceptions"') :]
+    )  # Peru is never an exception
     back = f"/cases/{case['id']}/documents"
-    refused = supervisor.post(back, data={"type": "travel_document", "valid_months": "12", "valid_except": ["ZZ", ""],
-                                          "next": back}, follow_redirects=True)
+    refused = supervisor.post(
+        back,
+        data={
+            "type": "travel_document",
+            "valid_months": "12",
+            "valid_except": ["ZZ", ""],
+            "next": back,
+        },
+        follow_redirects=True,
+    )
     assert "Choose each country from the list." in refused.get_data(as_text=True)
-    supervisor.post(back, data={"type": "travel_document", "valid_months": "12", "valid_except": ["VE", "", "CO"],
-                                "next": back})
+    supervisor.post(
+        back,
+        data={
+            "type": "travel_document",
+            "valid_months": "12",
+            "valid_except": ["VE", "", "CO"],
+            "next": back,
+        },
+    )
     document = office.supervisor.get(f"/api/v1/applications/{case['id']}/documents").json[0]
     assert document["type"] == "travel_document"
-    assert "valid for all countries except: Colombia, Venezuela." in _text(office.supervisor, document)[0]
+    assert (
+        "valid for all countries except: Colombia, Venezuela."
+        in _text(office.supervisor, document)[0]
+    )

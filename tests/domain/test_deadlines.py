@@ -12,7 +12,9 @@ def test_decision_is_due_six_months_after_registration():
 
 
 def test_extension_moves_the_decision_to_twelve_months():
-    assert deadlines.decision_due(date(2026, 3, 10), DEFAULT_POLICY, extended=True) == date(2027, 3, 10)
+    assert deadlines.decision_due(date(2026, 3, 10), DEFAULT_POLICY, extended=True) == date(
+        2027, 3, 10
+    )
 
 
 def test_month_arithmetic_clamps_to_the_last_day():
@@ -43,13 +45,19 @@ def test_appeal_window_without_holidays_is_three_weeks():
 
 
 def test_appeal_decision_due_thirty_working_days_after_lodging():
-    assert deadlines.appeal_decision_due(date(2026, 3, 2), DEFAULT_POLICY) == add_working_days(date(2026, 3, 2), 30)
-    assert deadlines.appeal_decision_due(date(2026, 3, 2), DEFAULT_POLICY) > date(2026, 4, 10)  # skips Easter
+    assert deadlines.appeal_decision_due(date(2026, 3, 2), DEFAULT_POLICY) == add_working_days(
+        date(2026, 3, 2), 30
+    )
+    assert deadlines.appeal_decision_due(date(2026, 3, 2), DEFAULT_POLICY) > date(
+        2026, 4, 10
+    )  # skips Easter
 
 
 def test_sixty_day_edge_of_birth_registration():
     born = date(2026, 1, 1)
-    assert not deadlines.is_late_birth_registration(born, date(2026, 3, 2), DEFAULT_POLICY)  # day 60
+    assert not deadlines.is_late_birth_registration(
+        born, date(2026, 3, 2), DEFAULT_POLICY
+    )  # day 60
     assert deadlines.is_late_birth_registration(born, date(2026, 3, 3), DEFAULT_POLICY)  # day 61
 
 
@@ -59,8 +67,14 @@ def test_policy_settings_come_from_the_environment():
     assert policy.decision_due_months == 6
 
 
-@pytest.mark.parametrize("environ", [{"SDP_TRAVEL_DOCUMENT_MONTHS": "36"}, {"SDP_DECISION_DUE_MONTHS": "zero"},
-                                     {"SDP_INQUIRY_RESPONSE_DAYS": "0"}])
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"SDP_TRAVEL_DOCUMENT_MONTHS": "36"},
+        {"SDP_DECISION_DUE_MONTHS": "zero"},
+        {"SDP_INQUIRY_RESPONSE_DAYS": "0"},
+    ],
+)
 def test_impossible_policy_settings_are_refused(environ):
     with pytest.raises(ValueError):
         PolicySettings.from_environment(environ)
@@ -68,4 +82,6 @@ def test_impossible_policy_settings_are_refused(environ):
 
 def test_every_setting_is_described_with_its_source():
     for setting in DEFAULT_POLICY.describe():
-        assert setting["source"] and setting["description"] and setting["value"] == setting["default"]
+        assert (
+            setting["source"] and setting["description"] and setting["value"] == setting["default"]
+        )

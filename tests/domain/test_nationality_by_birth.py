@@ -40,32 +40,96 @@ ROWS = [
     # Born abroad to a parent Peruvian by birth: Peruvian once registered.
     ("abroad, mother Peruvian by birth", Birth("AR", mother=BY_BIRTH), IUS_SANGUINIS),
     ("abroad, father Peruvian by birth", Birth("AR", father=BY_BIRTH), IUS_SANGUINIS),
-    ("abroad, mother by birth and an Argentine father", Birth("AR", mother=BY_BIRTH, father=ARGENTINE), IUS_SANGUINIS),
-    ("abroad, father by birth and a stateless mother", Birth("CL", mother=STATELESS, father=BY_BIRTH), IUS_SANGUINIS),
-    ("abroad, mother by birth and father naturalized", Birth("AR", mother=BY_BIRTH, father=NATURALIZED), IUS_SANGUINIS),
-    ("abroad, mother by option and father by birth", Birth("AR", mother=BY_OPTION, father=BY_BIRTH), IUS_SANGUINIS),
-    ("abroad, both parents Peruvian by birth", Birth("US", mother=BY_BIRTH, father=BY_BIRTH), IUS_SANGUINIS),
+    (
+        "abroad, mother by birth and an Argentine father",
+        Birth("AR", mother=BY_BIRTH, father=ARGENTINE),
+        IUS_SANGUINIS,
+    ),
+    (
+        "abroad, father by birth and a stateless mother",
+        Birth("CL", mother=STATELESS, father=BY_BIRTH),
+        IUS_SANGUINIS,
+    ),
+    (
+        "abroad, mother by birth and father naturalized",
+        Birth("AR", mother=BY_BIRTH, father=NATURALIZED),
+        IUS_SANGUINIS,
+    ),
+    (
+        "abroad, mother by option and father by birth",
+        Birth("AR", mother=BY_OPTION, father=BY_BIRTH),
+        IUS_SANGUINIS,
+    ),
+    (
+        "abroad, both parents Peruvian by birth",
+        Birth("US", mother=BY_BIRTH, father=BY_BIRTH),
+        IUS_SANGUINIS,
+    ),
     # Born abroad, the only Peruvian parent(s) naturalized or by option: refused, screening pointed to.
-    ("abroad, father naturalized only, no mother declared", Birth("AR", father=NATURALIZED), ("refused", True)),
-    ("abroad, father naturalized, mother's nationality unknown",
-     Birth("AR", mother=UNKNOWN, father=NATURALIZED), ("refused", True)),
-    ("abroad, father naturalized, stateless mother", Birth("AR", mother=STATELESS, father=NATURALIZED), ("refused", True)),
+    (
+        "abroad, father naturalized only, no mother declared",
+        Birth("AR", father=NATURALIZED),
+        ("refused", True),
+    ),
+    (
+        "abroad, father naturalized, mother's nationality unknown",
+        Birth("AR", mother=UNKNOWN, father=NATURALIZED),
+        ("refused", True),
+    ),
+    (
+        "abroad, father naturalized, stateless mother",
+        Birth("AR", mother=STATELESS, father=NATURALIZED),
+        ("refused", True),
+    ),
     ("abroad, mother by option only", Birth("BO", mother=BY_OPTION), ("refused", True)),
-    ("abroad, both parents naturalized", Birth("AR", mother=NATURALIZED, father=NATURALIZED), ("refused", True)),
-    ("abroad, mother naturalized, father by option", Birth("AR", mother=NATURALIZED, father=BY_OPTION), ("refused", True)),
-    ("abroad, father naturalized, refugee mother",
-     Birth("EC", mother=VENEZUELAN_REFUGEE, father=NATURALIZED), ("refused", True)),
-    ("abroad, father naturalized, Argentine mother", Birth("AR", mother=ARGENTINE, father=NATURALIZED), ("refused", False)),
+    (
+        "abroad, both parents naturalized",
+        Birth("AR", mother=NATURALIZED, father=NATURALIZED),
+        ("refused", True),
+    ),
+    (
+        "abroad, mother naturalized, father by option",
+        Birth("AR", mother=NATURALIZED, father=BY_OPTION),
+        ("refused", True),
+    ),
+    (
+        "abroad, father naturalized, refugee mother",
+        Birth("EC", mother=VENEZUELAN_REFUGEE, father=NATURALIZED),
+        ("refused", True),
+    ),
+    (
+        "abroad, father naturalized, Argentine mother",
+        Birth("AR", mother=ARGENTINE, father=NATURALIZED),
+        ("refused", False),
+    ),
     # A Peruvian parent of a child born abroad who does not say how: the rule cannot decide.
-    ("abroad, Peruvian mother, basis not given", Birth("AR", mother=PERUVIAN_BASIS_UNKNOWN), ("basis needed", "mother")),
-    ("abroad, Peruvian father, basis not given, Argentine mother",
-     Birth("AR", mother=ARGENTINE, father=PERUVIAN_BASIS_UNKNOWN), ("basis needed", "father")),
-    ("abroad, mother by birth, Peruvian father without basis: still asked",
-     Birth("AR", mother=BY_BIRTH, father=PERUVIAN_BASIS_UNKNOWN), ("basis needed", "father")),
+    (
+        "abroad, Peruvian mother, basis not given",
+        Birth("AR", mother=PERUVIAN_BASIS_UNKNOWN),
+        ("basis needed", "mother"),
+    ),
+    (
+        "abroad, Peruvian father, basis not given, Argentine mother",
+        Birth("AR", mother=ARGENTINE, father=PERUVIAN_BASIS_UNKNOWN),
+        ("basis needed", "father"),
+    ),
+    (
+        "abroad, mother by birth, Peruvian father without basis: still asked",
+        Birth("AR", mother=BY_BIRTH, father=PERUVIAN_BASIS_UNKNOWN),
+        ("basis needed", "father"),
+    ),
     # In Peru the parents' basis plays no part (ius soli), and a foundling found in Peru is Peruvian.
     ("in Peru, naturalized father", Birth("PE", father=NATURALIZED), IUS_SOLI),
-    ("in Peru, Peruvian mother, basis not given", Birth("PE", mother=PERUVIAN_BASIS_UNKNOWN), IUS_SOLI),
-    ("in Peru, mother by option, Argentine father", Birth("PE", mother=BY_OPTION, father=ARGENTINE), IUS_SOLI),
+    (
+        "in Peru, Peruvian mother, basis not given",
+        Birth("PE", mother=PERUVIAN_BASIS_UNKNOWN),
+        IUS_SOLI,
+    ),
+    (
+        "in Peru, mother by option, Argentine father",
+        Birth("PE", mother=BY_OPTION, father=ARGENTINE),
+        IUS_SOLI,
+    ),
     ("foundling found in Peru", Birth("PE", foundling=True), FOUNDLING),
 ]
 
@@ -102,7 +166,10 @@ def test_a_naturalized_parent_never_passes_on_nationality_abroad_whatever_the_ot
 
 def test_the_refusal_claims_no_automatic_nationality_under_article_4():
     """Art. 4 is a safeguard for a child who would otherwise be stateless, examined in a screening."""
-    for birth in (Birth("AR", father=NATURALIZED), Birth("AR", mother=ARGENTINE, father=NATURALIZED)):
+    for birth in (
+        Birth("AR", father=NATURALIZED),
+        Birth("AR", mother=ARGENTINE, father=NATURALIZED),
+    ):
         with pytest.raises(NotPeruvianByBirth) as refusal:
             nationality_at_birth(birth)
         message = str(refusal.value)
@@ -115,8 +182,15 @@ def test_only_a_peruvian_parent_has_a_peruvian_nationality_basis():
         Parent("AR", nationality_basis=PeruvianNationalityBasis.BIRTH)
     with pytest.raises(ValueError):
         Parent(stateless=True, nationality_basis=PeruvianNationalityBasis.NATURALIZATION)
-    assert Parent("PE", nationality_basis="option").nationality_basis is PeruvianNationalityBasis.OPTION
+    assert (
+        Parent("PE", nationality_basis="option").nationality_basis
+        is PeruvianNationalityBasis.OPTION
+    )
 
 
 def test_the_vocabulary_of_the_basis():
-    assert [member.value for member in PeruvianNationalityBasis] == ["birth", "naturalization", "option"]
+    assert [member.value for member in PeruvianNationalityBasis] == [
+        "birth",
+        "naturalization",
+        "option",
+    ]

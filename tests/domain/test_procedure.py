@@ -40,12 +40,19 @@ def test_every_state_is_reachable_from_registration():
 
 
 def test_recommendation_needs_a_finding_on_every_relevant_state():
-    case = facts(state=State.UNDER_EXAMINATION, findings=(Finding.NOT_NATIONAL, Finding.UNDETERMINED))
+    case = facts(
+        state=State.UNDER_EXAMINATION, findings=(Finding.NOT_NATIONAL, Finding.UNDETERMINED)
+    )
     with pytest.raises(NotAllowedNow, match="undetermined"):
         check("recommend", case, OFFICER, CTX)
     with pytest.raises(NotAllowedNow):
         check("recommend", facts(state=State.UNDER_EXAMINATION, findings=()), OFFICER, CTX)
-    check("recommend", facts(state=State.UNDER_EXAMINATION, findings=(Finding.NOT_NATIONAL, Finding.NATIONAL)), OFFICER, CTX)
+    check(
+        "recommend",
+        facts(state=State.UNDER_EXAMINATION, findings=(Finding.NOT_NATIONAL, Finding.NATIONAL)),
+        OFFICER,
+        CTX,
+    )
 
 
 def test_only_the_assigned_case_officer_examines():
@@ -63,17 +70,34 @@ def test_the_case_officer_cannot_decide_their_own_case_even_holding_the_role():
 
 
 def test_the_first_instance_decider_cannot_decide_the_appeal():
-    appellant = PersonFacts(person_id=1, name="A", outcome=PersonOutcome.REJECTED, appeal_due=date(2026, 12, 1),
-                            appeal_lodged=True)
+    appellant = PersonFacts(
+        person_id=1,
+        name="A",
+        outcome=PersonOutcome.REJECTED,
+        appeal_due=date(2026, 12, 1),
+        appeal_lodged=True,
+    )
     case = facts(state=State.UNDER_APPEAL, decided_by_id=3, persons=(appellant,))
     with pytest.raises(Forbidden, match="Four-eyes"):
         check("decide_appeal", case, APPEALS, CTX)
-    check("decide_appeal", facts(state=State.UNDER_APPEAL, decided_by_id=2, persons=(appellant,)), APPEALS, CTX)
+    check(
+        "decide_appeal",
+        facts(state=State.UNDER_APPEAL, decided_by_id=2, persons=(appellant,)),
+        APPEALS,
+        CTX,
+    )
     # Nobody's appeal awaits a decision: not allowed now
     with pytest.raises(NotAllowedNow):
-        check("decide_appeal", facts(state=State.UNDER_APPEAL, decided_by_id=2,
-                                     persons=(PersonFacts(person_id=1, name="A", outcome=PersonOutcome.REJECTED),)),
-              APPEALS, CTX)
+        check(
+            "decide_appeal",
+            facts(
+                state=State.UNDER_APPEAL,
+                decided_by_id=2,
+                persons=(PersonFacts(person_id=1, name="A", outcome=PersonOutcome.REJECTED),),
+            ),
+            APPEALS,
+            CTX,
+        )
 
 
 def test_a_role_outside_the_action_is_forbidden():
@@ -87,19 +111,35 @@ def test_wrong_state_is_not_allowed_now():
 
 
 def test_appeal_within_the_window_and_not_after():
-    person = PersonFacts(person_id=1, name="A", outcome=PersonOutcome.REJECTED,
-                         appeal_due=date(2026, 12, 1), notified_on=date(2026, 11, 10))
-    rejected = facts(state=State.REJECTED, decision_outcome=DecisionOutcome.REJECTED,
-                     appeal_due=date(2026, 12, 1), notified_on=date(2026, 11, 10), persons=(person,))
+    person = PersonFacts(
+        person_id=1,
+        name="A",
+        outcome=PersonOutcome.REJECTED,
+        appeal_due=date(2026, 12, 1),
+        notified_on=date(2026, 11, 10),
+    )
+    rejected = facts(
+        state=State.REJECTED,
+        decision_outcome=DecisionOutcome.REJECTED,
+        appeal_due=date(2026, 12, 1),
+        notified_on=date(2026, 11, 10),
+        persons=(person,),
+    )
     check("lodge_appeal", rejected, OFFICER, Context(TODAY, {"lodged_on": date(2026, 12, 1)}))
     with pytest.raises(NotAllowedNow, match="closed on 2026-12-01"):
         check("lodge_appeal", rejected, OFFICER, Context(TODAY, {"lodged_on": date(2026, 12, 2)}))
 
 
 def test_recognitions_are_not_appealable():
-    person = PersonFacts(person_id=1, name="A", outcome=PersonOutcome.RECOGNIZED, appeal_due=date(2026, 12, 1))
-    recognized = facts(state=State.RECOGNIZED, decision_outcome=DecisionOutcome.RECOGNIZED, appeal_due=date(2026, 12, 1),
-                       persons=(person,))
+    person = PersonFacts(
+        person_id=1, name="A", outcome=PersonOutcome.RECOGNIZED, appeal_due=date(2026, 12, 1)
+    )
+    recognized = facts(
+        state=State.RECOGNIZED,
+        decision_outcome=DecisionOutcome.RECOGNIZED,
+        appeal_due=date(2026, 12, 1),
+        persons=(person,),
+    )
     with pytest.raises(NotAllowedNow):
         check("lodge_appeal", recognized, OFFICER, CTX)
 
@@ -109,7 +149,9 @@ def test_appeal_is_suspensive_and_protection_ends_when_a_rejection_is_final():
     assert open_window.protected_from_removal(TODAY)
     assert not open_window.protected_from_removal(date(2026, 12, 2))
     assert facts(state=State.UNDER_APPEAL).protected_from_removal(date(2030, 1, 1))
-    appealed_and_upheld = facts(state=State.REJECTED, appeal_due=date(2026, 12, 1), appeal_lodged=True)
+    appealed_and_upheld = facts(
+        state=State.REJECTED, appeal_due=date(2026, 12, 1), appeal_lodged=True
+    )
     assert not appealed_and_upheld.protected_from_removal(TODAY)
     assert facts(state=State.RECOGNIZED).protected_from_removal(TODAY)
     assert not facts(state=State.WITHDRAWN).protected_from_removal(TODAY)
@@ -120,28 +162,53 @@ def test_extension_only_once_for_any_stated_reason():
     # No pending inquiry is needed any more: any stated reason will do, once
     check("extend_decision_due", facts(state=State.UNDER_EXAMINATION), OFFICER, CTX)
     with pytest.raises(NotAllowedNow, match="already"):
-        check("extend_decision_due", facts(state=State.UNDER_EXAMINATION, decision_extended=True), OFFICER, CTX)
+        check(
+            "extend_decision_due",
+            facts(state=State.UNDER_EXAMINATION, decision_extended=True),
+            OFFICER,
+            CTX,
+        )
     with pytest.raises(NotAllowedNow, match="already"):
-        check("extend_decision_due", facts(state=State.UNDER_EXAMINATION, decision_extended=True), OFFICER, CTX)
+        check(
+            "extend_decision_due",
+            facts(state=State.UNDER_EXAMINATION, decision_extended=True),
+            OFFICER,
+            CTX,
+        )
 
 
-@pytest.mark.parametrize("document_type, state, allowed", [
-    ("provisional_certificate", State.REGISTERED, True),
-    ("provisional_certificate", State.UNDER_APPEAL, True),
-    ("provisional_certificate", State.RECOGNIZED, False),
-    ("identity_document", State.RECOGNIZED, True),
-    ("identity_document", State.UNDER_EXAMINATION, False),
-    ("travel_document", State.REJECTED, False),
-    ("birth_record", State.RECOGNIZED, False),
-])
+@pytest.mark.parametrize(
+    "document_type, state, allowed",
+    [
+        ("provisional_certificate", State.REGISTERED, True),
+        ("provisional_certificate", State.UNDER_APPEAL, True),
+        ("provisional_certificate", State.RECOGNIZED, False),
+        ("identity_document", State.RECOGNIZED, True),
+        ("identity_document", State.UNDER_EXAMINATION, False),
+        ("travel_document", State.REJECTED, False),
+        ("birth_record", State.RECOGNIZED, False),
+    ],
+)
 def test_documents_allowed_by_state(document_type, state, allowed):
     # The person's own outcome follows the case's state (the applicant alone)
-    outcome = {State.RECOGNIZED: PersonOutcome.RECOGNIZED, State.REJECTED: PersonOutcome.REJECTED,
-               State.UNDER_APPEAL: PersonOutcome.REJECTED}.get(state)
-    person = PersonFacts(person_id=1, name="A", outcome=outcome, appeal_due=date(2026, 12, 1),
-                         appeal_lodged=state == State.UNDER_APPEAL)
-    case = facts(state=state, decision_outcome=DecisionOutcome.RECOGNIZED if state == State.RECOGNIZED else None,
-                 appeal_due=date(2026, 12, 1), persons=(person,))
+    outcome = {
+        State.RECOGNIZED: PersonOutcome.RECOGNIZED,
+        State.REJECTED: PersonOutcome.REJECTED,
+        State.UNDER_APPEAL: PersonOutcome.REJECTED,
+    }.get(state)
+    person = PersonFacts(
+        person_id=1,
+        name="A",
+        outcome=outcome,
+        appeal_due=date(2026, 12, 1),
+        appeal_lodged=state == State.UNDER_APPEAL,
+    )
+    case = facts(
+        state=state,
+        decision_outcome=DecisionOutcome.RECOGNIZED if state == State.RECOGNIZED else None,
+        appeal_due=date(2026, 12, 1),
+        persons=(person,),
+    )
     ctx = Context(TODAY, {"type": document_type})
     supervisor = Actor(id=5, roles=frozenset({Role.SUPERVISOR}))
     assert procedure.is_allowed("issue_document", case, supervisor, ctx) is allowed
@@ -149,7 +216,10 @@ def test_documents_allowed_by_state(document_type, state, allowed):
 
 def test_available_actions_follow_role_and_state():
     case = facts(state=State.PENDING_DECISION)
-    assert [a.name for a in procedure.available_actions(case, DECIDER, CTX)] == ["return_to_examination", "decide"]
+    assert [a.name for a in procedure.available_actions(case, DECIDER, CTX)] == [
+        "return_to_examination",
+        "decide",
+    ]
     assert "decide" not in [a.name for a in procedure.available_actions(case, OFFICER, CTX)]
 
 
@@ -181,8 +251,11 @@ def test_action_choices_say_why_not_now_apart_from_why_not_you():
 
 
 def test_available_actions_are_the_allowed_choices():
-    for case in (facts(state=State.REGISTERED), facts(state=State.UNDER_EXAMINATION, findings=(Finding.NATIONAL,)),
-                 facts(state=State.PENDING_DECISION, findings=(Finding.NATIONAL,))):
+    for case in (
+        facts(state=State.REGISTERED),
+        facts(state=State.UNDER_EXAMINATION, findings=(Finding.NATIONAL,)),
+        facts(state=State.PENDING_DECISION, findings=(Finding.NATIONAL,)),
+    ):
         for actor in (OFFICER, OTHER_OFFICER, DECIDER, APPEALS, SMALL_OFFICE):
             allowed = [c.action for c in procedure.action_choices(case, actor, CTX) if c.allowed]
             assert allowed == procedure.available_actions(case, actor, CTX)

@@ -18,7 +18,11 @@ class QueryLog(list):
 
     @property
     def selects(self) -> list[str]:
-        return [statement for statement in self if statement.lstrip().upper().startswith(("SELECT", "WITH"))]
+        return [
+            statement
+            for statement in self
+            if statement.lstrip().upper().startswith(("SELECT", "WITH"))
+        ]
 
     def __str__(self) -> str:
         return "\n".join(f"{number}. {statement}" for number, statement in enumerate(self, 1))

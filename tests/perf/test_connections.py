@@ -12,15 +12,28 @@ from ..cases.helpers import register
 
 def test_postgresql_pools_are_sized_for_a_worker_and_tunable():
     url = "postgresql+psycopg://sdp@db/sdp"
-    assert engine_options(url, {}) == {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_recycle": 1800}
-    tuned = engine_options(url, {"SDP_DB_POOL_SIZE": "2", "SDP_DB_MAX_OVERFLOW": "0", "SDP_DB_POOL_PRE_PING": "0",
-                                 "SDP_DB_POOL_RECYCLE": "600"})
+    assert engine_options(url, {}) == {
+        "pool_pre_ping": True,
+        "pool_size": 5,
+        "max_overflow": 5,
+        "pool_recycle": 1800,
+    }
+    tuned = engine_options(
+        url,
+        {
+            "SDP_DB_POOL_SIZE": "2",
+            "SDP_DB_MAX_OVERFLOW": "0",
+            "SDP_DB_POOL_PRE_PING": "0",
+            "SDP_DB_POOL_RECYCLE": "600",
+        },
+    )
     assert tuned == {"pool_pre_ping": False, "pool_size": 2, "max_overflow": 0, "pool_recycle": 600}
 
 
 def test_sqlite_files_keep_their_connections():
     assert engine_options("sqlite:////srv/sdp.sqlite", {}) == {
-        "connect_args": {"timeout": 30, "factory": QueuedWriterConnection}}
+        "connect_args": {"timeout": 30, "factory": QueuedWriterConnection}
+    }
     assert isinstance(db.engine.pool, QueuePool)  # not NullPool: no connection opened per request
 
 

@@ -42,14 +42,29 @@ def case_read_writes() -> int:
 
 
 def _person(given: str, family: str, dob, country="VE", **extra) -> dict:
-    return {"given_names": given, "family_names": family, "sex": "F", "date_of_birth": dob,
-            "place_of_birth": {"country": country, "locality": "Maracaibo"}, "languages": ["es"], **extra}
+    return {
+        "given_names": given,
+        "family_names": family,
+        "sex": "F",
+        "date_of_birth": dob,
+        "place_of_birth": {"country": country, "locality": "Maracaibo"},
+        "languages": ["es"],
+        **extra,
+    }
 
 
 @pytest.fixture
 def staff(make_user):
-    return {role: make_user(role) for role in
-            ("intake_officer", "supervisor", "case_officer", "decision_maker", "appeals_officer")}
+    return {
+        role: make_user(role)
+        for role in (
+            "intake_officer",
+            "supervisor",
+            "case_officer",
+            "decision_maker",
+            "appeals_officer",
+        )
+    }
 
 
 def _case_with(staff, n: int) -> int:
@@ -57,40 +72,97 @@ def _case_with(staff, n: int) -> int:
     intake, supervisor = staff["intake_officer"].principal, staff["supervisor"].principal
     officer, decider = staff["case_officer"].principal, staff["decision_maker"].principal
     today = clock.today()
-    dependants = [_person(f"Hijo {i}", "Pérez Gómez", today - timedelta(days=400 + i), relationship="child")
-                  for i in range(n)]
-    application = services.register_application(intake, {
-        "route": "application", "registered_on": today - timedelta(days=60),
-        "applicant": _person("María José", "Pérez Gómez", today - timedelta(days=12000)), "dependants": dependants})
+    dependants = [
+        _person(f"Hijo {i}", "Pérez Gómez", today - timedelta(days=400 + i), relationship="child")
+        for i in range(n)
+    ]
+    application = services.register_application(
+        intake,
+        {
+            "route": "application",
+            "registered_on": today - timedelta(days=60),
+            "applicant": _person("María José", "Pérez Gómez", today - timedelta(days=12000)),
+            "dependants": dependants,
+        },
+    )
     services.assign(supervisor, application, staff["case_officer"].email)
     for index, country in enumerate(COUNTRIES[:n]):
-        relevant_state = services.add_relevant_state(officer, application, country, ["habitual_residence"])
-        inquiry = services.send_inquiry(officer, application, country, f"Consulado de {country}", today - timedelta(days=30),
-                                        consent_on=today - timedelta(days=31))
+        relevant_state = services.add_relevant_state(
+            officer, application, country, ["habitual_residence"]
+        )
+        inquiry = services.send_inquiry(
+            officer,
+            application,
+            country,
+            f"Consulado de {country}",
+            today - timedelta(days=30),
+            consent_on=today - timedelta(days=31),
+        )
         services.record_inquiry_response(officer, inquiry, today - timedelta(days=10), "no_record")
-        services.record_evidence(officer, application, {"kind": "document", "description": f"Carta consular {country}",
-                                                        "received_on": today - timedelta(days=9), "country": country})
-        services.record_interview(officer, application, {"held_on": today - timedelta(days=8), "summary": "Leída y firmada."})
+        services.record_evidence(
+            officer,
+            application,
+            {
+                "kind": "document",
+                "description": f"Carta consular {country}",
+                "received_on": today - timedelta(days=9),
+                "country": country,
+            },
+        )
+        services.record_interview(
+            officer,
+            application,
+            {"held_on": today - timedelta(days=8), "summary": "Leída y firmada."},
+        )
         # The first State is found to consider her a national: the rejection agrees with her findings
         # (the appeal below overturns it).
-        services.record_finding(officer, relevant_state, "national" if index == 0 else "not_national",
-                                "Registro consular." if index == 0 else "Sin registro.")
+        services.record_finding(
+            officer,
+            relevant_state,
+            "national" if index == 0 else "not_national",
+            "Registro consular." if index == 0 else "Sin registro.",
+        )
     # Each child is examined and decided on their own: one relevant State each, found national.
     children = [dependant.person_id for dependant in application.dependants]
     for child_id in children:
-        relevant_state = services.add_relevant_state(officer, application, "EC", ["descent_father"], person_id=child_id)
+        relevant_state = services.add_relevant_state(
+            officer, application, "EC", ["descent_father"], person_id=child_id
+        )
         services.record_finding(officer, relevant_state, "national", "Inscrito en el consulado.")
     services.recommend(officer, application, {"outcome": "recognized", "reasons": "Apátrida."})
-    services.decide(decider, application, {"outcome": "rejected", "reasons": "Dudas.", "notified_on": today - timedelta(days=2),
-                                           "persons": [{"person_id": child_id, "outcome": "rejected", "reasons": "Ecuatoriano."}
-                                                       for child_id in children]})
-    services.lodge_appeal(intake, application, "Las pruebas muestran apatridia.", today - timedelta(days=1))
-    services.decide_appeal(staff["appeals_officer"].principal, application, "overturned", "Apatridia establecida.")
+    services.decide(
+        decider,
+        application,
+        {
+            "outcome": "rejected",
+            "reasons": "Dudas.",
+            "notified_on": today - timedelta(days=2),
+            "persons": [
+                {"person_id": child_id, "outcome": "rejected", "reasons": "Ecuatoriano."}
+                for child_id in children
+            ],
+        },
+    )
+    services.lodge_appeal(
+        intake, application, "Las pruebas muestran apatridia.", today - timedelta(days=1)
+    )
+    services.decide_appeal(
+        staff["appeals_officer"].principal, application, "overturned", "Apatridia establecida."
+    )
     for i in range(n):
-        db.session.add(Document(serial=f"DOC-{application.id}-{i}", type="identity_document", application_id=application.id,
-                                holder_given_names="María José", holder_family_names="Pérez Gómez",
-                                holder_date_of_birth=today - timedelta(days=12000), issued_on=today,
-                                valid_until=today + timedelta(days=365), created_at=clock.now()))
+        db.session.add(
+            Document(
+                serial=f"DOC-{application.id}-{i}",
+                type="identity_document",
+                application_id=application.id,
+                holder_given_names="María José",
+                holder_family_names="Pérez Gómez",
+                holder_date_of_birth=today - timedelta(days=12000),
+                issued_on=today,
+                valid_until=today + timedelta(days=365),
+                created_at=clock.now(),
+            )
+        )
     db.session.commit()
     return application.id
 
@@ -101,7 +173,9 @@ def _reader(client, user) -> ApiClient:
 
 
 @pytest.mark.parametrize("reader_role", ["supervisor", "case_officer"])
-def test_the_case_file_runs_the_same_statements_for_one_or_ten_of_everything(client, staff, count_queries, reader_role):
+def test_the_case_file_runs_the_same_statements_for_one_or_ten_of_everything(
+    client, staff, count_queries, reader_role
+):
     small, large = _case_with(staff, 1), _case_with(staff, 10)
     reader = _reader(client, staff[reader_role])
     counts = {}
@@ -113,7 +187,9 @@ def test_the_case_file_runs_the_same_statements_for_one_or_ten_of_everything(cli
         assert response.status_code == 200, response.json
         assert len(response.json["dependants"]) == n and len(response.json["inquiries"]) == n
         # n of the applicant's, and one of each of the n children
-        assert len(response.json["relevant_states"]) == 2 * n and len(response.json["documents"]) == n
+        assert (
+            len(response.json["relevant_states"]) == 2 * n and len(response.json["documents"]) == n
+        )
         assert len(response.json["persons"]) == n + 1
         counts[n] = queries
     assert len(counts[1]) == len(counts[10]), f"one row:\n{counts[1]}\n\nten rows:\n{counts[10]}"
@@ -128,8 +204,15 @@ def test_the_case_file_is_read_once_and_the_read_is_still_audited(client, staff,
     with count_queries() as queries:
         response = reader.get(f"/api/v1/applications/{application_id}")
     assert response.status_code == 200
-    loads = [statement for statement in queries.selects if statement.startswith("SELECT applications.")]
-    assert len(loads) == 1, "the case was loaded again after the audit commit expired it:\n" + str(queries)
-    reads = db.session.execute(select(func.count(AuditEvent.id)).where(
-        AuditEvent.case_id == application_id, AuditEvent.action == "case.read")).scalar_one()
+    loads = [
+        statement for statement in queries.selects if statement.startswith("SELECT applications.")
+    ]
+    assert len(loads) == 1, "the case was loaded again after the audit commit expired it:\n" + str(
+        queries
+    )
+    reads = db.session.execute(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.case_id == application_id, AuditEvent.action == "case.read"
+        )
+    ).scalar_one()
     assert reads == 1

@@ -35,13 +35,19 @@ def test_the_document_check_runs_a_fixed_number_of_queries(api_as, partner_api, 
     assert len(without_token(queries)) == audited_check_statements(), str(queries)
     with count_queries() as unknown:
         assert registry.get("/api/v1/registry/documents/7QC7-XPRR-6Y0N").status_code == 404
-    assert len(without_token(unknown)) == 1, str(unknown)  # the look-up: nothing found, nothing to audit
+    assert len(without_token(unknown)) == 1, str(
+        unknown
+    )  # the look-up: nothing found, nothing to audit
 
 
 def test_the_birth_check_runs_a_fixed_number_of_queries(api_as, partner_api, count_queries):
     registrar = api_as("registrar")
-    numbers = [registrar.post("/api/v1/births", json=birth(child=child(given=given))).json["registration_number"]
-               for given in ("Mateo", "Lucía")]
+    numbers = [
+        registrar.post("/api/v1/births", json=birth(child=child(given=given))).json[
+            "registration_number"
+        ]
+        for given in ("Mateo", "Lucía")
+    ]
     registry = partner_api("registry:read")
     registry.get(f"/api/v1/registry/births/{numbers[0]}")
     for number in numbers:

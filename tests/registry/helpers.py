@@ -6,8 +6,15 @@ PERSONS = "/api/v1/registry/persons"
 
 
 def persons_url(given_names=None, family_names=None, date_of_birth=None, **extra) -> str:
-    query = {key: value for key, value in (("given_names", given_names), ("family_names", family_names),
-                                           ("date_of_birth", date_of_birth)) if value is not None}
+    query = {
+        key: value
+        for key, value in (
+            ("given_names", given_names),
+            ("family_names", family_names),
+            ("date_of_birth", date_of_birth),
+        )
+        if value is not None
+    }
     return f"{PERSONS}?{urlencode({**query, **extra})}"
 
 

@@ -27,7 +27,9 @@ def test_no_token_is_401(client):
     assert "bearer token is required" in body["message"]
 
 
-@pytest.mark.parametrize("header", ["Bearer sdp_not-a-token", "Basic dXNlcjpwYXNz", "Bearer", "sdp_abc", "Bearer  "])
+@pytest.mark.parametrize(
+    "header", ["Bearer sdp_not-a-token", "Basic dXNlcjpwYXNz", "Bearer", "sdp_abc", "Bearer  "]
+)
 def test_a_bad_or_malformed_token_is_401(client, header):
     assert_contract_error(client.get(QUERY, headers={"Authorization": header}), 401)
 
@@ -55,8 +57,12 @@ def test_a_partner_token_may_not_do_case_work(partner_api):
 
 
 def test_an_expired_token_is_401(client):
-    token, raw = issue_token(SYSTEM, client_name="RENIEC", scopes=["registry:read"],
-                             expires_at=clock.now() + timedelta(days=30))
+    token, raw = issue_token(
+        SYSTEM,
+        client_name="RENIEC",
+        scopes=["registry:read"],
+        expires_at=clock.now() + timedelta(days=30),
+    )
     assert client.get(QUERY, headers=bearer(raw)).status_code == 200
     token.expires_at = clock.now() - timedelta(seconds=1)
     db.session.commit()
@@ -79,8 +85,15 @@ def test_a_token_of_a_deactivated_user_is_401(api_as):
 
 
 def _registry_events():
-    return db.session.execute(select(AuditEvent).where(AuditEvent.action == "registry.person_check")
-                              .order_by(AuditEvent.id)).scalars().all()
+    return (
+        db.session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.action == "registry.person_check")
+            .order_by(AuditEvent.id)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def test_each_check_is_audited_with_client_token_and_time_but_no_names(api_as, client):
@@ -91,7 +104,11 @@ def test_each_check_is_audited_with_client_token_and_time_but_no_names(api_as, c
     client.get(persons_url("Juan", "Quispe", "1980-01-01"), headers=bearer(raw))
 
     found, not_found = _registry_events()
-    assert (found.actor_kind, found.actor_id, found.actor_label) == ("client", token.id, "Migraciones")
+    assert (found.actor_kind, found.actor_id, found.actor_label) == (
+        "client",
+        token.id,
+        "Migraciones",
+    )
     assert found.changes == {"token_id": token.id, "matches": [case["case_number"]]}
     assert not_found.changes == {"token_id": token.id, "matches": []}
     assert found.at.utcoffset() == timedelta(hours=-5)  # Lima's time, on SQLite as on PostgreSQL
@@ -105,19 +122,40 @@ def test_each_check_is_audited_with_client_token_and_time_but_no_names(api_as, c
 
 
 def test_who_checked_a_person_is_found_from_their_names_in_any_spelling(client, partner_api, app):
-    reniec, migraciones = partner_api("registry:read", name="RENIEC"), partner_api("registry:read", name="Migraciones")
+    reniec, migraciones = (
+        partner_api("registry:read", name="RENIEC"),
+        partner_api("registry:read", name="Migraciones"),
+    )
     reniec.get(persons_url("María José", "Pérez Gómez", "1990-04-12"))
     migraciones.get(persons_url("MARIA JOSE", "perez  gomez", "1990-04-12"))
     reniec.get(persons_url("Ana", "Quispe", "1990-04-12"))
     born = date(1990, 4, 12)
-    assert [event.actor_label for event in person_checks("maria jose", "Pérez Gómez", born)] == ["RENIEC", "Migraciones"]
+    assert [event.actor_label for event in person_checks("maria jose", "Pérez Gómez", born)] == [
+        "RENIEC",
+        "Migraciones",
+    ]
     assert [event.actor_label for event in person_checks("Ana", "Quispe", born)] == ["RENIEC"]
 
-    result = app.test_cli_runner().invoke(args=["registry", "checks", "--given-names", "María José",
-                                                "--family-names", "Pérez Gómez", "--date-of-birth", "1990-04-12"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "registry",
+            "checks",
+            "--given-names",
+            "María José",
+            "--family-names",
+            "Pérez Gómez",
+            "--date-of-birth",
+            "1990-04-12",
+        ]
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert len(lines) == 2 and "RENIEC" in lines[0] and "Migraciones" in lines[1] and "no case" in lines[0]
+    assert (
+        len(lines) == 2
+        and "RENIEC" in lines[0]
+        and "Migraciones" in lines[1]
+        and "no case" in lines[0]
+    )
 
 
 def test_the_digest_depends_on_a_key_not_only_on_the_query(app):

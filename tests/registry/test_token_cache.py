@@ -57,7 +57,9 @@ def test_a_revocation_written_behind_the_apps_back_takes_effect_within_the_secon
     db.session.commit()
     assert client.get(QUERY, headers=bearer(raw)).status_code == 200
     with db.engine.begin() as connection:
-        connection.execute(text("UPDATE api_tokens SET revoked_at = created_at WHERE id = :id"), {"id": token.id})
+        connection.execute(
+            text("UPDATE api_tokens SET revoked_at = created_at WHERE id = :id"), {"id": token.id}
+        )
     time.sleep(PRINCIPAL_CACHE_SECONDS + 0.05)
     assert client.get(QUERY, headers=bearer(raw)).status_code == 401
 
@@ -65,7 +67,9 @@ def test_a_revocation_written_behind_the_apps_back_takes_effect_within_the_secon
 def test_unknown_tokens_are_not_cached(client):
     # Inventing tokens buys nothing: each one is asked of the database, and refused.
     one = token_queries(lambda: client.get(QUERY, headers=bearer("sdp_invented")))
-    three = token_queries(lambda: [client.get(QUERY, headers=bearer("sdp_invented")) for _ in range(3)])
+    three = token_queries(
+        lambda: [client.get(QUERY, headers=bearer("sdp_invented")) for _ in range(3)]
+    )
     assert one >= 1 and three == 3 * one
 
 
@@ -79,7 +83,9 @@ def _get(port: int, token: str) -> int:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("change", ["revoke", "deactivate"])
-def test_with_two_gunicorn_workers_a_change_takes_effect_within_a_second_in_both(app, make_user, tmp_path, change):
+def test_with_two_gunicorn_workers_a_change_takes_effect_within_a_second_in_both(
+    app, make_user, tmp_path, change
+):
     from tests.conftest import missing
 
     if not GUNICORN.exists():
@@ -93,14 +99,34 @@ def test_with_two_gunicorn_workers_a_change_takes_effect_within_a_second_in_both
         expected_before = 403  # a staff token may not check the registry, but it is a valid token
     db.session.commit()
     port = free_port()
-    environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "cache-test",
-                   "SDP_ACCESS_LOG": "0", "SDP_DATA_KEYS": app.extensions["sdp_keyring"].export(),
-                   "SDP_UPLOAD_FOLDER": str(tmp_path), "SDP_RATELIMIT_TOKEN": "100000 per minute"}
+    environment = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": "cache-test",
+        "SDP_ACCESS_LOG": "0",
+        "SDP_DATA_KEYS": app.extensions["sdp_keyring"].export(),
+        "SDP_UPLOAD_FOLDER": str(tmp_path),
+        "SDP_RATELIMIT_TOKEN": "100000 per minute",
+    }
     log = (tmp_path / "server.log").open("wb")
     # The production settings (gunicorn.conf.py), with two workers.
-    server = subprocess.Popen([str(GUNICORN), "-c", str(PROJECT_ROOT / "gunicorn.conf.py"), "--workers", "2",
-                               "--bind", f"127.0.0.1:{port}", "sdp:create_app()"],
-                              env=environment, stdout=log, stderr=log, start_new_session=True, cwd=str(PROJECT_ROOT))
+    server = subprocess.Popen(
+        [
+            str(GUNICORN),
+            "-c",
+            str(PROJECT_ROOT / "gunicorn.conf.py"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "sdp:create_app()",
+        ],
+        env=environment,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+        cwd=str(PROJECT_ROOT),
+    )
     try:
         wait_until_serving(port, server)
         # Many new connections: both workers answer some, so both hold the token in their cache.

@@ -69,30 +69,69 @@ def build_known_data(api_as) -> KnownData:
         office.decided("recognized", registered_on=(data.m4 + timedelta(days=i)).isoformat())
     office.decided("rejected", registered_on=(data.m4 + timedelta(days=5)).isoformat())
     appealed = office.decided("rejected", registered_on=(data.m4 + timedelta(days=6)).isoformat())
-    assert office.intake.post(f"/api/v1/applications/{appealed['id']}/appeal",
-                              json={"grounds": "The finding is disputed.", "lodged_on": TODAY.isoformat()}).status_code == 201
-    assert office.appeals.post(f"/api/v1/applications/{appealed['id']}/appeal/decision",
-                               json={"outcome": "overturned", "reasons": "No State considers her a national."}).status_code == 200
+    assert (
+        office.intake.post(
+            f"/api/v1/applications/{appealed['id']}/appeal",
+            json={"grounds": "The finding is disputed.", "lodged_on": TODAY.isoformat()},
+        ).status_code
+        == 201
+    )
+    assert (
+        office.appeals.post(
+            f"/api/v1/applications/{appealed['id']}/appeal/decision",
+            json={"outcome": "overturned", "reasons": "No State considers her a national."},
+        ).status_code
+        == 200
+    )
     data.decision_days = [(TODAY - (data.m4 + timedelta(days=i))).days for i in range(7)]
 
     examined = register(office.intake, registered_on=(data.m4 + timedelta(days=7)).isoformat())
-    assert office.supervisor.post(f"/api/v1/applications/{examined['id']}/assign",
-                                  json={"case_officer": office.officer.user.email}).status_code == 200
+    assert (
+        office.supervisor.post(
+            f"/api/v1/applications/{examined['id']}/assign",
+            json={"case_officer": office.officer.user.email},
+        ).status_code
+        == 200
+    )
     old = (data.m4 + timedelta(days=10)).isoformat()
-    for country, sent_on, answered in [("CO", old, True)] * 5 + [("CO", TODAY.isoformat(), False)] + [("BR", old, False)] * 2:
-        inquiry = office.officer.post(f"/api/v1/applications/{examined['id']}/inquiries",
-                                      json={"country": country, "authority": "Registry", "sent_on": sent_on, "consent_on": sent_on})
+    for country, sent_on, answered in (
+        [("CO", old, True)] * 5 + [("CO", TODAY.isoformat(), False)] + [("BR", old, False)] * 2
+    ):
+        inquiry = office.officer.post(
+            f"/api/v1/applications/{examined['id']}/inquiries",
+            json={
+                "country": country,
+                "authority": "Registry",
+                "sent_on": sent_on,
+                "consent_on": sent_on,
+            },
+        )
         assert inquiry.status_code == 201, inquiry.json
         if answered:
-            assert office.officer.post(f"/api/v1/inquiries/{inquiry.json['id']}/response",
-                                       json={"received_on": TODAY.isoformat(), "outcome": "no_record"}).status_code == 200
+            assert (
+                office.officer.post(
+                    f"/api/v1/inquiries/{inquiry.json['id']}/response",
+                    json={"received_on": TODAY.isoformat(), "outcome": "no_record"},
+                ).status_code
+                == 200
+            )
 
     for i in range(6):
-        register(office.intake, route="ex_officio", referring_authority="Migraciones",
-                 registered_on=(data.m2 + timedelta(days=i)).isoformat(), applicant=person(given=f"Persona {i}"))
+        register(
+            office.intake,
+            route="ex_officio",
+            referring_authority="Migraciones",
+            registered_on=(data.m2 + timedelta(days=i)).isoformat(),
+            applicant=person(given=f"Persona {i}"),
+        )
     withdrawn = register(office.intake, registered_on=(data.m2 + timedelta(days=9)).isoformat())
-    assert office.intake.post(f"/api/v1/applications/{withdrawn['id']}/withdrawal",
-                              json={"reasons": "Withdrawn in writing."}).status_code == 200
+    assert (
+        office.intake.post(
+            f"/api/v1/applications/{withdrawn['id']}/withdrawal",
+            json={"reasons": "Withdrawn in writing."},
+        ).status_code
+        == 200
+    )
     return data
 
 
@@ -108,28 +147,57 @@ def add_births_and_documents(m2: date) -> None:
     from sdp.births import services as birth_services
     from sdp.births.schemas import BirthCreateSchema
 
-    registrar = create_user(SYSTEM, "registrar-statistics@test.sdp.pe", "Registrar", ["registrar"],
-                            "correct horse battery staple").principal
+    registrar = create_user(
+        SYSTEM,
+        "registrar-statistics@test.sdp.pe",
+        "Registrar",
+        ["registrar"],
+        "correct horse battery staple",
+    ).principal
     now = datetime.now(clock.PERU)
     for i in range(7):
         late = i >= 5
         body = {
-            "child": {"given_names": f"Niña {i}", "family_names": "Pérez", "sex": "F",
-                      "date_of_birth": (m2 - timedelta(days=200 if late else 10)).isoformat(),
-                      "place_of_birth": {"country": "PE", "locality": "Lima"}},
-            "mother": {"given_names": f"Madre {i}", "family_names": "Pérez", "sex": "F", "date_of_birth": "1990-01-01",
-                       "place_of_birth": {"country": "VE"}, "nationality": "VE"},
+            "child": {
+                "given_names": f"Niña {i}",
+                "family_names": "Pérez",
+                "sex": "F",
+                "date_of_birth": (m2 - timedelta(days=200 if late else 10)).isoformat(),
+                "place_of_birth": {"country": "PE", "locality": "Lima"},
+            },
+            "mother": {
+                "given_names": f"Madre {i}",
+                "family_names": "Pérez",
+                "sex": "F",
+                "date_of_birth": "1990-01-01",
+                "place_of_birth": {"country": "VE"},
+                "nationality": "VE",
+            },
             "registered_on": (m2 + timedelta(days=i)).isoformat(),
         }
         if i == 6:
-            body["father"] = {"given_names": "Padre", "family_names": "Quispe", "sex": "M", "date_of_birth": "1988-01-01",
-                              "place_of_birth": {"country": "PE"}, "nationality": "PE"}
+            body["father"] = {
+                "given_names": "Padre",
+                "family_names": "Quispe",
+                "sex": "M",
+                "date_of_birth": "1988-01-01",
+                "place_of_birth": {"country": "PE"},
+                "nationality": "PE",
+            }
         if late:
             body["late_registration_evidence"] = "Hospital discharge record of the birth."
         birth_services.register_birth(registrar, BirthCreateSchema().load(body))
     for i in range(7):
-        db.session.add(Document(
-            serial=f"SDP-{i:06d}", type="identity_document" if i == 6 else "provisional_certificate",
-            holder_given_names="María", holder_family_names="Pérez", holder_date_of_birth=date(1990, 1, 1),
-            issued_on=m2 + timedelta(days=i), valid_until=m2 + timedelta(days=180), created_at=now))
+        db.session.add(
+            Document(
+                serial=f"SDP-{i:06d}",
+                type="identity_document" if i == 6 else "provisional_certificate",
+                holder_given_names="María",
+                holder_family_names="Pérez",
+                holder_date_of_birth=date(1990, 1, 1),
+                issued_on=m2 + timedelta(days=i),
+                valid_until=m2 + timedelta(days=180),
+                created_at=now,
+            )
+        )
     db.session.commit()

@@ -94,23 +94,43 @@ def main() -> None:
                 db.session.execute(text(statement))
                 db.session.commit()
             print(f"filled in {time.perf_counter() - start:.0f} s")
-        counts = {table: db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-                  for table in ("applications", "decisions", "appeals", "determinations", "inquiries", "birth_registrations",
-                                "documents")}
+        counts = {
+            table: db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in (
+                "applications",
+                "decisions",
+                "appeals",
+                "determinations",
+                "inquiries",
+                "birth_registrations",
+                "documents",
+            )
+        }
         print(counts)
         year = Period.whole_months(date(2025, 12, 1), date(2026, 11, 30))
         for name, period in (("all three years", Period()), ("one year", year)):
             print(f"-- {name}")
-            for query in (queries.applications_by_month, queries.cases_by_state, queries.decisions_by_outcome,
-                          queries.decision_days, queries.appeals_by_outcome, queries.documents_by_type):
+            for query in (
+                queries.applications_by_month,
+                queries.cases_by_state,
+                queries.decisions_by_outcome,
+                queries.decision_days,
+                queries.appeals_by_outcome,
+                queries.documents_by_type,
+            ):
                 seconds, _ = timed(query, period)
                 print(f"{query.__name__:32s} {seconds * 1000:7.0f} ms")
-            for query in (queries.pending_by_state_and_overdue, queries.inquiries_by_country_and_status):
+            for query in (
+                queries.pending_by_state_and_overdue,
+                queries.inquiries_by_country_and_status,
+            ):
                 seconds, _ = timed(query, period, TODAY)
                 print(f"{query.__name__:32s} {seconds * 1000:7.0f} ms")
             seconds, report = timed(build_report, period, TODAY, DEFAULT_POLICY, repeat=3)
-            print(f"{'whole report (queries + control)':32s} {seconds * 1000:7.0f} ms; "
-                  f"applications {report.table('applications_by_month').total}")
+            print(
+                f"{'whole report (queries + control)':32s} {seconds * 1000:7.0f} ms; "
+                f"applications {report.table('applications_by_month').total}"
+            )
 
 
 if __name__ == "__main__":

@@ -31,9 +31,17 @@ def reader_can_find_another_value(entries, relations, shown, key, bound) -> bool
             moved = False
             for coefficients, constant in equations:
                 for k, a in coefficients.items():
-                    rest_min = sum(min(b * low[j], b * high[j]) for j, b in coefficients.items() if j != k)
-                    rest_max = sum(max(b * low[j], b * high[j]) for j, b in coefficients.items() if j != k)
-                    lo, hi = (constant - rest_max, constant - rest_min) if a > 0 else (rest_min - constant, rest_max - constant)
+                    rest_min = sum(
+                        min(b * low[j], b * high[j]) for j, b in coefficients.items() if j != k
+                    )
+                    rest_max = sum(
+                        max(b * low[j], b * high[j]) for j, b in coefficients.items() if j != k
+                    )
+                    lo, hi = (
+                        (constant - rest_max, constant - rest_min)
+                        if a > 0
+                        else (rest_min - constant, rest_max - constant)
+                    )
                     if lo > low[k]:
                         low[k], moved = lo, True
                     if hi < high[k]:
@@ -44,11 +52,14 @@ def reader_can_find_another_value(entries, relations, shown, key, bound) -> bool
                 break
         open_ = [k for k in low if low[k] < high[k]]
         if not open_:
-            return all(sum(a * low[k] for k, a in c.items()) == constant for c, constant in equations)
+            return all(
+                sum(a * low[k] for k, a in c.items()) == constant for c, constant in equations
+            )
         k = min(open_, key=lambda j: high[j] - low[j])
         middle = (low[k] + high[k]) // 2
         return feasible(low, {**high, k: middle}) or feasible({**low, k: middle + 1}, high)
 
     true = entries[key]
     return (true > low[key] and feasible(low, {**high, key: true - 1})) or (
-        true < high[key] and feasible({**low, key: true + 1}, high))
+        true < high[key] and feasible({**low, key: true + 1}, high)
+    )

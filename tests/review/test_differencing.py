@@ -27,12 +27,18 @@ def test_record_keys_in_sql_are_the_definitions(app, api_as):
     for _ in range(3):
         office.examined_case()
     secret = app.config["SECRET_KEY"].encode()
-    rows = db.session.execute(select(Application.id, record_key(Application.id, "applications"))).all()
+    rows = db.session.execute(
+        select(Application.id, record_key(Application.id, "applications"))
+    ).all()
     assert len(rows) == 3
     for record_id, key in rows:
-        assert int(key) == cellkey.record_key(record_id, cellkey.key_parameters(secret, "applications"))
+        assert int(key) == cellkey.record_key(
+            record_id, cellkey.key_parameters(secret, "applications")
+        )
     # the same records, another kind: unrelated keys
-    assert cellkey.key_parameters(secret, "applications") != cellkey.key_parameters(secret, "appeals")
+    assert cellkey.key_parameters(secret, "applications") != cellkey.key_parameters(
+        secret, "appeals"
+    )
 
 
 def test_the_noise_table_is_symmetric_and_the_floor_keeps_small_counts_small():
@@ -41,8 +47,12 @@ def test_the_noise_table_is_symmetric_and_the_floor_keeps_small_counts_small():
     for count in range(0, 40):
         for key in range(0, cellkey.MODULUS, cellkey.MODULUS // 97):
             published = cellkey.perturb(count, key)
-            assert published == count if count < cellkey.THRESHOLD else published >= cellkey.THRESHOLD
-            assert count in cellkey.possible_counts(published if count == 0 or count >= 5 else SMALL)
+            assert (
+                published == count if count < cellkey.THRESHOLD else published >= cellkey.THRESHOLD
+            )
+            assert count in cellkey.possible_counts(
+                published if count == 0 or count >= 5 else SMALL
+            )
 
 
 def _month(day):
@@ -51,15 +61,21 @@ def _month(day):
 
 def _appeals(office, lodged_on):
     notified = lodged_on - timedelta(days=2)
-    case = office.decided("rejected", notified_on=notified.isoformat(),
-                          registered_on=(notified - timedelta(days=20)).isoformat())
-    response = office.intake.post(f"/api/v1/applications/{case['id']}/appeal",
-                                  json={"lodged_on": lodged_on.isoformat(), "grounds": "The finding is wrong."})
+    case = office.decided(
+        "rejected",
+        notified_on=notified.isoformat(),
+        registered_on=(notified - timedelta(days=20)).isoformat(),
+    )
+    response = office.intake.post(
+        f"/api/v1/applications/{case['id']}/appeal",
+        json={"lodged_on": lodged_on.isoformat(), "grounds": "The finding is wrong."},
+    )
     assert response.status_code == 201, response.json
 
 
 def _reveals(published: dict, exact=False) -> list:
     """Every (period, row) whose count a differencing reader pins to one value from 1 to 4."""
+
     def possible(value):
         if exact:
             return range(1, 5) if value == SMALL else range(value, value + 1)
@@ -78,7 +94,11 @@ def _reveals(published: dict, exact=False) -> list:
             if rest not in published:
                 continue
             for row in published[whole]:
-                candidates = {w - p for w in possible(published[whole][row]) for p in possible(published[part][row])}
+                candidates = {
+                    w - p
+                    for w in possible(published[whole][row])
+                    for p in possible(published[part][row])
+                }
                 candidates &= set(possible(published[rest][row]))
                 if len(candidates) == 1 and 1 <= next(iter(candidates)) <= 4:
                     found.append((rest, row, candidates))
@@ -98,13 +118,20 @@ def test_subtracting_periods_reveals_no_count_from_one_to_four(api_as, app):
     reviewer = api_as("reviewer")
     published, exact = {}, {}
     for start, end in periods:
-        body = reviewer.get(f"/api/v1/statistics?from={start.isoformat()}&to={end.isoformat()}").json
+        body = reviewer.get(
+            f"/api/v1/statistics?from={start.isoformat()}&to={end.isoformat()}"
+        ).json
         rows = body["tables"]["appeals_by_outcome"]["rows"]
         published[(start, end)] = {row["key"]: row["values"]["appeals"] for row in rows}
         # What the same page showed before (small counts and true values, no noise):
         true = queries.appeals_by_outcome(Period(start, end))
-        exact[(start, end)] = {row["key"]: publish(true.get(row["key"], 0), Mark.SMALL if 0 < true.get(row["key"], 0) < 5
-                                                   else Mark.SHOWN) for row in rows}
+        exact[(start, end)] = {
+            row["key"]: publish(
+                true.get(row["key"], 0),
+                Mark.SMALL if 0 < true.get(row["key"], 0) < 5 else Mark.SHOWN,
+            )
+            for row in rows
+        }
     assert exact[(last_month, month_end(this_month))]["pending"] == 7
     assert exact[(this_month, month_end(this_month))]["pending"] == 6
     # Without noise, the reader finds last month's single appeal; with it, nothing.
@@ -112,5 +139,7 @@ def test_subtracting_periods_reveals_no_count_from_one_to_four(api_as, app):
     assert _reveals(published) == []
     # The same cell always gets the same noise: asking again changes nothing.
     again = reviewer.get(f"/api/v1/statistics?from={last_month.isoformat()}").json
-    assert {row["key"]: row["values"]["appeals"] for row in again["tables"]["appeals_by_outcome"]["rows"]} == \
-        published[(last_month, month_end(this_month))]
+    assert {
+        row["key"]: row["values"]["appeals"]
+        for row in again["tables"]["appeals_by_outcome"]["rows"]
+    } == published[(last_month, month_end(this_month))]

@@ -33,8 +33,12 @@ def published(table: Table, marks) -> dict:
 
 
 def one_column(*cells: int) -> tuple[Table, dict]:
-    table = Table("t", rows=[f"r{i}" for i in range(len(cells))], columns=["n"],
-                  counts={(f"r{i}", "n"): value for i, value in enumerate(cells)})
+    table = Table(
+        "t",
+        rows=[f"r{i}" for i in range(len(cells))],
+        columns=["n"],
+        counts={(f"r{i}", "n"): value for i, value in enumerate(cells)},
+    )
     return table, protect_tables([table])["t"]
 
 
@@ -42,7 +46,12 @@ def test_counts_from_one_to_four_are_small_zero_and_five_are_shown():
     values = {"a": 0, "b": 1, "c": 4, "d": 5, "e": 120}
     marks = protect(values, [])
     assert {key: publish(values[key], mark) for key, mark in marks.items()} == {
-        "a": 0, "b": SMALL, "c": SMALL, "d": 5, "e": 120}
+        "a": 0,
+        "b": SMALL,
+        "c": SMALL,
+        "d": 5,
+        "e": 120,
+    }
 
 
 def test_a_small_cell_takes_the_next_smallest_cell_of_its_row_with_it():
@@ -63,9 +72,18 @@ def test_a_complement_too_small_to_hide_the_cell_is_passed_over():
 
 
 def test_a_row_total_below_five_is_small_and_hidden_in_its_column_of_totals():
-    table = Table("t", rows=["jan", "feb", "mar"], columns=["application", "ex_officio"], counts={
-        ("jan", "application"): 3, ("feb", "application"): 9, ("feb", "ex_officio"): 6,
-        ("mar", "application"): 11, ("mar", "ex_officio"): 8})
+    table = Table(
+        "t",
+        rows=["jan", "feb", "mar"],
+        columns=["application", "ex_officio"],
+        counts={
+            ("jan", "application"): 3,
+            ("feb", "application"): 9,
+            ("feb", "ex_officio"): 6,
+            ("mar", "application"): 11,
+            ("mar", "ex_officio"): 8,
+        },
+    )
     shown = published(table, protect_tables([table])["t"])
     assert shown[("jan", "application")] == SMALL and shown[("jan", TOTAL)] == SMALL
     assert shown[("jan", "ex_officio")] == 0
@@ -74,8 +92,11 @@ def test_a_row_total_below_five_is_small_and_hidden_in_its_column_of_totals():
     assert column.count(SMALL) + column.count(WITHHELD) >= 2
     row_totals = [shown[(month, TOTAL)] for month in ("jan", "feb", "mar")]
     assert row_totals.count(SMALL) + row_totals.count(WITHHELD) >= 2
-    assert not exposed_figures(table.entries(), table.relations(),
-                               {key for key, value in shown.items() if not isinstance(value, int)})
+    assert not exposed_figures(
+        table.entries(),
+        table.relations(),
+        {key for key, value in shown.items() if not isinstance(value, int)},
+    )
 
 
 def test_a_withheld_figure_that_several_equations_pin_together_is_found():
@@ -85,9 +106,19 @@ def test_a_withheld_figure_that_several_equations_pin_together_is_found():
     rows, columns = ["r1", "r2", "r3", "r4"], ["c1", "c2", "c3", "c4"]
     counts = {(r, c): 10 + i for i, (r, c) in enumerate((r, c) for r in rows for c in columns)}
     table = Table("t", rows, columns, counts)
-    block = {("r1", "c1"), ("r1", "c2"), ("r2", "c1"), ("r2", "c2"),
-             ("r3", "c3"), ("r3", "c4"), ("r4", "c3"), ("r4", "c4")}
-    assert exposed_figures(table.entries(), table.relations(), block | {("r1", "c3")}) == {("r1", "c3")}
+    block = {
+        ("r1", "c1"),
+        ("r1", "c2"),
+        ("r2", "c1"),
+        ("r2", "c2"),
+        ("r3", "c3"),
+        ("r3", "c4"),
+        ("r4", "c3"),
+        ("r4", "c4"),
+    }
+    assert exposed_figures(table.entries(), table.relations(), block | {("r1", "c3")}) == {
+        ("r1", "c3")
+    }
     assert exposed_figures(table.entries(), table.relations(), block) == set()
 
 
@@ -99,12 +130,20 @@ def test_two_small_cells_whose_sum_is_two_are_both_one_and_are_protected():
 
 
 def test_a_figure_withheld_in_one_table_is_withheld_where_another_table_repeats_it():
-    by_route = Table("route", ["application", "ex_officio"], ["cases"],
-                     {("application", "cases"): 40, ("ex_officio", "cases"): 3},
-                     links={(TOTAL, "cases"): "applications"})
-    by_state = Table("state", ["registered", "recognized", "rejected"], ["cases"],
-                     {("registered", "cases"): 30, ("recognized", "cases"): 7, ("rejected", "cases"): 6},
-                     links={(TOTAL, "cases"): "applications"})
+    by_route = Table(
+        "route",
+        ["application", "ex_officio"],
+        ["cases"],
+        {("application", "cases"): 40, ("ex_officio", "cases"): 3},
+        links={(TOTAL, "cases"): "applications"},
+    )
+    by_state = Table(
+        "state",
+        ["registered", "recognized", "rejected"],
+        ["cases"],
+        {("registered", "cases"): 30, ("recognized", "cases"): 7, ("rejected", "cases"): 6},
+        links={(TOTAL, "cases"): "applications"},
+    )
     marks = protect_tables([by_route, by_state])
     assert marks["route"][("ex_officio", "cases")] is Mark.SMALL
     # In the route table the total (43) must go or 43 - 40 gives 3 back; choosing the other
@@ -154,7 +193,9 @@ def _random_table(rng: random.Random, name: str = "t") -> Table:
     for row in rows:
         for column in columns:
             kind = rng.random()
-            counts[(row, column)] = 0 if kind < 0.2 else rng.randint(1, 4) if kind < 0.55 else rng.randint(5, 14)
+            counts[(row, column)] = (
+                0 if kind < 0.2 else rng.randint(1, 4) if kind < 0.55 else rng.randint(5, 14)
+            )
     return Table(name, rows, columns, counts)
 
 
@@ -173,8 +214,9 @@ def test_random_tables_never_reveal_a_withheld_figure(seed):
         bound = 3 * entries[table.grand_total_key] + 10
         for key in entries:
             if not isinstance(shown[key], int):
-                assert reader_can_find_another_value(entries, table.relations(), shown, key, bound), (
-                    f"{key} can be worked out from {shown}")
+                assert reader_can_find_another_value(
+                    entries, table.relations(), shown, key, bound
+                ), f"{key} can be worked out from {shown}"
 
 
 def test_linked_random_tables_never_reveal_a_withheld_figure():
@@ -194,17 +236,28 @@ def test_linked_random_tables_never_reveal_a_withheld_figure():
         marks = protect_tables([first, second])
         shown = {("a", k): v for k, v in published(first, marks["a"]).items()}
         shown |= {("b", k): v for k, v in published(second, marks["b"]).items()}
-        entries = {("a", k): v for k, v in first.entries().items()} | {("b", k): v for k, v in second.entries().items()}
-        relations = [Relation(("a", r.total), tuple(("a", p) for p in r.parts)) for r in first.relations()]
-        relations += [Relation(("b", r.total), tuple(("b", p) for p in r.parts)) for r in second.relations()]
+        entries = {("a", k): v for k, v in first.entries().items()} | {
+            ("b", k): v for k, v in second.entries().items()
+        }
+        relations = [
+            Relation(("a", r.total), tuple(("a", p) for p in r.parts)) for r in first.relations()
+        ]
+        relations += [
+            Relation(("b", r.total), tuple(("b", p) for p in r.parts)) for r in second.relations()
+        ]
         # the linked totals are the same figure: equal in both tables
-        relations += [Relation(("a", (TOTAL, column)), (("b", (TOTAL, column)),)) for column in first.columns]
+        relations += [
+            Relation(("a", (TOTAL, column)), (("b", (TOTAL, column)),)) for column in first.columns
+        ]
         for column in first.columns:
             assert shown[("a", (TOTAL, column))] == shown[("b", (TOTAL, column))]
         bound = 3 * sum(first.entries()[(TOTAL, c)] for c in first.columns) + 10
         for key in entries:
             if not isinstance(shown[key], int):
-                assert reader_can_find_another_value(entries, relations, shown, key, bound), (key, shown)
+                assert reader_can_find_another_value(entries, relations, shown, key, bound), (
+                    key,
+                    shown,
+                )
 
 
 def test_the_readers_search_does_find_what_small_counts_alone_would_leave_open():
@@ -212,6 +265,8 @@ def test_the_readers_search_does_find_what_small_counts_alone_would_leave_open()
     table = Table("t", ["r0", "r1", "r2"], ["n"], {("r0", "n"): 3, ("r1", "n"): 7, ("r2", "n"): 12})
     entries = table.entries()
     only_small = {key: (SMALL if 0 < value < 5 else value) for key, value in entries.items()}
-    assert not reader_can_find_another_value(entries, table.relations(), only_small, ("r0", "n"), 100)
+    assert not reader_can_find_another_value(
+        entries, table.relations(), only_small, ("r0", "n"), 100
+    )
     protected = published(table, protect_tables([table])["t"])
     assert reader_can_find_another_value(entries, table.relations(), protected, ("r0", "n"), 100)

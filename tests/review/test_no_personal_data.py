@@ -43,12 +43,24 @@ def personal_records(api_as):
     """A real case with a relevant State and an inquiry, so that ids in URLs exist."""
     office = Office(api_as)
     case = office.examined_case()
-    inquiry = office.officer.post(f"/api/v1/applications/{case['id']}/inquiries",
-                                  json={"country": "CO", "authority": "Registry", "sent_on": TODAY.isoformat(), "consent_on": TODAY.isoformat()})
+    inquiry = office.officer.post(
+        f"/api/v1/applications/{case['id']}/inquiries",
+        json={
+            "country": "CO",
+            "authority": "Registry",
+            "sent_on": TODAY.isoformat(),
+            "consent_on": TODAY.isoformat(),
+        },
+    )
     assert inquiry.status_code == 201
     full = office.supervisor.get(f"/api/v1/applications/{case['id']}").json
-    return {"application_id": case["id"], "id": case["id"], "relevant_state_id": full["relevant_states"][0]["id"],
-            "inquiry_id": inquiry.json["id"], "case_number": case["case_number"]}
+    return {
+        "application_id": case["id"],
+        "id": case["id"],
+        "relevant_state_id": full["relevant_states"][0]["id"],
+        "inquiry_id": inquiry.json["id"],
+        "case_number": case["case_number"],
+    }
 
 
 def _personal_routes(app):
@@ -59,7 +71,9 @@ def _personal_routes(app):
             yield rule, method
 
 
-def test_a_reviewer_gets_403_on_every_route_that_is_not_listed_as_non_personal(app, client, make_user, personal_records):
+def test_a_reviewer_gets_403_on_every_route_that_is_not_listed_as_non_personal(
+    app, client, make_user, personal_records
+):
     reviewer = make_user("reviewer")
     _, token = issue_token(SYSTEM, user_email=reviewer.email)
     checked = []
@@ -74,25 +88,44 @@ def test_a_reviewer_gets_403_on_every_route_that_is_not_listed_as_non_personal(a
         forget_loaded_user()
         # as an API token, with no session
         api = client.open(url, method=method, headers={"Authorization": f"Bearer {token}"}, **body)
-        assert web.status_code == 403, f"{method} {url} ({rule.endpoint}) answered {web.status_code} to a reviewer's session"
-        assert api.status_code == 403, f"{method} {url} ({rule.endpoint}) answered {api.status_code} to a reviewer's token"
+        assert web.status_code == 403, (
+            f"{method} {url} ({rule.endpoint}) answered {web.status_code} to a reviewer's session"
+        )
+        assert api.status_code == 403, (
+            f"{method} {url} ({rule.endpoint}) answered {api.status_code} to a reviewer's token"
+        )
         checked.append(rule.endpoint)
     # The walk reached the case file and its actions (it is not walking an empty map).
-    assert {"cases_api.ApplicationResource", "cases_api.decide", "cases_api.record_inquiry_response"} <= set(checked)
+    assert {
+        "cases_api.ApplicationResource",
+        "cases_api.decide",
+        "cases_api.record_inquiry_response",
+    } <= set(checked)
     assert len(checked) >= 20
 
 
 def test_the_same_routes_are_open_to_the_staff_who_need_them(api_as, personal_records):
     # The 403 above comes from the reviewer's role, not from the route: a supervisor reads the case.
     supervisor = api_as("supervisor")
-    assert supervisor.get(f"/api/v1/applications/{personal_records['application_id']}").status_code == 200
+    assert (
+        supervisor.get(f"/api/v1/applications/{personal_records['application_id']}").status_code
+        == 200
+    )
 
 
 def test_the_non_personal_routes_answer_a_reviewer(client, make_user, api_as):
     reviewer = make_user("reviewer")
     sign_in(client, reviewer)
-    for url in ("/review/", "/review/procedure", "/review/procedure.svg", "/review/statistics",
-                "/review/statistics.csv", "/review/statistics.xlsx", "/api/v1/procedure", "/api/v1/openapi.json"):
+    for url in (
+        "/review/",
+        "/review/procedure",
+        "/review/procedure.svg",
+        "/review/statistics",
+        "/review/statistics.csv",
+        "/review/statistics.xlsx",
+        "/api/v1/procedure",
+        "/api/v1/openapi.json",
+    ):
         assert client.get(url).status_code == 200, url
     assert api_as(reviewer).get("/api/v1/statistics").status_code == 200
 

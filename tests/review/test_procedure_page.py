@@ -49,10 +49,16 @@ def test_the_diagram_contains_every_state_and_every_step_of_the_definition(clien
     for number, action in enumerate(procedure.ACTIONS, start=1):
         assert f"{number}. {action.title}" in titles
     # every transition of the definition is an arrow with its step
-    arrows = {(g.get("data-action"), (g.find(f"{SVG}title").text or "")) for g in svg.iter(f"{SVG}g")
-              if g.get("class") == "transition"}
-    expected = sum(len(a.sources) * len(a.targets) if a.sources else len(a.targets)
-                   for a in procedure.ACTIONS if not a.sources or set(a.sources) != set(State))
+    arrows = {
+        (g.get("data-action"), (g.find(f"{SVG}title").text or ""))
+        for g in svg.iter(f"{SVG}g")
+        if g.get("class") == "transition"
+    }
+    expected = sum(
+        len(a.sources) * len(a.targets) if a.sources else len(a.targets)
+        for a in procedure.ACTIONS
+        if not a.sources or set(a.sources) != set(State)
+    )
     assert len(arrows) == expected
 
 
@@ -77,7 +83,9 @@ def test_the_standalone_svg_is_a_valid_document(client, make_user):
     assert response.mimetype == "image/svg+xml"
     root = ET.fromstring(response.data)
     assert root.tag == f"{SVG}svg"
-    assert {g.get("data-state") for g in root.iter(f"{SVG}g") if g.get("data-state")} == {s.value for s in State}
+    assert {g.get("data-state") for g in root.iter(f"{SVG}g") if g.get("data-state")} == {
+        s.value for s in State
+    }
 
 
 def test_the_page_says_what_the_api_and_the_document_say(client, make_user):
@@ -93,7 +101,10 @@ def test_the_page_says_what_the_api_and_the_document_say(client, make_user):
     for setting in document["time_limits"]:
         assert setting["description"] in page and setting["source"] in page
         row = re.search(rf'id="setting-{setting["name"]}">(.*?)</tr>', page, re.S).group(1)
-        assert f"{setting['value']} {setting['unit']}" in row and f"{setting['default']} {setting['unit']}" in row
+        assert (
+            f"{setting['value']} {setting['unit']}" in row
+            and f"{setting['default']} {setting['unit']}" in row
+        )
     assert page.count("proposal") >= len(document["time_limits"])
 
 
@@ -106,7 +117,9 @@ def test_a_changed_setting_shows_on_the_page_with_its_default(app, client, make_
     finally:
         app.config["POLICY"] = original
     row = re.search(r'id="setting-appeal_window_working_days">(.*?)</tr>', page, re.S).group(1)
-    assert "20 working days" in row and "15 working days" in row and "changed from the default" in row
+    assert (
+        "20 working days" in row and "15 working days" in row and "changed from the default" in row
+    )
     # and the step bounded by it says so
     number = [action.name for action in procedure.ACTIONS].index("lodge_appeal") + 1
     step = re.search(rf'id="step-{number}".*?</li>', page, re.S).group(0)
@@ -134,6 +147,8 @@ def test_the_layout_puts_states_in_columns_by_distance_from_registration():
     # withdrawn, closed and referred, reached from several states, stand in the row below
     assert set(layout.exits) == {State.WITHDRAWN, State.CLOSED, State.REFERRED}
     bottom = {layout.row[s] for s in layout.exits}
-    assert len(bottom) == 1 and bottom.pop() > max(layout.row[s] for s in layout.row if s not in layout.exits)
+    assert len(bottom) == 1 and bottom.pop() > max(
+        layout.row[s] for s in layout.row if s not in layout.exits
+    )
     positions = [(layout.column[s], layout.row[s]) for s in State]
     assert len(set(positions)) == len(positions), "two states drawn in one place"

@@ -41,8 +41,17 @@ def _api(api_as, reviewer, query="") -> dict:
     return api_as(reviewer).get(f"/api/v1/statistics?lang=en{query}").json
 
 
-@pytest.mark.parametrize("role, status", [("reviewer", 200), ("supervisor", 200), ("case_officer", 403),
-                                          ("decision_maker", 403), ("admin", 403), ("registrar", 403)])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("reviewer", 200),
+        ("supervisor", 200),
+        ("case_officer", 403),
+        ("decision_maker", 403),
+        ("admin", 403),
+        ("registrar", 403),
+    ],
+)
 def test_the_results_are_for_reviewers_and_supervisors(client, make_user, role, status):
     sign_in(client, make_user(role))
     assert client.get("/review/statistics").status_code == status
@@ -50,25 +59,43 @@ def test_the_results_are_for_reviewers_and_supervisors(client, make_user, role, 
     assert client.get("/review/statistics.xlsx").status_code == status
 
 
-def test_the_page_shows_each_table_with_its_chart_and_the_protected_figures(known, reviewer_web, api_as):
+def test_the_page_shows_each_table_with_its_chart_and_the_protected_figures(
+    known, reviewer_web, api_as
+):
     page = reviewer_web.get("/review/statistics?lang=en").get_data(as_text=True)
     assert "<script" not in page
     body = _api(api_as, reviewer_web.reviewer)
     for table_id, table in body["tables"].items():
-        section = re.search(rf'<section class="review-result" aria-labelledby="heading-{table_id}">(.*?)</section>',
-                            page, re.S).group(1)
+        section = re.search(
+            rf'<section class="review-result" aria-labelledby="heading-{table_id}">(.*?)</section>',
+            page,
+            re.S,
+        ).group(1)
         assert f"Table: {table['title']}" in html.unescape(section)  # the table's caption
         svg = ET.fromstring(re.search(r"<svg .*?</svg>", section, re.S).group(0))
         assert svg.get("role") == "img"
         labelled = {element.get("id"): element.tag for element in svg.iter() if element.get("id")}
-        assert [labelled[i] for i in svg.get("aria-labelledby").split()] == [f"{SVG}title", f"{SVG}desc"]
+        assert [labelled[i] for i in svg.get("aria-labelledby").split()] == [
+            f"{SVG}title",
+            f"{SVG}desc",
+        ]
         # A bar for every published count above zero, and none for a "<5" or an "x".
         bars = [rect for rect in svg.iter(f"{SVG}rect") if rect.get("class") == "bar"]
-        drawn = sum(1 for row in table["rows"] for value in row["values"].values() if isinstance(value, int) and value > 0)
+        drawn = sum(
+            1
+            for row in table["rows"]
+            for value in row["values"].values()
+            if isinstance(value, int) and value > 0
+        )
         assert len(bars) == drawn, table_id
         # A "<5" or "x" is a hatched bar, labelled with its mark (issue 13: not absent, not zero).
         withheld = [rect for rect in svg.iter(f"{SVG}rect") if rect.get("class") == "bar-withheld"]
-        marks = [value for row in table["rows"] for value in row["values"].values() if value in ("<5", "x")]
+        marks = [
+            value
+            for row in table["rows"]
+            for value in row["values"].values()
+            if value in ("<5", "x")
+        ]
         assert len(withheld) == len(marks), table_id
         assert all(rect.get("fill") == f"url(#chart-{table_id}-withheld)" for rect in withheld)
     decisions = re.search(r'id="table-decisions_by_outcome".*?</table>', page, re.S).group(0)
@@ -93,7 +120,9 @@ def test_an_invalid_period_is_422_on_the_page_and_the_exports(reviewer_web):
     assert reviewer_web.get("/review/statistics.xlsx?to=2026-02-31").status_code == 422
 
 
-def test_the_csv_and_the_workbook_hold_the_same_protected_figures_as_the_api(known, reviewer_web, api_as):
+def test_the_csv_and_the_workbook_hold_the_same_protected_figures_as_the_api(
+    known, reviewer_web, api_as
+):
     response = reviewer_web.get("/review/statistics.csv?lang=en")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -114,7 +143,9 @@ def test_the_csv_and_the_workbook_hold_the_same_protected_figures_as_the_api(kno
     assert published[("decisions_by_outcome", "rejected", "decisions")] == SMALL
     assert published[("decisions_by_outcome", "recognized", "decisions")] == WITHHELD
     assert published[("figures", "recognition_rate", "value")] == WITHHELD
-    assert not any(value.isdigit() and 0 < int(value) < 5 for value in published.values()), "a small count in the CSV"
+    assert not any(value.isdigit() and 0 < int(value) < 5 for value in published.values()), (
+        "a small count in the CSV"
+    )
 
     # The workbook, parsed back: a sheet per table with the same figures, and "About".
     forget_loaded_user()
@@ -128,15 +159,24 @@ def test_the_csv_and_the_workbook_hold_the_same_protected_figures_as_the_api(kno
     for table_id, table in body["tables"].items():
         sheet = sheets[table["title"]]
         header = [cell.value for cell in sheet[4]]
-        assert header[1:1 + len(table["columns"])] == [column["label"] for column in table["columns"]]
+        assert header[1 : 1 + len(table["columns"])] == [
+            column["label"] for column in table["columns"]
+        ]
         for offset, row in enumerate(table["rows"]):
             cells = [cell.value for cell in sheet[5 + offset]]
             assert cells[0] == row["label"]
-            assert cells[1:1 + len(table["columns"])] == [row["values"][c["key"]] for c in table["columns"]]
+            assert cells[1 : 1 + len(table["columns"])] == [
+                row["values"][c["key"]] for c in table["columns"]
+            ]
         totals = [cell.value for cell in sheet[5 + len(table["rows"])]]
-        assert totals[1:1 + len(table["columns"])] == [table["totals"][c["key"]] for c in table["columns"]]
+        assert totals[1 : 1 + len(table["columns"])] == [
+            table["totals"][c["key"]] for c in table["columns"]
+        ]
         for line in sheet.iter_rows(min_row=5, values_only=True):
-            assert not any(isinstance(value, int) and 0 < value < 5 for value in line), (table_id, line)
+            assert not any(isinstance(value, int) and 0 < value < 5 for value in line), (
+                table_id,
+                line,
+            )
     about = {row[0]: row[1:] for row in workbook["About"].iter_rows(values_only=True) if row[0]}
     assert about["recognition_rate"][:2] == ("value", WITHHELD)
     assert about["decision_time"]  # the rates and times are there
@@ -156,15 +196,19 @@ def test_a_case_dated_before_the_pilot_cannot_stretch_the_reports(reviewer_web, 
     from sdp.extensions import db
     from tests.cases.helpers import person
 
-    services.register_application(make_user("intake_officer").principal, {
-        "route": "application", "applicant": {**person(), "date_of_birth": date(1990, 4, 12)}})
+    services.register_application(
+        make_user("intake_officer").principal,
+        {"route": "application", "applicant": {**person(), "date_of_birth": date(1990, 4, 12)}},
+    )
     # A row from before the rule, as the attack left one (a test may write it; the services may not).
     db.session.execute(update(Application).values(registered_on=date(1, 1, 1)))
     db.session.commit()
     forget_loaded_user()
     page = reviewer_web.get("/review/statistics?from=0001-01-01&to=9999-12-31&lang=en")
     assert page.status_code == 200 and len(page.get_data()) < 400_000
-    months = re.search(r'id="table-applications_by_month".*?</table>', page.get_data(as_text=True), re.S).group(0)
+    months = re.search(
+        r'id="table-applications_by_month".*?</table>', page.get_data(as_text=True), re.S
+    ).group(0)
     assert "0001" not in months
     csv_text = reviewer_web.get("/review/statistics.csv?from=0001-01-01").get_data(as_text=True)
     assert len(csv_text.splitlines()) < 400
@@ -172,12 +216,18 @@ def test_a_case_dated_before_the_pilot_cannot_stretch_the_reports(reviewer_web, 
     assert xlsx.status_code == 200 and len(xlsx.get_data()) < 200_000
 
 
-def test_a_period_longer_than_the_policy_allows_is_refused_on_the_page(app, reviewer_web, monkeypatch):
+def test_a_period_longer_than_the_policy_allows_is_refused_on_the_page(
+    app, reviewer_web, monkeypatch
+):
     from dataclasses import replace
     from datetime import date
 
     policy = app.config["POLICY"]
-    monkeypatch.setitem(app.config, "POLICY", replace(policy, pilot_start=date(2020, 1, 1), statistics_max_period_months=12))
+    monkeypatch.setitem(
+        app.config,
+        "POLICY",
+        replace(policy, pilot_start=date(2020, 1, 1), statistics_max_period_months=12),
+    )
     response = reviewer_web.get("/review/statistics?from=2020-01-01&lang=en")
     assert response.status_code == 422
     assert "a report covers at most 12" in html.unescape(response.get_data(as_text=True))

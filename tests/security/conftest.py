@@ -18,10 +18,14 @@ def behind_the_apps_back():
     def run(sql: str, **params):
         with db.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
-                connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
+                connection.execute(
+                    text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
+                )
             result = connection.execute(text(sql), params)
             if connection.dialect.name == "postgresql":
-                connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only"))
+                connection.execute(
+                    text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
+                )
             return result.rowcount
 
     return run

@@ -25,7 +25,9 @@ def one_lane(app, monkeypatch):
 def record_events(n: int) -> list[AuditEvent]:
     events = []
     for i in range(n):
-        events.append(audit.record(SYSTEM, "test.event", "thing", i, changes={"n": i, "when": "2026-01-02"}))
+        events.append(
+            audit.record(SYSTEM, "test.event", "thing", i, changes={"n": i, "when": "2026-01-02"})
+        )
         db.session.commit()
     return events
 
@@ -65,7 +67,12 @@ def test_a_procedure_run_through_the_api_leaves_an_intact_chain(app, api_as):
 def test_an_altered_event_is_reported(app, behind_the_apps_back):
     record_events(5)
     target = ids_and_hashes()[2].id
-    assert behind_the_apps_back("UPDATE audit_events SET actor_label = 'someone else' WHERE id = :id", id=target) == 1
+    assert (
+        behind_the_apps_back(
+            "UPDATE audit_events SET actor_label = 'someone else' WHERE id = :id", id=target
+        )
+        == 1
+    )
     result = verify(app)
     assert result.exit_code == 1
     assert f"event {target} was altered" in result.output
@@ -74,7 +81,10 @@ def test_an_altered_event_is_reported(app, behind_the_apps_back):
 def test_an_altered_change_record_is_reported(app, behind_the_apps_back):
     record_events(3)
     target = ids_and_hashes()[1].id
-    behind_the_apps_back("""UPDATE audit_events SET changes = '{"n": 99, "when": "2026-01-02"}' WHERE id = :id""", id=target)
+    behind_the_apps_back(
+        """UPDATE audit_events SET changes = '{"n": 99, "when": "2026-01-02"}' WHERE id = :id""",
+        id=target,
+    )
     result = verify(app)
     assert result.exit_code == 1 and f"event {target} was altered" in result.output
 
@@ -96,12 +106,19 @@ def test_deleting_the_first_event_is_reported(app, behind_the_apps_back):
     assert result.exit_code == 1 and f"event {rows[1].id} is not the first event" in result.output
 
 
-def _copy_with(row_id: int, new_id: int, previous_hash: str, hash_: str, label: str, behind_the_apps_back):
+def _copy_with(
+    row_id: int, new_id: int, previous_hash: str, hash_: str, label: str, behind_the_apps_back
+):
     behind_the_apps_back(
         "INSERT INTO audit_events (id, at, actor_kind, actor_id, actor_label, action, entity, entity_id, case_id, "
         "changes, request_id, previous_hash, hash) SELECT :new_id, at, actor_kind, actor_id, :label, action, entity, "
         "entity_id, case_id, changes, request_id, :previous, :hash FROM audit_events WHERE id = :id",
-        new_id=new_id, label=label, previous=previous_hash, hash=hash_, id=row_id)
+        new_id=new_id,
+        label=label,
+        previous=previous_hash,
+        hash=hash_,
+        id=row_id,
+    )
 
 
 def test_an_inserted_event_is_reported_even_with_a_well_formed_hash(app, behind_the_apps_back):
@@ -117,7 +134,14 @@ def test_an_inserted_event_is_reported_even_with_a_well_formed_hash(app, behind_
     fourth = db.session.get(AuditEvent, rows[3].id)
     fields = {name: getattr(fourth, name) for name in chain.HASHED_FIELDS}
     fields["actor_label"] = "forger"
-    _copy_with(fourth.id, 50, fourth.hash, chain.digest(fields, fourth.hash), "forger", behind_the_apps_back)
+    _copy_with(
+        fourth.id,
+        50,
+        fourth.hash,
+        chain.digest(fields, fourth.hash),
+        "forger",
+        behind_the_apps_back,
+    )
     result = verify(app)
     assert result.exit_code == 1
     assert "event 50 was inserted" in result.output
@@ -136,7 +160,9 @@ def test_cutting_events_off_the_end_is_found_with_an_anchor(app, behind_the_apps
 
 def test_the_orm_refuses_to_update_or_delete_audit_events(app):
     record_events(1)
-    first = db.session.execute(select(AuditEvent)).scalar_one()  # record() writes with Core; load it
+    first = db.session.execute(
+        select(AuditEvent)
+    ).scalar_one()  # record() writes with Core; load it
     first.actor_label = "changed"
     with pytest.raises(audit.AppendOnlyViolation):
         db.session.commit()
@@ -149,7 +175,9 @@ def test_the_orm_refuses_to_update_or_delete_audit_events(app):
         db.session.execute(update(AuditEvent).values(actor_label="bulk"))
     db.session.rollback()
     with pytest.raises(audit.AppendOnlyViolation):
-        db.session.add(AuditEvent(at=first.at, actor_kind="system", actor_label="x", action="x", entity="x"))
+        db.session.add(
+            AuditEvent(at=first.at, actor_kind="system", actor_label="x", action="x", entity="x")
+        )
         db.session.commit()
     db.session.rollback()
     assert verify(app).exit_code == 0
@@ -157,7 +185,9 @@ def test_the_orm_refuses_to_update_or_delete_audit_events(app):
 
 def test_postgresql_refuses_update_and_delete_in_the_database(app):
     if not is_postgres():
-        pytest.skip("the append-only trigger is PostgreSQL's (migration 0002); SQLite relies on the ORM and the chain")
+        pytest.skip(
+            "the append-only trigger is PostgreSQL's (migration 0002); SQLite relies on the ORM and the chain"
+        )
     record_events(2)
     for statement in ("UPDATE audit_events SET actor_label = 'x'", "DELETE FROM audit_events"):
         with pytest.raises(DBAPIError, match="append-only"):
@@ -194,7 +224,9 @@ def test_concurrent_writers_never_fork_the_chain(app):
     """Writers in several threads (own connections), some reading before they write: one chain."""
     concurrent_writers(app)
     previous = db.session.execute(select(AuditEvent.previous_hash)).scalars().all()
-    assert len(previous) == 40 and len(set(previous)) == 40  # no two events chained onto the same one
+    assert (
+        len(previous) == 40 and len(set(previous)) == 40
+    )  # no two events chained onto the same one
     assert verify(app).exit_code == 0
 
 
@@ -238,7 +270,9 @@ def test_sensitive_text_never_enters_the_audit_trail(app, api_as):
 
     office = Office(api_as)
     case = office.examined_case()
-    office.officer.post(f"/api/v1/applications/{case['id']}/return", json={"reasons": "x"})  # refused or not
+    office.officer.post(
+        f"/api/v1/applications/{case['id']}/return", json={"reasons": "x"}
+    )  # refused or not
     rows = db.session.execute(select(AuditEvent.changes)).scalars().all()
     dumped = repr(rows)
     assert "Colombia's registry has no record." not in dumped
@@ -308,8 +342,9 @@ def test_with_lanes_an_append_does_not_wait_for_another_transaction(app, monkeyp
 def test_concurrent_writers_in_lanes_keep_each_lane_one_chain(app, monkeypatch):
     _lanes(app, monkeypatch, 3)
     concurrent_writers(app)
-    rows = db.session.execute(select(AuditEvent.lane, AuditEvent.previous_hash, AuditEvent.hash)
-                              .order_by(AuditEvent.id)).all()
+    rows = db.session.execute(
+        select(AuditEvent.lane, AuditEvent.previous_hash, AuditEvent.hash).order_by(AuditEvent.id)
+    ).all()
     assert len(rows) == 40
     for lane in {row.lane for row in rows}:
         in_lane = [row for row in rows if row.lane == lane]
@@ -320,13 +355,19 @@ def test_concurrent_writers_in_lanes_keep_each_lane_one_chain(app, monkeypatch):
     assert result.output.count(" head ") == len({row.lane for row in rows}) >= 2
 
 
-def test_a_deletion_inside_one_lane_is_reported_and_every_lanes_head_anchors(app, monkeypatch, behind_the_apps_back):
+def test_a_deletion_inside_one_lane_is_reported_and_every_lanes_head_anchors(
+    app, monkeypatch, behind_the_apps_back
+):
     _lanes(app, monkeypatch, 2)
     rows = []
-    while len({row.lane for row in rows}) < 2 or min(
-            sum(row.lane == lane for row in rows) for lane in (0, 1)) < 4:  # lanes are picked at random
+    while (
+        len({row.lane for row in rows}) < 2
+        or min(sum(row.lane == lane for row in rows) for lane in (0, 1)) < 4
+    ):  # lanes are picked at random
         record_events(2)
-        rows = db.session.execute(select(AuditEvent.id, AuditEvent.lane).order_by(AuditEvent.id)).all()
+        rows = db.session.execute(
+            select(AuditEvent.id, AuditEvent.lane).order_by(AuditEvent.id)
+        ).all()
     output = verify(app).output
     anchors = [line.rsplit(" ", 1)[-1] for line in output.splitlines() if " head " in line]
     anchor_args = [arg for anchor in anchors for arg in ("--anchor", anchor)]
@@ -340,4 +381,6 @@ def test_a_deletion_inside_one_lane_is_reported_and_every_lanes_head_anchors(app
     behind_the_apps_back("DELETE FROM audit_events WHERE id = :id", id=lane_one[1])
     result = verify(app)
     assert result.exit_code == 1
-    assert f"event {lane_one[2]} does not follow event {lane_one[0]} of its lane (1)" in result.output
+    assert (
+        f"event {lane_one[2]} does not follow event {lane_one[0]} of its lane (1)" in result.output
+    )

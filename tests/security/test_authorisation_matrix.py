@@ -32,7 +32,9 @@ CASE_TEAM = {"intake_officer", "case_officer", "decision_maker", "appeals_office
 STAFF = {*ROLES, OTHER_OFFICER} - {"reviewer"}
 SIGNED_IN = {*ROLES, OTHER_OFFICER}
 EVERYONE = set(CALLERS)
-EVERYONE_BUT_REVIEWER = EVERYONE - {"reviewer"}  # the reviewer fence (sdp/review/fence.py) is deny-by-default
+EVERYONE_BUT_REVIEWER = EVERYONE - {
+    "reviewer"
+}  # the reviewer fence (sdp/review/fence.py) is deny-by-default
 
 
 def api(allowed: set[str]) -> dict[str, str]:
@@ -42,7 +44,10 @@ def api(allowed: set[str]) -> dict[str, str]:
 
 def web(allowed: set[str], refused: str = FORBID) -> dict[str, str]:
     """A page: ``allowed`` pass, anonymous and partners (no session) go to sign in, the rest ``refused``."""
-    return {c: ALLOW if c in allowed else SIGN_IN if c == "anonymous" or c in PARTNERS else refused for c in CALLERS}
+    return {
+        c: ALLOW if c in allowed else SIGN_IN if c == "anonymous" or c in PARTNERS else refused
+        for c in CALLERS
+    }
 
 
 def every(answer: str, **exceptions: str) -> dict[str, str]:
@@ -98,14 +103,39 @@ MATRIX = {
     ("GET", "births_registry_api.RegistryBirth"): api({"partner registry:read"}),
     ("GET", "cases_api.ApplicationResource"): api(CASE_TEAM),
     ("POST", "cases_api.Applications"): api(STAFF),
-    **{("POST", f"cases_api.{action}"): api(STAFF) for action in (
-        "add_relevant_state", "assign", "close", "decide", "decide_appeal", "extend_decision_due",
-        "lodge_appeal", "recommend", "record_evidence", "record_inquiry_response", "record_interview", "refer",
-        "record_referral_outcome", "record_detention", "record_guardian",
-        "propose_cessation", "reply_cessation", "decide_cessation",
-        "propose_cancellation", "reply_cancellation", "decide_cancellation",
-        "appeal_cessation", "decide_appeal_cessation", "appeal_cancellation", "decide_appeal_cancellation",
-        "return_to_examination", "send_inquiry", "withdraw")},
+    **{
+        ("POST", f"cases_api.{action}"): api(STAFF)
+        for action in (
+            "add_relevant_state",
+            "assign",
+            "close",
+            "decide",
+            "decide_appeal",
+            "extend_decision_due",
+            "lodge_appeal",
+            "recommend",
+            "record_evidence",
+            "record_inquiry_response",
+            "record_interview",
+            "refer",
+            "record_referral_outcome",
+            "record_detention",
+            "record_guardian",
+            "propose_cessation",
+            "reply_cessation",
+            "decide_cessation",
+            "propose_cancellation",
+            "reply_cancellation",
+            "decide_cancellation",
+            "appeal_cessation",
+            "decide_appeal_cessation",
+            "appeal_cancellation",
+            "decide_appeal_cancellation",
+            "return_to_examination",
+            "send_inquiry",
+            "withdraw",
+        )
+    },
     ("PUT", "cases_api.record_finding"): api(STAFF),
     ("GET", "cases_web.case"): web(CASE_TEAM),
     ("POST", "cases_web.case"): web(CASE_TEAM),
@@ -149,7 +179,9 @@ def classify(response) -> str:
         return UNAUTH
     if response.status_code == 403:
         return FORBID
-    if response.status_code in (301, 302, 303) and response.headers["Location"].startswith("/sign-in"):
+    if response.status_code in (301, 302, 303) and response.headers["Location"].startswith(
+        "/sign-in"
+    ):
         return SIGN_IN
     return ALLOW
 
@@ -158,26 +190,47 @@ def build(app, api_as, make_user, tmp_path) -> dict:
     """The office, its callers (API and web) and one real object of every kind."""
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     office = Office(api_as)
-    case = office.examined_case(applicant=person(given=APPLICANT["given"], family=APPLICANT["family"], dob="1984-04-04"))
+    case = office.examined_case(
+        applicant=person(given=APPLICANT["given"], family=APPLICANT["family"], dob="1984-04-04")
+    )
     cid = case["id"]
     rs_id = office.officer.get(f"/api/v1/applications/{cid}").json["relevant_states"][0]["id"]
-    evidence = office.officer.post(f"/api/v1/applications/{cid}/evidence", json={
-        "kind": "document", "description": "Birth certificate", "received_on": days_ago(0)}).json
+    evidence = office.officer.post(
+        f"/api/v1/applications/{cid}/evidence",
+        json={"kind": "document", "description": "Birth certificate", "received_on": days_ago(0)},
+    ).json
     upload = office.officer.client.post(
-        f"/api/v1/applications/{cid}/evidence/{evidence['id']}/files", data={"file": (io.BytesIO(PDF), "acta.pdf")},
-        content_type="multipart/form-data", headers=office.officer.headers)
+        f"/api/v1/applications/{cid}/evidence/{evidence['id']}/files",
+        data={"file": (io.BytesIO(PDF), "acta.pdf")},
+        content_type="multipart/form-data",
+        headers=office.officer.headers,
+    )
     assert upload.status_code == 201, upload.json
-    inquiry = office.officer.post(f"/api/v1/applications/{cid}/inquiries",
-                                  json={"country": "CO", "authority": "Registraduría", "sent_on": days_ago(0), "consent_on": days_ago(0)}).json
+    inquiry = office.officer.post(
+        f"/api/v1/applications/{cid}/inquiries",
+        json={
+            "country": "CO",
+            "authority": "Registraduría",
+            "sent_on": days_ago(0),
+            "consent_on": days_ago(0),
+        },
+    ).json
     assert "id" in inquiry, inquiry
-    users = {"intake_officer": office.intake, "case_officer": office.officer, "decision_maker": office.decider,
-             "appeals_officer": office.appeals, "supervisor": office.supervisor}
+    users = {
+        "intake_officer": office.intake,
+        "case_officer": office.officer,
+        "decision_maker": office.decider,
+        "appeals_officer": office.appeals,
+        "supervisor": office.supervisor,
+    }
     for role in ("registrar", "reviewer", "admin"):
         users[role] = api_as(role)
     users[OTHER_OFFICER] = api_as("case_officer")
     registered = users["registrar"].post("/api/v1/births", json=birth())
     assert registered.status_code == 201, registered.json
-    document = office.intake.post(f"/api/v1/applications/{cid}/documents", json={"type": "provisional_certificate"})
+    document = office.intake.post(
+        f"/api/v1/applications/{cid}/documents", json={"type": "provisional_certificate"}
+    )
     assert document.status_code == 201, document.json
     api = {"anonymous": {}}
     for caller, client in users.items():
@@ -192,12 +245,27 @@ def build(app, api_as, make_user, tmp_path) -> dict:
         web[caller] = app.test_client()
         sign_in(web[caller], client.user)
     for partner in PARTNERS:
-        web[partner] = app.test_client()  # a partner has no web session: its token means nothing to the pages
-    values = {"slug": "record-finding", "target": rs_id, "application_id": cid, "person_id": case["persons"][0]["id"], "evidence_id": evidence["id"], "file_id": int(upload.json["url"].rstrip("/").rsplit("/", 1)[1]),
-              "relevant_state_id": rs_id, "inquiry_id": inquiry["id"], "registration_number": registered.json["registration_number"],
-              "serial": document.json["serial"], "user_id": users[OTHER_OFFICER].user.id, "code": "en", "role": "case_officer",
-              "filename": "css/sdp.css", "signed": document.json["qr"].split("/V/", 1)[1],
-              "grant_id": _pending_grant(users)}
+        web[partner] = (
+            app.test_client()
+        )  # a partner has no web session: its token means nothing to the pages
+    values = {
+        "slug": "record-finding",
+        "target": rs_id,
+        "application_id": cid,
+        "person_id": case["persons"][0]["id"],
+        "evidence_id": evidence["id"],
+        "file_id": int(upload.json["url"].rstrip("/").rsplit("/", 1)[1]),
+        "relevant_state_id": rs_id,
+        "inquiry_id": inquiry["id"],
+        "registration_number": registered.json["registration_number"],
+        "serial": document.json["serial"],
+        "user_id": users[OTHER_OFFICER].user.id,
+        "code": "en",
+        "role": "case_officer",
+        "filename": "css/sdp.css",
+        "signed": document.json["qr"].split("/V/", 1)[1],
+        "grant_id": _pending_grant(users),
+    }
     return {"api": api, "web": web, "values": values, "users": users}
 
 
@@ -210,8 +278,11 @@ def _pending_grant(users) -> int:
 
 def routes(app):
     """(method, endpoint, rule) for every route, sign-out last (it ends the caller's session)."""
-    found = [(method, rule.endpoint, rule) for rule in app.url_map.iter_rules()
-             for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    found = [
+        (method, rule.endpoint, rule)
+        for rule in app.url_map.iter_rules()
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
     return sorted(found, key=lambda item: (item[1] == "auth_web.sign_out", item[1], item[0]))
 
 
@@ -240,11 +311,15 @@ def test_every_route_every_caller_gets_the_expected_answer(app, api_as, make_use
             response = ask(app, data, caller, method, rule)
             answer, expected = classify(response), MATRIX[(method, endpoint)][caller]
             if answer != expected:
-                wrong.append(f"{method} {rule.rule} as {caller}: {answer} ({response.status_code}), expected {expected}")
+                wrong.append(
+                    f"{method} {rule.rule} as {caller}: {answer} ({response.status_code}), expected {expected}"
+                )
             # Every answer but a static file may carry personal data: never kept by a browser or a proxy
             # (issue 15: evidence downloads said no-cache).
             if endpoint != "static" and response.headers.get("Cache-Control") != "no-store":
-                wrong.append(f"{method} {rule.rule} as {caller}: Cache-Control {response.headers.get('Cache-Control')}")
+                wrong.append(
+                    f"{method} {rule.rule} as {caller}: Cache-Control {response.headers.get('Cache-Control')}"
+                )
             # Public routes (the document check shows the holder's name to anyone with the serial,
             # by design) are not personal data given to the role.
             public = MATRIX[(method, endpoint)]["anonymous"] == ALLOW
@@ -255,4 +330,6 @@ def test_every_route_every_caller_gets_the_expected_answer(app, api_as, make_use
     assert not wrong, "\n".join(wrong)
     assert not leaks, "\n".join(leaks)
     # case officers see their own cases only (the other officer's list does not name the applicant)
-    assert APPLICANT["family"] not in data["web"][OTHER_OFFICER].get("/cases/").get_data(as_text=True)
+    assert APPLICANT["family"] not in data["web"][OTHER_OFFICER].get("/cases/").get_data(
+        as_text=True
+    )

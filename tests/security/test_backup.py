@@ -16,12 +16,18 @@ def every_table() -> dict[str, list[tuple]]:
     db.session.remove()
     with db.engine.connect() as connection:
         names = sorted(inspect(connection).get_table_names())
-        return {name: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY 1"))]
-                for name in names}
+        return {
+            name: [
+                tuple(row) for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY 1"))
+            ]
+            for name in names
+        }
 
 
 def test_backup_and_restore_round_trip(app, api_as, tmp_path):
-    if db.engine.dialect.name == "postgresql" and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+    if db.engine.dialect.name == "postgresql" and not (
+        shutil.which("pg_dump") and shutil.which("pg_restore")
+    ):
         missing("pg_dump and pg_restore are not on PATH")
     office = Office(api_as)
     cid = full_procedure(office)
@@ -73,7 +79,9 @@ def test_restore_asks_before_replacing_everything(app, tmp_path):
     assert result.exit_code != 0 and "Aborted" in result.output
 
 
-def test_a_backup_from_before_a_key_rotation_needs_the_retired_key(app, api_as, own_key_file, tmp_path):
+def test_a_backup_from_before_a_key_rotation_needs_the_retired_key(
+    app, api_as, own_key_file, tmp_path
+):
     from sdp.crypto import parse_keys, write_key_file
 
     office = Office(api_as)
@@ -90,11 +98,16 @@ def test_a_backup_from_before_a_key_rotation_needs_the_retired_key(app, api_as, 
 
     db.session.remove()
     restored = runner.invoke(args=["restore", str(path), "--yes"])
-    assert restored.exit_code == 1 and old_kid in restored.output  # said plainly, not found out later
+    assert (
+        restored.exit_code == 1 and old_kid in restored.output
+    )  # said plainly, not found out later
     # the operator adds the retired key after the current one; everything reads, and a rotation cleans up
     write_key_file(own_key_file.file, [*own_key_file.keys, *parse_keys(archive.read_text())])
     own_key_file._refresh(force=True)
     db.session.remove()
-    assert office.supervisor.get(f"/api/v1/applications/{cid}").json["applicant"]["asylum"]["country"] == "VE"
+    assert (
+        office.supervisor.get(f"/api/v1/applications/{cid}").json["applicant"]["asylum"]["country"]
+        == "VE"
+    )
     assert runner.invoke(args=["keys", "rotate", "--no-wait"]).exit_code == 0
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0

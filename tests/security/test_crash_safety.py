@@ -35,11 +35,27 @@ def free_port() -> int:
 
 
 def intake_body(thread: int, n: int) -> dict:
-    return {"route": "application", "applicant": {
-        "given_names": f"Crash T{thread} N{n}", "family_names": "Burst", "sex": "X", "date_of_birth": "1990-01-01",
-        "place_of_birth": {"country": "VE"}, "asylum": {"status": "asylum_seeker", "country": "VE"}},
-        "dependants": [{"given_names": f"Child T{thread} N{n}", "family_names": "Burst", "sex": "F",
-                        "date_of_birth": "2019-05-05", "place_of_birth": {"country": "PE"}, "relationship": "child"}]}
+    return {
+        "route": "application",
+        "applicant": {
+            "given_names": f"Crash T{thread} N{n}",
+            "family_names": "Burst",
+            "sex": "X",
+            "date_of_birth": "1990-01-01",
+            "place_of_birth": {"country": "VE"},
+            "asylum": {"status": "asylum_seeker", "country": "VE"},
+        },
+        "dependants": [
+            {
+                "given_names": f"Child T{thread} N{n}",
+                "family_names": "Burst",
+                "sex": "F",
+                "date_of_birth": "2019-05-05",
+                "place_of_birth": {"country": "PE"},
+                "relationship": "child",
+            }
+        ],
+    }
 
 
 def wait_until_serving(port: int, process: subprocess.Popen, seconds: float = 15) -> None:
@@ -57,7 +73,9 @@ def wait_until_serving(port: int, process: subprocess.Popen, seconds: float = 15
     raise AssertionError("the server did not start")
 
 
-def test_sigkill_in_the_middle_of_a_burst_of_intakes_loses_nothing_acknowledged(app, make_user, tmp_path):
+def test_sigkill_in_the_middle_of_a_burst_of_intakes_loses_nothing_acknowledged(
+    app, make_user, tmp_path
+):
     if not GUNICORN.exists():
         missing("gunicorn is not installed in this environment")
     officer = make_user("intake_officer")
@@ -65,13 +83,34 @@ def test_sigkill_in_the_middle_of_a_burst_of_intakes_loses_nothing_acknowledged(
     db.session.remove()
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     port = free_port()
-    environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "crash-test", "SDP_ACCESS_LOG": "0",
-                   "SDP_DATA_KEYS": app.extensions["sdp_keyring"].export(), "SDP_UPLOAD_FOLDER": str(tmp_path)}
+    environment = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "crash-test",
+        "SDP_ACCESS_LOG": "0",
+        "SDP_DATA_KEYS": app.extensions["sdp_keyring"].export(),
+        "SDP_UPLOAD_FOLDER": str(tmp_path),
+    }
     log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen([str(GUNICORN), "--workers", "2", "--threads", "3", "--bind", f"127.0.0.1:{port}",
-                               "--graceful-timeout", "1", "sdp:create_app()"],
-                              env=environment, stdout=log, stderr=log, start_new_session=True,
-                              cwd=str(Path(__file__).resolve().parents[2]))
+    server = subprocess.Popen(
+        [
+            str(GUNICORN),
+            "--workers",
+            "2",
+            "--threads",
+            "3",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--graceful-timeout",
+            "1",
+            "sdp:create_app()",
+        ],
+        env=environment,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+        cwd=str(Path(__file__).resolve().parents[2]),
+    )
     acknowledged: list[tuple[int, int, dict]] = []  # (thread, n, response body)
     failures: list[str] = []
     stop = threading.Event()
@@ -84,8 +123,15 @@ def test_sigkill_in_the_middle_of_a_burst_of_intakes_loses_nothing_acknowledged(
                     return
                 try:
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                    connection.request("POST", "/api/v1/applications", body=json.dumps(intake_body(thread, n)),
-                                       headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+                    connection.request(
+                        "POST",
+                        "/api/v1/applications",
+                        body=json.dumps(intake_body(thread, n)),
+                        headers={
+                            "Authorization": f"Bearer {token}",
+                            "Content-Type": "application/json",
+                        },
+                    )
                     response = connection.getresponse()
                 except (OSError, http.client.HTTPException):
                     return  # the server is gone
@@ -127,8 +173,15 @@ def test_sigkill_in_the_middle_of_a_burst_of_intakes_loses_nothing_acknowledged(
 
     for thread, n, body in acknowledged:
         if body is None:  # a 201 whose body was cut by the kill: found by the applicant's name
-            application = db.session.execute(select(Application).join(Application.applicant).where(
-                Person.given_names == f"Crash T{thread} N{n}")).unique().scalar_one()
+            application = (
+                db.session.execute(
+                    select(Application)
+                    .join(Application.applicant)
+                    .where(Person.given_names == f"Crash T{thread} N{n}")
+                )
+                .unique()
+                .scalar_one()
+            )
         else:
             application = db.session.get(Application, body["id"])
             assert application is not None, body
@@ -140,7 +193,9 @@ def test_sigkill_in_the_middle_of_a_burst_of_intakes_loses_nothing_acknowledged(
     applications = db.session.execute(select(Application)).scalars().all()
     assert len(applications) >= len(acknowledged)
     dependants = db.session.execute(select(func.count(Dependant.id))).scalar_one()
-    registered = db.session.execute(select(func.count(AuditEvent.id)).where(AuditEvent.action == "case.register")).scalar_one()
+    registered = db.session.execute(
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == "case.register")
+    ).scalar_one()
     assert dependants == registered == len(applications)
     numbers = sorted(int(a.case_number.rsplit("-", 1)[1]) for a in applications)
     assert numbers == list(range(1, len(applications) + 1))  # no gap, no duplicate

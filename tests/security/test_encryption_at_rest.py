@@ -33,14 +33,24 @@ def raw_values() -> list[str]:
     values = []
     with db.engine.connect() as connection:
         for table, column in encrypted_columns(db.metadata):
-            values += [v for v in connection.execute(text(f"SELECT {column.name} FROM {table.name}")).scalars() if v]
+            values += [
+                v
+                for v in connection.execute(
+                    text(f"SELECT {column.name} FROM {table.name}")
+                ).scalars()
+                if v
+            ]
     return values
 
 
 def make_cases(office) -> int:
     cid = full_procedure(office)
-    other = register(office.intake, applicant=person(asylum={"status": "asylum_seeker", "country": "VE"}))
-    response = office.intake.post(f"/api/v1/applications/{other['id']}/withdrawal", json={"reasons": WITHDRAWAL})
+    other = register(
+        office.intake, applicant=person(asylum={"status": "asylum_seeker", "country": "VE"})
+    )
+    response = office.intake.post(
+        f"/api/v1/applications/{other['id']}/withdrawal", json={"reasons": WITHDRAWAL}
+    )
     assert response.status_code == 200, response.json
     return cid
 
@@ -66,21 +76,33 @@ def test_the_database_holds_no_sensitive_plaintext(office):
     assert case["relevant_states"][0]["reasoning"] == TEXTS["reasoning"]
     assert case["decision"]["reasons"] == TEXTS["decision"]
     assert case["decision"]["findings"][0]["reasoning"] == TEXTS["reasoning"]
-    assert case["appeal"]["grounds"] == TEXTS["grounds"] and case["appeal"]["reasons"] == TEXTS["appeal"]
+    assert (
+        case["appeal"]["grounds"] == TEXTS["grounds"]
+        and case["appeal"]["reasons"] == TEXTS["appeal"]
+    )
     assert case["applicant"]["asylum"] == {"status": "refugee", "country": "VE"}
 
 
 def test_confidentiality_still_refuses_the_state_of_the_asylum_claim(office):
     case = office.examined_case(applicant=person(asylum={"status": "refugee", "country": "VE"}))
-    response = office.officer.post(f"/api/v1/applications/{case['id']}/inquiries",
-                                   json={"country": "VE", "authority": "SAIME", "sent_on": "2020-01-01", "consent_on": "2020-01-01"})
+    response = office.officer.post(
+        f"/api/v1/applications/{case['id']}/inquiries",
+        json={
+            "country": "VE",
+            "authority": "SAIME",
+            "sent_on": "2020-01-01",
+            "consent_on": "2020-01-01",
+        },
+    )
     assert response.status_code == 409 and "Confidentiality" in response.json["message"]
 
 
 def test_a_ciphertext_moved_to_another_column_or_altered_does_not_decrypt(office):
     register(office.intake, applicant=person(asylum={"status": "refugee", "country": "VE"}))
     with db.engine.begin() as connection:
-        status, country = connection.execute(text("SELECT asylum_status, asylum_country FROM persons")).one()
+        status, country = connection.execute(
+            text("SELECT asylum_status, asylum_country FROM persons")
+        ).one()
         connection.execute(text("UPDATE persons SET asylum_country = :v"), {"v": status})
     db.session.expire_all()
     with pytest.raises(DecryptionError):
@@ -90,8 +112,10 @@ def test_a_ciphertext_moved_to_another_column_or_altered_does_not_decrypt(office
     raw = bytearray(base64.urlsafe_b64decode(body))
     raw[-1] ^= 1
     with db.engine.begin() as connection:
-        connection.execute(text("UPDATE persons SET asylum_country = :v"),
-                           {"v": f"{prefix}:{kid}:{base64.urlsafe_b64encode(bytes(raw)).decode()}"})
+        connection.execute(
+            text("UPDATE persons SET asylum_country = :v"),
+            {"v": f"{prefix}:{kid}:{base64.urlsafe_b64encode(bytes(raw)).decode()}"},
+        )
     with pytest.raises(DecryptionError):
         db.session.execute(select(Person.asylum_country)).scalars().all()
     db.session.rollback()
@@ -113,7 +137,10 @@ def test_rotation_re_encrypts_everything_and_then_forgets_the_old_key(app, offic
     assert [key.kid for key in parse_keys(own_key_file.file.read_text())] == [new_kid]
     db.session.expire_all()
     case = office.supervisor.get(f"/api/v1/applications/{cid}").json
-    assert case["appeal"]["reasons"] == TEXTS["appeal"] and case["interviews"][0]["summary"] == TEXTS["interview"]
+    assert (
+        case["appeal"]["reasons"] == TEXTS["appeal"]
+        and case["interviews"][0]["summary"] == TEXTS["interview"]
+    )
     assert case["applicant"]["asylum"]["country"] == "VE"
     assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
     # what was stolen with the old key alone no longer opens anything
@@ -133,7 +160,10 @@ def test_rotation_with_keys_from_the_environment(app, office):
         assert all(value.startswith(f"sdp1:{fresh.kid}:") for value in raw_values())
         app.extensions["sdp_keyring"] = Keyring([fresh])
         db.session.expire_all()
-        assert office.supervisor.get(f"/api/v1/applications/{cid}").json["decision"]["reasons"] == TEXTS["decision"]
+        assert (
+            office.supervisor.get(f"/api/v1/applications/{cid}").json["decision"]["reasons"]
+            == TEXTS["decision"]
+        )
     finally:
         app.extensions["sdp_keyring"] = original
 
@@ -146,7 +176,10 @@ def test_another_process_picks_up_a_rotated_key_file(tmp_path, monkeypatch):
     first = generate_key()
     write_key_file(path, [first])
     assert oct(path.stat().st_mode & 0o777) == "0o600"
-    this_process, other_process = Keyring(parse_keys(path.read_text()), path), Keyring(parse_keys(path.read_text()), path)
+    this_process, other_process = (
+        Keyring(parse_keys(path.read_text()), path),
+        Keyring(parse_keys(path.read_text()), path),
+    )
     token = other_process.encrypt(b"x", b"t.c")
     second = generate_key()
     this_process.replace([second, first])

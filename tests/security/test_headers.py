@@ -8,13 +8,23 @@ from sdp import create_app
 @pytest.fixture(scope="module")
 def fresh_app(app):
     """An app of its own, with a plain page added (the staff pages come with the web sign-in)."""
-    fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    fresh = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    )
     fresh.add_url_rule("/plain-page", "plain_page", lambda: "<p>a page</p>")
     return fresh
 
 
-@pytest.mark.parametrize("path", ["/plain-page", "/api/v1/procedure", "/api/v1/openapi.json", "/api/v1/applications/1",
-                                  "/api/v1/no-such-endpoint"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/plain-page",
+        "/api/v1/procedure",
+        "/api/v1/openapi.json",
+        "/api/v1/applications/1",
+        "/api/v1/no-such-endpoint",
+    ],
+)
 def test_every_response_carries_the_security_headers(fresh_app, path):
     response = fresh_app.test_client().get(path)
     csp = response.headers["Content-Security-Policy"]
@@ -33,8 +43,13 @@ def test_every_response_carries_the_security_headers(fresh_app, path):
 
 
 def test_hsts_is_left_out_in_development(app):
-    development = create_app({"TESTING": True, "DEVELOPMENT": True,
-                              "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    development = create_app(
+        {
+            "TESTING": True,
+            "DEVELOPMENT": True,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        }
+    )
     response = development.test_client().get("/api/v1/procedure")
     assert "Strict-Transport-Security" not in response.headers
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")

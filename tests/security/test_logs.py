@@ -11,8 +11,19 @@ from tests.cases.helpers import Office
 
 from .walk import APPLICANT, CHILD, TEXTS, full_procedure
 
-FORBIDDEN = ["Zephyrine", "Anaïs", "Quillazú", "Quillazu", "Betancourt", "Tadeo", "Ulises",
-             APPLICANT["dob"], CHILD["dob"], "19/02/1987", *TEXTS.values()]
+FORBIDDEN = [
+    "Zephyrine",
+    "Anaïs",
+    "Quillazú",
+    "Quillazu",
+    "Betancourt",
+    "Tadeo",
+    "Ulises",
+    APPLICANT["dob"],
+    CHILD["dob"],
+    "19/02/1987",
+    *TEXTS.values(),
+]
 
 
 @pytest.fixture
@@ -37,15 +48,21 @@ def test_a_full_procedure_logs_no_personal_data(app, api_as, log_lines, monkeypa
     office = Office(api_as)
     cid = full_procedure(office)
     # a query string carrying names, as registry checks do
-    office.supervisor.get(f"/api/v1/applications/{cid}?given_names=Zephyrine&date_of_birth=1987-02-19")
+    office.supervisor.get(
+        f"/api/v1/applications/{cid}?given_names=Zephyrine&date_of_birth=1987-02-19"
+    )
     # an unexpected error whose message quotes a person
     from sdp.cases import services
 
     def broken(*args, **kwargs):
-        raise ValueError(f"cannot file {APPLICANT['given']} {APPLICANT['family']} born {APPLICANT['dob']}")
+        raise ValueError(
+            f"cannot file {APPLICANT['given']} {APPLICANT['family']} born {APPLICANT['dob']}"
+        )
 
     monkeypatch.setattr(services, "record_interview", broken)
-    failed = office.officer.post(f"/api/v1/applications/{cid}/interviews", json={"held_on": "2020-01-01", "summary": "x"})
+    failed = office.officer.post(
+        f"/api/v1/applications/{cid}/interviews", json={"held_on": "2020-01-01", "summary": "x"}
+    )
     assert failed.status_code == 500 and "Zephyrine" not in failed.get_data(as_text=True)
 
     lines = log_lines()
@@ -56,9 +73,21 @@ def test_a_full_procedure_logs_no_personal_data(app, api_as, log_lines, monkeypa
     requests = [r for r in records if r.get("event") == "request"]
     assert len(requests) >= 15
     for record in requests:
-        assert set(record) >= {"ts", "level", "request_id", "method", "route", "path", "status", "duration_ms"}
+        assert set(record) >= {
+            "ts",
+            "level",
+            "request_id",
+            "method",
+            "route",
+            "path",
+            "status",
+            "duration_ms",
+        }
         assert "?" not in record["path"] and "?" not in record["msg"]
-    assert {"route": "/api/v1/applications/<int:application_id>", "status": 200} .items() <= requests[-2].items()
+    assert {
+        "route": "/api/v1/applications/<int:application_id>",
+        "status": 200,
+    }.items() <= requests[-2].items()
     assert requests[-2]["actor"].startswith("user:")
     error = next(r for r in records if "exception" in r)
     assert error["exception"]["type"] == "builtins.ValueError"
@@ -74,7 +103,10 @@ def test_request_ids_are_echoed_and_logged(app, client, log_lines, monkeypatch):
     assert generated != "chosen-by-the-client" and len(generated) == 32
     monkeypatch.setitem(app.config, "TRUSTED_PROXIES", 1)
     nginx_id = "0f3c6b1e9d2a4c8e7b5a3f1d2c4e6a8b"
-    assert client.get("/api/v1/procedure", headers={"X-Request-Id": nginx_id}).headers["X-Request-Id"] == nginx_id
+    assert (
+        client.get("/api/v1/procedure", headers={"X-Request-Id": nginx_id}).headers["X-Request-Id"]
+        == nginx_id
+    )
     records = [json.loads(line) for line in log_lines() if '"event": "request"' in line]
     assert [record["request_id"] for record in records] == [generated, nginx_id]
     assert records[0]["route"] == "/api/v1/procedure" and records[0]["status"] == 200
@@ -87,8 +119,22 @@ def test_an_unmatched_path_is_not_logged_as_typed(client, log_lines):
 
 
 def test_the_development_servers_request_lines_lose_their_query_strings():
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - [%s] "%s" %s %s',
-                               ("127.0.0.1", "now", "GET /api/v1/registry/persons?given_names=Zephyrine HTTP/1.1",
-                                "200", "-"), None)
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - - [%s] "%s" %s %s',
+        (
+            "127.0.0.1",
+            "now",
+            "GET /api/v1/registry/persons?given_names=Zephyrine HTTP/1.1",
+            "200",
+            "-",
+        ),
+        None,
+    )
     StripQueryStrings().filter(record)
-    assert record.getMessage() == '127.0.0.1 - - [now] "GET /api/v1/registry/persons HTTP/1.1" 200 -'
+    assert (
+        record.getMessage() == '127.0.0.1 - - [now] "GET /api/v1/registry/persons HTTP/1.1" 200 -'
+    )

@@ -31,14 +31,20 @@ def test_every_change_to_a_case_or_its_rows_bumps_its_version(office):
     case = register(office.intake)
     assert case["version"] == 1
     cid = case["id"]
-    assigned = office.supervisor.post(f"/api/v1/applications/{cid}/assign", json={"case_officer": office.officer.user.email})
+    assigned = office.supervisor.post(
+        f"/api/v1/applications/{cid}/assign", json={"case_officer": office.officer.user.email}
+    )
     assert assigned.json["version"] == 2 and assigned.headers["ETag"] == '"2"'
-    office.officer.post(f"/api/v1/applications/{cid}/evidence", json={
-        "kind": "testimony", "description": "Her account.", "received_on": days_ago(0)})
+    office.officer.post(
+        f"/api/v1/applications/{cid}/evidence",
+        json={"kind": "testimony", "description": "Her account.", "received_on": days_ago(0)},
+    )
     read = office.officer.get(f"/api/v1/applications/{cid}")
     assert read.json["version"] == 3  # a row of the case added: the case changed
     office.officer.get(f"/api/v1/applications/{cid}")
-    assert office.officer.get(f"/api/v1/applications/{cid}").json["version"] == 3  # reads change nothing
+    assert (
+        office.officer.get(f"/api/v1/applications/{cid}").json["version"] == 3
+    )  # reads change nothing
 
 
 def test_a_row_added_to_a_case_loaded_before_a_commit_still_bumps_its_version(office):
@@ -48,26 +54,52 @@ def test_a_row_added_to_a_case_loaded_before_a_commit_still_bumps_its_version(of
     application = db.session.get(Application, cid)
     version, applicant_id = application.version, application.applicant_id
     db.session.commit()  # everything loaded is expired now
-    db.session.add(Evidence(application_id=cid, person_id=applicant_id, kind="other", description="x", received_on=TODAY))
+    db.session.add(
+        Evidence(
+            application_id=cid,
+            person_id=applicant_id,
+            kind="other",
+            description="x",
+            received_on=TODAY,
+        )
+    )
     db.session.commit()
     assert db.session.get(Application, cid).version == version + 1
 
 
 def test_an_outdated_if_match_gets_409_and_nothing_is_saved(office):
     case = office.examined_case()
-    cid, version = case["id"], office.officer.get(f"/api/v1/applications/{case['id']}").json["version"]
+    cid, version = (
+        case["id"],
+        office.officer.get(f"/api/v1/applications/{case['id']}").json["version"],
+    )
     # a colleague (the same officer in another tab) saves first
-    first = send(office.officer, "post", f"/api/v1/applications/{cid}/evidence", {"If-Match": f'"{version}"'}, {
-        "kind": "testimony", "description": "First.", "received_on": days_ago(0)})
+    first = send(
+        office.officer,
+        "post",
+        f"/api/v1/applications/{cid}/evidence",
+        {"If-Match": f'"{version}"'},
+        {"kind": "testimony", "description": "First.", "received_on": days_ago(0)},
+    )
     assert first.status_code == 201
-    second = send(office.officer, "post", f"/api/v1/applications/{cid}/recommendation", {"If-Match": f'"{version}"'},
-                  {"outcome": "recognized", "reasons": "Based on what I saw."})
+    second = send(
+        office.officer,
+        "post",
+        f"/api/v1/applications/{cid}/recommendation",
+        {"If-Match": f'"{version}"'},
+        {"outcome": "recognized", "reasons": "Based on what I saw."},
+    )
     assert second.status_code == 409
     assert second.json["code"] == 409 and "changed this case" in second.json["message"]
     after = office.officer.get(f"/api/v1/applications/{cid}").json
     assert after["state"] == "under_examination" and after["recommendation"] is None
-    retried = send(office.officer, "post", f"/api/v1/applications/{cid}/recommendation",
-                   {"If-Match": f'"{after["version"]}"'}, {"outcome": "recognized", "reasons": "Based on what I saw."})
+    retried = send(
+        office.officer,
+        "post",
+        f"/api/v1/applications/{cid}/recommendation",
+        {"If-Match": f'"{after["version"]}"'},
+        {"outcome": "recognized", "reasons": "Based on what I saw."},
+    )
     assert retried.status_code == 200 and retried.json["state"] == "pending_decision"
 
 
@@ -76,16 +108,54 @@ def test_if_match_is_checked_on_every_kind_of_change(office):
     cid = case["id"]
     rs = office.officer.get(f"/api/v1/applications/{cid}").json["relevant_states"][0]
     stale = {"If-Match": '"1"'}
-    assert send(office.officer, "put", f"/api/v1/applications/{cid}/relevant-states/{rs['id']}", stale,
-                {"finding": "national", "reasoning": "x"}).status_code == 409
-    inquiry = office.officer.post(f"/api/v1/applications/{cid}/inquiries",
-                                  json={"country": "CO", "authority": "R", "sent_on": TODAY.isoformat(), "consent_on": TODAY.isoformat()}).json
-    assert send(office.officer, "post", f"/api/v1/inquiries/{inquiry['id']}/response", stale,
-                {"received_on": TODAY.isoformat(), "outcome": "no_record"}).status_code == 409
+    assert (
+        send(
+            office.officer,
+            "put",
+            f"/api/v1/applications/{cid}/relevant-states/{rs['id']}",
+            stale,
+            {"finding": "national", "reasoning": "x"},
+        ).status_code
+        == 409
+    )
+    inquiry = office.officer.post(
+        f"/api/v1/applications/{cid}/inquiries",
+        json={
+            "country": "CO",
+            "authority": "R",
+            "sent_on": TODAY.isoformat(),
+            "consent_on": TODAY.isoformat(),
+        },
+    ).json
+    assert (
+        send(
+            office.officer,
+            "post",
+            f"/api/v1/inquiries/{inquiry['id']}/response",
+            stale,
+            {"received_on": TODAY.isoformat(), "outcome": "no_record"},
+        ).status_code
+        == 409
+    )
     evidence = {"kind": "other", "description": "x", "received_on": days_ago(0)}
-    malformed = send(office.officer, "post", f"/api/v1/applications/{cid}/evidence", {"If-Match": "yesterday"}, evidence)
+    malformed = send(
+        office.officer,
+        "post",
+        f"/api/v1/applications/{cid}/evidence",
+        {"If-Match": "yesterday"},
+        evidence,
+    )
     assert malformed.status_code == 422 and "If-Match" in malformed.json["errors"]
-    assert send(office.officer, "post", f"/api/v1/applications/{cid}/evidence", {"If-Match": "*"}, evidence).status_code == 201
+    assert (
+        send(
+            office.officer,
+            "post",
+            f"/api/v1/applications/{cid}/evidence",
+            {"If-Match": "*"},
+            evidence,
+        ).status_code
+        == 201
+    )
 
 
 def test_the_service_check_for_web_forms(office):
@@ -121,9 +191,12 @@ def _wait_until_a_transaction_waits_for_a_lock(seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds
     with db.engine.connect() as watcher:
         while time.monotonic() < deadline:
-            waiting = watcher.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'")).scalar_one()
+            waiting = watcher.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"
+                )
+            ).scalar_one()
             if waiting:
                 return
             watcher.rollback()  # a new snapshot of pg_stat_activity at the next look
@@ -133,8 +206,10 @@ def _wait_until_a_transaction_waits_for_a_lock(seconds: float = 10) -> None:
 
 def test_concurrent_transactions_on_postgresql_never_overwrite_each_other(app, office):
     if not is_postgres():
-        pytest.skip("needs PostgreSQL: SQLite lets only one transaction write at a time, so the two saves "
-                    "cannot overlap (the sequential case is tested above)")
+        pytest.skip(
+            "needs PostgreSQL: SQLite lets only one transaction write at a time, so the two saves "
+            "cannot overlap (the sequential case is tested above)"
+        )
     cid = register(office.intake)["id"]
     outcome = {}
     first, second = Session(db.engine), Session(db.engine)
@@ -163,8 +238,11 @@ def test_concurrent_transactions_on_postgresql_never_overwrite_each_other(app, o
     finally:
         first.close()
         second.close()
-    row = db.session.execute(select(Application.priority, Application.referring_authority, Application.version)
-                             .where(Application.id == cid)).one()
+    row = db.session.execute(
+        select(Application.priority, Application.referring_authority, Application.version).where(
+            Application.id == cid
+        )
+    ).one()
     assert row == (True, None, 2)
 
 
@@ -183,7 +261,11 @@ def test_a_stale_save_through_the_api_is_409_never_500(app, office, monkeypatch)
         return original(actor, application, data)
 
     monkeypatch.setattr(services, "record_evidence", concurrent_change_then_save)
-    response = office.officer.post(f"/api/v1/applications/{cid}/evidence",
-                                   json={"kind": "other", "description": "x", "received_on": days_ago(0)})
+    response = office.officer.post(
+        f"/api/v1/applications/{cid}/evidence",
+        json={"kind": "other", "description": "x", "received_on": days_ago(0)},
+    )
     assert response.status_code == 409
-    assert response.json["status"] == "Conflict" and "at the same moment" in response.json["message"]
+    assert (
+        response.json["status"] == "Conflict" and "at the same moment" in response.json["message"]
+    )

@@ -12,7 +12,10 @@ from sdp.extensions import db
 from sdp.uploads.models import EvidenceFile
 from tests.cases.helpers import Office, days_ago
 
-PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n" + b"Zephyrine-scan " * 50
+PDF = (
+    b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+    + b"Zephyrine-scan " * 50
+)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x01" * 64
 
@@ -33,18 +36,26 @@ def office(api_as):
 @pytest.fixture
 def evidence(office):
     case = office.examined_case()
-    response = office.officer.post(f"/api/v1/applications/{case['id']}/evidence", json={
-        "kind": "document", "description": "Birth certificate", "received_on": days_ago(0)})
+    response = office.officer.post(
+        f"/api/v1/applications/{case['id']}/evidence",
+        json={"kind": "document", "description": "Birth certificate", "received_on": days_ago(0)},
+    )
     assert response.status_code == 201
     return f"/api/v1/applications/{case['id']}/evidence/{response.json['id']}/files"
 
 
 def upload(api, url, content: bytes, name: str, **headers):
-    return api.client.post(url, data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data",
-                           headers={**api.headers, **headers})
+    return api.client.post(
+        url,
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+        headers={**api.headers, **headers},
+    )
 
 
-def test_a_pdf_is_stored_encrypted_under_a_random_name_and_served_to_case_readers(app, office, evidence, uploads):
+def test_a_pdf_is_stored_encrypted_under_a_random_name_and_served_to_case_readers(
+    app, office, evidence, uploads
+):
     response = upload(office.officer, evidence, PDF, "acta_nacimiento_Zephyrine.pdf")
     assert response.status_code == 201, response.json
     body = response.json
@@ -84,7 +95,9 @@ def test_a_png_renamed_pdf_is_refused(office, evidence, uploads):
     assert not any(path.is_file() for path in uploads.rglob("*"))
 
 
-@pytest.mark.parametrize("content", [b"<html><script>alert(1)</script></html>", b"MZ\x90\x00executable", b""])
+@pytest.mark.parametrize(
+    "content", [b"<html><script>alert(1)</script></html>", b"MZ\x90\x00executable", b""]
+)
 def test_other_content_is_refused_whatever_its_name(office, evidence, uploads, content):
     response = upload(office.officer, evidence, content, "document.pdf")
     assert response.status_code == 422 and "file" in response.json["errors"]
@@ -99,7 +112,9 @@ def test_an_oversized_file_is_refused(app, office, evidence, uploads):
     assert db.session.execute(select(EvidenceFile)).first() is None
 
 
-def test_only_those_who_may_read_the_case_see_files(api_as, partner_api, client, office, evidence, uploads):
+def test_only_those_who_may_read_the_case_see_files(
+    api_as, partner_api, client, office, evidence, uploads
+):
     url = upload(office.officer, evidence, PDF, "a.pdf").json["url"]
     assert office.supervisor.get(url).status_code == 200
     assert office.appeals.get(url).status_code == 200
@@ -117,10 +132,16 @@ def test_only_the_cases_officer_attaches_files(api_as, office, evidence, uploads
     assert upload(office.decider, evidence, PDF, "a.pdf").status_code == 403
 
 
-def test_a_json_body_or_a_missing_file_is_answered_in_the_contract_format(office, evidence, uploads):
+def test_a_json_body_or_a_missing_file_is_answered_in_the_contract_format(
+    office, evidence, uploads
+):
     assert office.officer.post(evidence, json={"file": "x"}).status_code == 415
-    response = office.officer.client.post(evidence, data={"other": "x"}, content_type="multipart/form-data",
-                                          headers=office.officer.headers)
+    response = office.officer.client.post(
+        evidence,
+        data={"other": "x"},
+        content_type="multipart/form-data",
+        headers=office.officer.headers,
+    )
     assert response.status_code == 422 and response.json["errors"] == {"file": ["Missing file."]}
 
 
@@ -130,7 +151,9 @@ def test_files_are_re_encrypted_by_a_key_rotation(app, office, evidence, uploads
     url = upload(office.officer, evidence, PDF, "a.pdf").json["url"]
     original = app.extensions["sdp_keyring"]
     write_key_file(tmp_path / "keys", original.keys)
-    ring = app.extensions["sdp_keyring"] = Keyring(parse_keys((tmp_path / "keys").read_text()), tmp_path / "keys")
+    ring = app.extensions["sdp_keyring"] = Keyring(
+        parse_keys((tmp_path / "keys").read_text()), tmp_path / "keys"
+    )
     try:
         result = app.test_cli_runner().invoke(args=["keys", "rotate", "--no-wait"])
         assert result.exit_code == 0 and "and 1 files" in result.output, result.output

@@ -28,7 +28,13 @@ def fresh(user) -> User:
 
 
 def events(action: str) -> list[AuditEvent]:
-    return db.session.execute(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).scalars().all()
+    return (
+        db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+        .scalars()
+        .all()
+    )
 
 
 # --- Lock-out ------------------------------------------------------------------------------
@@ -37,17 +43,32 @@ def events(action: str) -> list[AuditEvent]:
 def test_five_failures_lock_the_account_and_the_answer_never_tells(client, make_user):
     user = make_user("case_officer")
     client.get("/language/en")
-    unknown = client.post("/sign-in", data={"email": "nobody@test.sdp.pe", "password": "wrong password!!"})
-    answers = [client.post("/sign-in", data={"email": user.email, "password": f"wrong password {n}"}) for n in range(5)]
+    unknown = client.post(
+        "/sign-in", data={"email": "nobody@test.sdp.pe", "password": "wrong password!!"}
+    )
+    answers = [
+        client.post("/sign-in", data={"email": user.email, "password": f"wrong password {n}"})
+        for n in range(5)
+    ]
     assert fresh(user).failed_sign_ins == 5 and fresh(user).locked_until is not None
-    locked = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})  # right password, locked
+    locked = client.post(
+        "/sign-in", data={"email": user.email, "password": PASSWORD}
+    )  # right password, locked
     assert client.get("/cases/").status_code == 302
     for response in [*answers, locked]:
         assert response.status_code == unknown.status_code == 401
-        assert text_of(response).replace(user.email, "X") == text_of(unknown).replace("nobody@test.sdp.pe", "X")
+        assert text_of(response).replace(user.email, "X") == text_of(unknown).replace(
+            "nobody@test.sdp.pe", "X"
+        )
     # audited, without what was typed
     failed = events("user.sign_in_failed")
-    assert [e.changes["failed_sign_ins"] for e in failed] == [1, 2, 3, 4, 5] and "locked_until" in failed[-1].changes
+    assert [e.changes["failed_sign_ins"] for e in failed] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ] and "locked_until" in failed[-1].changes
     assert events("user.sign_in_refused_locked")
     trail = " ".join(str(e.changes) for e in db.session.execute(select(AuditEvent)).scalars())
     assert "wrong password" not in trail and PASSWORD not in trail
@@ -97,8 +118,12 @@ def test_wrong_passwords_tried_at_the_same_moment_each_count(app, make_user):
     at_the_same_moment(app, count, load, lambda user: record_failed_sign_in(user, "password"))
     stored = db.session.get(User, user_id)
     assert stored.failed_sign_ins == count
-    assert stored.locked_until is not None and stored.locked_until > clock.now() + timedelta(minutes=lock_minutes(count) - 1)
-    assert sorted(e.changes["failed_sign_ins"] for e in events("user.sign_in_failed")) == list(range(1, count + 1))
+    assert stored.locked_until is not None and stored.locked_until > clock.now() + timedelta(
+        minutes=lock_minutes(count) - 1
+    )
+    assert sorted(e.changes["failed_sign_ins"] for e in events("user.sign_in_failed")) == list(
+        range(1, count + 1)
+    )
 
 
 def test_a_locked_account_opens_again_when_the_lock_runs_out_and_success_resets(client, make_user):
@@ -129,7 +154,9 @@ def test_a_sixth_failure_locks_for_longer(client, make_user):
     assert fresh(user).locked_until - clock.now() > timedelta(minutes=9)  # 10 minutes now, not 5
 
 
-def test_an_unknown_email_takes_about_as_long_as_a_wrong_password(app, client, make_user, monkeypatch):
+def test_an_unknown_email_takes_about_as_long_as_a_wrong_password(
+    app, client, make_user, monkeypatch
+):
     """Both verify one Argon2 hash; the difference is a few queries, far below the hash's cost.
     At production's cost: the cheapest hash the suite uses elsewhere would measure only the queries."""
     monkeypatch.setitem(app.config, "PASSWORD_HASH_PROFILE", "production")
@@ -155,7 +182,9 @@ def test_roles_that_decide_or_oversee_must_enrol_a_second_factor(app, make_user,
     user = make_user(role)
     client = app.test_client()
     client.get("/language/en")
-    response = client.post("/sign-in?next=/cases/", data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/sign-in?next=/cases/", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/sign-in/enrol"
     assert client.get("/").status_code == 302  # not signed in yet
     page = client.get("/sign-in/enrol")
@@ -163,21 +192,33 @@ def test_roles_that_decide_or_oversee_must_enrol_a_second_factor(app, make_user,
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', html).group(1)
     assert 'src="data:image/svg+xml;base64,' in html and "<script" not in html
     assert "otpauth://totp/" in html and f"secret={secret}" in html
-    assert client.post("/sign-in/enrol", data={"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"}).status_code == 401
+    assert (
+        client.post(
+            "/sign-in/enrol",
+            data={"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"},
+        ).status_code
+        == 401
+    )
     response = client.post("/sign-in/enrol", data={"code": pyotp.TOTP(secret).now()})
     assert response.status_code == 302 and response.headers["Location"] == "/cases/"
     with client.session_transaction() as session:
         assert session["_user_id"] == f"{user.id}:0" and "pending_sign_in" not in session
     stored = fresh(user)
     assert stored.totp_secret == secret
-    raw = db.session.execute(db.text("SELECT totp_secret FROM users WHERE id = :id"), {"id": user.id}).scalar_one()
+    raw = db.session.execute(
+        db.text("SELECT totp_secret FROM users WHERE id = :id"), {"id": user.id}
+    ).scalar_one()
     assert raw.startswith("sdp1:") and secret not in raw  # encrypted at rest
-    assert events("user.totp_enrol") and secret not in str([e.changes for e in db.session.execute(select(AuditEvent)).scalars()])
+    assert events("user.totp_enrol") and secret not in str(
+        [e.changes for e in db.session.execute(select(AuditEvent)).scalars()]
+    )
 
 
 def test_other_roles_sign_in_with_the_password_alone(client, make_user):
     for role in ("intake_officer", "case_officer", "registrar", "reviewer"):
-        response = client.post("/sign-in", data={"email": make_user(role).email, "password": PASSWORD})
+        response = client.post(
+            "/sign-in", data={"email": make_user(role).email, "password": PASSWORD}
+        )
         assert response.headers["Location"] == "/", role
         client.post("/sign-out")
 
@@ -187,8 +228,15 @@ def test_the_code_step_refuses_a_wrong_code_and_a_replayed_one(app, make_user):
     sign_in(app.test_client(), user)  # enrols
     client = app.test_client()
     client.get("/language/en")
-    assert client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).headers["Location"] == "/sign-in/code"
-    assert client.get("/sign-in/enrol").headers["Location"] == "/sign-in/code"  # no second enrolment
+    assert (
+        client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).headers[
+            "Location"
+        ]
+        == "/sign-in/code"
+    )
+    assert (
+        client.get("/sign-in/enrol").headers["Location"] == "/sign-in/code"
+    )  # no second enrolment
     code = unused_code(user)
     wrong = f"{(int(code) + 1) % 1000000:06d}"
     response = client.post("/sign-in/code", data={"code": wrong})
@@ -211,8 +259,12 @@ def test_one_code_sent_twice_at_the_same_moment_signs_in_once(app, make_user):
     user = make_user("supervisor")
     sign_in(app.test_client(), user)  # enrols
     code, user_id, count = unused_code(user), user.id, 6
-    results = at_the_same_moment(app, count, lambda: db.session.get(User, user_id),
-                                 lambda account: use_totp_code(account, code))
+    results = at_the_same_moment(
+        app,
+        count,
+        lambda: db.session.get(User, user_id),
+        lambda account: use_totp_code(account, code),
+    )
     assert sorted(results) == [False] * (count - 1) + [True]
 
 
@@ -220,11 +272,20 @@ def test_the_code_step_needs_the_password_step_first_and_expires(app, make_user)
     user = make_user("decision_maker")
     sign_in(app.test_client(), user)
     client = app.test_client()
-    assert client.post("/sign-in/code", data={"code": unused_code(user)}).headers["Location"] == "/sign-in"
+    assert (
+        client.post("/sign-in/code", data={"code": unused_code(user)}).headers["Location"]
+        == "/sign-in"
+    )
     client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     with client.session_transaction() as session:
-        session["pending_sign_in"] = {**session["pending_sign_in"], "at": session["pending_sign_in"]["at"] - 301}
-    assert client.post("/sign-in/code", data={"code": unused_code(user)}).headers["Location"] == "/sign-in"
+        session["pending_sign_in"] = {
+            **session["pending_sign_in"],
+            "at": session["pending_sign_in"]["at"] - 301,
+        }
+    assert (
+        client.post("/sign-in/code", data={"code": unused_code(user)}).headers["Location"]
+        == "/sign-in"
+    )
     assert client.get("/cases/").status_code == 302
 
 
@@ -237,7 +298,9 @@ def test_wrong_codes_count_towards_the_lock(app, make_user):
     for _ in range(5):
         client.post("/sign-in/code", data={"code": f"{(int(code) + 7) % 1000000:06d}"})
     assert fresh(user).locked_until is not None
-    assert client.post("/sign-in/code", data={"code": code}).headers["Location"] == "/sign-in"  # locked: start again
+    assert (
+        client.post("/sign-in/code", data={"code": code}).headers["Location"] == "/sign-in"
+    )  # locked: start again
 
 
 def test_a_code_matches_only_its_own_and_neighbouring_steps():
@@ -256,7 +319,11 @@ def test_a_code_matches_only_its_own_and_neighbouring_steps():
 
 def test_short_and_common_passwords_are_refused_everywhere(make_user):
     assert len(common_passwords()) > 19000
-    assert password_problem("short") and password_problem("password1234") and password_problem("Qwertyuiop123")
+    assert (
+        password_problem("short")
+        and password_problem("password1234")
+        and password_problem("Qwertyuiop123")
+    )
     assert password_problem(PASSWORD) is None
     for password in ("short", "1234567890123", "PASSWORD1234"):
         with pytest.raises(AccountError):
@@ -270,8 +337,15 @@ def test_short_and_common_passwords_are_refused_everywhere(make_user):
 
 def test_the_admin_form_refuses_a_common_password(web_as):
     admin = web_as("admin")
-    response = admin.post("/admin/users", data={"name": "N", "email": "n@test.sdp.pe", "roles": ["case_officer"],
-                                                "password": "password1234"})
+    response = admin.post(
+        "/admin/users",
+        data={
+            "name": "N",
+            "email": "n@test.sdp.pe",
+            "roles": ["case_officer"],
+            "password": "password1234",
+        },
+    )
     assert response.status_code == 422 and "list of common passwords" in text_of(response)
 
 
@@ -302,8 +376,14 @@ def test_an_admin_deactivates_and_reactivates_a_user(app, web_as, make_user, cli
     admin.post(f"/admin/users/{officer.id}", data={"_action": "deactivate"})
     assert not fresh(officer).active
     assert session.get("/cases/").status_code == 302
-    assert client.post("/sign-in", data={"email": officer.email, "password": PASSWORD}).status_code == 401
-    assert client.get("/api/v1/applications/1", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+    assert (
+        client.post("/sign-in", data={"email": officer.email, "password": PASSWORD}).status_code
+        == 401
+    )
+    assert (
+        client.get("/api/v1/applications/1", headers={"Authorization": f"Bearer {raw}"}).status_code
+        == 401
+    )
     assert events("user.deactivate")[-1].changes == {"active": False, "sessions_ended": True}
     admin.post(f"/admin/users/{officer.id}", data={"_action": "activate"})
     assert fresh(officer).active and events("user.activate")
@@ -313,10 +393,15 @@ def test_an_admin_deactivates_and_reactivates_a_user(app, web_as, make_user, cli
 def test_an_admin_cannot_deactivate_themselves_and_others_cannot_act(web_as, make_user):
     admin = web_as("admin")
     admin.post(f"/admin/users/{admin.user.id}", data={"_action": "deactivate"})
-    assert fresh(admin.user).active and "You cannot deactivate your own account." in text_of(admin.get("/admin/users"))
+    assert fresh(admin.user).active and "You cannot deactivate your own account." in text_of(
+        admin.get("/admin/users")
+    )
     target = make_user("case_officer")
     supervisor = web_as("supervisor")
-    assert supervisor.post(f"/admin/users/{target.id}", data={"_action": "deactivate"}).status_code == 403
+    assert (
+        supervisor.post(f"/admin/users/{target.id}", data={"_action": "deactivate"}).status_code
+        == 403
+    )
     assert fresh(target).active
     assert admin.post("/admin/users/999999", data={"_action": "deactivate"}).status_code == 404
     assert admin.post(f"/admin/users/{target.id}", data={"_action": "delete"}).status_code == 400
@@ -330,17 +415,34 @@ def test_an_admin_clears_a_lost_second_factor(app, web_as, make_user):
     admin.post(f"/admin/users/{decider.id}", data={"_action": "reset_second_factor"})
     assert fresh(decider).totp_secret is None and events("user.totp_reset")
     client = app.test_client()
-    assert client.post("/sign-in", data={"email": decider.email, "password": PASSWORD}).headers["Location"] == "/sign-in/enrol"
+    assert (
+        client.post("/sign-in", data={"email": decider.email, "password": PASSWORD}).headers[
+            "Location"
+        ]
+        == "/sign-in/enrol"
+    )
 
 
 def test_demo_users_that_need_a_second_factor_have_the_documented_secret(app):
     from sdp.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo_data
 
     load_demo_data()
-    decider = db.session.execute(select(User).where(User.email == "decider@demo.sdp.pe")).scalar_one()
+    decider = db.session.execute(
+        select(User).where(User.email == "decider@demo.sdp.pe")
+    ).scalar_one()
     assert decider.totp_secret == DEMO_TOTP_SECRET
     client = app.test_client()
-    assert client.post("/sign-in", data={"email": decider.email, "password": DEMO_PASSWORD}).headers["Location"] == "/sign-in/code"
-    assert client.post("/sign-in/code", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()}).status_code == 302
-    officer = db.session.execute(select(User).where(User.email == "officer@demo.sdp.pe")).scalar_one()
+    assert (
+        client.post("/sign-in", data={"email": decider.email, "password": DEMO_PASSWORD}).headers[
+            "Location"
+        ]
+        == "/sign-in/code"
+    )
+    assert (
+        client.post("/sign-in/code", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()}).status_code
+        == 302
+    )
+    officer = db.session.execute(
+        select(User).where(User.email == "officer@demo.sdp.pe")
+    ).scalar_one()
     assert officer.totp_secret is None

@@ -33,7 +33,11 @@ def test_empty_fields_are_named_beside_each_field_and_in_the_summary(client):
     response = client.post("/sign-in", data={"email": "", "password": ""})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'class="govuk-error-summary"' in html and 'href="#email"' in html and 'href="#password"' in html
+    assert (
+        'class="govuk-error-summary"' in html
+        and 'href="#email"' in html
+        and 'href="#password"' in html
+    )
     assert 'id="email-error"' in html and 'id="password-error"' in html
 
 
@@ -41,7 +45,9 @@ def test_an_inactive_user_cannot_sign_in(client, make_user):
     user = make_user("case_officer")
     user.active = False
     db.session.commit()
-    assert client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 401
+    assert (
+        client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 401
+    )
 
 
 def test_signing_out_ends_every_session_of_the_user(app, make_user):
@@ -83,18 +89,31 @@ def test_session_cookie_flags(app, make_user, tmp_path, monkeypatch):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
     monkeypatch.setenv("SDP_ENV", "development")
-    development = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                              "SECRET_KEY": "x" * 32, "WTF_CSRF_ENABLED": False})
-    cookie = development.test_client().post("/sign-in", data={"email": user.email, "password": PASSWORD}).headers["Set-Cookie"]
+    development = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": "x" * 32,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    cookie = (
+        development.test_client()
+        .post("/sign-in", data={"email": user.email, "password": PASSWORD})
+        .headers["Set-Cookie"]
+    )
     assert "HttpOnly" in cookie and "Secure" not in cookie
 
 
 def test_next_is_followed_only_within_the_site(client, make_user):
     user = make_user("case_officer")
-    response = client.post("/sign-in?next=https://evil.example/x", data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/sign-in?next=https://evil.example/x", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"
     client.post("/sign-out")
-    response = client.post("/sign-in?next=/cases/", data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/sign-in?next=/cases/", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/cases/"
 
 
@@ -108,7 +127,9 @@ def test_forms_need_a_csrf_token_when_csrf_is_on(app, make_user, monkeypatch):
     assert client.get("/cases/").status_code == 302  # not signed in without the token
     sign_in_page = client.get("/sign-in").get_data(as_text=True)
     token = sign_in_page.split('name="csrf_token" value="')[1].split('"')[0]
-    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302 and client.get("/cases/").status_code == 200
 
 

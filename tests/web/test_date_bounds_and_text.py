@@ -39,8 +39,10 @@ def test_a_registration_before_the_pilot_comes_back_with_the_error_beside_the_fi
 def test_a_dependant_born_after_the_registration_is_named(web_as):
     intake = web_as("intake_officer")
     registered = (TODAY - timedelta(days=30)).isoformat()
-    data = {**applicant_fields(registered_on=registered),
-            **dependant_fields(0, "Sofía", date_of_birth=(TODAY - timedelta(days=3)).isoformat())}
+    data = {
+        **applicant_fields(registered_on=registered),
+        **dependant_fields(0, "Sofía", date_of_birth=(TODAY - timedelta(days=3)).isoformat()),
+    }
     response = intake.post("/cases/new", data=data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -50,7 +52,9 @@ def test_a_dependant_born_after_the_registration_is_named(web_as):
 
 def test_a_nul_in_a_name_is_refused_beside_the_field(web_as):
     intake = web_as("intake_officer")
-    response = intake.post("/cases/new", data=applicant_fields(**{"applicant-given_names": "Mar\x00ía"}))
+    response = intake.post(
+        "/cases/new", data=applicant_fields(**{"applicant-given_names": "Mar\x00ía"})
+    )
     assert response.status_code in (200, 422)
     page = response.get_data(as_text=True)
     assert _error_beside(page, "applicant-given_names") and "cannot be stored" in page
@@ -58,7 +62,9 @@ def test_a_nul_in_a_name_is_refused_beside_the_field(web_as):
 
 
 def test_the_pilot_start_is_a_policy_setting_read_from_the_environment():
-    assert PolicySettings.from_environment({"SDP_PILOT_START": "2026-03-01"}).pilot_start == date(2026, 3, 1)
+    assert PolicySettings.from_environment({"SDP_PILOT_START": "2026-03-01"}).pilot_start == date(
+        2026, 3, 1
+    )
     for bad in ("20260301", "March", "2026-02-30"):
         with pytest.raises(ValueError, match="SDP_PILOT_START"):
             PolicySettings.from_environment({"SDP_PILOT_START": bad})
@@ -70,11 +76,23 @@ def test_an_interview_before_the_registration_comes_back_beside_its_date(api_as,
 
     office = Office(api_as)
     case = register(office.intake, registered_on=(TODAY - timedelta(days=10)).isoformat())
-    assert office.supervisor.post(f"/api/v1/applications/{case['id']}/assign",
-                                  json={"case_officer": office.officer.user.email}).status_code == 200
+    assert (
+        office.supervisor.post(
+            f"/api/v1/applications/{case['id']}/assign",
+            json={"case_officer": office.officer.user.email},
+        ).status_code
+        == 200
+    )
     officer = web_as(office.officer.user)
-    response = post_action(officer, case["id"], "record_interview", held_on=(TODAY - timedelta(days=11)).isoformat(),
-                           interpreter_language="es", summary="Read back and signed.", read_back="y")
+    response = post_action(
+        officer,
+        case["id"],
+        "record_interview",
+        held_on=(TODAY - timedelta(days=11)).isoformat(),
+        interpreter_language="es",
+        summary="Read back and signed.",
+        read_back="y",
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert _error_beside(page, "record_interview-held_on"), text_of(response)[:3000]

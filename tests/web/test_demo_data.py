@@ -33,7 +33,13 @@ def home_of(app, user) -> str:
 
 def test_the_demo_shows_every_marker_of_the_home_pages(demo, app):
     officer = home_of(app, demo["officer@demo.sdp.pe"])
-    for marker in ("Overdue", "Due within 14 days", "Unanswered", "Answer from Uzbekistan was due", "Answer from Colombia due"):
+    for marker in (
+        "Overdue",
+        "Due within 14 days",
+        "Unanswered",
+        "Answer from Uzbekistan was due",
+        "Answer from Colombia due",
+    ):
         assert marker in officer, marker
     officer2 = home_of(app, demo["officer2@demo.sdp.pe"])
     assert "Answer from Brazil due" in officer2 and "Detained" in officer2
@@ -50,10 +56,16 @@ def test_the_demo_cases_free_text_is_in_spanish(demo):
     from sdp.cases import models
 
     texts = []
-    for model, columns in ((models.RelevantState, ["reasoning"]), (models.Recommendation, ["reasons"]),
-                           (models.Decision, ["reasons"]), (models.Interview, ["summary"]), (models.Inquiry, ["authority"]),
-                           (models.Evidence, ["description"]), (Application, ["end_reasons"]),
-                           (models.Proceeding, ["reasons", "reply_summary", "decision_reasons"])):
+    for model, columns in (
+        (models.RelevantState, ["reasoning"]),
+        (models.Recommendation, ["reasons"]),
+        (models.Decision, ["reasons"]),
+        (models.Interview, ["summary"]),
+        (models.Inquiry, ["authority"]),
+        (models.Evidence, ["description"]),
+        (Application, ["end_reasons"]),
+        (models.Proceeding, ["reasons", "reply_summary", "decision_reasons"]),
+    ):
         for row in db.session.execute(select(model)).scalars():
             texts += [getattr(row, column) for column in columns if getattr(row, column)]
     assert len(texts) > 100
@@ -73,7 +85,11 @@ def test_the_demo_acts_are_spread_over_the_pilot(demo, app):
     pilot_start = app.config["POLICY"].pilot_start
     registered = [a.registered_on for a in db.session.execute(select(Application)).scalars()]
     assert min(registered) >= pilot_start
-    assert len({(day.year, day.month) for day in registered}) >= 10  # every month of the pilot so far
+    assert (
+        len({(day.year, day.month) for day in registered}) >= 10
+    )  # every month of the pilot so far
     notified = [d.notified_on for d in db.session.execute(select(Decision)).scalars()]
-    assert len(set(notified)) > len(notified) // 2  # not all notified on the day the demo was loaded
+    assert (
+        len(set(notified)) > len(notified) // 2
+    )  # not all notified on the day the demo was loaded
     assert all(day <= clock.today() for day in notified)

@@ -23,17 +23,27 @@ def test_a_form_posted_after_the_idle_timeout_comes_back_after_signing_in(app, m
     client.get("/language/en")
     sign_in(client, user)
     expire(client, app)
-    response = client.post("/cases/new", data=applicant_fields(**{"applicant-given_names": "Wilmer"}))
-    assert response.status_code == 302 and response.headers["Location"] == "/sign-in?next=/cases/new"
+    response = client.post(
+        "/cases/new", data=applicant_fields(**{"applicant-given_names": "Wilmer"})
+    )
+    assert (
+        response.status_code == 302 and response.headers["Location"] == "/sign-in?next=/cases/new"
+    )
     assert db.session.execute(select(func.count(FormStash.id))).scalar_one() == 1
     # Only a random token travels in the (signed, readable) session cookie; the data stays on the server.
     assert "Wilmer" not in response.headers.get("Set-Cookie", "")
     page = client.get("/sign-in?next=/cases/new")
     assert "what you typed has been kept" in text_of(page)
-    response = client.post("/sign-in?next=/cases/new", data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/sign-in?next=/cases/new", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/cases/new"
     html = client.get("/cases/new").get_data(as_text=True)
-    assert 'value="Wilmer"' in html and 'value="Pérez Gómez"' in html and '<option value="VE" selected>' in html
+    assert (
+        'value="Wilmer"' in html
+        and 'value="Pérez Gómez"' in html
+        and '<option value="VE" selected>' in html
+    )
     assert "has been restored" in html
     assert db.session.execute(select(func.count(FormStash.id))).scalar_one() == 0  # taken once
     assert 'value="Wilmer"' not in client.get("/cases/new").get_data(as_text=True)
@@ -50,8 +60,13 @@ def test_a_form_posted_with_no_session_at_all_keeps_nothing(app, make_user):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         client = app.test_client()
-        response = client.post("/cases/new", data=applicant_fields(**{"applicant-given_names": "Yenny"}))
-        assert response.status_code == 302 and response.headers["Location"] == "/sign-in?next=/cases/new"
+        response = client.post(
+            "/cases/new", data=applicant_fields(**{"applicant-given_names": "Yenny"})
+        )
+        assert (
+            response.status_code == 302
+            and response.headers["Location"] == "/sign-in?next=/cases/new"
+        )
         assert "Set-Cookie" not in response.headers
         assert stashes() == 0
     finally:
@@ -60,8 +75,12 @@ def test_a_form_posted_with_no_session_at_all_keeps_nothing(app, make_user):
 
 def _stash_table_bytes() -> int:
     if db.engine.dialect.name == "postgresql":
-        return db.session.execute(text("SELECT pg_total_relation_size('form_stashes')")).scalar_one()
-    return db.session.execute(text("SELECT COALESCE(SUM(LENGTH(CAST(fields AS BLOB))), 0) FROM form_stashes")).scalar_one()
+        return db.session.execute(
+            text("SELECT pg_total_relation_size('form_stashes')")
+        ).scalar_one()
+    return db.session.execute(
+        text("SELECT COALESCE(SUM(LENGTH(CAST(fields AS BLOB))), 0) FROM form_stashes")
+    ).scalar_one()
 
 
 def test_anonymous_posts_of_10_mb_store_nothing(app, make_user):
@@ -82,14 +101,18 @@ def test_anonymous_posts_of_10_mb_store_nothing(app, make_user):
     assert _stash_table_bytes() == before
 
 
-def test_a_cross_site_post_neither_replaces_the_victims_session_nor_fills_their_form(app, make_user):
+def test_a_cross_site_post_neither_replaces_the_victims_session_nor_fills_their_form(
+    app, make_user
+):
     victim = make_user("intake_officer")
     browser = app.test_client()
     sign_in(browser, victim)
     expire(browser, app)
     # The attacker's page posts to the app: the browser sends no SameSite=Lax cookie with it, so
     # the app sees a stranger. Nothing it answers may set a cookie in the victim's browser.
-    attack = app.test_client().post("/cases/new", data=applicant_fields(**{"applicant-given_names": "Mallory"}))
+    attack = app.test_client().post(
+        "/cases/new", data=applicant_fields(**{"applicant-given_names": "Mallory"})
+    )
     assert "Set-Cookie" not in attack.headers and stashes() == 0
     browser.post("/sign-in", data={"email": victim.email, "password": PASSWORD})
     assert "Mallory" not in browser.get("/cases/new").get_data(as_text=True)
@@ -103,7 +126,9 @@ def test_a_form_too_large_to_keep_is_refused_and_the_user_is_told(app, make_user
     expire(client, app)
     from sdp.auth.stash import MAX_BYTES
 
-    response = client.post("/cases/new", data=applicant_fields(**{"applicant-given_names": "é" * (MAX_BYTES // 2)}))
+    response = client.post(
+        "/cases/new", data=applicant_fields(**{"applicant-given_names": "é" * (MAX_BYTES // 2)})
+    )
     assert response.headers["Location"] == "/sign-in?next=/cases/new"
     assert stashes() == 0
     assert "could not be kept" in text_of(client.get("/sign-in?next=/cases/new"))
@@ -156,7 +181,9 @@ def test_a_session_ends_after_its_absolute_lifetime_however_busy(app, make_user,
     assert client.get("/cases/new").status_code == 200  # a minute left
     with client.session_transaction() as session:
         session["signed_in_at"] = int(time.time()) - app.config["SESSION_MAX_HOURS"] * 3600 - 1
-    response = client.get("/cases/new")  # active a second ago: the idle timeout alone would allow it
+    response = client.get(
+        "/cases/new"
+    )  # active a second ago: the idle timeout alone would allow it
     assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
     assert client.get("/cases/new").status_code == 302
 
@@ -189,7 +216,9 @@ def test_a_case_page_action_is_kept_and_restored_on_its_page(app, make_user, api
     url = f"/cases/{case['id']}/close"  # the action's own page
     response = client.post(url, data={"close-reasons": "The applicant left Peru in March."})
     assert response.headers["Location"] == f"/sign-in?next={url}"
-    assert sign_in(client, office.supervisor.user).headers["Location"] == url  # through the second factor
+    assert (
+        sign_in(client, office.supervisor.user).headers["Location"] == url
+    )  # through the second factor
     html = client.get(url).get_data(as_text=True)
     assert "The applicant left Peru in March." in html
 
@@ -203,11 +232,31 @@ def test_no_password_field_is_ever_kept(app, make_user):
     session = {}
     user_id = make_user("intake_officer").id
     secret = "a long and unusual passphrase"
-    only_passwords = MultiDict([("csrf_token", "t"), ("current_password", PASSWORD), ("new_password", secret),
-                                ("new_password_again", secret), ("Password", secret)])
-    assert stash.keep(session, "/account/password", only_passwords, user_id) is stash.Kept.NOTHING_TO_KEEP
-    assert stash.SESSION_KEY not in session and db.session.execute(select(func.count(FormStash.id))).scalar_one() == 0
-    assert stash.keep(session, "/cases/new", MultiDict([("given_names", "Wilmer"), ("new_password", secret)]),
-                      user_id) is stash.Kept.KEPT
+    only_passwords = MultiDict(
+        [
+            ("csrf_token", "t"),
+            ("current_password", PASSWORD),
+            ("new_password", secret),
+            ("new_password_again", secret),
+            ("Password", secret),
+        ]
+    )
+    assert (
+        stash.keep(session, "/account/password", only_passwords, user_id)
+        is stash.Kept.NOTHING_TO_KEEP
+    )
+    assert (
+        stash.SESSION_KEY not in session
+        and db.session.execute(select(func.count(FormStash.id))).scalar_one() == 0
+    )
+    assert (
+        stash.keep(
+            session,
+            "/cases/new",
+            MultiDict([("given_names", "Wilmer"), ("new_password", secret)]),
+            user_id,
+        )
+        is stash.Kept.KEPT
+    )
     kept = db.session.execute(select(FormStash)).scalar_one()
     assert kept.fields == [["given_names", "Wilmer"]]

@@ -18,7 +18,9 @@ def test_the_header_links_to_help_on_every_page(web_as):
         client = web_as(role)
         page = client.get("/account/password").get_data(as_text=True)
         assert re.search(r'<a href="/help/"[^>]*id="help-link"[^>]*>Help</a>', page), role
-        assert client.get("/help/").status_code == 200  # the reviewer's fence lets it through: no case data
+        assert (
+            client.get("/help/").status_code == 200
+        )  # the reviewer's fence lets it through: no case data
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -46,12 +48,26 @@ def test_the_glossary_names_each_term_in_three_languages_with_its_meaning(web_as
     assert response.status_code == 200, response.get_data(as_text=True)[:3000]
     html = response.get_data(as_text=True)
     rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", html, re.S)
-    cells = [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
+    cells = [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        for row in rows
+    ]
     under_examination = next(row for row in cells if row and row[-1] == "under_examination")
     assert under_examination[:3] == ["En examen", "Under examination", "Em exame"]
     with force_locale("pt"):
-        meaning = gettext(next(spec.description for spec in procedure.STATES if spec.state == "under_examination"))
+        meaning = gettext(
+            next(spec.description for spec in procedure.STATES if spec.state == "under_examination")
+        )
     assert under_examination[3] == meaning.replace("'", "&#39;")
-    assert {row[-1] for row in cells if row} >= {"not_national", "unanswered", "travel_document", "unaccompanied_child",
-                                                  "case_officer", "family_unity"}
+    assert {row[-1] for row in cells if row} >= {
+        "not_national",
+        "unanswered",
+        "travel_document",
+        "unaccompanied_child",
+        "case_officer",
+        "family_unity",
+    }
     assert 'lang="pt"' in html and 'lang="es"' in html

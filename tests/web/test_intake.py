@@ -16,10 +16,16 @@ TODAY = clock.today()
 def applicant_fields(**overrides) -> dict:
     data = {
         "route": "application",
-        "applicant-given_names": "María José", "applicant-family_names": "Pérez Gómez", "applicant-sex": "F",
-        "applicant-date_of_birth": "1990-04-12", "applicant-birth_country": "VE",
-        "applicant-birth_locality": "Maracaibo", "applicant-languages": ["es", "qu"], "applicant-asylum_status": "none",
-        "applicant-asylum_country": "", "register": "1",
+        "applicant-given_names": "María José",
+        "applicant-family_names": "Pérez Gómez",
+        "applicant-sex": "F",
+        "applicant-date_of_birth": "1990-04-12",
+        "applicant-birth_country": "VE",
+        "applicant-birth_locality": "Maracaibo",
+        "applicant-languages": ["es", "qu"],
+        "applicant-asylum_status": "none",
+        "applicant-asylum_country": "",
+        "register": "1",
     }
     data.update(overrides)
     return data
@@ -27,10 +33,13 @@ def applicant_fields(**overrides) -> dict:
 
 def dependant_fields(index: int, given: str, **overrides) -> dict:
     data = {
-        f"dependants-{index}-given_names": given, f"dependants-{index}-family_names": "Pérez Gómez",
-        f"dependants-{index}-relationship": "child", f"dependants-{index}-sex": "F",
+        f"dependants-{index}-given_names": given,
+        f"dependants-{index}-family_names": "Pérez Gómez",
+        f"dependants-{index}-relationship": "child",
+        f"dependants-{index}-sex": "F",
         f"dependants-{index}-date_of_birth": (TODAY - timedelta(days=500)).isoformat(),
-        f"dependants-{index}-birth_country": "PE", f"dependants-{index}-asylum_status": "none",
+        f"dependants-{index}-birth_country": "PE",
+        f"dependants-{index}-asylum_status": "none",
     }
     data.update({f"dependants-{index}-{key}": value for key, value in overrides.items()})
     return data
@@ -43,7 +52,9 @@ def count_cases() -> int:
 def test_registering_a_family(web_as):
     intake = web_as("intake_officer")
     assert intake.get("/cases/new").status_code == 200
-    response = intake.post("/cases/new", data={**applicant_fields(), **dependant_fields(0, "Sofía")})
+    response = intake.post(
+        "/cases/new", data={**applicant_fields(), **dependant_fields(0, "Sofía")}
+    )
     assert response.status_code == 302, text_of(response)[:2000]
     application = db.session.execute(select(Application)).scalar_one()
     assert response.headers["Location"] == f"/cases/{application.id}"
@@ -59,18 +70,38 @@ def test_registering_a_family(web_as):
 def test_errors_are_shown_beside_each_field_and_in_a_summary_and_nothing_typed_is_lost(web_as):
     intake = web_as("intake_officer")
     future = (TODAY + timedelta(days=3)).isoformat()
-    response = intake.post("/cases/new", data=applicant_fields(**{
-        "applicant-family_names": "", "applicant-date_of_birth": future, "applicant-asylum_status": "refugee",
-        "applicant-languages": ["es", "klingon"]}))
+    response = intake.post(
+        "/cases/new",
+        data=applicant_fields(
+            **{
+                "applicant-family_names": "",
+                "applicant-date_of_birth": future,
+                "applicant-asylum_status": "refugee",
+                "applicant-languages": ["es", "klingon"],
+            }
+        ),
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and count_cases() == 0
     assert 'class="govuk-error-summary"' in html
-    for field in ("applicant-family_names", "applicant-date_of_birth", "applicant-asylum_country", "applicant-languages"):
+    for field in (
+        "applicant-family_names",
+        "applicant-date_of_birth",
+        "applicant-asylum_country",
+        "applicant-languages",
+    ):
         assert f'href="#{field}"' in html and f'id="{field}-error"' in html, field
-    assert "Applicant: Enter the family names." in html and "The date may not be in the future." in html
+    assert (
+        "Applicant: Enter the family names." in html
+        and "The date may not be in the future." in html
+    )
     assert "Choose the country of the asylum claim." in html
     # What was typed comes back.
-    assert 'value="María José"' in html and f'value="{future}"' in html and 'value="es" checked' in html
+    assert (
+        'value="María José"' in html
+        and f'value="{future}"' in html
+        and 'value="es" checked' in html
+    )
     assert "Choose a language from the list." in html  # "klingon" is no language of the list
     assert '<option value="VE" selected>' in html
     assert 'value="refugee" checked' in html
@@ -82,7 +113,12 @@ def test_dependant_rows_are_added_and_removed_without_javascript(web_as):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="dependants-0-given_names"' in html
     assert 'value="María José"' in html and count_cases() == 0
-    two = {**applicant_fields(), **dependant_fields(0, "Sofía"), **dependant_fields(1, "Mateo"), **dependant_fields(2, "Lucía")}
+    two = {
+        **applicant_fields(),
+        **dependant_fields(0, "Sofía"),
+        **dependant_fields(1, "Mateo"),
+        **dependant_fields(2, "Lucía"),
+    }
     two.pop("register")
     html = intake.post("/cases/new", data={**two, "remove_dependant": "1"}).get_data(as_text=True)
     assert 'value="Sofía"' in html and 'value="Lucía"' in html and "Mateo" not in html
@@ -93,8 +129,12 @@ def test_dependant_rows_are_added_and_removed_without_javascript(web_as):
 def test_an_ex_officio_case_names_its_authority(web_as):
     intake = web_as("intake_officer")
     response = intake.post("/cases/new", data=applicant_fields(route="ex_officio"))
-    assert response.status_code == 422 and "Name the authority that started the case." in text_of(response)
-    response = intake.post("/cases/new", data=applicant_fields(route="ex_officio", referring_authority="CEPR"))
+    assert response.status_code == 422 and "Name the authority that started the case." in text_of(
+        response
+    )
+    response = intake.post(
+        "/cases/new", data=applicant_fields(route="ex_officio", referring_authority="CEPR")
+    )
     assert response.status_code == 302
     assert db.session.execute(select(Application.referring_authority)).scalar_one() == "CEPR"
 
@@ -104,7 +144,9 @@ def test_possible_duplicates_are_shown_before_saving_and_can_be_dismissed(web_as
     assert intake.post("/cases/new", data=applicant_fields()).status_code == 302
     first = db.session.execute(select(Application)).scalar_one()
     # Same date of birth; accents, case and a missing second surname differ.
-    again = applicant_fields(**{"applicant-given_names": "MARIA", "applicant-family_names": "perez"})
+    again = applicant_fields(
+        **{"applicant-given_names": "MARIA", "applicant-family_names": "perez"}
+    )
     response = intake.post("/cases/new", data=again)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and count_cases() == 1
@@ -117,7 +159,9 @@ def test_possible_duplicates_are_shown_before_saving_and_can_be_dismissed(web_as
 def test_a_different_person_is_no_duplicate(web_as):
     intake = web_as("intake_officer")
     intake.post("/cases/new", data=applicant_fields())
-    other = applicant_fields(**{"applicant-given_names": "Ana", "applicant-family_names": "Pérez Gómez"})
+    other = applicant_fields(
+        **{"applicant-given_names": "Ana", "applicant-family_names": "Pérez Gómez"}
+    )
     assert intake.post("/cases/new", data=other).status_code == 302  # no panel: registered at once
     born_otherwise = applicant_fields(**{"applicant-date_of_birth": "1990-04-13"})
     assert intake.post("/cases/new", data=born_otherwise).status_code == 302

@@ -30,13 +30,20 @@ def numbers_in(response) -> list[str]:
 
 
 def test_search_by_case_number_and_by_names_ignoring_accents_and_case(office, web_as):
-    perez = register(office.intake, applicant=person(given="María José", family="Pérez Gómez"),
-                     dependants=[person(given="Sofía", family="Núñez", dob="2020-01-01", relationship="child")])
+    perez = register(
+        office.intake,
+        applicant=person(given="María José", family="Pérez Gómez"),
+        dependants=[person(given="Sofía", family="Núñez", dob="2020-01-01", relationship="child")],
+    )
     other = register(office.intake, applicant=person(given="João", family="Da Silva"))
     supervisor = web_as(office.supervisor.user)
-    assert numbers_in(supervisor.get("/cases/", query_string={"q": perez["case_number"].lower()})) == [perez["case_number"]]
+    assert numbers_in(
+        supervisor.get("/cases/", query_string={"q": perez["case_number"].lower()})
+    ) == [perez["case_number"]]
     short = perez["case_number"].removeprefix("SDP-").replace("-00000", "-")
-    assert numbers_in(supervisor.get("/cases/", query_string={"q": short})) == [perez["case_number"]]
+    assert numbers_in(supervisor.get("/cases/", query_string={"q": short})) == [
+        perez["case_number"]
+    ]
     for query in ("perez", "PÉREZ GÓMEZ", "maria", "María José Pérez", "nunez", "joao da silva"):
         expected = other["case_number"] if "silva" in query else perez["case_number"]
         assert numbers_in(supervisor.get("/cases/", query_string={"q": query})) == [expected], query
@@ -49,10 +56,20 @@ def test_filters_by_state_officer_and_overdue(office, web_as):
     examined = office.examined_case()
     late = register(office.intake, registered_on=(TODAY - timedelta(days=200)).isoformat())
     supervisor = web_as(office.supervisor.user)
-    assert numbers_in(supervisor.get("/cases/", query_string={"state": "under_examination"})) == [examined["case_number"]]
-    assert numbers_in(supervisor.get("/cases/", query_string={"officer": str(office.officer.user.id)})) == [examined["case_number"]]
-    assert numbers_in(supervisor.get("/cases/", query_string={"overdue": "y"})) == [late["case_number"]]
-    assert set(numbers_in(supervisor.get("/cases/"))) == {fresh["case_number"], examined["case_number"], late["case_number"]}
+    assert numbers_in(supervisor.get("/cases/", query_string={"state": "under_examination"})) == [
+        examined["case_number"]
+    ]
+    assert numbers_in(
+        supervisor.get("/cases/", query_string={"officer": str(office.officer.user.id)})
+    ) == [examined["case_number"]]
+    assert numbers_in(supervisor.get("/cases/", query_string={"overdue": "y"})) == [
+        late["case_number"]
+    ]
+    assert set(numbers_in(supervisor.get("/cases/"))) == {
+        fresh["case_number"],
+        examined["case_number"],
+        late["case_number"],
+    }
 
 
 def test_case_officers_list_only_their_own_cases(office, web_as):
@@ -83,7 +100,9 @@ def test_pagination_is_by_keyset_never_offset(office, web_as, app):
     assert [a.id for a in first.cases + second.cases + third.cases] == newest_first
     assert third.next_after is None
     # (SQLite's compiler writes "LIMIT ? OFFSET 0"; what matters is that no query skips rows)
-    assert statements and all(getattr(statement, "_offset_clause", None) is None for statement in statements)
+    assert statements and all(
+        getattr(statement, "_offset_clause", None) is None for statement in statements
+    )
     # The page links carry the keyset and keep the filters.
     page = web_as(office.supervisor.user).get("/cases/", query_string={"q": "persona"})
     assert len(numbers_in(page)) == 5
@@ -102,20 +121,31 @@ def test_the_search_plans_use_indexes(office):
     register(office.intake)
     principal = office.supervisor.user.principal
     dialect = db.engine.dialect.name
-    for kwargs in ({"q": "perez"}, {"q": "SDP-2026-000001"}, {"state": "registered"}, {"after": 10}):
+    for kwargs in (
+        {"q": "perez"},
+        {"q": "SDP-2026-000001"},
+        {"state": "registered"},
+        {"after": 10},
+    ):
         statement = _search_statement(principal, **kwargs)
         compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
         explain = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
         plan = " ".join(str(row) for row in db.session.execute(db.text(explain + str(compiled))))
         if dialect == "sqlite":
-            assert "USING INDEX" in plan or "USING INTEGER PRIMARY KEY" in plan or "USING COVERING INDEX" in plan, (kwargs, plan)
+            assert (
+                "USING INDEX" in plan
+                or "USING INTEGER PRIMARY KEY" in plan
+                or "USING COVERING INDEX" in plan
+            ), (kwargs, plan)
 
 
 def _search_statement(principal, **kwargs):
     captured = {}
 
     def capture(conn, cursor, statement, parameters, context, executemany):
-        captured.setdefault("statement", context.compiled.statement if context.compiled is not None else statement)
+        captured.setdefault(
+            "statement", context.compiled.statement if context.compiled is not None else statement
+        )
 
     event.listen(db.engine, "before_cursor_execute", capture)
     try:
@@ -130,7 +160,11 @@ def test_home_pages_of_each_role(office, web_as):
     examined = office.examined_case()
     pending = office.pending_decision()
     overdue = register(office.intake, registered_on=(TODAY - timedelta(days=200)).isoformat())
-    db.session.execute(update(Application).where(Application.id == examined["id"]).values(decision_due=TODAY + timedelta(days=3)))
+    db.session.execute(
+        update(Application)
+        .where(Application.id == examined["id"])
+        .values(decision_due=TODAY + timedelta(days=3))
+    )
     db.session.commit()
 
     intake_home = text_of(web_as(office.intake.user).get("/"))
@@ -159,15 +193,28 @@ def test_an_admin_lists_and_creates_users(web_as):
     admin = web_as("admin")
     page = text_of(admin.get("/admin/users"))
     assert admin.user.email in page
-    response = admin.post("/admin/users", data={"name": "Ana Pérez", "email": "Ana@Minrel.gob.pe",
-                                                "roles": ["case_officer", "intake_officer"], "password": "x" * 12})
+    response = admin.post(
+        "/admin/users",
+        data={
+            "name": "Ana Pérez",
+            "email": "Ana@Minrel.gob.pe",
+            "roles": ["case_officer", "intake_officer"],
+            "password": "x" * 12,
+        },
+    )
     assert response.status_code == 302
     page = text_of(admin.get("/admin/users"))
     assert "ana@minrel.gob.pe" in page and "Ana Pérez" in page
-    response = admin.post("/admin/users", data={"name": "Ana", "email": "ana@minrel.gob.pe", "roles": [], "password": "short"})
+    response = admin.post(
+        "/admin/users",
+        data={"name": "Ana", "email": "ana@minrel.gob.pe", "roles": [], "password": "short"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "A user with this email address already exists." in html and "Choose at least one role." in html
+    assert (
+        "A user with this email address already exists." in html
+        and "Choose at least one role." in html
+    )
     assert "at least 12 characters" in html
     assert web_as("supervisor").get("/admin/users").status_code == 403
 
@@ -191,16 +238,28 @@ def _rows_of(response, table_id: str) -> list[str]:
     table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, flags=re.S)
     assert table, f"no table {table_id}"
     body = table.group(0).split("<tbody", 1)[1]
-    return [" ".join(unescape(re.sub(r"<[^>]+>", " ", row)).split()) for row in re.findall(r"<tr.*?</tr>", body, flags=re.S)]
+    return [
+        " ".join(unescape(re.sub(r"<[^>]+>", " ", row)).split())
+        for row in re.findall(r"<tr.*?</tr>", body, flags=re.S)
+    ]
 
 
 def test_each_row_names_its_time_limit_the_next_step_and_the_answers_awaited(office, web_as):
     """Issue 13, point 5: "Decision due ...", "Answer from Colombia due ...", the procedure's next action."""
     sent = TODAY - timedelta(days=100)
-    case = office.examined_case(finding="undetermined", registered_on=(sent - timedelta(days=1)).isoformat())
+    case = office.examined_case(
+        finding="undetermined", registered_on=(sent - timedelta(days=1)).isoformat()
+    )
     cid = case["id"]
-    late = office.officer.post(f"/api/v1/applications/{cid}/inquiries", json={
-        "country": "CO", "authority": "Registraduría", "sent_on": sent.isoformat(), "consent_on": sent.isoformat()})
+    late = office.officer.post(
+        f"/api/v1/applications/{cid}/inquiries",
+        json={
+            "country": "CO",
+            "authority": "Registraduría",
+            "sent_on": sent.isoformat(),
+            "consent_on": sent.isoformat(),
+        },
+    )
     assert late.status_code == 201, late.json
     due = db.session.get(Application, cid).decision_due
     officer = web_as(office.officer.user)
@@ -208,7 +267,10 @@ def test_each_row_names_its_time_limit_the_next_step_and_the_answers_awaited(off
     assert case["case_number"] in row
     assert f"Decision due {due.strftime('%b')} {due.day}, {due.year}" in row
     answer_due = sent + timedelta(days=90)
-    assert f"Answer from Colombia was due {answer_due.strftime('%b')} {answer_due.day}, {answer_due.year} Unanswered" in row
+    assert (
+        f"Answer from Colombia was due {answer_due.strftime('%b')} {answer_due.day}, {answer_due.year} Unanswered"
+        in row
+    )
     assert row.endswith("Record a State's response")  # the unanswered inquiry comes first
 
     spanish = web_as(office.officer.user, lang="es")
@@ -217,27 +279,53 @@ def test_each_row_names_its_time_limit_the_next_step_and_the_answers_awaited(off
 
 
 def test_priority_markers_name_detention_children_and_unaccompanied_children(office, web_as):
-    child = person(given="Sofía", dob=(TODAY - timedelta(days=3 * 365)).isoformat(), relationship="child")
+    child = person(
+        given="Sofía", dob=(TODAY - timedelta(days=3 * 365)).isoformat(), relationship="child"
+    )
     with_child = register(office.intake, dependants=[child])
-    alone = register(office.intake, applicant=person(given="Ángel", dob=(TODAY - timedelta(days=15 * 365)).isoformat(),
-                                                     vulnerabilities=["unaccompanied_child"], guardian="Defensoría"))
-    detained = register(office.intake, applicant=person(given="Luis", detention={"place": "Callao", "since": TODAY.isoformat()}))
+    alone = register(
+        office.intake,
+        applicant=person(
+            given="Ángel",
+            dob=(TODAY - timedelta(days=15 * 365)).isoformat(),
+            vulnerabilities=["unaccompanied_child"],
+            guardian="Defensoría",
+        ),
+    )
+    detained = register(
+        office.intake,
+        applicant=person(given="Luis", detention={"place": "Callao", "since": TODAY.isoformat()}),
+    )
     plain = register(office.intake, applicant=person(given="Ana"))
-    rows = {row.split()[0]: row for row in _rows_of(web_as(office.supervisor.user).get("/"), "unassigned")}
+    rows = {
+        row.split()[0]: row
+        for row in _rows_of(web_as(office.supervisor.user).get("/"), "unassigned")
+    }
     assert list(rows)[0] == detained["case_number"]  # detained cases come first
     assert "Detained" in rows[detained["case_number"]]
     assert "Unaccompanied child" in rows[alone["case_number"]]
     assert " Child " in rows[with_child["case_number"]]
-    assert not any(word in rows[plain["case_number"]] for word in ("Detained", "Child", "Vulnerable"))
-    assert rows[plain["case_number"]].endswith("Assign a case officer Case officer for " + plain["case_number"]
-                                               + " Choose a case officer " + " ".join(
-                                                   u.name for u in queries.case_officers()) + " Assign " + plain["case_number"])
+    assert not any(
+        word in rows[plain["case_number"]] for word in ("Detained", "Child", "Vulnerable")
+    )
+    assert rows[plain["case_number"]].endswith(
+        "Assign a case officer Case officer for "
+        + plain["case_number"]
+        + " Choose a case officer "
+        + " ".join(u.name for u in queries.case_officers())
+        + " Assign "
+        + plain["case_number"]
+    )
 
 
 def test_supervisors_see_each_officers_open_and_overdue_cases(office, web_as):
     office.examined_case()
     late = office.examined_case()
-    db.session.execute(update(Application).where(Application.id == late["id"]).values(decision_due=TODAY - timedelta(days=1)))
+    db.session.execute(
+        update(Application)
+        .where(Application.id == late["id"])
+        .values(decision_due=TODAY - timedelta(days=1))
+    )
     db.session.commit()
     supervisor = web_as(office.supervisor.user)
     rows = _rows_of(supervisor.get("/"), "workload")
@@ -245,13 +333,19 @@ def test_supervisors_see_each_officers_open_and_overdue_cases(office, web_as):
     html = supervisor.get("/").get_data(as_text=True).replace("&amp;", "&")
     assert f"/cases/?officer={office.officer.user.id}&overdue=y" in html
     # the link leads to exactly that officer's overdue case
-    assert numbers_in(supervisor.get("/cases/", query_string={"officer": office.officer.user.id, "overdue": "y"})) == [late["case_number"]]
+    assert numbers_in(
+        supervisor.get("/cases/", query_string={"officer": office.officer.user.id, "overdue": "y"})
+    ) == [late["case_number"]]
 
 
-def test_the_intake_home_lists_only_todays_registrations_and_links_to_all_when_cut(office, web_as, monkeypatch):
+def test_the_intake_home_lists_only_todays_registrations_and_links_to_all_when_cut(
+    office, web_as, monkeypatch
+):
     from sdp.cases import home
 
-    older = register(office.intake, registered_on=(TODAY - timedelta(days=30)).isoformat())  # typed in today, registered before
+    older = register(
+        office.intake, registered_on=(TODAY - timedelta(days=30)).isoformat()
+    )  # typed in today, registered before
     todays = [register(office.intake) for _ in range(3)]
     intake = web_as(office.intake.user)
     listed = [row.split()[0] for row in _rows_of(intake.get("/"), "todays-intakes")]
@@ -272,12 +366,21 @@ def test_the_overdue_filter_and_the_rows_markers_agree(office):
     late = office.examined_case(registered_on=(TODAY - timedelta(days=200)).isoformat())
     decided = office.decided("rejected")
     appealed = office.decided("rejected")
-    assert office.intake.post(f"/api/v1/applications/{appealed['id']}/appeal",
-                              json={"grounds": "Disputed.", "lodged_on": TODAY.isoformat()}).status_code in (200, 201)
-    db.session.execute(update(Appeal).where(Appeal.application_id == appealed["id"]).values(decision_due=TODAY - timedelta(days=1)))
+    assert office.intake.post(
+        f"/api/v1/applications/{appealed['id']}/appeal",
+        json={"grounds": "Disputed.", "lodged_on": TODAY.isoformat()},
+    ).status_code in (200, 201)
+    db.session.execute(
+        update(Appeal)
+        .where(Appeal.application_id == appealed["id"])
+        .values(decision_due=TODAY - timedelta(days=1))
+    )
     db.session.commit()
     ids = [fresh["id"], late["id"], decided["id"], appealed["id"]]
-    in_sql = set(db.session.execute(
-        select(Application.id).where(Application.id.in_(ids), queries.overdue_condition(TODAY))).scalars())
+    in_sql = set(
+        db.session.execute(
+            select(Application.id).where(Application.id.in_(ids), queries.overdue_condition(TODAY))
+        ).scalars()
+    )
     in_rows = {i for i in ids if row_of(db.session.get(Application, i), TODAY).overdue}
     assert in_sql == in_rows == {late["id"], appealed["id"]}

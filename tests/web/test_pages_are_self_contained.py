@@ -22,7 +22,9 @@ def test_templates_have_no_inline_script_or_style_and_load_nothing_from_elsewher
 
 def test_the_design_system_is_vendored_with_its_licence():
     css = (VENDOR / "govuk-frontend.min.css").read_text()
-    assert "govuk-error-summary" in css and "GDS Transport" not in css  # the system font, not GOV.UK's typeface
+    assert (
+        "govuk-error-summary" in css and "GDS Transport" not in css
+    )  # the system font, not GOV.UK's typeface
     assert "MIT License" in (VENDOR / "LICENSE.txt").read_text()
     assert '"version"' in (VENDOR / "package.json").read_text()
 
@@ -31,7 +33,10 @@ def test_every_page_links_only_local_styles(web_as):
     client = web_as("supervisor")
     html = client.get("/cases/").get_data(as_text=True)
     stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
-    assert stylesheets == ["/static/vendor/govuk-frontend/govuk-frontend.min.css", "/static/css/sdp.css"]
+    assert stylesheets == [
+        "/static/vendor/govuk-frontend/govuk-frontend.min.css",
+        "/static/css/sdp.css",
+    ]
     for href in stylesheets:
         assert client.get(href).status_code == 200
     assert "<script" not in html and " style=" not in html

@@ -12,10 +12,14 @@ def test_production_hashes_with_rfc_9106_low_memory_parameters(app, monkeypatch,
     assert settings["PASSWORD_HASH_PROFILE"] == "production"
     monkeypatch.setitem(app.config, "PASSWORD_HASH_PROFILE", settings["PASSWORD_HASH_PROFILE"])
     # argon2id, 64 MiB, 3 passes, 4 lanes: argon2-cffi's recommended profile (RFC 9106, low memory).
-    assert passwords.hash_password("correct horse battery staple").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert passwords.hash_password("correct horse battery staple").startswith(
+        "$argon2id$v=19$m=65536,t=3,p=4$"
+    )
 
 
-def test_the_test_suite_hashes_cheaply_and_either_profile_verifies_the_others_hashes(app, monkeypatch):
+def test_the_test_suite_hashes_cheaply_and_either_profile_verifies_the_others_hashes(
+    app, monkeypatch
+):
     assert app.config["PASSWORD_HASH_PROFILE"] == "cheapest"
     cheap = passwords.hash_password("correct horse battery staple")
     assert cheap.startswith("$argon2id$v=19$m=8,t=1,p=1$")

@@ -18,5 +18,9 @@ def test_query_keys_never_reach_url_for(web_as, api_as):
 
 def test_the_declared_filters_are_kept_in_the_first_page_link(web_as, api_as):
     register(api_as("intake_officer"))
-    page = web_as("supervisor").get("/cases/?state=registered&after=99999999999999999999999&colour=blue").get_data(as_text=True)
+    page = (
+        web_as("supervisor")
+        .get("/cases/?state=registered&after=99999999999999999999999&colour=blue")
+        .get_data(as_text=True)
+    )
     assert 'href="/cases/?state=registered" rel="first"' in page

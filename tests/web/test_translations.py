@@ -23,9 +23,29 @@ def catalogue(locale: str):
 def extracted(tmp_path_factory):
     """Every translatable string of the code and templates now (N_, lazy_gettext and its alias _l included)."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_",
-                    "-k", "lazy_gettext", "-k", "_l", "--no-location", "-o", str(pot), "."],
-                   cwd=PROJECT_ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "_l",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+    )
     with pot.open("rb") as source:
         return {message.id for message in read_po(source) if message.id}
 
@@ -71,7 +91,11 @@ def test_the_pages_speak_each_language(web_as):
         client.get(f"/language/{lang}")
         pages[lang] = text_of(client.get("/cases/"))
     assert "Buscar casos" not in pages["en"] and "Quitar los filtros" not in pages["es"]
-    assert "Estado del caso" in pages["es"] and "State of the case" in pages["en"] and "Situação do caso" in pages["pt"]
+    assert (
+        "Estado del caso" in pages["es"]
+        and "State of the case" in pages["en"]
+        and "Situação do caso" in pages["pt"]
+    )
     assert "Cerrar sesión" in pages["es"] and "Sign out" in pages["en"] and "Sair" in pages["pt"]
 
 
@@ -82,10 +106,15 @@ def test_procedure_refusals_are_translated_with_their_parameters(api_as, web_as)
     case = office.decided(outcome="recognized")
     # (A recognised case may still be decided for persons awaiting a decision; a recommendation may not.)
     officer = web_as(office.officer.user, lang="es")
-    response = officer.post(f"/cases/{case['id']}", data={"_action": "recommend", "recommend-outcome": "rejected",
-                                                          "recommend-reasons": "x"})
+    response = officer.post(
+        f"/cases/{case['id']}",
+        data={"_action": "recommend", "recommend-outcome": "rejected", "recommend-reasons": "x"},
+    )
     assert response.status_code == 409
-    assert "Esta acción no está permitida mientras el caso está en estado «Reconocido como apátrida»." in text_of(response)
+    assert (
+        "Esta acción no está permitida mientras el caso está en estado «Reconocido como apátrida»."
+        in text_of(response)
+    )
 
 
 def test_the_sign_in_page_is_spanish_by_default(client):
