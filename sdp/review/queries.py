@@ -40,8 +40,15 @@ class Period:
         return cls(start.replace(day=1) if start else None, month_end(end) if end else None)
 
     @classmethod
-    def within_the_pilot(cls, start: date | None, end: date | None, *, today: date, pilot_start: date,
-                         max_months: int) -> "Period":
+    def within_the_pilot(
+        cls,
+        start: date | None,
+        end: date | None,
+        *,
+        today: date,
+        pilot_start: date,
+        max_months: int,
+    ) -> "Period":
         """Whole months within the data's real span: from the pilot's first month (nothing can be
         registered earlier, sdp/domain/dates.py) to this month. A period that asks for more is cut
         to that span, so ``from=0001-01-01`` costs no more than the pilot; one that is still longer
@@ -49,7 +56,7 @@ class Period:
         ``max_months`` months. Either way a report has at most ``max_months`` rows of months."""
         first = max(start or pilot_start, pilot_start).replace(day=1)
         last = month_end(min(end or today, today))
-        if start is None:
+        if start is None and last >= first:  # (an end before the pilot has no months to count back)
             first = max(first, _months_before(last, max_months - 1))
         if first > last:  # a period wholly before the pilot or after today: nothing, one month wide
             first = last.replace(day=1)
@@ -57,7 +64,6 @@ class Period:
         if months > max_months:
             raise PeriodTooLong(months, max_months)
         return cls(first, last)
-
 
     def where(self, column) -> list:
         clauses = []
@@ -71,8 +77,10 @@ class Period:
 class PeriodTooLong(ValueError):
     def __init__(self, months: int, max_months: int) -> None:
         self.months, self.max_months = months, max_months
-        super().__init__(f"The period covers {months} months; a report covers at most {max_months} "
-                         f"(the policy setting statistics_max_period_months): choose a later start.")
+        super().__init__(
+            f"The period covers {months} months; a report covers at most {max_months} "
+            f"(the policy setting statistics_max_period_months): choose a later start."
+        )
 
 
 def _months_before(day: date, months: int) -> date:
@@ -158,20 +166,42 @@ def _rows(statement) -> list[tuple]:
 
 def applications_by_month(period: Period) -> dict[tuple[int, int, str], int]:
     """Applications registered in the period, by (year, month, route)."""
-    year, month = extract("year", Application.registered_on), extract("month", Application.registered_on)
-    statement = (select(year, month, Application.route, func.count(), func.sum(record_key(Application.id, "applications")))
-                 .where(*period.where(Application.registered_on)).group_by(year, month, Application.route))
+    year, month = (
+        extract("year", Application.registered_on),
+        extract("month", Application.registered_on),
+    )
+    statement = (
+        select(
+            year,
+            month,
+            Application.route,
+            func.count(),
+            func.sum(record_key(Application.id, "applications")),
+        )
+        .where(*period.where(Application.registered_on))
+        .group_by(year, month, Application.route)
+    )
     return _counts(statement, lambda y, m, route: (int(y), int(m), route))
 
 
 def cases_by_state(period: Period) -> dict[str, int]:
     """Cases registered in the period, by their state today."""
-    statement = (select(Application.state, func.count(), func.sum(record_key(Application.id, "applications")))
-                 .where(*period.where(Application.registered_on)).group_by(Application.state))
+    statement = (
+        select(
+            Application.state, func.count(), func.sum(record_key(Application.id, "applications"))
+        )
+        .where(*period.where(Application.registered_on))
+        .group_by(Application.state)
+    )
     return _counts(statement)
 
 
-PENDING_WITH_DEADLINE = (State.REGISTERED, State.UNDER_EXAMINATION, State.PENDING_DECISION, State.UNDER_APPEAL)
+PENDING_WITH_DEADLINE = (
+    State.REGISTERED,
+    State.UNDER_EXAMINATION,
+    State.PENDING_DECISION,
+    State.UNDER_APPEAL,
+)
 
 
 def pending_by_state_and_overdue(period: Period, today: date) -> dict[tuple[str, bool], int]:
@@ -180,19 +210,33 @@ def pending_by_state_and_overdue(period: Period, today: date) -> dict[tuple[str,
     overdue = case(
         (and_(Application.state == State.UNDER_APPEAL.value, Appeal.decision_due < today), 1),
         (and_(Application.state != State.UNDER_APPEAL.value, Application.decision_due < today), 1),
-        else_=0)
-    statement = (select(Application.state, overdue, func.count(), func.sum(record_key(Application.id, "applications")))
-                 .select_from(Application).outerjoin(Appeal, Appeal.application_id == Application.id)
-                 .where(Application.state.in_([s.value for s in PENDING_WITH_DEADLINE]),
-                        *period.where(Application.registered_on))
-                 .group_by(Application.state, overdue))
+        else_=0,
+    )
+    statement = (
+        select(
+            Application.state,
+            overdue,
+            func.count(),
+            func.sum(record_key(Application.id, "applications")),
+        )
+        .select_from(Application)
+        .outerjoin(Appeal, Appeal.application_id == Application.id)
+        .where(
+            Application.state.in_([s.value for s in PENDING_WITH_DEADLINE]),
+            *period.where(Application.registered_on),
+        )
+        .group_by(Application.state, overdue)
+    )
     return _counts(statement, lambda state, flag: (state, bool(flag)))
 
 
 def decisions_by_outcome(period: Period) -> dict[str, int]:
     """First-instance decisions taken in the period, by outcome."""
-    statement = (select(Decision.outcome, func.count(), func.sum(record_key(Decision.id, "decisions")))
-                 .where(*period.where(Decision.decided_on)).group_by(Decision.outcome))
+    statement = (
+        select(Decision.outcome, func.count(), func.sum(record_key(Decision.id, "decisions")))
+        .where(*period.where(Decision.decided_on))
+        .group_by(Decision.outcome)
+    )
     return _counts(statement)
 
 
@@ -208,9 +252,13 @@ def decision_days(period: Period) -> Histogram:
     decision due date, how many): a histogram, so quantiles need no row of a person."""
     days = days_between(Decision.decided_on, Application.registered_on)
     within = case((Decision.decided_on <= Application.decision_due, 1), else_=0)
-    statement = (select(days, within, func.count(), func.sum(record_key(Decision.id, "decisions")))
-                 .select_from(Decision).join(Application, Application.id == Decision.application_id)
-                 .where(*period.where(Decision.decided_on)).group_by(days, within))
+    statement = (
+        select(days, within, func.count(), func.sum(record_key(Decision.id, "decisions")))
+        .select_from(Decision)
+        .join(Application, Application.id == Decision.application_id)
+        .where(*period.where(Decision.decided_on))
+        .group_by(days, within)
+    )
     histogram, keys = Histogram(), {True: 0, False: 0}
     for d, w, n, key_sum in _rows(statement):
         histogram.append((int(d), bool(w), n))
@@ -221,25 +269,37 @@ def decision_days(period: Period) -> Histogram:
 
 def inquiries_by_country_and_status(period: Period, today: date) -> dict[tuple[str, str], int]:
     """Inquiries sent in the period, by State and status today (answered, pending, unanswered)."""
-    status = case((Inquiry.outcome.is_not(None), "answered"), (Inquiry.response_due < today, "unanswered"),
-                  else_="pending")
-    statement = (select(Inquiry.country, status, func.count(), func.sum(record_key(Inquiry.id, "inquiries")))
-                 .where(*period.where(Inquiry.sent_on)).group_by(Inquiry.country, status))
+    status = case(
+        (Inquiry.outcome.is_not(None), "answered"),
+        (Inquiry.response_due < today, "unanswered"),
+        else_="pending",
+    )
+    statement = (
+        select(Inquiry.country, status, func.count(), func.sum(record_key(Inquiry.id, "inquiries")))
+        .where(*period.where(Inquiry.sent_on))
+        .group_by(Inquiry.country, status)
+    )
     return _counts(statement, lambda country, state: (country, state))
 
 
 def appeals_by_outcome(period: Period) -> dict[str, int]:
     """Appeals lodged in the period, by outcome (``pending`` while undecided)."""
     outcome = func.coalesce(Appeal.outcome, "pending")
-    statement = (select(outcome, func.count(), func.sum(record_key(Appeal.id, "appeals")))
-                 .where(*period.where(Appeal.lodged_on)).group_by(outcome))
+    statement = (
+        select(outcome, func.count(), func.sum(record_key(Appeal.id, "appeals")))
+        .where(*period.where(Appeal.lodged_on))
+        .group_by(outcome)
+    )
     return _counts(statement)
 
 
 def documents_by_type(period: Period) -> dict[str, int]:
     """Documents issued in the period, by type."""
-    statement = (select(Document.type, func.count(), func.sum(record_key(Document.id, "documents")))
-                 .where(*period.where(Document.issued_on)).group_by(Document.type))
+    statement = (
+        select(Document.type, func.count(), func.sum(record_key(Document.id, "documents")))
+        .where(*period.where(Document.issued_on))
+        .group_by(Document.type)
+    )
     return _counts(statement)
 
 
@@ -256,8 +316,13 @@ PARENTS_NATIONALITY_LABELS = {
 
 def parents_nationality():
     mother, father = BirthRegistration.mother_nationality, BirthRegistration.father_nationality
-    return case((func.coalesce(mother, "") == "PE", PERUVIAN_PARENT), (func.coalesce(father, "") == "PE", PERUVIAN_PARENT),
-                (mother.is_not(None), FOREIGN_PARENTS), (father.is_not(None), FOREIGN_PARENTS), else_=NOT_RECORDED)
+    return case(
+        (func.coalesce(mother, "") == "PE", PERUVIAN_PARENT),
+        (func.coalesce(father, "") == "PE", PERUVIAN_PARENT),
+        (mother.is_not(None), FOREIGN_PARENTS),
+        (father.is_not(None), FOREIGN_PARENTS),
+        else_=NOT_RECORDED,
+    )
 
 
 @dataclass(frozen=True)
@@ -281,21 +346,40 @@ class BirthGrouping:
 #                 N_("Parents' asylum status"), lambda: BirthRegistration.parents_asylum_status,
 #                 {status.value: label(status) for status in AsylumStatus}),
 BIRTH_GROUPINGS: tuple[BirthGrouping, ...] = (
-    BirthGrouping("births_by_parents_nationality", N_("Births registered, by the parents' nationality"),
-                  N_("Parents"), parents_nationality, PARENTS_NATIONALITY_LABELS),
-    BirthGrouping("births_by_nationality_basis", N_("Births registered, by the basis of the child's nationality"),
-                  N_("Basis of nationality"), lambda: BirthRegistration.nationality_basis,
-                  {basis.value: label(basis) for basis in NationalityBasis}),
-    BirthGrouping("births_by_mother_nationality", N_("Births registered, by the mother's nationality"),
-                  N_("Mother's nationality"), lambda: func.coalesce(BirthRegistration.mother_nationality, NOT_RECORDED)),
+    BirthGrouping(
+        "births_by_parents_nationality",
+        N_("Births registered, by the parents' nationality"),
+        N_("Parents"),
+        parents_nationality,
+        PARENTS_NATIONALITY_LABELS,
+    ),
+    BirthGrouping(
+        "births_by_nationality_basis",
+        N_("Births registered, by the basis of the child's nationality"),
+        N_("Basis of nationality"),
+        lambda: BirthRegistration.nationality_basis,
+        {basis.value: label(basis) for basis in NationalityBasis},
+    ),
+    BirthGrouping(
+        "births_by_mother_nationality",
+        N_("Births registered, by the mother's nationality"),
+        N_("Mother's nationality"),
+        lambda: func.coalesce(BirthRegistration.mother_nationality, NOT_RECORDED),
+    ),
 )
 
 
 def births_by(grouping: BirthGrouping, period: Period) -> dict[tuple[str, bool], int]:
     """Births registered in the period, by the grouping and whether the registration was late."""
     group = grouping.expression()
-    statement = (select(group, BirthRegistration.late_registration, func.count(),
-                        func.sum(record_key(BirthRegistration.id, "births")))
-                 .where(*period.where(BirthRegistration.registered_on))
-                 .group_by(group, BirthRegistration.late_registration))
+    statement = (
+        select(
+            group,
+            BirthRegistration.late_registration,
+            func.count(),
+            func.sum(record_key(BirthRegistration.id, "births")),
+        )
+        .where(*period.where(BirthRegistration.registered_on))
+        .group_by(group, BirthRegistration.late_registration)
+    )
     return _counts(statement, lambda value, late: (value, bool(late)))
