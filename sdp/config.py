@@ -125,6 +125,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         ),
         "DOCUMENT_ISSUING_PLACE": environ.get("SDP_ISSUING_PLACE", "Lima"),
         "ACCESS_LOG": environ.get("SDP_ACCESS_LOG", "1") != "0",
+        # The partner checks on their lean path (sdp/registry/lean.py); 0: through the whole app.
+        "SDP_LEAN_REGISTRY": environ.get("SDP_LEAN_REGISTRY", "1") != "0",
         "LOG_FORMAT": environ.get("SDP_LOG_FORMAT", "json"),  # json | text
         "HSTS_SECONDS": int(environ.get("SDP_HSTS_SECONDS", 365 * 24 * 3600)),
         # Parallel lanes of the audit hash chain on PostgreSQL (sdp/audit/chain.py): at least the

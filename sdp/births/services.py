@@ -308,8 +308,12 @@ _BY_NUMBER = select(BirthRegistration).where(
 )
 
 
-def find_registration(registration_number: str) -> BirthRegistration | None:
+def find_registration(registration_number: str, connection=None) -> BirthRegistration | None:
+    """The registration, or with ``connection`` (the registry's lean path) its row: the same
+    columns, no ORM object."""
     number = normalise_registration_number(registration_number)
+    if connection is not None:
+        return connection.execute(_BY_NUMBER, {"number": number}).first()
     return db.session.execute(_BY_NUMBER, {"number": number}).scalar_one_or_none()
 
 
