@@ -105,7 +105,8 @@ class ThreadlessMemoryStorage(MemoryStorage):
 
 
 def storage_uri(configured: str) -> str:
-    """The storage for ``RATELIMIT_STORAGE_URI``: in memory without timer threads; others as given."""
+    """The storage for ``RATELIMIT_STORAGE_URI``: in memory without timer threads; others as
+    given."""
     return "sdp-" + configured if configured.startswith("memory://") else configured
 
 
@@ -213,7 +214,8 @@ class ApiRateLimit:
         ]
 
     def _client(self, uri: str):
-        # One client per process: a client made before gunicorn forks is not shared with the workers.
+        # One client per process: a client made before gunicorn forks is not shared with the
+        # workers.
         if self._redis is None or self._redis[:2] != (uri, os.getpid()):
             import redis
 
@@ -247,7 +249,7 @@ def count_this_request() -> Window:
 
 
 def rate_limit_headers(headers, window: Window) -> None:
-    """Add the ``X-RateLimit-*`` headers of ``window`` (to werkzeug's Headers, or a list of pairs)."""
+    """Add the ``X-RateLimit-*`` headers of ``window`` (to werkzeug's Headers, or to a list)."""
     values = (
         ("X-RateLimit-Limit", str(window.item.amount)),
         ("X-RateLimit-Remaining", str(window.remaining)),
@@ -262,7 +264,8 @@ def rate_limit_headers(headers, window: Window) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Limit every API request; Flask-Limiter (``sdp.extensions.limiter``) keeps the pages' limits."""
+    """Limit every API request; Flask-Limiter (``sdp.extensions.limiter``) keeps the pages'
+    limits."""
     from .extensions import limiter
 
     app.extensions["sdp_api_rate_limit"] = ApiRateLimit()

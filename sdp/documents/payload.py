@@ -56,7 +56,7 @@ TYPE_CODES = {
 TYPES_BY_CODE = {code: document_type for document_type, code in TYPE_CODES.items()}
 
 
-LINK_PATH = "/V/"  # the verification page that a QR code's link opens (documents.web.verify_link)
+LINK_PATH = "/V/"  # the verification page that a QR code's link opens (documents.views.verify_link)
 
 
 def qr_text(public_url: str, signed: str) -> str:
@@ -191,6 +191,7 @@ def verify(text: str, public_key_for: Callable[[QrFields], Ed25519PublicKey | No
         public_key.verify(signature, message)
     except InvalidSignature as error:
         raise PayloadError(
-            "The signature does not match the payload: it was altered or not issued by this authority."
+            "The signature does not match the payload: it was altered or not issued by this "
+            "authority."
         ) from error
     return fields

@@ -319,7 +319,7 @@ def _route(method: str, path: str):
 
 
 class LeanRegistry:
-    """WSGI middleware: the registry checks answered on the lean path, everything else by ``app``."""
+    """WSGI middleware: the registry checks answered on the lean path, the rest by ``app``."""
 
     def __init__(self, flask_app: Flask, wsgi_app):
         self.flask_app, self.wsgi_app = flask_app, wsgi_app

@@ -42,7 +42,8 @@ def matching_cases(
     given_names: str, family_names: str, date_of_birth: date, today: date, connection=None
 ) -> list[dict]:
     """The cases of everyone with these names (as keys) and date of birth: applicants and
-    dependants. ``connection``: where to run the query instead of the ORM session (the lean path)."""
+    dependants. ``connection``: where to run the query instead of the ORM session (the lean
+    path)."""
     rows = (connection or db.session).execute(
         _CASES_OF_PERSONS,
         {

@@ -6,13 +6,15 @@ from marshmallow import RAISE
 from ..api import BEARER, Blueprint, staff_required
 from ..domain.access import STATISTICS_READERS
 from .schemas import PeriodQuery, StatisticsOut
-from .service import current_report
+from .services import current_report
 
 blp = Blueprint(
     "statistics_api",
     __name__,
-    description="Aggregate results of the procedure for legislators: no personal data; any count from "
-    '1 to 4 is "<5", and figures that would let one work it out are withheld ("x").',
+    description=(
+        "Aggregate results of the procedure for legislators: no personal data; any count from "
+        '1 to 4 is "<5", and figures that would let one work it out are withheld ("x").'
+    ),
 )
 
 

@@ -16,7 +16,7 @@ from . import charts, diagram, procedure_doc
 from .exports import to_csv, to_xlsx
 from .report import SUPPRESSION_NOTE
 from .schemas import PeriodQuery
-from .service import current_report
+from .services import current_report
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -97,7 +97,8 @@ class PeriodForm(PeriodQuery):
     @staticmethod
     def too_long(months: int, max_months: int) -> str:
         return gettext(
-            "The period covers %(months)s months; a report covers at most %(max)s. Choose a later start.",
+            "The period covers %(months)s months; a report covers at most %(max)s. Choose a later "
+            "start.",
             months=months,
             max=max_months,
         )

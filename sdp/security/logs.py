@@ -1,9 +1,10 @@
 """Structured logs: one JSON object per line, with the request id, and no personal data.
 
-What a log line may hold: the request's id, method, route template (``/api/v1/applications/<int:application_id>``)
-and path (never the query string: registry checks carry names in it), status, duration and
-who acted (kind and id, not a name). An exception is logged as its type and where it was
-raised (file, line, function), never its message or values, which may quote a person's data.
+What a log line may hold: the request's id, method, route template
+(``/api/v1/applications/<int:application_id>``) and path (never the query string: registry checks
+carry names in it), status, duration and who acted (kind and id, not a name). An exception is logged
+as its type and where it was raised (file, line, function), never its message or values, which may
+quote a person's data.
 """
 
 import json
@@ -19,7 +20,7 @@ from flask import Flask, g, has_request_context, request
 LOGGER_NAMES = ("sdp", "werkzeug")
 _QUERY = re.compile(r"\?[^\s\"]*")
 # A document's verification link carries the holder's names and date of birth (base32, not
-# secret): its path is written to no log (documents.web.verify_link).
+# secret): its path is written to no log (documents.views.verify_link).
 _SIGNED_PAYLOAD = re.compile(r"SDP1:[A-Za-z0-9]+")
 # Endpoints whose path holds personal data: the access log names their route only.
 _PATHS_NOT_LOGGED: set[str] = set()
@@ -78,7 +79,8 @@ class StripQueryStrings(logging.Filter):
 
 
 def configure(app: Flask) -> None:
-    """JSON lines on standard error for the app's and the web server's loggers (once per process)."""
+    """JSON lines on standard error for the app's and the web server's loggers (once per
+    process)."""
     structured = app.config.get("LOG_FORMAT", "json") == "json"
     for name in LOGGER_NAMES:
         logger = logging.getLogger(name)
@@ -113,7 +115,8 @@ def configure(app: Flask) -> None:
                 "event": "request",
                 "method": request.method,
                 "route": rule.rule if rule is not None else None,
-                # the path only when it matched a route (ids, serials); an unmatched path is the client's text
+                # the path only when it matched a route (ids, serials); an unmatched path is the
+                # client's text
                 "path": request.path
                 if rule is not None and rule.endpoint not in _PATHS_NOT_LOGGED
                 else None,
