@@ -38,6 +38,11 @@ def verify_command(anchors):
     click.echo(
         f"journal intact, {journal.pending} line(s) pending (not chained yet) "
         f"in {journal.files} file(s) in {directory}"
+        + (
+            f", the oldest written {journal.oldest_pending:%Y-%m-%d %H:%M:%S%z}"
+            if journal.oldest_pending
+            else ""
+        )
         + (f"; {journal.torn} file(s) end with a line cut by a crash" if journal.torn else "")
     )
     for lane, head in report.heads.items():

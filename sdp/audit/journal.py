@@ -121,6 +121,10 @@ class Line:
     fields: dict[str, Any]  # the event's fields, "at" an aware datetime
 
     @property
+    def at(self) -> datetime:
+        return self.fields["at"]
+
+    @property
     def journal_id(self) -> str:
         return f"{self.file}:{self.seq}"
 
@@ -315,6 +319,8 @@ def _after_fork_in_child() -> None:
         if journal._pid != os.getpid():
             journal._forget_parent_file()
     _CHAINERS.clear()  # the parent's threads did not come along
+    for app in _APPS:  # nor its chainers' locks, which one of them may have held
+        app.extensions.pop("sdp_audit_chainer", None)
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
@@ -642,6 +648,7 @@ class JournalReport:
     pending: int = 0
     torn: int = 0
     problem: str | None = None
+    oldest_pending: datetime | None = None  # when the oldest line not chained yet was written
 
 
 def verify_journal(engine: Engine, directory: Path) -> JournalReport:
@@ -665,6 +672,9 @@ def verify_journal(engine: Engine, directory: Path) -> JournalReport:
                 select(func.max(AuditEvent.journal_seq)).where(AuditEvent.journal_file == path.name)
             ).scalar()
         report.lines += len(lines)
-        report.pending += sum(1 for line in lines if line.seq > (chained or 0))
+        pending = [line for line in lines if line.seq > (chained or 0)]
+        report.pending += len(pending)
+        if pending and (report.oldest_pending is None or pending[0].at < report.oldest_pending):
+            report.oldest_pending = pending[0].at
         report.torn += int(read.incomplete and _writer_gone(path))
     return report

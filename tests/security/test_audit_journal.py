@@ -72,7 +72,7 @@ def test_checks_are_journaled_then_chained_and_verified(app, partner_api):
 
     result = verify(app)
     assert result.exit_code == 0, result.output
-    assert "3 line(s) pending" in result.output
+    assert "3 line(s) pending" in result.output and "the oldest written" in result.output
 
     result = chain_cli(app)
     assert result.exit_code == 0 and "chained 3 journal line(s)" in result.output, result.output
