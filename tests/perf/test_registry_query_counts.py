@@ -2,7 +2,7 @@
 
 The person check is pinned in ``tests/registry/test_query_count.py``. Each check: the look-up
 (one query); its audit event goes to the audit journal, not to the database (sdp.audit.journal:
-chained later, in batches). No reload of what was read after the commit. The token (with its user and roles, one
+chained later, in batches). No reload of what was read. The token (with its user and roles, one
 query) is asked at most once a second per process (sdp/auth/tokens.py), so whether a given check
 asks it depends on the clock: it is counted apart, at most one.
 """

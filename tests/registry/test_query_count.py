@@ -39,9 +39,10 @@ def test_the_person_check_runs_a_fixed_number_of_queries(api_as, partner_api):
         )
 
     # The matching cases: one query. The audit event goes to the audit journal, not to the
-    # database (sdp.audit.journal; it is chained later, in batches). The token (with its user and roles, one query) is asked
-    # at most once a second per process (sdp/auth/tokens.py, tests/registry/test_token_cache.py),
-    # so whether it is in the count depends on the clock: it is left out.
+    # database (sdp.audit.journal; it is chained later, in batches). The token (with its user
+    # and roles, one query) is asked at most once a second per process (sdp/auth/tokens.py,
+    # tests/registry/test_token_cache.py), so whether it is in the count depends on the clock:
+    # it is left out.
     checks = [
         [statement for statement in run if "api_tokens" not in statement]
         for run in (none_found, six_found)

@@ -337,7 +337,8 @@ def _chainer_in_a_transaction(lock_path: Path) -> bool:
                     {"lane_class": 0x53445041},
                 ).scalar()
             )
-    # SQLite: the app's writer lock (sdp/sqlite.py), held from the batch's first insert to its commit
+    # SQLite: the app's writer lock (sdp/sqlite.py), held from the batch's first insert to its
+    # commit
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
