@@ -230,11 +230,17 @@ class Journal:
                 self._forget_parent_file()
             if self._fd is None or self._size >= self.rotate_bytes:
                 self._open_new_file(durable)
+            data = encode_line(self.file, self._seq + 1, fields)
+            try:
+                written = os.write(self._fd, data)
+                if written != len(data):  # a full disk: the check must not be answered
+                    raise OSError(errno.ENOSPC, f"journal line cut short ({written}/{len(data)})")
+            except OSError:
+                # Whatever part of the line reached the file ends it: the next line goes to a
+                # new file, and the chainer reads this one's cut tail as a line never answered.
+                self._abandon_file()
+                raise
             self._seq += 1
-            data = encode_line(self.file, self._seq, fields)
-            written = os.write(self._fd, data)
-            if written != len(data):  # a full disk: the check must not be answered
-                raise OSError(errno.ENOSPC, f"journal line cut short ({written}/{len(data)})")
             self._size += written
             self._appended += 1
             ticket, journal_id = self._appended, f"{self.file}:{self._seq}"
@@ -283,11 +289,14 @@ class Journal:
                 time.sleep(self.group_window)
             with self._lock:
                 target = self._appended
-                fd = os.dup(self._fd)  # a rotation may close the original meanwhile
-            try:
-                os.fdatasync(fd)
-            finally:
-                os.close(fd)
+                # A rotation or close() syncs the file it closes; the one open now is synced
+                # through a copy of its descriptor, which a rotation may close meanwhile.
+                fd = None if self._fd is None else os.dup(self._fd)
+            if fd is not None:
+                try:
+                    os.fdatasync(fd)
+                finally:
+                    os.close(fd)
             ok = True
         finally:
             with self._synced_cond:
@@ -296,9 +305,20 @@ class Journal:
                     self._synced = max(self._synced, target)
                 self._synced_cond.notify_all()
 
+    def _abandon_file(self) -> None:
+        try:
+            os.close(self._fd)
+        finally:
+            self._fd, self.file = None, None
+
     def close(self) -> None:
+        """Close this process's file (the chainer deletes it once chained); the next append
+        opens a new one."""
         with self._lock:
             if self._fd is not None and self._pid == os.getpid():
+                if self._durable is True:
+                    os.fsync(self._fd)
+                    self._synced = self._appended
                 os.close(self._fd)
             self._fd, self.file = None, None
 

@@ -320,3 +320,43 @@ def test_record_check_works_without_a_request_or_app_context(app):
         "abc",
     )
     assert event.changes == {"token_id": 7}
+
+
+CUT_SHORT = """
+import resource, signal, sys
+from sdp.audit.journal import Journal, event_fields
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing
+resource.setrlimit(resource.RLIMIT_FSIZE, (1500, 1500))  # every file: a disk full at 1,500 bytes
+journal = Journal(sys.argv[1])
+answered, refused = 0, 0
+for n in range(12):
+    try:
+        journal.append(event_fields(actor_kind="client", actor_id=1, actor_label="RENIEC",
+                                    action="registry.person_check", entity="q", entity_id=n))
+        answered += 1
+    except OSError:
+        refused += 1
+print(answered, refused)
+"""
+
+
+def test_a_line_the_disk_cut_short_is_refused_and_the_next_goes_to_a_new_file(app, tmp_path):
+    """A write that fails half-way (here a file size limit, as a full disk would) fails the
+    check, and no later line is glued to the cut one: the file is left, the next line opens a
+    new one, and the chainer takes every answered line and reads the cut one as never answered."""
+    finished = subprocess.run(
+        [sys.executable, "-c", CUT_SHORT, str(tmp_path)], capture_output=True, text=True
+    )
+    assert finished.returncode == 0, finished.stderr
+    answered, refused = map(int, finished.stdout.split())
+    assert refused >= 2 and answered >= 6
+    paths = sorted(tmp_path.glob("*.jsonl"))
+    assert len(paths) >= 2
+    reads = [read_lines(path) for path in paths]
+    assert all(read.problem is None for read in reads)
+    assert sum(len(read.lines) for read in reads) == answered
+    assert sum(read.incomplete for read in reads) >= 1  # the cut lines, each at a file's end
+    result = Chainer(db.engine, tmp_path, app.config["SDP_AUDIT_LANES"], 500).run()
+    assert result.chained == answered and result.files_removed == len(paths)
+    assert result.torn
+    assert verify(app).exit_code == 0
