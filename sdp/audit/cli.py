@@ -61,7 +61,7 @@ def chain_command(follow, interval):
     if follow:
         journal.follow(current_app._get_current_object(), interval)
         return
-    result = journal.chain_now()
+    result = journal.chain_now(strict=True)
     click.echo(f"chained {result.chained} journal line(s); removed {result.files_removed} file(s)")
     for name in result.torn:
         click.echo(f"{name} ended with a line cut by a crash (never acknowledged)", err=True)

@@ -295,6 +295,11 @@ def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_pat
         killed_at = len(acknowledged)
         wait_for(killed_at + 150)  # the other worker, then the one gunicorn started anew
         assert victim not in _workers_of(server.pid)
+        # The workers' own chainers (gunicorn.conf.py's post_fork) chain while they serve.
+        deadline = time.monotonic() + 10
+        while _chained_count() == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _chained_count() > 0
         os.killpg(server.pid, signal.SIGKILL)  # and then everything, mid-burst
         server.wait(10)
         stop.set()
