@@ -135,6 +135,15 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # Parallel lanes of the audit hash chain on PostgreSQL (sdp/audit/chain.py): at least the
         # number of requests that write at once across every app server (workers x threads).
         "SDP_AUDIT_LANES": max(1, int(environ.get("SDP_AUDIT_LANES", 32))),
+        # The audit journal of partner checks (sdp/audit/journal.py, docs/deployment.md): its
+        # folder (default <instance>/audit-journal), when its lines are fsynced (auto: where the
+        # database promises power-loss durability), and who chains it into the trail ("thread":
+        # a thread in each app process; "off": `flask audit chain --follow` runs beside).
+        "SDP_AUDIT_JOURNAL": environ.get("SDP_AUDIT_JOURNAL", ""),
+        "SDP_AUDIT_JOURNAL_FSYNC": environ.get("SDP_AUDIT_JOURNAL_FSYNC", "auto"),
+        "SDP_AUDIT_CHAINER": environ.get("SDP_AUDIT_CHAINER", "thread"),
+        "SDP_AUDIT_CHAIN_INTERVAL": float(environ.get("SDP_AUDIT_CHAIN_INTERVAL", 1.0)),
+        "SDP_AUDIT_CHAIN_BATCH": int(environ.get("SDP_AUDIT_CHAIN_BATCH", 500)),
     }
     config.update(overrides or {})
     config["PUBLIC_BASE_URL"] = public_url(config["PUBLIC_BASE_URL"])

@@ -618,7 +618,21 @@ def may_read(actor: Principal, document: Document) -> bool:
 
 
 def record_read(actor: Principal, document: Document | Row, channel: str) -> None:
-    """Reads of a document (its PDF, a registry check, a public verification) are audited."""
+    """Reads of a document (its PDF, a registry check, a public verification) are audited; a
+    partner's registry check through the audit journal (sdp.registry.audit), before the answer."""
+    if channel in PARTNER_CHANNELS:
+        from ..registry.audit import record_partner_read
+
+        record_partner_read(
+            actor,
+            "document.read",
+            "document",
+            document.id,
+            case_id=document.application_id,
+            changes={"serial": document.serial, "channel": channel},
+        )
+        db.session.commit()  # ends the look-up's transaction
+        return
     audit.record(
         actor,
         "document.read",
@@ -639,4 +653,6 @@ def record_failed_verification(channel: str) -> None:
     db.session.commit()
 
 
+# The channels of a partner's registry check (sdp/documents/api.py).
+PARTNER_CHANNELS = frozenset({"registry", "registry_qr"})
 PUBLIC = Principal(kind="public", id=None, label="public verification page")
