@@ -37,6 +37,7 @@ PHASES = {
     "request context push + pop": [("flask/ctx.py", "push"), ("flask/ctx.py", "pop")],
     "document look-up + status rules": [("sdp/documents/services.py", "find_with_status")],
     "audit event (record)": [("sdp/audit/services.py", "record")],
+    "audit journal append": [("sdp/audit/journal.py", "append_event")],
     "commit": [("sqlalchemy/orm/session.py", "commit")],
     "session / login / CSRF hooks": [
         ("flask_login", "_load_user"),
