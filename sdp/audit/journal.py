@@ -265,8 +265,11 @@ class Journal:
         host = socket.gethostname().replace("-", "_")[:40] or "host"
         name = f"{host}-{os.getpid()}-{time.time_ns()}-{secrets.token_hex(3)}{SUFFIX}"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC
-        fd = os.open(self.directory / name, flags, 0o600)
+        # Created under a name the chainer does not read, locked, then named: a chainer never
+        # meets the file unlocked, so never takes a new, empty file for a finished one.
+        fd = os.open(self.directory / f".{name}.new", flags, 0o600)
         fcntl.flock(fd, fcntl.LOCK_SH)  # "a writer may still append": see the module's doc
+        os.rename(self.directory / f".{name}.new", self.directory / name)
         if durable:
             _fsync_directory(self.directory)  # the new file's name survives a power loss too
         self._fd, self.file, self._seq, self._size = fd, name, 0, 0
