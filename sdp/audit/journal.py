@@ -540,7 +540,8 @@ class Chainer:
 
 # --- The app's journal ------------------------------------------------------------------------
 
-_CHAINERS: dict[int, threading.Thread] = {}  # id(app) -> this process's background chainer
+# id(app) -> this process's background chainer and what stops it
+_CHAINERS: dict[int, tuple[threading.Thread, threading.Event]] = {}
 
 
 def journal_directory(app) -> Path:
@@ -645,11 +646,22 @@ def start_background_chainer(app) -> None:
         if id(app) in _CHAINERS:
             return
         interval = float(app.config.get("SDP_AUDIT_CHAIN_INTERVAL", 1.0))
+        stop = threading.Event()
         thread = threading.Thread(
-            target=_follow, args=(app, interval, None), name="sdp-audit-chainer", daemon=True
+            target=_follow, args=(app, interval, stop), name="sdp-audit-chainer", daemon=True
         )
-        _CHAINERS[id(app)] = thread
+        _CHAINERS[id(app)] = (thread, stop)
         thread.start()
+
+
+def stop_background_chainer(app) -> None:
+    """Stop this process's background chainer of ``app`` after its current round."""
+    with _START_LOCK:
+        found = _CHAINERS.pop(id(app), None)
+    if found is not None:
+        thread, stop = found
+        stop.set()
+        thread.join()
 
 
 _START_LOCK = threading.Lock()
@@ -662,7 +674,10 @@ def _follow(app, interval: float, stop: threading.Event | None, wait: bool = Fal
             chainer.run(wait=wait)
         except Exception:  # logged, retried next round: the lines stay in the journal
             log.exception("chaining the audit journal failed; retrying")
-        time.sleep(interval)
+        if stop is None:
+            time.sleep(interval)
+        else:
+            stop.wait(interval)
 
 
 def follow(app, interval: float = 1.0, stop: threading.Event | None = None) -> None:
