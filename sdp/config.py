@@ -141,6 +141,11 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # a thread in each app process; "off": `flask audit chain --follow` runs beside).
         "SDP_AUDIT_JOURNAL": environ.get("SDP_AUDIT_JOURNAL", ""),
         "SDP_AUDIT_JOURNAL_FSYNC": environ.get("SDP_AUDIT_JOURNAL_FSYNC", "auto"),
+        # How long the thread that fsyncs waits for other threads' lines to join (group commit).
+        "SDP_AUDIT_JOURNAL_GROUP_WINDOW": float(
+            environ.get("SDP_AUDIT_JOURNAL_GROUP_WINDOW_MS", 0.5)
+        )
+        / 1000,
         "SDP_AUDIT_CHAINER": environ.get("SDP_AUDIT_CHAINER", "thread"),
         "SDP_AUDIT_CHAIN_INTERVAL": float(environ.get("SDP_AUDIT_CHAIN_INTERVAL", 1.0)),
         "SDP_AUDIT_CHAIN_BATCH": int(environ.get("SDP_AUDIT_CHAIN_BATCH", 500)),

@@ -22,6 +22,7 @@ def verify_command(anchors):
     The journal of partner checks not chained yet is checked too: its lines are reported as
     pending, and a missing, reordered or altered line fails as an altered event does."""
     from ..extensions import db
+    from ..timestamps import in_lima
     from .chain import verify
     from .journal import journal_directory, verify_journal
 
@@ -39,7 +40,7 @@ def verify_command(anchors):
         f"journal intact, {journal.pending} line(s) pending (not chained yet) "
         f"in {journal.files} file(s) in {directory}"
         + (
-            f", the oldest written {journal.oldest_pending:%Y-%m-%d %H:%M:%S%z}"
+            f", the oldest written {in_lima(journal.oldest_pending):%Y-%m-%d %H:%M:%S%z}"
             if journal.oldest_pending
             else ""
         )

@@ -265,8 +265,11 @@ class Journal:
         host = socket.gethostname().replace("-", "_")[:40] or "host"
         name = f"{host}-{os.getpid()}-{time.time_ns()}-{secrets.token_hex(3)}{SUFFIX}"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC
-        fd = os.open(self.directory / name, flags, 0o600)
+        # Created under a name the chainer does not read, locked, then named: a chainer never
+        # meets the file unlocked, so never takes a new, empty file for a finished one.
+        fd = os.open(self.directory / f".{name}.new", flags, 0o600)
         fcntl.flock(fd, fcntl.LOCK_SH)  # "a writer may still append": see the module's doc
+        os.rename(self.directory / f".{name}.new", self.directory / name)
         if durable:
             _fsync_directory(self.directory)  # the new file's name survives a power loss too
         self._fd, self.file, self._seq, self._size = fd, name, 0, 0
@@ -537,7 +540,8 @@ class Chainer:
 
 # --- The app's journal ------------------------------------------------------------------------
 
-_CHAINERS: dict[int, threading.Thread] = {}  # id(app) -> this process's background chainer
+# id(app) -> this process's background chainer and what stops it
+_CHAINERS: dict[int, tuple[threading.Thread, threading.Event]] = {}
 
 
 def journal_directory(app) -> Path:
@@ -642,11 +646,22 @@ def start_background_chainer(app) -> None:
         if id(app) in _CHAINERS:
             return
         interval = float(app.config.get("SDP_AUDIT_CHAIN_INTERVAL", 1.0))
+        stop = threading.Event()
         thread = threading.Thread(
-            target=_follow, args=(app, interval, None), name="sdp-audit-chainer", daemon=True
+            target=_follow, args=(app, interval, stop), name="sdp-audit-chainer", daemon=True
         )
-        _CHAINERS[id(app)] = thread
+        _CHAINERS[id(app)] = (thread, stop)
         thread.start()
+
+
+def stop_background_chainer(app) -> None:
+    """Stop this process's background chainer of ``app`` after its current round."""
+    with _START_LOCK:
+        found = _CHAINERS.pop(id(app), None)
+    if found is not None:
+        thread, stop = found
+        stop.set()
+        thread.join()
 
 
 _START_LOCK = threading.Lock()
@@ -659,7 +674,10 @@ def _follow(app, interval: float, stop: threading.Event | None, wait: bool = Fal
             chainer.run(wait=wait)
         except Exception:  # logged, retried next round: the lines stay in the journal
             log.exception("chaining the audit journal failed; retrying")
-        time.sleep(interval)
+        if stop is None:
+            time.sleep(interval)
+        else:
+            stop.wait(interval)
 
 
 def follow(app, interval: float = 1.0, stop: threading.Event | None = None) -> None:

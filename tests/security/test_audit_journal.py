@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -360,3 +361,25 @@ def test_a_line_the_disk_cut_short_is_refused_and_the_next_goes_to_a_new_file(ap
     assert result.chained == answered and result.files_removed == len(paths)
     assert result.torn
     assert verify(app).exit_code == 0
+
+
+def test_the_first_check_of_a_process_starts_its_background_chainer(app, partner_api, monkeypatch):
+    """Outside gunicorn (``make run``'s development server), the first journaled check starts
+    the process's chainer thread, which chains without anyone asking."""
+    from sdp.audit.journal import _CHAINERS, stop_background_chainer
+
+    monkeypatch.setitem(app.config, "SDP_AUDIT_CHAINER", "thread")
+    monkeypatch.setitem(app.config, "SDP_AUDIT_CHAIN_INTERVAL", 0.05)
+    assert id(app) not in _CHAINERS
+    try:
+        reniec = partner_api("registry:read")
+        assert reniec.get(persons_url("Ana", "Quispe", "1990-01-01")).status_code == 200
+        assert id(app) in _CHAINERS
+        deadline = time.monotonic() + 10
+        while not chained_events() and time.monotonic() < deadline:
+            db.session.rollback()  # a fresh snapshot each look
+            time.sleep(0.05)
+        assert [event.action for event in chained_events()] == ["registry.person_check"]
+    finally:
+        stop_background_chainer(app)
+    assert id(app) not in _CHAINERS
