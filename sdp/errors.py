@@ -75,8 +75,19 @@ def handle_http_exception(error: HTTPException):
                 seconds = retry_after_seconds()
                 if seconds:
                     headers["Retry-After"] = str(seconds)
+            heading = message = None
+            if error.code in (403, 404):
+                from .error_words import forbidden_words, not_found_words
+
+                heading, message = not_found_words() if error.code == 404 else forbidden_words()
             return (
-                render_template("errors/error.html", error=error, code=error.code),
+                render_template(
+                    "errors/error.html",
+                    error=error,
+                    code=error.code,
+                    heading=heading,
+                    message=message,
+                ),
                 error.code,
                 headers,
             )
