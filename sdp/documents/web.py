@@ -245,7 +245,15 @@ def revoke(serial):
         db.session.rollback()
         _flash_error(error)
         return redirect(back)
-    flash(_("Document %(serial)s revoked.", serial=document.serial), "success")
+    flash(
+        _(
+            "%(document)s %(serial)s of %(name)s revoked: it no longer verifies as valid.",
+            document=_(label(DocumentType(document.type))),
+            serial=document.serial,
+            name=f"{document.holder_given_names} {document.holder_family_names}",
+        ),
+        "success",
+    )
     return redirect(back)
 
 
@@ -259,7 +267,13 @@ def reissue(serial):
         _flash_error(error)
         return redirect(back)
     flash(
-        _("Document %(new)s issued in place of %(old)s.", new=new.serial, old=document.serial),
+        _(
+            "%(document)s %(new)s issued to %(name)s in place of %(old)s.",
+            document=_(label(DocumentType(new.type))),
+            new=new.serial,
+            name=f"{new.holder_given_names} {new.holder_family_names}",
+            old=document.serial,
+        ),
         "success",
     )
     return redirect(back)

@@ -65,7 +65,7 @@ def test_a_registrar_registers_the_birth_of_a_child_of_refugees(page, check_page
     submit_birth(page)
     assert "/births/NAC-" in page.url
     assert (
-        "Birth registered under number"
+        "Birth of Valentina Mendoza Rivas registered under number"
         in page.locator(".govuk-notification-banner--success").inner_text()
     )
     assert page.locator("#nationality-tag").inner_text() == "Peruvian by birth"
@@ -151,7 +151,10 @@ def test_a_certificate_issued_from_the_case_page_is_downloaded_verified_and_revo
     page.locator("button[name=confirm]").click()
     page.wait_for_load_state()
     assert f"/cases/{case['id']}" in page.url
-    assert "issued" in page.locator(".govuk-notification-banner--success").inner_text()
+    assert "Provisional certificate" in page.locator(
+        ".govuk-notification-banner--success"
+    ).inner_text()  # what was issued, and to whom
+    assert "issued to" in page.locator(".govuk-notification-banner--success").inner_text()
     row = page.locator("#documents-table tbody tr").first
     serial = row.locator("code").inner_text()
     assert "Valid" in row.inner_text()
