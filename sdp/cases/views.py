@@ -34,7 +34,7 @@ from ..extensions import db
 from ..forms import field_at
 from ..uploads import services as uploads
 from ..uploads.models import EvidenceFile
-from . import forms, overview, queries, services
+from . import forms, overview, queries, services, timeline
 from .models import Application, Inquiry, RelevantState
 from .overview import action_url
 from .presenters import case_dict
@@ -1099,7 +1099,7 @@ def _case_context(application: Application, principal, today) -> dict:
         "other_actions": overview.other_actions(application, choices, task_list),
         "row_links": row_links,
         "deadline": overview.running_deadline(application, case, today),
-        "events": events,
+        "events": timeline.timeline(application, events, db.session),
         "reads": reads,
         "persons": [
             (application.applicant, None),

@@ -24,7 +24,9 @@ def office(api_as):
 def banner(client, response) -> str:
     assert response.status_code in (302, 303), (
         response.status_code,
-        re.findall(r'govuk-(?:error-message|error-summary__list|body)"?[^>]*>(.*?)</', response.text),
+        re.findall(
+            r'govuk-(?:error-message|error-summary__list|body)"?[^>]*>(.*?)</', response.text
+        ),
     )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     found = re.search(r'<p class="govuk-notification-banner__heading">(.*?)</p>', page, re.S)
