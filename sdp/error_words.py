@@ -13,6 +13,12 @@ from .domain.access import BIRTH_READERS, CASE_READERS, STATISTICS_READERS
 from .domain.vocabulary import Role
 
 
+def procedure_roles(name: str):
+    from .domain import procedure
+
+    return procedure.ACTIONS_BY_NAME[name].roles
+
+
 def _roles(roles) -> str:
     from .web import label
 
@@ -92,6 +98,25 @@ def not_found_words() -> tuple[str, str]:
     )
 
 
+def refused_step_words(error) -> tuple[str | None, str]:
+    """(heading, extra sentence) of the procedure's 403: whose step it is. ``None`` heading for a
+    refusal that is not about the person (a 409: the case is not ready)."""
+    from .domain import procedure
+
+    if getattr(error, "status", None) != 403:
+        return None, ""
+    slug = str((request.view_args or {}).get("slug", ""))
+    name = (error.params or {}).get("action") or slug.replace("-", "_")
+    action = procedure.ACTIONS_BY_NAME.get(name or "")
+    if action is None:
+        return _("This step is not yours to take"), ""
+    assigned = [role for role in action.roles if role in action.assigned_only]
+    words = _("It is taken by: %(roles)s.", roles=_roles(action.roles))
+    if assigned:
+        words += " " + _("A case officer takes it only on the cases assigned to them.")
+    return _("This step is not yours to take"), words
+
+
 def forbidden_words() -> tuple[str, str]:
     """(heading, message) of a 403 for this request: which role would give access."""
     endpoint = request.endpoint or ""
@@ -107,6 +132,12 @@ def forbidden_words() -> tuple[str, str]:
             "Birth registrations are read by: %(roles)s. Ask an administrator if your work needs "
             "one of these roles.",
             roles=_roles(BIRTH_READERS),
+        )
+    if endpoint == "cases_web.intake":
+        return _("You may not register applications"), _(
+            "Applications are registered by: %(roles)s. Ask an administrator if your work needs "
+            "one of these roles.",
+            roles=_roles(procedure_roles("register")),
         )
     if blueprint == "documents_web" or blueprint == "cases_web":
         if endpoint == "documents_web.revoke":
@@ -129,7 +160,7 @@ def forbidden_words() -> tuple[str, str]:
     if blueprint == "review":
         return _("You do not have access to the statistics"), _(
             "The statistics are read by: %(roles)s. The description of the procedure is open to "
-            "every member of staff.",
+            "every member of staff. Ask an administrator if your work needs one of these roles.",
             roles=_roles(STATISTICS_READERS),
         )
     if blueprint in ("auth_web", "access_web") and request.path.startswith("/admin"):

@@ -745,8 +745,9 @@ def action(application_id: int, slug: str, target: int | None = None):
         if request.method == "POST" and _row_exists(name, application, row):
             # Built first, so that a refusal (someone acted a moment before) keeps what was typed.
             form = _build_form(name, application, today, row, formdata=request.form)
-        _check_offered(name, application, principal, today, row)
+        # A row that is not there is not found, whoever asks (they may read the case).
         _check_row(name, application, row)
+        _check_offered(name, application, principal, today, row)
         if request.method == "GET":
             restored = restore_form()
             form = _build_form(name, application, today, row, formdata=restored or None)
@@ -775,11 +776,15 @@ def action(application_id: int, slug: str, target: int | None = None):
         if (
             form is None
         ):  # not this person's action, or not now: the procedure's reason, nothing to fill
+            from ..error_words import refused_step_words
+
+            heading, whose = refused_step_words(error)
             return render_template(
                 "errors/error.html",
                 error=error,
                 code=error.status,
-                message=procedure_message(error),
+                heading=heading,
+                message=f"{procedure_message(error)} {whose}".strip(),
             ), error.status
         application = load_case(application_id)
         refusal, status = _field_error(form, error), error.status

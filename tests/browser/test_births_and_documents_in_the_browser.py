@@ -151,9 +151,10 @@ def test_a_certificate_issued_from_the_case_page_is_downloaded_verified_and_revo
     page.locator("button[name=confirm]").click()
     page.wait_for_load_state()
     assert f"/cases/{case['id']}" in page.url
-    assert "Provisional certificate" in page.locator(
-        ".govuk-notification-banner--success"
-    ).inner_text()  # what was issued, and to whom
+    assert (
+        "Provisional certificate"
+        in page.locator(".govuk-notification-banner--success").inner_text()
+    )  # what was issued, and to whom
     assert "issued to" in page.locator(".govuk-notification-banner--success").inner_text()
     row = page.locator("#documents-table tbody tr").first
     serial = row.locator("code").inner_text()
