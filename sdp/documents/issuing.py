@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import IntegerField, RadioField, SelectField
 from wtforms.validators import InputRequired, NumberRange
@@ -72,41 +73,35 @@ class Answers:
 
 class DocumentTypeForm(GuardedForm):
     type = RadioField(
-        "Which document do you want to issue?",
+        _l("Which document do you want to issue?"),
         choices=[],
-        validators=[InputRequired("Choose the document to issue.")],
+        validators=[InputRequired(_l("Choose the document to issue."))],
     )
 
 
 class HolderForm(GuardedForm):
     person = RadioField(
-        "Who is the document for?",
+        _l("Who is the document for?"),
         choices=[],
         coerce=int,
-        validators=[InputRequired("Choose the person the document is for.")],
+        validators=[InputRequired(_l("Choose the person the document is for."))],
     )
 
 
 class ValidityForm(GuardedForm):
     months = IntegerField(
-        "For how many months is the travel document valid?",
+        _l("For how many months is the travel document valid?"),
         validators=[
-            InputRequired("Enter the number of months, from 3 to 24."),
-            NumberRange(*TRAVEL_MONTHS, "Enter the number of months, from 3 to 24."),
+            InputRequired(_l("Enter the number of months, from 3 to 24.")),
+            NumberRange(*TRAVEL_MONTHS, _l("Enter the number of months, from 3 to 24.")),
         ],
     )
 
 
 class CountriesForm(GuardedForm):
-    except_1 = SelectField("First country", choices=[], validate_choice=False)
-    except_2 = SelectField("Second country", choices=[], validate_choice=False)
-    except_3 = SelectField("Third country", choices=[], validate_choice=False)
-
-
-def _translated_labels(form) -> None:
-    """Field labels and messages through Babel (the class attributes are read before a locale)."""
-    for item in form:
-        item.label.text = _(item.label.text)
+    except_1 = SelectField(_l("First country"), choices=[], validate_choice=False)
+    except_2 = SelectField(_l("Second country"), choices=[], validate_choice=False)
+    except_3 = SelectField(_l("Third country"), choices=[], validate_choice=False)
 
 
 class Issuing:
@@ -210,7 +205,6 @@ def _form_for(issuing: Issuing, step: str, answers: Answers, formdata):
         names = [("", _("None")), *[c for c in country_choices(None) if c[0] != "PE"]]
         for n in range(1, MAX_EXCEPTED + 1):
             form[f"except_{n}"].choices = names
-    _translated_labels(form)
     return form
 
 
