@@ -51,7 +51,8 @@ def not_found_words() -> tuple[str, str]:
         )
     if endpoint == "auth_web.user_action":
         return _("User not found"), _(
-            "There is no user account with the number %(id)s. The list of users shows every account.",
+            "There is no user account with the number %(id)s. "
+            "The list of users shows every account.",
             id=values.get("user_id", ""),
         )
     if endpoint == "auth_web.grant":
@@ -125,7 +126,8 @@ def forbidden_words() -> tuple[str, str]:
         if endpoint in ("births.register", "documents_web.issue_birth_record"):
             return _("You may not register births"), _(
                 "Births are registered by registrars, and birth records issued by registrars and "
-                "supervisors (%(roles)s). Ask an administrator if your work needs one of these roles.",
+                "supervisors (%(roles)s). "
+                "Ask an administrator if your work needs one of these roles.",
                 roles=_roles({Role.REGISTRAR, Role.SUPERVISOR}),
             )
         return _("You do not have access to birth registrations"), _(

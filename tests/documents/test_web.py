@@ -1,4 +1,5 @@
-"""The PDF download for staff, the case page's documents section, and the public verification pages."""
+"""The PDF download for staff, the case page's documents section, and the public verification
+pages."""
 
 from sqlalchemy import select
 
@@ -218,8 +219,8 @@ def test_the_scan_form_works_with_csrf_protection_on_and_staff_forms_need_a_toke
 
 
 def test_the_case_page_offers_issuing_exactly_when_the_procedure_does(office, app, make_user):
-    """``issue_document`` is not a generic action form of the case page: the documents panel links
-    to its questions (``/documents/new``), shown to exactly the people the procedure offers it to."""
+    """``issue_document`` is not a generic action form of the case page: the documents panel
+    links to its questions (``/documents/new``), shown to exactly those the procedure offers it."""
     from sdp import clock
     from sdp.cases.models import Application
     from sdp.domain import procedure

@@ -134,7 +134,7 @@ ROLE_NAMES = (
 
 
 def test_every_feature_s_403_names_the_roles_that_open_it(app, web_as):
-    """Every page that answers 403 to some role says which roles open it, never the bare fallback."""
+    """Every page that answers 403 to some role says which roles open it, never a bare refusal."""
     rules = [
         rule
         for rule in app.url_map.iter_rules()
