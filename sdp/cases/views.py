@@ -749,9 +749,11 @@ def action(application_id: int, slug: str, target: int | None = None):
         if request.method == "POST" and _row_exists(name, application, row):
             # Built first, so that a refusal (someone acted a moment before) keeps what was typed.
             form = _build_form(name, application, today, row, formdata=request.form)
-        # A row that is not there is not found, whoever asks (they may read the case).
-        _check_row(name, application, row)
+        if row is not None:
+            # A row that is not there is not found, whoever asks (they may read the case).
+            _check_row(name, application, row)
         _check_offered(name, application, principal, today, row)
+        _check_row(name, application, row)
         if request.method == "GET":
             restored = restore_form()
             form = _build_form(name, application, today, row, formdata=restored or None)
