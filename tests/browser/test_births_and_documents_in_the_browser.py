@@ -24,6 +24,7 @@ def in_english(page) -> None:
 def fill_child_and_refugee_mother(page, *, born_on) -> None:
     page.fill("#child-given_names", "Valentina")
     page.fill("#child-family_names", "Mendoza Rivas")
+    page.select_option("#child-sex", "F")  # nothing is chosen for the registrar
     page.fill("#child-date_of_birth", born_on.isoformat())
     page.select_option("#child-birth_country", "PE")
     page.fill("#child-birth_locality", "Lima, Jesús María")
