@@ -114,6 +114,12 @@ def _empty_database(app: Flask) -> Iterator[None]:
     ctx = app.app_context()
     ctx.push()
     yield
+    empty_every_table()
+    ctx.pop()
+
+
+def empty_every_table() -> None:
+    """Remove every row the tests wrote (in the app context of the caller)."""
     db.session.rollback()
     db.session.remove()
     _empty_audit_journal(app)
@@ -124,7 +130,6 @@ def _empty_database(app: Flask) -> Iterator[None]:
         else:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
-    ctx.pop()
 
 
 def _empty_audit_journal(app: Flask) -> None:

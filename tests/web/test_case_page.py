@@ -454,7 +454,7 @@ def test_an_irreversible_action_asks_to_check_the_answers_first(office, web_as):
     done = decider.post(action_path(cid, "decide"), data={**data, "confirm": "yes"})
     assert done.status_code == 302 and application(cid).state == "recognized"
     banner = text_of(decider.get(done.headers["Location"]))
-    assert f"Case {case['case_number']} is now Recognized as stateless." in banner
+    assert "Decision recorded: María José Pérez Gómez recognised as stateless." in banner
 
 
 def test_a_question_with_errors_comes_back_filled_in_on_its_own_page(office, web_as):
