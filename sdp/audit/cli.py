@@ -3,6 +3,8 @@
 import click
 from flask.cli import AppGroup
 
+from ..unit_of_work import unit_of_work
+
 audit_cli = AppGroup("audit", help="The audit trail.")
 
 
@@ -20,7 +22,8 @@ def verify_command(anchors):
     from ..extensions import db
     from .chain import verify
 
-    report = verify(db.session, anchors=anchors)
+    with unit_of_work():
+        report = verify(db.session, anchors=anchors)
     if report.problem is not None:
         click.echo(f"audit chain broken: {report.problem.message}", err=True)
         raise SystemExit(1)

@@ -33,6 +33,7 @@ from ..domain.vocabulary import DocumentStatus, DocumentType, Role, label
 from ..extensions import db, limiter, login_manager
 from ..schemas import country_codes
 from ..security.logs import never_log_path
+from ..unit_of_work import savepoint
 from ..web import country_choices
 from . import services
 from .models import Document
@@ -55,20 +56,18 @@ def _verify_limit() -> str:
 
 def signed_in_principal() -> Principal | None:
     """The staff member of this request: a bearer token (API clients following ``pdf_url``)
-    or the signed-in session. Cached on the request, not ``g``: an app context shared by
-    several requests (as in tests) would keep the first request's user."""
-    if "sdp.web_principal" in request.environ:
-        return request.environ["sdp.web_principal"]
+    or the signed-in session, looked up once per request."""
+    if "web_principal" in g:
+        return g.web_principal
     principal = None
     scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and raw.strip():
         found = principal_for(raw.strip())
         principal = found if found is not None and found.kind == "user" else None
     elif login_manager.user_callback is not None or login_manager.request_callback is not None:
-        g.pop("_login_user", None)
         if current_user and current_user.is_authenticated:
             principal = current_user.principal
-    request.environ["sdp.web_principal"] = principal
+    g.web_principal = principal
     return principal
 
 
@@ -230,16 +229,16 @@ def issue(application_id):
         flash(_("Choose each country from the list."), "error")
         return redirect(back)
     try:
-        document = services.issue_document(
-            principal,
-            application,
-            document_type,
-            person_id=person_id,
-            valid_months=months,
-            valid_except=excepted,
-        )
+        with savepoint():
+            document = services.issue_document(
+                principal,
+                application,
+                document_type,
+                person_id=person_id,
+                valid_months=months,
+                valid_except=excepted,
+            )
     except ProcedureError as error:
-        db.session.rollback()
         _flash_error(error)
         return redirect(back)
     flash(_("Document %(serial)s issued.", serial=document.serial), "success")
@@ -264,9 +263,9 @@ def _staff_document(serial: str):
 def revoke(serial):
     principal, document, back = _staff_document(serial)
     try:
-        services.revoke(principal, document, request.form.get("reason", ""))
+        with savepoint():
+            services.revoke(principal, document, request.form.get("reason", ""))
     except ProcedureError as error:
-        db.session.rollback()
         _flash_error(error)
         return redirect(back)
     flash(_("Document %(serial)s revoked.", serial=document.serial), "success")
@@ -277,9 +276,9 @@ def revoke(serial):
 def reissue(serial):
     principal, document, back = _staff_document(serial)
     try:
-        new = services.reissue(principal, document)
+        with savepoint():
+            new = services.reissue(principal, document)
     except ProcedureError as error:
-        db.session.rollback()
         _flash_error(error)
         return redirect(back)
     flash(
@@ -302,8 +301,7 @@ def issue_birth_record(registration_number):
     try:
         document = services.issue_birth_record(principal, birth)
     except ProcedureError as error:
-        db.session.rollback()
-        abort(error.status)
+        abort(error.status)  # the app's unit of work rolls the request back
     flash(_("Document %(serial)s issued.", serial=document.serial), "success")
     return redirect(_back(url_for(".pdf", serial=document.serial)))
 

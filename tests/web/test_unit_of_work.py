@@ -10,12 +10,10 @@ from pathlib import Path
 import pytest
 from flask import g
 from sqlalchemy import create_engine, event, func, select, text
-from sqlalchemy.orm import Session
 
 from sdp import PROJECT_ROOT
 from sdp.audit import services as audit_services
 from sdp.audit.models import AuditEvent
-from sdp.auth.principal import SYSTEM
 from sdp.cases import services as case_services
 from sdp.cases.models import Application
 from sdp.documents import services as document_services
@@ -25,24 +23,26 @@ from sdp.domain.vocabulary import DocumentType
 from sdp.extensions import db
 from sdp.unit_of_work import unit_of_work
 from tests.cases.helpers import person
-from tests.web.conftest import text_of
-from tests.web.test_intake import applicant_fields, dependant_fields
+
+from .conftest import text_of
+from .test_intake import applicant_fields, dependant_fields
 
 
 @contextmanager
 def commits_of_requests():
-    """The commits of every session but the test's own (the requests' sessions)."""
-    test_session, commits = db.session(), []
+    """The database commits made by requests (a savepoint's release is not one; the test's own
+    commits happen outside any request, where no request id was given)."""
+    commits = []
 
-    def count(session):
-        if session is not test_session:
-            commits.append(session)
+    def count(connection):
+        if g.get("request_id"):
+            commits.append(g.request_id)
 
-    event.listen(Session, "after_commit", count)
+    event.listen(db.engine, "commit", count)
     try:
         yield commits
     finally:
-        event.remove(Session, "after_commit", count)
+        event.remove(db.engine, "commit", count)
 
 
 def count(model) -> int:
@@ -202,7 +202,8 @@ def test_no_service_view_or_command_commits_or_rolls_back_by_itself():
     assert found == {}
 
 
-def test_a_service_leaves_its_work_uncommitted_until_the_unit_of_work_ends(app):
+def test_a_service_leaves_its_work_uncommitted_until_the_unit_of_work_ends(app, make_user):
+    intake = make_user("intake_officer").principal
     onlooker = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
 
     def seen_by_another_connection() -> int:
@@ -212,7 +213,7 @@ def test_a_service_leaves_its_work_uncommitted_until_the_unit_of_work_ends(app):
     try:
         with unit_of_work():
             case_services.register_application(
-                SYSTEM, {"route": "application", "applicant": _applicant()}
+                intake, {"route": "application", "applicant": _applicant()}
             )
             assert count(Application) == 1  # flushed: this transaction sees it
             assert seen_by_another_connection() == 0
@@ -221,11 +222,12 @@ def test_a_service_leaves_its_work_uncommitted_until_the_unit_of_work_ends(app):
         onlooker.dispose()
 
 
-def test_a_command_that_fails_changes_nothing(app):
+def test_a_command_that_fails_changes_nothing(make_user):
+    intake = make_user("intake_officer").principal
     with pytest.raises(RuntimeError):
         with unit_of_work():
             case_services.register_application(
-                SYSTEM, {"route": "application", "applicant": _applicant()}
+                intake, {"route": "application", "applicant": _applicant()}
             )
             raise RuntimeError("the command stopped half-way")
     assert count(Application) == 0 and registrations() == 0
