@@ -89,7 +89,8 @@ def load_case(application_id: int) -> Application:
             404,
             gettext("Case not found"),
             gettext(
-                "There is no case with the reference %(id)s. Find the case in the case list by its number or a name.",
+                "There is no case with the reference %(id)s. Find the case in the case list by its "
+                "number or a name.",
                 id=application_id,
             ),
         )
@@ -110,7 +111,8 @@ def no_access_reason(principal) -> str:
         )
     return gettext(
         "Case files are read by intake officers, the assigned case officer, decision-makers, "
-        "appeals officers and supervisors. Ask an administrator if your work needs one of these roles."
+        "appeals officers and supervisors. Ask an administrator if your work needs one of these "
+        "roles."
     )
 
 
@@ -487,7 +489,8 @@ ACTION_PAGES: dict[str, ActionPage] = {
         ),
     ),
 }
-# Actions on one row of the page: a relevant State, an inquiry, or a person (their referral, their proceeding).
+# Actions on one row of the page: a relevant State, an inquiry, or a person (their referral, their
+# proceeding).
 ROW_ACTIONS = {
     "record_finding",
     "record_inquiry_response",
@@ -659,7 +662,8 @@ def _build_form(action: str, application: Application, today, target=None, formd
 def case(application_id: int):
     """The case overview: the next step, the task list, the records and the timeline. Each action
     has its own page (``action``); this page holds no form. A form elsewhere that names its action
-    (``_action``, as the supervisor's home assigns from its list) is answered as that action's page."""
+    (``_action``, as the supervisor's home assigns from its list) is answered as that action's page.
+    """
     if request.method == "POST":
         load_case(application_id)  # who may not read the case learns nothing of the action's form
         name, target = request.form.get("_action", ""), request.form.get("_target", "")
@@ -795,7 +799,8 @@ def action(application_id: int, slug: str, target: int | None = None):
 
 
 def answers(form, application: Application) -> list[tuple[str, str, str]]:
-    """The answers given, as (field id, question, answer in words), for the "check your answers" page."""
+    """The answers given, as (field id, question, answer in words), for the "check your answers"
+    page."""
     from ..web import fdate
 
     rows = []
@@ -901,7 +906,8 @@ def result_message(name: str, application: Application, form, target) -> str:
 
 
 def _person_row_open(action: str, application: Application, person) -> bool:
-    """Whether the person has a row for this action: a referral awaiting the registry, or an open proceeding."""
+    """Whether the person has a row for this action: a referral awaiting the registry, or an open
+    proceeding."""
     if action == "record_referral_outcome":
         return application.determination(person.id).referral_status == "pending"
     proceeding = application.proceeding(person.id)
