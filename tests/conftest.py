@@ -18,6 +18,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import create_engine, text
 
 from sdp import PROJECT_ROOT, create_app
@@ -46,10 +47,12 @@ atexit.register(shutil.rmtree, INSTANCE, ignore_errors=True)
 ARTIFACTS = Path(
     os.environ.get("SDP_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "sdp-test-artifacts"
 )
-# Every property test is derandomized or replays its own examples: no example database in the
-# checkout (.hypothesis/).
+# Every property test is derandomized or replays its own examples: no example database, and
+# hypothesis's caches (constants, Unicode tables) in the worker's folder, not the checkout's
+# .hypothesis/.
 hypothesis_settings.register_profile("sdp", database=None)
 hypothesis_settings.load_profile("sdp")
+set_hypothesis_home_dir(Path(INSTANCE) / "hypothesis")
 
 
 def in_ci() -> bool:
@@ -260,7 +263,8 @@ def _untracked_files() -> set[str] | None:
     Python's byte-code and pytest's own cache are the interpreter's and the runner's."""
     try:
         listed = subprocess.run(
-            ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
+            ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"]
+            + ["--", ".", ":(exclude).venv"],
             cwd=PROJECT_ROOT,
             capture_output=True,
             text=True,

@@ -26,6 +26,7 @@ def demo_users(app):
     from sdp.extensions import db
 
     load_demo_data()
+    db.session.commit()  # before the live server's requests (their own transactions) read it
     return {user.email: user for user in db.session.execute(select(User)).scalars()}
 
 
