@@ -26,6 +26,7 @@ from sdp.auth.principal import SYSTEM
 from sdp.auth.services import create_user, issue_token
 from sdp.config import engine_options as engine_options_for
 from sdp.extensions import db
+from sdp.unit_of_work import App
 
 PASSWORD = "correct horse battery staple"
 
@@ -125,7 +126,6 @@ def app(tmp_path_factory) -> Iterator[Flask]:
         },
         instance_path=INSTANCE,
     )
-    application.test_client_class = RequestClient
     with application.app_context():
         if db.engine.dialect.name == "postgresql":
             _reset_postgres_schema(application)
@@ -146,6 +146,11 @@ class RequestClient(FlaskClient):
         if has_app_context():
             db.session.expire_all()
         return response
+
+
+# Every app a test builds (the suite's, a second one with CSRF on, a prototype's) serves its test
+# client's requests each in its own context.
+App.test_client_class = RequestClient
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token
 from sdp.documents.models import Document
 from sdp.extensions import db
-from tests.conftest import RequestClient
 
 
 def test_both_prototypes_answer_the_same_and_audit_each_check(app):
@@ -40,7 +39,6 @@ def test_both_prototypes_answer_the_same_and_audit_each_check(app):
         db.session.commit()
         _, partner = issue_token(SYSTEM, client_name="RENIEC", scopes=["registry:read"])
         _, other = issue_token(SYSTEM, client_name="Other", scopes=[])
-        prototype_app.test_client_class = RequestClient  # each request in its own context
         client = prototype_app.test_client()
         answers = [
             client.get(
