@@ -5,6 +5,7 @@ its OpenAPI description), the staff pages and the command line.
 """
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, g, request
@@ -13,6 +14,7 @@ from . import config as settings
 from . import (
     ratelimit,
     sqlite,  # noqa: F401 - SQLite's pragmas and queued writers, on every connection
+    unit_of_work,
 )
 from .converters import DatabaseIdConverter, SerialConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -21,9 +23,16 @@ from .private_files import create_private_database, make_private_folder
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(
+def create_app(overrides: dict | None = None, instance_path: str | Path | None = None) -> Flask:
+    """The app; its private files (secret key, data keys, signing keys, uploads, the SQLite
+    database) live in ``instance_path``, else ``SDP_INSTANCE_PATH``, else the checkout's
+    ``instance/`` (the tests give each worker a temporary folder)."""
+    from .unit_of_work import App
+
+    instance_path = instance_path or os.environ.get("SDP_INSTANCE_PATH")
+    app = App(
         __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -39,6 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     crypto.init_app(app)  # the data keys of the encrypted columns
 
     db.init_app(app)
+    unit_of_work.init_app(app)  # its commit registered first: it runs after every other hook
     migrate.init_app(
         app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True
     )
@@ -67,11 +77,6 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def _request_id():
-        # ``g`` belongs to the app context. When one app context serves several requests (the
-        # test client inside a test's context), the signed-in user and locale cached there by
-        # Flask-Login and Flask-Babel must not carry over from one request to the next.
-        for per_request_cache in ("_login_user", "_flask_babel"):
-            g.pop(per_request_cache, None)
         g.request_id = request_id()  # never the client's own header unless a trusted proxy sent it
         # An over-long address is refused here, in the contract's format, below the web server's
         # own limit (gunicorn's limit_request_line; docs/deployment.md), which answers in HTML.

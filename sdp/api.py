@@ -5,7 +5,7 @@ from functools import wraps
 from http import HTTPStatus
 
 from apispec import BasePlugin
-from flask import request
+from flask import g, request
 from flask_smorest import Api, abort
 from flask_smorest import Blueprint as SmorestBlueprint
 
@@ -298,15 +298,12 @@ def bearer_token() -> str | None:
 def bearer_principal() -> Principal | None:
     """The principal of the request's bearer token, or None (no, unknown, expired or revoked token).
 
-    Looked up once per request and kept in the WSGI environ (not ``g``, which an app context
-    shared by several requests would keep): the rate limiter and the view both ask.
+    Looked up once per request and kept in ``g``: the rate limiter and the view both ask.
     """
-    if "sdp.principal" in request.environ:
-        return request.environ["sdp.principal"]
-    raw = bearer_token()
-    principal = principal_for(raw) if raw else None
-    request.environ["sdp.principal"] = principal
-    return principal
+    if "bearer_principal" not in g:
+        raw = bearer_token()
+        g.bearer_principal = principal_for(raw) if raw else None
+    return g.bearer_principal
 
 
 def current_principal() -> Principal:

@@ -7,6 +7,8 @@ its own (``users`` and ``tokens`` in ``sdp/auth/cli.py``, ``documents``, ``regis
 import click
 from flask import Flask
 
+from .unit_of_work import unit_of_work
+
 
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no users.")
@@ -18,7 +20,8 @@ def demo_data_command(if_empty):
     if if_empty and not database_is_empty():
         click.echo("The database already has data; demo data not loaded.")
         return
-    summary = load_demo_data()
+    with unit_of_work():
+        summary = load_demo_data()
     click.echo(summary)
 
 

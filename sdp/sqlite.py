@@ -75,6 +75,18 @@ def _lock_path(database: str, uri: bool) -> str | None:
     return f"{database}-writer.lock"
 
 
+def open_write_transaction(connection) -> None:
+    """Before a SAVEPOINT (``sdp.unit_of_work.savepoint``): Python's sqlite3 opens a
+    transaction only before a write, and SQLite treats a SAVEPOINT outside a transaction as the
+    transaction itself, committed by its RELEASE. Opened here first (the writer lock taken, then
+    ``BEGIN IMMEDIATE``), the savepoint nests and only the request's commit ends the transaction.
+    Nothing to do on PostgreSQL, or when the transaction has already written."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if isinstance(dbapi_connection, QueuedWriterConnection) and not dbapi_connection.in_transaction:
+        dbapi_connection.take_writer_lock()
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 @event.listens_for(Engine, "before_cursor_execute")
 def _queue_writers(conn, cursor, statement, parameters, context, executemany):
     dbapi_connection = conn.connection.dbapi_connection

@@ -253,10 +253,7 @@ def switch_language(code: str):
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     if current_user.is_authenticated and current_user.preferred_locale != code:
-        from .extensions import db
-
-        current_user.preferred_locale = code
-        db.session.commit()
+        current_user.preferred_locale = code  # committed with the request
     return response
 
 
@@ -314,10 +311,3 @@ def register(app: Flask) -> None:
     from .guidance import bp as help_pages
 
     app.register_blueprint(help_pages)
-
-    @app.before_request
-    def _fresh_locale():
-        # flask-babel caches the locale on the app context, which tests share between requests.
-        from flask_babel import refresh
-
-        refresh()

@@ -1,19 +1,32 @@
 """Fixtures: a real database (SQLite by default, PostgreSQL when DATABASE_URL names one),
-migrated with alembic once per run and emptied after each test, and real users of each role."""
+migrated with alembic once per run and emptied after each test, and real users of each role.
 
+Each request of the test client runs in a fresh context, as on a server (``RequestClient``);
+the app's private files go to a temporary instance folder per worker, never the checkout's."""
+
+import atexit
+import contextvars
 import os
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app, has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import create_engine, text
 
-from sdp import create_app
+from sdp import PROJECT_ROOT, create_app
 from sdp.auth.principal import SYSTEM
 from sdp.auth.services import create_user, issue_token
 from sdp.config import engine_options as engine_options_for
 from sdp.extensions import db
+from sdp.unit_of_work import App
 
 PASSWORD = "correct horse battery staple"
 
@@ -25,6 +38,22 @@ os.environ["SDP_PASSWORD_HASH_PROFILE"] = "cheapest"
 # (tests/documents/test_public_address.py).
 PUBLIC_URL = "https://apatridia.example.gob.pe"
 os.environ["SDP_PUBLIC_URL"] = PUBLIC_URL
+
+# The private files of every app this process builds (secret key, data keys, signing keys,
+# uploads), and of the servers and commands its tests start: a temporary folder of this worker.
+INSTANCE = tempfile.mkdtemp(prefix="sdp-test-instance-")
+os.environ["SDP_INSTANCE_PATH"] = INSTANCE
+atexit.register(shutil.rmtree, INSTANCE, ignore_errors=True)
+# Screenshots for a person to look at, outside the checkout (the suite writes nothing there).
+ARTIFACTS = Path(
+    os.environ.get("SDP_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "sdp-test-artifacts"
+)
+# Every property test is derandomized or replays its own examples: no example database, and
+# hypothesis's caches (constants, Unicode tables) in the worker's folder, not the checkout's
+# .hypothesis/.
+hypothesis_settings.register_profile("sdp", database=None)
+hypothesis_settings.load_profile("sdp")
+set_hypothesis_home_dir(Path(INSTANCE) / "hypothesis")
 
 
 def in_ci() -> bool:
@@ -73,7 +102,6 @@ def _reset_postgres_schema(app: Flask) -> None:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory) -> Iterator[Flask]:
     url = _database_url(tmp_path_factory)
-    instance = tmp_path_factory.mktemp("instance")
     engine_options = engine_options_for(url)
     if url.startswith("postgresql"):
         # A test's commits need not reach the disk before the next statement: the suite waits on
@@ -88,7 +116,6 @@ def app(tmp_path_factory) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret-key-not-for-production",
             "WTF_CSRF_ENABLED": False,
             "SERVER_NAME": None,
-            "INSTANCE_FOR_TESTS": str(instance),
             # Every test client calls from 127.0.0.1: the rate limits are tested on their own
             # (tests/api/test_rate_limits.py, which sets its limits), not met by accident.
             "SDP_RATELIMIT_TOKEN": "100000 per minute",
@@ -99,13 +126,40 @@ def app(tmp_path_factory) -> Iterator[Flask]:
             # Partner checks are journaled (sdp.audit.journal); a test chains them when it reads
             # them (chain_now), no background thread chains them behind its back.
             "SDP_AUDIT_CHAINER": "off",
-        }
+        },
+        instance_path=INSTANCE,
     )
     with application.app_context():
         if db.engine.dialect.name == "postgresql":
             _reset_postgres_schema(application)
         upgrade()
     yield application
+
+
+class RequestClient(FlaskClient):
+    """Each request in a fresh context, as a server runs it: its own ``g`` and database session,
+    committed or rolled back by the app's unit of work, never the test's. What the test itself
+    wrote (users and cases set up through services, which only flush) is committed first, as
+    the requests that made it would have; afterwards the test reads the request's work afresh."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+# Every app a test builds (the suite's, a second one with CSRF on, a prototype's) serves its test
+# client's requests each in its own context.
+App.test_client_class = RequestClient
+
+
+@pytest.fixture
+def client(app) -> RequestClient:
+    """The test client (pytest-flask's would preserve each request's context into the test's)."""
+    return app.test_client()
 
 
 @pytest.fixture(autouse=True)
@@ -122,7 +176,7 @@ def empty_every_table() -> None:
     """Remove every row the tests wrote (in the app context of the caller)."""
     db.session.rollback()
     db.session.remove()
-    _empty_audit_journal(app)
+    _empty_audit_journal(current_app._get_current_object())
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -173,7 +227,9 @@ def make_user():
     def factory(*roles: str, email: str | None = None, name: str = "Test User"):
         counter["n"] += 1
         email = email or f"{'-'.join(roles) or 'user'}{counter['n']}@test.sdp.pe"
-        return create_user(SYSTEM, email, name, list(roles), PASSWORD)
+        user = create_user(SYSTEM, email, name, list(roles), PASSWORD)
+        db.session.commit()  # set up as its own unit of work, before what the test does
+        return user
 
     return factory
 
@@ -205,6 +261,7 @@ def api_as(client, make_user):
         else:
             user = make_user(*roles_or_user, email=email)
         _, raw = issue_token(SYSTEM, user_email=user.email)
+        db.session.commit()
         api_client = ApiClient(client, raw)
         api_client.user = user
         return api_client
@@ -216,6 +273,59 @@ def api_as(client, make_user):
 def partner_api(client):
     def factory(*scopes: str, name: str = "RENIEC"):
         _, raw = issue_token(SYSTEM, client_name=name, scopes=list(scopes))
+        db.session.commit()
         return ApiClient(client, raw)
 
     return factory
+
+
+# --- Nothing left in the checkout ---------------------------------------------------------
+
+
+def _untracked_files() -> set[str] | None:
+    """The checkout's untracked files, ignored ones included (None outside a git checkout).
+    Python's byte-code and pytest's own cache are the interpreter's and the runner's."""
+    try:
+        listed = subprocess.run(
+            ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"]
+            + ["--", ".", ":(exclude).venv"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    names = {line[3:] for line in listed.splitlines() if line[:2] in ("??", "!!")}
+    return {
+        name
+        for name in names
+        if "__pycache__/" not in name and not name.startswith((".pytest_cache/", ".venv/"))
+    }
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
+        session.config.stash[_BEFORE] = _untracked_files()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = session.config.stash.get(_BEFORE, None)
+    if before is None or hasattr(session.config, "workerinput"):
+        return
+    new = sorted((_untracked_files() or set()) - before)
+    if new:
+        session.config.stash[_LEFT] = new
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    new = config.stash.get(_LEFT, None)
+    if new:
+        terminalreporter.section("files the suite left in the checkout", red=True)
+        for name in new:
+            terminalreporter.write_line(name)
+
+
+_BEFORE = pytest.StashKey[set[str] | None]()
+_LEFT = pytest.StashKey[list[str]]()

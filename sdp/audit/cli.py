@@ -5,6 +5,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..unit_of_work import unit_of_work
+
 audit_cli = AppGroup("audit", help="The audit trail.")
 
 
@@ -26,7 +28,8 @@ def verify_command(anchors):
     from .chain import verify
     from .journal import journal_directory, verify_journal
 
-    report = verify(db.session, anchors=anchors)
+    with unit_of_work():
+        report = verify(db.session, anchors=anchors)
     if report.problem is not None:
         click.echo(f"audit chain broken: {report.problem.message}", err=True)
         raise SystemExit(1)

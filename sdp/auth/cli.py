@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from .. import clock
 from ..domain.vocabulary import Role, values
+from ..unit_of_work import unit_of_work
 from .principal import SYSTEM
 
 users = AppGroup("users", help="Staff users.")
@@ -36,7 +37,8 @@ def create_user_command(email, roles, name, password_stdin):
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_user(SYSTEM, email, name, list(roles), password)
+        with unit_of_work():
+            user = create_user(SYSTEM, email, name, list(roles), password)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created user {user.email} with roles {', '.join(sorted(roles))}.")
@@ -82,13 +84,14 @@ def create_token_command(user_email, client_name, scopes, expires):
             "that day)."
         )
     try:
-        token, raw = issue_token(
-            SYSTEM,
-            user_email=user_email,
-            client_name=client_name,
-            scopes=list(scopes),
-            expires_at=expires_at,
-        )
+        with unit_of_work():
+            token, raw = issue_token(
+                SYSTEM,
+                user_email=user_email,
+                client_name=client_name,
+                scopes=list(scopes),
+                expires_at=expires_at,
+            )
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Token {token.prefix}… created; store it now, it is not shown again:", err=True)
@@ -105,7 +108,9 @@ def list_tokens_command():
         return f"{moment:%Y-%m-%d}"
 
     rows = [("ID", "PREFIX", "ACTS AS", "SCOPES", "CREATED", "EXPIRES", "STATUS")]
-    for token in list_tokens():
+    with unit_of_work():
+        tokens_listed = list_tokens()
+    for token in tokens_listed:
         acts_as = f"user {token.user.email}" if token.user else f"client {token.client_name}"
         status = token_status(token)
         if status == "revoked":
@@ -139,7 +144,8 @@ def revoke_token_command(prefix_or_id):
     from .services import AccountError, revoke_token
 
     try:
-        token = revoke_token(SYSTEM, prefix_or_id)
+        with unit_of_work():
+            token = revoke_token(SYSTEM, prefix_or_id)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     acts_as = f"user {token.user.email}" if token.user else f"client {token.client_name}"

@@ -127,7 +127,7 @@ def propose_role(actor: Principal, user: User, role: Role) -> RoleGrant | None:
     if role in pending_roles(user):
         raise GrantRefused(gettext(ALREADY_PROPOSED, **params))
     proposals = add_proposals(actor, user, [role])
-    db.session.commit()
+    db.session.flush()
     return proposals[0] if proposals else None
 
 
@@ -151,7 +151,7 @@ def approve_grant(actor: Principal, grant: RoleGrant) -> None:
         user.totp_secret, user.totp_last_step = None, None
         changes["second_factor_cleared"] = True
     audit.record(actor, "role_grant.approve", "role_grant", grant.id, changes=changes)
-    db.session.commit()
+    db.session.flush()
 
 
 def refuse_grant(actor: Principal, grant: RoleGrant) -> None:
@@ -167,4 +167,4 @@ def refuse_grant(actor: Principal, grant: RoleGrant) -> None:
         grant.id,
         changes={"user": grant.user.email, "role": grant.role},
     )
-    db.session.commit()
+    db.session.flush()

@@ -60,7 +60,7 @@ def create_user(actor: Principal, email: str, name: str, roles: list[str], passw
         from .grants import add_proposals
 
         add_proposals(actor, user, [Role(role) for role in roles])
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -95,7 +95,7 @@ def issue_token(
             "expires_at": expires_at,
         },
     )
-    db.session.commit()
+    db.session.flush()
     return token, raw
 
 
@@ -148,7 +148,7 @@ def revoke_token(actor: Principal, prefix_or_id: str) -> ApiToken:
             "user": token.user.email if token.user else None,
         },
     )
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -173,7 +173,7 @@ def set_password(actor: Principal, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.session_epoch = (user.session_epoch or 0) + 1
     audit.record(actor, "user.password_change", "user", user.id, changes={"sessions_ended": True})
-    db.session.commit()
+    db.session.flush()
 
 
 WRONG_CURRENT_PASSWORD = N_("The current password is not right.")
@@ -253,7 +253,7 @@ def record_failed_sign_in(user: User, step: str) -> None:
         user.locked_until = clock.now() + timedelta(minutes=minutes)
         changes["locked_until"] = user.locked_until
     audit.record(user.principal, "user.sign_in_failed", "user", user.id, changes=changes)
-    db.session.commit()
+    db.session.flush()
 
 
 def record_locked_attempt(user: User) -> None:
@@ -264,7 +264,7 @@ def record_locked_attempt(user: User) -> None:
         user.id,
         changes={"locked_until": user.locked_until},
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def record_sign_in(user: User, second_factor: bool) -> None:
@@ -274,7 +274,7 @@ def record_sign_in(user: User, second_factor: bool) -> None:
     audit.record(
         user.principal, "user.sign_in", "user", user.id, changes={"second_factor": second_factor}
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def use_totp_code(user: User, code: str) -> bool:
@@ -313,7 +313,7 @@ def enrol_totp(user: User, secret: str, code: str) -> bool:
     audit.record(
         user.principal, "user.totp_enrol", "user", user.id, changes={"second_factor": "totp"}
     )
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -321,7 +321,7 @@ def assign_totp_secret(actor: Principal, user: User, secret: str) -> None:
     """Sets a known secret (the demo data's documented one); real users enrol through the pages."""
     user.totp_secret, user.totp_last_step = secret, None
     audit.record(actor, "user.totp_assign", "user", user.id, changes={"second_factor": "totp"})
-    db.session.commit()
+    db.session.flush()
 
 
 def reset_totp(actor: Principal, user: User) -> None:
@@ -337,7 +337,7 @@ def reset_totp(actor: Principal, user: User) -> None:
     user.totp_secret, user.totp_last_step = None, None
     user.session_epoch = (user.session_epoch or 0) + 1
     audit.record(actor, "user.totp_reset", "user", user.id, changes={"sessions_ended": True})
-    db.session.commit()
+    db.session.flush()
 
 
 def end_sessions(actor: Principal, user: User) -> None:
@@ -346,7 +346,7 @@ def end_sessions(actor: Principal, user: User) -> None:
     audit.record(
         actor, "user.sessions_end", "user", user.id, changes={"session_epoch": user.session_epoch}
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def set_active(actor: Principal, user: User, active: bool) -> None:
@@ -363,4 +363,4 @@ def set_active(actor: Principal, user: User, active: bool) -> None:
     audit.record(
         actor, "user.activate" if active else "user.deactivate", "user", user.id, changes=changes
     )
-    db.session.commit()
+    db.session.flush()

@@ -105,7 +105,7 @@ def keep(session: dict, path: str, form: MultiDict, user_id: int | None) -> Kept
             created_at=clock.now(),
         )
     )
-    db.session.commit()
+    db.session.flush()
     session[SESSION_KEY] = token
     return Kept.KEPT
 
@@ -137,7 +137,7 @@ def take(session: dict, path: str, user_id: int) -> MultiDict | None:
         return None
     session.pop(SESSION_KEY, None)
     db.session.delete(stash)
-    db.session.commit()
+    db.session.flush()
     created = (
         stash.created_at if stash.created_at.tzinfo else stash.created_at.replace(tzinfo=clock.PERU)
     )

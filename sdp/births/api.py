@@ -94,7 +94,7 @@ class RegistryBirth(MethodView):
         registration = services.find_registration(registration_number) if well_formed else None
         answer = (
             registry_dict(registration) if registration else None
-        )  # before the audit's commit expires it
+        )  # built before the read is recorded
         services.record_registry_check(principal, registration_number, registration)
         if answer is None:
             if not well_formed:

@@ -32,6 +32,7 @@ from ..domain.vocabulary import (
     Sex,
 )
 from ..extensions import db
+from ..unit_of_work import savepoint
 from .models import BirthRegistration
 from .numbering import next_registration_number
 
@@ -256,13 +257,14 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
         registered_by_id=principal.id if principal.kind == "user" else None,
         created_at=clock.now(),
     )
-    db.session.add(registration)
     try:
-        db.session.flush()
+        with savepoint():
+            db.session.add(registration)
+            db.session.flush()
     except IntegrityError:
         # Another registrar committed the same child (or certificate) a moment ago: the UNIQUE
-        # constraint let only one through. Show theirs.
-        db.session.rollback()
+        # constraint let only one through. Show theirs (the savepoint undid this one, and the
+        # request's rollback undoes the rest).
         existing = _find_existing(key, certificate)
         if existing is None:
             raise
@@ -295,7 +297,7 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
             case_id=linked[1].id,
             changes=changes,
         )
-    db.session.commit()
+    db.session.flush()
     return registration
 
 
@@ -332,7 +334,7 @@ def record_read(principal: Principal, registration: BirthRegistration, channel: 
         case_id=registration.mother_case_id or registration.father_case_id,
         changes={"channel": channel},
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def record_registry_check(
@@ -352,12 +354,12 @@ def record_registry_check(
             "found": registration is not None,
         },
     )
-    db.session.commit()  # ends the look-up's transaction: its connection goes back to the pool
+    db.session.flush()
 
 
 def record_list_read(principal: Principal, shown: int) -> None:
     audit.record(principal, "birth.list", "birth_registration", None, changes={"shown": shown})
-    db.session.commit()
+    db.session.flush()
 
 
 def recent_registrations(limit: int = 50) -> list[BirthRegistration]:

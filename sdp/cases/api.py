@@ -97,9 +97,9 @@ class ApplicationResource(MethodView):
     def get(self, application_id):
         """The case file. Every read is audited."""
         application = load_case(application_id)
-        # The answer is built before the read is recorded: the commit expires every loaded
-        # object, and building it afterwards would load the whole case a second time.
-        # If recording the read fails, the error is raised and the answer never leaves.
+        # The answer is built before the read is recorded (the order the answer was measured
+        # in). If recording the read, or the request's commit, fails, the error is raised and
+        # the answer never leaves.
         answer = _case_response(application)
         services.record_read(current_principal(), application, "api")
         return answer

@@ -96,7 +96,7 @@ def _finish(
         case_id=application.id,
         changes=changes,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def _transition(application: Application, action: str, outcome: str | None = None) -> dict:
@@ -1004,7 +1004,7 @@ def record_read(actor: Principal, application: Application, channel: str) -> Non
         case_id=application.id,
         changes={"channel": channel},
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def require_case_reader(actor: Principal, application: Application) -> None:

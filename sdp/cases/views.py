@@ -27,12 +27,14 @@ from .. import clock
 from ..audit.journal import chain_now
 from ..audit.models import AuditEvent
 from ..auth.views import restore_form
+from ..documents import services as document_services
 from ..domain import procedure
 from ..domain.access import BIRTH_READERS, CASE_READERS, may_read_case
 from ..domain.procedure import InvalidField, ProcedureError
 from ..domain.vocabulary import N_, DocumentType, Role
 from ..extensions import db
 from ..forms import field_at
+from ..unit_of_work import savepoint
 from ..uploads import services as uploads
 from ..uploads.models import EvidenceFile
 from . import forms, overview, queries, services, timeline
@@ -231,9 +233,12 @@ def intake():
                 "cases/intake.html", form=form, duplicates=duplicates, refusal=refusal
             )
     try:
-        application = services.register_application(principal, data)
+        # The application and each person's provisional certificate, in one transaction: a
+        # refusal of either undoes both, and the form comes back filled in.
+        with savepoint():
+            application = services.register_application(principal, data)
+            document_services.issue_provisional_certificates(principal, application)
     except ProcedureError as error:
-        db.session.rollback()
         refusal, status = _field_error(form, error), error.status
         return render_template(
             "cases/intake.html", form=form, duplicates=[], refusal=refusal
@@ -773,13 +778,13 @@ def action(application_id: int, slug: str, target: int | None = None):
                         answers=answers(form, application),
                         form_url=action_url(application, name, row),
                     )
-                ACTION_PAGES[name].run(principal, application, form, row)
+                with savepoint():  # refused: undone, and the page comes back filled in
+                    ACTION_PAGES[name].run(principal, application, form, row)
                 flash(result_message(name, application, form, row), "success")
                 return redirect(url_for(".case", application_id=application.id))
             else:
                 status = 422
     except ProcedureError as error:
-        db.session.rollback()
         if (
             form is None
         ):  # not this person's action, or not now: the procedure's reason, nothing to fill

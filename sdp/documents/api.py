@@ -172,9 +172,7 @@ def registry_document(serial):
     if found is None:
         abort(404, message="There is no document with this serial.")
     document, status = found
-    answer = registry_dict(
-        document, status
-    )  # before the audit's commit expires the document (no reload)
+    answer = registry_dict(document, status)  # built before the read is recorded
     services.record_read(current_principal(), document, "registry")
     return answer
 

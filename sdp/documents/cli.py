@@ -3,6 +3,8 @@
 import click
 from flask.cli import AppGroup
 
+from ..unit_of_work import unit_of_work
+
 documents = AppGroup("documents", help="Statelessness documents: signing keys.")
 
 
@@ -12,21 +14,20 @@ def rotate_key_command():
     already issued keep verifying; the old private key is deleted."""
     from ..audit import services as audit
     from ..auth.principal import SYSTEM
-    from ..extensions import db
     from .signing import KeyError_, rotate
 
-    try:
-        new_id, old_id = rotate()
-    except KeyError_ as error:
-        raise click.ClickException(str(error)) from error
-    audit.record(
-        SYSTEM,
-        "document.rotate_key",
-        "document_key",
-        new_id,
-        changes={"retired": old_id, "current": new_id},
-    )
-    db.session.commit()
+    with unit_of_work():
+        try:
+            new_id, old_id = rotate()
+        except KeyError_ as error:
+            raise click.ClickException(str(error)) from error
+        audit.record(
+            SYSTEM,
+            "document.rotate_key",
+            "document_key",
+            new_id,
+            changes={"retired": old_id, "current": new_id},
+        )
     click.echo(
         f"Documents are now signed with key {new_id}; key {old_id} is retired and still verifies "
         "the documents it signed."
@@ -38,6 +39,8 @@ def keys_command():
     """List the published public keys (current and retired)."""
     from .signing import published_keys
 
-    for row in published_keys():
+    with unit_of_work():  # the current key is published on first use
+        rows = published_keys()
+    for row in rows:
         state = f"retired {row.retired_at:%Y-%m-%d}" if row.retired_at else "current"
         click.echo(f"{row.key_id}  {row.algorithm}  {row.public_key}  {state}")

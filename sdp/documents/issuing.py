@@ -28,6 +28,7 @@ from ..domain.vocabulary import DocumentType, Role, label
 from ..extensions import db
 from ..forms import GuardedForm
 from ..schemas import country_codes
+from ..unit_of_work import savepoint
 from ..web import country_choices, country_name
 from . import services
 from .services import TRAVEL_MONTHS
@@ -335,16 +336,16 @@ def issue(application: Application, principal):
         return redirect(step_url(application, "countries", answers))
     person = issuing.holder(answers)
     try:
-        document = services.issue_document(
-            principal,
-            application,
-            answers.type,
-            person_id=person.id if person else answers.person,
-            valid_months=answers.months if answers.travel else None,
-            valid_except=answers.excepted if answers.travel else [],
-        )
+        with savepoint():
+            document = services.issue_document(
+                principal,
+                application,
+                answers.type,
+                person_id=person.id if person else answers.person,
+                valid_months=answers.months if answers.travel else None,
+                valid_except=answers.excepted if answers.travel else [],
+            )
     except ProcedureError as error:
-        db.session.rollback()
         from ..cases.views import procedure_message
 
         flash(procedure_message(error), "error")

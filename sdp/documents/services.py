@@ -301,7 +301,7 @@ def _finish(actor: Principal, action: str, document: Document, changes: dict) ->
         case_id=document.application_id,
         changes=changes,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def issue_document(
@@ -384,6 +384,18 @@ def issue_document(
         changes["superseded"] = superseded
     _finish(actor, _action, document, changes)
     return document
+
+
+def issue_provisional_certificates(actor: Principal, application: Application) -> list[Document]:
+    """At intake, each person of the application receives a provisional certificate (the
+    procedure's ``register``; domain.md, section 4: each person is protected until their own
+    decision is final). In the intake's transaction: no application without its certificates."""
+    return [
+        issue_document(
+            actor, application, DocumentType.PROVISIONAL_CERTIFICATE, person_id=person.id
+        )
+        for person in application.persons()
+    ]
 
 
 def _require_birth_documents_role(actor: Principal) -> None:
@@ -631,8 +643,7 @@ def record_read(actor: Principal, document: Document | Row, channel: str) -> Non
             case_id=document.application_id,
             changes={"serial": document.serial, "channel": channel},
         )
-        db.session.commit()  # ends the look-up's transaction
-        return
+        return  # nothing written here: the request's unit of work ends the look-up's transaction
     audit.record(
         actor,
         "document.read",
@@ -641,7 +652,7 @@ def record_read(actor: Principal, document: Document | Row, channel: str) -> Non
         case_id=document.application_id,
         changes={"serial": document.serial, "channel": channel},
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def record_failed_verification(channel: str) -> None:
@@ -650,7 +661,7 @@ def record_failed_verification(channel: str) -> None:
     audit.record(
         PUBLIC, "document.verification_failed", "document", None, changes={"channel": channel}
     )
-    db.session.commit()
+    db.session.flush()
 
 
 # The channels of a partner's registry check (sdp/documents/api.py).

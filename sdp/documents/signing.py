@@ -70,8 +70,7 @@ def keys_dir() -> Path:
     configured = current_app.config.get("DOCUMENT_KEYS_DIR")
     if configured:
         return Path(configured)
-    instance = current_app.config.get("INSTANCE_FOR_TESTS") or current_app.instance_path
-    return Path(instance) / "document-keys"
+    return Path(current_app.instance_path) / "document-keys"
 
 
 def _private_pem(private_key: Ed25519PrivateKey) -> bytes:
@@ -211,7 +210,7 @@ def rotate() -> tuple[str, str | None]:
 
 def published_keys() -> list[DocumentKey]:
     publish(current_signer())
-    db.session.commit()
+    db.session.flush()
     return list(
         db.session.execute(
             select(DocumentKey).order_by(DocumentKey.created_at, DocumentKey.key_id)

@@ -32,6 +32,7 @@ from ..domain.procedure import ProcedureError
 from ..domain.vocabulary import DocumentStatus, DocumentType, Role, label
 from ..extensions import db, limiter, login_manager
 from ..security.logs import never_log_path
+from ..unit_of_work import savepoint
 from . import issuing, services
 from .models import Document
 from .presenters import registry_dict
@@ -53,20 +54,18 @@ def _verify_limit() -> str:
 
 def signed_in_principal() -> Principal | None:
     """The staff member of this request: a bearer token (API clients following ``pdf_url``)
-    or the signed-in session. Cached on the request, not ``g``: an app context shared by
-    several requests (as in tests) would keep the first request's user."""
-    if "sdp.web_principal" in request.environ:
-        return request.environ["sdp.web_principal"]
+    or the signed-in session, looked up once per request."""
+    if "web_principal" in g:
+        return g.web_principal
     principal = None
     scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and raw.strip():
         found = principal_for(raw.strip())
         principal = found if found is not None and found.kind == "user" else None
     elif login_manager.user_callback is not None or login_manager.request_callback is not None:
-        g.pop("_login_user", None)
         if current_user and current_user.is_authenticated:
             principal = current_user.principal
-    request.environ["sdp.web_principal"] = principal
+    g.web_principal = principal
     return principal
 
 
@@ -241,9 +240,9 @@ def _staff_document(serial: str):
 def revoke(serial):
     principal, document, back = _staff_document(serial)
     try:
-        services.revoke(principal, document, request.form.get("reason", ""))
+        with savepoint():
+            services.revoke(principal, document, request.form.get("reason", ""))
     except ProcedureError as error:
-        db.session.rollback()
         _flash_error(error)
         return redirect(back)
     flash(
@@ -262,9 +261,9 @@ def revoke(serial):
 def reissue(serial):
     principal, document, back = _staff_document(serial)
     try:
-        new = services.reissue(principal, document)
+        with savepoint():
+            new = services.reissue(principal, document)
     except ProcedureError as error:
-        db.session.rollback()
         _flash_error(error)
         return redirect(back)
     flash(
@@ -290,8 +289,7 @@ def issue_birth_record(registration_number):
     try:
         document = services.issue_birth_record(principal, birth)
     except ProcedureError as error:
-        db.session.rollback()
-        abort(error.status)
+        abort(error.status)  # the app's unit of work rolls the request back
     flash(
         _(
             "Birth record %(serial)s issued for %(name)s (registration %(number)s).",

@@ -76,5 +76,4 @@ def check_person(
         person_query_digest(given_names, family_names, date_of_birth),
         {"matches": [match["case_number"] for match in matches]},
     )
-    db.session.commit()
     return matches

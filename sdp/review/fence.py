@@ -10,7 +10,7 @@ map to hold it.
 from fnmatch import fnmatchcase
 from functools import cache
 
-from flask import request
+from flask import g, request
 from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
@@ -54,9 +54,9 @@ def _identities() -> list[frozenset[Role]]:
     found = []
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and raw.strip():
-        principal = request.environ.get("sdp.principal") or principal_for(raw.strip())
+        principal = g.get("bearer_principal") or principal_for(raw.strip())
         if principal is not None:
-            request.environ["sdp.principal"] = principal  # the API's own check reuses it
+            g.bearer_principal = principal  # the API's own check reuses it
             found.append(principal.roles)
     if current_user.is_authenticated:
         found.append(frozenset(current_user.roles))

@@ -20,9 +20,8 @@ def handle_stale_data(error):
     from werkzeug.exceptions import Conflict
 
     from ..errors import json_error, wants_json
-    from ..extensions import db
 
-    db.session.rollback()
+    # Nothing to roll back here: the app's unit of work did it before this handler runs.
     if wants_json():
         return json_error(
             409,

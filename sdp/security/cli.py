@@ -6,6 +6,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from ..unit_of_work import unit_of_work
+
 keys_cli = AppGroup("keys", help="The data keys that encrypt sensitive text and files at rest.")
 
 
@@ -28,7 +30,10 @@ def rotate_command(no_wait):
             "keep the old ones after it, restart the app, then rotate."
         )
     try:
-        result = rotate(ring, wait_for_processes=not no_wait)
+        # The re-encryption commits batch by batch (a rerun finishes an interrupted rotation);
+        # the rotation's own audit event is this command's unit of work.
+        with unit_of_work():
+            result = rotate(ring, wait_for_processes=not no_wait)
     except RotationIncomplete as error:
         raise click.ClickException(str(error)) from error
     click.echo(
@@ -93,7 +98,8 @@ def restore_command(path, yes):
     click.echo(f"Restored {path}. Check it with: flask --app sdp audit verify")
     from ..crypto import keyring, kids_in_use
 
-    missing = sorted(kids_in_use(db.session, db.metadata) - set(keyring().kids()))
+    with unit_of_work():
+        missing = sorted(kids_in_use(db.session, db.metadata) - set(keyring().kids()))
     if missing:
         raise click.ClickException(
             "The restored data is encrypted with keys this installation no longer has: "

@@ -81,5 +81,5 @@ def rotate(ring: Keyring, wait_for_processes: bool = True) -> Rotation:
         new.kid,
         changes={"retired": retired, "values": values, "files": files},
     )
-    db.session.commit()
+    db.session.flush()
     return Rotation(new.kid, retired, values, files, ring.file is not None, archive)

@@ -110,7 +110,7 @@ def configure(app: Flask) -> None:
         def _log_request(response):
             started = request.environ.get("sdp.started")
             rule = request.url_rule
-            principal = request.environ.get("sdp.principal")
+            principal = g.get("bearer_principal")
             fields = {
                 "event": "request",
                 "method": request.method,

@@ -16,7 +16,9 @@ import secrets
 from pathlib import Path, PurePath
 
 from flask import current_app
+from sqlalchemy import event as orm_event
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..audit import services as audit
@@ -103,38 +105,33 @@ def attach_file(
     storage_name = secrets.token_urlsafe(32)
     path = _path(storage_name)
     write_private(path, keyring().encrypt_blob(content, storage_name.encode()))
-    try:
-        row = EvidenceFile(
-            application_id=application.id,
-            evidence_id=evidence.id,
-            original_name=name,
-            content_type=content_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            storage_name=storage_name,
-            uploaded_at=clock.now(),
-            uploaded_by_id=actor.id,
-        )
-        db.session.add(row)
-        db.session.flush()
-        audit.record(
-            actor,
-            "case.attach_evidence_file",
-            "evidence_file",
-            row.id,
-            case_id=application.id,
-            changes={
-                "evidence": evidence.id,
-                "content_type": content_type,
-                "size": row.size,
-                "sha256": row.sha256,
-            },
-        )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        path.unlink(missing_ok=True)
-        raise
+    _remove_if_rolled_back(path)
+    row = EvidenceFile(
+        application_id=application.id,
+        evidence_id=evidence.id,
+        original_name=name,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        storage_name=storage_name,
+        uploaded_at=clock.now(),
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record(
+        actor,
+        "case.attach_evidence_file",
+        "evidence_file",
+        row.id,
+        case_id=application.id,
+        changes={
+            "evidence": evidence.id,
+            "content_type": content_type,
+            "size": row.size,
+            "sha256": row.sha256,
+        },
+    )
     return row
 
 
@@ -166,7 +163,6 @@ def read_file(
         case_id=application.id,
         changes={"channel": channel},
     )
-    db.session.commit()
     return content
 
 
@@ -200,3 +196,23 @@ def files_not_under(ring: Keyring) -> int:
 def register_rotation_hook() -> None:
     if not any(hook.name == "evidence_files" for hook in ROTATION_HOOKS):
         ROTATION_HOOKS.append(RotationHook("evidence_files", reencrypt_files, files_not_under))
+
+
+# An evidence file is written before the transaction that records it ends: removed again if
+# that transaction rolls back (a refused or failed request), kept once it commits.
+_WRITTEN = "sdp.uploads.written"
+
+
+def _remove_if_rolled_back(path: Path) -> None:
+    db.session.info.setdefault(_WRITTEN, []).append(path)
+
+
+@orm_event.listens_for(Session, "after_commit")
+def _keep_written_files(session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+@orm_event.listens_for(Session, "after_rollback")
+def _remove_written_files(session) -> None:
+    for path in session.info.pop(_WRITTEN, []):
+        path.unlink(missing_ok=True)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from sdp import PROJECT_ROOT
-from tests.conftest import missing
+from tests.conftest import ARTIFACTS, missing
 
 VENDOR = PROJECT_ROOT / "static" / "vendor" / "swagger-ui"
-SCREENSHOT = PROJECT_ROOT / "test-artifacts" / "api-docs.png"  # for a person to look at
+SCREENSHOT = ARTIFACTS / "api-docs.png"  # for a person to look at
 
 
 class Assets(HTMLParser):

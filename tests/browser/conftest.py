@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from sdp import PROJECT_ROOT, create_app
-from tests.conftest import PASSWORD, in_ci
+from sdp import create_app
+from tests.conftest import ARTIFACTS, PASSWORD, in_ci
 from tests.web.conftest import compile_catalogues
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 

@@ -117,10 +117,12 @@ def test_sign_in_pages_and_lists_are_accessible(page, check_page, make_user, api
     admin = make_user("admin")
     from sdp.auth.grants import propose_role
     from sdp.domain.vocabulary import Role
+    from sdp.extensions import db
 
     grant = propose_role(
         make_user("admin").principal, make_user("reviewer", name="Rosa Huamán"), Role.SUPERVISOR
     )
+    db.session.commit()  # the live server's requests run in their own transactions
     page.locator("header form button[type=submit]").click()
     sign_in(page, admin)
     assert page.url.endswith("/admin/users")

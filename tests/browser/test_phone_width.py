@@ -58,6 +58,7 @@ def demo_world(app):
             "{grant}": f"/admin/grants/{grant.id}",
         },
     )
+    db.session.commit()  # before the live server's requests (their own transactions) read it
     db.session.remove()
     yield world
     empty_every_table()

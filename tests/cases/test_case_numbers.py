@@ -8,6 +8,7 @@ from sdp.cases import services
 from sdp.cases.models import Application
 from sdp.cases.numbering import next_case_number
 from sdp.extensions import db
+from sdp.unit_of_work import unit_of_work
 
 from .helpers import TODAY, person
 
@@ -34,7 +35,8 @@ def test_concurrent_intakes_get_distinct_consecutive_numbers(app, make_user):
         with app.app_context():
             try:
                 barrier.wait(timeout=10)
-                services.register_application(intake, _intake_data(n))
+                with unit_of_work():  # each intake its own request's transaction
+                    services.register_application(intake, _intake_data(n))
             except Exception as error:  # reported below; a thread cannot fail the test itself
                 errors.append(error)
             finally:
@@ -53,6 +55,7 @@ def test_concurrent_intakes_get_distinct_consecutive_numbers(app, make_user):
 def test_a_rolled_back_intake_returns_its_number(app, make_user):
     intake = make_user("intake_officer").principal
     first = services.register_application(intake, _intake_data(1)).case_number
+    db.session.commit()  # the first intake's request ended
     taken = next_case_number(TODAY.year)
     db.session.rollback()  # the intake failed after taking a number
     second = services.register_application(intake, _intake_data(2)).case_number

@@ -164,11 +164,13 @@ def _case_with(staff, n: int) -> int:
             )
         )
     db.session.commit()
+    db.session.commit()  # set up as the requests that made it would have
     return application.id
 
 
 def _reader(client, user) -> ApiClient:
     _, raw = issue_token(SYSTEM, user_email=user.email)
+    db.session.commit()
     return ApiClient(client, raw)
 
 

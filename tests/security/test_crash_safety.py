@@ -85,6 +85,7 @@ def test_sigkill_in_the_middle_of_a_burst_of_intakes_loses_nothing_acknowledged(
         missing("gunicorn is not installed in this environment")
     officer = make_user("intake_officer")
     _, token = issue_token(SYSTEM, user_email=officer.email)
+    db.session.commit()  # before the server, another process, reads it
     db.session.remove()
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     port = free_port()

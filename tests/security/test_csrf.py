@@ -16,14 +16,12 @@ from tests.conftest import PASSWORD
 def csrf_app(app):
     application = create_app(
         {
-            **{
-                key: app.config[key]
-                for key in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "INSTANCE_FOR_TESTS")
-            },
+            **{key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY")},
             "TESTING": True,
             "WTF_CSRF_ENABLED": True,
             "SERVER_NAME": None,
-        }
+        },
+        instance_path=app.instance_path,
     )
     assert application.config["WTF_CSRF_ENABLED"]
     return application

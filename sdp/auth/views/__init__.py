@@ -223,7 +223,6 @@ def second_factor():
     if form.validate_on_submit():
         if use_totp_code(user, form.code.data):
             return _finish_sign_in(user)
-        db.session.rollback()
         record_failed_sign_in(user, "second_factor")
         form.code.errors = [
             gettext(
@@ -279,7 +278,6 @@ def sign_out():
     if current_user.is_authenticated:
         user = db.session.get(User, current_user.id)
         user.session_epoch = (user.session_epoch or 0) + 1
-        db.session.commit()
     _end_this_session()
     flash(gettext("You have signed out."), "success")
     return redirect(url_for("auth_web.sign_in"))
