@@ -24,6 +24,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user, login_required
 
 from .domain import procedure, vocabulary
+from .domain.deadlines import DUE_SOON_DAYS
 from .domain.vocabulary import N_, Role
 
 bp = Blueprint("web", __name__)
@@ -308,6 +309,7 @@ def register(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         REVIEW_PAGE=REVIEW_PAGE,
         Role=Role,
+        DUE_SOON_DAYS=DUE_SOON_DAYS,
     )
     app.register_blueprint(bp)
     from .guidance import bp as help_pages
