@@ -23,6 +23,7 @@ from flask import (
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user, login_required
 
+from . import request_hooks
 from .domain import procedure, vocabulary
 from .domain.deadlines import DUE_SOON_DAYS
 from .domain.vocabulary import N_, Role
@@ -316,7 +317,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(help_pages)
 
-    @app.before_request
+    @request_hooks.before(app, "fresh_locale")
     def _fresh_locale():
         # flask-babel caches the locale on the app context, which tests share between requests.
         from flask_babel import refresh
