@@ -156,17 +156,12 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
         if parent and parent.get("date_of_birth"):
             dates.check_date_of_birth(f"{role}.date_of_birth", parent["date_of_birth"], today)
     for role, parent in (("mother", mother_data), ("father", father_data)):
-        if parent and parent.get("stateless") and parent.get("nationality"):
-            raise InvalidField(
-                f"{role}.nationality", N_("A stateless parent has no nationality: leave it empty.")
-            )
-        if (
-            parent
-            and parent.get("nationality_basis")
-            and parent.get("nationality") != nationality.PERU
-        ):
-            raise InvalidField(
-                f"{role}.nationality_basis", nationality.NATIONALITY_BASIS_NOT_PERUVIAN
+        if parent:
+            nationality.check_parent(
+                role,
+                parent.get("nationality"),
+                bool(parent.get("stateless")),
+                parent.get("nationality_basis"),
             )
 
     mother_case = _find_case(mother_data, "mother") if mother_data else None

@@ -140,9 +140,10 @@ def _validity(
 
 
 def _recognized_on(application: Application) -> date | None:
-    if application.appeal and application.appeal.decided_on:
-        return application.appeal.decided_on
-    return application.decision.notified_on if application.decision else None
+    decision, appeal = application.decision, application.appeal
+    return deadlines.recognition_date(
+        decision.notified_on if decision else None, appeal.decided_on if appeal else None
+    )
 
 
 def _letter_languages(application: Application, holder: Person) -> list[str]:

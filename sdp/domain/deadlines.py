@@ -127,7 +127,23 @@ def travel_document_valid_until(issued_on: date, policy: PolicySettings) -> date
     return add_months(issued_on, policy.travel_document_months)
 
 
-def naturalization_eligible_from(recognized_on: date, policy: PolicySettings) -> date:
+def recognition_date(notified_on: date | None, appeal_decided_on: date | None) -> date | None:
+    """The day a recognition counts from: the decision on the appeal that recognised, when the
+    appeal was decided, else the notification of the decision. A proposal of the regulation: the
+    law names no day; the identity and travel documents print it and naturalization counts from it.
+    """
+    return appeal_decided_on or notified_on
+
+
+def naturalization_eligible_from(
+    state: State | str | None, recognized_on: date | None, policy: PolicySettings
+) -> date | None:
+    """The first day a recognised stateless person may ask for facilitated naturalization: the
+    years of ``policy.naturalization_years`` after recognition (a proposal that needs a change of
+    law; domain.md, section 3). None unless the case stands recognised (not ceased, cancelled or
+    still to be decided)."""
+    if state != State.RECOGNIZED or recognized_on is None:
+        return None
     return add_years(recognized_on, policy.naturalization_years)
 
 
