@@ -25,6 +25,7 @@ from flask_login import current_user, login_required
 
 from . import request_hooks
 from .domain import procedure, vocabulary
+from .domain.access import BIRTH_READERS
 from .domain.deadlines import DUE_SOON_DAYS
 from .domain.vocabulary import N_, Role
 
@@ -225,7 +226,7 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append((url_for("cases_web.intake"), gettext("New application"), "cases_web.intake"))
     if roles & CASE_READERS:
         items.append((url_for("cases_web.index"), gettext("Cases"), "cases_web.index"))
-    if roles & {Role.REGISTRAR, Role.SUPERVISOR} and "births.index" in current_app.view_functions:
+    if roles & BIRTH_READERS and "births.index" in current_app.view_functions:
         items.append((url_for("births.index"), gettext("Birth registrations"), "births.index"))
     if Role.ADMIN in roles:
         items.append((url_for("auth_web.users"), gettext("Users"), "auth_web.users"))

@@ -18,7 +18,7 @@ from .. import clock
 from ..audit import services as audit
 from ..auth.principal import Principal
 from ..cases.models import Application, Person
-from ..domain import dates, deadlines, nationality
+from ..domain import dates, deadlines, nationality, procedure
 from ..domain.access import BIRTH_READERS
 from ..domain.birth_registration import duplicate_key, normalise_registration_number
 from ..domain.names import name_key, similar_names
@@ -28,7 +28,6 @@ from ..domain.vocabulary import (
     AsylumStatus,
     PeruvianNationalityBasis,
     ReferralTarget,
-    Role,
     Sex,
 )
 from ..extensions import db
@@ -138,8 +137,7 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
     Raises ``Forbidden`` (not a registrar), ``InvalidField`` (422, naming the field; among
     them ``NotPeruvianByBirth``), ``DuplicateBirth`` (409, with the existing number).
     """
-    if not principal.has_role(Role.REGISTRAR):
-        raise Forbidden(N_("Only a registrar may register a birth."))
+    procedure.check_registry_act("register_birth", principal.actor)
     today = clock.today()
     policy = current_app.config["POLICY"]
     child, mother_data, father_data = data["child"], data.get("mother"), data.get("father")

@@ -181,7 +181,9 @@ def birth_documents_panel(birth: BirthRegistration) -> dict:
             .order_by(Document.id.desc())
         ).scalars()
     )
-    may_issue = bool(principal and principal.has_role(Role.REGISTRAR, Role.SUPERVISOR))
+    may_issue = bool(
+        principal and procedure.may_take_registry_act("issue_birth_record", principal.roles)
+    )
     return {
         "birth": birth,
         "may_issue": may_issue,

@@ -960,7 +960,31 @@ ACTIONS += (
     ),
 )
 
+# --- Acts of the civil registry, outside any case -----------------------------------
+
+# A birth is registered, and its record issued, without a case: these acts start no case and move
+# no state, but who may take them is part of the procedure all the same (a proposal of the
+# regulation: the registrar registers, as RENIEC's registrars do; a supervisor may also issue the
+# record, for corrections and reissues). ``check_registry_act`` enforces them.
+REGISTRY_ACTIONS: tuple[Action, ...] = (
+    Action(
+        "register_birth",
+        N_("Register a birth"),
+        N_("Record a birth with the child's nationality at birth decided by the rule."),
+        roles=frozenset({Role.REGISTRAR}),
+        sources=frozenset(),
+    ),
+    Action(
+        "issue_birth_record",
+        N_("Issue a birth record"),
+        N_("Issue the signed extract of a birth registration."),
+        roles=frozenset({Role.REGISTRAR, Role.SUPERVISOR}),
+        sources=frozenset(),
+    ),
+)
+
 ACTIONS_BY_NAME: dict[str, Action] = {action.name: action for action in ACTIONS}
+REGISTRY_ACTIONS_BY_NAME: dict[str, Action] = {action.name: action for action in REGISTRY_ACTIONS}
 STATES_BY_VALUE: dict[State, StateSpec] = {spec.state: spec for spec in STATES}
 
 # --- Enforcement --------------------------------------------------------------------
@@ -1000,6 +1024,23 @@ def _check_moment(action: Action, case: CaseFacts, ctx: Context) -> None:
             # A refusal names what it is about (the person, the State) as (message, parameters).
             message, params = refusal if isinstance(refusal, tuple) else (refusal, {})
             raise NotAllowedNow(message, **params)
+
+
+def check_registry_act(action_name: str, actor: Actor) -> Action:
+    """Raise Forbidden (403) unless ``actor``'s roles may take this act of the civil registry."""
+    action = REGISTRY_ACTIONS_BY_NAME[action_name]
+    if not actor.roles & action.roles:
+        raise Forbidden(
+            N_("Your role may not take this action: %(action)s (it is for: %(roles)s)."),
+            action=action.name,
+            roles=", ".join(sorted(role.value for role in action.roles)),
+        )
+    return action
+
+
+def may_take_registry_act(action_name: str, roles: frozenset[Role]) -> bool:
+    """Whether these roles may take the act: what the pages ask before they offer it."""
+    return bool(REGISTRY_ACTIONS_BY_NAME[action_name].roles & roles)
 
 
 def is_allowed(action_name: str, case: CaseFacts, actor: Actor, ctx: Context) -> bool:
