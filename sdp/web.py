@@ -38,6 +38,38 @@ REVIEW_PAGE = "/review/procedure"
 # --- Template helpers -------------------------------------------------------------------
 
 
+# The colour of each value's tag (GOV.UK tag modifiers), one table for every page: a state, a
+# finding or a document's status looks the same wherever it is shown.
+TAG_COLOURS: dict[str, dict[str, str]] = {
+    "State": {
+        "registered": "blue",
+        "under_examination": "light-blue",
+        "pending_decision": "yellow",
+        "recognized": "green",
+        "rejected": "red",
+        "under_appeal": "orange",
+        "withdrawn": "grey",
+        "closed": "grey",
+        "referred": "purple",
+        "ceased": "grey",
+        "cancelled": "grey",
+    },
+    "InquiryStatus": {"pending": "blue", "answered": "green", "unanswered": "red"},
+    "Finding": {"national": "red", "not_national": "green", "undetermined": "grey"},
+    "DocumentStatus": {
+        "valid": "green",
+        "revoked": "red",
+        "expired": "grey",
+        "superseded": "grey",
+    },
+}
+
+
+def tag_colour(enum_name: str, value) -> str:
+    """The GOV.UK tag colour of a vocabulary value: ``tag_colour("State", "registered")``."""
+    return TAG_COLOURS[enum_name].get(str(getattr(value, "value", value)), "grey")
+
+
 def label(enum_name: str, value) -> str:
     """The translated label of a vocabulary value: ``label("State", "registered")``."""
     if value is None or value == "":
@@ -297,6 +329,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         get_locale=get_locale,
         label=label,
+        tag_colour=tag_colour,
         choices=choices,
         action_title=action_title,
         country_name=country_name,
