@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .determination import ADVERSE_OUTCOMES, OUTCOME_RULES, PersonFacts, outcome_refusal
+from .determination import (
+    ADVERSE_OUTCOMES,
+    OUTCOME_RULES,
+    PersonFacts,
+    appealable_decision_is_final,
+    outcome_refusal,
+)
 from .vocabulary import (
     N_,
     DecisionOutcome,
@@ -65,7 +71,10 @@ class CaseFacts:
         if self.state == State.RECOGNIZED:
             return True
         if self.state == State.REJECTED:
-            return self.appeal_lodged or (self.appeal_due is not None and today > self.appeal_due)
+            # A rejected case whose appeal was lodged is back here only once the appeal is decided.
+            return appealable_decision_is_final(
+                self.appeal_due, self.appeal_lodged, appeal_decided=True, today=today
+            )
         return self.state in (State.CEASED, State.CANCELLED)
 
     def is_pending(self, today: date) -> bool:
