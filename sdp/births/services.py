@@ -137,7 +137,7 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
     Raises ``Forbidden`` (not a registrar), ``InvalidField`` (422, naming the field; among
     them ``NotPeruvianByBirth``), ``DuplicateBirth`` (409, with the existing number).
     """
-    procedure.check_registry_act("register_birth", principal.actor)
+    procedure.check_act("register_birth", principal.actor)
     today = clock.today()
     policy = current_app.config["POLICY"]
     child, mother_data, father_data = data["child"], data.get("mother"), data.get("father")

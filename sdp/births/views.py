@@ -87,12 +87,12 @@ def index(principal):
         "births/index.html",
         registrations=registrations,
         labels=_labels(),
-        may_register=procedure.may_take_registry_act("register_birth", principal.roles),
+        may_register=procedure.may_take_act("register_birth", principal.roles),
     )
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@staff_page(*procedure.REGISTRY_ACTIONS_BY_NAME["register_birth"].roles)
+@staff_page(*procedure.OTHER_ACTS_BY_NAME["register_birth"].roles)
 def register(principal):
     form = BirthForm()
     refusal = None

@@ -969,13 +969,14 @@ ACTIONS += (
     ),
 )
 
-# --- Acts of the civil registry, outside any case -----------------------------------
+# --- Acts that move no case's state ---------------------------------------------------
 
-# A birth is registered, and its record issued, without a case: these acts start no case and move
-# no state, but who may take them is part of the procedure all the same (a proposal of the
-# regulation: the registrar registers, as RENIEC's registrars do; a supervisor may also issue the
-# record, for corrections and reissues). ``check_registry_act`` enforces them.
-REGISTRY_ACTIONS: tuple[Action, ...] = (
+# A birth is registered, and its record issued, without a case; a document is revoked whatever
+# the state of its case. These acts move no state, but who may take them is part of the procedure
+# all the same (a proposal of the regulation: the registrar registers, as RENIEC's registrars do;
+# a supervisor may also issue the record, for corrections and reissues, and alone revokes a
+# document). ``check_act`` enforces them; the pages ask ``may_take_act`` before they offer them.
+OTHER_ACTS: tuple[Action, ...] = (
     Action(
         "register_birth",
         N_("Register a birth"),
@@ -990,10 +991,17 @@ REGISTRY_ACTIONS: tuple[Action, ...] = (
         roles=frozenset({Role.REGISTRAR, Role.SUPERVISOR}),
         sources=frozenset(),
     ),
+    Action(
+        "revoke_document",
+        N_("Revoke a document"),
+        N_("Revoke a document with a reason: it then verifies as revoked."),
+        roles=frozenset({Role.SUPERVISOR}),
+        sources=frozenset(),
+    ),
 )
 
 ACTIONS_BY_NAME: dict[str, Action] = {action.name: action for action in ACTIONS}
-REGISTRY_ACTIONS_BY_NAME: dict[str, Action] = {action.name: action for action in REGISTRY_ACTIONS}
+OTHER_ACTS_BY_NAME: dict[str, Action] = {action.name: action for action in OTHER_ACTS}
 STATES_BY_VALUE: dict[State, StateSpec] = {spec.state: spec for spec in STATES}
 
 # --- Enforcement --------------------------------------------------------------------
@@ -1035,9 +1043,9 @@ def _check_moment(action: Action, case: CaseFacts, ctx: Context) -> None:
             raise NotAllowedNow(message, **params)
 
 
-def check_registry_act(action_name: str, actor: Actor) -> Action:
-    """Raise Forbidden (403) unless ``actor``'s roles may take this act of the civil registry."""
-    action = REGISTRY_ACTIONS_BY_NAME[action_name]
+def check_act(action_name: str, actor: Actor) -> Action:
+    """Raise Forbidden (403) unless ``actor``'s roles may take this act (``OTHER_ACTS``)."""
+    action = OTHER_ACTS_BY_NAME[action_name]
     if not actor.roles & action.roles:
         raise Forbidden(
             N_("Your role may not take this action: %(action)s (it is for: %(roles)s)."),
@@ -1047,9 +1055,9 @@ def check_registry_act(action_name: str, actor: Actor) -> Action:
     return action
 
 
-def may_take_registry_act(action_name: str, roles: frozenset[Role]) -> bool:
+def may_take_act(action_name: str, roles: frozenset[Role]) -> bool:
     """Whether these roles may take the act: what the pages ask before they offer it."""
-    return bool(REGISTRY_ACTIONS_BY_NAME[action_name].roles & roles)
+    return bool(OTHER_ACTS_BY_NAME[action_name].roles & roles)
 
 
 def is_allowed(action_name: str, case: CaseFacts, actor: Actor, ctx: Context) -> bool:
