@@ -55,13 +55,15 @@ class Person(db.Model):
     birth_country: Mapped[str] = mapped_column(String(2))
     birth_locality: Mapped[str | None] = mapped_column(String(200))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Asylum details are encrypted at rest (sdp.crypto); the confidentiality rule reads them in Python.
+    # Asylum details are encrypted at rest (sdp.crypto); the confidentiality rule reads them in
+    # Python.
     asylum_status: Mapped[str] = mapped_column(
         EncryptedText("persons.asylum_status"), default="none"
     )
     asylum_country: Mapped[str | None] = mapped_column(EncryptedText("persons.asylum_country"))
     # Priority facts (domain.md, section 4): detention (place encrypted, like every personal detail
-    # beyond the name), vulnerabilities, and the guardian or representative of an unaccompanied child.
+    # beyond the name), vulnerabilities, and the guardian or representative of an unaccompanied
+    # child.
     detention_place: Mapped[str | None] = mapped_column(EncryptedText("persons.detention_place"))
     detention_since: Mapped[date | None] = mapped_column(Date)
     vulnerabilities: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -93,7 +95,8 @@ class Person(db.Model):
         return age_on(self.date_of_birth, day) < priority_age_years
 
     def needs_guardian(self) -> bool:
-        """An unaccompanied child needs a guardian or representative recorded before the interview."""
+        """An unaccompanied child needs a guardian or representative recorded before the
+        interview."""
         return (
             Vulnerability.UNACCOMPANIED_CHILD in (self.vulnerabilities or []) and not self.guardian
         )
@@ -282,7 +285,8 @@ class Application(db.Model):
         return self.facts(today).is_pending(today)
 
     def running_deadline(self, today: date) -> RunningDeadline | None:
-        """The time limit running now and which one it is (the rule: ``deadlines.running_deadline``)."""
+        """The time limit running now and which one it is (the rule:
+        ``deadlines.running_deadline``)."""
         decision, appeal = self.decision, self.appeal
         return deadlines.running_deadline(
             self.state,
@@ -296,7 +300,7 @@ class Application(db.Model):
     def overdue_condition(cls, today: date):
         """``running_deadline(today).is_overdue(today)`` as SQL, for lists and counts: the office's
         time limit that the state runs (sdp.domain.deadlines) is past its last day. A test holds
-        the two to the same answer (tests/cases/test_overdue_rule.py)."""
+        the two to the same answer (tests/web/test_lists_and_home.py)."""
         appeal_overdue = exists().where(
             Appeal.application_id == cls.id,
             Appeal.decision_due < today,
@@ -526,7 +530,8 @@ class Determination(db.Model):
     )
     appeal_decided_on: Mapped[date | None] = mapped_column(Date)
     appeal_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # referral to late birth registration or nationality confirmation: protected until RENIEC answers
+    # referral to late birth registration or nationality confirmation: protected until RENIEC
+    # answers
     referral_target: Mapped[str | None] = mapped_column(String(32))
     referral_status: Mapped[str | None] = mapped_column(String(24))
     referral_reasons: Mapped[str | None] = mapped_column(
@@ -538,7 +543,8 @@ class Determination(db.Model):
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     application: Mapped[Application] = relationship(back_populates="determinations")
-    # Set at registration, before the new persons have ids (no extra flush: a new case is version 1).
+    # Set at registration, before the new persons have ids (no extra flush: a new case is version
+    # 1).
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
 

@@ -119,7 +119,10 @@ def _days_between_default(element, compiler, **kw):
 @compiles(days_between, "sqlite")
 def _days_between_sqlite(element, compiler, **kw):
     later, earlier = list(element.clauses)
-    return f"CAST(julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
+    return (
+        f"CAST(julianday({compiler.process(later, **kw)}) - "
+        f"julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
+    )
 
 
 # --- Record keys (sdp/domain/cellkey.py), in SQL ---------------------------------------------
@@ -196,7 +199,8 @@ def cases_by_state(period: Period) -> dict[str, int]:
     return _counts(statement)
 
 
-# The states in which the office owes an act by a date (sdp.domain.deadlines), in the procedure's order.
+# The states in which the office owes an act by a date (sdp.domain.deadlines), in the procedure's
+# order.
 PENDING_WITH_DEADLINE = deadlines.OFFICE_DEADLINE_STATES
 
 
@@ -333,7 +337,8 @@ class BirthGrouping:
 
 # To break births down by another recorded fact (the parents' asylum status, once recorded),
 # add one line here, e.g.:
-#   BirthGrouping("births_by_parents_asylum_status", N_("Births registered, by the parents' asylum status"),
+#   BirthGrouping("births_by_parents_asylum_status",
+#                 N_("Births registered, by the parents' asylum status"),
 #                 N_("Parents' asylum status"), lambda: BirthRegistration.parents_asylum_status,
 #                 {status.value: label(status) for status in AsylumStatus}),
 BIRTH_GROUPINGS: tuple[BirthGrouping, ...] = (
