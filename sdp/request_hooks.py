@@ -1,7 +1,7 @@
 """Every request hook of the app, installed in one place in one documented order.
 
 Each feature still writes its own hook beside the code it serves (the reviewer fence in
-``review/fence.py``, the idle timeout in ``auth/web.py``...), but hands it over by name
+``review/fence.py``, the idle timeout in ``auth/views/__init__.py``...), but hands it over by name
 (``before(app, "idle_timeout")``) instead of registering it with Flask. ``install`` then
 registers them all, once, in the order below; a hook whose name is not in the order stops the
 app at start-up, so a new hook cannot take a place by accident. ``tests/core/test_request_hooks.py``
@@ -34,7 +34,7 @@ BEFORE_REQUEST: tuple[tuple[str, str], ...] = (
     # The API's cheap checks of the request itself (depth, query strings) before any token.
     ("api_request_checks", "sdp.api: request shape"),
     # A page's signed-in session that has been idle too long ends before any page runs.
-    ("idle_timeout", "sdp.auth.web: idle session timeout"),
+    ("idle_timeout", "sdp.auth.views: idle session timeout"),
     # The reviewer fence before the API gate: a reviewer never reaches personal data.
     ("reviewer_fence", "sdp.review.fence: reviewers see only their pages and the statistics"),
     # Token, role and scope (the endpoint's gate) before the body is parsed, so a caller who must
