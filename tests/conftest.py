@@ -5,7 +5,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -122,7 +122,7 @@ def empty_every_table() -> None:
     """Remove every row the tests wrote (in the app context of the caller)."""
     db.session.rollback()
     db.session.remove()
-    _empty_audit_journal(app)
+    _empty_audit_journal(current_app._get_current_object())  # the caller's app, not the fixture
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":

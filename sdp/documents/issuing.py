@@ -23,6 +23,7 @@ from .. import clock
 from ..births.models import BirthRegistration
 from ..cases.models import Application
 from ..domain import procedure
+from ..domain.policy import TRAVEL_DOCUMENT_MONTHS
 from ..domain.procedure import ProcedureError
 from ..domain.vocabulary import DocumentType, Role, label
 from ..extensions import db
@@ -30,7 +31,6 @@ from ..forms import GuardedForm
 from ..schemas import country_codes
 from ..web import country_choices, country_name
 from . import services
-from .services import TRAVEL_MONTHS
 
 CASE_TYPES = [t for t in DocumentType if t != DocumentType.BIRTH_RECORD]
 MAX_EXCEPTED = 3  # countries chosen by name; the API takes more
@@ -93,7 +93,7 @@ class ValidityForm(GuardedForm):
         _l("For how many months is the travel document valid?"),
         validators=[
             InputRequired(_l("Enter the number of months, from 3 to 24.")),
-            NumberRange(*TRAVEL_MONTHS, _l("Enter the number of months, from 3 to 24.")),
+            NumberRange(*TRAVEL_DOCUMENT_MONTHS, _l("Enter the number of months, from 3 to 24.")),
         ],
     )
 
@@ -156,7 +156,8 @@ class Issuing:
         if self.holder(answers) is None:
             return "holder"
         if answers.travel and not (
-            answers.months and TRAVEL_MONTHS[0] <= answers.months <= TRAVEL_MONTHS[1]
+            answers.months
+            and TRAVEL_DOCUMENT_MONTHS[0] <= answers.months <= TRAVEL_DOCUMENT_MONTHS[1]
         ):
             return "validity"
         if any(code not in country_codes() or code == "PE" for code in answers.excepted):
