@@ -13,6 +13,7 @@ from flask import Flask, g, request
 from . import config as settings
 from . import (
     ratelimit,
+    request_hooks,
     sqlite,  # noqa: F401 - SQLite's pragmas and queued writers, on every connection
     unit_of_work,
 )
@@ -57,11 +58,12 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
     csrf.init_app(app)
     limiter.init_app(app)
     ratelimit.init_app(app)  # the API's own limiter, where Flask-Limiter's check ran
-    _register_request_hooks(app)  # first: every other hook sees a fresh request state
+    _register_request_hooks(app)  # the request id (its hooks' order: sdp.request_hooks)
     _register_web_base(app)
     _register_api(app)
     _register_errors(app)
     _register_cli(app)
+    request_hooks.install(app)  # every request hook, in its documented order
     from .registry import lean
 
     lean.mount(app)  # the partner checks' lean path, in front of everything above (issue 17)
@@ -75,7 +77,7 @@ def _register_request_hooks(app: Flask) -> None:
 
     app.wsgi_app = TrustedProxies(app)
 
-    @app.before_request
+    @request_hooks.before(app, "request_state")
     def _request_id():
         g.request_id = request_id()  # never the client's own header unless a trusted proxy sent it
         # An over-long address is refused here, in the contract's format, below the web server's
@@ -85,7 +87,7 @@ def _register_request_hooks(app: Flask) -> None:
 
             raise RequestURITooLarge()
 
-    @app.after_request
+    @request_hooks.after(app, "echo_request_id")
     def _echo_request_id(response):
         response.headers["X-Request-Id"] = g.get("request_id", "")
         return response
@@ -127,7 +129,7 @@ def _register_api(app: Flask) -> None:
             feature.init_app(app)
     from .api import check_gate_first
 
-    app.before_request(check_gate_first)  # after the features' own hooks (the reviewer fence)
+    request_hooks.before(app, "api_gate")(check_gate_first)
 
 
 def _register_web_base(app: Flask) -> None:
@@ -146,7 +148,7 @@ def _register_errors(app: Flask) -> None:
     app.register_error_handler(ProcedureError, handle_procedure_error)
     app.register_error_handler(Exception, handle_unexpected)
 
-    @app.before_request
+    @request_hooks.before(app, "api_body_checks")
     def _api_body_checks():
         if not request.path.startswith("/api/") or request.method not in ("POST", "PUT", "PATCH"):
             return None

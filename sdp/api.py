@@ -9,6 +9,7 @@ from flask import g, request
 from flask_smorest import Api, abort
 from flask_smorest import Blueprint as SmorestBlueprint
 
+from . import request_hooks
 from .auth.principal import Principal
 from .auth.tokens import principal_for
 from .domain.vocabulary import Role
@@ -161,7 +162,7 @@ def init_api(app) -> ContractApi:
     )
     app.extensions["sdp_api"] = api
     app.add_url_rule("/api/v1/docs", "api_docs", docs_page)
-    app.before_request(check_api_request)
+    request_hooks.before(app, "api_request_checks")(check_api_request)
     return api
 
 

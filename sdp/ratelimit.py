@@ -36,6 +36,8 @@ from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 from werkzeug.exceptions import TooManyRequests
 
+from . import request_hooks
+
 _KEY = "sdp.ratelimit_key"
 
 
@@ -271,7 +273,7 @@ def init_app(app: Flask) -> None:
     app.extensions["sdp_api_rate_limit"] = ApiRateLimit()
     limiter.request_filter(not_the_pages)
 
-    @app.before_request
+    @request_hooks.before(app, "api_rate_limit")
     def _limit_the_api():
         if not_the_api():
             return None
@@ -280,7 +282,7 @@ def init_app(app: Flask) -> None:
             raise TooManyRequests(str(window.item))
         return None
 
-    @app.after_request
+    @request_hooks.after(app, "api_rate_limit_headers")
     def _rate_limit_headers(response):
         window = request.environ.get(_WINDOW)
         if window is not None:

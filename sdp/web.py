@@ -24,6 +24,8 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user, login_required
 
 from .domain import procedure, vocabulary
+from .domain.access import BIRTH_READERS
+from .domain.deadlines import DUE_SOON_DAYS
 from .domain.vocabulary import N_, Role
 
 bp = Blueprint("web", __name__)
@@ -33,6 +35,38 @@ REVIEW_PAGE = "/review/procedure"
 
 
 # --- Template helpers -------------------------------------------------------------------
+
+
+# The colour of each value's tag (GOV.UK tag modifiers), one table for every page: a state, a
+# finding or a document's status looks the same wherever it is shown.
+TAG_COLOURS: dict[str, dict[str, str]] = {
+    "State": {
+        "registered": "blue",
+        "under_examination": "light-blue",
+        "pending_decision": "yellow",
+        "recognized": "green",
+        "rejected": "red",
+        "under_appeal": "orange",
+        "withdrawn": "grey",
+        "closed": "grey",
+        "referred": "purple",
+        "ceased": "grey",
+        "cancelled": "grey",
+    },
+    "InquiryStatus": {"pending": "blue", "answered": "green", "unanswered": "red"},
+    "Finding": {"national": "red", "not_national": "green", "undetermined": "grey"},
+    "DocumentStatus": {
+        "valid": "green",
+        "revoked": "red",
+        "expired": "grey",
+        "superseded": "grey",
+    },
+}
+
+
+def tag_colour(enum_name: str, value) -> str:
+    """The GOV.UK tag colour of a vocabulary value: ``tag_colour("State", "registered")``."""
+    return TAG_COLOURS[enum_name].get(str(getattr(value, "value", value)), "grey")
 
 
 def label(enum_name: str, value) -> str:
@@ -224,7 +258,7 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append((url_for("cases_web.intake"), gettext("New application"), "cases_web.intake"))
     if roles & CASE_READERS:
         items.append((url_for("cases_web.index"), gettext("Cases"), "cases_web.index"))
-    if roles & {Role.REGISTRAR, Role.SUPERVISOR} and "births.index" in current_app.view_functions:
+    if roles & BIRTH_READERS and "births.index" in current_app.view_functions:
         items.append((url_for("births.index"), gettext("Birth registrations"), "births.index"))
     if Role.ADMIN in roles:
         items.append((url_for("auth_web.users"), gettext("Users"), "auth_web.users"))
@@ -292,6 +326,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         get_locale=get_locale,
         label=label,
+        tag_colour=tag_colour,
         choices=choices,
         action_title=action_title,
         country_name=country_name,
@@ -306,6 +341,7 @@ def register(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         REVIEW_PAGE=REVIEW_PAGE,
         Role=Role,
+        DUE_SOON_DAYS=DUE_SOON_DAYS,
     )
     app.register_blueprint(bp)
     from .guidance import bp as help_pages

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import clock
 from ..domain.birth_registration import DECLARANT_LABELS, DeclarantRelationship
-from ..domain.nationality import PERU
+from ..domain.nationality import PERU, parent_refusal
 from ..domain.vocabulary import (
     LABELS,
     PERUVIAN_NATIONALITY_BASIS_LABELS,
@@ -125,11 +125,12 @@ class ParentForm(GuardedSubForm):
             if not field.data:
                 field.errors = [*field.errors, _l("Needed for a parent who is recorded.")]
                 ok = False
-        if self.stateless.data and self.nationality.data:
-            self.nationality.errors = [
-                *self.nationality.errors,
-                _l("A stateless parent has no nationality: leave it empty."),
-            ]
+        # The basis is dropped for a parent who is not Peruvian (``to_data``): only the first rule
+        # of sdp.domain.nationality.parent_refusal can fail here.
+        refusal = parent_refusal(self.nationality.data, bool(self.stateless.data), None)
+        if refusal:
+            field = getattr(self, refusal[0])
+            field.errors = [*field.errors, _l(refusal[1])]
             ok = False
         if self.asylum_status.data != AsylumStatus.NONE and not self.asylum_country.data:
             self.asylum_country.errors = [

@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..cases.schemas import PersonSchema, PlaceOfBirthSchema, one_of
 from ..domain.birth_registration import DeclarantRelationship
-from ..domain.nationality import PERU
+from ..domain.nationality import parent_refusal
 from ..domain.vocabulary import PeruvianNationalityBasis, Sex
 from ..schemas import Country, IsoDate, Name, PastDate, StrictBoolean, StrictSchema, Text
 
@@ -68,20 +68,14 @@ class ParentSchema(PersonSchema):
     )
 
     @validates_schema
-    def stateless_has_no_nationality(self, data, **kwargs):
-        if data.get("stateless") and data.get("nationality"):
-            raise ValidationError(
-                "A stateless parent has no nationality: leave it out.", "nationality"
-            )
-
-    @validates_schema
-    def only_a_peruvian_has_a_peruvian_basis(self, data, **kwargs):
-        if data.get("nationality_basis") and data.get("nationality") != PERU:
-            raise ValidationError(
-                "Only a Peruvian parent is Peruvian by birth, by naturalization or by option: "
-                "leave this out, or give PE as the nationality.",
-                "nationality_basis",
-            )
+    def nationality_as_the_rule_allows(self, data, **kwargs):
+        # The rule is sdp.domain.nationality.parent_refusal's, the service's and the form's too.
+        refusal = parent_refusal(
+            data.get("nationality"), bool(data.get("stateless")), data.get("nationality_basis")
+        )
+        if refusal:
+            field, message = refusal
+            raise ValidationError(message, field)
 
 
 class ChildSchema(StrictSchema):

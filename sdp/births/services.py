@@ -18,7 +18,7 @@ from .. import clock
 from ..audit import services as audit
 from ..auth.principal import Principal
 from ..cases.models import Application, Person
-from ..domain import dates, deadlines, nationality
+from ..domain import dates, deadlines, nationality, procedure
 from ..domain.access import BIRTH_READERS
 from ..domain.birth_registration import duplicate_key, normalise_registration_number
 from ..domain.names import name_key, similar_names
@@ -28,7 +28,6 @@ from ..domain.vocabulary import (
     AsylumStatus,
     PeruvianNationalityBasis,
     ReferralTarget,
-    Role,
     Sex,
 )
 from ..extensions import db
@@ -139,8 +138,7 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
     Raises ``Forbidden`` (not a registrar), ``InvalidField`` (422, naming the field; among
     them ``NotPeruvianByBirth``), ``DuplicateBirth`` (409, with the existing number).
     """
-    if not principal.has_role(Role.REGISTRAR):
-        raise Forbidden(N_("Only a registrar may register a birth."))
+    procedure.check_act("register_birth", principal.actor)
     today = clock.today()
     policy = current_app.config["POLICY"]
     child, mother_data, father_data = data["child"], data.get("mother"), data.get("father")
@@ -157,17 +155,12 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
         if parent and parent.get("date_of_birth"):
             dates.check_date_of_birth(f"{role}.date_of_birth", parent["date_of_birth"], today)
     for role, parent in (("mother", mother_data), ("father", father_data)):
-        if parent and parent.get("stateless") and parent.get("nationality"):
-            raise InvalidField(
-                f"{role}.nationality", N_("A stateless parent has no nationality: leave it empty.")
-            )
-        if (
-            parent
-            and parent.get("nationality_basis")
-            and parent.get("nationality") != nationality.PERU
-        ):
-            raise InvalidField(
-                f"{role}.nationality_basis", nationality.NATIONALITY_BASIS_NOT_PERUVIAN
+        if parent:
+            nationality.check_parent(
+                role,
+                parent.get("nationality"),
+                bool(parent.get("stateless")),
+                parent.get("nationality_basis"),
             )
 
     mother_case = _find_case(mother_data, "mother") if mother_data else None

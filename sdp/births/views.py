@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
+from ..domain import procedure
 from ..domain.access import BIRTH_READERS, CASE_READERS
 from ..domain.birth_registration import DECLARANT_LABELS, DeclarantRelationship
 from ..domain.nationality import NotPeruvianByBirth
@@ -86,12 +87,12 @@ def index(principal):
         "births/index.html",
         registrations=registrations,
         labels=_labels(),
-        may_register=principal.has_role(Role.REGISTRAR),
+        may_register=procedure.may_take_act("register_birth", principal.roles),
     )
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@staff_page(Role.REGISTRAR)
+@staff_page(*procedure.OTHER_ACTS_BY_NAME["register_birth"].roles)
 def register(principal):
     form = BirthForm()
     refusal = None

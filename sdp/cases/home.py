@@ -18,7 +18,7 @@ from ..domain.deadlines import RunningDeadline
 from ..domain.vocabulary import Finding, InquiryStatus, ReferralStatus, Role, State, Vulnerability
 from ..extensions import db
 from .models import Appeal, Application, Inquiry
-from .queries import case_officers, overdue_condition
+from .queries import case_officers
 
 # Rows per list on a home page; a longer list ends with a link to all of it on the case list.
 LIMIT = 20
@@ -148,7 +148,7 @@ def row_of(application: Application, today: date) -> CaseRow:
         application,
         deadline,
         overdue=bool(deadline and deadline.is_overdue(today)),
-        due_soon=bool(deadline and not deadline.is_overdue(today) and deadline.is_due_soon(today)),
+        due_soon=bool(deadline and deadline.is_due_soon(today)),
         next_action=next_action(application, today),
         inquiries=awaited_inquiries(application, today),
         markers=markers_of(application, today),
@@ -173,7 +173,7 @@ def _by_nearest_deadline(case_list: CaseList, today: date) -> CaseList:
 
 def workload(today: date) -> list[Workload]:
     """Each active case officer's open cases and how many of them are overdue: one grouped query."""
-    overdue = func.sum(case((overdue_condition(today), 1), else_=0))
+    overdue = func.sum(case((Application.overdue_condition(today), 1), else_=0))
     counts = {
         officer_id: (open_cases, late or 0)
         for officer_id, open_cases, late in db.session.execute(
@@ -240,7 +240,7 @@ def home_sections(user: User) -> list[Section]:
         )
         overdue = (
             select(Application)
-            .where(overdue_condition(today))
+            .where(Application.overdue_condition(today))
             .order_by(Application.decision_due, Application.id)
         )
         sections.append(

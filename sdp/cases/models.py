@@ -9,6 +9,9 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    and_,
+    exists,
+    or_,
 )
 from sqlalchemy import (
     false as sa_false,
@@ -16,9 +19,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import EncryptedJSON, EncryptedText
-from ..domain import procedure
+from ..domain import deadlines, procedure
 from ..domain.calendar import age_on
-from ..domain.deadlines import DeadlineKind, RunningDeadline, is_overdue
+from ..domain.deadlines import RunningDeadline, is_overdue
 from ..domain.determination import PersonFacts, ProceedingFacts, undecided_persons
 from ..domain.names import name_key
 from ..domain.procedure import CaseFacts
@@ -282,19 +285,37 @@ class Application(db.Model):
         return self.facts(today).is_pending(today)
 
     def running_deadline(self, today: date) -> RunningDeadline | None:
-        """The time limit running now and which one it is, for lists sorted by the nearest
-        deadline."""
-        if self.state in (State.REGISTERED, State.UNDER_EXAMINATION, State.PENDING_DECISION):
-            return RunningDeadline(DeadlineKind.DECISION, self.decision_due)
-        if (
-            self.state == State.REJECTED
-            and self.decision
-            and not self.facts(today).decision_is_final(today)
-        ):
-            return RunningDeadline(DeadlineKind.APPEAL_WINDOW, self.decision.appeal_due)
-        if self.state == State.UNDER_APPEAL and self.appeal:
-            return RunningDeadline(DeadlineKind.APPEAL_DECISION, self.appeal.decision_due)
-        return None
+        """The time limit running now and which one it is (the rule:
+        ``deadlines.running_deadline``)."""
+        decision, appeal = self.decision, self.appeal
+        return deadlines.running_deadline(
+            self.state,
+            decision_due=self.decision_due,
+            appeal_due=decision.appeal_due if decision else None,
+            decision_final=bool(decision) and self.facts(today).decision_is_final(today),
+            appeal_decision_due=appeal.decision_due if appeal else None,
+        )
+
+    @classmethod
+    def overdue_condition(cls, today: date):
+        """``running_deadline(today).is_overdue(today)`` as SQL, for lists and counts: the office's
+        time limit that the state runs (sdp.domain.deadlines) is past its last day. A test holds
+        the two to the same answer (tests/web/test_lists_and_home.py)."""
+        appeal_overdue = exists().where(
+            Appeal.application_id == cls.id,
+            Appeal.decision_due < today,
+            Appeal.outcome.is_(None),
+        )
+        return or_(
+            and_(
+                cls.state.in_(sorted(s.value for s in deadlines.DECISION_RUNNING_STATES)),
+                cls.decision_due < today,
+            ),
+            and_(
+                cls.state.in_(sorted(s.value for s in deadlines.APPEAL_DECISION_RUNNING_STATES)),
+                appeal_overdue,
+            ),
+        )
 
     def current_deadline(self, today: date) -> date | None:
         running = self.running_deadline(today)

@@ -13,6 +13,7 @@ from flask import url_for
 from flask_babel import gettext
 
 from ..domain import procedure
+from ..domain.deadlines import DeadlineKind, RunningDeadline
 from ..domain.vocabulary import Finding, Role
 from .models import Application
 
@@ -199,21 +200,21 @@ def other_actions(
     ]
 
 
-def running_deadline(application: Application, case: dict, today: date) -> tuple[str, date] | None:
-    """The time limit running now, with its name."""
-    if application.state in ("registered", "under_examination", "pending_decision"):
-        return gettext("Decision due"), application.decision_due
-    if application.state == "under_appeal" and case.get("appeal"):
-        return gettext("Appeal decision due"), case["appeal"]["decision_due"]
+def running_deadline(application: Application, case: dict, today: date) -> RunningDeadline | None:
+    """The time limit running now: the case's own (``Application.running_deadline``), else a
+    person's appeal awaiting its decision, the appeal window, or a reply to a proposal."""
+    running = application.running_deadline(today)
+    if running and running.kind != DeadlineKind.APPEAL_WINDOW:
+        return running
     for person in case["persons"]:
         appeal = person.get("appeal")
         if appeal and not appeal.get("outcome") and appeal.get("decision_due"):
-            return gettext("Appeal decision due"), appeal["decision_due"]
+            return RunningDeadline(DeadlineKind.APPEAL_DECISION, appeal["decision_due"])
     if case.get("decision") and not case["decision"]["final"] and case["decision"]["appeal_due"]:
-        return gettext("Appeal due"), case["decision"]["appeal_due"]
+        return RunningDeadline(DeadlineKind.APPEAL_WINDOW, case["decision"]["appeal_due"])
     for person in case["persons"]:
         for kind in ("cessation", "cancellation"):
             proceeding = person.get(kind)
             if proceeding and proceeding["status"] == "proposed" and proceeding.get("reply_due"):
-                return gettext("Reply due"), proceeding["reply_due"]
+                return RunningDeadline(DeadlineKind.REPLY, proceeding["reply_due"])
     return None

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from ..auth.principal import Principal
 from ..births.services import with_birth_links
 from ..domain import deadlines
-from ..domain.vocabulary import State
 from ..extensions import db
 from . import standing
 from .models import Application, Person
@@ -38,12 +37,14 @@ def person_dict(person: Person, relationship: str | None = None) -> dict:
 
 
 def naturalization_eligible_from(application: Application) -> date | None:
-    if application.state != State.RECOGNIZED:
-        return None
-    recognized_on = application.decision.notified_on
-    if application.appeal and application.appeal.decided_on:
-        recognized_on = application.appeal.decided_on
-    return deadlines.naturalization_eligible_from(recognized_on, current_app.config["POLICY"])
+    decision, appeal = application.decision, application.appeal
+    return deadlines.naturalization_eligible_from(
+        application.state,
+        deadlines.recognition_date(
+            decision.notified_on if decision else None, appeal.decided_on if appeal else None
+        ),
+        current_app.config["POLICY"],
+    )
 
 
 def case_documents(application: Application, today: date) -> list[dict]:

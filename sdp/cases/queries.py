@@ -10,23 +10,18 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, or_, select, union_all
+from sqlalchemy import and_, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..auth.principal import Principal
 from ..domain.access import ALL_CASES_READERS
 from ..domain.names import name_key, similar_names
-from ..domain.vocabulary import Role, State
+from ..domain.vocabulary import Role
 from ..extensions import db
-from .models import Appeal, Application, Dependant, Person
+from .models import Application, Dependant, Person
 
 PAGE_SIZE = 25
-DECISION_RUNNING = (
-    State.REGISTERED.value,
-    State.UNDER_EXAMINATION.value,
-    State.PENDING_DECISION.value,
-)
 _CASE_NUMBER = re.compile(r"^(?:SDP-)?(\d{4})-(\d{1,6})$", re.IGNORECASE)
 _TOP = "\uffff"
 
@@ -63,20 +58,6 @@ def case_number_of(text: str) -> str | None:
     if not match:
         return None
     return f"SDP-{match.group(1)}-{int(match.group(2)):06d}"
-
-
-def overdue_condition(today: date):
-    """``Application.running_deadline(today).is_overdue(today)`` (sdp.domain.deadlines) as SQL, for
-    lists and counts: a decision or appeal decision past its last day. Change both together."""
-    appeal_overdue = exists().where(
-        Appeal.application_id == Application.id,
-        Appeal.decision_due < today,
-        Appeal.outcome.is_(None),
-    )
-    return or_(
-        and_(Application.state.in_(DECISION_RUNNING), Application.decision_due < today),
-        and_(Application.state == State.UNDER_APPEAL.value, appeal_overdue),
-    )
 
 
 def visible_to(principal: Principal):
@@ -124,7 +105,7 @@ def search(
     if officer_id:
         statement = statement.where(Application.case_officer_id == officer_id)
     if overdue:
-        statement = statement.where(overdue_condition(today))
+        statement = statement.where(Application.overdue_condition(today))
     if after:
         statement = statement.where(Application.id < after)
     # The page's ids first, from the indexes alone, then the page's cases: selecting whole rows in

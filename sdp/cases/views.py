@@ -1,7 +1,6 @@
 """The case-work pages. Thin: parse the form, call a ``services`` function (which enforces
 the procedure and audits), render. The actions offered are ``Application.available_actions``."""
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext
@@ -36,6 +34,7 @@ from ..extensions import db
 from ..forms import field_at
 from ..unit_of_work import savepoint
 from ..uploads import services as uploads
+from ..uploads.download import as_download
 from ..uploads.models import EvidenceFile
 from . import forms, overview, queries, services, timeline
 from .models import Application, Inquiry, RelevantState
@@ -498,16 +497,8 @@ ACTION_PAGES: dict[str, ActionPage] = {
     ),
 }
 # Actions on one row of the page: a relevant State, an inquiry, or a person (their referral, their
-# proceeding).
-ROW_ACTIONS = {
-    "record_finding",
-    "record_inquiry_response",
-    "record_referral_outcome",
-    "record_proceeding_reply",
-    "decide_proceeding",
-    "lodge_proceeding_appeal",
-    "decide_proceeding_appeal",
-}
+# proceeding); the overview lists them on their rows, not among the case's own steps.
+ROW_ACTIONS = overview.ROW_ACTIONS
 PERSON_ROWS = {
     "record_referral_outcome",
     "record_proceeding_reply",
@@ -573,18 +564,7 @@ def evidence_file(application_id: int, evidence_id: int, file_id: int):
             404, gettext("File not found"), gettext("This case has no such file of evidence.")
         )
     content = uploads.read_file(_principal(), application, row, channel="web")
-    response = send_file(
-        io.BytesIO(content),
-        mimetype=row.content_type,
-        as_attachment=True,
-        download_name=row.original_name,
-        max_age=0,
-        etag=False,
-        conditional=False,
-    )
-    # A file from outside is never run as a page of this site, whatever it contains.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return as_download(row, content)
 
 
 def _person_id(application: Application, target: str | None) -> int:

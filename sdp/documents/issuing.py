@@ -23,6 +23,7 @@ from .. import clock
 from ..births.models import BirthRegistration
 from ..cases.models import Application
 from ..domain import procedure
+from ..domain.policy import TRAVEL_DOCUMENT_MONTHS
 from ..domain.procedure import ProcedureError
 from ..domain.vocabulary import DocumentType, Role, label
 from ..extensions import db
@@ -31,7 +32,6 @@ from ..schemas import country_codes
 from ..unit_of_work import savepoint
 from ..web import country_choices, country_name
 from . import services
-from .services import TRAVEL_MONTHS
 
 CASE_TYPES = [t for t in DocumentType if t != DocumentType.BIRTH_RECORD]
 MAX_EXCEPTED = 3  # countries chosen by name; the API takes more
@@ -94,7 +94,7 @@ class ValidityForm(GuardedForm):
         _l("For how many months is the travel document valid?"),
         validators=[
             InputRequired(_l("Enter the number of months, from 3 to 24.")),
-            NumberRange(*TRAVEL_MONTHS, _l("Enter the number of months, from 3 to 24.")),
+            NumberRange(*TRAVEL_DOCUMENT_MONTHS, _l("Enter the number of months, from 3 to 24.")),
         ],
     )
 
@@ -157,7 +157,8 @@ class Issuing:
         if self.holder(answers) is None:
             return "holder"
         if answers.travel and not (
-            answers.months and TRAVEL_MONTHS[0] <= answers.months <= TRAVEL_MONTHS[1]
+            answers.months
+            and TRAVEL_DOCUMENT_MONTHS[0] <= answers.months <= TRAVEL_DOCUMENT_MONTHS[1]
         ):
             return "validity"
         if any(code not in country_codes() or code == "PE" for code in answers.excepted):

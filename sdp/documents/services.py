@@ -15,15 +15,14 @@ from ..auth.principal import Principal
 from ..births.models import BirthRegistration
 from ..cases import standing
 from ..cases.models import Application, Determination, Person, Proceeding
-from ..domain import deadlines, procedure
+from ..domain import deadlines, document_lifecycle, procedure
 from ..domain.access import BIRTH_READERS, may_read_case
-from ..domain.calendar import add_months
 from ..domain.determination import PersonFacts
-from ..domain.procedure import Context, Forbidden, InvalidField, NotAllowedNow, ProcedureError
+from ..domain.procedure import Context, InvalidField, NotAllowedNow, ProcedureError
 from ..domain.text import text_fault
-from ..domain.vocabulary import N_, DocumentStatus, DocumentType, PersonOutcome, Role, State
+from ..domain.vocabulary import N_, DocumentStatus, DocumentType, PersonOutcome, State
 from ..extensions import db
-from . import payload, rules, serials, signing
+from . import payload, serials, signing
 from .models import Document
 from .render import qr_mask
 
@@ -33,7 +32,6 @@ CASE_TYPES = (
     DocumentType.TRAVEL_DOCUMENT,
     DocumentType.DECISION_LETTER,
 )
-TRAVEL_MONTHS = (3, 24)  # 1954 Schedule, para. 5
 SECOND_LANGUAGES = ("en", "pt")  # languages the decision letter is also written in, besides Spanish
 
 
@@ -93,14 +91,14 @@ def holder_facts(application_id: int | None, person_id: int | None) -> PersonFac
 
 
 def status_of(document: Document, today: date, holder: PersonFacts | None = None) -> DocumentStatus:
-    """valid, revoked, expired or superseded, today (see ``rules``)."""
+    """valid, revoked, expired or superseded, today (see ``sdp.domain.document_lifecycle``)."""
     if (
         holder is None
         and document.status == DocumentStatus.VALID
-        and rules.depends_on_case(document.type)
+        and document_lifecycle.depends_on_case(document.type)
     ):
         holder = holder_facts(document.application_id, document.person_id)
-    return rules.status(
+    return document_lifecycle.status(
         DocumentStatus(document.status), document.valid_until, document.type, holder, today
     )
 
@@ -119,31 +117,11 @@ def _holder(application: Application, person_id: int | None) -> tuple[Person, st
     )
 
 
-def _validity(
-    document_type: str, issued_on: date, valid_months: int | None
-) -> tuple[date | None, int | None]:
-    policy = _policy()
-    if valid_months is not None and document_type != DocumentType.TRAVEL_DOCUMENT:
-        raise InvalidField("valid_months", N_("Only a travel document's validity may be chosen."))
-    if document_type == DocumentType.PROVISIONAL_CERTIFICATE:
-        return deadlines.provisional_certificate_valid_until(issued_on, policy), None
-    if document_type == DocumentType.IDENTITY_DOCUMENT:
-        return deadlines.identity_document_valid_until(issued_on, policy), None
-    if document_type == DocumentType.TRAVEL_DOCUMENT:
-        months = policy.travel_document_months if valid_months is None else valid_months
-        if not TRAVEL_MONTHS[0] <= months <= TRAVEL_MONTHS[1]:
-            raise InvalidField(
-                "valid_months",
-                N_("A travel document is valid for 3 to 24 months (1954 Schedule, para. 5)."),
-            )
-        return add_months(issued_on, months), months
-    return None, None
-
-
 def _recognized_on(application: Application) -> date | None:
-    if application.appeal and application.appeal.decided_on:
-        return application.appeal.decided_on
-    return application.decision.notified_on if application.decision else None
+    decision, appeal = application.decision, application.appeal
+    return deadlines.recognition_date(
+        decision.notified_on if decision else None, appeal.decided_on if appeal else None
+    )
 
 
 def _letter_languages(application: Application, holder: Person) -> list[str]:
@@ -329,7 +307,7 @@ def issue_document(
             today=today, params={"type": document_type, "person": application.person_facts(holder)}
         ),
     )
-    valid_until, months = _validity(document_type, today, valid_months)
+    valid_until, months = document_lifecycle.validity(document_type, today, valid_months, _policy())
     excepted = _countries_excepted(document_type, valid_except)
     languages = (
         _letter_languages(application, holder)
@@ -398,11 +376,6 @@ def issue_provisional_certificates(actor: Principal, application: Application) -
     ]
 
 
-def _require_birth_documents_role(actor: Principal) -> None:
-    if not actor.has_role(Role.REGISTRAR, Role.SUPERVISOR):
-        raise Forbidden(N_("Only a registrar or a supervisor may issue a birth record."))
-
-
 def _birth_content(birth: BirthRegistration) -> dict[str, Any]:
     def parent(person_id: int | None) -> dict | None:
         person = db.session.get(Person, person_id) if person_id else None
@@ -436,7 +409,7 @@ def issue_birth_record(
     _replaces: Document | None = None,
 ) -> Document:
     """Issue the extract of a birth registration (registrar or supervisor)."""
-    _require_birth_documents_role(actor)
+    procedure.check_act("issue_birth_record", actor.actor)
     today = clock.today()
     document = Document(
         serial=_new_serial(),
@@ -484,10 +457,7 @@ def issue_birth_record(
 def reissue(actor: Principal, document: Document) -> Document:
     """A new document in place of ``document`` (lost, damaged, renewed): the old serial is
     superseded."""
-    if document.status == DocumentStatus.REVOKED:
-        raise NotAllowedNow(N_("A revoked document cannot be reissued."))
-    if document.status == DocumentStatus.SUPERSEDED:
-        raise NotAllowedNow(N_("This document was already replaced by a newer one."))
+    document_lifecycle.check_reissue(document.status)
     if document.type == DocumentType.BIRTH_RECORD:
         birth = db.session.get(BirthRegistration, document.birth_registration_id)
         return issue_birth_record(actor, birth, _action="reissue", _replaces=document)
@@ -508,8 +478,7 @@ def reissue(actor: Principal, document: Document) -> Document:
 
 def revoke(actor: Principal, document: Document, reason: str) -> Document:
     """Revoke a document with a reason (supervisor): it then verifies as revoked."""
-    if not actor.has_role(Role.SUPERVISOR):
-        raise Forbidden(N_("Only a supervisor may revoke a document."))
+    procedure.check_act("revoke_document", actor.actor)
     if not reason or not reason.strip():
         raise InvalidField("reason", N_("A revocation needs its reason."))
     if text_fault(reason):
@@ -591,7 +560,7 @@ def find_with_status(
     row = (connection or db.session).execute(_CHECK_QUERY, {"serial": canonical}).first()
     if row is None:
         return None
-    return row, rules.status(
+    return row, document_lifecycle.status(
         DocumentStatus(row.status), row.valid_until, row.type, standing.facts_of_row(row), today
     )
 

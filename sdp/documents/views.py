@@ -29,7 +29,7 @@ from ..cases.models import Application
 from ..domain import procedure
 from ..domain.access import may_read_case
 from ..domain.procedure import ProcedureError
-from ..domain.vocabulary import DocumentStatus, DocumentType, Role, label
+from ..domain.vocabulary import DocumentStatus, DocumentType, label
 from ..extensions import db, limiter, login_manager
 from ..security.logs import never_log_path
 from ..unit_of_work import savepoint
@@ -140,7 +140,9 @@ def documents_panel(application: Application) -> dict:
                 "status": status,
                 "type_label": label(DocumentType(document.type)),
                 "status_label": label(status),
-                "may_revoke": bool(principal and principal.has_role(Role.SUPERVISOR))
+                "may_revoke": bool(
+                    principal and procedure.may_take_act("revoke_document", principal.roles)
+                )
                 and document.status == DocumentStatus.VALID,
                 "may_reissue": document.status == DocumentStatus.VALID
                 and may_issue(document.type, document.person_id),
@@ -170,11 +172,13 @@ def birth_documents_panel(birth: BirthRegistration) -> dict:
             .order_by(Document.id.desc())
         ).scalars()
     )
-    may_issue = bool(principal and principal.has_role(Role.REGISTRAR, Role.SUPERVISOR))
+    may_issue = bool(principal and procedure.may_take_act("issue_birth_record", principal.roles))
     return {
         "birth": birth,
         "may_issue": may_issue,
-        "may_revoke": bool(principal and principal.has_role(Role.SUPERVISOR)),
+        "may_revoke": bool(
+            principal and procedure.may_take_act("revoke_document", principal.roles)
+        ),
         "rows": [
             {
                 "document": d,

@@ -29,6 +29,17 @@ ADVERSE_OUTCOMES = frozenset(
 )
 
 
+def appealable_decision_is_final(
+    appeal_due: date | None, appeal_lodged: bool, appeal_decided: bool, today: date
+) -> bool:
+    """domain.md: an appealable decision is final when its appeal window has passed unused (from
+    the day after its last day), or when the appeal lodged against it is decided. The one
+    statement of finality for a person's decision, a case's and a cessation's or cancellation's."""
+    if appeal_lodged:
+        return appeal_decided
+    return appeal_due is not None and today > appeal_due
+
+
 @dataclass(frozen=True)
 class ProceedingFacts:
     """A cessation or cancellation proceeding against one person's recognition."""
@@ -48,9 +59,9 @@ class ProceedingFacts:
         decided."""
         if self.status == ProceedingStatus.PROPOSED or self.appeal_due is None:
             return False
-        if self.appeal_lodged:
-            return self.appeal_decided
-        return today > self.appeal_due
+        return appealable_decision_is_final(
+            self.appeal_due, self.appeal_lodged, self.appeal_decided, today
+        )
 
     def ends_recognition(self, today: date) -> bool:
         """The recognition ends only when a decision to cease or cancel it is final and stands."""
@@ -101,9 +112,9 @@ class PersonFacts:
             return True
         if self.outcome == PersonOutcome.RECOGNIZED:
             return True
-        if self.appeal_lodged:
-            return self.appeal_decided
-        return self.appeal_due is not None and today > self.appeal_due
+        return appealable_decision_is_final(
+            self.appeal_due, self.appeal_lodged, self.appeal_decided, today
+        )
 
     def recognized(self, today: date) -> bool:
         """Recognised as stateless, and no cessation or cancellation of it is final."""

@@ -37,6 +37,34 @@ PERU = "PE"
 # The field a refusal is about (the API's and the web form's name for it).
 PLACE_OF_BIRTH_FIELD = "child.place_of_birth.country"
 
+STATELESS_PARENT_HAS_NO_NATIONALITY = N_("A stateless parent has no nationality: leave it empty.")
+
+
+def parent_refusal(
+    nationality: str | None, stateless: bool, nationality_basis: str | None
+) -> tuple[str, str] | None:
+    """What is wrong with a parent's nationality as given, as (field, message), or None.
+
+    The one statement of these two rules, which the API's schema, the service, the web form and
+    ``Parent`` itself apply: a stateless parent has no nationality (statelessness is a fact about
+    the person, never a country), and only a Peruvian parent is Peruvian by birth, by
+    naturalization or by option."""
+    if stateless and nationality:
+        return "nationality", STATELESS_PARENT_HAS_NO_NATIONALITY
+    if nationality_basis and nationality != PERU:
+        return "nationality_basis", NATIONALITY_BASIS_NOT_PERUVIAN
+    return None
+
+
+def check_parent(
+    role: str, nationality: str | None, stateless: bool, nationality_basis: str | None
+) -> None:
+    """Raise ``InvalidField`` naming ``<role>.<field>`` when ``parent_refusal`` finds a fault."""
+    refusal = parent_refusal(nationality, stateless, nationality_basis)
+    if refusal:
+        field, message = refusal
+        raise InvalidField(f"{role}.{field}", message)
+
 
 @dataclass(frozen=True)
 class Parent:
@@ -47,11 +75,10 @@ class Parent:
     nationality_basis: PeruvianNationalityBasis | None = None
 
     def __post_init__(self) -> None:
-        if self.stateless and self.nationality:
-            raise ValueError("a stateless parent has no nationality")
+        refusal = parent_refusal(self.nationality, self.stateless, self.nationality_basis)
+        if refusal:
+            raise ValueError(refusal[1])
         if self.nationality_basis is not None:
-            if not self.peruvian:
-                raise ValueError("only a Peruvian parent has a Peruvian nationality basis")
             object.__setattr__(
                 self, "nationality_basis", PeruvianNationalityBasis(self.nationality_basis)
             )

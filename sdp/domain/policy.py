@@ -12,6 +12,9 @@ from datetime import date
 
 from .vocabulary import N_
 
+# The shortest and longest validity of a travel document (1954 Schedule, para. 5).
+TRAVEL_DOCUMENT_MONTHS = (3, 24)
+
 
 def _setting(default: int | date, unit: str, description: str, source: str):
     return field(
@@ -141,7 +144,8 @@ class PolicySettings:
                 )
         if self.extended_decision_due_months < self.decision_due_months:
             raise ValueError("the extended decision period cannot be shorter than the ordinary one")
-        if not 3 <= self.travel_document_months <= 24:
+        shortest, longest = TRAVEL_DOCUMENT_MONTHS
+        if not shortest <= self.travel_document_months <= longest:
             raise ValueError("the 1954 Schedule allows a travel document of 3 to 24 months")
 
     @classmethod

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .determination import ADVERSE_OUTCOMES, OUTCOME_RULES, PersonFacts, outcome_refusal
+from .determination import (
+    ADVERSE_OUTCOMES,
+    OUTCOME_RULES,
+    PersonFacts,
+    appealable_decision_is_final,
+    outcome_refusal,
+)
 from .vocabulary import (
     N_,
     DecisionOutcome,
@@ -65,7 +71,10 @@ class CaseFacts:
         if self.state == State.RECOGNIZED:
             return True
         if self.state == State.REJECTED:
-            return self.appeal_lodged or (self.appeal_due is not None and today > self.appeal_due)
+            # A rejected case whose appeal was lodged is back here only once the appeal is decided.
+            return appealable_decision_is_final(
+                self.appeal_due, self.appeal_lodged, appeal_decided=True, today=today
+            )
         return self.state in (State.CEASED, State.CANCELLED)
 
     def is_pending(self, today: date) -> bool:
@@ -1026,7 +1035,39 @@ ACTIONS += (
     ),
 )
 
+# --- Acts that move no case's state ---------------------------------------------------
+
+# A birth is registered, and its record issued, without a case; a document is revoked whatever
+# the state of its case. These acts move no state, but who may take them is part of the procedure
+# all the same (a proposal of the regulation: the registrar registers, as RENIEC's registrars do;
+# a supervisor may also issue the record, for corrections and reissues, and alone revokes a
+# document). ``check_act`` enforces them; the pages ask ``may_take_act`` before they offer them.
+OTHER_ACTS: tuple[Action, ...] = (
+    Action(
+        "register_birth",
+        N_("Register a birth"),
+        N_("Record a birth with the child's nationality at birth decided by the rule."),
+        roles=frozenset({Role.REGISTRAR}),
+        sources=frozenset(),
+    ),
+    Action(
+        "issue_birth_record",
+        N_("Issue a birth record"),
+        N_("Issue the signed extract of a birth registration."),
+        roles=frozenset({Role.REGISTRAR, Role.SUPERVISOR}),
+        sources=frozenset(),
+    ),
+    Action(
+        "revoke_document",
+        N_("Revoke a document"),
+        N_("Revoke a document with a reason: it then verifies as revoked."),
+        roles=frozenset({Role.SUPERVISOR}),
+        sources=frozenset(),
+    ),
+)
+
 ACTIONS_BY_NAME: dict[str, Action] = {action.name: action for action in ACTIONS}
+OTHER_ACTS_BY_NAME: dict[str, Action] = {action.name: action for action in OTHER_ACTS}
 STATES_BY_VALUE: dict[State, StateSpec] = {spec.state: spec for spec in STATES}
 
 # --- Enforcement --------------------------------------------------------------------
@@ -1066,6 +1107,23 @@ def _check_moment(action: Action, case: CaseFacts, ctx: Context) -> None:
             # A refusal names what it is about (the person, the State) as (message, parameters).
             message, params = refusal if isinstance(refusal, tuple) else (refusal, {})
             raise NotAllowedNow(message, **params)
+
+
+def check_act(action_name: str, actor: Actor) -> Action:
+    """Raise Forbidden (403) unless ``actor``'s roles may take this act (``OTHER_ACTS``)."""
+    action = OTHER_ACTS_BY_NAME[action_name]
+    if not actor.roles & action.roles:
+        raise Forbidden(
+            N_("Your role may not take this action: %(action)s (it is for: %(roles)s)."),
+            action=action.name,
+            roles=", ".join(sorted(role.value for role in action.roles)),
+        )
+    return action
+
+
+def may_take_act(action_name: str, roles: frozenset[Role]) -> bool:
+    """Whether these roles may take the act: what the pages ask before they offer it."""
+    return bool(OTHER_ACTS_BY_NAME[action_name].roles & roles)
 
 
 def is_allowed(action_name: str, case: CaseFacts, actor: Actor, ctx: Context) -> bool:

@@ -3,6 +3,7 @@ disclosure control; never personal data (``fence.py``)."""
 
 
 def init_app(app) -> None:
+    from .. import request_hooks
     from ..api import register_api_blueprint
     from .api import blp
     from .fence import reviewer_fence
@@ -12,4 +13,4 @@ def init_app(app) -> None:
     register_api_blueprint(app, blp)
     register_api_blueprint(app, statistics_blp)
     app.register_blueprint(bp)
-    app.before_request(reviewer_fence)
+    request_hooks.before(app, "reviewer_fence")(reviewer_fence)

@@ -10,15 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, extract, func, literal, select
+from sqlalchemy import BigInteger, Integer, case, cast, extract, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from ..births.models import BirthRegistration
 from ..cases.models import Appeal, Application, Decision, Inquiry
 from ..documents.models import Document
-from ..domain import cellkey
-from ..domain.vocabulary import N_, NationalityBasis, State, label
+from ..domain import cellkey, deadlines
+from ..domain.vocabulary import N_, NationalityBasis, label
 from ..extensions import db
 
 # --- The period -------------------------------------------------------------------------------
@@ -199,22 +199,16 @@ def cases_by_state(period: Period) -> dict[str, int]:
     return _counts(statement)
 
 
-PENDING_WITH_DEADLINE = (
-    State.REGISTERED,
-    State.UNDER_EXAMINATION,
-    State.PENDING_DECISION,
-    State.UNDER_APPEAL,
-)
+# The states in which the office owes an act by a date (sdp.domain.deadlines), in the procedure's
+# order.
+PENDING_WITH_DEADLINE = deadlines.OFFICE_DEADLINE_STATES
 
 
 def pending_by_state_and_overdue(period: Period, today: date) -> dict[tuple[str, bool], int]:
     """Cases registered in the period that await the office now, by state and whether the time
-    limit running (the decision due date, or the appeal's) has passed."""
-    overdue = case(
-        (and_(Application.state == State.UNDER_APPEAL.value, Appeal.decision_due < today), 1),
-        (and_(Application.state != State.UNDER_APPEAL.value, Application.decision_due < today), 1),
-        else_=0,
-    )
+    limit running (the decision due date, or the appeal's) has passed: the lists' own rule
+    (``Application.overdue_condition``)."""
+    overdue = case((Application.overdue_condition(today), 1), else_=0)
     statement = (
         select(
             Application.state,
@@ -222,8 +216,6 @@ def pending_by_state_and_overdue(period: Period, today: date) -> dict[tuple[str,
             func.count(),
             func.sum(record_key(Application.id, "applications")),
         )
-        .select_from(Application)
-        .outerjoin(Appeal, Appeal.application_id == Application.id)
         .where(
             Application.state.in_([s.value for s in PENDING_WITH_DEADLINE]),
             *period.where(Application.registered_on),

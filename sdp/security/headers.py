@@ -2,6 +2,8 @@
 
 from flask import Flask, request
 
+from .. import request_hooks
+
 # No inline script or style, no plugins, no framing, forms post only here.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -45,7 +47,7 @@ def security_headers(app: Flask) -> list[tuple[str, str]]:
 def register(app: Flask) -> None:
     hsts = _hsts(app)
 
-    @app.after_request
+    @request_hooks.after(app, "security_headers")
     def _security_headers(response):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

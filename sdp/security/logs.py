@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
 
+from .. import request_hooks
+
 LOGGER_NAMES = ("sdp", "werkzeug")
 _QUERY = re.compile(r"\?[^\s\"]*")
 # A document's verification link carries the holder's names and date of birth (base32, not
@@ -102,11 +104,11 @@ def configure(app: Flask) -> None:
     if app.config.get("ACCESS_LOG", True):
         access = logging.getLogger("sdp.access")
 
-        @app.before_request
+        @request_hooks.before(app, "start_clock")
         def _start_clock():
             request.environ["sdp.started"] = time.perf_counter()
 
-        @app.after_request
+        @request_hooks.after(app, "access_log")
         def _log_request(response):
             started = request.environ.get("sdp.started")
             rule = request.url_rule

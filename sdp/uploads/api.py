@@ -1,8 +1,6 @@
 """Evidence files through the API: attach (multipart), list, download."""
 
-import io
-
-from flask import current_app, request, send_file
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields
@@ -13,6 +11,7 @@ from ..cases.models import Evidence
 from ..extensions import db
 from ..schemas import StrictSchema
 from . import services
+from .download import as_download
 from .models import EvidenceFile
 
 blp = Blueprint(
@@ -138,15 +137,4 @@ class EvidenceFileContent(MethodView):
         if row is None or row.evidence_id != evidence.id:
             abort(404, message=f"There is no file {file_id} on this evidence.")
         content = services.read_file(current_principal(), application, row)
-        response = send_file(
-            io.BytesIO(content),
-            mimetype=row.content_type,
-            as_attachment=True,
-            download_name=row.original_name,
-            max_age=0,
-            etag=False,
-            conditional=False,
-        )
-        # A file from outside is never run as a page of this site, whatever it contains.
-        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return as_download(row, content)

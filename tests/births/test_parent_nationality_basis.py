@@ -12,7 +12,13 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from sdp.auth.principal import Principal
 from sdp.births.models import BirthRegistration
+from sdp.births.schemas import BirthCreateSchema
+from sdp.births.services import register_birth
+from sdp.domain.nationality import STATELESS_PARENT_HAS_NO_NATIONALITY
+from sdp.domain.procedure import InvalidField
+from sdp.domain.vocabulary import Role
 from sdp.extensions import db
 
 from .helpers import TODAY, birth, child, days_ago, parent
@@ -364,3 +370,25 @@ def test_the_question_and_the_refusal_in_spanish_and_portuguese(desk, language, 
         and "1961" in html
         and "art. 4" in html.lower()
     )
+
+
+def test_the_api_and_the_service_refuse_a_stateless_parent_s_nationality_in_the_rule_s_words(
+    registrar,
+):
+    """One rule (sdp.domain.nationality.parent_refusal): the API's schema answers in its words,
+    and the service, called without the schema, refuses the same body on the same field."""
+    mother = parent(nationality="AR", stateless=True)
+    response = post(registrar, {"child": ARGENTINA, "mother": mother})
+    assert response.status_code == 422
+    assert response.json["errors"]["mother.nationality"] == [STATELESS_PARENT_HAS_NO_NATIONALITY]
+
+    body = BirthCreateSchema().load({"child": ARGENTINA, "mother": {**mother, "stateless": False}})
+    body["mother"]["stateless"] = True
+    a_registrar = Principal(
+        kind="user", id=None, label="registrar", roles=frozenset({Role.REGISTRAR})
+    )
+    with pytest.raises(InvalidField) as refused:
+        register_birth(a_registrar, body)
+    assert refused.value.field == "mother.nationality"
+    assert refused.value.message == STATELESS_PARENT_HAS_NO_NATIONALITY
+    assert count() == 0

@@ -163,7 +163,7 @@ def test_the_whole_procedure_from_intake_to_a_final_decision_on_appeal(office):
     assert final.json["decision"]["final"] is True
     assert (
         final.json["naturalization_eligible_from"]
-        == deadlines.naturalization_eligible_from(TODAY, DEFAULT_POLICY).isoformat()
+        == deadlines.naturalization_eligible_from("recognized", TODAY, DEFAULT_POLICY).isoformat()
     )
 
     read = office.supervisor.get(f"/api/v1/applications/{cid}")
@@ -496,7 +496,9 @@ def test_cessation_and_cancellation_after_recognition(office, api_as):
 
 def test_recognized_case_shows_when_naturalization_is_possible(office):
     case = office.decided("recognized", notified_on=days_ago(3), registered_on=days_ago(30))
-    expected = deadlines.naturalization_eligible_from(TODAY - timedelta(days=3), DEFAULT_POLICY)
+    expected = deadlines.naturalization_eligible_from(
+        "recognized", TODAY - timedelta(days=3), DEFAULT_POLICY
+    )
     assert case["naturalization_eligible_from"] == expected.isoformat()
 
 

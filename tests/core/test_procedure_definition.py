@@ -110,3 +110,11 @@ def test_changed_policy_shows_in_the_procedure_endpoint(app, client):
         assert limits["appeal_window_working_days"]["default"] == 15
     finally:
         app.config["POLICY"] = original
+
+
+def test_the_birth_section_names_the_roles_the_procedure_lets_register_a_birth():
+    """The section's words (sdp/births/procedure_section.py) must say what OTHER_ACTS enforces."""
+    section = render(DEFAULT_POLICY).split("## Birth registration", 1)[1].split("\n## ", 1)[0]
+    registering = procedure.OTHER_ACTS_BY_NAME["register_birth"].roles
+    assert {role.value for role in registering} == {"registrar"}
+    assert "A registrar (`registrar`) registers the birth" in section

@@ -85,3 +85,21 @@ def test_every_setting_is_described_with_its_source():
         assert (
             setting["source"] and setting["description"] and setting["value"] == setting["default"]
         )
+
+
+def test_a_recognition_counts_from_the_appeal_that_recognised_or_else_from_notification():
+    notified, appeal_decided = date(2026, 3, 2), date(2026, 5, 4)
+    assert deadlines.recognition_date(notified, None) == notified
+    assert deadlines.recognition_date(notified, appeal_decided) == appeal_decided
+    assert deadlines.recognition_date(None, None) is None
+
+
+def test_naturalization_is_open_to_a_recognised_case_only_after_the_policy_s_years():
+    recognized_on = date(2026, 3, 2)
+    years = DEFAULT_POLICY.naturalization_years
+    assert deadlines.naturalization_eligible_from(
+        "recognized", recognized_on, DEFAULT_POLICY
+    ) == date(2026 + years, 3, 2)
+    for state in ("ceased", "cancelled", "rejected", "under_appeal"):
+        assert deadlines.naturalization_eligible_from(state, recognized_on, DEFAULT_POLICY) is None
+    assert deadlines.naturalization_eligible_from("recognized", None, DEFAULT_POLICY) is None

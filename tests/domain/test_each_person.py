@@ -195,3 +195,29 @@ def test_a_case_ends_only_when_nobody_remains():
     assert nobody_remains([confirmed, confirmed])
     assert not nobody_remains([confirmed, person()])
     assert not nobody_remains([confirmed, person(referral=ReferralStatus.REFUSED)])
+
+
+def test_finality_is_one_rule_for_a_person_a_case_and_a_proceeding():
+    """determination.appealable_decision_is_final: the window passed unused, or the appeal
+    decided."""
+    from sdp.domain.determination import appealable_decision_is_final
+    from sdp.domain.procedure import CaseFacts
+    from sdp.domain.vocabulary import State
+
+    today = date(2026, 12, 7)
+    last_day = today
+    assert not appealable_decision_is_final(last_day, False, False, today)  # still in time
+    assert appealable_decision_is_final(last_day - timedelta(days=1), False, False, today)
+    assert not appealable_decision_is_final(last_day - timedelta(days=9), True, False, today)
+    assert appealable_decision_is_final(last_day + timedelta(days=9), True, True, today)
+    assert not appealable_decision_is_final(None, False, False, today)
+    for appeal_due in (last_day, last_day - timedelta(days=1)):
+        window_closed = appealable_decision_is_final(appeal_due, False, False, today)
+        person = PersonFacts(1, outcome=PersonOutcome.REJECTED, appeal_due=appeal_due)
+        case = CaseFacts(State.REJECTED, appeal_due=appeal_due)
+        proceeding = ProceedingFacts(
+            ProceedingKind.CESSATION, ProceedingStatus.CEASED, appeal_due=appeal_due
+        )
+        assert person.decision_is_final(today) is window_closed
+        assert case.decision_is_final(today) is window_closed
+        assert proceeding.decision_is_final(today) is window_closed

@@ -11,12 +11,16 @@ Born in Peru or found in Peru, the parents' basis plays no part.
 import pytest
 
 from sdp.domain.nationality import (
+    NATIONALITY_BASIS_NOT_PERUVIAN,
     PLACE_OF_BIRTH_FIELD,
+    STATELESS_PARENT_HAS_NO_NATIONALITY,
     Birth,
     Nationality,
     NotPeruvianByBirth,
     Parent,
+    check_parent,
     nationality_at_birth,
+    parent_refusal,
 )
 from sdp.domain.procedure import InvalidField
 from sdp.domain.vocabulary import AsylumStatus, NationalityBasis, PeruvianNationalityBasis
@@ -197,3 +201,24 @@ def test_the_vocabulary_of_the_basis():
         "naturalization",
         "option",
     ]
+
+
+def test_a_parent_s_nationality_as_given_is_judged_by_one_rule():
+    """sdp.domain.nationality.parent_refusal: the schema, the service, the form and Parent ask
+    it."""
+    assert parent_refusal("AR", True, None) == ("nationality", STATELESS_PARENT_HAS_NO_NATIONALITY)
+    assert parent_refusal("VE", False, "birth") == (
+        "nationality_basis",
+        NATIONALITY_BASIS_NOT_PERUVIAN,
+    )
+    assert parent_refusal(None, True, "option") == (
+        "nationality_basis",
+        NATIONALITY_BASIS_NOT_PERUVIAN,
+    )
+    assert parent_refusal("PE", False, "birth") is None
+    assert parent_refusal(None, True, None) is None
+    with pytest.raises(InvalidField) as refused:
+        check_parent("father", "AR", True, None)
+    assert refused.value.field == "father.nationality"
+    with pytest.raises(ValueError, match="A stateless parent has no nationality"):
+        Parent("AR", stateless=True)

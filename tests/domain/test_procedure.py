@@ -260,3 +260,29 @@ def test_available_actions_are_the_allowed_choices():
             allowed = [c.action for c in procedure.action_choices(case, actor, CTX) if c.allowed]
             assert allowed == procedure.available_actions(case, actor, CTX)
             assert all(procedure.is_allowed(a.name, case, actor, CTX) for a in allowed)
+
+
+def test_who_may_register_a_birth_issue_its_record_or_revoke_a_document_is_procedure_data():
+    """The acts of the civil registry, outside any case: their roles are stated once, in
+    procedure.OTHER_ACTS, which the services enforce and the pages ask."""
+    from sdp.domain.procedure import (
+        OTHER_ACTS_BY_NAME,
+        Actor,
+        Forbidden,
+        check_act,
+        may_take_act,
+    )
+    from sdp.domain.vocabulary import Role
+
+    assert OTHER_ACTS_BY_NAME["register_birth"].roles == {Role.REGISTRAR}
+    assert OTHER_ACTS_BY_NAME["issue_birth_record"].roles == {Role.REGISTRAR, Role.SUPERVISOR}
+    assert OTHER_ACTS_BY_NAME["revoke_document"].roles == {Role.SUPERVISOR}
+    for role in Role:
+        for name, action in OTHER_ACTS_BY_NAME.items():
+            allowed = role in action.roles
+            assert may_take_act(name, frozenset({role})) is allowed
+            if allowed:
+                check_act(name, Actor(id=1, roles=frozenset({role})))
+            else:
+                with pytest.raises(Forbidden, match="it is for"):
+                    check_act(name, Actor(id=1, roles=frozenset({role})))

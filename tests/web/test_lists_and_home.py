@@ -360,9 +360,12 @@ def test_the_intake_home_lists_only_todays_registrations_and_links_to_all_when_c
     assert "See all 3" in text_of(page)
 
 
-def test_the_overdue_filter_and_the_rows_markers_agree(office):
-    """The SQL of the lists (queries.overdue_condition) and the case's own rule say the same."""
+def test_the_overdue_filter_the_rows_the_case_page_and_the_statistics_agree(office, web_as):
+    """One rule (sdp.domain.deadlines) for "overdue": the lists' SQL
+    (Application.overdue_condition), the rows' markers, the case page (which also tags an overdue
+    appeal) and the statistics."""
     from sdp.cases.home import row_of
+    from sdp.review.queries import Period, pending_by_state_and_overdue
 
     fresh = register(office.intake)
     late = office.examined_case(registered_on=(TODAY - timedelta(days=200)).isoformat())
@@ -381,8 +384,29 @@ def test_the_overdue_filter_and_the_rows_markers_agree(office):
     ids = [fresh["id"], late["id"], decided["id"], appealed["id"]]
     in_sql = set(
         db.session.execute(
-            select(Application.id).where(Application.id.in_(ids), queries.overdue_condition(TODAY))
+            select(Application.id).where(
+                Application.id.in_(ids), Application.overdue_condition(TODAY)
+            )
         ).scalars()
     )
     in_rows = {i for i in ids if row_of(db.session.get(Application, i), TODAY).overdue}
     assert in_sql == in_rows == {late["id"], appealed["id"]}
+
+    supervisor = web_as(office.supervisor.user)
+    tagged = set()
+    for case in (fresh, late, decided, appealed):
+        page = supervisor.get(f"/cases/{case['id']}").get_data(as_text=True)
+        running = page.split('id="running-deadline"', 1)[1].split("</dd>", 1)[0]
+        if "Overdue" in running:
+            tagged.add(case["id"])
+    assert tagged == in_sql
+    appeal_page = supervisor.get(f"/cases/{appealed['id']}").get_data(as_text=True)
+    appeal_row = appeal_page.split("Appeal decision due</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "Overdue" in appeal_row  # the case details tag the overdue appeal too
+
+    every_id = db.session.execute(select(Application.id)).scalars().all()
+    overdue_everywhere = sum(
+        1 for i in every_id if row_of(db.session.get(Application, i), TODAY).overdue
+    )
+    counts = pending_by_state_and_overdue(Period(None, None), TODAY)
+    assert sum(n for (_, late_flag), n in counts.items() if late_flag) == overdue_everywhere

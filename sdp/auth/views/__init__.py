@@ -30,6 +30,7 @@ from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ... import request_hooks
 from ...domain.vocabulary import Role
 from ...extensions import db, limiter, login_manager
 from .. import stash, totp
@@ -630,7 +631,7 @@ def user_action(user_id: int):
 def init_web(app) -> None:
     login_manager.login_view = "auth_web.sign_in"
     login_manager.unauthorized_handler(_unauthorized)
-    app.before_request(_idle_timeout)
+    request_hooks.before(app, "idle_timeout")(_idle_timeout)
     app.register_error_handler(CSRFError, _csrf_error)
     from . import access  # noqa: F401 - the access pages, on this blueprint
 
