@@ -25,7 +25,7 @@ from ..domain.vocabulary import N_, DocumentStatus, DocumentType, PersonOutcome,
 from ..extensions import db
 from . import payload, rules, serials, signing
 from .models import Document
-from .render import qr_mask
+from .render.drawing import qr_mask
 
 CASE_TYPES = (
     DocumentType.PROVISIONAL_CERTIFICATE,
