@@ -11,7 +11,8 @@ from flask import Flask
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no users.")
 def demo_data_command(if_empty):
-    """Load a realistic demo data set: users of every role, cases in every state, births, documents."""
+    """Load a realistic demo data set: users of every role, cases in every state, births,
+    documents."""
     from .demo import database_is_empty, load_demo_data
 
     if if_empty and not database_is_empty():
@@ -39,7 +40,8 @@ def procedure_doc_command(check):
             click.echo(f"Wrote {path}.")
         elif not path.exists() or path.read_text() != text:
             raise click.ClickException(
-                f"docs/{name} differs from the procedure definition; run `flask --app sdp procedure-doc`."
+                f"docs/{name} differs from the procedure definition; run `flask --app sdp "
+                "procedure-doc`."
             )
     if check:
         click.echo(

@@ -148,7 +148,8 @@ def fdate(value: date | datetime | str | None, style: str = "medium") -> str:
 
 
 def today_iso() -> str:
-    """Today in Lima, for the ``max`` of date inputs (every date typed here is not in the future)."""
+    """Today in Lima, for the ``max`` of date inputs (every date typed here is not in the
+    future)."""
     from . import clock
 
     return clock.today().isoformat()

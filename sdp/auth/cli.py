@@ -78,7 +78,8 @@ def create_token_command(user_email, client_name, scopes, expires):
     expires_at = expires.replace(tzinfo=clock.PERU) if isinstance(expires, datetime) else None
     if expires_at is not None and expires_at.date() <= clock.today():
         raise click.UsageError(
-            "--expires must be a date after today (the token stops working at 00:00, Lima time, that day)."
+            "--expires must be a date after today (the token stops working at 00:00, Lima time, "
+            "that day)."
         )
     try:
         token, raw = issue_token(
@@ -96,7 +97,8 @@ def create_token_command(user_email, client_name, scopes, expires):
 
 @tokens.command("list")
 def list_tokens_command():
-    """List every token: id, prefix, who it acts as, scopes, created, expires, status. Never the token."""
+    """List every token: id, prefix, who it acts as, scopes, created, expires, status. Never the
+    token."""
     from .services import list_tokens, token_status
 
     def day(moment):
@@ -132,7 +134,8 @@ def list_tokens_command():
 @tokens.command("revoke")
 @click.argument("prefix_or_id")
 def revoke_token_command(prefix_or_id):
-    """Revoke a token, given its id or prefix as `tokens list` shows them. It stops working at once."""
+    """Revoke a token, given its id or prefix as `tokens list` shows them. It stops working at
+    once."""
     from .services import AccountError, revoke_token
 
     try:

@@ -50,7 +50,8 @@ class Kept(StrEnum):
 
 
 def _kept(key: str) -> bool:
-    """Never keep a password, even hashed: any field whose name says password (``new_password``...)."""
+    """Never keep a password, even hashed: any field whose name says password
+    (``new_password``...)."""
     return key not in NOT_KEPT and "password" not in key.lower()
 
 
@@ -83,7 +84,8 @@ def _within_rate(user_id: int) -> bool:
 
 
 def keep(session: dict, path: str, form: MultiDict, user_id: int | None) -> Kept:
-    """Keep a posted form of the known user ``user_id`` for ``path``; the session holds only the token."""
+    """Keep a posted form of the known user ``user_id`` for ``path``; the session holds only the
+    token."""
     if user_id is None:
         return Kept.UNKNOWN_USER
     fields = [[key, value] for key, value in form.items(multi=True) if _kept(key)]
@@ -156,7 +158,8 @@ def restore_form(path: str | None = None):
     if data is not None:
         flash(
             gettext(
-                "What you typed before your session expired has been restored. Check it and submit again."
+                "What you typed before your session expired has been restored. Check it and submit "
+                "again."
             ),
             "info",
         )

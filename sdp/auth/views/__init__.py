@@ -7,7 +7,8 @@
   ``sdp.auth.stash``, which also gives it back: ``restore_form``);
 - ``password.py``: changing one's own password;
 - ``csrf.py``: a form posted without a valid CSRF token;
-- ``users.py``: the administrators' user pages; ``access.py``: roles awaiting a second administrator.
+- ``users.py``: the administrators' user pages;
+- ``access.py``: roles awaiting a second administrator's approval.
 """
 
 from flask import Blueprint

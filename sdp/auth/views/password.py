@@ -55,7 +55,8 @@ def change_password():
             start_session(user, second_factor=_session_had_second_factor(user))
             flash(
                 gettext(
-                    "Your password has been changed. You are still signed in here; every other session has ended."
+                    "Your password has been changed. You are still signed in here; every other "
+                    "session has ended."
                 ),
                 "success",
             )
@@ -75,7 +76,8 @@ def _session_had_second_factor(user: User) -> bool:
 
 def _sign_out_locked(reason: str):
     """The account is locked (too many wrong passwords): this session ends too, as a sign-in
-    would be refused. The user's other sessions are left as a lock-out at the sign-in page leaves them."""
+    would be refused. The user's other sessions are left as a lock-out at the sign-in page leaves
+    them."""
     end_this_session()
     signed_out = gettext("You have been signed out.")
     flash(f"{reason} {signed_out}", "warning")

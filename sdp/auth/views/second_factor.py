@@ -122,7 +122,8 @@ def enrol_second_factor():
         record_failed_sign_in(user, "second_factor")
         form.code.errors = [
             gettext(
-                "The code is not right. Check that the app shows the code for this account, then try again."
+                "The code is not right. Check that the app shows the code for this account, then "
+                "try again."
             )
         ]
         status = 401

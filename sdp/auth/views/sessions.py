@@ -73,7 +73,8 @@ def idle_timeout():
     if "_user_id" not in session:
         return None
     now = int(time.time())
-    # A session opened before the absolute lifetime existed is counted from now (once: then it is set).
+    # A session opened before the absolute lifetime existed is counted from now (once: then it is
+    # set).
     session.setdefault(SIGNED_IN_KEY, now)
     idle = now - session.get(SEEN_KEY, 0) > current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
     too_old = now - session.get(SIGNED_IN_KEY, 0) > current_app.config["SESSION_MAX_HOURS"] * 3600
@@ -89,7 +90,8 @@ def idle_timeout():
 
 
 def unauthorized():
-    """Not signed in (or the session expired): ask to sign in, keeping a posted form for a known user.
+    """Not signed in (or the session expired): ask to sign in, keeping a posted form for a known
+    user.
 
     An anonymous request (no session, as a cross-site post arrives: the cookie is SameSite=Lax)
     gets the sign-in page and leaves no trace: its body is not read, nothing is stored and the

@@ -107,8 +107,8 @@ def users():
                 if pending_roles(user):
                     flash(
                         gettext(
-                            "Roles that read personal data take effect when another administrator approves "
-                            "them: they are listed under “Roles awaiting approval”."
+                            "Roles that read personal data take effect when another administrator "
+                            "approves them: they are listed under “Roles awaiting approval”."
                         ),
                         "info",
                     )

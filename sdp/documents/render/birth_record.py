@@ -21,12 +21,18 @@ from .drawing import (
 )
 
 BASIS_TEXT = {
-    NationalityBasis.IUS_SOLI: "Every person born in the territory of Peru is Peruvian by birth, whatever the "
-    "nationality or status of the parents (Constitution of Peru, Article 52; Law 32421).",
-    NationalityBasis.FOUNDLING: "A minor found abandoned in Peru whose parents are unknown is Peruvian by birth "
-    "(Law 32421; 1961 Convention on the Reduction of Statelessness, Article 2).",
-    NationalityBasis.IUS_SANGUINIS: "A person born abroad to a mother or father who is Peruvian by birth is Peruvian "
-    "once registered (Law 32421).",
+    NationalityBasis.IUS_SOLI: (
+        "Every person born in the territory of Peru is Peruvian by birth, whatever the nationality "
+        "or status of the parents (Constitution of Peru, Article 52; Law 32421)."
+    ),
+    NationalityBasis.FOUNDLING: (
+        "A minor found abandoned in Peru whose parents are unknown is Peruvian by birth (Law "
+        "32421; 1961 Convention on the Reduction of Statelessness, Article 2)."
+    ),
+    NationalityBasis.IUS_SANGUINIS: (
+        "A person born abroad to a mother or father who is Peruvian by birth is Peruvian once "
+        "registered (Law 32421)."
+    ),
 }
 
 

@@ -67,20 +67,21 @@ def _outcome_sentence(decision: dict) -> str:
     outcome = decision["outcome"]
     if outcome == DecisionOutcome.RECOGNIZED:
         return T(
-            "The applicant is recognised as a stateless person: no State considers them a national under "
-            "the operation of its law (1954 Convention, Article 1(1))."
+            "The applicant is recognised as a stateless person: no State considers them a national "
+            "under the operation of its law (1954 Convention, Article 1(1))."
         )
     if outcome == PersonOutcome.FAMILY_UNITY:
         return T(
-            "The person is not recognised as a stateless person: a State considers them a national. They keep "
-            "residence in Peru for family unity with a family member recognised as stateless in the same "
-            "decision (proposal of the regulation). This letter is not a statelessness document."
+            "The person is not recognised as a stateless person: a State considers them a "
+            "national. They keep residence in Peru for family unity with a family member "
+            "recognised as stateless in the same decision (proposal of the regulation). This "
+            "letter is not a statelessness document."
         )
     if outcome == DecisionOutcome.EXCLUDED:
         ground = decision.get("exclusion_ground")
         return T(
-            "The applicant is excluded from the protection of the 1954 Convention under its Article 1(2): "
-            "%(ground)s.",
+            "The applicant is excluded from the protection of the 1954 Convention under its "
+            "Article 1(2): %(ground)s.",
             ground=e(T(label(ExclusionGround(ground)))) if ground else "—",
         )
     return T("The application for recognition as a stateless person is rejected.")
@@ -118,9 +119,9 @@ def _letter_section(document: Document, language: str) -> list:
         P(T("Findings on each relevant State"), HEADING),
         P(
             T(
-                "The examination looked at each State with which the applicant has a relevant link, and "
-                "whether that State considers them a national under the operation of its law, in law and in "
-                "practice."
+                "The examination looked at each State with which the applicant has a relevant "
+                "link, and whether that State considers them a national under the operation of its "
+                "law, in law and in practice."
             ),
             SMALL,
         ),
@@ -164,8 +165,9 @@ def _letter_section(document: Document, language: str) -> list:
         story.append(
             P(
                 T(
-                    "An appeal was lodged on %(date)s and is pending. The appeal has suspensive effect: the "
-                    "applicant remains protected and may not be removed until it is decided.",
+                    "An appeal was lodged on %(date)s and is pending. The appeal has suspensive "
+                    "effect: the applicant remains protected and may not be removed until it is "
+                    "decided.",
                     date=long_date(appeal.get("lodged_on")),
                 )
             )
@@ -174,8 +176,9 @@ def _letter_section(document: Document, language: str) -> list:
         story.append(
             P(
                 T(
-                    "The recognition is final on notification. The holder is entitled to an identity document "
-                    "(Article 27), a travel document (Article 28) and residence in Peru."
+                    "The recognition is final on notification. The holder is entitled to an "
+                    "identity document (Article 27), a travel document (Article 28) and residence "
+                    "in Peru."
                 )
             )
         )
@@ -184,8 +187,9 @@ def _letter_section(document: Document, language: str) -> list:
         story.append(
             P(
                 T(
-                    "Naturalization: under the law in force (Law 32421), the holder may apply for Peruvian "
-                    "nationality after %(years)s years of residence, with the law's other requirements.",
+                    "Naturalization: under the law in force (Law 32421), the holder may apply for "
+                    "Peruvian nationality after %(years)s years of residence, with the law's other "
+                    "requirements.",
                     years=content.get("naturalization_general_years", ""),
                 )
             )
@@ -193,9 +197,10 @@ def _letter_section(document: Document, language: str) -> list:
         story.append(
             P(
                 T(
-                    "Proposal, not yet law: the proposed regulation would allow facilitated naturalization after "
-                    "%(years)s years as a recognised stateless person, without the documents a stateless person "
-                    "cannot obtain (Article 32 of the 1954 Convention). It needs a change of law.",
+                    "Proposal, not yet law: the proposed regulation would allow facilitated "
+                    "naturalization after %(years)s years as a recognised stateless person, "
+                    "without the documents a stateless person cannot obtain (Article 32 of the "
+                    "1954 Convention). It needs a change of law.",
                     years=content.get("naturalization_years", ""),
                 )
             )
@@ -204,11 +209,12 @@ def _letter_section(document: Document, language: str) -> list:
         story.append(
             P(
                 T(
-                    "You may appeal this decision within %(days)s working days of its notification, that is "
-                    "by %(date)s at the latest. The appeal may be lodged orally or in writing at the office that "
-                    "registered the application, at no cost, with the help of a legal representative if you "
-                    "wish (TUO Ley 27444, Articles 218 to 220). Under the proposed regulation it has suspensive "
-                    "effect: you remain protected and may not be removed until it is decided.",
+                    "You may appeal this decision within %(days)s working days of its "
+                    "notification, that is by %(date)s at the latest. The appeal may be lodged "
+                    "orally or in writing at the office that registered the application, at no "
+                    "cost, with the help of a legal representative if you wish (TUO Ley 27444, "
+                    "Articles 218 to 220). Under the proposed regulation it has suspensive effect: "
+                    "you remain protected and may not be removed until it is decided.",
                     days=content.get("appeal_window_working_days", ""),
                     date=f"<b>{long_date(decision.get('appeal_due'))}</b>",
                 )

@@ -186,9 +186,9 @@ def with_qr(left, document: Document, extra_right: list | None = None) -> Table:
 def verification_note(document: Document) -> Paragraph:
     return P(
         T(
-            "Anyone can check this document at %(url)s: scan its QR code or enter its serial %(serial)s. "
-            "The QR code is signed by the issuing authority (key %(key)s), so it can also be checked without a "
-            "network connection, with the authority's public key.",
+            "Anyone can check this document at %(url)s: scan its QR code or enter its serial "
+            "%(serial)s. The QR code is signed by the issuing authority (key %(key)s), so it can "
+            "also be checked without a network connection, with the authority's public key.",
             url=e(verify_url(document).rsplit("/verify/", 1)[0] + "/verify"),
             serial=e(document.serial),
             key=e(document.key_id or ""),
@@ -312,7 +312,8 @@ def build(
 
 
 def zone_holder(document: Document) -> mrz.Holder:
-    """What a document's machine-readable zone says of its holder (all of it printed on the page too)."""
+    """What a document's machine-readable zone says of its holder (all of it printed on the page
+    too)."""
     return mrz.Holder(
         serial=document.serial,
         family_names=document.holder_family_names,

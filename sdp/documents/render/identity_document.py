@@ -57,10 +57,11 @@ def identity_document(document: Document) -> bytes:
             Spacer(1, 6 * mm),
             P(
                 T(
-                    "The holder is recognised as a stateless person within the meaning of Article 1 of the 1954 "
-                    "Convention relating to the Status of Stateless Persons, by a decision of %(date)s in case "
-                    "%(case)s. This identity document is issued under Article 27 of that Convention. The holder "
-                    "has the rights of a resident foreigner in Peru.",
+                    "The holder is recognised as a stateless person within the meaning of Article "
+                    "1 of the 1954 Convention relating to the Status of Stateless Persons, by a "
+                    "decision of %(date)s in case %(case)s. This identity document is issued under "
+                    "Article 27 of that Convention. The holder has the rights of a resident "
+                    "foreigner in Peru.",
                     date=long_date(content.get("recognized_on")),
                     case=e(content.get("case_number", "")),
                 )

@@ -48,25 +48,26 @@ def provisional_certificate(document: Document) -> bytes:
         story += [
             P(
                 T(
-                    "The holder has applied for recognition as a stateless person in case %(case)s, registered on "
-                    "%(date)s. While the procedure is pending, including any appeal, the holder has the rights of a "
-                    "resident foreigner: to stay in Peru, to work, and to receive health care and education, and may "
-                    "not be expelled or returned to any country.",
+                    "The holder has applied for recognition as a stateless person in case "
+                    "%(case)s, registered on %(date)s. While the procedure is pending, including "
+                    "any appeal, the holder has the rights of a resident foreigner: to stay in "
+                    "Peru, to work, and to receive health care and education, and may not be "
+                    "expelled or returned to any country.",
                     case=e(content.get("case_number", "")),
                     date=long_date(content.get("registered_on")),
                 )
             ),
             P(
                 T(
-                    "This certificate is valid until %(date)s, or until the final decision on the case if that comes "
-                    "first. It is renewed while the case is pending.",
+                    "This certificate is valid until %(date)s, or until the final decision on the "
+                    "case if that comes first. It is renewed while the case is pending.",
                     date=long_date(document.valid_until),
                 )
             ),
             P(
                 T(
-                    "Legal basis: Legislative Decree 1725 (2026); 1954 Convention relating to the Status of Stateless "
-                    "Persons."
+                    "Legal basis: Legislative Decree 1725 (2026); 1954 Convention relating to the "
+                    "Status of Stateless Persons."
                 ),
                 SMALL,
             ),

@@ -31,7 +31,8 @@ from .drawing import (
 
 
 def _both(message: str, **params) -> str:
-    """A text in Spanish, then English: the travel document is bilingual (1954 Schedule, para. 1)."""
+    """A text in Spanish, then English: the travel document is bilingual (1954 Schedule, para.
+    1)."""
     with force_locale("es"):
         spanish = T(message, **params)
     with force_locale("en"):
@@ -69,8 +70,8 @@ def _renewal_box() -> Table:
             [
                 _signature_box(
                     _both(
-                        "Signature and stamp of the authority extending or renewing the validity of "
-                        "the document"
+                        "Signature and stamp of the authority extending or renewing the validity "
+                        "of the document"
                     ),
                     80 * mm,
                 ),
@@ -93,8 +94,8 @@ def _renewal_box() -> Table:
 
 
 def _visa_pages(notes: list) -> list:
-    """The pages the model leaves for extensions and visas (1954 Schedule, paras. 6 and 1(3): its model),
-    after ``notes`` (how to verify the document)."""
+    """The pages the model leaves for extensions and visas (1954 Schedule, paras. 6 and 1(3): its
+    model), after ``notes`` (how to verify the document)."""
     story: list = [PageBreak(), *notes, P(e(_both("Extension or renewal of validity")), HEADING)]
     pair = Table([[_renewal_box(), _renewal_box()]], colWidths=[85 * mm, 85 * mm])
     pair.setStyle(
@@ -149,15 +150,17 @@ def travel_document(document: Document) -> bytes:
                     P(
                         bold(
                             T(
-                                "The holder of this document is a stateless person under the terms of the Convention of 28 "
-                                "September 1954 relating to the Status of Stateless Persons."
+                                "The holder of this document is a stateless person under the terms "
+                                "of the Convention of 28 September 1954 relating to the Status of "
+                                "Stateless Persons."
                             )
                         ),
                         CELL,
                     ),
                     P(
                         T(
-                            "This document expires on %(date)s unless its validity is extended or renewed. %(countries)s",
+                            "This document expires on %(date)s unless its validity is extended or "
+                            "renewed. %(countries)s",
                             date=long_date(document.valid_until),
                             countries=_countries_sentence(excepted),
                         ),
@@ -165,25 +168,26 @@ def travel_document(document: Document) -> bytes:
                     ),
                     P(
                         T(
-                            "1. This document is issued solely with a view to providing the holder with a travel document "
-                            "which can serve in lieu of a national passport. It is without prejudice to and in no way "
-                            "affects the holder's nationality."
+                            "1. This document is issued solely with a view to providing the holder "
+                            "with a travel document which can serve in lieu of a national "
+                            "passport. It is without prejudice to and in no way affects the "
+                            "holder's nationality."
                         ),
                         SMALL,
                     ),
                     P(
                         T(
-                            "2. The holder is authorised to return to Peru on or before %(date)s, unless some later date is "
-                            "hereafter specified.",
+                            "2. The holder is authorised to return to Peru on or before %(date)s, "
+                            "unless some later date is hereafter specified.",
                             date=long_date(document.valid_until),
                         ),
                         SMALL,
                     ),
                     P(
                         T(
-                            "3. Should the holder take up residence in a country other than Peru, the holder must, if they "
-                            "wish to travel again, apply to the competent authorities of their country of residence for a new "
-                            "document."
+                            "3. Should the holder take up residence in a country other than Peru, "
+                            "the holder must, if they wish to travel again, apply to the competent "
+                            "authorities of their country of residence for a new document."
                         ),
                         SMALL,
                     ),
