@@ -10,7 +10,7 @@ from collections.abc import Callable
 from flask_babel import force_locale
 
 from ...domain.vocabulary import DocumentStatus, DocumentType
-from ..i18n import T
+from ..i18n import T_, T
 from ..models import Document
 from .birth_record import birth_record
 from .decision_letter import decision_letter
@@ -29,9 +29,9 @@ RENDERERS: dict[str, Callable[[Document], bytes]] = {
 
 
 STAMPS = {
-    DocumentStatus.REVOKED: "Revoked: not valid",
-    DocumentStatus.EXPIRED: "Expired: not valid",
-    DocumentStatus.SUPERSEDED: "Superseded: not valid",
+    DocumentStatus.REVOKED: T_("Revoked: not valid"),
+    DocumentStatus.EXPIRED: T_("Expired: not valid"),
+    DocumentStatus.SUPERSEDED: T_("Superseded: not valid"),
 }
 
 

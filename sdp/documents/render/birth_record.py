@@ -5,7 +5,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from ...domain.vocabulary import NationalityBasis, label
-from ..i18n import T, country_name
+from ..i18n import T_, T, country_name
 from ..models import Document
 from .drawing import (
     P,
@@ -21,15 +21,15 @@ from .drawing import (
 )
 
 BASIS_TEXT = {
-    NationalityBasis.IUS_SOLI: (
+    NationalityBasis.IUS_SOLI: T_(
         "Every person born in the territory of Peru is Peruvian by birth, whatever the nationality "
         "or status of the parents (Constitution of Peru, Article 52; Law 32421)."
     ),
-    NationalityBasis.FOUNDLING: (
+    NationalityBasis.FOUNDLING: T_(
         "A minor found abandoned in Peru whose parents are unknown is Peruvian by birth (Law "
         "32421; 1961 Convention on the Reduction of Statelessness, Article 2)."
     ),
-    NationalityBasis.IUS_SANGUINIS: (
+    NationalityBasis.IUS_SANGUINIS: T_(
         "A person born abroad to a mother or father who is Peruvian by birth is Peruvian once "
         "registered (Law 32421)."
     ),

@@ -15,7 +15,7 @@ from ...domain.vocabulary import (
     State,
     label,
 )
-from ..i18n import T, country_name, current_language
+from ..i18n import T_, T, country_name, current_language
 from ..models import Document
 from .drawing import (
     CELL,
@@ -36,10 +36,16 @@ from .drawing import (
     with_qr,
 )
 
+APPEAL_OUTCOMES = {
+    "upheld": T_("the first decision stands"),
+    "overturned": T_("the first decision is overturned"),
+}
+
 
 def _findings_table(findings: list[dict]) -> Table:
     language = current_language()
-    data = [[P(bold(T(name)), CELL) for name in ("State", "Links", "Finding", "Reasoning")]]
+    heads = (T_("State"), T_("Links"), T_("Finding"), T_("Reasoning"))
+    data = [[P(bold(T(name)), CELL) for name in heads]]
     for finding in findings:
         links = ", ".join(T(label(Link(link))) for link in finding.get("links") or [])
         data.append(
@@ -147,14 +153,7 @@ def _letter_section(document: Document, language: str) -> list:
                     "An appeal was lodged on %(lodged)s and decided on %(decided)s: %(outcome)s.",
                     lodged=long_date(appeal.get("lodged_on")),
                     decided=long_date(appeal.get("decided_on")),
-                    outcome=e(
-                        T(
-                            {
-                                "upheld": "the first decision stands",
-                                "overturned": "the first decision is overturned",
-                            }[appeal["outcome"]]
-                        )
-                    ),
+                    outcome=e(T(APPEAL_OUTCOMES[appeal["outcome"]])),
                 )
             ),
             P(e(appeal.get("reasons") or "")),
