@@ -34,7 +34,7 @@ from ..extensions import db
 from ..forms import field_at
 from ..uploads import services as uploads
 from ..uploads.models import EvidenceFile
-from . import forms, overview, queries, services
+from . import forms, locking, overview, queries, services
 from .models import Application, Inquiry, RelevantState
 from .overview import action_url
 from .presenters import case_dict
@@ -737,16 +737,23 @@ def action(application_id: int, slug: str, target: int | None = None):
     principal = _principal()
     today = clock.today()
     row = str(target) if target is not None else None
-    form, refusal, status = None, None, 200
+    form, refusal, status, conflict = None, None, 200, None
+    opened = _opened(application, request.form if request.method == "POST" else None)
     try:
         if request.method == "POST" and _row_exists(name, application, row):
             # Built first, so that a refusal (someone acted a moment before) keeps what was typed.
             form = _build_form(name, application, today, row, formdata=request.form)
+            if "change" not in request.form:
+                # No lost update: a save over a version of the case the person had not seen is
+                # refused (EditConflict, 409), before anything else is checked or done.
+                locking.expect_version(application, request.form.get("version"))
         _check_offered(name, application, principal, today, row)
         _check_row(name, application, row)
         if request.method == "GET":
             restored = restore_form()
             form = _build_form(name, application, today, row, formdata=restored or None)
+            if restored:  # kept across an expired session: still the version it was opened on
+                opened = _opened(application, restored)
         else:
             # "change": back from checking the answers, to the question with the answers in it.
             if "change" in request.form:
@@ -780,6 +787,13 @@ def action(application_id: int, slug: str, target: int | None = None):
             ), error.status
         application = load_case(application_id)
         refusal, status = _field_error(form, error), error.status
+        if isinstance(error, locking.EditConflict):
+            # What the other person did, shown above what this person typed; saving again now is
+            # saving over it knowingly, so the form carries the version it has just shown.
+            conflict = _changes_shown(
+                locking.changes_since(application, request.form.get("seen")), form
+            )
+            opened = _opened(application, None)
     return render_template(
         "cases/action.html",
         application=application,
@@ -790,7 +804,63 @@ def action(application_id: int, slug: str, target: int | None = None):
         refusal=refusal,
         case=case_dict(application, principal, today),
         irreversible=name in IRREVERSIBLE,
+        opened=opened,
+        conflict=conflict,
     ), status
+
+
+def _changes_shown(events, form) -> list[dict]:
+    """Each change made since the form was opened: what (the action), who and when, and the new
+    values of the fields this form also asks for (the ones the two people may disagree on)."""
+    from ..audit.services import REDACTED
+    from ..web import fdate, timeline_title  # as in procedure_message above
+
+    shown = []
+    for event in events:
+        fields = []
+        for name, change in (event.changes or {}).items():
+            field = getattr(form, name, None) if form is not None else None
+            if field is None or not hasattr(field, "label"):
+                continue
+            pair = change if isinstance(change, list) and len(change) == 2 else [None, change]
+            if REDACTED in pair:  # a text the audit trail does not keep: the case page shows it
+                words = gettext("Changed: the case page shows the text now.")
+            else:
+                words = gettext(
+                    "Now: %(after)s (before: %(before)s)",
+                    after=_in_words(field, pair[1]),
+                    before=_in_words(field, pair[0]),
+                )
+            fields.append((str(field.label.text), words))
+        shown.append(
+            {
+                "what": timeline_title(event.action),
+                "who": event.actor_label,
+                "when": fdate(event.at, "short"),
+                "fields": fields,
+            }
+        )
+    return shown
+
+
+def _in_words(field, value) -> str:
+    """A recorded value as the form's field shows it (a choice by its name)."""
+    if value in (None, "", []):
+        return "—"
+    values = value if isinstance(value, list) else [value]
+    names = {}
+    for choice in getattr(field, "choices", None) or []:
+        if isinstance(choice, tuple):
+            names[str(choice[0])] = str(choice[1])
+    return ", ".join(names.get(str(item), str(item)) for item in values)
+
+
+def _opened(application: Application, posted) -> dict:
+    """The version of the case a form was opened on, and the last change the person had before
+    them (``locking``): as posted (a form sent back to be corrected), else the case's now."""
+    if posted is not None and posted.get("version"):
+        return {"version": posted.get("version"), "seen": posted.get("seen", "")}
+    return {"version": application.version, "seen": locking.last_change_id(application)}
 
 
 def answers(form, application: Application) -> list[tuple[str, str, str]]:
