@@ -76,20 +76,29 @@ check: install-dev
 	$(BIN)/ruff check sdp tests bench
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not slow"
 
-## translations: compile the message catalogues (sdp/translations/*/LC_MESSAGES/messages.po)
-## that changed since they were last compiled (a running app or suite never sees a half-written .mo)
-CATALOGUES := $(patsubst %.po,%.mo,$(wildcard sdp/translations/*/LC_MESSAGES/messages.po))
+## translations: compile the catalogues (sdp/translations/*/LC_MESSAGES/messages.po, the pages';
+## documents.po, the documents') that changed since they were last compiled (a running app or
+## suite never sees a half-written .mo)
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard sdp/translations/*/LC_MESSAGES/*.po))
 translations: $(CATALOGUES)
 
-sdp/translations/%/LC_MESSAGES/messages.mo: sdp/translations/%/LC_MESSAGES/messages.po | $(BIN)/python
-	@$(BIN)/pybabel compile -l $* -i $< -o $@.tmp && mv $@.tmp $@
+sdp/translations/%.mo: sdp/translations/%.po | $(BIN)/python
+	@$(BIN)/pybabel compile -l $(firstword $(subst /, ,$*)) -i $< -o $@.tmp && mv $@.tmp $@
 
-## messages: extract every translatable string (N_ too) and update the es, en and pt catalogues
+## messages: extract every translatable string (N_ too) and update the es, en and pt catalogues;
+## then the documents' texts (T, T_ and the travel document's _both, in sdp/documents) into their
+## own domain, documents (es and pt: English is the source)
 messages: | $(BIN)/python
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -k _l --sort-output --no-location --width=100 \
 		--project=sdp --version=$(VERSION) -o sdp/translations/messages.pot .
 	$(BIN)/pybabel update -i sdp/translations/messages.pot -d sdp/translations --width=100 \
 		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract $(DOCUMENT_KEYWORDS) --sort-output --no-location --width=100 \
+		--project="sdp (documents)" --version=$(VERSION) -o sdp/translations/documents.pot sdp/documents
+	$(BIN)/pybabel update -D documents -i sdp/translations/documents.pot -d sdp/translations \
+		--width=100 --no-fuzzy-matching --ignore-obsolete
+
+DOCUMENT_KEYWORDS := --no-default-keywords -k T -k T_ -k _both
 
 ## migration: a new revision from what changed in the models, numbered after the last one
 ## (`make migration m="what changes"`), made against a scratch SQLite database at the head revision

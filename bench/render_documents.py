@@ -37,7 +37,8 @@ def main() -> None:
     from sdp.demo import load_demo_data
     from sdp.documents import services
     from sdp.documents.models import Document
-    from sdp.documents.render import qr_png, render_pdf
+    from sdp.documents.render import render_pdf
+    from sdp.documents.render.drawing import qr_png
     from sdp.extensions import db
 
     app = create_app(

@@ -22,6 +22,10 @@ import secrets
 from datetime import timedelta
 from enum import StrEnum
 
+from flask import flash, request
+from flask import session as browser_session
+from flask_babel import gettext
+from flask_login import current_user
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
@@ -144,3 +148,19 @@ def take(session: dict, path: str, user_id: int) -> MultiDict | None:
     if stash.user_id != user_id or clock.now() - created > timedelta(minutes=STASH_MINUTES):
         return None
     return MultiDict([tuple(pair) for pair in stash.fields])
+
+
+def restore_form(path: str | None = None):
+    """The fields of a form kept across sign-in for this page, once (or None)."""
+    if not current_user.is_authenticated:
+        return None
+    data = take(browser_session, path or request.path, current_user.id)
+    if data is not None:
+        flash(
+            gettext(
+                "What you typed before your session expired has been restored. Check it and submit "
+                "again."
+            ),
+            "info",
+        )
+    return data

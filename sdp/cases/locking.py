@@ -11,26 +11,35 @@ version it was editing:
 
 - API: the case's JSON has ``"version"`` and the response an ``ETag: "<version>"``; send
   ``If-Match: "<version>"`` with a change to have it refused (409) when the case has moved on.
-- Web forms: put the version in a hidden field ``version`` when rendering the form, and in
-  the POST view, before calling the service, ``expect_version(application, form.version.data)``.
-  It raises ``sdp.domain.conflicts.EditConflict`` (409): catch it, flash its message
-  (``gettext(error.message, **error.params)``) and render the form again with the
-  submitted data, so that the officer's input is kept.
+- Web forms (``sdp/cases/views.py``, ``action``): the page puts the version in a hidden field
+  ``version``, and beside it ``seen``, the last change of the case the person had before them
+  (``last_change_id``). A save calls ``expect_version(application, request.form["version"])``
+  before anything else; on ``EditConflict`` the page answers 409 with the form as typed, the
+  changes made since (``changes_since``: who, when, what) and the current version, so that
+  saving again, after reading them, is a decision taken knowing the other person's change.
 """
 
 import re
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.util import identity_key
 
+from ..audit.models import AuditEvent
 from ..domain.conflicts import EditConflict, check_version
 from ..domain.procedure import InvalidField
 from ..domain.vocabulary import N_
+from ..extensions import db
 from .models import Application
 
-__all__ = ["EditConflict", "expect_version", "version_from_if_match"]
+__all__ = [
+    "EditConflict",
+    "changes_since",
+    "expect_version",
+    "last_change_id",
+    "version_from_if_match",
+]
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
@@ -45,6 +54,28 @@ def expect_version(application: Application, version: int | str | None) -> None:
     except (TypeError, ValueError) as error:
         raise InvalidField("version", N_("The version must be a whole number.")) from error
     check_version(application.version, expected)
+
+
+def _changes_of(application: Application):
+    # Every audited event of the case but its reads (``case.read``, ``document.read``...).
+    return select(AuditEvent).where(
+        AuditEvent.case_id == application.id, ~AuditEvent.action.like("%.read%")
+    )
+
+
+def last_change_id(application: Application) -> int:
+    """The id of the case's last audited change (0: none): what a form's page had before it."""
+    last = db.session.execute(
+        _changes_of(application).with_only_columns(AuditEvent.id).order_by(AuditEvent.id.desc())
+    ).first()
+    return last[0] if last else 0
+
+
+def changes_since(application: Application, seen: int | str | None) -> list[AuditEvent]:
+    """The case's audited changes after the change ``seen`` (what someone else did meanwhile)."""
+    after = int(seen) if str(seen or "").isdigit() and len(str(seen)) <= 18 else 0
+    query = _changes_of(application).where(AuditEvent.id > after).order_by(AuditEvent.id)
+    return list(db.session.execute(query).scalars())
 
 
 def version_from_if_match(header: str | None) -> int | None:

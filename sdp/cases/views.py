@@ -24,7 +24,7 @@ from werkzeug.exceptions import NotFound
 from .. import clock
 from ..audit.journal import chain_now
 from ..audit.models import AuditEvent
-from ..auth.views import restore_form
+from ..auth.stash import restore_form
 from ..documents import services as document_services
 from ..domain import procedure
 from ..domain.access import BIRTH_READERS, CASE_READERS, may_read_case
@@ -36,7 +36,7 @@ from ..unit_of_work import savepoint
 from ..uploads import services as uploads
 from ..uploads.download import as_download
 from ..uploads.models import EvidenceFile
-from . import forms, overview, queries, services, timeline
+from . import forms, locking, overview, queries, services, timeline
 from .models import Application, Inquiry, RelevantState
 from .overview import action_url
 from .presenters import case_dict
@@ -270,8 +270,29 @@ def _field_error(form, error: ProcedureError) -> str | None:
 @dataclass(frozen=True)
 class ActionPage:
     form: type
-    run: Callable  # (principal, application, form, target) -> None
+    save: Callable  # (principal, application, form, target) -> None
     defaults: Callable | None = None  # (application, target, today) -> dict
+
+
+# The page of each action of the procedure that staff take in the browser: its form and what
+# saving it does (one ``services`` function). The procedure definition stays the source of the
+# actions: a page is registered only for an action it defines (``action_page``), and it is offered
+# only when ``Application.available_actions`` allows it.
+ACTION_PAGES: dict[str, ActionPage] = {}
+
+
+def action_page(name: str, form: type, defaults: Callable | None = None) -> Callable:
+    """Register ``save(principal, application, form, target)`` as the page of the procedure's
+    action ``name``, asked with ``form``; ``defaults(application, target, today)``: its answers
+    before anything is typed."""
+    if name not in procedure.ACTIONS_BY_NAME:
+        raise ValueError(f"{name!r} is not an action of the procedure")
+
+    def register(save: Callable) -> Callable:
+        ACTION_PAGES[name] = ActionPage(form, save, defaults)
+        return save
+
+    return register
 
 
 def _today_default(name):
@@ -303,199 +324,223 @@ def _finding_defaults(application, target, today):
     return {"finding": row.finding, "reasoning": row.reasoning or ""}
 
 
-ACTION_PAGES: dict[str, ActionPage] = {
-    "assign": ActionPage(
-        forms.AssignForm, lambda p, a, f, t: services.assign(p, a, f.case_officer.data)
-    ),
-    "reassign": ActionPage(
-        forms.AssignForm, lambda p, a, f, t: services.assign(p, a, f.case_officer.data)
-    ),
-    "add_relevant_state": ActionPage(
-        forms.RelevantStateForm,
-        lambda p, a, f, t: services.add_relevant_state(
-            p, a, f.country.data, f.links.data, f.person_id.data
-        ),
-    ),
-    "record_finding": ActionPage(
-        forms.FindingForm,
-        lambda p, a, f, t: services.record_finding(
-            p, _relevant_state(a, t), f.finding.data, f.reasoning.data.strip()
-        ),
-        _finding_defaults,
-    ),
-    "record_evidence": ActionPage(
-        forms.EvidenceForm,
-        lambda p, a, f, t: _record_evidence(p, a, f),
-        _today_default("received_on"),
-    ),
-    "send_inquiry": ActionPage(
-        forms.InquiryForm,
-        lambda p, a, f, t: services.send_inquiry(
-            p,
-            a,
-            f.country.data,
-            f.authority.data.strip(),
-            f.sent_on.data,
-            f.consent_on.data,
-            f.person_id.data,
-        ),
-        _today_default("sent_on"),
-    ),
-    "record_inquiry_response": ActionPage(
-        forms.InquiryResponseForm,
-        lambda p, a, f, t: services.record_inquiry_response(
-            p, _inquiry(a, t), f.received_on.data, f.outcome.data
-        ),
-        _today_default("received_on"),
-    ),
-    "record_interview": ActionPage(
-        forms.InterviewForm,
-        lambda p, a, f, t: services.record_interview(
-            p,
-            a,
-            {
-                "held_on": f.held_on.data,
-                "interpreter_language": (f.interpreter_language.data or "").strip() or None,
-                "legal_representative": (f.legal_representative.data or "").strip() or None,
-                "summary": f.summary.data.strip(),
-                "read_back": bool(f.read_back.data),
-                "person_id": f.person_id.data,
-            },
-        ),
-        _today_default("held_on"),
-    ),
-    "extend_decision_due": ActionPage(
-        forms.ExtensionForm,
-        lambda p, a, f, t: services.extend_decision_due(p, a, f.reasons.data.strip()),
-    ),
-    "recommend": ActionPage(
-        forms.RecommendationForm, lambda p, a, f, t: services.recommend(p, a, f.outcome_data())
-    ),
-    "return_to_examination": ActionPage(
-        forms.ReasonsForm,
-        lambda p, a, f, t: services.return_to_examination(p, a, f.reasons.data.strip()),
-    ),
-    "decide": ActionPage(
-        forms.DecisionForm,
-        lambda p, a, f, t: services.decide(p, a, f.outcome_data()),
-        _today_default("notified_on"),
-    ),
-    "lodge_appeal": ActionPage(
-        forms.AppealForm,
-        lambda p, a, f, t: services.lodge_appeal(
-            p, a, f.grounds.data.strip(), f.lodged_on.data, f.person_id.data
-        ),
-        _today_default("lodged_on"),
-    ),
-    "decide_appeal": ActionPage(
-        forms.AppealDecisionForm,
-        lambda p, a, f, t: services.decide_appeal(
-            p, a, f.outcome.data, f.reasons.data.strip(), f.person_id.data
-        ),
-    ),
-    "withdraw": ActionPage(
-        forms.ReasonsForm, lambda p, a, f, t: services.withdraw(p, a, f.reasons.data.strip())
-    ),
-    "close": ActionPage(
-        forms.ReasonsForm, lambda p, a, f, t: services.close(p, a, f.reasons.data.strip())
-    ),
-    "refer": ActionPage(
-        forms.ReferralForm,
-        lambda p, a, f, t: services.refer(
-            p, a, f.referral_target.data, f.reasons.data.strip(), f.person_id.data
-        ),
-    ),
-    "record_referral_outcome": ActionPage(
-        forms.ReferralOutcomeForm,
-        lambda p, a, f, t: services.record_referral_outcome(
-            p,
-            a,
-            _person_id(a, t),
-            f.outcome.data,
-            f.on.data,
-            (f.reference.data or "").strip() or None,
-        ),
-        _today_default("on"),
-    ),
-    "propose_cessation": ActionPage(
-        forms.ProceedingForm,
-        lambda p, a, f, t: services.propose_proceeding(p, a, "cessation", _proceeding_data(f)),
-        _today_default("notified_on"),
-    ),
-    "propose_cancellation": ActionPage(
-        forms.ProceedingForm,
-        lambda p, a, f, t: services.propose_proceeding(p, a, "cancellation", _proceeding_data(f)),
-        _today_default("notified_on"),
-    ),
-    "record_proceeding_reply": ActionPage(
-        forms.ProceedingReplyForm,
-        lambda p, a, f, t: services.record_proceeding_reply(
-            p,
-            a,
-            _open_proceeding_kind(a, t),
-            {
-                "person_id": _person_id(a, t),
-                "received_on": f.received_on.data,
-                "summary": f.summary.data.strip(),
-            },
-        ),
-        _today_default("received_on"),
-    ),
-    "decide_proceeding": ActionPage(
-        forms.ProceedingDecisionForm,
-        lambda p, a, f, t: services.decide_proceeding(
-            p,
-            a,
-            _open_proceeding_kind(a, t),
-            {
-                "person_id": _person_id(a, t),
-                "outcome": f.outcome.data,
-                "reasons": f.reasons.data.strip(),
-                "notified_on": f.notified_on.data,
-            },
-        ),
-        _today_default("notified_on"),
-    ),
-    "lodge_proceeding_appeal": ActionPage(
-        forms.ProceedingAppealForm,
-        lambda p, a, f, t: services.lodge_proceeding_appeal(
-            p,
-            a,
-            _open_proceeding_kind(a, t),
-            {
-                "person_id": _person_id(a, t),
-                "lodged_on": f.lodged_on.data,
-                "grounds": f.grounds.data.strip(),
-            },
-        ),
-        _today_default("lodged_on"),
-    ),
-    "decide_proceeding_appeal": ActionPage(
-        forms.ProceedingAppealDecisionForm,
-        lambda p, a, f, t: services.decide_proceeding_appeal(
-            p,
-            a,
-            _open_proceeding_kind(a, t),
-            {
-                "person_id": _person_id(a, t),
-                "outcome": f.outcome.data,
-                "reasons": f.reasons.data.strip(),
-            },
-        ),
-    ),
-    "record_detention": ActionPage(
-        forms.DetentionForm,
-        lambda p, a, f, t: services.record_detention(
-            p, a, f.person_id.data, f.place.data.strip(), f.since.data
-        ),
-    ),
-    "record_guardian": ActionPage(
-        forms.GuardianForm,
-        lambda p, a, f, t: services.record_guardian(
-            p, a, f.person_id.data, f.guardian.data.strip()
-        ),
-    ),
-}
+def _text(field) -> str | None:
+    """An optional text as typed, trimmed; None when nothing was typed."""
+    return (field.data or "").strip() or None
+
+
+@action_page("assign", forms.AssignForm)
+@action_page("reassign", forms.AssignForm)
+def _assign(principal, application, form, target):
+    services.assign(principal, application, form.case_officer.data)
+
+
+@action_page("add_relevant_state", forms.RelevantStateForm)
+def _add_relevant_state(principal, application, form, target):
+    services.add_relevant_state(
+        principal, application, form.country.data, form.links.data, form.person_id.data
+    )
+
+
+@action_page("record_finding", forms.FindingForm, _finding_defaults)
+def _record_finding(principal, application, form, target):
+    services.record_finding(
+        principal,
+        _relevant_state(application, target),
+        form.finding.data,
+        form.reasoning.data.strip(),
+    )
+
+
+@action_page("record_evidence", forms.EvidenceForm, _today_default("received_on"))
+def _record_evidence_page(principal, application, form, target):
+    _record_evidence(principal, application, form)
+
+
+@action_page("send_inquiry", forms.InquiryForm, _today_default("sent_on"))
+def _send_inquiry(principal, application, form, target):
+    services.send_inquiry(
+        principal,
+        application,
+        form.country.data,
+        form.authority.data.strip(),
+        form.sent_on.data,
+        form.consent_on.data,
+        form.person_id.data,
+    )
+
+
+@action_page("record_inquiry_response", forms.InquiryResponseForm, _today_default("received_on"))
+def _record_inquiry_response(principal, application, form, target):
+    services.record_inquiry_response(
+        principal, _inquiry(application, target), form.received_on.data, form.outcome.data
+    )
+
+
+@action_page("record_interview", forms.InterviewForm, _today_default("held_on"))
+def _record_interview(principal, application, form, target):
+    services.record_interview(
+        principal,
+        application,
+        {
+            "held_on": form.held_on.data,
+            "interpreter_language": _text(form.interpreter_language),
+            "legal_representative": _text(form.legal_representative),
+            "summary": form.summary.data.strip(),
+            "read_back": bool(form.read_back.data),
+            "person_id": form.person_id.data,
+        },
+    )
+
+
+@action_page("extend_decision_due", forms.ExtensionForm)
+def _extend_decision_due(principal, application, form, target):
+    services.extend_decision_due(principal, application, form.reasons.data.strip())
+
+
+@action_page("recommend", forms.RecommendationForm)
+def _recommend(principal, application, form, target):
+    services.recommend(principal, application, form.outcome_data())
+
+
+@action_page("return_to_examination", forms.ReasonsForm)
+def _return_to_examination(principal, application, form, target):
+    services.return_to_examination(principal, application, form.reasons.data.strip())
+
+
+@action_page("decide", forms.DecisionForm, _today_default("notified_on"))
+def _decide(principal, application, form, target):
+    services.decide(principal, application, form.outcome_data())
+
+
+@action_page("lodge_appeal", forms.AppealForm, _today_default("lodged_on"))
+def _lodge_appeal(principal, application, form, target):
+    services.lodge_appeal(
+        principal, application, form.grounds.data.strip(), form.lodged_on.data, form.person_id.data
+    )
+
+
+@action_page("decide_appeal", forms.AppealDecisionForm)
+def _decide_appeal(principal, application, form, target):
+    services.decide_appeal(
+        principal, application, form.outcome.data, form.reasons.data.strip(), form.person_id.data
+    )
+
+
+@action_page("withdraw", forms.ReasonsForm)
+def _withdraw(principal, application, form, target):
+    services.withdraw(principal, application, form.reasons.data.strip())
+
+
+@action_page("close", forms.ReasonsForm)
+def _close(principal, application, form, target):
+    services.close(principal, application, form.reasons.data.strip())
+
+
+@action_page("refer", forms.ReferralForm)
+def _refer(principal, application, form, target):
+    services.refer(
+        principal,
+        application,
+        form.referral_target.data,
+        form.reasons.data.strip(),
+        form.person_id.data,
+    )
+
+
+@action_page("record_referral_outcome", forms.ReferralOutcomeForm, _today_default("on"))
+def _record_referral_outcome(principal, application, form, target):
+    services.record_referral_outcome(
+        principal,
+        application,
+        _person_id(application, target),
+        form.outcome.data,
+        form.on.data,
+        _text(form.reference),
+    )
+
+
+@action_page("propose_cessation", forms.ProceedingForm, _today_default("notified_on"))
+def _propose_cessation(principal, application, form, target):
+    services.propose_proceeding(principal, application, "cessation", _proceeding_data(form))
+
+
+@action_page("propose_cancellation", forms.ProceedingForm, _today_default("notified_on"))
+def _propose_cancellation(principal, application, form, target):
+    services.propose_proceeding(principal, application, "cancellation", _proceeding_data(form))
+
+
+@action_page("record_proceeding_reply", forms.ProceedingReplyForm, _today_default("received_on"))
+def _record_proceeding_reply(principal, application, form, target):
+    services.record_proceeding_reply(
+        principal,
+        application,
+        _open_proceeding_kind(application, target),
+        {
+            "person_id": _person_id(application, target),
+            "received_on": form.received_on.data,
+            "summary": form.summary.data.strip(),
+        },
+    )
+
+
+@action_page("decide_proceeding", forms.ProceedingDecisionForm, _today_default("notified_on"))
+def _decide_proceeding(principal, application, form, target):
+    services.decide_proceeding(
+        principal,
+        application,
+        _open_proceeding_kind(application, target),
+        {
+            "person_id": _person_id(application, target),
+            "outcome": form.outcome.data,
+            "reasons": form.reasons.data.strip(),
+            "notified_on": form.notified_on.data,
+        },
+    )
+
+
+@action_page("lodge_proceeding_appeal", forms.ProceedingAppealForm, _today_default("lodged_on"))
+def _lodge_proceeding_appeal(principal, application, form, target):
+    services.lodge_proceeding_appeal(
+        principal,
+        application,
+        _open_proceeding_kind(application, target),
+        {
+            "person_id": _person_id(application, target),
+            "lodged_on": form.lodged_on.data,
+            "grounds": form.grounds.data.strip(),
+        },
+    )
+
+
+@action_page("decide_proceeding_appeal", forms.ProceedingAppealDecisionForm)
+def _decide_proceeding_appeal(principal, application, form, target):
+    services.decide_proceeding_appeal(
+        principal,
+        application,
+        _open_proceeding_kind(application, target),
+        {
+            "person_id": _person_id(application, target),
+            "outcome": form.outcome.data,
+            "reasons": form.reasons.data.strip(),
+        },
+    )
+
+
+@action_page("record_detention", forms.DetentionForm)
+def _record_detention(principal, application, form, target):
+    services.record_detention(
+        principal, application, form.person_id.data, form.place.data.strip(), form.since.data
+    )
+
+
+@action_page("record_guardian", forms.GuardianForm)
+def _record_guardian(principal, application, form, target):
+    services.record_guardian(
+        principal, application, form.person_id.data, form.guardian.data.strip()
+    )
+
+
 # Actions on one row of the page: a relevant State, an inquiry, or a person (their referral, their
 # proceeding); the overview lists them on their rows, not among the case's own steps.
 ROW_ACTIONS = overview.ROW_ACTIONS
@@ -730,11 +775,16 @@ def action(application_id: int, slug: str, target: int | None = None):
     principal = _principal()
     today = clock.today()
     row = str(target) if target is not None else None
-    form, refusal, status = None, None, 200
+    form, refusal, status, conflict = None, None, 200, None
+    opened = _opened(application, request.form if request.method == "POST" else None)
     try:
         if request.method == "POST" and _row_exists(name, application, row):
             # Built first, so that a refusal (someone acted a moment before) keeps what was typed.
             form = _build_form(name, application, today, row, formdata=request.form)
+            if "change" not in request.form:
+                # No lost update: a save over a version of the case the person had not seen is
+                # refused (EditConflict, 409), before anything else is checked or done.
+                locking.expect_version(application, request.form.get("version"))
         if row is not None:
             # A row that is not there is not found, whoever asks (they may read the case).
             _check_row(name, application, row)
@@ -743,6 +793,8 @@ def action(application_id: int, slug: str, target: int | None = None):
         if request.method == "GET":
             restored = restore_form()
             form = _build_form(name, application, today, row, formdata=restored or None)
+            if restored:  # kept across an expired session: still the version it was opened on
+                opened = _opened(application, restored)
         else:
             # "change": back from checking the answers, to the question with the answers in it.
             if "change" in request.form:
@@ -759,7 +811,7 @@ def action(application_id: int, slug: str, target: int | None = None):
                         form_url=action_url(application, name, row),
                     )
                 with savepoint():  # refused: undone, and the page comes back filled in
-                    ACTION_PAGES[name].run(principal, application, form, row)
+                    ACTION_PAGES[name].save(principal, application, form, row)
                 flash(result_message(name, application, form, row), "success")
                 return redirect(url_for(".case", application_id=application.id))
             else:
@@ -780,6 +832,13 @@ def action(application_id: int, slug: str, target: int | None = None):
             ), error.status
         application = load_case(application_id)
         refusal, status = _field_error(form, error), error.status
+        if isinstance(error, locking.EditConflict):
+            # What the other person did, shown above what this person typed; saving again now is
+            # saving over it knowingly, so the form carries the version it has just shown.
+            conflict = _changes_shown(
+                locking.changes_since(application, request.form.get("seen")), form
+            )
+            opened = _opened(application, None)
     return render_template(
         "cases/action.html",
         application=application,
@@ -790,7 +849,63 @@ def action(application_id: int, slug: str, target: int | None = None):
         refusal=refusal,
         case=case_dict(application, principal, today),
         irreversible=name in IRREVERSIBLE,
+        opened=opened,
+        conflict=conflict,
     ), status
+
+
+def _changes_shown(events, form) -> list[dict]:
+    """Each change made since the form was opened: what (the action), who and when, and the new
+    values of the fields this form also asks for (the ones the two people may disagree on)."""
+    from ..audit.services import REDACTED
+    from ..web import fdate, timeline_title  # as in procedure_message above
+
+    shown = []
+    for event in events:
+        fields = []
+        for name, change in (event.changes or {}).items():
+            field = getattr(form, name, None) if form is not None else None
+            if field is None or not hasattr(field, "label"):
+                continue
+            pair = change if isinstance(change, list) and len(change) == 2 else [None, change]
+            if REDACTED in pair:  # a text the audit trail does not keep: the case page shows it
+                words = gettext("Changed: the case page shows the text now.")
+            else:
+                words = gettext(
+                    "Now: %(after)s (before: %(before)s)",
+                    after=_in_words(field, pair[1]),
+                    before=_in_words(field, pair[0]),
+                )
+            fields.append((str(field.label.text), words))
+        shown.append(
+            {
+                "what": timeline_title(event.action),
+                "who": event.actor_label,
+                "when": fdate(event.at, "short"),
+                "fields": fields,
+            }
+        )
+    return shown
+
+
+def _in_words(field, value) -> str:
+    """A recorded value as the form's field shows it (a choice by its name)."""
+    if value in (None, "", []):
+        return "—"
+    values = value if isinstance(value, list) else [value]
+    names = {}
+    for choice in getattr(field, "choices", None) or []:
+        if isinstance(choice, tuple):
+            names[str(choice[0])] = str(choice[1])
+    return ", ".join(names.get(str(item), str(item)) for item in values)
+
+
+def _opened(application: Application, posted) -> dict:
+    """The version of the case a form was opened on, and the last change the person had before
+    them (``locking``): as posted (a form sent back to be corrected), else the case's now."""
+    if posted is not None and posted.get("version"):
+        return {"version": posted.get("version"), "seen": posted.get("seen", "")}
+    return {"version": application.version, "seen": locking.last_change_id(application)}
 
 
 def answers(form, application: Application) -> list[tuple[str, str, str]]:

@@ -24,7 +24,7 @@ from ..domain.vocabulary import N_, DocumentStatus, DocumentType, PersonOutcome,
 from ..extensions import db
 from . import payload, serials, signing
 from .models import Document
-from .render import qr_mask
+from .render.drawing import qr_mask
 
 CASE_TYPES = (
     DocumentType.PROVISIONAL_CERTIFICATE,

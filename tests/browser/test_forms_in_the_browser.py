@@ -47,7 +47,8 @@ def test_a_validation_error_keeps_what_was_typed(page, check_page, make_user):
 def test_a_forbidden_action_is_refused_with_a_message(
     browser, live_server, page, check_page, api_as
 ):
-    """Two decision-makers open the same case; the second one's decision comes too late."""
+    """Two decision-makers open the same case (two pages); the second one's decision comes too
+    late: refused as a lost update first, then by the procedure."""
     office = Office(api_as)
     case = office.pending_decision()
     second = api_as("decision_maker")
@@ -76,10 +77,21 @@ def test_a_forbidden_action_is_refused_with_a_message(
         "Reconocido como apátrida"
         in page.locator(".govuk-notification-banner--success").inner_text()
     )
-    # The second decision-maker's page still shows the form: the procedure refuses it now, and
-    # what they typed is still there.
+    # The second decision-maker's page still shows the form, opened on the version before the
+    # decision: their save is refused as a lost update (409), with the first decision shown (what,
+    # who, when) and what they typed kept.
     other.check("#decide-outcome-1")
     other.fill("#decide-reasons", "Doubts remain.")
+    other.locator("#form-decide button[type=submit]").click()
+    other.wait_for_load_state()
+    assert "Otra persona modificó este caso" in other.locator(".govuk-error-summary").inner_text()
+    conflict = other.locator("#conflict").inner_text()
+    assert "Qué cambió desde que abrió esta página" in conflict
+    assert office.decider.user.email in conflict
+    assert other.input_value("#decide-reasons") == "Doubts remain."
+    assert other.is_checked("#decide-outcome-1")
+    check_page(other, "decision-conflict")
+    # Saved again, knowing the change: the procedure refuses it now, what they typed still there.
     other.locator("#form-decide button[type=submit]").click()
     other.wait_for_load_state()
     summary = other.locator(".govuk-error-summary").inner_text()

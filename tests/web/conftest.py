@@ -71,14 +71,14 @@ def text_of(response) -> str:
 
 
 def compile_catalogues() -> None:
-    """Compile the .po catalogues into .mo when missing or older (``make translations`` does it
-    too)."""
+    """Compile the .po catalogues (the pages' and the documents') into .mo when missing or older
+    (``make translations`` does it too)."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     from sdp import PROJECT_ROOT
 
-    for po in (PROJECT_ROOT / "sdp" / "translations").glob("*/LC_MESSAGES/messages.po"):
+    for po in (PROJECT_ROOT / "sdp" / "translations").glob("*/LC_MESSAGES/*.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as source:

@@ -14,9 +14,29 @@ TRANSLATIONS = PROJECT_ROOT / "sdp" / "translations"
 LOCALES = ("es", "en", "pt")
 
 
-def catalogue(locale: str):
-    with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as source:
+# The documents' texts are a domain of their own (sdp/documents/i18n.py), in Spanish and
+# Portuguese (English is their source text).
+DOCUMENT_LOCALES = ("es", "pt")
+# The keywords as the Makefile gives them (DOCUMENT_KEYWORDS).
+DOCUMENT_KEYWORDS = ["--no-default-keywords", "-k", "T", "-k", "T_", "-k", "_both"]
+
+
+def catalogue(locale: str, domain: str = "messages"):
+    with (TRANSLATIONS / locale / "LC_MESSAGES" / f"{domain}.po").open("rb") as source:
         return read_po(source, locale=locale)
+
+
+def _extract(pot, *arguments: str) -> set[str]:
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "--no-location"]
+        + list(arguments[:-1])
+        + ["-o", str(pot), arguments[-1]],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with pot.open("rb") as source:
+        return {message.id for message in read_po(source) if message.id}
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +96,45 @@ def test_the_catalogue_has_every_string_of_the_code(locale, extracted):
 def test_placeholders_are_kept(locale):
     problems = [(message.id, errors) for message, errors in catalogue(locale).check()]
     assert not problems, problems[:5]
+
+
+@pytest.fixture(scope="module")
+def extracted_for_documents(tmp_path_factory):
+    """Every text of the documents now: ``make messages`` extracts them into their own domain."""
+    pot = tmp_path_factory.mktemp("pot") / "documents.pot"
+    return _extract(pot, *DOCUMENT_KEYWORDS, "sdp/documents")
+
+
+@pytest.mark.parametrize("locale", DOCUMENT_LOCALES)
+def test_the_documents_catalogue_is_complete_and_has_every_text_of_the_documents(
+    locale, extracted_for_documents
+):
+    documents = catalogue(locale, "documents")
+    known = {message.id for message in documents if message.id}
+    missing = extracted_for_documents - known
+    assert not missing, f"{locale}: run `make messages` and translate: {sorted(missing)[:10]}"
+    stale = known - extracted_for_documents
+    assert not stale, f"{locale}: texts no document prints: {sorted(stale)[:10]}"
+    untranslated = [m.id for m in documents if m.id and (not m.string or m.fuzzy)]
+    assert not untranslated, f"{locale}: untranslated or fuzzy {untranslated[:10]}"
+    problems = [(message.id, errors) for message, errors in documents.check()]
+    assert not problems, problems[:5]
+
+
+def test_the_documents_texts_are_extracted_apart_from_the_pages(extracted, extracted_for_documents):
+    """A document's legal wording is translated in the documents' domain, not the pages'."""
+    only_printed = extracted_for_documents - extracted
+    assert "the first decision stands" in only_printed
+    assert "Revoked: not valid" in only_printed
+
+
+def test_every_label_a_document_prints_is_in_the_documents_domain(extracted_for_documents):
+    from sdp.documents.i18n import PRINTED_VOCABULARY
+    from sdp.domain.vocabulary import label
+
+    printed = {label(member) for enum in PRINTED_VOCABULARY for member in enum}
+    missing = printed - extracted_for_documents
+    assert not missing, f"add to PRINTED_LABELS in sdp/documents/i18n.py: {sorted(missing)}"
 
 
 def test_english_is_identical_to_the_source():

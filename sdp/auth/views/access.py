@@ -14,7 +14,8 @@ from ...domain.vocabulary import Role
 from ...extensions import db
 from .. import grants
 from ..models import RoleGrant, User
-from . import _require_admin, bp
+from . import bp
+from .users import require_admin
 
 
 class ProposeRoleForm(FlaskForm):
@@ -60,7 +61,7 @@ def access_context() -> dict:
 @bp.post("/admin/grants")
 @login_required
 def propose_role():
-    _require_admin()
+    require_admin()
     form = ProposeRoleForm()
     if form.validate():
         person = db.session.get(User, int(form.user.data)) if form.user.data.isdigit() else None
@@ -83,7 +84,7 @@ def propose_role():
                     "success",
                 )
                 return redirect(url_for("auth_web.users"))
-    from . import CreateUserForm
+    from .users import CreateUserForm
 
     everyone = db.session.execute(select(User).order_by(User.name)).scalars().all()
     return render_template(
@@ -106,7 +107,7 @@ def _grant_or_404(grant_id: int) -> RoleGrant:
 @login_required
 def grant(grant_id: int):
     """Check before approving: who, which role, who proposed it and who created the account."""
-    _require_admin()
+    require_admin()
     grant = _grant_or_404(grant_id)
     if request.method == "POST":
         action = request.form.get("_action")
