@@ -8,7 +8,6 @@ from flask import current_app
 from flask_babel import gettext, lazy_gettext
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     FileField,
     FormField,
@@ -22,7 +21,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import clock
 from ..domain.vocabulary import (
     AsylumStatus,
     DecisionOutcome,
@@ -32,7 +30,13 @@ from ..domain.vocabulary import (
     ReferralStatus,
     label,
 )
-from ..forms import GuardedForm, GuardedSubForm
+from ..forms import (
+    DateInputField,
+    GuardedForm,
+    GuardedSubForm,
+    earliest_date_of_birth,
+    pilot_start,
+)
 from ..web import choices, country_choices, language_choices
 
 MAX_DEPENDANTS = 30
@@ -40,11 +44,6 @@ MAX_DEPENDANTS = 30
 
 def required(message):
     return DataRequired(message=message)
-
-
-def not_in_future(form, field):
-    if field.data and field.data > clock.today():
-        raise ValidationError(gettext("The date may not be in the future."))
 
 
 class LanguageField(SelectField):
@@ -81,11 +80,11 @@ def Reasons(label=None, message=None):  # noqa: N802 - a field factory
     )
 
 
-def Day(label, message=None, optional=False):  # noqa: N802
-    validators = (
-        [Optional()] if optional else [InputRequired(message or lazy_gettext("Enter a date."))]
+def Day(label, subject, message=None, optional=False, earliest=None):  # noqa: N802
+    """A date of the case, typed as day, month and year; never after today."""
+    return DateInputField(
+        label, subject=subject, required_message=message, optional=optional, earliest=earliest
     )
-    return DateField(label, validators=[*validators, not_in_future])
 
 
 # --- Intake ---------------------------------------------------------------------------------
@@ -103,9 +102,12 @@ class PersonFields(GuardedSubForm):
     sex = RadioField(
         lazy_gettext("Sex"), validators=[InputRequired(lazy_gettext("Choose the sex."))]
     )
-    date_of_birth = DateField(
+    date_of_birth = DateInputField(
         lazy_gettext("Date of birth"),
-        validators=[InputRequired(lazy_gettext("Enter the date of birth.")), not_in_future],
+        subject=lazy_gettext("The date of birth"),
+        required_message=lazy_gettext("Enter the date of birth."),
+        earliest=earliest_date_of_birth,
+        birth=True,
     )
     birth_country = SelectField(
         lazy_gettext("Country of birth"),
@@ -144,7 +146,11 @@ class PersonFields(GuardedSubForm):
     detention_place = StringField(
         lazy_gettext("Place of detention, if detained"), validators=[Optional(), Length(max=200)]
     )
-    detention_since = Day(lazy_gettext("Detained since"), optional=True)
+    detention_since = Day(
+        lazy_gettext("Detained since"),
+        lazy_gettext("The date the detention started"),
+        optional=True,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,7 +219,12 @@ class IntakeForm(GuardedForm):
     referring_authority = StringField(
         lazy_gettext("Referring authority (ex officio cases)"), validators=[Length(max=120)]
     )
-    registered_on = Day(lazy_gettext("Date of registration"), optional=True)
+    registered_on = Day(
+        lazy_gettext("Date of registration"),
+        lazy_gettext("The date of registration"),
+        optional=True,
+        earliest=pilot_start,
+    )
     applicant = FormField(PersonFields, label=lazy_gettext("Applicant"))
     dependants = FieldList(
         FormField(DependantFields),
@@ -317,7 +328,7 @@ class EvidenceForm(ActionForm):
         lazy_gettext("Description"),
         validators=[required(lazy_gettext("Describe the evidence.")), not_blank, Length(max=20000)],
     )
-    received_on = Day(lazy_gettext("Received on"))
+    received_on = Day(lazy_gettext("Received on"), lazy_gettext("The date received"))
     country = SelectField(lazy_gettext("State it concerns"), validators=[Optional()])
     # Checked by the upload service (type by content, size), which says what is wrong beside it.
     file = FileField(lazy_gettext("A copy of the evidence (optional)"))
@@ -341,8 +352,10 @@ class InquiryForm(ActionForm):
         lazy_gettext("Authority"),
         validators=[required(lazy_gettext("Name the authority.")), not_blank, Length(max=200)],
     )
-    consent_on = Day(lazy_gettext("The person concerned consented on"))
-    sent_on = Day(lazy_gettext("Sent on"))
+    consent_on = Day(
+        lazy_gettext("The person concerned consented on"), lazy_gettext("The date of consent")
+    )
+    sent_on = Day(lazy_gettext("Sent on"), lazy_gettext("The date sent"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -350,7 +363,7 @@ class InquiryForm(ActionForm):
 
 
 class InquiryResponseForm(ActionForm):
-    received_on = Day(lazy_gettext("Received on"))
+    received_on = Day(lazy_gettext("Received on"), lazy_gettext("The date received"))
     outcome = RadioField(
         lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))]
     )
@@ -362,7 +375,7 @@ class InquiryResponseForm(ActionForm):
 
 class InterviewForm(ActionForm):
     person_id = PersonConcerned()
-    held_on = Day(lazy_gettext("Held on"))
+    held_on = Day(lazy_gettext("Held on"), lazy_gettext("The date of the interview"))
     interpreter_language = LanguageField(
         lazy_gettext("Interpreter's language"),
         description=lazy_gettext("Leave blank if no interpreter was needed."),
@@ -432,7 +445,7 @@ class DecisionForm(RecommendationForm):
     """The applicant's outcome, and one per other person still in the procedure
     (``decision_form_for`` adds those fields: each person decided on their own)."""
 
-    notified_on = Day(lazy_gettext("Notified on"))
+    notified_on = Day(lazy_gettext("Notified on"), lazy_gettext("The date of notification"))
     notification_language = LanguageField(
         lazy_gettext("Language of the notification"),
         description=lazy_gettext("A language the applicant understands."),
@@ -493,7 +506,7 @@ class ReferralOutcomeForm(ActionForm):
         lazy_gettext("The civil registry's answer"),
         validators=[InputRequired(lazy_gettext("Choose the civil registry's answer."))],
     )
-    on = Day(lazy_gettext("Answered on"))
+    on = Day(lazy_gettext("Answered on"), lazy_gettext("The date of the answer"))
     reference = StringField(
         lazy_gettext("The civil registry's reference (for example the CUI)"),
         validators=[Optional(), Length(max=64)],
@@ -517,7 +530,9 @@ class ProceedingForm(ActionForm):
         validators=[Optional()],
     )
     reasons = Reasons()
-    notified_on = Day(lazy_gettext("Proposal notified on"))
+    notified_on = Day(
+        lazy_gettext("Proposal notified on"), lazy_gettext("The date of notification")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -525,7 +540,7 @@ class ProceedingForm(ActionForm):
 
 
 class ProceedingReplyForm(ActionForm):
-    received_on = Day(lazy_gettext("Reply received on"))
+    received_on = Day(lazy_gettext("Reply received on"), lazy_gettext("The date received"))
     summary = TextAreaField(
         lazy_gettext("The person's reply"),
         validators=[required(lazy_gettext("Enter the reply.")), not_blank, Length(max=20000)],
@@ -537,7 +552,7 @@ class ProceedingDecisionForm(ActionForm):
         lazy_gettext("Decision"), validators=[InputRequired(lazy_gettext("Choose the decision."))]
     )
     reasons = Reasons()
-    notified_on = Day(lazy_gettext("Notified on"))
+    notified_on = Day(lazy_gettext("Notified on"), lazy_gettext("The date of notification"))
 
     def set_kind(self, kind: str) -> None:
         ended = (
@@ -552,7 +567,9 @@ class ProceedingDecisionForm(ActionForm):
 
 
 class ProceedingAppealForm(ActionForm):
-    lodged_on = Day(lazy_gettext("Lodged on"), optional=True)
+    lodged_on = Day(
+        lazy_gettext("Lodged on"), lazy_gettext("The date the appeal was lodged"), optional=True
+    )
     grounds = TextAreaField(
         lazy_gettext("Grounds of the appeal"),
         validators=[
@@ -584,7 +601,7 @@ class DetentionForm(ActionForm):
             Length(max=200),
         ],
     )
-    since = Day(lazy_gettext("Detained since"))
+    since = Day(lazy_gettext("Detained since"), lazy_gettext("The date the detention started"))
 
 
 class GuardianForm(ActionForm):
@@ -607,7 +624,9 @@ class ReasonsForm(ActionForm):
 
 class AppealForm(ActionForm):
     person_id = PersonConcerned()
-    lodged_on = Day(lazy_gettext("Lodged on"), optional=True)
+    lodged_on = Day(
+        lazy_gettext("Lodged on"), lazy_gettext("The date the appeal was lodged"), optional=True
+    )
     grounds = TextAreaField(
         lazy_gettext("Grounds of the appeal"),
         validators=[
