@@ -279,7 +279,7 @@ def test_form_errors_are_beside_the_fields_with_a_summary(office, web_as):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert (
-        'href="#record_interview-held_on"' in html and 'id="record_interview-summary-error"' in html
+        'href="#record_interview-held_on-day"' in html and 'id="record_interview-summary-error"' in html
     )
     assert 'value="ENCUENTROS"' in html
 
