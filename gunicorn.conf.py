@@ -1,4 +1,6 @@
-"""gunicorn settings for the SDP (docs/deployment.md): gunicorn -c gunicorn.conf.py 'sdp:create_app()'.
+"""gunicorn settings for the SDP (docs/deployment.md):
+
+    gunicorn -c gunicorn.conf.py 'sdp:create_app()'
 
 The one source of these settings: production copies it to /etc/sdp/gunicorn.conf.py (adjusting
 ``bind`` and ``forwarded_allow_ips`` through SDP_BIND and SDP_FORWARDED_ALLOW_IPS), and the
@@ -23,9 +25,11 @@ timeout = 30
 graceful_timeout = 30
 worker_tmp_dir = "/dev/shm"
 forwarded_allow_ips = os.environ.get("SDP_FORWARDED_ALLOW_IPS", "127.0.0.1")
-umask = 0o077  # whatever a worker writes (the SQLite database, keys, uploads) is the service user's alone
+# Whatever a worker writes (the SQLite database, keys, uploads) is the service user's alone.
+umask = 0o077
 accesslog = "-"
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss req=%({x-request-id}o)s'  # the app's request id; never the query string (registry checks carry names)
+# The app's request id; never the query string (registry checks carry names).
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss req=%({x-request-id}o)s'
 
 # gunicorn answers a request over these limits itself, with a short HTML body, before the app
 # sees it: nginx refuses such requests first (large_client_header_buffers, docs/deployment.md)

@@ -139,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-round", type=int, default=200)
     args = parser.parse_args(argv)
     print(
-        f"`python -m bench.anatomy {' '.join(argv if argv is not None else sys.argv[1:])}`\n\n{machine_note()}\n"
+        "`python -m bench.anatomy "
+        f"{' '.join(argv if argv is not None else sys.argv[1:])}`\n\n{machine_note()}\n"
     )
     for kind in args.db or ["sqlite"]:
         variants, cleanup = variants_for(kind, args.size)

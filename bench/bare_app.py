@@ -51,7 +51,8 @@ def ping():
 
 
 def prepare_reference(source_url: str, kind: str, target: str) -> None:
-    """Copy the data set's documents (``source_url``, read only) into the reference database ``target``."""
+    """Copy the data set's documents (``source_url``, read only) into the reference database
+    ``target``."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(source_url)
@@ -63,9 +64,10 @@ def prepare_reference(source_url: str, kind: str, target: str) -> None:
     engine.dispose()
     schema = (
         "CREATE TABLE documents (serial TEXT PRIMARY KEY, type TEXT, status TEXT, issued_on TEXT, "
-        "valid_until TEXT, holder_given_names TEXT, holder_family_names TEXT, holder_date_of_birth TEXT)",
-        "CREATE TABLE reference_checks (id {serial} PRIMARY KEY, at TEXT NOT NULL, actor_label TEXT, "
-        "action TEXT, entity TEXT, entity_id TEXT)",
+        "valid_until TEXT, holder_given_names TEXT, holder_family_names TEXT, holder_date_of_birth "
+        "TEXT)",
+        "CREATE TABLE reference_checks (id {serial} PRIMARY KEY, at TEXT NOT NULL, actor_label "
+        "TEXT, action TEXT, entity TEXT, entity_id TEXT)",
     )
     if kind == "sqlite":
         if os.path.exists(target):
@@ -120,7 +122,8 @@ def _check(kind: str, serial: str, commit: bool) -> dict:
         abort(404)
     if commit:
         connection.execute(
-            f"INSERT INTO reference_checks (at, actor_label, action, entity, entity_id) VALUES ({', '.join([mark] * 5)})",
+            "INSERT INTO reference_checks (at, actor_label, action, entity, entity_id) VALUES "
+            f"({', '.join([mark] * 5)})",
             (datetime.now(UTC).isoformat(" "), "reference", "bench.reference", "document", serial),
         )
         connection.commit()

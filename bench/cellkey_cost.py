@@ -62,8 +62,9 @@ def main() -> None:
     ]
     changed = [d for d in differences if d]
     print(
-        f"period {period.start} .. {period.end}; published counts of 5 or more: {len(differences)}; "
-        f"changed: {len(changed)}; mean change {statistics.mean(differences):.2f}; largest {max(differences)}"
+        f"period {period.start} .. {period.end}; published counts of 5 or more: "
+        f"{len(differences)}; changed: {len(changed)}; mean change "
+        f"{statistics.mean(differences):.2f}; largest {max(differences)}"
     )
     marks = [value for value in counts(noisy) if isinstance(value, str)]
     print(f"withheld (x): {marks.count('x')}; small (<5): {marks.count('<5')}")

@@ -246,12 +246,14 @@ def main(argv: list[str] | None = None) -> int:
         and token_counted >= created
     )
     lines = [
-        f"{args.servers} app servers × {args.workers} workers ({args.worker_class}) on {safe(url)}, "
-        f"rate limits in {REDIS}; wrk -c{args.connections} per server for {args.duration} s",
+        f"{args.servers} app servers × {args.workers} workers ({args.worker_class}) on "
+        f"{safe(url)}, rate limits in {REDIS}; wrk -c{args.connections} per server for "
+        f"{args.duration} s",
         "",
         "| figure | value |",
         "|---|---:|",
-        f"| registrations answered 201 | {created:,} ({created / seconds:,.0f}/s over all servers) |",
+        f"| registrations answered 201 | {created:,} ({created / seconds:,.0f}/s over all servers) "
+        "|",
         f"| other answers (non-201) | {other} |",
         f"| socket errors | {sum(f['socket_errors'] for f in figures)} |",
         "| p50 / p99 latency per server (ms) | "
@@ -262,10 +264,11 @@ def main(argv: list[str] | None = None) -> int:
         f"| committed but cut off by wrk's stop (≤ connections) | {max(cut_off, 0)} |",
         f"| duplicate case numbers | {database['duplicate_case_numbers']} |",
         f"| years whose numbers have gaps | {len(database['years_with_gaps'])} |",
-        f"| registrations without their audit event | {database['new_applications'] - database['register_audit_events']} |",
+        "| registrations without their audit event | "
+        f"{database['new_applications'] - database['register_audit_events']} |",
         f"| audit chain | {chain} |",
-        f"| rate-limit counters in Redis | {len(counters)} key(s); the token's counts {token_counted:,} requests "
-        f"(≥ the 201 answers of all servers: one shared budget) |",
+        f"| rate-limit counters in Redis | {len(counters)} key(s); the token's counts "
+        f"{token_counted:,} requests (≥ the 201 answers of all servers: one shared budget) |",
         "",
         "Resident memory per worker after the run: "
         + "; ".join(

@@ -1,4 +1,5 @@
-"""What the benchmark scripts share: where each data set lives, tokens, and sample keys to look up."""
+"""What the benchmark scripts share: where each data set lives, tokens, and sample keys to look
+up."""
 
 import os
 import platform
@@ -61,7 +62,8 @@ def staff_email(role: str, number: int) -> str:
 
 
 def make_app(url: str):
-    """The SDP app on ``url``, configured as in production (the environment decides, as under gunicorn)."""
+    """The SDP app on ``url``, configured as in production (the environment decides, as under
+    gunicorn)."""
     os.environ["DATABASE_URL"] = url
     from sdp import create_app
 
@@ -83,7 +85,8 @@ def issue_tokens(app) -> dict[str, str]:
 
 @dataclass
 class Samples:
-    """Keys of rows picked at random (seeded) from a data set, for look-ups spread over the table."""
+    """Keys of rows picked at random (seeded) from a data set, for look-ups spread over the
+    table."""
 
     applications: list[dict]
     documents: list[dict]
@@ -143,8 +146,8 @@ def machine_note() -> str:
         cpu = platform.processor() or "unknown CPU"
     return (
         f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {os.cpu_count()} cores ({cpu}); load average "
-        f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} (shared machine); Python {platform.python_version()}; "
-        f"git {_git_revision()}"
+        f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} (shared machine); Python "
+        f"{platform.python_version()}; git {_git_revision()}"
     )
 
 

@@ -1,7 +1,9 @@
 """Generate a national-scale data set and load it fast.
 
-    .venv/bin/python -m bench.generate --size 10k                  # 10,000 cases + 5,000 births, SQLite
-    .venv/bin/python -m bench.generate --size 1m --db postgresql   # 1,000,000 cases + 500,000 births
+    # 10,000 cases + 5,000 births, SQLite
+    .venv/bin/python -m bench.generate --size 10k
+    # 1,000,000 cases + 500,000 births
+    .venv/bin/python -m bench.generate --size 1m --db postgresql
     DATABASE_URL=postgresql://... .venv/bin/python -m bench.generate --size 100k --reset
 
 The database is ``DATABASE_URL``, else ``bench/data/sdp-<size>.sqlite`` or the PostgreSQL
@@ -33,7 +35,8 @@ CHUNK = 20_000  # cases per transaction
 
 
 class SqliteWriter:
-    """Core ``insert()`` executemany: one statement per table per chunk, one transaction per chunk."""
+    """Core ``insert()`` executemany: one statement per table per chunk, one transaction per
+    chunk."""
 
     def __init__(self, engine: Engine):
         self.connection = engine.connect()
@@ -65,7 +68,8 @@ class PostgresWriter:
     def __init__(self, engine: Engine):
         self.raw = engine.raw_connection()
         self.connection = self.raw.driver_connection
-        # A crash during the load loses the last chunks, never consistency; foreign keys stay checked.
+        # A crash during the load loses the last chunks, never consistency; foreign keys stay
+        # checked.
         self.connection.execute("SET synchronous_commit = off")
         tables = _tables()
         dialect = engine.dialect
@@ -180,7 +184,8 @@ def finish(engine: Engine, synth: Synth) -> None:
             for name in (*TABLE_ORDER, "users", "user_roles"):
                 connection.execute(
                     text(
-                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT coalesce(max(id), 1) FROM {name}))"
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT "
+                        f"coalesce(max(id), 1) FROM {name}))"
                     )
                 )
     if engine.dialect.name == "postgresql":
@@ -201,7 +206,8 @@ def load(
     staff: dict[str, list[int]] | None = None,
     log=print,
 ) -> dict:
-    """Write ``cases`` cases and ``births`` births into a migrated, empty database. Returns timings and counts."""
+    """Write ``cases`` cases and ``births`` births into a migrated, empty database. Returns timings
+    and counts."""
     timings, counts = {}, dict.fromkeys(TABLE_ORDER, 0)
     started, cpu_started = time.perf_counter(), time.process_time()
     staff = staff or create_staff(engine)
@@ -322,15 +328,17 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 1
         print(
-            f"Loading {cases:,} cases and {births:,} births into {safe(url)} ({db.engine.dialect.name})"
+            f"Loading {cases:,} cases and {births:,} births into {safe(url)} "
+            f"({db.engine.dialect.name})"
         )
         result = load(db.engine, cases, births, seed=args.seed)
     t = result["timings"]
     print(
-        f"Loaded {result['rows']:,} rows in {t['total_s']:,.1f} s: generating {t['generate_s']:,.1f} s, "
-        f"writing {t['write_s']:,.1f} s ({result['rows'] / max(t['write_s'], 1e-9):,.0f} rows/s), "
-        f"indexes {t['indexes_s']:,.1f} s, analyze {t['analyze_s']:,.1f} s; "
-        f"CPU of this process {t['cpu_s']:,.1f} s; load average {os.getloadavg()[0]:.1f}"
+        f"Loaded {result['rows']:,} rows in {t['total_s']:,.1f} s: generating "
+        f"{t['generate_s']:,.1f} s, writing {t['write_s']:,.1f} s "
+        f"({result['rows'] / max(t['write_s'], 1e-9):,.0f} rows/s), indexes {t['indexes_s']:,.1f} "
+        f"s, analyze {t['analyze_s']:,.1f} s; CPU of this process {t['cpu_s']:,.1f} s; load "
+        f"average {os.getloadavg()[0]:.1f}"
     )
     print("  " + ", ".join(f"{name} {count:,}" for name, count in result["counts"].items()))
     summary = DATA / f"load-{args.size if args.cases is None else cases}-{kind_of(url)}.json"

@@ -1,4 +1,5 @@
-"""Growth: the same look-ups on a small and a large data set, timed in one run, and their query plans.
+"""Growth: the same look-ups on a small and a large data set, timed in one run, and their query
+plans.
 
     .venv/bin/python -m bench.growth --small 10k --large 1m --db sqlite --db postgresql
 
@@ -32,10 +33,10 @@ PLANS = {
     ),
     "cases of a person (registry persons look-up)": (
         "SELECT a.case_number, a.state FROM persons p JOIN applications a ON a.applicant_id = p.id "
-        "WHERE p.date_of_birth = :date_of_birth AND p.family_key = :family_key AND p.given_key = :given_key "
-        "UNION ALL SELECT a.case_number, a.state FROM persons p JOIN dependants d ON d.person_id = p.id "
-        "JOIN applications a ON a.id = d.application_id WHERE p.date_of_birth = :date_of_birth "
-        "AND p.family_key = :family_key AND p.given_key = :given_key",
+        "WHERE p.date_of_birth = :date_of_birth AND p.family_key = :family_key AND p.given_key = "
+        ":given_key UNION ALL SELECT a.case_number, a.state FROM persons p JOIN dependants d ON "
+        "d.person_id = p.id JOIN applications a ON a.id = d.application_id WHERE p.date_of_birth = "
+        ":date_of_birth AND p.family_key = :family_key AND p.given_key = :given_key",
         "persons",
     ),
     "document by serial": ("SELECT * FROM documents WHERE serial = :serial", "documents"),
@@ -179,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     print(
-        f"`python -m bench.growth {' '.join(argv if argv is not None else sys.argv[1:])}`\n\n{machine_note()}\n"
+        "`python -m bench.growth "
+        f"{' '.join(argv if argv is not None else sys.argv[1:])}`\n\n{machine_note()}\n"
     )
     failures = 0
     for kind in args.db or ["sqlite"]:
@@ -191,10 +193,12 @@ def main(argv: list[str] | None = None) -> int:
             variants[f"{args.large} · {name}"] = large_variants[name]
         results = interleaved(variants, rounds=args.rounds, per_round=args.per_round)
         print(
-            f"### {kind}: median µs per look-up, {args.large} vs {args.small} ({args.keys} keys in turn)\n"
+            f"### {kind}: median µs per look-up, {args.large} vs {args.small} ({args.keys} keys in "
+            "turn)\n"
         )
         print(
-            f"| look-up | {args.small} | {args.large} | ratio (target ≤ 1.3) |\n|---|---:|---:|---:|"
+            f"| look-up | {args.small} | {args.large} | ratio (target ≤ 1.3) "
+            "|\n|---|---:|---:|---:|"
         )
         for name in small_variants:
             a, b = (

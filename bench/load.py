@@ -1,7 +1,9 @@
-"""Load benchmark: the app's endpoints against a bare Flask endpoint, under the same gunicorn, in one run.
+"""Load benchmark: the app's endpoints against a bare Flask endpoint, under the same gunicorn, in
+one run.
 
     .venv/bin/python -m bench.load --size 10k --db sqlite --db postgresql
-    .venv/bin/python -m bench.load --size 1m --db sqlite --runs 5 --duration 10 --worker-class gthread --threads 4
+    .venv/bin/python -m bench.load --size 1m --db sqlite --runs 5 --duration 10 \
+        --worker-class gthread --threads 4
 
 Starts gunicorn (2 workers on 127.0.0.1, the same settings for every server) for the bare
 app (``bench/bare_app.py``) and for the SDP app on each database, then runs ``wrk`` (32
@@ -127,7 +129,8 @@ def paths_for(endpoint: Endpoint, samples: Samples | None) -> list[str]:
     for index, row in enumerate(rows):
         row = dict(row)
         if endpoint.samples == "persons":
-            # Half the look-ups spell the names differently (capitals, no accents): the match must not care.
+            # Half the look-ups spell the names differently (capitals, no accents): the match must
+            # not care.
             given, family = (
                 (row["given_key"].upper(), row["family_key"].upper())
                 if index % 2
@@ -222,7 +225,8 @@ def vm_rss_mb(pid: int) -> float | None:
 
 
 def pss_mb(pid: int) -> float | None:
-    """Proportional set size: shared pages (preloaded code) counted once across the workers sharing them."""
+    """Proportional set size: shared pages (preloaded code) counted once across the workers sharing
+    them."""
     return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
@@ -237,7 +241,8 @@ def _proc_kb(path: str, field_name: str) -> float | None:
 
 
 def reference_database(kind: str, size: str) -> str:
-    """Where the raw-driver references keep their copy of the documents: never the data set itself."""
+    """Where the raw-driver references keep their copy of the documents: never the data set
+    itself."""
     if kind == "sqlite":
         DATA.mkdir(parents=True, exist_ok=True)
         return str(DATA / f"reference-{size}.sqlite")
@@ -296,7 +301,8 @@ def ensure_wrk() -> str:
         found = shutil.which("wrk")
     if not found:
         sys.exit(
-            "wrk is missing: install it (Debian/Ubuntu: sudo apt-get install -y wrk; macOS: brew install wrk)."
+            "wrk is missing: install it (Debian/Ubuntu: sudo apt-get install -y wrk; macOS: brew "
+            "install wrk)."
         )
     return found
 
@@ -555,8 +561,9 @@ def main(argv: list[str] | None = None) -> int:
                 figures["round"] = round_number
                 target.runs.append(figures)
                 print(
-                    f"  round {round_number + 1}/{args.runs}  {target.label:55s} {figures['rps']:8.0f} req/s  "
-                    f"p99 {figures['p99_us'] / 1000:6.1f} ms  errors {figures['errors']}",
+                    f"  round {round_number + 1}/{args.runs}  {target.label:55s} "
+                    f"{figures['rps']:8.0f} req/s  p99 {figures['p99_us'] / 1000:6.1f} ms  errors "
+                    f"{figures['errors']}",
                     flush=True,
                 )
         memory = {server.name: server.resident_mb() for server in servers}
@@ -616,7 +623,8 @@ def summarise(
         "",
         settings,
         "",
-        "| endpoint [database] | req/s (median) | ratio to bare (median of rounds) | p50 ms | p99 ms | errors |",
+        "| endpoint [database] | req/s (median) | ratio to bare (median of rounds) | p50 ms | p99 "
+        "ms | errors |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for row in rows:

@@ -29,7 +29,8 @@ def py_spy() -> str:
 
 
 def inclusive_shares(collapsed: str) -> tuple[int, Counter]:
-    """py-spy's raw output (``frame;frame;... count`` per line) as samples per function, callees included."""
+    """py-spy's raw output (``frame;frame;... count`` per line) as samples per function, callees
+    included."""
     total, shares = 0, Counter()
     for line in collapsed.splitlines():
         stack, _, count = line.rpartition(" ")
@@ -114,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
     total, shares = inclusive_shares(output.read_text())
     print(
-        f"{total} samples of one worker (py-spy, active threads); share of samples in each function:"
+        f"{total} samples of one worker (py-spy, active threads); share of samples in each "
+        "function:"
     )
     for name, count in shares.most_common(args.top):
         print(f"{count * 100 / total:5.1f} %  {name}")

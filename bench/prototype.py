@@ -1,4 +1,5 @@
-"""The app plus two prototype registry checks, to measure what its stack allows (not the registry feature).
+"""The app plus two prototype registry checks, to measure what its stack allows (not the registry
+feature).
 
     gunicorn 'bench.prototype:create_app()'      # = sdp.create_app() + the two routes below
 

@@ -1,4 +1,5 @@
-"""Issue 17's benchmark: the registry checks against a bare Flask endpoint and the raw driver, one command.
+"""Issue 17's benchmark: the registry checks against a bare Flask endpoint and the raw driver, one
+command.
 
     .venv/bin/python -m bench.registry                  # make bench
     .venv/bin/python -m bench.registry --db sqlite --runs 1 --duration 3   # a quick look

@@ -6,7 +6,8 @@ Loads the demo data into a temporary SQLite database (documents issued through t
 services, so each PDF carries its real content and signed QR code), adds a birth
 registration and its birth record, then renders each type ``--renders`` times in one
 process after a short warm-up (fonts are loaded once per process, as in a server).
-Prints a Markdown table: the median and 90th percentile of a first render (the QR code made\nanew), the median of a repeated render (QR code cached), and each PDF's size and pages.
+Prints a Markdown table: the median and 90th percentile of a first render (the QR code made\nanew),
+the median of a repeated render (QR code cached), and each PDF's size and pages.
 """
 
 import argparse
@@ -83,8 +84,8 @@ def main() -> None:
             f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n"
         )
         print(
-            "| document | languages | pages | PDF size | first render: median wall | p90 wall | median CPU "
-            "| repeated render (QR cached): median wall | median CPU |"
+            "| document | languages | pages | PDF size | first render: median wall | p90 wall | "
+            "median CPU | repeated render (QR cached): median wall | median CPU |"
         )
         print("|---|---|---|---|---|---|---|---|---|")
         for document_type, document in chosen.items():
@@ -92,7 +93,8 @@ def main() -> None:
                 render_pdf(document)
             cold, cold_cpu, warm, warm_cpu = [], [], [], []
             for _ in range(args.renders):
-                qr_png.cache_clear()  # as the first download of a document: its QR code is made anew
+                # As the first download of a document: its QR code is made anew.
+                qr_png.cache_clear()
                 start, start_cpu = time.perf_counter(), time.process_time()
                 data = render_pdf(document)
                 cold.append((time.perf_counter() - start) * 1000)
@@ -106,8 +108,8 @@ def main() -> None:
             pages = data.count(b"/Type /Page\n") or data.count(b"/Type /Page ")
             median = statistics.median
             print(
-                f"| {document_type} | {document.languages} | {pages} | {len(data) / 1024:.0f} KiB | "
-                f"{median(cold):.1f} ms | {p90:.1f} ms | {median(cold_cpu):.1f} ms | "
+                f"| {document_type} | {document.languages} | {pages} | {len(data) / 1024:.0f} KiB "
+                f"| {median(cold):.1f} ms | {p90:.1f} ms | {median(cold_cpu):.1f} ms | "
                 f"{median(warm):.1f} ms | {median(warm_cpu):.1f} ms |"
             )
         print(f"\nload average during the run: {os.getloadavg()[0]:.1f} (1 min)")

@@ -266,7 +266,8 @@ class Rows(defaultdict):
 
 
 class FastRandom(random.Random):
-    """``random.Random`` with cheaper ``randint``/``choice`` and a weighted pick on precomputed sums.
+    """``random.Random`` with cheaper ``randint``/``choice`` and a weighted pick on precomputed
+    sums.
 
     The standard methods reject-sample for exact uniformity; a float scale is uniform enough
     for test data and three times faster, which matters over tens of millions of calls.
@@ -339,7 +340,8 @@ class Synth:
     # --- plan -----------------------------------------------------------------------
 
     def plan(self, count: int) -> list[tuple[date, str]]:
-        """(registered_on, state) of ``count`` cases, in registration order (so ids and case numbers follow time)."""
+        """(registered_on, state) of ``count`` cases, in registration order (so ids and case numbers
+        follow time)."""
         rng, states = self.rng, list(STATE_MIX)
         weights = [STATE_MIX[s][0] for s in states]
         plan = []
@@ -611,7 +613,8 @@ class Synth:
 
     def _determinations(self, out, app_id, applicant_id, dependant_ids, state, ended):
         """One determination per person of the case, as migration 0006 derives them: the applicant's
-        mirrors the decision (and the appeal's result); the dependants were not decided on their own."""
+        mirrors the decision (and the appeal's result); the dependants were not decided on their
+        own."""
         decision = (
             out["decisions"][-1] if out["decisions"] and out["decisions"][-1][1] == app_id else None
         )
@@ -690,7 +693,8 @@ class Synth:
         state,
         languages,
     ):
-        """Relevant States with their inquiries, evidence and interview. Returns what the decision needs."""
+        """Relevant States with their inquiries, evidence and interview. Returns what the decision
+        needs."""
         rng, today = self.rng, self.today
         countries = [(country, ["birth"])]
         for _ in range(rng.pick(OTHER_STATES)):
@@ -936,7 +940,8 @@ class Synth:
         return doc_id
 
     def _case_documents(self, out, app_id, state, registered_on, holder, ended):
-        """The provisional certificate of every case; decision letters; identity and travel documents on recognition."""
+        """The provisional certificate of every case; decision letters; identity and travel
+        documents on recognition."""
         policy, today = self.policy, self.today
         decision = (
             out["decisions"][-1] if out["decisions"] and out["decisions"][-1][1] == app_id else None
@@ -996,7 +1001,8 @@ class Synth:
                 revoked_on=ended[0] if ended else decision[9],
                 reason="El procedimiento terminó." if ended else "La denegatoria quedó firme.",
             )
-        # The provisional certificate is written after the document that supersedes it (foreign key order).
+        # The provisional certificate is written after the document that supersedes it (foreign key
+        # order).
         self._document(
             out,
             "provisional_certificate",
@@ -1010,7 +1016,8 @@ class Synth:
         )
 
     def _serial(self) -> str:
-        """A serial as sdp.documents.serials makes them (random symbols and their check), from the seeded generator."""
+        """A serial as sdp.documents.serials makes them (random symbols and their check), from the
+        seeded generator."""
         while True:
             symbols = "".join(
                 self.rng.choice(serials.ALPHABET) for _ in range(serials.RANDOM_SYMBOLS)
@@ -1082,7 +1089,8 @@ class Synth:
         basis = "foundling" if foundling else ("ius_sanguinis" if abroad else "ius_soli")
         locality = rng.choice(N.PERU_LOCALITIES) if country == "PE" else None
         while True:
-            # The same child is registered once (the database's unique duplicate_key): another name if taken.
+            # The same child is registered once (the database's unique duplicate_key): another name
+            # if taken.
             key = duplicate_key(
                 child_given_names=child_given,
                 child_family_names=child_family,
@@ -1140,7 +1148,8 @@ class Synth:
         return birth_id
 
     def birth_dates(self, count: int) -> list[date]:
-        """Registration dates of a year of births (half a million a year at national scale), in order."""
+        """Registration dates of a year of births (half a million a year at national scale), in
+        order."""
         return sorted(self.today - timedelta(days=self.rng.randint(0, 364)) for _ in range(count))
 
 

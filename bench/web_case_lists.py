@@ -1,6 +1,7 @@
 """How fast the staff's case lists are at a million cases (keyset pagination, indexed search).
 
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/sdp_bench .venv/bin/python bench/web_case_lists.py 1000000
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/sdp_bench \
+        .venv/bin/python bench/web_case_lists.py 1000000
     DATABASE_URL=sqlite:////tmp/sdp-bench.sqlite .venv/bin/python bench/web_case_lists.py 1000000
 
 Loads N applicants and applications straight into an EMPTY database (it refuses a database

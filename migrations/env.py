@@ -10,7 +10,8 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# disable_existing_loggers=False: the app's loggers (sdp, sdp.access) keep working after an in-process upgrade
+# disable_existing_loggers=False: the app's loggers (sdp, sdp.access) keep working after an
+# in-process upgrade
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 

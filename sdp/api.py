@@ -24,7 +24,10 @@ ERROR_MEANINGS = {
     401: "No token, or a token that is unknown, expired or revoked.",
     403: "The token's role or scope may not do this, or the four-eyes rule forbids it.",
     404: "There is nothing with this id.",
-    409: "The procedure forbids it now (wrong state, confidentiality, window closed, document not allowed).",
+    409: (
+        "The procedure forbids it now (wrong state, confidentiality, window closed, document not "
+        "allowed)."
+    ),
     413: "The body is larger than the limit.",
     415: "The body is not JSON: send Content-Type: application/json.",
     422: "A field is invalid or missing; `errors` names each field and what is wrong with it.",
@@ -44,8 +47,10 @@ ERROR_EXAMPLES = {
         "Invalid or missing fields. date_of_birth: Not a valid date.",
         {"date_of_birth": ["Not a valid date."]},
     ),
-    429: "Too many requests: the limit is 1200 per 1 minute for this token (or, without a valid token, "
-    "this address). Retry after 41 seconds.",
+    429: (
+        "Too many requests: the limit is 1200 per 1 minute for this token (or, without a valid "
+        "token, this address). Retry after 41 seconds."
+    ),
 }
 
 
@@ -104,7 +109,8 @@ class ContractErrorsPlugin(BasePlugin):
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
                 existing = responses.get(code, responses.get(str(code)))
-                # flask-smorest's own 422 is a bare reference ("UNPROCESSABLE_ENTITY"): say what it means here
+                # flask-smorest's own 422 is a bare reference ("UNPROCESSABLE_ENTITY"): say what it
+                # means here
                 if existing is None or existing == HTTPStatus(code).name:
                     responses.pop(code, None)
                     responses[str(code)] = error_response(code)
@@ -129,11 +135,13 @@ def init_api(app) -> ContractApi:
             "security": BEARER,
             "info": {
                 "description": (
-                    "Peru's statelessness determination procedure: case work, civil registry checks and the procedure "
-                    'as data. Every error is JSON {"code", "status", "message", "errors"} (the `Error` schema). '
-                    "Send `Authorization: Bearer <token>`: staff tokens for case work, partner tokens with a scope "
-                    "(registry:read) for the civil registry checks. Tokens are issued by an administrator "
-                    "(`flask --app sdp tokens create`). Requests are rate-limited per token; a 429 says when to retry."
+                    "Peru's statelessness determination procedure: case work, civil registry "
+                    'checks and the procedure as data. Every error is JSON {"code", "status", '
+                    '"message", "errors"} (the `Error` schema). Send `Authorization: Bearer '
+                    "<token>`: staff tokens for case work, partner tokens with a scope "
+                    "(registry:read) for the civil registry checks. Tokens are issued by an "
+                    "administrator (`flask --app sdp tokens create`). Requests are rate-limited "
+                    "per token; a 429 says when to retry."
                 )
             },
         },
@@ -145,7 +153,10 @@ def init_api(app) -> ContractApi:
         {
             "type": "http",
             "scheme": "bearer",
-            "description": "A token issued by an administrator: a staff user's, or a partner system's with scopes.",
+            "description": (
+                "A token issued by an administrator: a staff user's, or a partner system's with "
+                "scopes."
+            ),
         },
     )
     app.extensions["sdp_api"] = api
@@ -265,7 +276,8 @@ def Blueprint(name: str, import_name: str, **kwargs) -> SmorestBlueprint:  # noq
 
 
 def errors(blp: SmorestBlueprint, *codes: int):
-    """Document errors particular to an endpoint (``@errors(blp, 409)``), in the contract's format."""
+    """Document errors particular to an endpoint (``@errors(blp, 409)``), in the contract's
+    format."""
 
     def decorator(view):
         for code in codes:

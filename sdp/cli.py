@@ -81,7 +81,8 @@ def create_token_command(user_email, client_name, scopes, expires):
     expires_at = expires.replace(tzinfo=clock.PERU) if isinstance(expires, datetime) else None
     if expires_at is not None and expires_at.date() <= clock.today():
         raise click.UsageError(
-            "--expires must be a date after today (the token stops working at 00:00, Lima time, that day)."
+            "--expires must be a date after today (the token stops working at 00:00, Lima time, "
+            "that day)."
         )
     try:
         token, raw = issue_token(
@@ -99,7 +100,8 @@ def create_token_command(user_email, client_name, scopes, expires):
 
 @tokens.command("list")
 def list_tokens_command():
-    """List every token: id, prefix, who it acts as, scopes, created, expires, status. Never the token."""
+    """List every token: id, prefix, who it acts as, scopes, created, expires, status. Never the
+    token."""
     from .auth.services import list_tokens, token_status
 
     def day(moment):
@@ -135,7 +137,8 @@ def list_tokens_command():
 @tokens.command("revoke")
 @click.argument("prefix_or_id")
 def revoke_token_command(prefix_or_id):
-    """Revoke a token, given its id or prefix as `tokens list` shows them. It stops working at once."""
+    """Revoke a token, given its id or prefix as `tokens list` shows them. It stops working at
+    once."""
     from .auth.services import AccountError, revoke_token
 
     try:
@@ -149,7 +152,8 @@ def revoke_token_command(prefix_or_id):
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no users.")
 def demo_data_command(if_empty):
-    """Load a realistic demo data set: users of every role, cases in every state, births, documents."""
+    """Load a realistic demo data set: users of every role, cases in every state, births,
+    documents."""
     from .demo import database_is_empty, load_demo_data
 
     if if_empty and not database_is_empty():
@@ -177,7 +181,8 @@ def procedure_doc_command(check):
             click.echo(f"Wrote {path}.")
         elif not path.exists() or path.read_text() != text:
             raise click.ClickException(
-                f"docs/{name} differs from the procedure definition; run `flask --app sdp procedure-doc`."
+                f"docs/{name} differs from the procedure definition; run `flask --app sdp "
+                "procedure-doc`."
             )
     if check:
         click.echo(

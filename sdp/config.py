@@ -96,12 +96,14 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # Forms kept across an expired session, per user (sdp/auth/stash.py).
         "SDP_RATELIMIT_FORM_STASH": environ.get("SDP_RATELIMIT_FORM_STASH", "10 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Retry-After itself goes only on a 429 (sdp.errors); Flask-Limiter would put it on every answer.
+        # Retry-After itself goes only on a 429 (sdp.errors); Flask-Limiter would put it on every
+        # answer.
         "RATELIMIT_HEADER_RETRY_AFTER": "X-RateLimit-Retry-After",
         "RATELIMIT_KEY_PREFIX": "sdp",  # a Redis shared with other systems keeps our counters apart
         # Redis down: keep limiting, per process, in memory, rather than refuse or stop limiting.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        # The audit keeps a keyed digest of each registry query, never the names (sdp/registry/audit.py).
+        # The audit keeps a keyed digest of each registry query, never the names
+        # (sdp/registry/audit.py).
         "SDP_REGISTRY_QUERY_KEY": environ.get("SDP_REGISTRY_QUERY_KEY", ""),
         # flask-smorest: the OpenAPI description at /api/v1/openapi.json
         "API_TITLE": "Statelessness determination procedure (Peru)",
@@ -119,7 +121,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # Host header. Production issues no document without it; `make run` sets a local one.
         "PUBLIC_BASE_URL": environ.get("SDP_PUBLIC_URL")
         or ("http://127.0.0.1:5000" if development else None),
-        # Named on the travel document as its issuing authority (1954 Convention, Schedule, specimen).
+        # Named on the travel document as its issuing authority (1954 Convention, Schedule,
+        # specimen).
         "DOCUMENT_ISSUING_AUTHORITY": environ.get(
             "SDP_ISSUING_AUTHORITY", "Ministerio de Relaciones Exteriores del Perú"
         ),
@@ -161,6 +164,7 @@ def engine_options(database_url: str, environ=os.environ) -> dict:
         "pool_pre_ping": environ.get("SDP_DB_POOL_PRE_PING", "1") not in ("0", "false", "no"),
         "pool_size": int(environ.get("SDP_DB_POOL_SIZE", 5)),
         "max_overflow": int(environ.get("SDP_DB_MAX_OVERFLOW", 5)),
-        # Closed and reopened after 30 minutes: no connection outlives a proxy's or firewall's idle timeout.
+        # Closed and reopened after 30 minutes: no connection outlives a proxy's or firewall's idle
+        # timeout.
         "pool_recycle": int(environ.get("SDP_DB_POOL_RECYCLE", 1800)),
     }

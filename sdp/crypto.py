@@ -362,7 +362,8 @@ def values_not_under(session, metadata, kid: str) -> int:
 
 
 def kids_in_use(session, metadata) -> set[str]:
-    """The ids of the keys the stored values are encrypted with (a restored backup may need old ones)."""
+    """The ids of the keys the stored values are encrypted with (a restored backup may need old
+    ones)."""
     from sqlalchemy import select, type_coerce
 
     kids: set[str] = set()

@@ -42,7 +42,8 @@ DEMO_USERS = [
 ]
 
 FAMILIES = [
-    # (given, family, sex, birth date, birth country, locality, languages, asylum status, asylum country)
+    # (given, family, sex, birth date, birth country, locality, languages, asylum status, asylum
+    # country)
     (
         "María José",
         "Pérez Gómez",
@@ -174,7 +175,8 @@ def load_demo_data() -> str:
                 officer,
                 rs,
                 finding,
-                f"Se examinó la ley de nacionalidad de {_country(country)} y su aplicación con las pruebas del expediente.",
+                f"Se examinó la ley de nacionalidad de {_country(country)} y su aplicación con las "
+                "pruebas del expediente.",
             )
         if person_id is not None:
             return
@@ -184,7 +186,10 @@ def load_demo_data() -> str:
             {
                 "held_on": today - timedelta(days=30),
                 "interpreter_language": "es",
-                "summary": "La persona solicitante explicó su historia y sus documentos; se le leyó el acta.",
+                "summary": (
+                    "La persona solicitante explicó su historia y sus documentos; se le leyó el "
+                    "acta."
+                ),
             },
         )
 
@@ -534,7 +539,8 @@ def _show_every_marker(users: dict, register, today) -> None:
 
 
 def _load_feature_demo_data(users: dict) -> None:
-    """Each feature with a ``demo`` module (``sdp/<feature>/demo.py``) adds its records: ``load(users)``."""
+    """Each feature with a ``demo`` module (``sdp/<feature>/demo.py``) adds its records:
+    ``load(users)``."""
     import importlib
     import importlib.util
 

@@ -43,15 +43,16 @@ ROLE_SUMMARIES: dict[Role, str] = {
     ),
     Role.SUPERVISOR: N_(
         "Assigns cases to case officers (detained people and children first), follows the time "
-        "limits and each officer's workload, closes cases and refers people who appear to be Peruvian."
+        "limits and each officer's workload, closes cases and refers people who appear to be "
+        "Peruvian."
     ),
     Role.REVIEWER: N_(
         "Legislators: read the proposed procedure and its results in aggregate figures, never a "
         "person's data."
     ),
     Role.ADMIN: N_(
-        "Manages user accounts and roles (a role that reads personal data takes effect when a second "
-        "administrator approves it); sees no case data."
+        "Manages user accounts and roles (a role that reads personal data takes effect when a "
+        "second administrator approves it); sees no case data."
     ),
 }
 

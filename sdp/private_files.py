@@ -35,7 +35,8 @@ def make_private_folder(path: Path) -> None:
 
 
 def _write_temporary(directory: Path, name: str, content: str | bytes) -> str:
-    """A new file beside ``name`` holding ``content``, readable by the owner only (mkstemp's 0600)."""
+    """A new file beside ``name`` holding ``content``, readable by the owner only (mkstemp's
+    0600)."""
     make_private_folder(directory)
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.")
     with os.fdopen(descriptor, "wb" if isinstance(content, bytes) else "w") as handle:

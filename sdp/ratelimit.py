@@ -105,7 +105,8 @@ class ThreadlessMemoryStorage(MemoryStorage):
 
 
 def storage_uri(configured: str) -> str:
-    """The storage for ``RATELIMIT_STORAGE_URI``: in memory without timer threads; others as given."""
+    """The storage for ``RATELIMIT_STORAGE_URI``: in memory without timer threads; others as
+    given."""
     return "sdp-" + configured if configured.startswith("memory://") else configured
 
 
@@ -213,7 +214,8 @@ class ApiRateLimit:
         ]
 
     def _client(self, uri: str):
-        # One client per process: a client made before gunicorn forks is not shared with the workers.
+        # One client per process: a client made before gunicorn forks is not shared with the
+        # workers.
         if self._redis is None or self._redis[:2] != (uri, os.getpid()):
             import redis
 
@@ -226,7 +228,8 @@ class ApiRateLimit:
 
 
 def init_app(app: Flask) -> None:
-    """Limit every API request; Flask-Limiter (``sdp.extensions.limiter``) keeps the pages' limits."""
+    """Limit every API request; Flask-Limiter (``sdp.extensions.limiter``) keeps the pages'
+    limits."""
     from .extensions import limiter
 
     counters = ApiRateLimit()

@@ -81,14 +81,18 @@ def valid_language(tag: str) -> bool:
 
 
 class Language(fields.String):
-    """A BCP 47 language tag whose primary language is an ISO 639 code (es, pt-BR, quz, wayuu → guc)."""
+    """A BCP 47 language tag whose primary language is an ISO 639 code (es, pt-BR, quz, wayuu →
+    guc)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("metadata", {}).update(
             {
                 "pattern": _BCP47.pattern,
                 "maxLength": 35,
-                "description": "A BCP 47 language tag whose primary language is an ISO 639 code (es, qu, pt-BR)",
+                "description": (
+                    "A BCP 47 language tag whose primary language is an ISO 639 code (es, qu, "
+                    "pt-BR)"
+                ),
             }
         )
         super().__init__(**kwargs)
@@ -157,14 +161,19 @@ class PastDate(IsoDate):
 
 # The lower bounds of dates (sdp/domain/dates.py), as the OpenAPI description states them.
 NOT_BEFORE = {
-    "pilot_start": "Not before the pilot's first day (policy setting pilot_start) nor before the date of birth of "
-    "anyone registered.",
+    "pilot_start": (
+        "Not before the pilot's first day (policy setting pilot_start) nor before the date of "
+        "birth of anyone registered."
+    ),
     "registered_on": "Not before the case's registration date.",
     "sent_on": "Not before the inquiry was sent.",
     "decision_notified_on": "Not before the decision was notified.",
     "proposal_notified_on": "Not before the proposal was notified.",
     "referred_on": "Not before the referral was made.",
-    "lifetime": "Not more than 130 years ago; for a person being registered, not after the registration date.",
+    "lifetime": (
+        "Not more than 130 years ago; for a person being registered, not after the registration "
+        "date."
+    ),
     "birth": "Not before the person's date of birth.",
 }
 
@@ -204,7 +213,9 @@ def not_blank(value: str) -> None:
 
 TEXT_FAULT_MESSAGES = {
     NUL: "May not contain the NUL character (\\u0000).",
-    LONE_SURROGATE: "May not contain a lone surrogate (an unpaired \\ud800-\\udfff escape): not a character.",
+    LONE_SURROGATE: (
+        "May not contain a lone surrogate (an unpaired \\ud800-\\udfff escape): not a character."
+    ),
 }
 
 

@@ -86,7 +86,8 @@ def _queue_writers(conn, cursor, statement, parameters, context, executemany):
 
 @event.listens_for(Engine, "connect")
 def _pragmas(dbapi_connection, connection_record):
-    """WAL lets readers go on while one writer commits; foreign keys are off by default in SQLite."""
+    """WAL lets readers go on while one writer commits; foreign keys are off by default in
+    SQLite."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")

@@ -21,7 +21,8 @@ PASSWORD = "correct horse battery staple"
 # every app a test builds, in this process or a subprocess (the CLI, gunicorn), hashes cheaply.
 # tests/web/test_password_hashing.py pins the production parameters.
 os.environ["SDP_PASSWORD_HASH_PROFILE"] = "cheapest"
-# Documents print a configured verification address, never the request's (tests/documents/test_public_address.py).
+# Documents print a configured verification address, never the request's
+# (tests/documents/test_public_address.py).
 PUBLIC_URL = "https://apatridia.example.gob.pe"
 os.environ["SDP_PUBLIC_URL"] = PUBLIC_URL
 
@@ -31,9 +32,9 @@ def in_ci() -> bool:
 
 
 def missing(what: str) -> None:
-    """A test that needs something this machine lacks (a browser, poppler, Redis, gunicorn, pg_dump):
-    a skip with its reason on a developer's machine (`-rs` prints it), a failure in CI (`CI=true`),
-    where a missing service must never pass for a green run."""
+    """A test that needs something this machine lacks (a browser, poppler, Redis, gunicorn,
+    pg_dump): a skip with its reason on a developer's machine (`-rs` prints it), a failure in CI
+    (`CI=true`), where a missing service must never pass for a green run."""
     if in_ci():
         pytest.fail(f"{what} (CI=true: a missing tool or service fails the run)", pytrace=False)
     pytest.skip(what)
@@ -49,7 +50,8 @@ def _database_url(tmp_path_factory) -> str:
 
 def _database_of_worker(url: str, worker: str) -> str:
     """Parallel workers (pytest-xdist) each get a fresh PostgreSQL database beside DATABASE_URL's,
-    named after it (``sdp_ci_gw0``), so that one worker's schema reset never meets another's tests."""
+    named after it (``sdp_ci_gw0``), so that one worker's schema reset never meets another's tests.
+    """
     from sqlalchemy.engine import make_url
 
     base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))

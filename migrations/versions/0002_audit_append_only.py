@@ -35,7 +35,8 @@ def upgrade():
         $$
     """)
     op.execute(f"""
-        CREATE OR REPLACE FUNCTION sdp_audit_chain_head() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+        CREATE OR REPLACE FUNCTION sdp_audit_chain_head() RETURNS text
+            LANGUAGE plpgsql VOLATILE AS $$
         BEGIN
             PERFORM pg_advisory_xact_lock({ADVISORY_LOCK_KEY});
             RETURN (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1);

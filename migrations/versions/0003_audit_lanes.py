@@ -35,7 +35,8 @@ def upgrade():
     # SELECT of a VOLATILE function takes a fresh snapshot (READ COMMITTED), so the head read
     # after the lock sees the event its previous holder committed.
     op.execute(f"""
-        CREATE OR REPLACE FUNCTION sdp_audit_lane_head(lanes integer, OUT chosen_lane integer, OUT head_hash text)
+        CREATE OR REPLACE FUNCTION sdp_audit_lane_head(lanes integer, OUT chosen_lane integer,
+            OUT head_hash text)
         LANGUAGE plpgsql VOLATILE AS $$
         DECLARE
             first_lane integer := floor(random() * lanes)::integer;
@@ -43,13 +44,15 @@ def upgrade():
             FOR step IN 0 .. lanes - 1 LOOP
                 chosen_lane := (first_lane + step) % lanes;
                 IF pg_try_advisory_xact_lock({LANE_LOCK_CLASS}, chosen_lane) THEN
-                    head_hash := (SELECT hash FROM audit_events WHERE lane = chosen_lane ORDER BY id DESC LIMIT 1);
+                    head_hash := (SELECT hash FROM audit_events WHERE lane = chosen_lane
+                        ORDER BY id DESC LIMIT 1);
                     RETURN;
                 END IF;
             END LOOP;
             chosen_lane := first_lane;
             PERFORM pg_advisory_xact_lock({LANE_LOCK_CLASS}, chosen_lane);
-            head_hash := (SELECT hash FROM audit_events WHERE lane = chosen_lane ORDER BY id DESC LIMIT 1);
+            head_hash := (SELECT hash FROM audit_events WHERE lane = chosen_lane
+                ORDER BY id DESC LIMIT 1);
         END
         $$
     """)
@@ -65,14 +68,16 @@ def downgrade():
     )
     if in_other_lanes:
         raise RuntimeError(
-            f"Refusing to downgrade below 0003: {in_other_lanes} audit events are chained in lanes other than 0, "
-            "and one chain cannot hold them without breaking the audit trail's tamper evidence. Keep a verified "
-            "backup of the trail (flask --app sdp audit verify, then a backup) and restore the schema from it instead."
+            f"Refusing to downgrade below 0003: {in_other_lanes} audit events are chained in lanes "
+            "other than 0, and one chain cannot hold them without breaking the audit trail's "
+            "tamper evidence. Keep a verified backup of the trail (flask --app sdp audit verify, "
+            "then a backup) and restore the schema from it instead."
         )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS sdp_audit_lane_head(integer)")
         op.execute(f"""
-            CREATE OR REPLACE FUNCTION sdp_audit_chain_head() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+            CREATE OR REPLACE FUNCTION sdp_audit_chain_head() RETURNS text
+                LANGUAGE plpgsql VOLATILE AS $$
             BEGIN
                 PERFORM pg_advisory_xact_lock({ADVISORY_LOCK_KEY});
                 RETURN (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1);

@@ -125,28 +125,43 @@ def upgrade():
         "SELECT application_id, person_id FROM dependants"
     )
     op.execute("""UPDATE determinations SET
-        outcome = (SELECT d.outcome FROM decisions d WHERE d.application_id = determinations.application_id),
-        exclusion_ground = (SELECT d.exclusion_ground FROM decisions d WHERE d.application_id = determinations.application_id),
-        decided_on = (SELECT d.decided_on FROM decisions d WHERE d.application_id = determinations.application_id),
-        notified_on = (SELECT d.notified_on FROM decisions d WHERE d.application_id = determinations.application_id),
-        appeal_due = (SELECT d.appeal_due FROM decisions d WHERE d.application_id = determinations.application_id),
-        decided_by_id = (SELECT d.decided_by_id FROM decisions d WHERE d.application_id = determinations.application_id),
-        appeal_lodged_on = (SELECT a.lodged_on FROM appeals a WHERE a.application_id = determinations.application_id),
-        appeal_decision_due = (SELECT a.decision_due FROM appeals a WHERE a.application_id = determinations.application_id),
-        appeal_outcome = (SELECT a.outcome FROM appeals a WHERE a.application_id = determinations.application_id),
-        appeal_decided_on = (SELECT a.decided_on FROM appeals a WHERE a.application_id = determinations.application_id),
-        appeal_decided_by_id = (SELECT a.decided_by_id FROM appeals a WHERE a.application_id = determinations.application_id)
-        WHERE person_id = (SELECT applicant_id FROM applications WHERE applications.id = determinations.application_id)""")
+        outcome = (SELECT d.outcome FROM decisions d
+            WHERE d.application_id = determinations.application_id),
+        exclusion_ground = (SELECT d.exclusion_ground FROM decisions d
+            WHERE d.application_id = determinations.application_id),
+        decided_on = (SELECT d.decided_on FROM decisions d
+            WHERE d.application_id = determinations.application_id),
+        notified_on = (SELECT d.notified_on FROM decisions d
+            WHERE d.application_id = determinations.application_id),
+        appeal_due = (SELECT d.appeal_due FROM decisions d
+            WHERE d.application_id = determinations.application_id),
+        decided_by_id = (SELECT d.decided_by_id FROM decisions d
+            WHERE d.application_id = determinations.application_id),
+        appeal_lodged_on = (SELECT a.lodged_on FROM appeals a
+            WHERE a.application_id = determinations.application_id),
+        appeal_decision_due = (SELECT a.decision_due FROM appeals a
+            WHERE a.application_id = determinations.application_id),
+        appeal_outcome = (SELECT a.outcome FROM appeals a
+            WHERE a.application_id = determinations.application_id),
+        appeal_decided_on = (SELECT a.decided_on FROM appeals a
+            WHERE a.application_id = determinations.application_id),
+        appeal_decided_by_id = (SELECT a.decided_by_id FROM appeals a
+            WHERE a.application_id = determinations.application_id)
+        WHERE person_id = (SELECT applicant_id FROM applications
+            WHERE applications.id = determinations.application_id)""")
     # An appeal decided for the applicant changed their outcome.
     op.execute("""UPDATE determinations SET outcome = (SELECT state FROM applications
-                                                       WHERE applications.id = determinations.application_id)
+            WHERE applications.id = determinations.application_id)
         WHERE appeal_decided_on IS NOT NULL AND outcome IS NOT NULL""")
     # A referred case referred its applicant (awaiting the registry: the referral stays pending).
     op.execute("""UPDATE determinations SET referral_status = 'pending',
-        referral_target = (SELECT referral_target FROM applications WHERE applications.id = determinations.application_id),
-        referred_on = (SELECT ended_on FROM applications WHERE applications.id = determinations.application_id)
-        WHERE person_id = (SELECT applicant_id FROM applications WHERE applications.id = determinations.application_id
-                           AND applications.state = 'referred')""")
+        referral_target = (SELECT referral_target FROM applications
+            WHERE applications.id = determinations.application_id),
+        referred_on = (SELECT ended_on FROM applications
+            WHERE applications.id = determinations.application_id)
+        WHERE person_id = (SELECT applicant_id FROM applications
+            WHERE applications.id = determinations.application_id
+            AND applications.state = 'referred')""")
 
     op.create_table(
         "proceedings",

@@ -74,7 +74,8 @@ def digest(fields: dict[str, Any], previous_hash: str | None) -> str:
 
 
 def head_for_append(session: Session, lanes: int) -> tuple[int, str | None]:
-    """The lane and the hash the next event of this transaction chains onto, with the lane locked."""
+    """The lane and the hash the next event of this transaction chains onto, with the lane
+    locked."""
     if HEAD_KEY in session.info:
         return session.info[HEAD_KEY]
     if session.get_bind().dialect.name == "postgresql":
@@ -187,7 +188,8 @@ def verify(session: Session, anchors: Iterable[str] = ()) -> Report:
                     Problem(
                         lane.last_id,
                         "inserted",
-                        f"event {lane.last_id} was inserted: event {row.id} chains onto the event before it",
+                        f"event {lane.last_id} was inserted: event {row.id} chains onto the event "
+                        "before it",
                     ),
                 )
             return Report(
@@ -196,10 +198,14 @@ def verify(session: Session, anchors: Iterable[str] = ()) -> Report:
                 Problem(
                     row.id,
                     "deleted",
-                    f"event {row.id} does not follow event {lane.last_id} of its lane ({row.lane}): events between "
-                    "them were deleted, or one of them was altered or inserted with a recomputed hash"
+                    f"event {row.id} does not follow event {lane.last_id} of its lane "
+                    f"({row.lane}): events between them were deleted, or one of them was altered "
+                    "or inserted with a recomputed hash"
                     if lane.last_id
-                    else f"event {row.id} is not the first event of its lane ({row.lane}): the events before it were deleted",
+                    else (
+                        f"event {row.id} is not the first event of its lane ({row.lane}): the "
+                        "events before it were deleted"
+                    ),
                 ),
             )
         lane.before_head, lane.head, lane.last_id = lane.head, row.hash, row.id
@@ -212,7 +218,8 @@ def verify(session: Session, anchors: Iterable[str] = ()) -> Report:
                 0,
                 "anchor",
                 f"{len(missing_anchors)} anchor hash(es) not in the chain "
-                f"({', '.join(sorted(h[:12] for h in missing_anchors))}…): events at or after them were deleted or replaced",
+                f"({', '.join(sorted(h[:12] for h in missing_anchors))}…): events at or after them "
+                "were deleted or replaced",
             ),
         )
     return Report(count, _heads(lanes), None)

@@ -15,8 +15,8 @@ audit_cli = AppGroup("audit", help="The audit trail.")
     "no longer in the chain.",
 )
 def verify_command(anchors):
-    """Report the first altered, inserted or deleted audit event (exit 1), or that the chain is intact,
-    with the head of each lane (keep them elsewhere, and pass them later as --anchor)."""
+    """Report the first altered, inserted or deleted audit event (exit 1), or that the chain is
+    intact, with the head of each lane (keep them elsewhere, and pass them later as --anchor)."""
     from ..extensions import db
     from .chain import verify
 

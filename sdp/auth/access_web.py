@@ -74,7 +74,8 @@ def propose_role():
             else:
                 flash(
                     gettext(
-                        "The role is proposed for %(email)s: another administrator must approve it.",
+                        "The role is proposed for %(email)s: another administrator must approve "
+                        "it.",
                         email=person.email,
                     )
                     if grant
@@ -124,7 +125,8 @@ def grant(grant_id: int):
         params = {"email": grant.user.email, "role": label("Role", grant.role)}
         flash(
             gettext(
-                "%(email)s now has the role %(role)s. Their sessions have ended: they sign in again to use it.",
+                "%(email)s now has the role %(role)s. Their sessions have ended: they sign in "
+                "again to use it.",
                 **params,
             )
             if action == "approve"

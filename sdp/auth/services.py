@@ -55,7 +55,8 @@ def create_user(actor: Principal, email: str, name: str, roles: list[str], passw
         actor, "user.create", "user", user.id, changes={"email": email, "roles": sorted(set(roles))}
     )
     if by_an_admin:
-        # An admin on the web: roles that read personal data wait for a second admin (sdp/auth/grants.py).
+        # An admin on the web: roles that read personal data wait for a second admin
+        # (sdp/auth/grants.py).
         from .grants import add_proposals
 
         add_proposals(actor, user, [Role(role) for role in roles])

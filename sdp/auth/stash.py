@@ -47,7 +47,8 @@ class Kept(StrEnum):
 
 
 def _kept(key: str) -> bool:
-    """Never keep a password, even hashed: any field whose name says password (``new_password``...)."""
+    """Never keep a password, even hashed: any field whose name says password
+    (``new_password``...)."""
     return key not in NOT_KEPT and "password" not in key.lower()
 
 
@@ -91,7 +92,8 @@ def _within_rate(user_id: int) -> bool:
 
 
 def keep(session: dict, path: str, form: MultiDict, user_id: int | None) -> Kept:
-    """Keep a posted form of the known user ``user_id`` for ``path``; the session holds only the token."""
+    """Keep a posted form of the known user ``user_id`` for ``path``; the session holds only the
+    token."""
     if user_id is None:
         return Kept.UNKNOWN_USER
     fields = [[key, value] for key, value in form.items(multi=True) if _kept(key)]

@@ -88,7 +88,8 @@ PRINCIPAL_CACHE_ENTRIES = (
 
 
 class PrincipalCache:
-    """One app's token digest → (principal, expires_at), emptied every ``PRINCIPAL_CACHE_SECONDS``."""
+    """One app's token digest → (principal, expires_at), emptied every
+    ``PRINCIPAL_CACHE_SECONDS``."""
 
     def __init__(self):
         self.entries: dict[str, tuple[Principal, datetime | None]] = {}

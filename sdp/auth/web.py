@@ -260,7 +260,8 @@ def enrol_second_factor():
         record_failed_sign_in(user, "second_factor")
         form.code.errors = [
             gettext(
-                "The code is not right. Check that the app shows the code for this account, then try again."
+                "The code is not right. Check that the app shows the code for this account, then "
+                "try again."
             )
         ]
         status = 401
@@ -327,7 +328,8 @@ def change_password():
             start_session(user, second_factor=_session_had_second_factor(user))
             flash(
                 gettext(
-                    "Your password has been changed. You are still signed in here; every other session has ended."
+                    "Your password has been changed. You are still signed in here; every other "
+                    "session has ended."
                 ),
                 "success",
             )
@@ -347,7 +349,8 @@ def _session_had_second_factor(user: User) -> bool:
 
 def _sign_out_locked(reason: str):
     """The account is locked (too many wrong passwords): this session ends too, as a sign-in
-    would be refused. The user's other sessions are left as a lock-out at the sign-in page leaves them."""
+    would be refused. The user's other sessions are left as a lock-out at the sign-in page leaves
+    them."""
     _end_this_session()
     signed_out = gettext("You have been signed out.")
     flash(f"{reason} {signed_out}", "warning")
@@ -386,7 +389,8 @@ def _idle_timeout():
     if "_user_id" not in session:
         return None
     now = int(time.time())
-    # A session opened before the absolute lifetime existed is counted from now (once: then it is set).
+    # A session opened before the absolute lifetime existed is counted from now (once: then it is
+    # set).
     session.setdefault(SIGNED_IN_KEY, now)
     idle = now - session.get(SEEN_KEY, 0) > current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
     too_old = now - session.get(SIGNED_IN_KEY, 0) > current_app.config["SESSION_MAX_HOURS"] * 3600
@@ -402,7 +406,8 @@ def _idle_timeout():
 
 
 def _unauthorized():
-    """Not signed in (or the session expired): ask to sign in, keeping a posted form for a known user.
+    """Not signed in (or the session expired): ask to sign in, keeping a posted form for a known
+    user.
 
     An anonymous request (no session, as a cross-site post arrives: the cookie is SameSite=Lax)
     gets the sign-in page and leaves no trace: its body is not read, nothing is stored and the
@@ -463,7 +468,8 @@ def restore_form(path: str | None = None):
     if data is not None:
         flash(
             gettext(
-                "What you typed before your session expired has been restored. Check it and submit again."
+                "What you typed before your session expired has been restored. Check it and submit "
+                "again."
             ),
             "info",
         )
@@ -562,8 +568,8 @@ def users():
                 if pending_roles(user):
                     flash(
                         gettext(
-                            "Roles that read personal data take effect when another administrator approves "
-                            "them: they are listed under “Roles awaiting approval”."
+                            "Roles that read personal data take effect when another administrator "
+                            "approves them: they are listed under “Roles awaiting approval”."
                         ),
                         "info",
                     )

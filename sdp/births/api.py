@@ -23,7 +23,9 @@ blp = Blueprint(
 registry_blp = Blueprint(
     "births_registry_api",
     __name__,
-    description="Civil registry checks of birth registrations (partner token, scope registry:read).",
+    description=(
+        "Civil registry checks of birth registrations (partner token, scope registry:read)."
+    ),
 )
 
 

@@ -142,8 +142,10 @@ def demo_births() -> list[dict]:
                 asylum="asylum_seeker",
                 asylum_country="CO",
             ),
-            "late_registration_evidence": "Constancia de nacimiento del centro de salud de Zarumilla (sin CNV) y "
-            "las declaraciones de dos testigos presentes en el parto.",
+            "late_registration_evidence": (
+                "Constancia de nacimiento del centro de salud de Zarumilla (sin CNV) y las "
+                "declaraciones de dos testigos presentes en el parto."
+            ),
             "declarant": {"name": "Yesenia Pineda Ruiz", "relationship": "mother"},
         },
         {  # a foundling found in Cusco

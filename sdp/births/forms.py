@@ -86,7 +86,8 @@ class ParentForm(GuardedSubForm):
     birth_country = SelectField(_l("Country of birth"), default="")
     birth_locality = StringField(_l("Place of birth"), [Optional(), Length(max=200)])
     nationality = SelectField(_l("Nationality"), default="")
-    # Only when the nationality is Peru: for a child born abroad, it decides the child's nationality.
+    # Only when the nationality is Peru: for a child born abroad, it decides the child's
+    # nationality.
     nationality_basis = RadioField(
         _l("If Peruvian: how is this parent Peruvian?"),
         [Optional()],
@@ -156,7 +157,8 @@ class ParentForm(GuardedSubForm):
             },
             "nationality": self.nationality.data or None,
             "stateless": bool(self.stateless.data),
-            # A basis left chosen after the nationality was changed from Peru means nothing: dropped.
+            # A basis left chosen after the nationality was changed from Peru means nothing:
+            # dropped.
             "nationality_basis": (self.nationality_basis.data or None)
             if self.nationality.data == PERU
             else None,

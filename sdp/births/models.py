@@ -58,7 +58,8 @@ class BirthRegistration(db.Model):
     declarant_relationship: Mapped[str | None] = mapped_column(String(16))
     declarant_document: Mapped[str | None] = mapped_column(String(40))
     late_registration_evidence: Mapped[str | None] = mapped_column(Text)
-    # sdp.domain.birth_registration.duplicate_key: one registration per child, enforced by the database.
+    # sdp.domain.birth_registration.duplicate_key: one registration per child, enforced by the
+    # database.
     duplicate_key: Mapped[str] = mapped_column(String(64), unique=True)
 
     # Loaded only when a page shows them: the registry check reads the row alone.

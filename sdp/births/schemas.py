@@ -22,8 +22,8 @@ class ParentSchema(PersonSchema):
         load_default=None,
         metadata={
             "description": (
-                "The parent's nationality (ISO 3166-1 alpha-2), when known. A stateless parent has none: "
-                "leave it out and set stateless to true."
+                "The parent's nationality (ISO 3166-1 alpha-2), when known. A stateless parent has "
+                "none: leave it out and set stateless to true."
             )
         },
     )
@@ -33,12 +33,13 @@ class ParentSchema(PersonSchema):
         load_default=None,
         metadata={
             "description": (
-                "How a Peruvian parent is Peruvian: birth | naturalization | option. Only with nationality PE; "
-                "required for a Peruvian parent of a child born abroad (422 on <parent>.nationality_basis without "
-                "it). Law 32421 gives nationality at birth abroad only through a parent who is Peruvian by birth; "
-                "a child born abroad whose only Peruvian parents are Peruvian by naturalization or by option is "
-                "refused (422), pointing to a statelessness screening under the 1961 Convention Art. 4 safeguard "
-                "for a child who would otherwise be stateless."
+                "How a Peruvian parent is Peruvian: birth | naturalization | option. Only with "
+                "nationality PE; required for a Peruvian parent of a child born abroad (422 on "
+                "<parent>.nationality_basis without it). Law 32421 gives nationality at birth "
+                "abroad only through a parent who is Peruvian by birth; a child born abroad whose "
+                "only Peruvian parents are Peruvian by naturalization or by option is refused "
+                "(422), pointing to a statelessness screening under the 1961 Convention Art. 4 "
+                "safeguard for a child who would otherwise be stateless."
             ),
             "example": "birth",
         },
@@ -47,8 +48,8 @@ class ParentSchema(PersonSchema):
         load_default=False,
         metadata={
             "description": (
-                "The parent is stateless (no State considers them a national under the operation of its law). "
-                "Statelessness is recorded as this flag, never as a country code."
+                "The parent is stateless (no State considers them a national under the operation "
+                "of its law). Statelessness is recorded as this flag, never as a country code."
             )
         },
     )
@@ -57,8 +58,11 @@ class ParentSchema(PersonSchema):
         allow_none=True,
         load_default=None,
         metadata={
-            "description": "The parent's SDP case number (SDP-<year>-<6 digits>), if any: the birth is linked to that "
-            "case. The parent must be a person on that case (same date of birth and names).",
+            "description": (
+                "The parent's SDP case number (SDP-<year>-<6 digits>), if any: the birth is linked "
+                "to that case. The parent must be a person on that case (same date of birth and "
+                "names)."
+            ),
             "example": "SDP-2026-000001",
         },
     )
@@ -109,7 +113,9 @@ class BirthCreateSchema(StrictSchema):
     foundling = StrictBoolean(
         load_default=False,
         metadata={
-            "description": "A child found abandoned whose parents are unknown (then no mother or father)"
+            "description": (
+                "A child found abandoned whose parents are unknown (then no mother or father)"
+            )
         },
     )
     registered_on = PastDate(
@@ -134,8 +140,10 @@ class BirthCreateSchema(StrictSchema):
         allow_none=True,
         load_default=None,
         metadata={
-            "description": "Required for a late registration (more than birth_registration_days after the birth): "
-            "the supporting evidence of the birth"
+            "description": (
+                "Required for a late registration (more than birth_registration_days after the "
+                "birth): the supporting evidence of the birth"
+            )
         },
     )
 

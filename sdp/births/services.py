@@ -80,8 +80,8 @@ def _person_on_case(parent: dict, application: Application, role: str) -> Person
     raise InvalidField(
         f"{role}.case_number",
         N_(
-            "No person with this name and date of birth is on that SDP case: check the case number, or the "
-            "parent's names and date of birth."
+            "No person with this name and date of birth is on that SDP case: check the case "
+            "number, or the parent's names and date of birth."
         ),
     )
 
@@ -193,9 +193,9 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
         raise InvalidField(
             "late_registration_evidence",
             N_(
-                "This is a late registration (more than %(days)s days after the birth): record the supporting "
-                "evidence of the birth (for example the live-birth certificate, a health or baptism record, or "
-                "witnesses' statements)."
+                "This is a late registration (more than %(days)s days after the birth): record the "
+                "supporting evidence of the birth (for example the live-birth certificate, a "
+                "health or baptism record, or witnesses' statements)."
             ),
             days=policy.birth_registration_days,
         )
@@ -334,7 +334,8 @@ def record_read(principal: Principal, registration: BirthRegistration, channel: 
 def record_registry_check(
     principal: Principal, registration_number: str, registration: BirthRegistration | None
 ) -> None:
-    """A partner's check, found or not: the audit of who looked up what, with only the number asked."""
+    """A partner's check, found or not: the audit of who looked up what, with only the number
+    asked."""
     audit.record(
         principal,
         "registry.birth.read",

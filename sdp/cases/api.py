@@ -192,7 +192,8 @@ def record_evidence(principal, application, data):
 
 @_action("/applications/<int:application_id>/inquiries", InquiryCreateSchema, InquiryOut, 201)
 def send_inquiry(principal, application, data):
-    """Send an inquiry to a State's authorities (case_officer); 409 for the State of an asylum claim."""
+    """Send an inquiry to a State's authorities (case_officer); 409 for the State of an asylum
+    claim."""
     inquiry = services.send_inquiry(
         principal,
         application,
@@ -259,13 +260,15 @@ def return_to_examination(principal, application, data):
 
 @_action("/applications/<int:application_id>/decision", DecisionSchema, ApplicationOut)
 def decide(principal, application, data):
-    """Decide (decision_maker, not the case's officer): an outcome for every person still in the procedure."""
+    """Decide (decision_maker, not the case's officer): an outcome for every person still in the
+    procedure."""
     services.decide(principal, application, data)
 
 
 @_action("/applications/<int:application_id>/appeal", AppealCreateSchema, ApplicationOut, 201)
 def lodge_appeal(principal, application, data):
-    """Lodge a person's appeal on their behalf (default: the applicant); 409 after their appeal_due."""
+    """Lodge a person's appeal on their behalf (default: the applicant); 409 after their
+    appeal_due."""
     services.lodge_appeal(
         principal, application, data["grounds"], data.get("lodged_on"), data.get("person_id")
     )
@@ -293,7 +296,8 @@ def close(principal, application, data):
 
 @_action("/applications/<int:application_id>/referral", ReferralSchema, ApplicationOut)
 def refer(principal, application, data):
-    """Refer a person to late birth registration or nationality confirmation; they stay protected."""
+    """Refer a person to late birth registration or nationality confirmation; they stay
+    protected."""
     services.refer(principal, application, data["target"], data["reasons"], data.get("person_id"))
 
 
@@ -306,7 +310,8 @@ def refer(principal, application, data):
 @blp.response(200, ApplicationOut)
 @_document_errors
 def record_referral_outcome(data, application_id, person_id):
-    """Record the civil registry's answer: confirmed Peruvian (leaves) or refused (examination resumes)."""
+    """Record the civil registry's answer: confirmed Peruvian (leaves) or refused (examination
+    resumes)."""
     application = load_case(application_id)
     services.record_referral_outcome(
         current_principal(),
@@ -340,7 +345,10 @@ def _proceeding_endpoints(kind: str) -> None:
         f"/applications/<int:application_id>/{kind}",
         ProceedingSchema,
         ApplicationOut,
-        summary=f"Propose {kind} of a person's recognition (decision_maker or supervisor), notified with reasons.",
+        summary=(
+            f"Propose {kind} of a person's recognition (decision_maker or supervisor), notified "
+            "with reasons."
+        ),
         endpoint=f"propose_{kind}",
     )
     def propose(principal, application, data):
@@ -350,7 +358,10 @@ def _proceeding_endpoints(kind: str) -> None:
         f"/applications/<int:application_id>/{kind}/reply",
         ProceedingReplySchema,
         ApplicationOut,
-        summary=f"Record the person's reply to the proposal of {kind} (the case's officer or a supervisor).",
+        summary=(
+            f"Record the person's reply to the proposal of {kind} (the case's officer or a "
+            "supervisor)."
+        ),
         endpoint=f"reply_{kind}",
     )
     def reply(principal, application, data):
@@ -360,7 +371,10 @@ def _proceeding_endpoints(kind: str) -> None:
         f"/applications/<int:application_id>/{kind}/decision",
         ProceedingDecisionSchema,
         ApplicationOut,
-        summary=f"Decide on {kind} (decision_maker, not the proposer): after the reply or the reply period.",
+        summary=(
+            f"Decide on {kind} (decision_maker, not the proposer): after the reply or the reply "
+            "period."
+        ),
         endpoint=f"decide_{kind}",
     )
     def decide(principal, application, data):
@@ -371,7 +385,9 @@ def _proceeding_endpoints(kind: str) -> None:
         AppealCreateSchema,
         ApplicationOut,
         201,
-        summary=f"Lodge the person's appeal against the {kind} (suspensive); 409 after its appeal_due.",
+        summary=(
+            f"Lodge the person's appeal against the {kind} (suspensive); 409 after its appeal_due."
+        ),
         endpoint=f"appeal_{kind}",
     )
     def appeal(principal, application, data):

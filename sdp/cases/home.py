@@ -199,7 +199,8 @@ def home_sections(user: User) -> list[Section]:
         )
         sections.append(Section(Role.INTAKE_OFFICER, {"today": _list(todays, today)}))
     if Role.CASE_OFFICER in roles:
-        # Nearest decision deadline first in SQL; the running deadline (an appeal's, say) re-sorts them.
+        # Nearest decision deadline first in SQL; the running deadline (an appeal's, say) re-sorts
+        # them.
         mine = (
             select(Application)
             .where(Application.case_officer_id == user.id, Application.state.in_(OPEN_FOR_OFFICER))

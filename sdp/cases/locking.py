@@ -36,7 +36,8 @@ _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
 
 def expect_version(application: Application, version: int | str | None) -> None:
-    """Raise ``EditConflict`` unless ``version`` (None or "": not given) is the case's current version."""
+    """Raise ``EditConflict`` unless ``version`` (None or "": not given) is the case's current
+    version."""
     if version is None or version == "":
         return
     try:

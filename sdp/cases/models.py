@@ -52,13 +52,15 @@ class Person(db.Model):
     birth_country: Mapped[str] = mapped_column(String(2))
     birth_locality: Mapped[str | None] = mapped_column(String(200))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Asylum details are encrypted at rest (sdp.crypto); the confidentiality rule reads them in Python.
+    # Asylum details are encrypted at rest (sdp.crypto); the confidentiality rule reads them in
+    # Python.
     asylum_status: Mapped[str] = mapped_column(
         EncryptedText("persons.asylum_status"), default="none"
     )
     asylum_country: Mapped[str | None] = mapped_column(EncryptedText("persons.asylum_country"))
     # Priority facts (domain.md, section 4): detention (place encrypted, like every personal detail
-    # beyond the name), vulnerabilities, and the guardian or representative of an unaccompanied child.
+    # beyond the name), vulnerabilities, and the guardian or representative of an unaccompanied
+    # child.
     detention_place: Mapped[str | None] = mapped_column(EncryptedText("persons.detention_place"))
     detention_since: Mapped[date | None] = mapped_column(Date)
     vulnerabilities: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -90,7 +92,8 @@ class Person(db.Model):
         return age_on(self.date_of_birth, day) < priority_age_years
 
     def needs_guardian(self) -> bool:
-        """An unaccompanied child needs a guardian or representative recorded before the interview."""
+        """An unaccompanied child needs a guardian or representative recorded before the
+        interview."""
         return (
             Vulnerability.UNACCOMPANIED_CHILD in (self.vulnerabilities or []) and not self.guardian
         )
@@ -279,7 +282,8 @@ class Application(db.Model):
         return self.facts(today).is_pending(today)
 
     def running_deadline(self, today: date) -> RunningDeadline | None:
-        """The time limit running now and which one it is, for lists sorted by the nearest deadline."""
+        """The time limit running now and which one it is, for lists sorted by the nearest
+        deadline."""
         if self.state in (State.REGISTERED, State.UNDER_EXAMINATION, State.PENDING_DECISION):
             return RunningDeadline(DeadlineKind.DECISION, self.decision_due)
         if (
@@ -505,7 +509,8 @@ class Determination(db.Model):
     )
     appeal_decided_on: Mapped[date | None] = mapped_column(Date)
     appeal_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # referral to late birth registration or nationality confirmation: protected until RENIEC answers
+    # referral to late birth registration or nationality confirmation: protected until RENIEC
+    # answers
     referral_target: Mapped[str | None] = mapped_column(String(32))
     referral_status: Mapped[str | None] = mapped_column(String(24))
     referral_reasons: Mapped[str | None] = mapped_column(
@@ -517,7 +522,8 @@ class Determination(db.Model):
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     application: Mapped[Application] = relationship(back_populates="determinations")
-    # Set at registration, before the new persons have ids (no extra flush: a new case is version 1).
+    # Set at registration, before the new persons have ids (no extra flush: a new case is version
+    # 1).
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
 

@@ -30,7 +30,8 @@ MAIN_STEPS = (
 )
 # Shown once they apply: an appeal after a decision, documents after a decision.
 AFTER_DECISION = ("lodge_appeal", "decide_appeal")
-# Actions on one row of the case (a State, an inquiry, a person): linked from that row, not the list.
+# Actions on one row of the case (a State, an inquiry, a person): linked from that row, not the
+# list.
 ROW_ACTIONS = frozenset(
     {
         "record_finding",
@@ -63,7 +64,8 @@ def action_url(application: Application, name: str, target=None) -> str:
 
 
 def who_takes(action: procedure.Action) -> str:
-    """The roles that take an action, in words ("the assigned case officer" where it is theirs alone)."""
+    """The roles that take an action, in words ("the assigned case officer" where it is theirs
+    alone)."""
     from ..web import label
 
     names = []
@@ -180,7 +182,8 @@ def next_step(task_list: list[Step]) -> Step | None:
 def other_actions(
     application: Application, choices: list[procedure.ActionChoice], task_list: list[Step]
 ) -> list[tuple[str, str, str]]:
-    """What else this person may do now (withdraw, close, extend, refer, ...), as (name, title, url)."""
+    """What else this person may do now (withdraw, close, extend, refer, ...), as (name, title,
+    url)."""
     in_list = {step.name for step in task_list}
     return [
         (

@@ -73,7 +73,8 @@ def case_dict(application: Application, actor: Principal, today: date) -> dict:
             "decision_due_extended": application.decision_due_extended,
             "priority": application.priority,
             "detained": application.detained,
-            # The applicant's own protection; each person's is in ``persons`` (domain.md, section 4).
+            # The applicant's own protection; each person's is in ``persons`` (domain.md, section
+            # 4).
             "protected_from_removal": standing.protected_from_removal(
                 application.person_facts(application.applicant), today
             ),

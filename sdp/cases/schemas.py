@@ -183,7 +183,9 @@ class PersonDecisionSchema(StrictSchema):
     person_id = fields.Integer(
         required=True,
         metadata={
-            "description": "A person of this case awaiting a decision; 422 for a person of another case",
+            "description": (
+                "A person of this case awaiting a decision; 422 for a person of another case"
+            ),
             "minimum": 1,
         },
     )
@@ -211,7 +213,8 @@ class PersonDecisionSchema(StrictSchema):
 
 
 class DecisionSchema(RecommendationSchema):
-    """The top-level outcome is the applicant's; every other person still in the procedure is named."""
+    """The top-level outcome is the applicant's; every other person still in the procedure is
+    named."""
 
     outcome = fields.String(
         load_default=None,
@@ -335,7 +338,8 @@ class PersonOut(StrictSchema):
     vulnerabilities = fields.List(fields.String())
     guardian = fields.String(allow_none=True)
     relationship = fields.String()
-    # Dependants: born in Peru on a pending case → Peruvian by birth, referral suggested (births feature).
+    # Dependants: born in Peru on a pending case → Peruvian by birth, referral suggested (births
+    # feature).
     referral_suggested = StrictBoolean()
     suggested_referral_target = fields.String(allow_none=True)
     birth_registration_number = fields.String(allow_none=True)
@@ -466,7 +470,10 @@ class ProceedingOut(StrictSchema):
     residence_until = IsoDate(
         allow_none=True,
         metadata={
-            "description": "After a final cessation: the last day of lawful residence (proposal of the regulation)"
+            "description": (
+                "After a final cessation: the last day of lawful residence (proposal of the "
+                "regulation)"
+            )
         },
     )
 

@@ -196,7 +196,8 @@ def register_application(actor: Principal, data: dict) -> Application:
 def record_detention(
     actor: Principal, application: Application, person_id: int | None, place: str, since: date
 ) -> Person:
-    """Record that a person of the case is detained (place, since when): the case becomes a priority."""
+    """Record that a person of the case is detained (place, since when): the case becomes a
+    priority."""
     person = person_of(application, person_id)
     _check("record_detention", application, actor, clock.today(), person)
     if since < person.date_of_birth:
@@ -213,7 +214,8 @@ def record_detention(
 def record_guardian(
     actor: Principal, application: Application, person_id: int | None, guardian: str
 ) -> Person:
-    """Record the guardian or representative of an unaccompanied child (needed before the interview)."""
+    """Record the guardian or representative of an unaccompanied child (needed before the
+    interview)."""
     person = person_of(application, person_id)
     _check("record_guardian", application, actor, clock.today(), person)
     person.guardian = guardian
@@ -356,7 +358,8 @@ def send_inquiry(
         # Refused, not warned: contacting the State of feared persecution can endanger the person.
         raise NotAllowedNow(
             N_(
-                "Confidentiality: the authorities of the State of an asylum claim on this case may not be contacted."
+                "Confidentiality: the authorities of the State of an asylum claim on this case may "
+                "not be contacted."
             )
         )
     if consent_on is None:
@@ -633,7 +636,8 @@ def lodge_appeal(
     lodged_on: date | None = None,
     person_id: int | None = None,
 ) -> Determination:
-    """A person's appeal against their own adverse outcome; suspensive (a proposal of the regulation)."""
+    """A person's appeal against their own adverse outcome; suspensive (a proposal of the
+    regulation)."""
     today = clock.today()
     lodged_on = lodged_on or today
     person = person_of(application, person_id)

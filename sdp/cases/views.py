@@ -87,7 +87,8 @@ def load_case(application_id: int) -> Application:
             404,
             gettext("Case not found"),
             gettext(
-                "There is no case with the reference %(id)s. Find the case in the case list by its number or a name.",
+                "There is no case with the reference %(id)s. Find the case in the case list by its "
+                "number or a name.",
                 id=application_id,
             ),
         )
@@ -108,7 +109,8 @@ def no_access_reason(principal) -> str:
         )
     return gettext(
         "Case files are read by intake officers, the assigned case officer, decision-makers, "
-        "appeals officers and supervisors. Ask an administrator if your work needs one of these roles."
+        "appeals officers and supervisors. Ask an administrator if your work needs one of these "
+        "roles."
     )
 
 
@@ -482,7 +484,8 @@ ACTION_PAGES: dict[str, ActionPage] = {
         ),
     ),
 }
-# Actions on one row of the page: a relevant State, an inquiry, or a person (their referral, their proceeding).
+# Actions on one row of the page: a relevant State, an inquiry, or a person (their referral, their
+# proceeding).
 ROW_ACTIONS = {
     "record_finding",
     "record_inquiry_response",
@@ -654,7 +657,8 @@ def _build_form(action: str, application: Application, today, target=None, formd
 def case(application_id: int):
     """The case overview: the next step, the task list, the records and the timeline. Each action
     has its own page (``action``); this page holds no form. A form elsewhere that names its action
-    (``_action``, as the supervisor's home assigns from its list) is answered as that action's page."""
+    (``_action``, as the supervisor's home assigns from its list) is answered as that action's page.
+    """
     if request.method == "POST":
         load_case(application_id)  # who may not read the case learns nothing of the action's form
         name, target = request.form.get("_action", ""), request.form.get("_target", "")
@@ -790,7 +794,8 @@ def action(application_id: int, slug: str, target: int | None = None):
 
 
 def answers(form, application: Application) -> list[tuple[str, str, str]]:
-    """The answers given, as (field id, question, answer in words), for the "check your answers" page."""
+    """The answers given, as (field id, question, answer in words), for the "check your answers"
+    page."""
     from ..web import fdate
 
     rows = []
@@ -896,7 +901,8 @@ def result_message(name: str, application: Application, form, target) -> str:
 
 
 def _person_row_open(action: str, application: Application, person) -> bool:
-    """Whether the person has a row for this action: a referral awaiting the registry, or an open proceeding."""
+    """Whether the person has a row for this action: a referral awaiting the registry, or an open
+    proceeding."""
     if action == "record_referral_outcome":
         return application.determination(person.id).referral_status == "pending"
     proceeding = application.proceeding(person.id)

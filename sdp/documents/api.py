@@ -27,7 +27,8 @@ blp = Blueprint(
     "documents_api",
     __name__,
     description=(
-        "Documents: issue and revoke (staff), check (partners with registry:read), public keys (anyone)."
+        "Documents: issue and revoke (staff), check (partners with registry:read), public keys "
+        "(anyone)."
     ),
 )
 
@@ -82,8 +83,8 @@ def list_case_documents(application_id):
 @blp.response(201, IssuedDocumentOut)
 @errors(blp, 409)
 def issue_birth_record(registration_number):
-    """Issue the extract of a birth registration (registrar, supervisor). No body: the extract is the only
-    document a birth registration gives."""
+    """Issue the extract of a birth registration (registrar, supervisor). No body: the extract is
+    the only document a birth registration gives."""
     birth = db.session.execute(
         select(BirthRegistration).where(
             BirthRegistration.registration_number == registration_number
@@ -125,8 +126,8 @@ def revoke(data, serial):
 @blp.response(201, IssuedDocumentOut)
 @errors(blp, 409)
 def reissue(serial):
-    """Issue a new document in place of this one (lost, damaged, renewed); the old one becomes superseded.
-    No body."""
+    """Issue a new document in place of this one (lost, damaged, renewed); the old one becomes
+    superseded. No body."""
     document = _staff_document(serial)
     return document_dict(services.reissue(current_principal(), document), clock.today())
 
@@ -139,7 +140,9 @@ def keys():
     anyone can check a document offline (docs/documents.md describes the payload)."""
     rows = signing.published_keys()
     return {
-        "payload_format": f"{PREFIX}BASE32(body || Ed25519 signature of '{PREFIX}' + body); see docs/documents.md",
+        "payload_format": (
+            f"{PREFIX}BASE32(body || Ed25519 signature of '{PREFIX}' + body); see docs/documents.md"
+        ),
         "keys": [
             {
                 "key_id": row.key_id,
@@ -163,7 +166,8 @@ def keys():
 @blp.doc(security=BEARER)
 @blp.response(200, DocumentCheckOut)
 def registry_document(serial):
-    """Whether a document is valid, revoked, expired or superseded, and whose it is (names and date of birth only)."""
+    """Whether a document is valid, revoked, expired or superseded, and whose it is (names and date
+    of birth only)."""
     found = services.find_with_status(serial, clock.today())
     if found is None:
         abort(404, message="There is no document with this serial.")

@@ -67,7 +67,8 @@ _SEPARATORS = set(" -\u2010\u2011\u2012\u2013\u2014\t")  # spaces and hyphens be
 
 
 def check_digit(text: str) -> str:
-    """Doc 9303 part 3, 4.9: weights 7, 3, 1 repeating; digits count as themselves, A-Z as 10-35, ``<`` as 0."""
+    """Doc 9303 part 3, 4.9: weights 7, 3, 1 repeating; digits count as themselves, A-Z as 10-35,
+    ``<`` as 0."""
     total = 0
     for index, char in enumerate(text):
         if char.isdigit():
@@ -83,7 +84,8 @@ def check_digit(text: str) -> str:
 
 
 def transliterate(name: str) -> str:
-    """A name in the MRZ's letters: upper case A-Z, fillers for spaces and hyphens, punctuation dropped."""
+    """A name in the MRZ's letters: upper case A-Z, fillers for spaces and hyphens, punctuation
+    dropped."""
     out: list[str] = []
     for char in unicodedata.normalize("NFC", name.strip()).upper():
         if char in _TWO_LETTERS:

@@ -191,6 +191,7 @@ def verify(text: str, public_key_for: Callable[[QrFields], Ed25519PublicKey | No
         public_key.verify(signature, message)
     except InvalidSignature as error:
         raise PayloadError(
-            "The signature does not match the payload: it was altered or not issued by this authority."
+            "The signature does not match the payload: it was altered or not issued by this "
+            "authority."
         ) from error
     return fields

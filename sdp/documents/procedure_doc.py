@@ -35,7 +35,8 @@ def documents_section(policy: PolicySettings, _: Callable[[str], str]) -> str:
             _("Decision letter"),
             _("after a decision"),
             _(
-                "does not expire; in Spanish and, for English or Portuguese speakers, also in their language"
+                "does not expire; in Spanish and, for English or Portuguese speakers, also in "
+                "their language"
             ),
             _("UNHCR Handbook (2014), paras. 76-78"),
         ),
@@ -51,15 +52,16 @@ def documents_section(policy: PolicySettings, _: Callable[[str], str]) -> str:
         "## " + _("Documents and their verification"),
         "",
         _(
-            "Every document is a PDF with a serial number and a QR code. Serial numbers are random (they cannot be "
-            "guessed or enumerated) and carry a check character. The QR code holds the serial, the type, the "
-            "holder's names and date of birth and the validity, signed with Ed25519: anyone holding the "
-            "authority's public key (published with its key id at `GET /api/v1/documents/keys`) can check it "
-            "without a network connection, and a key can be rotated without invalidating documents already "
-            "issued. Anyone can check a document at `/verify/<serial>`, which shows only whether it is valid, "
-            "revoked, expired or superseded, and the holder's names and date of birth. A supervisor may revoke "
-            "a document, with reasons; a reissued document supersedes the one it replaces; every issue, "
-            "revocation and check is audited."
+            "Every document is a PDF with a serial number and a QR code. Serial numbers are random "
+            "(they cannot be guessed or enumerated) and carry a check character. The QR code holds "
+            "the serial, the type, the holder's names and date of birth and the validity, signed "
+            "with Ed25519: anyone holding the authority's public key (published with its key id at "
+            "`GET /api/v1/documents/keys`) can check it without a network connection, and a key "
+            "can be rotated without invalidating documents already issued. Anyone can check a "
+            "document at `/verify/<serial>`, which shows only whether it is valid, revoked, "
+            "expired or superseded, and the holder's names and date of birth. A supervisor may "
+            "revoke a document, with reasons; a reissued document supersedes the one it replaces; "
+            "every issue, revocation and check is audited."
         ),
         "",
         "| " + " | ".join((_("Document"), _("Issued"), _("Validity"), _("Legal basis"))) + " |",

@@ -198,9 +198,9 @@ def with_qr(left, document: Document, extra_right: list | None = None) -> Table:
 def verification_note(document: Document) -> Paragraph:
     return P(
         T(
-            "Anyone can check this document at %(url)s: scan its QR code or enter its serial %(serial)s. "
-            "The QR code is signed by the issuing authority (key %(key)s), so it can also be checked without a "
-            "network connection, with the authority's public key.",
+            "Anyone can check this document at %(url)s: scan its QR code or enter its serial "
+            "%(serial)s. The QR code is signed by the issuing authority (key %(key)s), so it can "
+            "also be checked without a network connection, with the authority's public key.",
             url=e(verify_url(document).rsplit("/verify/", 1)[0] + "/verify"),
             serial=e(document.serial),
             key=e(document.key_id or ""),
@@ -324,7 +324,8 @@ def _build(
 
 
 def zone_holder(document: Document) -> mrz.Holder:
-    """What a document's machine-readable zone says of its holder (all of it printed on the page too)."""
+    """What a document's machine-readable zone says of its holder (all of it printed on the page
+    too)."""
     return mrz.Holder(
         serial=document.serial,
         family_names=document.holder_family_names,
@@ -363,25 +364,26 @@ def provisional_certificate(document: Document) -> bytes:
         story += [
             P(
                 T(
-                    "The holder has applied for recognition as a stateless person in case %(case)s, registered on "
-                    "%(date)s. While the procedure is pending, including any appeal, the holder has the rights of a "
-                    "resident foreigner: to stay in Peru, to work, and to receive health care and education, and may "
-                    "not be expelled or returned to any country.",
+                    "The holder has applied for recognition as a stateless person in case "
+                    "%(case)s, registered on %(date)s. While the procedure is pending, including "
+                    "any appeal, the holder has the rights of a resident foreigner: to stay in "
+                    "Peru, to work, and to receive health care and education, and may not be "
+                    "expelled or returned to any country.",
                     case=e(content.get("case_number", "")),
                     date=long_date(content.get("registered_on")),
                 )
             ),
             P(
                 T(
-                    "This certificate is valid until %(date)s, or until the final decision on the case if that comes "
-                    "first. It is renewed while the case is pending.",
+                    "This certificate is valid until %(date)s, or until the final decision on the "
+                    "case if that comes first. It is renewed while the case is pending.",
                     date=long_date(document.valid_until),
                 )
             ),
             P(
                 T(
-                    "Legal basis: Legislative Decree 1725 (2026); 1954 Convention relating to the Status of Stateless "
-                    "Persons."
+                    "Legal basis: Legislative Decree 1725 (2026); 1954 Convention relating to the "
+                    "Status of Stateless Persons."
                 ),
                 SMALL,
             ),
@@ -422,10 +424,11 @@ def identity_document(document: Document) -> bytes:
             Spacer(1, 6 * mm),
             P(
                 T(
-                    "The holder is recognised as a stateless person within the meaning of Article 1 of the 1954 "
-                    "Convention relating to the Status of Stateless Persons, by a decision of %(date)s in case "
-                    "%(case)s. This identity document is issued under Article 27 of that Convention. The holder "
-                    "has the rights of a resident foreigner in Peru.",
+                    "The holder is recognised as a stateless person within the meaning of Article "
+                    "1 of the 1954 Convention relating to the Status of Stateless Persons, by a "
+                    "decision of %(date)s in case %(case)s. This identity document is issued under "
+                    "Article 27 of that Convention. The holder has the rights of a resident "
+                    "foreigner in Peru.",
                     date=long_date(content.get("recognized_on")),
                     case=e(content.get("case_number", "")),
                 )
@@ -440,7 +443,8 @@ def identity_document(document: Document) -> bytes:
 
 
 def _both(message: str, **params) -> str:
-    """A text in Spanish, then English: the travel document is bilingual (1954 Schedule, para. 1)."""
+    """A text in Spanish, then English: the travel document is bilingual (1954 Schedule, para.
+    1)."""
     with force_locale("es"):
         spanish = T(message, **params)
     with force_locale("en"):
@@ -478,8 +482,8 @@ def _renewal_box() -> Table:
             [
                 _signature_box(
                     _both(
-                        "Signature and stamp of the authority extending or renewing the validity of "
-                        "the document"
+                        "Signature and stamp of the authority extending or renewing the validity "
+                        "of the document"
                     ),
                     80 * mm,
                 ),
@@ -502,8 +506,8 @@ def _renewal_box() -> Table:
 
 
 def _visa_pages(notes: list) -> list:
-    """The pages the model leaves for extensions and visas (1954 Schedule, paras. 6 and 1(3): its model),
-    after ``notes`` (how to verify the document)."""
+    """The pages the model leaves for extensions and visas (1954 Schedule, paras. 6 and 1(3): its
+    model), after ``notes`` (how to verify the document)."""
     story: list = [PageBreak(), *notes, P(e(_both("Extension or renewal of validity")), HEADING)]
     pair = Table([[_renewal_box(), _renewal_box()]], colWidths=[85 * mm, 85 * mm])
     pair.setStyle(
@@ -558,15 +562,17 @@ def travel_document(document: Document) -> bytes:
                     P(
                         bold(
                             T(
-                                "The holder of this document is a stateless person under the terms of the Convention of 28 "
-                                "September 1954 relating to the Status of Stateless Persons."
+                                "The holder of this document is a stateless person under the terms "
+                                "of the Convention of 28 September 1954 relating to the Status of "
+                                "Stateless Persons."
                             )
                         ),
                         CELL,
                     ),
                     P(
                         T(
-                            "This document expires on %(date)s unless its validity is extended or renewed. %(countries)s",
+                            "This document expires on %(date)s unless its validity is extended or "
+                            "renewed. %(countries)s",
                             date=long_date(document.valid_until),
                             countries=_countries_sentence(excepted),
                         ),
@@ -574,25 +580,26 @@ def travel_document(document: Document) -> bytes:
                     ),
                     P(
                         T(
-                            "1. This document is issued solely with a view to providing the holder with a travel document "
-                            "which can serve in lieu of a national passport. It is without prejudice to and in no way "
-                            "affects the holder's nationality."
+                            "1. This document is issued solely with a view to providing the holder "
+                            "with a travel document which can serve in lieu of a national "
+                            "passport. It is without prejudice to and in no way affects the "
+                            "holder's nationality."
                         ),
                         SMALL,
                     ),
                     P(
                         T(
-                            "2. The holder is authorised to return to Peru on or before %(date)s, unless some later date is "
-                            "hereafter specified.",
+                            "2. The holder is authorised to return to Peru on or before %(date)s, "
+                            "unless some later date is hereafter specified.",
                             date=long_date(document.valid_until),
                         ),
                         SMALL,
                     ),
                     P(
                         T(
-                            "3. Should the holder take up residence in a country other than Peru, the holder must, if they "
-                            "wish to travel again, apply to the competent authorities of their country of residence for a new "
-                            "document."
+                            "3. Should the holder take up residence in a country other than Peru, "
+                            "the holder must, if they wish to travel again, apply to the competent "
+                            "authorities of their country of residence for a new document."
                         ),
                         SMALL,
                     ),
@@ -685,20 +692,21 @@ def _outcome_sentence(decision: dict) -> str:
     outcome = decision["outcome"]
     if outcome == DecisionOutcome.RECOGNIZED:
         return T(
-            "The applicant is recognised as a stateless person: no State considers them a national under "
-            "the operation of its law (1954 Convention, Article 1(1))."
+            "The applicant is recognised as a stateless person: no State considers them a national "
+            "under the operation of its law (1954 Convention, Article 1(1))."
         )
     if outcome == PersonOutcome.FAMILY_UNITY:
         return T(
-            "The person is not recognised as a stateless person: a State considers them a national. They keep "
-            "residence in Peru for family unity with a family member recognised as stateless in the same "
-            "decision (proposal of the regulation). This letter is not a statelessness document."
+            "The person is not recognised as a stateless person: a State considers them a "
+            "national. They keep residence in Peru for family unity with a family member "
+            "recognised as stateless in the same decision (proposal of the regulation). This "
+            "letter is not a statelessness document."
         )
     if outcome == DecisionOutcome.EXCLUDED:
         ground = decision.get("exclusion_ground")
         return T(
-            "The applicant is excluded from the protection of the 1954 Convention under its Article 1(2): "
-            "%(ground)s.",
+            "The applicant is excluded from the protection of the 1954 Convention under its "
+            "Article 1(2): %(ground)s.",
             ground=e(T(label(ExclusionGround(ground)))) if ground else "—",
         )
     return T("The application for recognition as a stateless person is rejected.")
@@ -736,9 +744,9 @@ def _letter_section(document: Document, language: str) -> list:
         P(T("Findings on each relevant State"), HEADING),
         P(
             T(
-                "The examination looked at each State with which the applicant has a relevant link, and "
-                "whether that State considers them a national under the operation of its law, in law and in "
-                "practice."
+                "The examination looked at each State with which the applicant has a relevant "
+                "link, and whether that State considers them a national under the operation of its "
+                "law, in law and in practice."
             ),
             SMALL,
         ),
@@ -782,8 +790,9 @@ def _letter_section(document: Document, language: str) -> list:
         story.append(
             P(
                 T(
-                    "An appeal was lodged on %(date)s and is pending. The appeal has suspensive effect: the "
-                    "applicant remains protected and may not be removed until it is decided.",
+                    "An appeal was lodged on %(date)s and is pending. The appeal has suspensive "
+                    "effect: the applicant remains protected and may not be removed until it is "
+                    "decided.",
                     date=long_date(appeal.get("lodged_on")),
                 )
             )
@@ -792,8 +801,9 @@ def _letter_section(document: Document, language: str) -> list:
         story.append(
             P(
                 T(
-                    "The recognition is final on notification. The holder is entitled to an identity document "
-                    "(Article 27), a travel document (Article 28) and residence in Peru."
+                    "The recognition is final on notification. The holder is entitled to an "
+                    "identity document (Article 27), a travel document (Article 28) and residence "
+                    "in Peru."
                 )
             )
         )
@@ -802,8 +812,9 @@ def _letter_section(document: Document, language: str) -> list:
         story.append(
             P(
                 T(
-                    "Naturalization: under the law in force (Law 32421), the holder may apply for Peruvian "
-                    "nationality after %(years)s years of residence, with the law's other requirements.",
+                    "Naturalization: under the law in force (Law 32421), the holder may apply for "
+                    "Peruvian nationality after %(years)s years of residence, with the law's other "
+                    "requirements.",
                     years=content.get("naturalization_general_years", ""),
                 )
             )
@@ -811,9 +822,10 @@ def _letter_section(document: Document, language: str) -> list:
         story.append(
             P(
                 T(
-                    "Proposal, not yet law: the proposed regulation would allow facilitated naturalization after "
-                    "%(years)s years as a recognised stateless person, without the documents a stateless person "
-                    "cannot obtain (Article 32 of the 1954 Convention). It needs a change of law.",
+                    "Proposal, not yet law: the proposed regulation would allow facilitated "
+                    "naturalization after %(years)s years as a recognised stateless person, "
+                    "without the documents a stateless person cannot obtain (Article 32 of the "
+                    "1954 Convention). It needs a change of law.",
                     years=content.get("naturalization_years", ""),
                 )
             )
@@ -822,11 +834,12 @@ def _letter_section(document: Document, language: str) -> list:
         story.append(
             P(
                 T(
-                    "You may appeal this decision within %(days)s working days of its notification, that is "
-                    "by %(date)s at the latest. The appeal may be lodged orally or in writing at the office that "
-                    "registered the application, at no cost, with the help of a legal representative if you "
-                    "wish (TUO Ley 27444, Articles 218 to 220). Under the proposed regulation it has suspensive "
-                    "effect: you remain protected and may not be removed until it is decided.",
+                    "You may appeal this decision within %(days)s working days of its "
+                    "notification, that is by %(date)s at the latest. The appeal may be lodged "
+                    "orally or in writing at the office that registered the application, at no "
+                    "cost, with the help of a legal representative if you wish (TUO Ley 27444, "
+                    "Articles 218 to 220). Under the proposed regulation it has suspensive effect: "
+                    "you remain protected and may not be removed until it is decided.",
                     days=content.get("appeal_window_working_days", ""),
                     date=f"<b>{long_date(decision.get('appeal_due'))}</b>",
                 )
@@ -850,12 +863,18 @@ def decision_letter(document: Document) -> bytes:
 
 
 BASIS_TEXT = {
-    NationalityBasis.IUS_SOLI: "Every person born in the territory of Peru is Peruvian by birth, whatever the "
-    "nationality or status of the parents (Constitution of Peru, Article 52; Law 32421).",
-    NationalityBasis.FOUNDLING: "A minor found abandoned in Peru whose parents are unknown is Peruvian by birth "
-    "(Law 32421; 1961 Convention on the Reduction of Statelessness, Article 2).",
-    NationalityBasis.IUS_SANGUINIS: "A person born abroad to a mother or father who is Peruvian by birth is Peruvian "
-    "once registered (Law 32421).",
+    NationalityBasis.IUS_SOLI: (
+        "Every person born in the territory of Peru is Peruvian by birth, whatever the nationality "
+        "or status of the parents (Constitution of Peru, Article 52; Law 32421)."
+    ),
+    NationalityBasis.FOUNDLING: (
+        "A minor found abandoned in Peru whose parents are unknown is Peruvian by birth (Law "
+        "32421; 1961 Convention on the Reduction of Statelessness, Article 2)."
+    ),
+    NationalityBasis.IUS_SANGUINIS: (
+        "A person born abroad to a mother or father who is Peruvian by birth is Peruvian once "
+        "registered (Law 32421)."
+    ),
 }
 
 

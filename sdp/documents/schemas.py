@@ -19,7 +19,9 @@ class DocumentIssueSchema(StrictSchema):
     )
     person_id = fields.Integer(
         metadata={
-            "description": "A person of the case (default: the applicant); 422 for a person of another case",
+            "description": (
+                "A person of the case (default: the applicant); 422 for a person of another case"
+            ),
             "minimum": 1,
         }
     )
@@ -30,9 +32,12 @@ class DocumentIssueSchema(StrictSchema):
         Country(),
         validate=validate.Length(max=20),
         metadata={
-            "description": "Travel document only: the countries it is not valid for (each item a country code), printed as "
-            "'valid for all countries except ...'. Empty (the default): valid for all countries "
-            "(1954 Schedule, para. 4: as many countries as possible, save in special or exceptional cases)."
+            "description": (
+                "Travel document only: the countries it is not valid for (each item a country "
+                "code), printed as 'valid for all countries except ...'. Empty (the default): "
+                "valid for all countries (1954 Schedule, para. 4: as many countries as possible, "
+                "save in special or exceptional cases)."
+            )
         },
     )
 

@@ -42,7 +42,8 @@ def _policy():
 
 
 class NotConfigured(ProcedureError):
-    """The server lacks a setting that documents need: nothing is issued until an operator sets it."""
+    """The server lacks a setting that documents need: nothing is issued until an operator sets
+    it."""
 
     status = 503
 
@@ -162,7 +163,8 @@ def _user_name(user_id: int | None) -> str | None:
 
 
 def _countries_excepted(document_type: str, valid_except: list[str] | None) -> list[str]:
-    """The countries a travel document is not valid for (1954 Schedule, para. 4: as many as possible)."""
+    """The countries a travel document is not valid for (1954 Schedule, para. 4: as many as
+    possible)."""
     if not valid_except:
         return []
     if document_type != DocumentType.TRAVEL_DOCUMENT:
@@ -313,7 +315,8 @@ def issue_document(
     _action: str = "issue",
     _replaces: Document | None = None,
 ) -> Document:
-    """Issue a case document; a valid earlier one of the same type for the same person is superseded."""
+    """Issue a case document; a valid earlier one of the same type for the same person is
+    superseded."""
     today = clock.today()
     holder, relationship = _holder(application, person_id)
     # Each person's own status decides (domain.md, section 4): a statelessness document for
@@ -467,7 +470,8 @@ def issue_birth_record(
 
 
 def reissue(actor: Principal, document: Document) -> Document:
-    """A new document in place of ``document`` (lost, damaged, renewed): the old serial is superseded."""
+    """A new document in place of ``document`` (lost, damaged, renewed): the old serial is
+    superseded."""
     if document.status == DocumentStatus.REVOKED:
         raise NotAllowedNow(N_("A revoked document cannot be reissued."))
     if document.status == DocumentStatus.SUPERSEDED:

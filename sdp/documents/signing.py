@@ -53,7 +53,8 @@ def raw_public(public_key: Ed25519PublicKey) -> bytes:
 
 
 def key_id_for(public_key: Ed25519PublicKey) -> str:
-    """A short id derived from the public key itself: the same key has the same id on every server."""
+    """A short id derived from the public key itself: the same key has the same id on every
+    server."""
     return (
         base64.b32encode(hashlib.sha256(raw_public(public_key)).digest()[:5])
         .decode("ascii")
@@ -188,8 +189,10 @@ def rotate() -> tuple[str, str | None]:
     """Make a new signing key current; return (new key id, retired key id)."""
     if os.environ.get(KEY_ENV) or current_app.config.get("DOCUMENT_SIGNING_KEY"):
         raise KeyError_(
-            f"The signing key comes from {KEY_ENV}. To rotate it, set a new Ed25519 key there on every "
-            "server (for example the output of `openssl genpkey -algorithm ed25519`); the old public "
+            f"The signing key comes from {KEY_ENV}. To rotate it, set a new Ed25519 key there on "
+            "every "
+            "server (for example the output of `openssl genpkey -algorithm ed25519`); the old "
+            "public "
             "key stays published and its documents keep verifying."
         )
     directory = keys_dir()

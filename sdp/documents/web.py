@@ -247,7 +247,8 @@ def issue(application_id):
 
 
 def _staff_document(serial: str):
-    """The acting staff member, the document they may read (404/403 otherwise) and where to go back."""
+    """The acting staff member, the document they may read (404/403 otherwise) and where to go
+    back."""
     principal = _staff()
     document = services.find(serial) or abort(404)
     if not services.may_read(principal, document):
@@ -364,7 +365,8 @@ def verify():
 @limiter.limit(_verify_limit, key_func=get_remote_address)
 def verify_link(signed):
     """What a phone's camera opens: the QR code is a link to here with the signed payload in it
-    (``payload.qr_text``). The path is never logged (``security.logs``): it holds the holder's names."""
+    (``payload.qr_text``). The path is never logged (``security.logs``): it holds the holder's
+    names."""
     return _checked(signed, "public_link")
 
 

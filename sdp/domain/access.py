@@ -64,7 +64,8 @@ def approval_refusal(
 
 
 CREATOR_MAY_NOT_RESET_SECOND_FACTOR = N_(
-    "You created this account and chose its first password: another administrator must clear its second factor."
+    "You created this account and chose its first password: another administrator must clear its "
+    "second factor."
 )
 
 

@@ -16,8 +16,9 @@ class EditConflict(ProcedureError):
         self.current, self.expected = current, expected
         super().__init__(
             N_(
-                "Someone else changed this case while you were working on it (you opened version %(expected)s; it is "
-                "now at version %(current)s). Nothing was saved: review the case as it is now and save your change again."
+                "Someone else changed this case while you were working on it (you opened version "
+                "%(expected)s; it is now at version %(current)s). Nothing was saved: review the "
+                "case as it is now and save your change again."
             ),
             current=current,
             expected=expected,
@@ -25,6 +26,7 @@ class EditConflict(ProcedureError):
 
 
 def check_version(current: int, expected: int | None) -> None:
-    """Refuse when the version being edited (``expected``; None: not given) is not the current one."""
+    """Refuse when the version being edited (``expected``; None: not given) is not the current
+    one."""
     if expected is not None and expected != current:
         raise EditConflict(current, expected)

@@ -40,12 +40,14 @@ DUE_SOON_DAYS = 14
 
 
 def is_overdue(due: date | None, today: date) -> bool:
-    """A time limit is missed from the day after its last day: the last day itself is still in time."""
+    """A time limit is missed from the day after its last day: the last day itself is still in
+    time."""
     return due is not None and today > due
 
 
 def is_due_soon(due: date | None, today: date, days: int = DUE_SOON_DAYS) -> bool:
-    """Not missed yet, and ending within ``days``: the lists mark it so the act is prepared in time."""
+    """Not missed yet, and ending within ``days``: the lists mark it so the act is prepared in
+    time."""
     return due is not None and today <= due <= today + timedelta(days=days)
 
 
@@ -94,5 +96,6 @@ def cessation_reply_due(notified_on: date, policy: PolicySettings) -> date:
 
 
 def residence_after_cessation_until(final_on: date, policy: PolicySettings) -> date:
-    """The last day of lawful residence of a person whose recognition ceased (proposal of the regulation)."""
+    """The last day of lawful residence of a person whose recognition ceased (proposal of the
+    regulation)."""
     return add_days(final_on, policy.residence_after_cessation_days)

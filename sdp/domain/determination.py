@@ -44,7 +44,8 @@ class ProceedingFacts:
     appeal_decided_on: date | None = None
 
     def decision_is_final(self, today: date) -> bool:
-        """As for a rejection: final when the appeal window passes unused, or the appeal is decided."""
+        """As for a rejection: final when the appeal window passes unused, or the appeal is
+        decided."""
         if self.status == ProceedingStatus.PROPOSED or self.appeal_due is None:
             return False
         if self.appeal_lodged:
@@ -139,8 +140,8 @@ class PersonFacts:
         if document_type == DocumentType.PROVISIONAL_CERTIFICATE:
             if self.decision_is_final(today) or not self.protected_from_removal(today):
                 return N_(
-                    "A provisional certificate is for a person whose own decision is not final yet; "
-                    "%(name)s's outcome is %(outcome)s."
+                    "A provisional certificate is for a person whose own decision is not final "
+                    "yet; %(name)s's outcome is %(outcome)s."
                 )
             return None
         if document_type in (DocumentType.IDENTITY_DOCUMENT, DocumentType.TRAVEL_DOCUMENT):
@@ -171,21 +172,23 @@ OUTCOME_RULES: tuple[OutcomeRule, ...] = (
     OutcomeRule(
         PersonOutcome.RECOGNIZED,
         N_(
-            "recognised only when every relevant State of that person is found not to consider them a national"
+            "recognised only when every relevant State of that person is found not to consider "
+            "them a national"
         ),
     ),
     OutcomeRule(
         PersonOutcome.REJECTED,
         N_(
-            "rejected only when at least one relevant State of that person is found to consider them a national"
+            "rejected only when at least one relevant State of that person is found to consider "
+            "them a national"
         ),
     ),
     OutcomeRule(PersonOutcome.EXCLUDED, N_("excluded only with the ground of Art. 1(2) recorded")),
     OutcomeRule(
         PersonOutcome.FAMILY_UNITY,
         N_(
-            "family unity only for a person found to hold a nationality, with a family member recognised "
-            "in the same decision (proposal of the regulation)"
+            "family unity only for a person found to hold a nationality, with a family member "
+            "recognised in the same decision (proposal of the regulation)"
         ),
     ),
 )
@@ -198,19 +201,22 @@ def outcome_refusal(
     exclusion_ground: str | None,
     family_member_recognized: bool,
 ) -> tuple[str, dict] | None:
-    """Why ``outcome`` disagrees with this person's findings (a message and its parameters), or None."""
+    """Why ``outcome`` disagrees with this person's findings (a message and its parameters), or
+    None."""
     params = {"name": person.name, "country": ""}
     if outcome == PersonOutcome.RECOGNIZED:
         if not person.findings:
             return N_(
-                "%(name)s has no relevant State examined: a recognition needs every relevant State found."
+                "%(name)s has no relevant State examined: a recognition needs every relevant State "
+                "found."
             ), params
         for country, finding in person.findings:
             if finding != Finding.NOT_NATIONAL:
                 return (
                     N_(
-                        "%(name)s cannot be recognised: the finding on %(country)s is %(finding)s, and a "
-                        "recognition needs every relevant State found not to consider them a national."
+                        "%(name)s cannot be recognised: the finding on %(country)s is %(finding)s, "
+                        "and a recognition needs every relevant State found not to consider them a "
+                        "national."
                     ),
                     {**params, "country": country, "finding": finding.value},
                 )
@@ -218,8 +224,8 @@ def outcome_refusal(
         if not any(finding == Finding.NATIONAL for _, finding in person.findings):
             return (
                 N_(
-                    "%(name)s cannot be rejected: no relevant State of theirs is found to consider them a "
-                    "national."
+                    "%(name)s cannot be rejected: no relevant State of theirs is found to consider "
+                    "them a national."
                 ),
                 params,
             )
@@ -235,15 +241,16 @@ def outcome_refusal(
         if national is None:
             return (
                 N_(
-                    "Family unity is for a person who holds a nationality: no relevant State of %(name)s is "
-                    "found to consider them a national."
+                    "Family unity is for a person who holds a nationality: no relevant State of "
+                    "%(name)s is found to consider them a national."
                 ),
                 params,
             )
         if not family_member_recognized:
             return (
                 N_(
-                    "Family unity for %(name)s needs a family member recognised in the same decision."
+                    "Family unity for %(name)s needs a family member recognised in the same "
+                    "decision."
                 ),
                 {**params, "country": national},
             )

@@ -263,7 +263,8 @@ def _linearly_determined(rows: list[dict[Hashable, int]]) -> set[Hashable]:
 
 
 def _eliminate(row: dict, pivot_row: dict, pivot: Hashable) -> dict:
-    """``row`` with ``pivot`` eliminated by ``pivot_row``, scaled to whole numbers with no common factor."""
+    """``row`` with ``pivot`` eliminated by ``pivot_row``, scaled to whole numbers with no common
+    factor."""
     a, b = pivot_row[pivot], row[pivot]
     result = {key: a * value for key, value in row.items()}
     for key, value in pivot_row.items():

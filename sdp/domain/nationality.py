@@ -112,49 +112,52 @@ class NotPeruvianByBirth(InvalidField):
 
 
 BORN_ABROAD_MAY_BE_STATELESS = N_(
-    "Born abroad with no Peruvian parent: the child is not Peruvian by birth (Constitution Art. 52, "
-    "Law 32421) and cannot be registered as Peruvian. Peru's duties under the 1961 Convention reach "
-    "children born in Peru (Art. 1) and children born abroad to a Peruvian parent who would otherwise be "
-    "stateless (Art. 4). The child may be stateless: open a statelessness screening (an ex officio SDP "
-    "application) for the child."
+    "Born abroad with no Peruvian parent: the child is not Peruvian by birth (Constitution Art. "
+    "52, Law 32421) and cannot be registered as Peruvian. Peru's duties under the 1961 Convention "
+    "reach children born in Peru (Art. 1) and children born abroad to a Peruvian parent who would "
+    "otherwise be stateless (Art. 4). The child may be stateless: open a statelessness screening "
+    "(an ex officio SDP application) for the child."
 )
 BORN_ABROAD = N_(
-    "Born abroad with no Peruvian parent: the child is not Peruvian by birth (Constitution Art. 52, "
-    "Law 32421) and cannot be registered as Peruvian. Peru's duties under the 1961 Convention reach "
-    "children born in Peru (Art. 1) and children born abroad to a Peruvian parent who would otherwise be "
-    "stateless (Art. 4). If no State recognises the child as a national, open a statelessness screening "
-    "(an ex officio SDP application)."
+    "Born abroad with no Peruvian parent: the child is not Peruvian by birth (Constitution Art. "
+    "52, Law 32421) and cannot be registered as Peruvian. Peru's duties under the 1961 Convention "
+    "reach children born in Peru (Art. 1) and children born abroad to a Peruvian parent who would "
+    "otherwise be stateless (Art. 4). If no State recognises the child as a national, open a "
+    "statelessness screening (an ex officio SDP application)."
 )
 PARENT_NOT_PERUVIAN_BY_BIRTH_MAY_BE_STATELESS = N_(
-    "Born abroad to a parent who is Peruvian by naturalization or by option, and to no parent Peruvian by "
-    "birth: the child is not Peruvian by birth and cannot be registered as Peruvian. Law 32421 gives "
-    "nationality at birth abroad only through a parent who is Peruvian by birth. If the child would "
-    "otherwise be stateless, the 1961 Convention Art. 4 safeguard applies, and the child may be stateless: "
-    "open a statelessness screening (an ex officio SDP application) for the child."
+    "Born abroad to a parent who is Peruvian by naturalization or by option, and to no parent "
+    "Peruvian by birth: the child is not Peruvian by birth and cannot be registered as Peruvian. "
+    "Law 32421 gives nationality at birth abroad only through a parent who is Peruvian by birth. "
+    "If the child would otherwise be stateless, the 1961 Convention Art. 4 safeguard applies, and "
+    "the child may be stateless: open a statelessness screening (an ex officio SDP application) "
+    "for the child."
 )
 PARENT_NOT_PERUVIAN_BY_BIRTH = N_(
-    "Born abroad to a parent who is Peruvian by naturalization or by option, and to no parent Peruvian by "
-    "birth: the child is not Peruvian by birth and cannot be registered as Peruvian. Law 32421 gives "
-    "nationality at birth abroad only through a parent who is Peruvian by birth. If the child would "
-    "otherwise be stateless (no State recognises the child as a national), the 1961 Convention Art. 4 "
-    "safeguard applies: open a statelessness screening (an ex officio SDP application) for the child."
+    "Born abroad to a parent who is Peruvian by naturalization or by option, and to no parent "
+    "Peruvian by birth: the child is not Peruvian by birth and cannot be registered as Peruvian. "
+    "Law 32421 gives nationality at birth abroad only through a parent who is Peruvian by birth. "
+    "If the child would otherwise be stateless (no State recognises the child as a national), the "
+    "1961 Convention Art. 4 safeguard applies: open a statelessness screening (an ex officio SDP "
+    "application) for the child."
 )
 NATIONALITY_BASIS_NEEDED = N_(
-    "Say how this parent is Peruvian: by birth, by naturalization or by option. For a child born abroad "
-    "it decides the nationality: Law 32421 gives nationality at birth abroad only through a parent who is "
-    "Peruvian by birth."
+    "Say how this parent is Peruvian: by birth, by naturalization or by option. For a child born "
+    "abroad it decides the nationality: Law 32421 gives nationality at birth abroad only through a "
+    "parent who is Peruvian by birth."
 )
 NATIONALITY_BASIS_NOT_PERUVIAN = N_(
-    "Only a Peruvian parent is Peruvian by birth, by naturalization or by option: leave this out, or give "
-    "Peru as the parent's nationality."
+    "Only a Peruvian parent is Peruvian by birth, by naturalization or by option: leave this out, "
+    "or give Peru as the parent's nationality."
 )
 FOUNDLING_ABROAD = N_(
-    "A foundling found outside Peru is not Peruvian by birth: Peru's foundling rule (Law 32421; 1961 "
-    "Convention Art. 2) covers children found in its territory. The child may be stateless: open a "
-    "statelessness screening (an ex officio SDP application) for the child."
+    "A foundling found outside Peru is not Peruvian by birth: Peru's foundling rule (Law 32421; "
+    "1961 Convention Art. 2) covers children found in its territory. The child may be stateless: "
+    "open a statelessness screening (an ex officio SDP application) for the child."
 )
 FOUNDLING_WITH_PARENTS = N_(
-    "A foundling's parents are unknown: leave the mother and father out, or do not mark the child as a foundling."
+    "A foundling's parents are unknown: leave the mother and father out, or do not mark the child "
+    "as a foundling."
 )
 
 

@@ -55,7 +55,8 @@ class PolicySettings:
         6,
         N_("months"),
         N_(
-            "Printed validity of the provisional certificate (renewable; valid until the final decision)"
+            "Printed validity of the provisional certificate (renewable; valid until the final "
+            "decision)"
         ),
         N_("Policy choice"),
     )
@@ -81,7 +82,8 @@ class PolicySettings:
         2,
         N_("years"),
         N_(
-            "Residence as a recognised stateless person before facilitated naturalization: a proposal that needs a change of law (Law 32421's general rule is 5 years)"
+            "Residence as a recognised stateless person before facilitated naturalization: a "
+            "proposal that needs a change of law (Law 32421's general rule is 5 years)"
         ),
         N_("1954 Convention, Art. 32; Brazil Plan of Action (2014), ch. 6; proposal"),
     )
@@ -101,7 +103,8 @@ class PolicySettings:
         5,
         N_("years"),
         N_(
-            "Residence required for naturalization under the law today (with its other requirements)"
+            "Residence required for naturalization under the law today (with its other "
+            "requirements)"
         ),
         N_("Law 32421 (2025)"),
     )

@@ -323,8 +323,8 @@ def _reply_heard(case: CaseFacts, ctx: Context):
         ):
             return _named(
                 N_(
-                    "%(name)s may reply until %(reply_due)s: decide after that day or once the reply "
-                    "is recorded."
+                    "%(name)s may reply until %(reply_due)s: decide after that day or once the "
+                    "reply is recorded."
                 ),
                 person,
                 reply_due=proceeding.reply_due.isoformat(),
@@ -339,13 +339,15 @@ EVERY_STATE_FOUND = Guard(
 )
 NOT_EXTENDED_BEFORE = Guard(
     N_(
-        "a reasoned act stating why (for example an inquiry pending or unanswered, an interview to repeat), once only"
+        "a reasoned act stating why (for example an inquiry pending or unanswered, an interview to "
+        "repeat), once only"
     ),
     _not_extended_before,
 )
 MAY_APPEAL = Guard(
     N_(
-        "the person's own outcome is adverse (rejected, excluded or family unity), not appealed before, and the appeal is lodged within the window, after notification"
+        "the person's own outcome is adverse (rejected, excluded or family unity), not appealed "
+        "before, and the appeal is lodged within the window, after notification"
     ),
     _may_appeal,
 )
@@ -400,7 +402,8 @@ def _proceeding_appeal_pending(case: CaseFacts, ctx: Context):
         if proceeding is None or not proceeding.appeal_lodged or proceeding.appeal_decided:
             return _named(
                 N_(
-                    "%(name)s has no appeal against a cessation or cancellation awaiting a decision."
+                    "%(name)s has no appeal against a cessation or cancellation awaiting a "
+                    "decision."
                 ),
                 person,
             )
@@ -444,35 +447,40 @@ STATES: tuple[StateSpec, ...] = (
     StateSpec(
         State.REGISTERED,
         N_(
-            "The application is registered and the applicant holds a provisional certificate; it waits for a case officer."
+            "The application is registered and the applicant holds a provisional certificate; it "
+            "waits for a case officer."
         ),
         "decision_due_months",
     ),
     StateSpec(
         State.UNDER_EXAMINATION,
         N_(
-            "A case officer examines the relevant States with the applicant: evidence, inquiries, interview, findings."
+            "A case officer examines the relevant States with the applicant: evidence, inquiries, "
+            "interview, findings."
         ),
         "decision_due_months",
     ),
     StateSpec(
         State.PENDING_DECISION,
         N_(
-            "The case officer has recommended an outcome; a decision-maker who did not examine the case decides."
+            "The case officer has recommended an outcome; a decision-maker who did not examine the "
+            "case decides."
         ),
         "decision_due_months",
     ),
     StateSpec(
         State.RECOGNIZED,
         N_(
-            "The person is recognised as stateless: identity and travel documents, residence, facilitated naturalization."
+            "The person is recognised as stateless: identity and travel documents, residence, "
+            "facilitated naturalization."
         ),
         "naturalization_years",
     ),
     StateSpec(
         State.REJECTED,
         N_(
-            "The application is rejected or the person excluded; the applicant may appeal within the window and stays protected meanwhile."
+            "The application is rejected or the person excluded; the applicant may appeal within "
+            "the window and stays protected meanwhile."
         ),
         "appeal_window_working_days",
     ),
@@ -485,14 +493,16 @@ STATES: tuple[StateSpec, ...] = (
     StateSpec(
         State.CLOSED,
         N_(
-            "The case was closed by a reasoned act (for example the applicant's death or departure)."
+            "The case was closed by a reasoned act (for example the applicant's death or "
+            "departure)."
         ),
         protected=False,
     ),
     StateSpec(
         State.REFERRED,
         N_(
-            "The person appears to be Peruvian and is referred to late birth registration or nationality confirmation instead."
+            "The person appears to be Peruvian and is referred to late birth registration or "
+            "nationality confirmation instead."
         ),
         protected=False,
     ),
@@ -513,7 +523,9 @@ ACTIONS: tuple[Action, ...] = (
         "register",
         N_("Register an application"),
         N_(
-            "Anyone in Peru may apply, orally or in writing, at no cost, with no deadline and whatever their migration status; an authority may start a case ex officio. Dependants may be included. The applicant receives a provisional certificate."
+            "Anyone in Peru may apply, orally or in writing, at no cost, with no deadline and "
+            "whatever their migration status; an authority may start a case ex officio. Dependants "
+            "may be included. The applicant receives a provisional certificate."
         ),
         roles=frozenset({INTAKE}),
         sources=frozenset(),
@@ -529,7 +541,8 @@ ACTIONS: tuple[Action, ...] = (
         "assign",
         N_("Assign a case officer"),
         N_(
-            "A supervisor assigns the case to a case officer, who starts the examination. Children's and vulnerable applicants' cases come first."
+            "A supervisor assigns the case to a case officer, who starts the examination. "
+            "Children's and vulnerable applicants' cases come first."
         ),
         roles=frozenset({SUPERVISOR}),
         sources=frozenset({State.REGISTERED}),
@@ -547,19 +560,23 @@ ACTIONS: tuple[Action, ...] = (
         "record_detention",
         N_("Record detention"),
         N_(
-            "A person of the case is detained (place, since when): the case becomes a priority, and detained cases come first. No penalty for irregular entry or stay ever follows from applying."
+            "A person of the case is detained (place, since when): the case becomes a priority, "
+            "and detained cases come first. No penalty for irregular entry or stay ever follows "
+            "from applying."
         ),
         roles=frozenset({INTAKE, OFFICER, SUPERVISOR}),
         sources=frozenset(State) - TERMINAL_STATES,
         assigned_only=frozenset({OFFICER}),
-        # The law is silent on detention in this procedure: a proposal of the regulation (domain.md, section 4).
+        # The law is silent on detention in this procedure: a proposal of the regulation (domain.md,
+        # section 4).
         legal_basis=(N_("Proposal of the regulation"),),
     ),
     Action(
         "record_guardian",
         N_("Record a guardian or representative"),
         N_(
-            "An unaccompanied child needs a guardian or representative recorded before the interview."
+            "An unaccompanied child needs a guardian or representative recorded before the "
+            "interview."
         ),
         roles=frozenset({INTAKE, OFFICER, SUPERVISOR}),
         sources=frozenset(State) - TERMINAL_STATES,
@@ -573,7 +590,9 @@ ACTIONS: tuple[Action, ...] = (
         "add_relevant_state",
         N_("Add a relevant State"),
         N_(
-            "Each person of the case is examined on their own. The examination looks only at States with which that person has a relevant link: birth, descent, marriage, adoption, habitual residence or former nationality."
+            "Each person of the case is examined on their own. The examination looks only at "
+            "States with which that person has a relevant link: birth, descent, marriage, "
+            "adoption, habitual residence or former nationality."
         ),
         roles=frozenset({OFFICER}),
         sources=EXAMINATION,
@@ -584,7 +603,8 @@ ACTIONS: tuple[Action, ...] = (
         "record_evidence",
         N_("Record evidence"),
         N_(
-            "Applicant and examiner share the burden of proof: testimony, documents and expert information on a State's law and practice are recorded."
+            "Applicant and examiner share the burden of proof: testimony, documents and expert "
+            "information on a State's law and practice are recorded."
         ),
         roles=frozenset({OFFICER}),
         sources=EXAMINATION,
@@ -595,7 +615,10 @@ ACTIONS: tuple[Action, ...] = (
         "send_inquiry",
         N_("Send an inquiry to a State"),
         N_(
-            "With the consent of the person concerned (its date is recorded), a written inquiry asks a State's authorities whether they consider the person a national. It is refused for the State of an asylum claim of anyone in the case. Silence after the response period is recorded as unanswered and is never held against the applicant."
+            "With the consent of the person concerned (its date is recorded), a written inquiry "
+            "asks a State's authorities whether they consider the person a national. It is refused "
+            "for the State of an asylum claim of anyone in the case. Silence after the response "
+            "period is recorded as unanswered and is never held against the applicant."
         ),
         roles=frozenset({OFFICER}),
         sources=EXAMINATION,
@@ -616,7 +639,9 @@ ACTIONS: tuple[Action, ...] = (
         "record_interview",
         N_("Record an interview"),
         N_(
-            "An interview in person, with a free interpreter and a legal representative if the person wishes; child-sensitive for children, and an unaccompanied child only with a guardian or representative recorded; the record is read back to the person."
+            "An interview in person, with a free interpreter and a legal representative if the "
+            "person wishes; child-sensitive for children, and an unaccompanied child only with a "
+            "guardian or representative recorded; the record is read back to the person."
         ),
         roles=frozenset({OFFICER}),
         sources=EXAMINATION,
@@ -627,7 +652,9 @@ ACTIONS: tuple[Action, ...] = (
         "record_finding",
         N_("Record a finding on a State"),
         N_(
-            "For each relevant State, the case officer finds whether that State considers the person a national under the operation of its law, in law and in practice, with reasons."
+            "For each relevant State, the case officer finds whether that State considers the "
+            "person a national under the operation of its law, in law and in practice, with "
+            "reasons."
         ),
         roles=frozenset({OFFICER}),
         sources=EXAMINATION,
@@ -641,7 +668,8 @@ ACTIONS: tuple[Action, ...] = (
         "extend_decision_due",
         N_("Extend the decision period"),
         N_(
-            "Once, by a reasoned act stating why (an inquiry pending or unanswered, an interview to repeat, or any other stated reason), the decision period may be extended."
+            "Once, by a reasoned act stating why (an inquiry pending or unanswered, an interview "
+            "to repeat, or any other stated reason), the decision period may be extended."
         ),
         roles=frozenset({OFFICER, SUPERVISOR}),
         sources=BEFORE_DECISION,
@@ -657,7 +685,8 @@ ACTIONS: tuple[Action, ...] = (
         "recommend",
         N_("Recommend an outcome"),
         N_(
-            "The case officer recommends recognition, rejection or exclusion, with reasons, once every relevant State has a finding."
+            "The case officer recommends recognition, rejection or exclusion, with reasons, once "
+            "every relevant State has a finding."
         ),
         roles=frozenset({OFFICER}),
         sources=EXAMINATION,
@@ -670,7 +699,8 @@ ACTIONS: tuple[Action, ...] = (
         "return_to_examination",
         N_("Return for further examination"),
         N_(
-            "The decision-maker sends the case back to the case officer when the examination is incomplete."
+            "The decision-maker sends the case back to the case officer when the examination is "
+            "incomplete."
         ),
         roles=frozenset({DECIDER}),
         sources=frozenset({State.PENDING_DECISION}),
@@ -681,7 +711,11 @@ ACTIONS: tuple[Action, ...] = (
         "decide",
         N_("Decide"),
         N_(
-            "A decision-maker who did not examine the case decides in writing, with a finding and reasons per relevant State, and has it notified in a language the applicant understands. The decision names an outcome for every person still in the procedure: recognised, rejected, excluded (only on the grounds of Art. 1(2)) or family unity; a person whose referral awaits the civil registry is not decided here."
+            "A decision-maker who did not examine the case decides in writing, with a finding and "
+            "reasons per relevant State, and has it notified in a language the applicant "
+            "understands. The decision names an outcome for every person still in the procedure: "
+            "recognised, rejected, excluded (only on the grounds of Art. 1(2)) or family unity; a "
+            "person whose referral awaits the civil registry is not decided here."
         ),
         roles=frozenset({DECIDER}),
         sources=frozenset(
@@ -700,7 +734,10 @@ ACTIONS: tuple[Action, ...] = (
         "lodge_appeal",
         N_("Lodge an appeal"),
         N_(
-            "Each person may appeal their own rejection, exclusion or family-unity outcome within the appeal window. The appeal is suspensive: the person stays protected until it is decided. Under TUO Ley 27444, Art. 226.1 an appeal does not suspend the act unless a norm says so: the suspensive effect is a rule of the proposed regulation."
+            "Each person may appeal their own rejection, exclusion or family-unity outcome within "
+            "the appeal window. The appeal is suspensive: the person stays protected until it is "
+            "decided. Under TUO Ley 27444, Art. 226.1 an appeal does not suspend the act unless a "
+            "norm says so: the suspensive effect is a rule of the proposed regulation."
         ),
         roles=frozenset({OFFICER, INTAKE}),
         sources=frozenset({State.REJECTED, State.RECOGNIZED, State.UNDER_APPEAL}),
@@ -711,7 +748,8 @@ ACTIONS: tuple[Action, ...] = (
         legal_basis=(
             N_("TUO Ley 27444, Arts. 218-220 (appeal and its time limits)"),
             N_(
-                "Proposal of the regulation: suspensive effect (TUO Ley 27444, Art. 226.1 needs an express norm)"
+                "Proposal of the regulation: suspensive effect (TUO Ley 27444, Art. 226.1 needs an "
+                "express norm)"
             ),
             N_("UNHCR Handbook (2014), paras. 76-78"),
         ),
@@ -720,7 +758,8 @@ ACTIONS: tuple[Action, ...] = (
         "decide_appeal",
         N_("Decide the appeal"),
         N_(
-            "An appeals officer other than the first-instance decision-maker upholds or overturns the decision; the result is final."
+            "An appeals officer other than the first-instance decision-maker upholds or overturns "
+            "the decision; the result is final."
         ),
         roles=frozenset({APPEALS}),
         sources=frozenset({State.UNDER_APPEAL, State.RECOGNIZED, State.REJECTED}),
@@ -734,7 +773,8 @@ ACTIONS: tuple[Action, ...] = (
         "withdraw",
         N_("Record a withdrawal"),
         N_(
-            "The applicant withdraws the application; the withdrawal is recorded with the applicant's words."
+            "The applicant withdraws the application; the withdrawal is recorded with the "
+            "applicant's words."
         ),
         roles=frozenset({INTAKE, OFFICER}),
         sources=BEFORE_DECISION,
@@ -745,7 +785,8 @@ ACTIONS: tuple[Action, ...] = (
         "close",
         N_("Close the case"),
         N_(
-            "A supervisor closes a case by a reasoned act, for example on the applicant's death or departure from Peru."
+            "A supervisor closes a case by a reasoned act, for example on the applicant's death or "
+            "departure from Peru."
         ),
         roles=frozenset({SUPERVISOR}),
         sources=BEFORE_DECISION,
@@ -755,7 +796,10 @@ ACTIONS: tuple[Action, ...] = (
         "refer",
         N_("Refer a person to birth registration or nationality confirmation"),
         N_(
-            "A person who appears to be Peruvian (for example born in Peru but never registered) is referred to late birth registration or nationality confirmation, not recognised as stateless. The referral is per person: they stay protected, with a valid provisional certificate, until the civil registry answers, and the case goes on for the others."
+            "A person who appears to be Peruvian (for example born in Peru but never registered) "
+            "is referred to late birth registration or nationality confirmation, not recognised as "
+            "stateless. The referral is per person: they stay protected, with a valid provisional "
+            "certificate, until the civil registry answers, and the case goes on for the others."
         ),
         roles=frozenset({OFFICER, SUPERVISOR}),
         sources=BEFORE_DECISION,
@@ -771,7 +815,9 @@ ACTIONS: tuple[Action, ...] = (
         "record_referral_outcome",
         N_("Record the civil registry's answer to a referral"),
         N_(
-            "Confirmed Peruvian (with the registry's reference, such as the CUI): the person leaves the procedure, and the case ends when nobody remains in it. Refused: the person's examination resumes."
+            "Confirmed Peruvian (with the registry's reference, such as the CUI): the person "
+            "leaves the procedure, and the case ends when nobody remains in it. Refused: the "
+            "person's examination resumes."
         ),
         roles=frozenset({OFFICER, SUPERVISOR}),
         sources=frozenset(State) - frozenset({State.WITHDRAWN, State.CLOSED, State.REFERRED}),
@@ -813,7 +859,9 @@ ACTIONS += (
         "propose_cessation",
         N_("Propose cessation"),
         N_(
-            "A reasoned proposal that a person's recognition has ceased because they acquired or recovered a nationality (named, with its evidence) is notified to them; they may reply within the reply period. Their documents stay valid meanwhile."
+            "A reasoned proposal that a person's recognition has ceased because they acquired or "
+            "recovered a nationality (named, with its evidence) is notified to them; they may "
+            "reply within the reply period. Their documents stay valid meanwhile."
         ),
         roles=frozenset({DECIDER, SUPERVISOR}),
         sources=RECOGNITION_STANDS,
@@ -825,7 +873,9 @@ ACTIONS += (
         "propose_cancellation",
         N_("Propose cancellation"),
         N_(
-            "A reasoned proposal that a person's recognition be cancelled because it was obtained by fraud is notified to them; they may reply within the reply period. Their documents stay valid meanwhile."
+            "A reasoned proposal that a person's recognition be cancelled because it was obtained "
+            "by fraud is notified to them; they may reply within the reply period. Their documents "
+            "stay valid meanwhile."
         ),
         roles=frozenset({DECIDER, SUPERVISOR}),
         sources=RECOGNITION_STANDS,
@@ -837,7 +887,8 @@ ACTIONS += (
         "record_proceeding_reply",
         N_("Record the person's reply"),
         N_(
-            "The person's reply to a proposal of cessation or cancellation is recorded for the decision-maker."
+            "The person's reply to a proposal of cessation or cancellation is recorded for the "
+            "decision-maker."
         ),
         roles=frozenset({OFFICER, SUPERVISOR}),
         sources=RECOGNITION_STANDS,
@@ -849,7 +900,11 @@ ACTIONS += (
         "decide_proceeding",
         N_("Decide on cessation or cancellation"),
         N_(
-            "A decision-maker who did not propose it decides, after the reply or the end of the reply period: ceased, cancelled or maintained. The decision is notified and may be appealed like a rejection, suspensively; documents lapse only when it is final, and a person whose status ceased keeps lawful residence for the grace period (proposal of the regulation)."
+            "A decision-maker who did not propose it decides, after the reply or the end of the "
+            "reply period: ceased, cancelled or maintained. The decision is notified and may be "
+            "appealed like a rejection, suspensively; documents lapse only when it is final, and a "
+            "person whose status ceased keeps lawful residence for the grace period (proposal of "
+            "the regulation)."
         ),
         roles=frozenset({DECIDER}),
         sources=RECOGNITION_STANDS,
@@ -860,7 +915,8 @@ ACTIONS += (
         legal_basis=(
             N_("UNHCR Handbook (2014), paras. 161-163"),
             N_(
-                "Proposal of the regulation: appeal with suspensive effect; residence after cessation as in Brazil Decree 9.199, art. 107"
+                "Proposal of the regulation: appeal with suspensive effect; residence after "
+                "cessation as in Brazil Decree 9.199, art. 107"
             ),
         ),
     ),
@@ -868,7 +924,9 @@ ACTIONS += (
         "lodge_proceeding_appeal",
         N_("Lodge an appeal against a cessation or cancellation"),
         N_(
-            "The person may appeal a decision of cessation or cancellation within the appeal window, like a rejection. The appeal is suspensive (a rule of the proposed regulation): the recognition and its documents stand until it is decided."
+            "The person may appeal a decision of cessation or cancellation within the appeal "
+            "window, like a rejection. The appeal is suspensive (a rule of the proposed "
+            "regulation): the recognition and its documents stand until it is decided."
         ),
         roles=frozenset({OFFICER, INTAKE}),
         sources=RECOGNITION_STANDS,
@@ -878,7 +936,8 @@ ACTIONS += (
         legal_basis=(
             N_("TUO Ley 27444, Arts. 218-220 (appeal and its time limits)"),
             N_(
-                "Proposal of the regulation: suspensive effect (TUO Ley 27444, Art. 226.1 needs an express norm)"
+                "Proposal of the regulation: suspensive effect (TUO Ley 27444, Art. 226.1 needs an "
+                "express norm)"
             ),
         ),
     ),
@@ -886,7 +945,8 @@ ACTIONS += (
         "decide_proceeding_appeal",
         N_("Decide the appeal against a cessation or cancellation"),
         N_(
-            "An appeals officer other than the decision-maker who decided it upholds or overturns the cessation or cancellation; the result is final."
+            "An appeals officer other than the decision-maker who decided it upholds or overturns "
+            "the cessation or cancellation; the result is final."
         ),
         roles=frozenset({APPEALS}),
         sources=RECOGNITION_STANDS,
@@ -937,7 +997,9 @@ def _outcome_words(person: PersonFacts, today: date) -> str:
 
 DOCUMENT_ALLOWED = Guard(
     N_(
-        "the person's own status allows the document: a provisional certificate until their own decision is final, identity and travel documents only after their own final recognition, a decision letter after a decision"
+        "the person's own status allows the document: a provisional certificate until their own "
+        "decision is final, identity and travel documents only after their own final recognition, "
+        "a decision letter after a decision"
     ),
     _document_allowed,
 )
@@ -947,7 +1009,11 @@ ACTIONS += (
         "issue_document",
         N_("Issue a document"),
         N_(
-            "A provisional certificate protects each person until their own decision is final (it is then superseded); a person whose own recognition as stateless is final receives an identity document and a travel document, never a person who holds a nationality; every decision is notified by a letter. Each document carries a signed QR code that anyone can verify."
+            "A provisional certificate protects each person until their own decision is final (it "
+            "is then superseded); a person whose own recognition as stateless is final receives an "
+            "identity document and a travel document, never a person who holds a nationality; "
+            "every decision is notified by a letter. Each document carries a signed QR code that "
+            "anyone can verify."
         ),
         roles=frozenset({INTAKE, OFFICER, SUPERVISOR}),
         sources=frozenset(State),

@@ -164,7 +164,8 @@ class NationalityBasis(StrEnum):
 
 
 class PeruvianNationalityBasis(StrEnum):
-    """How a Peruvian parent is Peruvian (Law 32421): it decides a child born abroad's nationality."""
+    """How a Peruvian parent is Peruvian (Law 32421): it decides a child born abroad's
+    nationality."""
 
     BIRTH = "birth"
     NATURALIZATION = "naturalization"

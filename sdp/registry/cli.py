@@ -24,5 +24,6 @@ def checks_command(given_names, family_names, date_of_birth):
         changes = event.changes or {}
         matches = ", ".join(changes.get("matches") or []) or "no case"
         click.echo(
-            f"{event.at:%Y-%m-%d %H:%M:%S}  {event.actor_label} (token {changes.get('token_id')})  → {matches}"
+            f"{event.at:%Y-%m-%d %H:%M:%S}  {event.actor_label} (token {changes.get('token_id')})  "
+            f"→ {matches}"
         )

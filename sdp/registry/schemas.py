@@ -42,8 +42,10 @@ class PersonMatchOut(StrictSchema):
     protected_from_removal = StrictBoolean(
         required=True,
         metadata={
-            "description": "True while the case is pending (including appeal) or the person is recognised "
-            "as stateless: the person may not be removed from Peru."
+            "description": (
+                "True while the case is pending (including appeal) or the person is recognised as "
+                "stateless: the person may not be removed from Peru."
+            )
         },
     )
 
@@ -53,7 +55,9 @@ class PersonMatchesOut(StrictSchema):
         fields.Nested(PersonMatchOut),
         required=True,
         metadata={
-            "description": "Every case of a person with these names and date of birth, as applicant or "
-            "dependant; empty when there is none."
+            "description": (
+                "Every case of a person with these names and date of birth, as applicant or "
+                "dependant; empty when there is none."
+            )
         },
     )

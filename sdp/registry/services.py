@@ -41,7 +41,8 @@ _CASES_OF_PERSONS = _cases_of_persons_query()
 def matching_cases(
     given_names: str, family_names: str, date_of_birth: date, today: date
 ) -> list[dict]:
-    """The cases of everyone with these names (as keys) and date of birth: applicants and dependants."""
+    """The cases of everyone with these names (as keys) and date of birth: applicants and
+    dependants."""
     rows = db.session.execute(
         _CASES_OF_PERSONS,
         {

@@ -3,8 +3,8 @@
 A withheld figure is drawn as a hatched bar over the range the reader already knows, labelled
 with its mark: "<5" from 0 to 4 (it is 1 to 4), "x" from 0 to 5 (it is 5 or more). A month with a
 withheld figure must not look like a month with none, and a bar over the known bound gives
-nothing away that the mark does not. Series are told apart by pattern as well as shade, so a grey print keeps
-them apart; each chart names its table, which holds the same figures as text.
+nothing away that the mark does not. Series are told apart by pattern as well as shade, so a grey
+print keeps them apart; each chart names its table, which holds the same figures as text.
 """
 
 from collections.abc import Callable
@@ -23,12 +23,14 @@ SERIES = (("#1d1d1b", None), ("#6f777b", "stripes"), ("#b1b4b6", "dots"), ("#505
 
 def _patterns(prefix: str) -> str:
     return (
-        f'<pattern id="{prefix}-stripes" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        f'<rect width="6" height="6" fill="#6f777b"/><rect width="2" height="6" fill="#ffffff"/></pattern>'
-        f'<pattern id="{prefix}-dots" width="5" height="5" patternUnits="userSpaceOnUse">'
-        f'<rect width="5" height="5" fill="#b1b4b6"/><circle cx="2.5" cy="2.5" r="1.2" fill="#000000"/></pattern>'
-        f'<pattern id="{prefix}-cross" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="#505a5f"/><path d="M0,0 L6,6 M6,0 L0,6" stroke="#ffffff" stroke-width="1"/></pattern>'
+        f'<pattern id="{prefix}-stripes" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#6f777b"/><rect width="2" '
+        f'height="6" fill="#ffffff"/></pattern><pattern id="{prefix}-dots" width="5" height="5" '
+        'patternUnits="userSpaceOnUse"><rect width="5" height="5" fill="#b1b4b6"/><circle '
+        f'cx="2.5" cy="2.5" r="1.2" fill="#000000"/></pattern><pattern id="{prefix}-cross" '
+        'width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" '
+        'fill="#505a5f"/><path d="M0,0 L6,6 M6,0 L0,6" stroke="#ffffff" '
+        'stroke-width="1"/></pattern>'
     )
 
 
@@ -70,29 +72,32 @@ def bar_chart(table: PublishedTable, translate: Callable[[str], str] = lambda te
     largest = max(values + [WITHHELD_BOUND["x"] if withheld else 0])
     title = _("Chart: %(title)s") % {"title": table.title}
     description = _(
-        'Bars for the figures of the table "%(title)s"; a figure withheld is a hatched bar over what is '
-        'known of it: "<5" is 1 to 4, "x" is 5 or more.'
+        'Bars for the figures of the table "%(title)s"; a figure withheld is a hatched bar over '
+        'what is known of it: "<5" is 1 to 4, "x" is 5 or more.'
     ) % {"title": table.title}
     withheld_key = _("Hatched: withheld (<5: 1 to 4; x: 5 or more)")
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_W} {height:.0f}" width="{CHART_W}" '
-        f'height="{height:.0f}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" font-family="sans-serif" '
-        f'class="chart">',
-        f'<title id="{prefix}-title">{escape(title)}</title><desc id="{prefix}-desc">{escape(description)}</desc>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_W} {height:.0f}" '
+        f'width="{CHART_W}" height="{height:.0f}" role="img" aria-labelledby="{prefix}-title '
+        f'{prefix}-desc" font-family="sans-serif" class="chart">',
+        f'<title id="{prefix}-title">{escape(title)}</title><desc '
+        f'id="{prefix}-desc">{escape(description)}</desc>',
         f"<defs>{_patterns(prefix)}{_withheld_pattern(prefix)}</defs>",
     ]
     if withheld:
         y = 6 + 26 * (series > 1)
         out.append(
-            f'<rect x="{label_w:.0f}" y="{y}" width="14" height="14" fill="url(#{prefix}-withheld)" stroke="#000000" '
-            f'stroke-width="0.5"/><text x="{label_w + 19:.0f}" y="{y + 11}" font-size="{FONT}">{escape(withheld_key)}</text>'
+            f'<rect x="{label_w:.0f}" y="{y}" width="14" height="14" '
+            f'fill="url(#{prefix}-withheld)" stroke="#000000" stroke-width="0.5"/><text '
+            f'x="{label_w + 19:.0f}" y="{y + 11}" font-size="{FONT}">{escape(withheld_key)}</text>'
         )
     if series > 1:
         x = label_w
         for index, (_key, name) in enumerate(table.columns):
             out.append(
-                f'<rect x="{x:.0f}" y="6" width="14" height="14" fill="{_fill(prefix, index)}" stroke="#000000" '
-                f'stroke-width="0.5"/><text x="{x + 19:.0f}" y="17" font-size="{FONT}">{escape(name)}</text>'
+                f'<rect x="{x:.0f}" y="6" width="14" height="14" fill="{_fill(prefix, index)}" '
+                f'stroke="#000000" stroke-width="0.5"/><text x="{x + 19:.0f}" y="17" '
+                f'font-size="{FONT}">{escape(name)}</text>'
             )
             x += 30 + len(name) * 6.6
     if not table.rows:
@@ -111,20 +116,24 @@ def bar_chart(table: PublishedTable, translate: Callable[[str], str] = lambda te
                 length = plot_w * cell / largest if largest else 0
                 if length:
                     out.append(
-                        f'<rect class="bar" x="{label_w:.0f}" y="{y:.0f}" width="{length:.1f}" height="{BAR_H}" '
-                        f'fill="{_fill(prefix, index)}" stroke="#000000" stroke-width="0.5"/>'
+                        f'<rect class="bar" x="{label_w:.0f}" y="{y:.0f}" width="{length:.1f}" '
+                        f'height="{BAR_H}" fill="{_fill(prefix, index)}" stroke="#000000" '
+                        'stroke-width="0.5"/>'
                     )
                 out.append(
-                    f'<text x="{label_w + length + 4:.1f}" y="{y + BAR_H - 3:.0f}" font-size="11">{cell}</text>'
+                    f'<text x="{label_w + length + 4:.1f}" y="{y + BAR_H - 3:.0f}" '
+                    f'font-size="11">{cell}</text>'
                 )
             else:
                 length = max(plot_w * WITHHELD_BOUND.get(str(cell), 0) / largest, 10)
                 out.append(
-                    f'<rect class="bar-withheld" x="{label_w:.0f}" y="{y:.0f}" width="{length:.1f}" height="{BAR_H}" '
-                    f'fill="url(#{prefix}-withheld)" stroke="#000000" stroke-width="0.5"/>'
+                    f'<rect class="bar-withheld" x="{label_w:.0f}" y="{y:.0f}" '
+                    f'width="{length:.1f}" height="{BAR_H}" fill="url(#{prefix}-withheld)" '
+                    'stroke="#000000" stroke-width="0.5"/>'
                 )
                 out.append(
-                    f'<text x="{label_w + length + 4:.1f}" y="{y + BAR_H - 3:.0f}" font-size="11" font-style="italic">'
+                    f'<text x="{label_w + length + 4:.1f}" y="{y + BAR_H - 3:.0f}" font-size="11" '
+                    'font-style="italic">'
                     f"{escape(str(cell))}</text>"
                 )
     out.append(
@@ -156,33 +165,39 @@ def time_chart(figures: dict, translate: Callable[[str], str] = lambda text: tex
         "days": limit,
     }
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_W} {height}" width="{CHART_W}" height="{height}" '
-        f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" font-family="sans-serif" class="chart">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_W} {height}" '
+        f'width="{CHART_W}" height="{height}" role="img" aria-labelledby="{prefix}-title '
+        f'{prefix}-desc" font-family="sans-serif" class="chart">',
         f'<title id="{prefix}-title">{escape(title)}</title>',
         f'<desc id="{prefix}-desc">{escape(description)}</desc>',
     ]
     for i, (name, value) in enumerate(bars):
         y = 14 + i * 30
         out.append(
-            f'<text x="{label_w - 8}" y="{y + 14}" font-size="{FONT}" text-anchor="end">{escape(name)}</text>'
+            f'<text x="{label_w - 8}" y="{y + 14}" font-size="{FONT}" '
+            f'text-anchor="end">{escape(name)}</text>'
         )
         if isinstance(value, int):
             length = plot_w * value / scale_max
             out.append(
-                f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="18" fill="{_fill(prefix, 0)}"/>'
+                f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="18" '
+                f'fill="{_fill(prefix, 0)}"/>'
             )
             days = _("%(days)d days") % {"days": value}
             out.append(
-                f'<text x="{label_w + length + 4:.1f}" y="{y + 14}" font-size="11">{escape(days)}</text>'
+                f'<text x="{label_w + length + 4:.1f}" y="{y + 14}" '
+                f'font-size="11">{escape(days)}</text>'
             )
         else:
             text = _("withheld (too few decisions)") if value else _("no decisions")
             out.append(
-                f'<text x="{label_w + 4}" y="{y + 14}" font-size="11" font-style="italic">{escape(text)}</text>'
+                f'<text x="{label_w + 4}" y="{y + 14}" font-size="11" '
+                f'font-style="italic">{escape(text)}</text>'
             )
     x = label_w + plot_w * limit / scale_max
     out.append(
-        f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="76" stroke="#000000" stroke-width="2" stroke-dasharray="5,3"/>'
+        f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="76" stroke="#000000" stroke-width="2" '
+        'stroke-dasharray="5,3"/>'
     )
     out.append(
         f'<text x="{x:.1f}" y="96" font-size="11" text-anchor="middle">{escape(limit_text)}</text>'

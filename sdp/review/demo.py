@@ -160,8 +160,8 @@ def load(users: dict) -> None:
         )
         if age < 130:
             continue  # pending decision
-        # Notified some four to six months after registration, as a decision would be, not on the day
-        # the demo is loaded (the appeal, if any, a few days later, within its window).
+        # Notified some four to six months after registration, as a decision would be, not on the
+        # day the demo is loaded (the appeal, if any, a few days later, within its window).
         notified_on = min(today, registered_on + timedelta(days=rng.randint(120, 180)))
         services.decide(
             decider,

@@ -206,13 +206,14 @@ def render_svg(
     in_every_state = _("In every state:")
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" role="img" '
-        f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" font-family="sans-serif" class="procedure-diagram">',
+        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-labelledby="{id_prefix}-title '
+        f'{id_prefix}-desc" font-family="sans-serif" class="procedure-diagram">',
         f'<title id="{id_prefix}-title">{escape(title)}</title>',
         f'<desc id="{id_prefix}-desc">{escape(description)}</desc>',
         "<defs>",
-        f'<marker id="{id_prefix}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
-        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/></marker>',
+        f'<marker id="{id_prefix}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
+        'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        f'fill="{INK}"/></marker>',
         "</defs>",
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
         f'<text x="12" y="24" font-size="14" fill="{INK}">{escape(key_arrows)}</text>',
@@ -221,9 +222,9 @@ def render_svg(
 
     def badge(x: float, y: float, action: Action) -> str:
         return (
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{BADGE_R}" fill="#ffffff" stroke="{INK}" stroke-width="1.5"/>'
-            f'<text x="{x:.1f}" y="{y + 4.5:.1f}" font-size="12" font-weight="bold" text-anchor="middle" '
-            f'fill="{INK}">{numbers[action.name]}</text>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{BADGE_R}" fill="#ffffff" stroke="{INK}" '
+            f'stroke-width="1.5"/><text x="{x:.1f}" y="{y + 4.5:.1f}" font-size="12" '
+            f'font-weight="bold" text-anchor="middle" fill="{INK}">{numbers[action.name]}</text>'
         )
 
     def edge_title(t: Transition) -> str:
@@ -249,7 +250,8 @@ def render_svg(
     badges: list[str] = []
     for t in layout.transitions:
         out.append(
-            f'<g class="transition" data-action="{t.action.name}"><title>{escape(edge_title(t))}</title>'
+            '<g class="transition" '
+            f'data-action="{t.action.name}"><title>{escape(edge_title(t))}</title>'
         )
         sx, sy, tx, ty = (
             layout.x(t.source),
@@ -283,17 +285,18 @@ def render_svg(
             mx, my = _bezier_point(start, c1, c2, end)
             badges.append(badge(mx, my, t.action))
         out.append(
-            f'<path d="M{start[0]:.1f},{start[1]:.1f} C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} '
-            f'{end[0]:.1f},{end[1]:.1f}" fill="none" stroke="{INK}" stroke-width="1.4" '
-            f'marker-end="url(#{id_prefix}-arrow)"/></g>'
+            f'<path d="M{start[0]:.1f},{start[1]:.1f} C{c1[0]:.1f},{c1[1]:.1f} '
+            f'{c2[0]:.1f},{c2[1]:.1f} {end[0]:.1f},{end[1]:.1f}" fill="none" stroke="{INK}" '
+            f'stroke-width="1.4" marker-end="url(#{id_prefix}-arrow)"/></g>'
         )
 
     for t in layout.starts:
         tx, ty = layout.x(t.target), layout.y(t.target) + BOX_H / 2
         out.append(
-            f'<g class="transition" data-action="{t.action.name}"><title>{escape(edge_title(t))}</title>'
-            f'<circle cx="{tx - 58:.1f}" cy="{ty:.1f}" r="7" fill="{INK}"/>'
-            f'<path d="M{tx - 51:.1f},{ty:.1f} L{tx:.1f},{ty:.1f}" stroke="{INK}" stroke-width="1.4" '
+            '<g class="transition" '
+            f'data-action="{t.action.name}"><title>{escape(edge_title(t))}</title><circle '
+            f'cx="{tx - 58:.1f}" cy="{ty:.1f}" r="7" fill="{INK}"/><path '
+            f'd="M{tx - 51:.1f},{ty:.1f} L{tx:.1f},{ty:.1f}" stroke="{INK}" stroke-width="1.4" '
             f'marker-end="url(#{id_prefix}-arrow)"/>{badge(tx - 27, ty - 14, t.action)}</g>'
         )
 
@@ -306,23 +309,26 @@ def render_svg(
             f"{escape(_(spec.description))}</title>"
         )
         out.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="{4 if terminal else 12}" '
-            f'fill="{PALE if terminal else "#ffffff"}" stroke="{INK}" stroke-width="{1.2 if terminal else 2}"/>'
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" '
+            f'rx="{4 if terminal else 12}" fill="{PALE if terminal else "#ffffff"}" stroke="{INK}" '
+            f'stroke-width="{1.2 if terminal else 2}"/>'
         )
         lines = _wrap(_(label(state)), 17)[:2]
         for i, line in enumerate(lines):
             out.append(
-                f'<text x="{x + 9:.1f}" y="{y + 21 + i * 18:.1f}" font-size="15" font-weight="bold" '
-                f'fill="{INK}">{escape(line)}</text>'
+                f'<text x="{x + 9:.1f}" y="{y + 21 + i * 18:.1f}" font-size="15" '
+                f'font-weight="bold" fill="{INK}">{escape(line)}</text>'
             )
         out.append(
-            f'<text x="{x + 9:.1f}" y="{y + 21 + len(lines) * 18:.1f}" font-size="11" font-family="monospace" '
-            f'fill="{GREY}">{state.value}</text>'
+            f'<text x="{x + 9:.1f}" y="{y + 21 + len(lines) * 18:.1f}" font-size="11" '
+            f'font-family="monospace" fill="{GREY}">{state.value}</text>'
         )
         for i, action in enumerate(layout.in_state[state]):
             out.append(
-                f'<g class="step-in-state" data-action="{action.name}"><title>{numbers[action.name]}. '
-                f'{escape(_(action.title))}</title><text x="{x + 9 + i * 17:.1f}" y="{y + BOX_H - 9:.1f}" '
+                '<g class="step-in-state" '
+                f'data-action="{action.name}"><title>{numbers[action.name]}. '
+                f'{escape(_(action.title))}</title><text x="{x + 9 + i * 17:.1f}" '
+                f'y="{y + BOX_H - 9:.1f}" '
                 f'font-size="13" font-weight="bold" fill="{INK}" text-decoration="underline">'
                 f"{numbers[action.name]}</text></g>"
             )
@@ -332,7 +338,8 @@ def render_svg(
     for i, action in enumerate(layout.everywhere):
         y = footer_y + i * 22
         out.append(
-            f'<g class="step-everywhere" data-action="{action.name}"><title>{numbers[action.name]}. '
+            '<g class="step-everywhere" '
+            f'data-action="{action.name}"><title>{numbers[action.name]}. '
             f"{escape(_(action.title))}</title>{badge(MARGIN_X + BADGE_R, y - 4, action)}"
             f'<text x="{MARGIN_X + 2 * BADGE_R + 8}" y="{y:.1f}" font-size="15" fill="{INK}">'
             f"{escape(in_every_state)} {escape(_(action.title))}</text></g>"
@@ -345,8 +352,8 @@ def describe(layout: Layout, translate: Callable[[str], str] = lambda text: text
     """A sentence for the diagram's <desc>: what it shows, in words."""
     _ = translate
     return _(
-        "%(states)d states and %(steps)d steps of the procedure. A case starts as registered; each arrow is a "
-        "step that moves a case from one state to another, numbered as in the list of steps; steps that leave "
-        "the state as it is are listed by number in its box. The list of steps and the table of transitions "
-        "give the same information as text."
+        "%(states)d states and %(steps)d steps of the procedure. A case starts as registered; each "
+        "arrow is a step that moves a case from one state to another, numbered as in the list of "
+        "steps; steps that leave the state as it is are listed by number in its box. The list of "
+        "steps and the table of transitions give the same information as text."
     ) % {"states": len(procedure.STATES), "steps": len(procedure.ACTIONS)}

@@ -31,41 +31,45 @@ def in_every_language(policy: PolicySettings) -> dict[str, str]:
 # The introduction, a paragraph or a list item per string, so that each is translated whole.
 INTRODUCTION = (
     N_(
-        "This document describes the proposed procedure for recognising stateless persons in Peru, as the "
-        "reference implementation enforces it. It is generated from the same definition the software runs "
-        "(`sdp/domain/procedure.py` and `sdp/domain/policy.py`), so it cannot say one thing while the software "
-        "does another."
+        "This document describes the proposed procedure for recognising stateless persons in Peru, "
+        "as the reference implementation enforces it. It is generated from the same definition the "
+        "software runs (`sdp/domain/procedure.py` and `sdp/domain/policy.py`), so it cannot say "
+        "one thing while the software does another."
     ),
     N_(
-        'A **stateless person** is "a person who is not considered as a national by any State under the operation '
-        'of its law" (1954 Convention relating to the Status of Stateless Persons, Art. 1(1)). Peru acceded to the '
-        "1954 and 1961 Conventions in 2014 and, in the Brazil Declaration and Plan of Action (2014), pledged to "
-        "establish a statelessness determination procedure. Legislative Decree 1725 (2026) recognises the right to "
-        "apply whatever one's migration status; recognition is declaratory. This procedure is a proposal for the "
-        "regulation that Decree leaves open."
+        'A **stateless person** is "a person who is not considered as a national by any State '
+        'under the operation of its law" (1954 Convention relating to the Status of Stateless '
+        "Persons, Art. 1(1)). Peru acceded to the 1954 and 1961 Conventions in 2014 and, in the "
+        "Brazil Declaration and Plan of Action (2014), pledged to establish a statelessness "
+        "determination procedure. Legislative Decree 1725 (2026) recognises the right to apply "
+        "whatever one's migration status; recognition is declaratory. This procedure is a proposal "
+        "for the regulation that Decree leaves open."
     ),
     N_("Principles that apply at every step:"),
 )
 PRINCIPLES = (
     N_(
-        "**Access**: anyone in Peru may apply, orally or in writing, at no cost and with no deadline; an authority "
-        "may open a case ex officio."
+        "**Access**: anyone in Peru may apply, orally or in writing, at no cost and with no "
+        "deadline; an authority may open a case ex officio."
     ),
     N_(
-        "**Protection while pending**: from registration until the final decision (including appeal), the "
-        "applicant may stay, work, receive health care and education, and may not be removed."
+        "**Protection while pending**: from registration until the final decision (including "
+        "appeal), the applicant may stay, work, receive health care and education, and may not be "
+        "removed."
     ),
     N_(
-        "**Shared burden of proof**: the applicant and the examiner cooperate; statelessness is established *to a "
-        "reasonable degree*. A State's silence is never held against the applicant."
+        "**Shared burden of proof**: the applicant and the examiner cooperate; statelessness is "
+        "established *to a reasonable degree*. A State's silence is never held against the "
+        "applicant."
     ),
     N_(
-        "**Confidentiality**: the authorities of the State an asylum seeker or refugee fled are never contacted; "
-        "the software refuses such an inquiry."
+        "**Confidentiality**: the authorities of the State an asylum seeker or refugee fled are "
+        "never contacted; the software refuses such an inquiry."
     ),
     N_(
-        "**Four eyes**: the person who decides did not examine the case; the person who decides an appeal did not "
-        "take the first decision. These rules apply to persons, even when one person holds several roles."
+        "**Four eyes**: the person who decides did not examine the case; the person who decides an "
+        "appeal did not take the first decision. These rules apply to persons, even when one "
+        "person holds several roles."
     ),
     N_("**Children first**: cases of children and vulnerable applicants are prioritised."),
 )
@@ -75,7 +79,10 @@ def _time_limit(name: str | None, policy: PolicySettings, translate: Callable[[s
     if not name:
         return "—"
     setting = next(s for s in policy.describe() if s["name"] == name)
-    return f"{setting['value']} {translate(setting['unit'])} ({translate(setting['description']).lower()})"
+    return (
+        f"{setting['value']} {translate(setting['unit'])} "
+        f"({translate(setting['description']).lower()})"
+    )
 
 
 def states(

@@ -119,7 +119,10 @@ def _days_between_default(element, compiler, **kw):
 @compiles(days_between, "sqlite")
 def _days_between_sqlite(element, compiler, **kw):
     later, earlier = list(element.clauses)
-    return f"CAST(julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
+    return (
+        f"CAST(julianday({compiler.process(later, **kw)}) - "
+        f"julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
+    )
 
 
 # --- Record keys (sdp/domain/cellkey.py), in SQL ---------------------------------------------
@@ -342,7 +345,8 @@ class BirthGrouping:
 
 # To break births down by another recorded fact (the parents' asylum status, once recorded),
 # add one line here, e.g.:
-#   BirthGrouping("births_by_parents_asylum_status", N_("Births registered, by the parents' asylum status"),
+#   BirthGrouping("births_by_parents_asylum_status",
+#                 N_("Births registered, by the parents' asylum status"),
 #                 N_("Parents' asylum status"), lambda: BirthRegistration.parents_asylum_status,
 #                 {status.value: label(status) for status in AsylumStatus}),
 BIRTH_GROUPINGS: tuple[BirthGrouping, ...] = (

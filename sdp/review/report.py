@@ -121,9 +121,9 @@ class Report:
 
 
 SUPPRESSION_NOTE = N_(
-    'Counts from 1 to 4 are shown as "<5". Figures shown as "x" are withheld so that a "<5" '
-    "cannot be worked out from the totals or from other figures. Rates are withheld when a count "
-    "they rest on is withheld. Every other count of 5 or more carries a small adjustment (at most 2 "
+    'Counts from 1 to 4 are shown as "<5". Figures shown as "x" are withheld so that a "<5" cannot '
+    "be worked out from the totals or from other figures. Rates are withheld when a count they "
+    "rest on is withheld. Every other count of 5 or more carries a small adjustment (at most 2 "
     "either way), always the same for the same cases, so that subtracting the figures of two "
     "periods cannot single anyone out; a total may therefore differ slightly from the sum of its "
     "parts."
@@ -226,7 +226,8 @@ def _specs(
             "applications_by_month",
             _("Applications by month and route"),
             _(
-                "Applications registered in each month: by the person, or ex officio by an authority."
+                "Applications registered in each month: by the person, or ex officio by an "
+                "authority."
             ),
             _("Month of registration"),
             [(f"{y}-{m:02d}", text.month(y, m)) for y, m in months],
@@ -260,8 +261,9 @@ def _specs(
             "pending_and_overdue",
             _("Cases awaiting the office now, and overdue"),
             _(
-                "Cases registered in the period that await a decision or an appeal decision today; overdue when the time "
-                "limit running (decision due date, or appeal decision due date) has passed."
+                "Cases registered in the period that await a decision or an appeal decision today; "
+                "overdue when the time limit running (decision due date, or appeal decision due "
+                "date) has passed."
             ),
             _("State"),
             _vocabulary_rows(queries.PENDING_WITH_DEADLINE, text),
@@ -307,8 +309,8 @@ def _specs(
             "decisions_by_time_limit",
             _("First-instance decisions within the time limit"),
             _(
-                "Decisions taken in the period, by whether they were taken by the decision due date of the case "
-                "(including an extension while an inquiry was pending)."
+                "Decisions taken in the period, by whether they were taken by the decision due "
+                "date of the case (including an extension while an inquiry was pending)."
             ),
             _("Time"),
             ("decisions", _("Decisions")),
@@ -327,8 +329,8 @@ def _specs(
             "inquiries_by_state",
             _("Inquiries to States by State and status"),
             _(
-                "Inquiries sent in the period to a State's authorities, by State and by status today: answered, pending "
-                "within the response period, or unanswered after it."
+                "Inquiries sent in the period to a State's authorities, by State and by status "
+                "today: answered, pending within the response period, or unanswered after it."
             ),
             _("State inquired"),
             _country_rows({country for country, _s in inquiries}, text),
@@ -347,7 +349,8 @@ def _specs(
             "appeals_by_outcome",
             _("Appeals by outcome"),
             _(
-                "Appeals lodged in the period, by outcome: undecided, upheld (the first decision stands) or overturned."
+                "Appeals lodged in the period, by outcome: undecided, upheld (the first decision "
+                "stands) or overturned."
             ),
             _("Outcome"),
             ("appeals", _("Appeals")),
@@ -367,7 +370,8 @@ def _specs(
                 grouping.id,
                 _(grouping.title),
                 _(
-                    "Births registered in the period; a registration after the ordinary period is late."
+                    "Births registered in the period; a registration after the ordinary period is "
+                    "late."
                 ),
                 _(grouping.row_heading),
                 rows,

@@ -8,10 +8,12 @@ from .queries import Period, PeriodTooLong
 
 COUNT = {
     "oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL, WITHHELD]}],
-    "description": f'A count; "{SMALL}" for 1 to 4; "{WITHHELD}" when withheld so that no "{SMALL}" can be worked '
-    "out. A count of 5 or more carries the noise of its cell key (-2 to +2, never below 5; the "
-    "same records always get the same noise): totals may differ slightly from the sum of their "
-    "parts (docs/review.md).",
+    "description": (
+        f'A count; "{SMALL}" for 1 to 4; "{WITHHELD}" when withheld so that no "{SMALL}" can be '
+        "worked out. A count of 5 or more carries the noise of its cell key (-2 to +2, never below "
+        "5; the same records always get the same noise): totals may differ slightly from the sum "
+        "of their parts (docs/review.md)."
+    ),
 }
 RATE = {
     "oneOf": [
@@ -19,14 +21,18 @@ RATE = {
         {"type": "string", "enum": [WITHHELD]},
     ],
     "nullable": True,
-    "description": f'A share from 0 to 1; "{WITHHELD}" when a count it rests on is withheld; '
-    "null when there is nothing to divide by.",
+    "description": (
+        f'A share from 0 to 1; "{WITHHELD}" when a count it rests on is withheld; '
+        "null when there is nothing to divide by."
+    ),
 }
 DAYS = {
     "oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [WITHHELD]}],
     "nullable": True,
-    "description": f'Whole days; "{WITHHELD}" when it would rest on too few decisions or be one person\'s '
-    "figure; null when there are no decisions.",
+    "description": (
+        f'Whole days; "{WITHHELD}" when it would rest on too few decisions or be one '
+        "person's figure; null when there are no decisions."
+    ),
 }
 
 
@@ -44,18 +50,23 @@ class PeriodQuery(StrictSchema):
         data_key="from",
         load_default=None,
         metadata={
-            "description": "First day of the period (YYYY-MM-DD); widened to the first day of its month, and not "
-            "earlier than the pilot's first month (policy setting `pilot_start`). Without it, the "
-            "period starts as late as the longest period allowed (`statistics_max_period_months`) asks; "
-            "a longer period is refused (422 naming `from`)."
+            "description": (
+                "First day of the period (YYYY-MM-DD); widened to the first day of its month, and "
+                "not earlier than the pilot's first month (policy setting `pilot_start`). Without "
+                "it, the period starts as late as the longest period allowed "
+                "(`statistics_max_period_months`) asks; a longer period is refused (422 naming "
+                "`from`)."
+            )
         },
     )
     end = IsoDate(
         data_key="to",
         load_default=None,
         metadata={
-            "description": "Last day of the period (YYYY-MM-DD); widened to the last day of its month, and not later "
-            "than this month."
+            "description": (
+                "Last day of the period (YYYY-MM-DD); widened to the last day of its month, and "
+                "not later than this month."
+            )
         },
     )
     lang = fields.String(
@@ -91,8 +102,8 @@ class PeriodQuery(StrictSchema):
     def too_long(months: int, max_months: int) -> str:
         # The API answers in English, as every API error; the page overrides it (PeriodForm).
         return (
-            f"The period covers {months} months; a report covers at most {max_months} (the policy setting "
-            "statistics_max_period_months): choose a later start."
+            f"The period covers {months} months; a report covers at most {max_months} (the policy "
+            "setting statistics_max_period_months): choose a later start."
         )
 
 

@@ -11,8 +11,10 @@ from .service import current_report
 blp = Blueprint(
     "statistics_api",
     __name__,
-    description="Aggregate results of the procedure for legislators: no personal data; any count from "
-    '1 to 4 is "<5", and figures that would let one work it out are withheld ("x").',
+    description=(
+        "Aggregate results of the procedure for legislators: no personal data; any count from "
+        '1 to 4 is "<5", and figures that would let one work it out are withheld ("x").'
+    ),
 )
 
 

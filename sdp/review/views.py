@@ -99,7 +99,8 @@ class PeriodForm(PeriodQuery):
     @staticmethod
     def too_long(months: int, max_months: int) -> str:
         return gettext(
-            "The period covers %(months)s months; a report covers at most %(max)s. Choose a later start.",
+            "The period covers %(months)s months; a report covers at most %(max)s. Choose a later "
+            "start.",
             months=months,
             max=max_months,
         )

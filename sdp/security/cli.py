@@ -38,8 +38,9 @@ def rotate_command(no_wait):
         click.echo(f"Now remove the old keys ({', '.join(result.retired)}) from SDP_DATA_KEYS.")
     elif result.retired:
         click.echo(
-            f"Old keys removed from {ring.file}: {', '.join(result.retired)}. Backups made before now need "
-            f"them: they are in {result.archive}; keep that file with those backups (apart from them)."
+            f"Old keys removed from {ring.file}: {', '.join(result.retired)}. Backups made before "
+            f"now need them: they are in {result.archive}; keep that file with those backups "
+            "(apart from them)."
         )
 
 
@@ -63,8 +64,9 @@ def backup_command(path):
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(
-        f"Backup written to {path} ({path.stat().st_size} bytes). It is readable only with the data keys "
-        f"({current_app.config['DATA_KEYS_FILE']} or SDP_DATA_KEYS): keep them apart from it."
+        f"Backup written to {path} ({path.stat().st_size} bytes). It is readable only with the "
+        f"data keys ({current_app.config['DATA_KEYS_FILE']} or SDP_DATA_KEYS): keep them apart "
+        "from it."
     )
 
 
@@ -78,7 +80,8 @@ def restore_command(path, yes):
 
     if not yes:
         click.confirm(
-            f"Replace everything in {db.engine.url.render_as_string(hide_password=True)} with {path}?",
+            f"Replace everything in {db.engine.url.render_as_string(hide_password=True)} with "
+            f"{path}?",
             abort=True,
         )
     try:
@@ -91,8 +94,10 @@ def restore_command(path, yes):
     missing = sorted(kids_in_use(db.session, db.metadata) - set(keyring().kids()))
     if missing:
         raise click.ClickException(
-            f"The restored data is encrypted with keys this installation no longer has: {', '.join(missing)}. Add "
-            "them after the current key (from the data_keys.retired file kept with the backup), then run "
+            "The restored data is encrypted with keys this installation no longer has: "
+            f"{', '.join(missing)}. Add "
+            "them after the current key (from the data_keys.retired file kept with the backup), "
+            "then run "
             "flask --app sdp keys rotate."
         )
 

@@ -1,9 +1,10 @@
 """Structured logs: one JSON object per line, with the request id, and no personal data.
 
-What a log line may hold: the request's id, method, route template (``/api/v1/applications/<int:application_id>``)
-and path (never the query string: registry checks carry names in it), status, duration and
-who acted (kind and id, not a name). An exception is logged as its type and where it was
-raised (file, line, function), never its message or values, which may quote a person's data.
+What a log line may hold: the request's id, method, route template
+(``/api/v1/applications/<int:application_id>``) and path (never the query string: registry checks
+carry names in it), status, duration and who acted (kind and id, not a name). An exception is logged
+as its type and where it was raised (file, line, function), never its message or values, which may
+quote a person's data.
 """
 
 import json
@@ -78,7 +79,8 @@ class StripQueryStrings(logging.Filter):
 
 
 def configure(app: Flask) -> None:
-    """JSON lines on standard error for the app's and the web server's loggers (once per process)."""
+    """JSON lines on standard error for the app's and the web server's loggers (once per
+    process)."""
     structured = app.config.get("LOG_FORMAT", "json") == "json"
     for name in LOGGER_NAMES:
         logger = logging.getLogger(name)
@@ -113,7 +115,8 @@ def configure(app: Flask) -> None:
                 "event": "request",
                 "method": request.method,
                 "route": rule.rule if rule is not None else None,
-                # the path only when it matched a route (ids, serials); an unmatched path is the client's text
+                # the path only when it matched a route (ids, serials); an unmatched path is the
+                # client's text
                 "path": request.path
                 if rule is not None and rule.endpoint not in _PATHS_NOT_LOGGED
                 else None,

@@ -46,7 +46,9 @@ def _file_dict(row: EvidenceFile) -> dict:
         "size": row.size,
         "sha256": row.sha256,
         "uploaded_at": row.uploaded_at,
-        "url": f"/api/v1/applications/{row.application_id}/evidence/{row.evidence_id}/files/{row.id}",
+        "url": (
+            f"/api/v1/applications/{row.application_id}/evidence/{row.evidence_id}/files/{row.id}"
+        ),
     }
 
 

@@ -151,7 +151,8 @@ def files_of(evidence: Evidence) -> list[EvidenceFile]:
 def read_file(
     actor: Principal, application: Application, row: EvidenceFile, channel: str = "api"
 ) -> bytes:
-    """The file's content, decrypted; the read is audited. The caller checked who may read the case."""
+    """The file's content, decrypted; the read is audited. The caller checked who may read the
+    case."""
     content = keyring().decrypt_blob(
         _path(row.storage_name).read_bytes(), row.storage_name.encode()
     )

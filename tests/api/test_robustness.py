@@ -23,7 +23,8 @@ OTHER_BODIES = [
 WITH_IDS = sorted({path for _, path, _ in OPERATIONS if "{" in path})
 
 
-# A value that can be each kind of id (a document's serial has a check symbol), of nothing that exists.
+# A value that can be each kind of id (a document's serial has a check symbol), of nothing that
+# exists.
 SAMPLE_IDS = {"serial": "0000-0000-0000"}
 
 

@@ -59,7 +59,8 @@ def test_the_form_shows_labelled_fields_for_child_mother_and_father(registrar):
         assert re.search(f'<label class="govuk-label[^"]*" for="{field_id}"', html), field_id
     for legend in ("Mother", "Father"):
         assert re.search(
-            rf'<legend class="govuk-fieldset__legend[^"]*"><h2 class="govuk-fieldset__heading">{legend}</h2></legend>',
+            r'<legend class="govuk-fieldset__legend[^"]*"><h2 '
+            rf'class="govuk-fieldset__heading">{legend}</h2></legend>',
             html,
         ), legend
     assert "<script" not in html and "style=" not in html
@@ -170,8 +171,8 @@ def test_an_unknown_case_number_is_shown_beside_its_field(registrar):
     response = registrar.post("/births/new", data=form(**{"mother-case_number": "SDP-2020-999999"}))
     assert response.status_code == 422
     assert (
-        'id="mother-case_number-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span>'
-        " There is no SDP case with this number."
+        'id="mother-case_number-error" class="govuk-error-message"><span '
+        'class="govuk-visually-hidden">Error:</span> There is no SDP case with this number.'
     ) in response.get_data(as_text=True)
 
 

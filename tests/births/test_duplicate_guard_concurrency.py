@@ -28,7 +28,8 @@ pytestmark = pytest.mark.postgres_only
 def _postgresql_only(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip(
-            "needs PostgreSQL (DATABASE_URL=postgresql://...): SQLite serialises writers, so no race can happen"
+            "needs PostgreSQL (DATABASE_URL=postgresql://...): SQLite serialises writers, so no "
+            "race can happen"
         )
 
 
@@ -71,7 +72,8 @@ def _waiting_on_a_lock() -> bool:
         return (
             connection.execute(
                 text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                    "wait_event_type = 'Lock'"
                 )
             ).scalar_one()
             > 0

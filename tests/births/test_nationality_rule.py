@@ -75,7 +75,8 @@ GRANTED = [
         IUS_SOLI,
     ),
     ("foundling found in Peru", Birth("PE", foundling=True), FOUNDLING),
-    # Abroad, only through a parent Peruvian by birth (Law 32421): tests/domain/test_nationality_by_birth.py
+    # Abroad, only through a parent Peruvian by birth (Law 32421):
+    # tests/domain/test_nationality_by_birth.py
     (
         "born abroad to a mother Peruvian by birth",
         Birth("VE", mother=PERUVIAN_BY_BIRTH, father=VENEZUELAN),

@@ -1,4 +1,5 @@
-"""Changing one's own password in Chromium: reached from the header, errors beside the fields, checked by axe."""
+"""Changing one's own password in Chromium: reached from the header, errors beside the fields,
+checked by axe."""
 
 import pytest
 

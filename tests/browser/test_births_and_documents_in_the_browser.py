@@ -192,7 +192,8 @@ def test_a_certificate_issued_from_the_case_page_is_downloaded_verified_and_revo
 def test_a_phone_opens_the_qr_code_s_link_and_sees_the_answer_and_the_official_address(
     browser, live_server, api_as, check_page
 ):
-    """What a police officer's phone does with the printed code: open the link, signed out, at 390 px."""
+    """What a police officer's phone does with the printed code: open the link, signed out, at 390
+    px."""
     from tests.conftest import PUBLIC_URL
     from tests.documents.helpers import issued
 

@@ -1,4 +1,5 @@
-"""Validation that keeps what was typed, a refused action, sign-in pages, lists: in Chromium, checked by axe."""
+"""Validation that keeps what was typed, a refused action, sign-in pages, lists: in Chromium,
+checked by axe."""
 
 from datetime import timedelta
 

@@ -1,5 +1,6 @@
 """Phone width (issue 13, point 6): at 390 and 320 px no page scrolls sideways, the case list keeps
-the state and the time limit on screen, and axe finds nothing; on the demo data, as the demo users."""
+the state and the time limit on screen, and axe finds nothing; on the demo data, as the demo users.
+"""
 
 import pytest
 from sqlalchemy import select
@@ -36,8 +37,11 @@ def too_wide(page, width: int) -> list[str]:
     """The outermost elements that reach past the screen's right edge, to say what to fix."""
     return page.evaluate(
         """width => [...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > width + 1 && !(e.parentElement.getBoundingClientRect().right > width + 1))
-        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""",
+        .filter(e => e.getBoundingClientRect().right > width + 1
+                     && !(e.parentElement.getBoundingClientRect().right > width + 1))
+        .slice(0, 5)
+        .map(e => e.tagName + '.' + e.className + ' '
+                  + Math.round(e.getBoundingClientRect().right))""",
         width,
     )
 
@@ -77,21 +81,25 @@ def test_the_legislators_pages_are_styled_and_their_tables_fit_at_1280_px(
     for path in ("/review/procedure", "/review/statistics"):
         page.goto(path)
         check_page(page, path.strip("/").replace("/", "-"))
-        fonts = page.evaluate("""[...document.querySelectorAll('main a, main dt, main dd, main li, main p, main td, main th')]
+        fonts = page.evaluate("""[...document.querySelectorAll(
+                'main a, main dt, main dd, main li, main p, main td, main th')]
             .map(e => getComputedStyle(e).fontFamily)""")
         assert fonts and not [
             font for font in fonts if "serif" in font and "sans-serif" not in font
         ], path
         cut = page.evaluate("""[...document.querySelectorAll('main table')]
-            .filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1).map(t => t.id || t.className)""")
+            .filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1)
+            .map(t => t.id || t.className)""")
         assert cut == [], f"{path}: tables cut at 1280 px: {cut}"
         # Every link in the colour of a GOV.UK link (the browser's default blue is rgb(0, 0, 238)).
         link_colours = set(
             page.evaluate(
-                "[...document.querySelectorAll('main a:not(.govuk-button)')].map(a => getComputedStyle(a).color)"
+                "[...document.querySelectorAll('main a:not(.govuk-button)')].map(a => "
+                "getComputedStyle(a).color)"
             )
         )
-        govuk_link = page.evaluate("""() => { const a = document.createElement('a'); a.className = 'govuk-link';
+        govuk_link = page.evaluate("""() => {
+            const a = document.createElement('a'); a.className = 'govuk-link';
             a.href = '#unvisited-probe'; document.querySelector('main').append(a);
             const colour = getComputedStyle(a).color; a.remove(); return colour; }""")
         assert link_colours == {govuk_link}, (path, link_colours, govuk_link)

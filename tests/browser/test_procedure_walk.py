@@ -37,7 +37,8 @@ def submit(page, form_id: str) -> None:
 
 
 def open_action(page, name: str) -> None:
-    """From the case overview, the action's own page (a step of the task list, or another action)."""
+    """From the case overview, the action's own page (a step of the task list, or another
+    action)."""
     page.locator(f"#action-{name}").click()
     page.wait_for_load_state()
     assert page.locator(".govuk-back-link").count() == 1
@@ -88,7 +89,8 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     assert office["officer"].name in page.locator("#case-header").inner_text()
     sign_out(page)
 
-    # 3. The case officer examines: a relevant State, an inquiry, an interview, a finding, a recommendation.
+    # 3. The case officer examines: a relevant State, an inquiry, an interview, a finding, a
+    # recommendation.
     sign_in(page, office["officer"])
     check_page(page, "home-case-officer")
     page.goto(case_url)
@@ -129,7 +131,8 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     finding_form.locator("button[type=submit]").click()
     page.wait_for_load_state()
     check_page(page, "case-examined")
-    # Sofía was born in Lima: she is Peruvian, so she is referred to late birth registration, not decided.
+    # Sofía was born in Lima: she is Peruvian, so she is referred to late birth registration, not
+    # decided.
     open_action(page, "refer")
     page.select_option(
         "#refer-person_id", index=1

@@ -374,7 +374,8 @@ def test_an_unaccompanied_child_needs_a_guardian_before_the_interview(office):
 
 
 def _ceased(office, api_as, notified_days_ago: int) -> tuple[int, object]:
-    """A recognised applicant with an identity document, whose cessation was decided (after the reply period)."""
+    """A recognised applicant with an identity document, whose cessation was decided (after the
+    reply period)."""
     case = office.examined_case(registered_on=days_ago(200))
     cid = case["id"]
     _recommend(office, cid)

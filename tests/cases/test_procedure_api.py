@@ -83,7 +83,8 @@ def test_the_whole_procedure_from_intake_to_a_final_decision_on_appeal(office):
         json={"finding": "not_national", "reasoning": "No record in Colombia's registry."},
     )
     assert found.json["finding"] == "not_national"
-    # A second relevant State, found to consider her a national: the rejection below agrees with her findings.
+    # A second relevant State, found to consider her a national: the rejection below agrees with her
+    # findings.
     ec = office.officer.post(
         f"/api/v1/applications/{cid}/relevant-states",
         json={"country": "EC", "links": ["descent_father"]},
@@ -97,7 +98,8 @@ def test_the_whole_procedure_from_intake_to_a_final_decision_on_appeal(office):
         == "national"
     )
 
-    # The child, born in Peru, is referred to late birth registration on their own: the case goes on.
+    # The child, born in Peru, is referred to late birth registration on their own: the case goes
+    # on.
     child_id = next(p["id"] for p in case["persons"] if p["relationship"] == "child")
     referred = office.officer.post(
         f"/api/v1/applications/{cid}/referral",

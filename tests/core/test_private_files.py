@@ -89,7 +89,8 @@ def test_the_instance_folder_is_made_for_the_owner_alone(tmp_path):
 def test_every_file_and_folder_the_app_writes_is_the_owners_alone(app, tmp_path, monkeypatch):
     """Issue 15: ``uploads/`` was 0755 and the SQLite file 0644. A fresh instance under the usual
     umask (022): the database (and its -wal, -shm and writer lock), the secret key, the data keys,
-    the document signing keys and an uploaded file in its nested folder: files 0600, folders 0700."""
+    the document signing keys and an uploaded file in its nested folder: files 0600, folders 0700.
+    """
     from flask_migrate import upgrade
 
     from sdp import create_app
@@ -99,7 +100,8 @@ def test_every_file_and_folder_the_app_writes_is_the_owners_alone(app, tmp_path,
     instance = tmp_path / "instance"
     previous_umask = os.umask(0o022)
     try:
-        url = f"sqlite:///{instance / 'db' / 'sdp.sqlite'}"  # the pilot's database, whatever DATABASE_URL says
+        # The pilot's database, whatever DATABASE_URL says.
+        url = f"sqlite:///{instance / 'db' / 'sdp.sqlite'}"
         fresh = create_app(
             {
                 "SQLALCHEMY_DATABASE_URI": url,

@@ -1,4 +1,5 @@
-"""The demo data set has documents of every case type, each verifiable, one revoked and one superseded."""
+"""The demo data set has documents of every case type, each verifiable, one revoked and one
+superseded."""
 
 from collections import Counter
 

@@ -126,7 +126,8 @@ def test_names_are_written_in_the_zone_s_letters(name, written):
 
 
 def test_no_two_documents_share_a_document_number(app, office, monkeypatch):
-    """The zone holds the serial's first 9 symbols: a new serial whose first 9 are taken is drawn again."""
+    """The zone holds the serial's first 9 symbols: a new serial whose first 9 are taken is drawn
+    again."""
     from .helpers import register
 
     first = issued(office.intake, register(office.intake)["id"], "provisional_certificate")[

@@ -207,7 +207,8 @@ def test_a_retired_key_cannot_sign_documents_dated_after_its_retirement(
         )
 
     registry = partner_api("registry:read")
-    # Dated before the retirement, the signature holds (and the registry does not know the serial)...
+    # Dated before the retirement, the signature holds (and the registry does not know the
+    # serial)...
     assert (
         registry.post("/api/v1/registry/documents/verify", json={"qr": forged(TODAY)}).status_code
         == 404

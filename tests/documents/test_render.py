@@ -191,7 +191,8 @@ def test_a_document_renders_the_same_bytes_every_time(office):
 
 
 def test_every_text_of_every_document_is_translated(office, app):
-    """Renders each type in each of its languages and scenarios; no text may fall back to English."""
+    """Renders each type in each of its languages and scenarios; no text may fall back to
+    English."""
     i18n.MISSING.clear()
     pending = register(
         office.intake,
@@ -248,7 +249,8 @@ def test_a_document_names_a_country_as_the_pages_do(app, code, language, name):
 def test_a_recognition_letter_states_the_naturalization_law_as_it_is_and_the_proposal_as_a_proposal(
     office,
 ):
-    """Law 32421's general rule (5 years) is the law; the 2-year facilitated route needs a change of law."""
+    """Law 32421's general rule (5 years) is the law; the 2-year facilitated route needs a change of
+    law."""
     iryna = {
         **ANGELA,
         "given_names": "Iryna",
@@ -262,16 +264,16 @@ def test_a_recognition_letter_states_the_naturalization_law_as_it_is_and_the_pro
         ).split()
     )
     assert (
-        "según la ley vigente (Ley 32421), el titular puede solicitar la nacionalidad peruana tras 5 años"
-        in text
+        "según la ley vigente (Ley 32421), el titular puede solicitar la nacionalidad peruana tras "
+        "5 años" in text
     )
     assert (
-        "Propuesta, aún no es ley: el reglamento propuesto permitiría la naturalización facilitada tras 2 años"
-        in text
+        "Propuesta, aún no es ley: el reglamento propuesto permitiría la naturalización facilitada "
+        "tras 2 años" in text
     )
     assert (
-        "under the law in force (Law 32421), the holder may apply for Peruvian nationality after 5 years"
-        in text
+        "under the law in force (Law 32421), the holder may apply for Peruvian nationality after 5 "
+        "years" in text
     )
     assert "Proposal, not yet law" in text and "It needs a change of law." in text
     assert (

@@ -17,11 +17,11 @@ def test_the_travel_document_has_what_the_schedule_and_its_model_ask(app, office
     case = recognized_case(office, applicant=JOAO)
     document = issued(office.supervisor, case["id"], "travel_document", valid_months=6)
     text, pages = _text(office.supervisor, document)
-    # para. 1(1): the holder is a stateless person under the Convention of 28 September 1954, in para. 1(2)'s
-    # two languages, one of them English
+    # para. 1(1): the holder is a stateless person under the Convention of 28 September 1954, in
+    # para. 1(2)'s two languages, one of them English
     assert (
-        "es una persona apátrida según los términos de la Convención sobre el Estatuto de los Apátridas de 28 de septiembre de 1954"
-        in text
+        "es una persona apátrida según los términos de la Convención sobre el Estatuto de los "
+        "Apátridas de 28 de septiembre de 1954" in text
     )
     assert "is a stateless person under the terms of the Convention of 28 September 1954" in text
     # para. 4: as many countries as possible

@@ -1,4 +1,5 @@
-"""The PDF download for staff, the case page's documents section, and the public verification pages."""
+"""The PDF download for staff, the case page's documents section, and the public verification
+pages."""
 
 from sqlalchemy import select
 

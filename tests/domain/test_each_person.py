@@ -1,4 +1,5 @@
-"""Each person decided on their own (domain.md, section 4): the rules as tables of facts and results."""
+"""Each person decided on their own (domain.md, section 4): the rules as tables of facts and
+results."""
 
 from datetime import date, timedelta
 
@@ -22,7 +23,8 @@ def person(*findings, **facts) -> PersonFacts:
     return PersonFacts(person_id=1, name="Ana Quispe", findings=tuple(findings), **facts)
 
 
-# outcome, the person's findings, exclusion ground, family member recognised → refusal names (None: allowed)
+# outcome, the person's findings, exclusion ground, family member recognised → refusal names (None:
+# allowed)
 OUTCOME_TABLE = [
     (PersonOutcome.RECOGNIZED, [("CO", NOT_NATIONAL), ("VE", NOT_NATIONAL)], None, False, None),
     (PersonOutcome.RECOGNIZED, [("CO", NOT_NATIONAL), ("VE", NATIONAL)], None, False, "VE"),
@@ -62,7 +64,8 @@ def test_an_outcome_must_agree_with_that_persons_findings(
 NOTIFIED = TODAY - timedelta(days=30)
 WINDOW_OPEN, WINDOW_PASSED = TODAY + timedelta(days=3), TODAY - timedelta(days=3)
 
-# the person's facts → (decision final, protected from removal, provisional certificate, identity document)
+# the person's facts → (decision final, protected from removal, provisional certificate, identity
+# document)
 STANDING_TABLE = [
     ("awaiting a decision", {}, (False, True, None, "own recognition")),
     (
@@ -136,7 +139,8 @@ def ceased(appeal_due, **facts) -> ProceedingFacts:
     )
 
 
-# a recognised person's proceeding → (still recognised, protected from removal with a grace period to ``until``)
+# a recognised person's proceeding → (still recognised, protected from removal with a grace period
+# to ``until``)
 PROCEEDING_TABLE = [
     (
         "proposed",

@@ -65,7 +65,8 @@ ROWS = [
         Birth("US", mother=BY_BIRTH, father=BY_BIRTH),
         IUS_SANGUINIS,
     ),
-    # Born abroad, the only Peruvian parent(s) naturalized or by option: refused, screening pointed to.
+    # Born abroad, the only Peruvian parent(s) naturalized or by option: refused, screening pointed
+    # to.
     (
         "abroad, father naturalized only, no mother declared",
         Birth("AR", father=NATURALIZED),
@@ -118,7 +119,8 @@ ROWS = [
         Birth("AR", mother=BY_BIRTH, father=PERUVIAN_BASIS_UNKNOWN),
         ("basis needed", "father"),
     ),
-    # In Peru the parents' basis plays no part (ius soli), and a foundling found in Peru is Peruvian.
+    # In Peru the parents' basis plays no part (ius soli), and a foundling found in Peru is
+    # Peruvian.
     ("in Peru, naturalized father", Birth("PE", father=NATURALIZED), IUS_SOLI),
     (
         "in Peru, Peruvian mother, basis not given",
@@ -165,7 +167,8 @@ def test_a_naturalized_parent_never_passes_on_nationality_abroad_whatever_the_ot
 
 
 def test_the_refusal_claims_no_automatic_nationality_under_article_4():
-    """Art. 4 is a safeguard for a child who would otherwise be stateless, examined in a screening."""
+    """Art. 4 is a safeguard for a child who would otherwise be stateless, examined in a
+    screening."""
     for birth in (
         Birth("AR", father=NATURALIZED),
         Birth("AR", mother=ARGENTINE, father=NATURALIZED),

@@ -1,4 +1,5 @@
-"""When a running time limit is overdue or due soon: one rule (sdp.domain.deadlines) for every list."""
+"""When a running time limit is overdue or due soon: one rule (sdp.domain.deadlines) for every
+list."""
 
 from datetime import date, timedelta
 

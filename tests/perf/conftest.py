@@ -14,7 +14,8 @@ from sdp.extensions import db
 
 
 class QueryLog(list):
-    """The statements run, in order. ``selects`` leaves out INSERT/UPDATE and transaction control."""
+    """The statements run, in order. ``selects`` leaves out INSERT/UPDATE and transaction
+    control."""
 
     @property
     def selects(self) -> list[str]:

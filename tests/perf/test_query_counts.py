@@ -114,8 +114,8 @@ def _case_with(staff, n: int) -> int:
             application,
             {"held_on": today - timedelta(days=8), "summary": "Leída y firmada."},
         )
-        # The first State is found to consider her a national: the rejection agrees with her findings
-        # (the appeal below overturns it).
+        # The first State is found to consider her a national: the rejection agrees with her
+        # findings (the appeal below overturns it).
         services.record_finding(
             officer,
             relevant_state,
@@ -180,8 +180,10 @@ def test_the_case_file_runs_the_same_statements_for_one_or_ten_of_everything(
     reader = _reader(client, staff[reader_role])
     counts = {}
     for application_id, n in ((small, 1), (large, 10)):
-        db.session.remove()  # nothing cached from building the case: each read starts cold, as a request does
-        forget_principals()  # ... the token's look-up included (cached for up to a second otherwise)
+        # Nothing cached from building the case: each read starts cold, as a request does, the
+        # token's look-up included (cached for up to a second otherwise).
+        db.session.remove()
+        forget_principals()
         with count_queries() as queries:
             response = reader.get(f"/api/v1/applications/{application_id}")
         assert response.status_code == 200, response.json

@@ -200,7 +200,8 @@ def test_a_case_dated_before_the_pilot_cannot_stretch_the_reports(reviewer_web, 
         make_user("intake_officer").principal,
         {"route": "application", "applicant": {**person(), "date_of_birth": date(1990, 4, 12)}},
     )
-    # A row from before the rule, as the attack left one (a test may write it; the services may not).
+    # A row from before the rule, as the attack left one (a test may write it; the services may
+    # not).
     db.session.execute(update(Application).values(registered_on=date(1, 1, 1)))
     db.session.commit()
     forget_loaded_user()

@@ -110,9 +110,10 @@ def _copy_with(
     row_id: int, new_id: int, previous_hash: str, hash_: str, label: str, behind_the_apps_back
 ):
     behind_the_apps_back(
-        "INSERT INTO audit_events (id, at, actor_kind, actor_id, actor_label, action, entity, entity_id, case_id, "
-        "changes, request_id, previous_hash, hash) SELECT :new_id, at, actor_kind, actor_id, :label, action, entity, "
-        "entity_id, case_id, changes, request_id, :previous, :hash FROM audit_events WHERE id = :id",
+        "INSERT INTO audit_events (id, at, actor_kind, actor_id, actor_label, action, entity, "
+        "entity_id, case_id, changes, request_id, previous_hash, hash) SELECT :new_id, at, "
+        "actor_kind, actor_id, :label, action, entity, entity_id, case_id, changes, request_id, "
+        ":previous, :hash FROM audit_events WHERE id = :id",
         new_id=new_id,
         label=label,
         previous=previous_hash,
@@ -186,7 +187,8 @@ def test_the_orm_refuses_to_update_or_delete_audit_events(app):
 def test_postgresql_refuses_update_and_delete_in_the_database(app):
     if not is_postgres():
         pytest.skip(
-            "the append-only trigger is PostgreSQL's (migration 0002); SQLite relies on the ORM and the chain"
+            "the append-only trigger is PostgreSQL's (migration 0002); SQLite relies on the ORM "
+            "and the chain"
         )
     record_events(2)
     for statement in ("UPDATE audit_events SET actor_label = 'x'", "DELETE FROM audit_events"):

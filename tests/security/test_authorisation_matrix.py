@@ -43,7 +43,8 @@ def api(allowed: set[str]) -> dict[str, str]:
 
 
 def web(allowed: set[str], refused: str = FORBID) -> dict[str, str]:
-    """A page: ``allowed`` pass, anonymous and partners (no session) go to sign in, the rest ``refused``."""
+    """A page: ``allowed`` pass, anonymous and partners (no session) go to sign in, the rest
+    ``refused``."""
     return {
         c: ALLOW if c in allowed else SIGN_IN if c == "anonymous" or c in PARTNERS else refused
         for c in CALLERS
@@ -81,7 +82,8 @@ MATRIX = {
     ("POST", "auth_web.user_action"): web({"admin"}),
     ("GET", "auth_web.users"): web({"admin"}),
     ("POST", "auth_web.users"): web({"admin"}),
-    # Four eyes on access (tests/web/test_four_eyes_on_access.py): admins only; who may approve is the rule's.
+    # Four eyes on access (tests/web/test_four_eyes_on_access.py): admins only; who may approve is
+    # the rule's.
     ("POST", "auth_web.propose_role"): web({"admin"}),
     ("GET", "auth_web.grant"): web({"admin"}),
     ("POST", "auth_web.grant"): web({"admin"}),
@@ -139,7 +141,8 @@ MATRIX = {
     ("PUT", "cases_api.record_finding"): api(STAFF),
     ("GET", "cases_web.case"): web(CASE_TEAM),
     ("POST", "cases_web.case"): web(CASE_TEAM),
-    # An action's own page (here: the finding on the case's relevant State): the case's officer only.
+    # An action's own page (here: the finding on the case's relevant State): the case's officer
+    # only.
     ("GET", "cases_web.action"): web({"case_officer"}),
     ("POST", "cases_web.action"): web({"case_officer"}),
     ("GET", "cases_web.evidence_file"): web(CASE_TEAM),
@@ -312,13 +315,15 @@ def test_every_route_every_caller_gets_the_expected_answer(app, api_as, make_use
             answer, expected = classify(response), MATRIX[(method, endpoint)][caller]
             if answer != expected:
                 wrong.append(
-                    f"{method} {rule.rule} as {caller}: {answer} ({response.status_code}), expected {expected}"
+                    f"{method} {rule.rule} as {caller}: {answer} ({response.status_code}), "
+                    f"expected {expected}"
                 )
-            # Every answer but a static file may carry personal data: never kept by a browser or a proxy
-            # (issue 15: evidence downloads said no-cache).
+            # Every answer but a static file may carry personal data: never kept by a browser or a
+            # proxy (issue 15: evidence downloads said no-cache).
             if endpoint != "static" and response.headers.get("Cache-Control") != "no-store":
                 wrong.append(
-                    f"{method} {rule.rule} as {caller}: Cache-Control {response.headers.get('Cache-Control')}"
+                    f"{method} {rule.rule} as {caller}: Cache-Control "
+                    f"{response.headers.get('Cache-Control')}"
                 )
             # Public routes (the document check shows the holder's name to anyone with the serial,
             # by design) are not personal data given to the role.

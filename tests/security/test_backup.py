@@ -101,7 +101,8 @@ def test_a_backup_from_before_a_key_rotation_needs_the_retired_key(
     assert (
         restored.exit_code == 1 and old_kid in restored.output
     )  # said plainly, not found out later
-    # the operator adds the retired key after the current one; everything reads, and a rotation cleans up
+    # the operator adds the retired key after the current one; everything reads, and a rotation
+    # cleans up
     write_key_file(own_key_file.file, [*own_key_file.keys, *parse_keys(archive.read_text())])
     own_key_file._refresh(force=True)
     db.session.remove()

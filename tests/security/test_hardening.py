@@ -38,7 +38,8 @@ def sign_in_from(
 
 
 def test_forty_emails_from_one_address_get_429(app, production_sign_in_limits):
-    """The attack: 40 different emails from one address were 40 Argon2 verifications, never a 429."""
+    """The attack: 40 different emails from one address were 40 Argon2 verifications, never a
+    429."""
     client = app.test_client()
     statuses = [
         sign_in_from(client, "203.0.113.7", f"guess{n}@minrel.gob.pe").status_code
@@ -104,7 +105,8 @@ def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_pro
 
 
 def test_a_client_chosen_request_id_never_reaches_the_audit_trail(app, api_as, monkeypatch):
-    """The attack: a client's X-Request-Id was written as given into the audit trail and the logs."""
+    """The attack: a client's X-Request-Id was written as given into the audit trail and the
+    logs."""
     from tests.cases.helpers import person
 
     intake = api_as("intake_officer")
@@ -156,14 +158,16 @@ def _url(rule) -> str:
 
 
 def test_every_405_says_which_methods_are_allowed(app):
-    """The attack: 405 answers carried no Allow header. Every route, with a method it does not take."""
+    """The attack: 405 answers carried no Allow header. Every route, with a method it does not
+    take."""
     client, checked = app.test_client(), 0
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
         url = _url(rule)
-        # Every method some route answers at this address (rules may share one), as the router sees it.
+        # Every method some route answers at this address (rules may share one), as the router sees
+        # it.
         allowed = set(adapter.allowed_methods(url))
         assert rule.methods <= allowed
         for method in METHODS:
@@ -221,7 +225,8 @@ def test_the_shipped_gunicorn_limits_leave_the_app_room_to_answer(app):
 def test_behind_the_shipped_gunicorn_a_long_address_is_answered_by_the_app_in_json(app, tmp_path):
     """The real server with gunicorn.conf.py: an address over the app's limit and under
     gunicorn's gets the app's 414 in JSON; over gunicorn's, gunicorn itself answers (not JSON),
-    which is why nginx, with a lower limit and a JSON error page, stands in front (docs/deployment.md)."""
+    which is why nginx, with a lower limit and a JSON error page, stands in front
+    (docs/deployment.md)."""
     import http.client
     import json
     import os

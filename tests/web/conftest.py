@@ -71,7 +71,8 @@ def text_of(response) -> str:
 
 
 def compile_catalogues() -> None:
-    """Compile the .po catalogues into .mo when missing or older (``make translations`` does it too)."""
+    """Compile the .po catalogues into .mo when missing or older (``make translations`` does it
+    too)."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -82,7 +83,8 @@ def compile_catalogues() -> None:
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as source:
                 catalog = read_po(source)
-            # Written aside and renamed: a parallel test worker never reads a half-written catalogue.
+            # Written aside and renamed: a parallel test worker never reads a half-written
+            # catalogue.
             partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
             with partial.open("wb") as target:
                 write_mo(target, catalog)

@@ -1,4 +1,5 @@
-"""Accounts (issue 8): lock-out after failed sign-ins, the TOTP second factor, the password policy."""
+"""Accounts (issue 8): lock-out after failed sign-ins, the TOTP second factor, the password
+policy."""
 
 import re
 import threading
@@ -158,7 +159,8 @@ def test_an_unknown_email_takes_about_as_long_as_a_wrong_password(
     app, client, make_user, monkeypatch
 ):
     """Both verify one Argon2 hash; the difference is a few queries, far below the hash's cost.
-    At production's cost: the cheapest hash the suite uses elsewhere would measure only the queries."""
+    At production's cost: the cheapest hash the suite uses elsewhere would measure only the queries.
+    """
     monkeypatch.setitem(app.config, "PASSWORD_HASH_PROFILE", "production")
     user = make_user("case_officer")
 

@@ -184,7 +184,8 @@ def test_the_examination_and_decision_through_the_forms(office, web_as):
 def test_only_the_actions_the_procedure_allows_now_are_offered(office, web_as):
     case = assigned_case(office)
     html = web_as(office.officer.user).get(f"/cases/{case['id']}").get_data(as_text=True)
-    # The decision period may be extended once for any stated reason (no longer only for a pending inquiry).
+    # The decision period may be extended once for any stated reason (no longer only for a pending
+    # inquiry).
     for form in (
         "add_relevant_state",
         "record_evidence",
@@ -244,7 +245,8 @@ def test_a_rule_of_the_procedure_is_explained_beside_the_form(office, web_as):
     assert (
         'id="refusal-send_inquiry"' in html and 'value="SAIME"' in html
     )  # beside the form, typed data kept
-    # A guard: a recommendation needs findings (offered only when allowed, refused when posted anyway).
+    # A guard: a recommendation needs findings (offered only when allowed, refused when posted
+    # anyway).
     response = post_action(
         officer, case["id"], "recommend", outcome="recognized", reasons="Too early."
     )
@@ -321,7 +323,8 @@ def test_a_case_officer_cannot_open_another_officers_case(office, web_as):
     case = assigned_case(office)
     response = web_as("case_officer").get(f"/cases/{case['id']}")
     assert response.status_code == 403
-    # a refusal, not a crash: the page says so in its title and heading, and what would open it (issue 13)
+    # a refusal, not a crash: the page says so in its title and heading, and what would open it
+    # (issue 13)
     html = response.get_data(as_text=True)
     title = html[html.index("<title>") : html.index("</title>")]
     assert "You do not have access to this case" in title and "500" not in title
@@ -389,7 +392,8 @@ def test_ending_a_case(office, web_as):
         reasons="Born in Tumbes, never registered.",
     )
     assert response.status_code == 302
-    # A referral is the person's own and does not end the case: they stay protected while RENIEC answers.
+    # A referral is the person's own and does not end the case: they stay protected while RENIEC
+    # answers.
     referred = application(case["id"])
     determination = referred.determination(referred.applicant_id)
     assert referred.state == "registered"
@@ -409,7 +413,8 @@ def test_the_overview_lists_the_steps_with_their_status_and_the_procedures_reaso
     assert html.index('id="next-step"') < html.index('id="task-list"') < html.index('id="timeline"')
     assert f'href="/cases/{case["id"]}/add-relevant-state"' in html
     assert "Running deadline" in page and "Decision due" in page
-    # Recommending cannot start yet, with the procedure's reason; deciding is not the officer's step.
+    # Recommending cannot start yet, with the procedure's reason; deciding is not the officer's
+    # step.
     assert "At least one relevant State must be examined before a recommendation." in page
     assert 'id="step-recommend-status"' in html and "Cannot start yet" in page
     assert 'id="step-assign-status"' in html and "Completed" in page
@@ -419,8 +424,8 @@ def test_the_overview_lists_the_steps_with_their_status_and_the_procedures_reaso
     rs = application(case["id"]).relevant_states[0]
     html = officer.get(f"/cases/{case['id']}").get_data(as_text=True)
     assert (
-        f'href="/cases/{case["id"]}/record-finding/{rs.id}" aria-describedby="step-record_finding-status"'
-        in html
+        f'href="/cases/{case["id"]}/record-finding/{rs.id}" '
+        'aria-describedby="step-record_finding-status"' in html
     )
     decider_page = text_of(web_as(office.decider.user).get(f"/cases/{case['id']}"))
     assert "Nothing on this case is yours to do now." in decider_page

@@ -30,7 +30,8 @@ def test_a_form_posted_after_the_idle_timeout_comes_back_after_signing_in(app, m
         response.status_code == 302 and response.headers["Location"] == "/sign-in?next=/cases/new"
     )
     assert db.session.execute(select(func.count(FormStash.id))).scalar_one() == 1
-    # Only a random token travels in the (signed, readable) session cookie; the data stays on the server.
+    # Only a random token travels in the (signed, readable) session cookie; the data stays on the
+    # server.
     assert "Wilmer" not in response.headers.get("Set-Cookie", "")
     page = client.get("/sign-in?next=/cases/new")
     assert "what you typed has been kept" in text_of(page)
@@ -84,7 +85,8 @@ def _stash_table_bytes() -> int:
 
 
 def test_anonymous_posts_of_10_mb_store_nothing(app, make_user):
-    """Issue 15's attack: six anonymous posts of ~10 MB to a signed-in page grew the database by 16 MB."""
+    """Issue 15's attack: six anonymous posts of ~10 MB to a signed-in page grew the database by 16
+    MB."""
     make_user("intake_officer")
     before = _stash_table_bytes()
     payload = {"applicant-given_names": "x" * (10 * 1024 * 1024 - 4096)}

@@ -1,6 +1,7 @@
 """Four eyes on access itself (issue 15): a role that reads personal data, or the admin role, takes
 two admins. The attack replayed: an admin creates an account with case roles and a password they
-know, signs in with it, and reads a case. Rule: sdp/domain/access.py; changes: sdp/auth/grants.py."""
+know, signs in with it, and reads a case. Rule: sdp/domain/access.py; changes: sdp/auth/grants.py.
+"""
 
 import re
 
@@ -73,7 +74,8 @@ def test_the_rule_who_may_approve_what():
 
 
 def test_an_admin_cannot_give_an_account_access_to_cases_alone(app, web_as, api_as):
-    """Issue 15's attack: the account exists and signs in, but reads no case until a second admin approves."""
+    """Issue 15's attack: the account exists and signs in, but reads no case until a second admin
+    approves."""
     case = register(api_as("intake_officer"))
     admin, second_admin = web_as("admin"), web_as("admin")
     response = create_on_the_page(admin, "insider@test.sdp.pe", CASE_ROLES)

@@ -117,7 +117,8 @@ def test_the_list_pages_with_next_links(office, web_as, monkeypatch):
 
 
 def test_the_search_plans_use_indexes(office):
-    """At a million cases a page must be an index scan: check the plans SQLite or PostgreSQL choose."""
+    """At a million cases a page must be an index scan: check the plans SQLite or PostgreSQL
+    choose."""
     register(office.intake)
     principal = office.supervisor.user.principal
     dialect = db.engine.dialect.name
@@ -245,7 +246,8 @@ def _rows_of(response, table_id: str) -> list[str]:
 
 
 def test_each_row_names_its_time_limit_the_next_step_and_the_answers_awaited(office, web_as):
-    """Issue 13, point 5: "Decision due ...", "Answer from Colombia due ...", the procedure's next action."""
+    """Issue 13, point 5: "Decision due ...", "Answer from Colombia due ...", the procedure's next
+    action."""
     sent = TODAY - timedelta(days=100)
     case = office.examined_case(
         finding="undetermined", registered_on=(sent - timedelta(days=1)).isoformat()
@@ -268,8 +270,8 @@ def test_each_row_names_its_time_limit_the_next_step_and_the_answers_awaited(off
     assert f"Decision due {due.strftime('%b')} {due.day}, {due.year}" in row
     answer_due = sent + timedelta(days=90)
     assert (
-        f"Answer from Colombia was due {answer_due.strftime('%b')} {answer_due.day}, {answer_due.year} Unanswered"
-        in row
+        f"Answer from Colombia was due {answer_due.strftime('%b')} {answer_due.day}, "
+        f"{answer_due.year} Unanswered" in row
     )
     assert row.endswith("Record a State's response")  # the unanswered inquiry comes first
 

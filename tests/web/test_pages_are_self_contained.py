@@ -1,4 +1,5 @@
-"""The pages work offline in a pilot office and under a strict CSP: no CDN, no inline script or style."""
+"""The pages work offline in a pilot office and under a strict CSP: no CDN, no inline script or
+style."""
 
 import re
 

@@ -21,7 +21,8 @@ def catalogue(locale: str):
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory):
-    """Every translatable string of the code and templates now (N_, lazy_gettext and its alias _l included)."""
+    """Every translatable string of the code and templates now (N_, lazy_gettext and its alias _l
+    included)."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
         [
@@ -104,7 +105,8 @@ def test_procedure_refusals_are_translated_with_their_parameters(api_as, web_as)
 
     office = Office(api_as)
     case = office.decided(outcome="recognized")
-    # (A recognised case may still be decided for persons awaiting a decision; a recommendation may not.)
+    # (A recognised case may still be decided for persons awaiting a decision; a recommendation may
+    # not.)
     officer = web_as(office.officer.user, lang="es")
     response = officer.post(
         f"/cases/{case['id']}",
