@@ -233,3 +233,69 @@ class DateInputField(Field):
 
     def _value(self) -> str:
         return self.data.isoformat() if self.data else ""
+
+
+# --- Conditional questions: asked only when an earlier answer makes them apply ----------------
+
+# The names of the follow-up questions already asked, posted back by their page.
+ASKED = "_asked"
+
+
+class FollowUp:
+    """A question that applies only after an answer (``applies(form)``): the authority of an ex
+    officio case, the ground of an exclusion. Its page's form leaves it out (carrying its value
+    hidden); once the first page is answered, the question gets its own page, with a back link
+    (GOV.UK's conditional reveal, without JavaScript). What does not apply is never stored: the
+    form's ``*_data`` methods drop it."""
+
+    def __init__(self, path: str, applies):
+        self.path = path  # the field, as ``field_at`` names it
+        self.applies = applies
+
+
+def _fields_with_errors(form) -> list:
+    found = []
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                found += _fields_with_errors(entry.form) if isinstance(entry, FormField) else []
+        elif isinstance(field, FormField):
+            found += _fields_with_errors(field.form)
+        elif field.errors:
+            found.append(field)
+    return found
+
+
+def follow_up(form, posted) -> Field | None:
+    """The follow-up question to show on its own page now, or None (then the form's page).
+
+    Call after ``form.validate()``. A follow-up that does not apply, or is not asked yet, has no
+    error of its own (cleared here). When anything else is wrong, None: the first page shows it
+    (the follow-ups' errors cleared too, as they are not on that page). Else the first follow-up
+    that applies and was neither asked nor answered yet, or is wrong."""
+    asked = set(posted.getlist(ASKED)) if posted is not None else set()
+    applying = []
+    for question in getattr(form, "follow_ups", ()):
+        field = field_at(form, question.path)
+        if field is None:
+            continue
+        # Answered already (a page where JavaScript revealed it, or before going back): checked
+        # as asked; not answered nor asked yet: no error, it gets its page.
+        if field.data not in (None, "", []):
+            asked.add(field.name)
+        if not question.applies(form) or field.name not in asked:
+            field.errors = []
+        if question.applies(form):
+            applying.append(field)
+    if any(field not in applying for field in _fields_with_errors(form)):
+        for field in applying:
+            field.errors = []
+        return None
+    return next((field for field in applying if field.name not in asked or field.errors), None)
+
+
+def clear_errors(form) -> None:
+    """No error shown: a page shown again as it was (back from a follow-up question)."""
+    for field in _fields_with_errors(form):
+        field.errors = []
+    form.form_errors = []

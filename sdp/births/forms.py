@@ -26,7 +26,13 @@ from ..domain.vocabulary import (
     PeruvianNationalityBasis,
     Sex,
 )
-from ..forms import DateInputField, GuardedForm, GuardedSubForm, earliest_date_of_birth, pilot_start
+from ..forms import (
+    DateInputField,
+    GuardedForm,
+    GuardedSubForm,
+    earliest_date_of_birth,
+    pilot_start,
+)
 from ..web import country_choices as localized_country_choices
 
 try:  # WTForms 3.3 deprecates (value, label) tuples
@@ -162,7 +168,13 @@ class ParentForm(GuardedSubForm):
             "nationality_basis": (self.nationality_basis.data or None)
             if self.nationality.data == PERU
             else None,
-            "asylum": {"status": status, "country": self.asylum_country.data or None},
+            # The country of a claim only for an asylum seeker or a refugee.
+            "asylum": {
+                "status": status,
+                "country": (self.asylum_country.data or None)
+                if status != AsylumStatus.NONE
+                else None,
+            },
             "case_number": (self.case_number.data or "").strip() or None,
         }
 

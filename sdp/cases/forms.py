@@ -32,6 +32,7 @@ from ..domain.vocabulary import (
 )
 from ..forms import (
     DateInputField,
+    FollowUp,
     GuardedForm,
     GuardedSubForm,
     earliest_date_of_birth,
@@ -44,6 +45,13 @@ MAX_DEPENDANTS = 30
 
 def required(message):
     return DataRequired(message=message)
+
+
+def _claims_asylum(status_field) -> bool:
+    return status_field is not None and status_field.data in (
+        AsylumStatus.ASYLUM_SEEKER,
+        AsylumStatus.REFUGEE,
+    )
 
 
 class LanguageField(SelectField):
@@ -187,7 +195,7 @@ class PersonFields(GuardedSubForm):
             "languages": list(self.languages.data or []),
             "asylum": {
                 "status": status,
-                "country": self.asylum_country.data if status != AsylumStatus.NONE else None,
+                "country": self.asylum_country.data if _claims_asylum(self.asylum_status) else None,
             },
             "vulnerabilities": list(self.vulnerabilities.data or []),
             "guardian": (self.guardian.data or "").strip() or None,
@@ -239,6 +247,9 @@ class IntakeForm(GuardedForm):
         self.route.choices = choices("Route")
         self.registered_on.description = gettext("Leave empty for today.")
 
+    # Asked on its own page, only of an ex officio case (sdp.forms.follow_up).
+    follow_ups = (FollowUp("referring_authority", lambda form: form.route.data == "ex_officio"),)
+
     def validate_referring_authority(self, field):
         if self.route.data == "ex_officio" and not (field.data or "").strip():
             raise ValidationError(gettext("Name the authority that started the case."))
@@ -246,7 +257,10 @@ class IntakeForm(GuardedForm):
     def application_data(self) -> dict:
         return {
             "route": self.route.data,
-            "referring_authority": (self.referring_authority.data or "").strip() or None,
+            # Only an ex officio case names the authority that started it.
+            "referring_authority": (self.referring_authority.data or "").strip() or None
+            if self.route.data == "ex_officio"
+            else None,
             "registered_on": self.registered_on.data,
             "applicant": self.applicant.form.person_data(),
             "dependants": [
@@ -421,20 +435,22 @@ class RecommendationForm(ActionForm):
         ]
         self.exclusion_ground.choices = choices("ExclusionGround", blank=gettext("Not applicable"))
 
+    # The ground is asked, on its own page, only of an exclusion.
+    follow_ups = (
+        FollowUp("exclusion_ground", lambda form: form.outcome.data == DecisionOutcome.EXCLUDED),
+    )
+
     def validate_exclusion_ground(self, field):
-        excluded = self.outcome.data == DecisionOutcome.EXCLUDED
-        if excluded and not field.data:
+        if self.outcome.data == DecisionOutcome.EXCLUDED and not field.data:
             raise ValidationError(gettext("An exclusion names its ground of Art. 1(2)."))
-        if not excluded and field.data:
-            raise ValidationError(
-                gettext("An exclusion ground goes only with the outcome excluded.")
-            )
 
     def outcome_data(self) -> dict:
+        excluded = self.outcome.data == DecisionOutcome.EXCLUDED
         return {
             "outcome": self.outcome.data,
             "reasons": self.reasons.data.strip(),
-            "exclusion_ground": self.exclusion_ground.data or None,
+            # A ground left chosen after the outcome was changed means nothing: not stored.
+            "exclusion_ground": (self.exclusion_ground.data or None) if excluded else None,
         }
 
 

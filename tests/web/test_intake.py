@@ -133,15 +133,34 @@ def test_dependant_rows_are_added_and_removed_without_javascript(web_as):
 
 def test_an_ex_officio_case_names_its_authority(web_as):
     intake = web_as("intake_officer")
+    # Without JavaScript the authority is a question of its own, on the next page.
+    page = intake.get("/cases/new").get_data(as_text=True)
+    assert 'id="referring_authority"' not in page  # not asked on the first page
     response = intake.post("/cases/new", data=applicant_fields(route="ex_officio"))
-    assert response.status_code == 422 and "Name the authority that started the case." in text_of(
-        response
-    )
-    response = intake.post(
-        "/cases/new", data=applicant_fields(route="ex_officio", referring_authority="CEPR")
-    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="follow-up"' in html and count_cases() == 0
+    assert 'id="referring_authority"' in html and "govuk-error-summary" not in html
+    assert 'name="_back"' in html  # the back link returns to the first page, filled in
+    assert 'name="applicant-given_names" value="María José"' in html  # the answers carried
+    assert 'name="applicant-date_of_birth-year" value="1990"' in html
+    asked = {**applicant_fields(route="ex_officio"), "_asked": "referring_authority"}
+    response = intake.post("/cases/new", data=asked)
+    assert response.status_code == 422 and 'id="follow-up"' in response.get_data(as_text=True)
+    assert "Name the authority that started the case." in text_of(response)
+    back = intake.post("/cases/new", data={**asked, "_back": "1", "referring_authority": "CEP"})
+    html = back.get_data(as_text=True)
+    assert back.status_code == 200 and 'value="ex_officio" checked' in html
+    assert 'name="referring_authority" value="CEP"' in html and "govuk-error-summary" not in html
+    response = intake.post("/cases/new", data={**asked, "referring_authority": "CEPR"})
     assert response.status_code == 302
     assert db.session.execute(select(Application.referring_authority)).scalar_one() == "CEPR"
+
+
+def test_an_authority_typed_before_the_route_changed_is_not_stored(web_as):
+    intake = web_as("intake_officer")
+    data = applicant_fields(route="application", referring_authority="CEPR")
+    assert intake.post("/cases/new", data=data).status_code == 302
+    assert db.session.execute(select(Application.referring_authority)).scalar_one() is None
 
 
 def test_possible_duplicates_are_shown_before_saving_and_can_be_dismissed(web_as):
