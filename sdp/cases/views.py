@@ -833,7 +833,7 @@ def answers(form, application: Application) -> list[tuple[str, str, str]]:
             continue
         if any(field is other for other in not_applying):
             continue  # a follow-up question that does not apply: neither shown nor stored
-        if field.type == "DateField" or hasattr(field.data, "isoformat"):
+        if field.type == "DateInputField" or hasattr(field.data, "isoformat"):
             shown = fdate(field.data)
         elif getattr(field, "choices", None) is not None:
             chosen = field.data if isinstance(field.data, list) else [field.data]
