@@ -2,6 +2,8 @@
 
 
 def init_app(app) -> None:
+    from . import journal
     from .cli import audit_cli
 
+    journal.init_app(app)
     app.cli.add_command(audit_cli)
