@@ -181,14 +181,6 @@ def fdate(value: date | datetime | str | None, style: str = "medium") -> str:
     return format_date(value, style)
 
 
-def today_iso() -> str:
-    """Today in Lima, for the ``max`` of date inputs (every date typed here is not in the
-    future)."""
-    from . import clock
-
-    return clock.today().isoformat()
-
-
 def fnumber(value) -> str:
     return format_decimal(value)
 
@@ -233,8 +225,10 @@ def form_errors(*forms) -> list[tuple[str, str]]:
             for sub in field.form:
                 walk(sub, own)
             return
+        # A date links to its first wrong part (its day, month or year input).
+        target = getattr(field, "error_id", field.id)
         for message in field.errors if isinstance(field.errors, list) else []:
-            found.append((field.id, f"{prefix}{message}"))
+            found.append((target, f"{prefix}{message}"))
 
     for form in forms:
         if form is None:
@@ -334,7 +328,6 @@ def register(app: Flask) -> None:
         language_name=language_name,
         fdate=fdate,
         fnumber=fnumber,
-        today_iso=today_iso,
         url_if=url_if,
         nav_items=nav_items,
         form_errors=form_errors,

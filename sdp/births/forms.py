@@ -8,14 +8,13 @@ errors naming the same fields.
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     FormField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from .. import clock
 from ..domain.birth_registration import DECLARANT_LABELS, DeclarantRelationship
@@ -27,7 +26,13 @@ from ..domain.vocabulary import (
     PeruvianNationalityBasis,
     Sex,
 )
-from ..forms import GuardedForm, GuardedSubForm
+from ..forms import (
+    DateInputField,
+    GuardedForm,
+    GuardedSubForm,
+    earliest_date_of_birth,
+    pilot_start,
+)
 from ..web import country_choices as localized_country_choices
 
 try:  # WTForms 3.3 deprecates (value, label) tuples
@@ -47,11 +52,6 @@ def country_choices(blank_label=None) -> list:
     return choices(localized_country_choices(str(blank_label) if blank_label is not None else None))
 
 
-def _not_in_future(form, field):
-    if field.data and field.data > clock.today():
-        raise ValidationError(_l("The date may not be in the future."))
-
-
 class ChildForm(GuardedSubForm):
     given_names = StringField(_l("Given names"), [DataRequired(), Length(max=200)])
     family_names = StringField(_l("Family names"), [DataRequired(), Length(max=200)])
@@ -62,7 +62,13 @@ class ChildForm(GuardedSubForm):
         choices=choices([("", _l("Choose")), *((sex.value, _l(LABELS[sex])) for sex in Sex)]),
         default="",
     )
-    date_of_birth = DateField(_l("Date of birth"), [DataRequired(), _not_in_future])
+    date_of_birth = DateInputField(
+        _l("Date of birth"),
+        subject=_l("The date of birth"),
+        required_message=_l("Enter the date of birth."),
+        earliest=earliest_date_of_birth,
+        birth=True,
+    )
     birth_country = SelectField(_l("Country of birth (for a foundling: where found)"), default="PE")
     birth_locality = StringField(
         _l("Place of birth (district, city)"), [Optional(), Length(max=200)]
@@ -78,7 +84,13 @@ class ParentForm(GuardedSubForm):
 
     given_names = StringField(_l("Given names"), [Optional(), Length(max=200)])
     family_names = StringField(_l("Family names"), [Optional(), Length(max=200)])
-    date_of_birth = DateField(_l("Date of birth"), [Optional(), _not_in_future])
+    date_of_birth = DateInputField(
+        _l("Date of birth"),
+        subject=_l("The date of birth"),
+        optional=True,
+        earliest=earliest_date_of_birth,
+        birth=True,
+    )
     birth_country = SelectField(_l("Country of birth"), default="")
     birth_locality = StringField(_l("Place of birth"), [Optional(), Length(max=200)])
     nationality = SelectField(_l("Nationality"), default="")
@@ -122,7 +134,7 @@ class ParentForm(GuardedSubForm):
         required = [self.given_names, self.family_names, self.date_of_birth, self.birth_country]
         ok = True
         for field in required:
-            if not field.data:
+            if not field.data and not field.errors:
                 field.errors = [*field.errors, _l("Needed for a parent who is recorded.")]
                 ok = False
         # The basis is dropped for a parent who is not Peruvian (``to_data``): only the first rule
@@ -159,7 +171,13 @@ class ParentForm(GuardedSubForm):
             "nationality_basis": (self.nationality_basis.data or None)
             if self.nationality.data == PERU
             else None,
-            "asylum": {"status": status, "country": self.asylum_country.data or None},
+            # The country of a claim only for an asylum seeker or a refugee.
+            "asylum": {
+                "status": status,
+                "country": (self.asylum_country.data or None)
+                if status != AsylumStatus.NONE
+                else None,
+            },
             "case_number": (self.case_number.data or "").strip() or None,
         }
 
@@ -183,8 +201,12 @@ class BirthForm(GuardedForm):
     declarant_document = StringField(
         _l("Declarant's identity document"), [Optional(), Length(max=40)]
     )
-    registered_on = DateField(
-        _l("Registration date"), [DataRequired(), _not_in_future], default=clock.today
+    registered_on = DateInputField(
+        _l("Registration date"),
+        subject=_l("The registration date"),
+        required_message=_l("Enter the registration date."),
+        earliest=pilot_start,
+        default=clock.today,
     )
     late_registration_evidence = TextAreaField(
         _l("Supporting evidence (required for a late registration)"),

@@ -8,7 +8,6 @@ from flask import current_app
 from flask_babel import gettext, lazy_gettext
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     FileField,
     FormField,
@@ -22,7 +21,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import clock
 from ..domain.vocabulary import (
     AsylumStatus,
     DecisionOutcome,
@@ -32,7 +30,14 @@ from ..domain.vocabulary import (
     ReferralStatus,
     label,
 )
-from ..forms import GuardedForm, GuardedSubForm
+from ..forms import (
+    DateInputField,
+    FollowUp,
+    GuardedForm,
+    GuardedSubForm,
+    earliest_date_of_birth,
+    pilot_start,
+)
 from ..web import choices, country_choices, language_choices
 
 MAX_DEPENDANTS = 30
@@ -42,9 +47,11 @@ def required(message):
     return DataRequired(message=message)
 
 
-def not_in_future(form, field):
-    if field.data and field.data > clock.today():
-        raise ValidationError(gettext("The date may not be in the future."))
+def _claims_asylum(status_field) -> bool:
+    return status_field is not None and status_field.data in (
+        AsylumStatus.ASYLUM_SEEKER,
+        AsylumStatus.REFUGEE,
+    )
 
 
 class LanguageField(SelectField):
@@ -81,11 +88,11 @@ def Reasons(label=None, message=None):  # noqa: N802 - a field factory
     )
 
 
-def Day(label, message=None, optional=False):  # noqa: N802
-    validators = (
-        [Optional()] if optional else [InputRequired(message or lazy_gettext("Enter a date."))]
+def Day(label, subject, message=None, optional=False, earliest=None):  # noqa: N802
+    """A date of the case, typed as day, month and year; never after today."""
+    return DateInputField(
+        label, subject=subject, required_message=message, optional=optional, earliest=earliest
     )
-    return DateField(label, validators=[*validators, not_in_future])
 
 
 # --- Intake ---------------------------------------------------------------------------------
@@ -103,9 +110,12 @@ class PersonFields(GuardedSubForm):
     sex = RadioField(
         lazy_gettext("Sex"), validators=[InputRequired(lazy_gettext("Choose the sex."))]
     )
-    date_of_birth = DateField(
+    date_of_birth = DateInputField(
         lazy_gettext("Date of birth"),
-        validators=[InputRequired(lazy_gettext("Enter the date of birth.")), not_in_future],
+        subject=lazy_gettext("The date of birth"),
+        required_message=lazy_gettext("Enter the date of birth."),
+        earliest=earliest_date_of_birth,
+        birth=True,
     )
     birth_country = SelectField(
         lazy_gettext("Country of birth"),
@@ -144,7 +154,11 @@ class PersonFields(GuardedSubForm):
     detention_place = StringField(
         lazy_gettext("Place of detention, if detained"), validators=[Optional(), Length(max=200)]
     )
-    detention_since = Day(lazy_gettext("Detained since"), optional=True)
+    detention_since = Day(
+        lazy_gettext("Detained since"),
+        lazy_gettext("The date the detention started"),
+        optional=True,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,7 +195,7 @@ class PersonFields(GuardedSubForm):
             "languages": list(self.languages.data or []),
             "asylum": {
                 "status": status,
-                "country": self.asylum_country.data if status != AsylumStatus.NONE else None,
+                "country": self.asylum_country.data if _claims_asylum(self.asylum_status) else None,
             },
             "vulnerabilities": list(self.vulnerabilities.data or []),
             "guardian": (self.guardian.data or "").strip() or None,
@@ -213,7 +227,12 @@ class IntakeForm(GuardedForm):
     referring_authority = StringField(
         lazy_gettext("Referring authority (ex officio cases)"), validators=[Length(max=120)]
     )
-    registered_on = Day(lazy_gettext("Date of registration"), optional=True)
+    registered_on = Day(
+        lazy_gettext("Date of registration"),
+        lazy_gettext("The date of registration"),
+        optional=True,
+        earliest=pilot_start,
+    )
     applicant = FormField(PersonFields, label=lazy_gettext("Applicant"))
     dependants = FieldList(
         FormField(DependantFields),
@@ -228,6 +247,9 @@ class IntakeForm(GuardedForm):
         self.route.choices = choices("Route")
         self.registered_on.description = gettext("Leave empty for today.")
 
+    # Asked on its own page, only of an ex officio case (sdp.forms.follow_up).
+    follow_ups = (FollowUp("referring_authority", lambda form: form.route.data == "ex_officio"),)
+
     def validate_referring_authority(self, field):
         if self.route.data == "ex_officio" and not (field.data or "").strip():
             raise ValidationError(gettext("Name the authority that started the case."))
@@ -235,7 +257,10 @@ class IntakeForm(GuardedForm):
     def application_data(self) -> dict:
         return {
             "route": self.route.data,
-            "referring_authority": (self.referring_authority.data or "").strip() or None,
+            # Only an ex officio case names the authority that started it.
+            "referring_authority": (self.referring_authority.data or "").strip() or None
+            if self.route.data == "ex_officio"
+            else None,
             "registered_on": self.registered_on.data,
             "applicant": self.applicant.form.person_data(),
             "dependants": [
@@ -317,7 +342,7 @@ class EvidenceForm(ActionForm):
         lazy_gettext("Description"),
         validators=[required(lazy_gettext("Describe the evidence.")), not_blank, Length(max=20000)],
     )
-    received_on = Day(lazy_gettext("Received on"))
+    received_on = Day(lazy_gettext("Received on"), lazy_gettext("The date received"))
     country = SelectField(lazy_gettext("State it concerns"), validators=[Optional()])
     # Checked by the upload service (type by content, size), which says what is wrong beside it.
     file = FileField(lazy_gettext("A copy of the evidence (optional)"))
@@ -341,8 +366,10 @@ class InquiryForm(ActionForm):
         lazy_gettext("Authority"),
         validators=[required(lazy_gettext("Name the authority.")), not_blank, Length(max=200)],
     )
-    consent_on = Day(lazy_gettext("The person concerned consented on"))
-    sent_on = Day(lazy_gettext("Sent on"))
+    consent_on = Day(
+        lazy_gettext("The person concerned consented on"), lazy_gettext("The date of consent")
+    )
+    sent_on = Day(lazy_gettext("Sent on"), lazy_gettext("The date sent"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -350,7 +377,7 @@ class InquiryForm(ActionForm):
 
 
 class InquiryResponseForm(ActionForm):
-    received_on = Day(lazy_gettext("Received on"))
+    received_on = Day(lazy_gettext("Received on"), lazy_gettext("The date received"))
     outcome = RadioField(
         lazy_gettext("Outcome"), validators=[InputRequired(lazy_gettext("Choose the outcome."))]
     )
@@ -362,7 +389,7 @@ class InquiryResponseForm(ActionForm):
 
 class InterviewForm(ActionForm):
     person_id = PersonConcerned()
-    held_on = Day(lazy_gettext("Held on"))
+    held_on = Day(lazy_gettext("Held on"), lazy_gettext("The date of the interview"))
     interpreter_language = LanguageField(
         lazy_gettext("Interpreter's language"),
         description=lazy_gettext("Leave blank if no interpreter was needed."),
@@ -408,20 +435,22 @@ class RecommendationForm(ActionForm):
         ]
         self.exclusion_ground.choices = choices("ExclusionGround", blank=gettext("Not applicable"))
 
+    # The ground is asked, on its own page, only of an exclusion.
+    follow_ups = (
+        FollowUp("exclusion_ground", lambda form: form.outcome.data == DecisionOutcome.EXCLUDED),
+    )
+
     def validate_exclusion_ground(self, field):
-        excluded = self.outcome.data == DecisionOutcome.EXCLUDED
-        if excluded and not field.data:
+        if self.outcome.data == DecisionOutcome.EXCLUDED and not field.data:
             raise ValidationError(gettext("An exclusion names its ground of Art. 1(2)."))
-        if not excluded and field.data:
-            raise ValidationError(
-                gettext("An exclusion ground goes only with the outcome excluded.")
-            )
 
     def outcome_data(self) -> dict:
+        excluded = self.outcome.data == DecisionOutcome.EXCLUDED
         return {
             "outcome": self.outcome.data,
             "reasons": self.reasons.data.strip(),
-            "exclusion_ground": self.exclusion_ground.data or None,
+            # A ground left chosen after the outcome was changed means nothing: not stored.
+            "exclusion_ground": (self.exclusion_ground.data or None) if excluded else None,
         }
 
 
@@ -432,7 +461,7 @@ class DecisionForm(RecommendationForm):
     """The applicant's outcome, and one per other person still in the procedure
     (``decision_form_for`` adds those fields: each person decided on their own)."""
 
-    notified_on = Day(lazy_gettext("Notified on"))
+    notified_on = Day(lazy_gettext("Notified on"), lazy_gettext("The date of notification"))
     notification_language = LanguageField(
         lazy_gettext("Language of the notification"),
         description=lazy_gettext("A language the applicant understands."),
@@ -493,7 +522,7 @@ class ReferralOutcomeForm(ActionForm):
         lazy_gettext("The civil registry's answer"),
         validators=[InputRequired(lazy_gettext("Choose the civil registry's answer."))],
     )
-    on = Day(lazy_gettext("Answered on"))
+    on = Day(lazy_gettext("Answered on"), lazy_gettext("The date of the answer"))
     reference = StringField(
         lazy_gettext("The civil registry's reference (for example the CUI)"),
         validators=[Optional(), Length(max=64)],
@@ -517,7 +546,9 @@ class ProceedingForm(ActionForm):
         validators=[Optional()],
     )
     reasons = Reasons()
-    notified_on = Day(lazy_gettext("Proposal notified on"))
+    notified_on = Day(
+        lazy_gettext("Proposal notified on"), lazy_gettext("The date of notification")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -525,7 +556,7 @@ class ProceedingForm(ActionForm):
 
 
 class ProceedingReplyForm(ActionForm):
-    received_on = Day(lazy_gettext("Reply received on"))
+    received_on = Day(lazy_gettext("Reply received on"), lazy_gettext("The date received"))
     summary = TextAreaField(
         lazy_gettext("The person's reply"),
         validators=[required(lazy_gettext("Enter the reply.")), not_blank, Length(max=20000)],
@@ -537,7 +568,7 @@ class ProceedingDecisionForm(ActionForm):
         lazy_gettext("Decision"), validators=[InputRequired(lazy_gettext("Choose the decision."))]
     )
     reasons = Reasons()
-    notified_on = Day(lazy_gettext("Notified on"))
+    notified_on = Day(lazy_gettext("Notified on"), lazy_gettext("The date of notification"))
 
     def set_kind(self, kind: str) -> None:
         ended = (
@@ -552,7 +583,9 @@ class ProceedingDecisionForm(ActionForm):
 
 
 class ProceedingAppealForm(ActionForm):
-    lodged_on = Day(lazy_gettext("Lodged on"), optional=True)
+    lodged_on = Day(
+        lazy_gettext("Lodged on"), lazy_gettext("The date the appeal was lodged"), optional=True
+    )
     grounds = TextAreaField(
         lazy_gettext("Grounds of the appeal"),
         validators=[
@@ -584,7 +617,7 @@ class DetentionForm(ActionForm):
             Length(max=200),
         ],
     )
-    since = Day(lazy_gettext("Detained since"))
+    since = Day(lazy_gettext("Detained since"), lazy_gettext("The date the detention started"))
 
 
 class GuardianForm(ActionForm):
@@ -607,7 +640,9 @@ class ReasonsForm(ActionForm):
 
 class AppealForm(ActionForm):
     person_id = PersonConcerned()
-    lodged_on = Day(lazy_gettext("Lodged on"), optional=True)
+    lodged_on = Day(
+        lazy_gettext("Lodged on"), lazy_gettext("The date the appeal was lodged"), optional=True
+    )
     grounds = TextAreaField(
         lazy_gettext("Grounds of the appeal"),
         validators=[

@@ -31,7 +31,7 @@ from ..domain.access import BIRTH_READERS, CASE_READERS, may_read_case
 from ..domain.procedure import InvalidField, ProcedureError
 from ..domain.vocabulary import N_, DocumentType, Role
 from ..extensions import db
-from ..forms import field_at
+from ..forms import clear_errors, field_at, follow_up
 from ..unit_of_work import savepoint
 from ..uploads import services as uploads
 from ..uploads.download import as_download
@@ -220,7 +220,22 @@ def intake():
             "cases/intake.html", form=form, duplicates=duplicates, refusal=refusal
         )
     form = forms.IntakeForm()
-    if not form.validate():
+    form.validate()
+    if "_back" in request.form:  # back from a follow-up question: the first page as it was
+        clear_errors(form)
+        return render_template(
+            "cases/intake.html", form=form, duplicates=duplicates, refusal=refusal
+        )
+    question = follow_up(form, request.form)
+    if question is not None:
+        return render_template(
+            "follow_up.html",
+            form=form,
+            field=question,
+            caption=gettext("Register an application"),
+            submit_name="register",
+        ), (422 if question.errors else 200)
+    if form.errors:
         return render_template(
             "cases/intake.html", form=form, duplicates=duplicates, refusal=refusal
         ), 422
@@ -796,10 +811,21 @@ def action(application_id: int, slug: str, target: int | None = None):
             if restored:  # kept across an expired session: still the version it was opened on
                 opened = _opened(application, restored)
         else:
-            # "change": back from checking the answers, to the question with the answers in it.
-            if "change" in request.form:
-                pass
-            elif form.validate():
+            # "change": back from checking the answers, to the question with the answers in it;
+            # "_back": back from a follow-up question (sdp.forms.follow_up), likewise.
+            question = None
+            if "change" not in request.form and "_back" not in request.form:
+                form.validate()
+                question = follow_up(form, request.form)
+                status = 422 if form.errors else 200
+            if question is not None:
+                return render_template(
+                    "follow_up.html",
+                    form=form,
+                    field=question,
+                    caption=gettext("Case %(number)s", number=application.case_number),
+                ), status
+            if "change" not in request.form and "_back" not in request.form and not form.errors:
                 if name in IRREVERSIBLE and request.form.get("confirm") != "yes":
                     return render_template(
                         "cases/check_answers.html",
@@ -814,8 +840,6 @@ def action(application_id: int, slug: str, target: int | None = None):
                     ACTION_PAGES[name].save(principal, application, form, row)
                 flash(result_message(name, application, form, row), "success")
                 return redirect(url_for(".case", application_id=application.id))
-            else:
-                status = 422
     except ProcedureError as error:
         if (
             form is None
@@ -914,10 +938,17 @@ def answers(form, application: Application) -> list[tuple[str, str, str]]:
     from ..web import fdate
 
     rows = []
+    not_applying = [
+        field_at(form, question.path)
+        for question in getattr(form, "follow_ups", ())
+        if not question.applies(form)
+    ]
     for field in form:
         if field.type in ("CSRFTokenField", "HiddenField") or field.data in (None, "", [], False):
             continue
-        if field.type == "DateField" or hasattr(field.data, "isoformat"):
+        if any(field is other for other in not_applying):
+            continue  # a follow-up question that does not apply: neither shown nor stored
+        if field.type == "DateInputField" or hasattr(field.data, "isoformat"):
             shown = fdate(field.data)
         elif getattr(field, "choices", None) is not None:
             chosen = field.data if isinstance(field.data, list) else [field.data]

@@ -71,3 +71,58 @@ def check_case_event(field: str, day: date, registered_on: date) -> None:
             N_("This date may not be before the case was registered, on %(date)s."),
             date=registered_on.isoformat(),
         )
+
+
+# --- A date typed as three parts (GOV.UK "date input"): day, month, year ----------------------
+
+DATE_PARTS = ("day", "month", "year")
+# More digits than this is no date at all (and int() of a long string is work for nothing).
+_MAX_PART_LENGTH = 8
+
+
+class PartsFault:
+    """Why three typed parts are not a date (the form says it in words)."""
+
+    EMPTY = "empty"  # nothing typed in any part
+    MISSING = "missing"  # some parts left empty (``wrong`` names them)
+    NOT_A_NUMBER = "not_a_number"  # a part that is not digits
+    YEAR_DIGITS = "year_digits"  # a year of other than 4 digits
+    NOT_REAL = "not_real"  # numbers, but no such day (30 February, month 13)
+
+
+def parse_date_parts(
+    day: str | None, month: str | None, year: str | None
+) -> tuple[date | None, str | None, tuple[str, ...]]:
+    """``(date, None, ())`` for a real date; else ``(None, fault, wrong parts)``.
+
+    Spaces around a part are ignored and leading zeros allowed ("07"); only the digits 0-9 count
+    (not "٣" nor "³", which ``str.isdigit`` would take)."""
+    typed = {
+        "day": (day or "").strip(),
+        "month": (month or "").strip(),
+        "year": (year or "").strip(),
+    }
+    missing = tuple(part for part in DATE_PARTS if not typed[part])
+    if len(missing) == len(DATE_PARTS):
+        return None, PartsFault.EMPTY, DATE_PARTS
+    if missing:
+        return None, PartsFault.MISSING, missing
+    not_numbers = tuple(
+        part
+        for part in DATE_PARTS
+        if len(typed[part]) > _MAX_PART_LENGTH
+        or not all("0" <= character <= "9" for character in typed[part])
+    )
+    if not_numbers:
+        return None, PartsFault.NOT_A_NUMBER, not_numbers
+    if len(typed["year"]) != 4:
+        return None, PartsFault.YEAR_DIGITS, ("year",)
+    numbers = {part: int(text) for part, text in typed.items()}
+    if numbers["year"] < 1:
+        return None, PartsFault.NOT_REAL, ("year",)
+    if not 1 <= numbers["month"] <= 12:
+        return None, PartsFault.NOT_REAL, ("month",)
+    try:
+        return date(numbers["year"], numbers["month"], numbers["day"]), None, ()
+    except ValueError:  # day 0, 32, or 30 February: the day is what is wrong
+        return None, PartsFault.NOT_REAL, ("day",)

@@ -5,13 +5,15 @@ page, an SVG, a CSV or a workbook.
 """
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_babel import format_date, format_decimal, format_percent, gettext
+from flask_babel import format_date, format_decimal, format_percent, gettext, lazy_gettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from marshmallow import ValidationError
 
 from ..domain.access import STATISTICS_READERS
 from ..domain.vocabulary import label
+from ..forms import DateInputField, GuardedSubForm
+from ..web import form_errors
 from . import charts, diagram, procedure_doc
 from .exports import to_csv, to_xlsx
 from .report import SUPPRESSION_NOTE
@@ -104,36 +106,67 @@ class PeriodForm(PeriodQuery):
         )
 
 
+class PeriodFields(GuardedSubForm):
+    """The period as the page asks it: two dates of day, month and year (a GET form, no CSRF
+    token, bookmarkable). An ISO date under ``from`` or ``to`` (a link, an export) is read too."""
+
+    start = DateInputField(
+        lazy_gettext("From"),
+        name="from",
+        subject=lazy_gettext("The start of the period"),
+        optional=True,
+    )
+    end = DateInputField(
+        lazy_gettext("To"),
+        name="to",
+        subject=lazy_gettext("The end of the period"),
+        optional=True,
+        past=False,
+    )
+
+    def iso(self) -> dict[str, str]:
+        """The period as the API and the exports take it (``from``, ``to``, ISO dates)."""
+        return {
+            field.name: field.data.isoformat() for field in (self.start, self.end) if field.data
+        }
+
+
 def _period_or_errors():
+    """The period, and the form (its errors beside its dates) for the page."""
+    form = PeriodFields(request.args)
+    if not form.validate():
+        return None, form
+    lang = {"lang": request.args["lang"]} if request.args.get("lang") else {}
     try:
-        # The form sends empty fields for an open period.
-        return PeriodForm().load(
-            {key: value for key, value in request.args.items() if value != ""}
-        ), None
+        return PeriodForm().load({**form.iso(), **lang}), form
     except ValidationError as error:
-        return None, error.messages
+        fields_by_key = {"from": form.start, "to": form.end}
+        for key, messages in error.messages.items():
+            if key in fields_by_key:
+                fields_by_key[key].errors = [*fields_by_key[key].errors, *messages]
+            else:
+                form.form_errors.extend(messages)
+        return None, form
 
 
 @bp.get("/statistics")
 @login_required
 def statistics():
     _require_statistics_reader()
-    period, errors = _period_or_errors()
-    if errors:
-        return render_template(
-            "review/statistics.html", report=None, errors=errors, args=request.args
-        ), 422
+    period, form = _period_or_errors()
+    if period is None:
+        return render_template("review/statistics.html", report=None, period_form=form), 422
     report = current_report(period)
     tables = [(table, Markup(charts.bar_chart(table, gettext))) for table in report.tables]
     export_args = {
-        key: value for key, value in request.args.items() if key in ("from", "to", "lang")
+        **form.iso(),
+        **({"lang": request.args["lang"]} if request.args.get("lang") else {}),
     }
     return render_template(
         "review/statistics.html",
         report=report,
         tables=tables,
-        errors=None,
-        args=request.args,
+        period_form=form,
         time_chart=Markup(charts.time_chart(report.figures, gettext)),
         export_args=export_args,
     )
@@ -141,9 +174,9 @@ def statistics():
 
 def _export(render, mimetype: str, extension: str):
     _require_statistics_reader()
-    period, errors = _period_or_errors()
-    if errors:
-        text = "\n".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items())
+    period, form = _period_or_errors()
+    if period is None:
+        text = "\n".join(message for _, message in form_errors(form))
         return Response(text + "\n", status=422, mimetype="text/plain")
     report = current_report(period)
     stamp = report.generated_on.isoformat()

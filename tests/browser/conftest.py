@@ -185,3 +185,14 @@ def sign_in(page, user, password: str = PASSWORD) -> None:
 def sign_out(page) -> None:
     page.locator("header form button[type=submit]").click()
     page.wait_for_load_state()
+
+
+def fill_date(page, selector: str, day) -> None:
+    """Type a date (a ``date`` or ISO text) into a GOV.UK date input (``#<field>``: its day,
+    month and year inputs are ``#<field>-day``, ``-month``, ``-year``), as a person would."""
+    from datetime import date
+
+    day = date.fromisoformat(day) if isinstance(day, str) else day
+    page.fill(f"{selector}-day", str(day.day))
+    page.fill(f"{selector}-month", str(day.month))
+    page.fill(f"{selector}-year", str(day.year))

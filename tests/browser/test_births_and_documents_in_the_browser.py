@@ -9,7 +9,7 @@ import pytest
 from sdp import clock
 from tests.cases.helpers import Office, register
 
-from .conftest import sign_in
+from .conftest import fill_date, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,19 +25,19 @@ def fill_child_and_refugee_mother(page, *, born_on) -> None:
     page.fill("#child-given_names", "Valentina")
     page.fill("#child-family_names", "Mendoza Rivas")
     page.select_option("#child-sex", "F")  # nothing is chosen for the registrar
-    page.fill("#child-date_of_birth", born_on.isoformat())
+    fill_date(page, "#child-date_of_birth", born_on.isoformat())
     page.select_option("#child-birth_country", "PE")
     page.fill("#child-birth_locality", "Lima, Jesús María")
     page.fill("#mother-given_names", "Daniela")
     page.fill("#mother-family_names", "Rivas Colmenares")
-    page.fill("#mother-date_of_birth", "1993-06-18")
+    fill_date(page, "#mother-date_of_birth", "1993-06-18")
     page.select_option("#mother-birth_country", "VE")
     page.select_option("#mother-nationality", "VE")
     page.select_option("#mother-asylum_status", "refugee")
     page.select_option("#mother-asylum_country", "VE")
     page.fill("#father-given_names", "Luis Alberto")
     page.fill("#father-family_names", "Mendoza Pérez")
-    page.fill("#father-date_of_birth", "1990-02-03")
+    fill_date(page, "#father-date_of_birth", "1990-02-03")
     page.select_option("#father-birth_country", "VE")
     page.select_option("#father-nationality", "VE")
     page.select_option("#father-asylum_status", "refugee")
@@ -100,7 +100,8 @@ def test_a_late_registration_asks_for_evidence_and_keeps_what_was_typed(
     for field, value in (
         ("#child-given_names", "Valentina"),
         ("#child-family_names", "Mendoza Rivas"),
-        ("#child-date_of_birth", born_on.isoformat()),
+        ("#child-date_of_birth-day", str(born_on.day)),
+        ("#child-date_of_birth-year", str(born_on.year)),
         ("#mother-family_names", "Rivas Colmenares"),
         ("#mother-asylum_status", "refugee"),
         ("#father-given_names", "Luis Alberto"),

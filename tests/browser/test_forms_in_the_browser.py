@@ -8,7 +8,7 @@ import pytest
 from sdp import clock
 from tests.cases.helpers import Office, register
 
-from .conftest import sign_in
+from .conftest import fill_date, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,9 @@ def test_a_validation_error_keeps_what_was_typed(page, check_page, make_user):
     sign_in(page, make_user("intake_officer"))
     page.goto("/cases/new")
     page.fill("#applicant-given_names", "Wilmer Antonio")
-    page.fill("#applicant-date_of_birth", (TODAY + timedelta(days=10)).isoformat())  # in the future
+    fill_date(
+        page, "#applicant-date_of_birth", (TODAY + timedelta(days=10)).isoformat()
+    )  # in the future
     page.select_option("#applicant-birth_country", "VE")
     page.check("#applicant-asylum_status-2")  # refugee, without the claim's country
     page.locator("button[name=add_dependant]").click()

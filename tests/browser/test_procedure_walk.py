@@ -7,7 +7,7 @@ import pytest
 
 from sdp import clock
 
-from .conftest import sign_in, sign_out
+from .conftest import fill_date, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     page.fill("#applicant-given_names", "María José")
     page.fill("#applicant-family_names", "Pérez Gómez")
     page.check("#applicant-sex")  # the first choice: female
-    page.fill("#applicant-date_of_birth", "1990-04-12")
+    fill_date(page, "#applicant-date_of_birth", "1990-04-12")
     page.select_option("#applicant-birth_country", "VE")
     page.fill("#applicant-birth_locality", "Maracaibo")
     page.check("input[name=applicant-languages][value=es]")  # chosen by name: Español / Spanish
@@ -54,7 +54,7 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     page.fill("#dependants-0-family_names", "Pérez Gómez")
     page.select_option("#dependants-0-relationship", "child")
     page.check("#dependants-0-sex")
-    page.fill("#dependants-0-date_of_birth", (TODAY - timedelta(days=700)).isoformat())
+    fill_date(page, "#dependants-0-date_of_birth", (TODAY - timedelta(days=700)).isoformat())
     page.select_option("#dependants-0-birth_country", "PE")
     check_page(page, "intake-filled")
     page.locator("button.govuk-button[name=register]").click()
@@ -102,8 +102,8 @@ def walk_the_procedure(page, check_page, office, lang: str, texts: dict) -> str:
     open_action(page, "send_inquiry")
     page.select_option("#send_inquiry-country", "CO")
     page.fill("#send_inquiry-authority", "Registraduría Nacional del Estado Civil")
-    page.fill("#send_inquiry-consent_on", TODAY.isoformat())
-    page.fill("#send_inquiry-sent_on", TODAY.isoformat())
+    fill_date(page, "#send_inquiry-consent_on", TODAY.isoformat())
+    fill_date(page, "#send_inquiry-sent_on", TODAY.isoformat())
     submit(page, "form-send_inquiry")
     assert page.locator("#inquiries-table").count() == 1
     open_action(page, "record_interview")

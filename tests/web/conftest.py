@@ -94,3 +94,12 @@ def compile_catalogues() -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _catalogues_compiled():
     compile_catalogues()
+
+
+def date_fields(name: str, day) -> dict:
+    """A date as a page posts it: three fields, ``<name>-day``, ``-month`` and ``-year``."""
+    return {
+        f"{name}-day": str(day.day),
+        f"{name}-month": str(day.month),
+        f"{name}-year": str(day.year),
+    }

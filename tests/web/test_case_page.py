@@ -281,7 +281,8 @@ def test_form_errors_are_beside_the_fields_with_a_summary(office, web_as):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert (
-        'href="#record_interview-held_on"' in html and 'id="record_interview-summary-error"' in html
+        'href="#record_interview-held_on-day"' in html
+        and 'id="record_interview-summary-error"' in html
     )
     assert 'value="ENCUENTROS"' in html
 
@@ -295,6 +296,19 @@ def test_an_exclusion_needs_its_ground(office, web_as):
         outcome="excluded",
         reasons="Art. 1(2).",
         exclusion_ground="",
+    )
+    # The ground is asked on its own page (a follow-up question), then required there.
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="follow-up"' in html
+    assert 'id="recommend-exclusion_ground"' in html and 'value="Art. 1(2)."' in html
+    response = web_as(office.officer.user).post(
+        action_path(case["id"], "recommend"),
+        data={
+            "recommend-outcome": "excluded",
+            "recommend-reasons": "Art. 1(2).",
+            "recommend-exclusion_ground": "",
+            "_asked": "recommend-exclusion_ground",
+        },
     )
     assert response.status_code == 422 and "An exclusion names its ground of Art. 1(2)." in text_of(
         response

@@ -11,7 +11,7 @@ from sdp.cases.models import Application
 from sdp.domain.policy import PolicySettings
 from sdp.extensions import db
 
-from .conftest import text_of
+from .conftest import date_fields, text_of
 from .test_intake import applicant_fields, dependant_fields
 
 TODAY = clock.today()
@@ -28,8 +28,10 @@ def _error_beside(page: str, field_id: str) -> bool:
 
 def test_a_registration_before_the_pilot_comes_back_with_the_error_beside_the_field(app, web_as):
     intake = web_as("intake_officer")
-    before = (app.config["POLICY"].pilot_start - timedelta(days=1)).isoformat()
-    response = intake.post("/cases/new", data=applicant_fields(registered_on=before))
+    before = app.config["POLICY"].pilot_start - timedelta(days=1)
+    response = intake.post(
+        "/cases/new", data=applicant_fields(**date_fields("registered_on", before))
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert _error_beside(page, "registered_on"), text_of(response)[:3000]
@@ -38,10 +40,10 @@ def test_a_registration_before_the_pilot_comes_back_with_the_error_beside_the_fi
 
 def test_a_dependant_born_after_the_registration_is_named(web_as):
     intake = web_as("intake_officer")
-    registered = (TODAY - timedelta(days=30)).isoformat()
+    registered = TODAY - timedelta(days=30)
     data = {
-        **applicant_fields(registered_on=registered),
-        **dependant_fields(0, "Sofía", date_of_birth=(TODAY - timedelta(days=3)).isoformat()),
+        **applicant_fields(**date_fields("registered_on", registered)),
+        **dependant_fields(0, "Sofía", date_of_birth=TODAY - timedelta(days=3)),
     }
     response = intake.post("/cases/new", data=data)
     assert response.status_code == 422

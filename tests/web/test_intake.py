@@ -1,6 +1,6 @@
 """The intake form: validation, dependant rows without JavaScript, possible duplicates."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -8,7 +8,7 @@ from sdp import clock
 from sdp.cases.models import Application
 from sdp.extensions import db
 
-from .conftest import text_of
+from .conftest import date_fields, text_of
 
 TODAY = clock.today()
 
@@ -19,7 +19,7 @@ def applicant_fields(**overrides) -> dict:
         "applicant-given_names": "María José",
         "applicant-family_names": "Pérez Gómez",
         "applicant-sex": "F",
-        "applicant-date_of_birth": "1990-04-12",
+        **date_fields("applicant-date_of_birth", date(1990, 4, 12)),
         "applicant-birth_country": "VE",
         "applicant-birth_locality": "Maracaibo",
         "applicant-languages": ["es", "qu"],
@@ -37,11 +37,15 @@ def dependant_fields(index: int, given: str, **overrides) -> dict:
         f"dependants-{index}-family_names": "Pérez Gómez",
         f"dependants-{index}-relationship": "child",
         f"dependants-{index}-sex": "F",
-        f"dependants-{index}-date_of_birth": (TODAY - timedelta(days=500)).isoformat(),
+        **date_fields(f"dependants-{index}-date_of_birth", TODAY - timedelta(days=500)),
         f"dependants-{index}-birth_country": "PE",
         f"dependants-{index}-asylum_status": "none",
     }
-    data.update({f"dependants-{index}-{key}": value for key, value in overrides.items()})
+    for key, value in overrides.items():
+        if isinstance(value, date):
+            data.update(date_fields(f"dependants-{index}-{key}", value))
+        else:
+            data[f"dependants-{index}-{key}"] = value
     return data
 
 
@@ -69,13 +73,13 @@ def test_registering_a_family(web_as):
 
 def test_errors_are_shown_beside_each_field_and_in_a_summary_and_nothing_typed_is_lost(web_as):
     intake = web_as("intake_officer")
-    future = (TODAY + timedelta(days=3)).isoformat()
+    future = TODAY + timedelta(days=3)
     response = intake.post(
         "/cases/new",
         data=applicant_fields(
             **{
                 "applicant-family_names": "",
-                "applicant-date_of_birth": future,
+                **date_fields("applicant-date_of_birth", future),
                 "applicant-asylum_status": "refugee",
                 "applicant-languages": ["es", "klingon"],
             }
@@ -84,22 +88,23 @@ def test_errors_are_shown_beside_each_field_and_in_a_summary_and_nothing_typed_i
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and count_cases() == 0
     assert 'class="govuk-error-summary"' in html
-    for field in (
-        "applicant-family_names",
-        "applicant-date_of_birth",
-        "applicant-asylum_country",
-        "applicant-languages",
+    for field, link in (
+        ("applicant-family_names", "applicant-family_names"),
+        ("applicant-date_of_birth", "applicant-date_of_birth-day"),  # a date: its first part
+        ("applicant-asylum_country", "applicant-asylum_country"),
+        ("applicant-languages", "applicant-languages"),
     ):
-        assert f'href="#{field}"' in html and f'id="{field}-error"' in html, field
+        assert f'href="#{link}"' in html and f'id="{field}-error"' in html, field
     assert (
         "Applicant: Enter the family names." in html
-        and "The date may not be in the future." in html
+        and "Applicant: The date of birth must be today or in the past" in html
     )
     assert "Choose the country of the asylum claim." in html
     # What was typed comes back.
     assert (
         'value="María José"' in html
-        and f'value="{future}"' in html
+        and f'value="{future.day}"' in html
+        and f'value="{future.year}"' in html
         and 'value="es" checked' in html
     )
     assert "Choose a language from the list." in html  # "klingon" is no language of the list
@@ -128,15 +133,34 @@ def test_dependant_rows_are_added_and_removed_without_javascript(web_as):
 
 def test_an_ex_officio_case_names_its_authority(web_as):
     intake = web_as("intake_officer")
+    # Without JavaScript the authority is a question of its own, on the next page.
+    page = intake.get("/cases/new").get_data(as_text=True)
+    assert 'id="referring_authority"' not in page  # not asked on the first page
     response = intake.post("/cases/new", data=applicant_fields(route="ex_officio"))
-    assert response.status_code == 422 and "Name the authority that started the case." in text_of(
-        response
-    )
-    response = intake.post(
-        "/cases/new", data=applicant_fields(route="ex_officio", referring_authority="CEPR")
-    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="follow-up"' in html and count_cases() == 0
+    assert 'id="referring_authority"' in html and "govuk-error-summary" not in html
+    assert 'name="_back"' in html  # the back link returns to the first page, filled in
+    assert 'name="applicant-given_names" value="María José"' in html  # the answers carried
+    assert 'name="applicant-date_of_birth-year" value="1990"' in html
+    asked = {**applicant_fields(route="ex_officio"), "_asked": "referring_authority"}
+    response = intake.post("/cases/new", data=asked)
+    assert response.status_code == 422 and 'id="follow-up"' in response.get_data(as_text=True)
+    assert "Name the authority that started the case." in text_of(response)
+    back = intake.post("/cases/new", data={**asked, "_back": "1", "referring_authority": "CEP"})
+    html = back.get_data(as_text=True)
+    assert back.status_code == 200 and 'value="ex_officio" checked' in html
+    assert 'name="referring_authority" value="CEP"' in html and "govuk-error-summary" not in html
+    response = intake.post("/cases/new", data={**asked, "referring_authority": "CEPR"})
     assert response.status_code == 302
     assert db.session.execute(select(Application.referring_authority)).scalar_one() == "CEPR"
+
+
+def test_an_authority_typed_before_the_route_changed_is_not_stored(web_as):
+    intake = web_as("intake_officer")
+    data = applicant_fields(route="application", referring_authority="CEPR")
+    assert intake.post("/cases/new", data=data).status_code == 302
+    assert db.session.execute(select(Application.referring_authority)).scalar_one() is None
 
 
 def test_possible_duplicates_are_shown_before_saving_and_can_be_dismissed(web_as):
@@ -163,7 +187,7 @@ def test_a_different_person_is_no_duplicate(web_as):
         **{"applicant-given_names": "Ana", "applicant-family_names": "Pérez Gómez"}
     )
     assert intake.post("/cases/new", data=other).status_code == 302  # no panel: registered at once
-    born_otherwise = applicant_fields(**{"applicant-date_of_birth": "1990-04-13"})
+    born_otherwise = applicant_fields(**date_fields("applicant-date_of_birth", date(1990, 4, 13)))
     assert intake.post("/cases/new", data=born_otherwise).status_code == 302
     assert count_cases() == 3
 
