@@ -15,7 +15,7 @@ from . import (
     sqlite,  # noqa: F401 - SQLite's pragmas and queued writers, on every connection
 )
 from .converters import DatabaseIdConverter, SerialConverter
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, login_manager, migrate
 from .private_files import create_private_database, make_private_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    ratelimit.limiter.init_app(app)
     ratelimit.init_app(app)  # the API's own limiter, where Flask-Limiter's check ran
     _register_request_hooks(app)  # first: every other hook sees a fresh request state
     _register_web_base(app)

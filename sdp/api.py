@@ -9,8 +9,8 @@ from flask import request
 from flask_smorest import Api, abort
 from flask_smorest import Blueprint as SmorestBlueprint
 
+from .auth.bearer import bearer_principal, bearer_token
 from .auth.principal import Principal
-from .auth.tokens import principal_for
 from .domain.vocabulary import Role
 from .errors import handle_http_exception
 from .schemas import ErrorSchema, text_pattern_attribute
@@ -287,26 +287,6 @@ def errors(blp: SmorestBlueprint, *codes: int):
         return view
 
     return decorator
-
-
-def bearer_token() -> str | None:
-    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-    raw = raw.strip()
-    return raw if scheme.lower() == "bearer" and raw else None
-
-
-def bearer_principal() -> Principal | None:
-    """The principal of the request's bearer token, or None (no, unknown, expired or revoked token).
-
-    Looked up once per request and kept in the WSGI environ (not ``g``, which an app context
-    shared by several requests would keep): the rate limiter and the view both ask.
-    """
-    if "sdp.principal" in request.environ:
-        return request.environ["sdp.principal"]
-    raw = bearer_token()
-    principal = principal_for(raw) if raw else None
-    request.environ["sdp.principal"] = principal
-    return principal
 
 
 def current_principal() -> Principal:

@@ -85,7 +85,7 @@ def _within_rate(user_id: int) -> bool:
     from flask import current_app
     from limits import parse
 
-    from ..extensions import limiter
+    from ..ratelimit import limiter
 
     limit = parse(current_app.config["SDP_RATELIMIT_FORM_STASH"])
     return limiter.limiter.hit(limit, "form_stash", str(user_id))

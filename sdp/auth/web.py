@@ -31,7 +31,8 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp, Validation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.vocabulary import Role
-from ..extensions import db, limiter, login_manager
+from ..extensions import db, login_manager
+from ..ratelimit import limiter
 from . import stash, totp
 from .models import User
 from .passwords import MIN_LENGTH, password_problem, verify_nothing, verify_password

@@ -22,15 +22,16 @@ from flask_login import current_user
 from sqlalchemy import Row, select
 
 from .. import clock
+from ..auth.bearer import bearer_principal, bearer_token
 from ..auth.principal import Principal
-from ..auth.tokens import principal_for
 from ..births.models import BirthRegistration
 from ..cases.models import Application
 from ..domain import procedure
 from ..domain.access import may_read_case
 from ..domain.procedure import ProcedureError
 from ..domain.vocabulary import DocumentStatus, DocumentType, Role, label
-from ..extensions import db, limiter, login_manager
+from ..extensions import db, login_manager
+from ..ratelimit import limiter
 from ..schemas import country_codes
 from ..security.logs import never_log_path
 from ..web import country_choices
@@ -60,9 +61,8 @@ def signed_in_principal() -> Principal | None:
     if "sdp.web_principal" in request.environ:
         return request.environ["sdp.web_principal"]
     principal = None
-    scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and raw.strip():
-        found = principal_for(raw.strip())
+    if bearer_token() is not None:
+        found = bearer_principal()
         principal = found if found is not None and found.kind == "user" else None
     elif login_manager.user_callback is not None or login_manager.request_callback is not None:
         g.pop("_login_user", None)

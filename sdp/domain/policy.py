@@ -9,11 +9,14 @@ overrides a default.
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from typing import Any, TypeVar
 
 from .vocabulary import N_
 
+_Value = TypeVar("_Value", int, date)
 
-def _setting(default: int | date, unit: str, description: str, source: str):
+
+def _setting(default: _Value, unit: str, description: str, source: str) -> _Value:
     return field(
         default=default, metadata={"unit": unit, "description": description, "source": source}
     )
@@ -146,7 +149,7 @@ class PolicySettings:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> "PolicySettings":
-        overrides = {}
+        overrides: dict[str, Any] = {}
         for spec in fields(cls):
             raw = environ.get(f"SDP_{spec.name.upper()}")
             if raw is None:
@@ -169,7 +172,7 @@ class PolicySettings:
                 ) from error
         return replace(cls(), **overrides)
 
-    def describe(self) -> list[dict]:
+    def describe(self) -> list[dict[str, Any]]:
         """Each setting with its value, default, unit, description and source."""
         defaults = PolicySettings()
         return [
