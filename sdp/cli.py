@@ -1,152 +1,11 @@
-"""The command line (contract.md): ``users create``, ``tokens create|list|revoke``, ``demo-data``.
+"""The app-wide commands (contract.md): ``demo-data`` and ``procedure-doc``; each feature registers
+its own (``users`` and ``tokens`` in ``sdp/auth/cli.py``, ``documents``, ``registry``, ``audit``).
 
 ``db upgrade`` comes from Flask-Migrate.
 """
 
-import sys
-from datetime import datetime
-
 import click
 from flask import Flask
-from flask.cli import AppGroup
-
-from . import clock
-from .auth.principal import SYSTEM
-from .domain.vocabulary import Role, values
-
-users = AppGroup("users", help="Staff users.")
-tokens = AppGroup("tokens", help="API tokens for staff users and partner systems.")
-
-
-@users.command("create")
-@click.argument("email")
-@click.option(
-    "--role",
-    "roles",
-    multiple=True,
-    required=True,
-    type=click.Choice(values(Role)),
-    help="A role; repeat for several.",
-)
-@click.option("--name", required=True, help="The person's full name.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user_command(email, roles, name, password_stdin):
-    """Create a staff user. The password is read from standard input or prompted."""
-    from .auth.services import AccountError, create_user
-
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        user = create_user(SYSTEM, email, name, list(roles), password)
-    except AccountError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"Created user {user.email} with roles {', '.join(sorted(roles))}.")
-
-
-@tokens.command("create")
-@click.option("--user", "user_email", help="Email of the staff user the token acts as.")
-@click.option("--client", "client_name", help="Name of the partner system.")
-@click.option(
-    "--scope",
-    "scopes",
-    multiple=True,
-    help="A scope of a partner token (registry:read); repeat for several.",
-)
-@click.option(
-    "--expires",
-    "expires",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Expiry date (YYYY-MM-DD): the token stops working at 00:00, Lima time, that day.",
-)
-def create_token_command(user_email, client_name, scopes, expires):
-    """Print a new API token on the last line of standard output. It is shown only once."""
-    from .auth.services import AccountError, issue_token
-    from .domain.vocabulary import Scope
-
-    if bool(user_email) == bool(client_name):
-        raise click.UsageError("Give either --user EMAIL or --client NAME.")
-    if client_name and not scopes:
-        raise click.UsageError("A partner token needs at least one --scope.")
-    if user_email and scopes:
-        raise click.UsageError(
-            "A user's token acts with the user's roles; --scope is for partner tokens."
-        )
-    unknown = [scope for scope in scopes if scope not in values(Scope)]
-    if unknown:
-        raise click.UsageError(
-            f"Unknown scope: {', '.join(unknown)}. Known: {', '.join(values(Scope))}."
-        )
-    expires_at = expires.replace(tzinfo=clock.PERU) if isinstance(expires, datetime) else None
-    if expires_at is not None and expires_at.date() <= clock.today():
-        raise click.UsageError(
-            "--expires must be a date after today (the token stops working at 00:00, Lima time, "
-            "that day)."
-        )
-    try:
-        token, raw = issue_token(
-            SYSTEM,
-            user_email=user_email,
-            client_name=client_name,
-            scopes=list(scopes),
-            expires_at=expires_at,
-        )
-    except AccountError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"Token {token.prefix}… created; store it now, it is not shown again:", err=True)
-    click.echo(raw)
-
-
-@tokens.command("list")
-def list_tokens_command():
-    """List every token: id, prefix, who it acts as, scopes, created, expires, status. Never the
-    token."""
-    from .auth.services import list_tokens, token_status
-
-    def day(moment):
-        return f"{moment:%Y-%m-%d}"
-
-    rows = [("ID", "PREFIX", "ACTS AS", "SCOPES", "CREATED", "EXPIRES", "STATUS")]
-    for token in list_tokens():
-        acts_as = f"user {token.user.email}" if token.user else f"client {token.client_name}"
-        status = token_status(token)
-        if status == "revoked":
-            status = f"revoked {day(token.revoked_at)}"
-        rows.append(
-            (
-                str(token.id),
-                token.prefix,
-                acts_as,
-                ",".join(token.scopes or []) or "-",
-                day(token.created_at),
-                day(token.expires_at) if token.expires_at else "never",
-                status,
-            )
-        )
-    if len(rows) == 1:
-        click.echo("No tokens.")
-        return
-    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    for row in rows:
-        click.echo(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        )
-
-
-@tokens.command("revoke")
-@click.argument("prefix_or_id")
-def revoke_token_command(prefix_or_id):
-    """Revoke a token, given its id or prefix as `tokens list` shows them. It stops working at
-    once."""
-    from .auth.services import AccountError, revoke_token
-
-    try:
-        token = revoke_token(SYSTEM, prefix_or_id)
-    except AccountError as error:
-        raise click.ClickException(str(error)) from error
-    acts_as = f"user {token.user.email}" if token.user else f"client {token.client_name}"
-    click.echo(f"Revoked token {token.prefix}… ({token.id}) of {acts_as}.")
 
 
 @click.command("demo-data")
@@ -192,6 +51,4 @@ def procedure_doc_command(check):
 
 def register(app: Flask) -> None:
     app.cli.add_command(procedure_doc_command)
-    app.cli.add_command(users)
-    app.cli.add_command(tokens)
     app.cli.add_command(demo_data_command)

@@ -85,7 +85,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": storage_uri(environ.get("RATELIMIT_STORAGE_URI", "memory://")),
         "SDP_RATELIMIT_TOKEN": environ.get("SDP_RATELIMIT_TOKEN", "1200 per minute"),
         "SDP_RATELIMIT_ANONYMOUS": environ.get("SDP_RATELIMIT_ANONYMOUS", "120 per minute"),
-        # Sign-in (sdp/auth/web.py): each attempt costs ~0.45 s of Argon2, so attempts are limited
+        # Sign-in (sdp/auth/views/): each attempt costs ~0.45 s of Argon2, so attempts are limited
         # per client address (many emails from one place) and per account (one email from many).
         "SDP_RATELIMIT_SIGN_IN_ADDRESS": environ.get(
             "SDP_RATELIMIT_SIGN_IN_ADDRESS", "30 per minute; 300 per hour"

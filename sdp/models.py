@@ -1,8 +1,7 @@
 """Every model, imported in one place so that alembic and ``db.create_all`` see them all."""
 
 from .audit.models import AuditEvent
-from .auth.models import ApiToken, User, UserRole
-from .auth.stash import FormStash
+from .auth.models import ApiToken, FormStash, User, UserRole
 from .births.models import BirthNumberCounter, BirthRegistration
 from .cases import locking  # noqa: F401 - the optimistic locking of cases listens to every flush
 from .cases.models import (

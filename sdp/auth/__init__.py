@@ -2,6 +2,9 @@
 
 
 def init_app(app) -> None:
-    from .web import init_web
+    from .cli import tokens, users
+    from .views import init_web
 
     init_web(app)
+    app.cli.add_command(users)
+    app.cli.add_command(tokens)

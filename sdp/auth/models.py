@@ -111,3 +111,14 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(LimaDateTime())
 
     user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class FormStash(db.Model):
+    __tablename__ = "form_stashes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(String(500))
+    fields: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(LimaDateTime(), index=True)

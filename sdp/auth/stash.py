@@ -19,16 +19,15 @@ replaced a victim's session and pre-filled their form):
 import hashlib
 import json
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 
-from sqlalchemy import JSON, Integer, String, delete, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
 from .. import clock
 from ..extensions import db
-from ..timestamps import LimaDateTime
+from .models import FormStash
 
 STASH_MINUTES = 60
 MAX_BYTES = 64 * 1024  # of the kept fields, as stored (JSON, UTF-8): far above any of our forms
@@ -50,17 +49,6 @@ def _kept(key: str) -> bool:
     """Never keep a password, even hashed: any field whose name says password
     (``new_password``...)."""
     return key not in NOT_KEPT and "password" not in key.lower()
-
-
-class FormStash(db.Model):
-    __tablename__ = "form_stashes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int | None] = mapped_column(Integer)
-    path: Mapped[str] = mapped_column(String(500))
-    fields: Mapped[list] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(LimaDateTime(), index=True)
 
 
 def _digest(token: str) -> str:

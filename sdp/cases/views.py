@@ -25,7 +25,7 @@ from werkzeug.exceptions import NotFound
 
 from .. import clock
 from ..audit.models import AuditEvent
-from ..auth.web import restore_form
+from ..auth.views import restore_form
 from ..domain import procedure
 from ..domain.access import BIRTH_READERS, CASE_READERS, may_read_case
 from ..domain.procedure import InvalidField, ProcedureError

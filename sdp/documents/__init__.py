@@ -3,10 +3,10 @@
 
 def init_app(app) -> None:
     from ..api import register_api_blueprint
-    from . import web
+    from . import views
     from .api import blp
     from .cli import documents
 
     register_api_blueprint(app, blp)
-    web.register(app)
+    views.register(app)
     app.cli.add_command(documents)

@@ -56,7 +56,7 @@ TYPE_CODES = {
 TYPES_BY_CODE = {code: document_type for document_type, code in TYPE_CODES.items()}
 
 
-LINK_PATH = "/V/"  # the verification page that a QR code's link opens (documents.web.verify_link)
+LINK_PATH = "/V/"  # the verification page that a QR code's link opens (documents.views.verify_link)
 
 
 def qr_text(public_url: str, signed: str) -> str:

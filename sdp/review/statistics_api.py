@@ -6,7 +6,7 @@ from marshmallow import RAISE
 from ..api import BEARER, Blueprint, staff_required
 from ..domain.access import STATISTICS_READERS
 from .schemas import PeriodQuery, StatisticsOut
-from .service import current_report
+from .services import current_report
 
 blp = Blueprint(
     "statistics_api",

@@ -16,7 +16,7 @@ from . import charts, diagram, procedure_doc
 from .exports import to_csv, to_xlsx
 from .report import SUPPRESSION_NOTE
 from .schemas import PeriodQuery
-from .service import current_report
+from .services import current_report
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 

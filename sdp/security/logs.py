@@ -20,7 +20,7 @@ from flask import Flask, g, has_request_context, request
 LOGGER_NAMES = ("sdp", "werkzeug")
 _QUERY = re.compile(r"\?[^\s\"]*")
 # A document's verification link carries the holder's names and date of birth (base32, not
-# secret): its path is written to no log (documents.web.verify_link).
+# secret): its path is written to no log (documents.views.verify_link).
 _SIGNED_PAYLOAD = re.compile(r"SDP1:[A-Za-z0-9]+")
 # Endpoints whose path holds personal data: the access log names their route only.
 _PATHS_NOT_LOGGED: set[str] = set()

@@ -30,7 +30,7 @@ def csrf_app(app):
 
 
 # The only documented exemption: the public document check changes nothing and has no session to
-# protect (sdp/documents/web.py ``verify``).
+# protect (sdp/documents/views.py ``verify``).
 EXEMPT = {"/verify"}
 
 

@@ -280,7 +280,7 @@ def _form_strategy(names_and_values: dict):
 def _web_forms(app, world):
     """(path, plausible fields) for every staff form: the intake, each action of the case page,
     births, documents, the user administration and the own password; extra keys are harmless."""
-    from sdp.auth import web as auth_web
+    from sdp.auth import views as auth_views
     from sdp.births.forms import BirthForm
     from sdp.cases import views
     from sdp.cases.forms import IntakeForm
@@ -305,8 +305,8 @@ def _web_forms(app, world):
             fields = {field.name: _plausible_form_value(field) for field in _fields(form)}
             fields.update({"_action": action, "_target": target or ""})
             forms.append((f"/cases/{world['case']}", fields))
-        forms.append(("/admin/users", auth_web.CreateUserForm()))
-        forms.append(("/account/password", auth_web.ChangePasswordForm()))
+        forms.append(("/admin/users", auth_views.CreateUserForm()))
+        forms.append(("/account/password", auth_views.ChangePasswordForm()))
     plain = [
         (
             path,

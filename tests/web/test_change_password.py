@@ -7,9 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from sdp.audit.models import AuditEvent
-from sdp.auth.models import User
+from sdp.auth.models import FormStash, User
 from sdp.auth.services import PasswordChangeRefused, change_own_password
-from sdp.auth.stash import FormStash
 from sdp.extensions import db
 from tests.conftest import PASSWORD
 

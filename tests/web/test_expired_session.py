@@ -4,7 +4,7 @@ import time
 
 from sqlalchemy import func, select, text
 
-from sdp.auth.stash import FormStash
+from sdp.auth.models import FormStash
 from sdp.extensions import db
 from tests.conftest import PASSWORD
 
