@@ -4,10 +4,12 @@
 its OpenAPI description), the staff pages and the command line.
 """
 
+import importlib
 import logging
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request, session
+from werkzeug.exceptions import HTTPException, RequestURITooLarge
 
 from . import config as settings
 from . import (
@@ -58,6 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    # Imported when used: every module of this package imports the package first.
     from .security.proxies import TrustedProxies, request_id
 
     app.wsgi_app = TrustedProxies(app)
@@ -73,8 +76,6 @@ def _register_request_hooks(app: Flask) -> None:
         # An over-long address is refused here, in the contract's format, below the web server's
         # own limit (gunicorn's limit_request_line; docs/deployment.md), which answers in HTML.
         if len(request.environ.get("RAW_URI") or request.full_path) > app.config["MAX_URL_LENGTH"]:
-            from werkzeug.exceptions import RequestURITooLarge
-
             raise RequestURITooLarge()
 
     @app.after_request
@@ -84,7 +85,6 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    from flask import current_app, session
 
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or session.get("lang") or request.cookies.get("lang")
@@ -108,8 +108,8 @@ FEATURES = (
 
 
 def _register_api(app: Flask) -> None:
-    import importlib
 
+    # Imported when used: every module of this package imports the package first.
     from .api import init_api
 
     init_api(app)
@@ -117,21 +117,25 @@ def _register_api(app: Flask) -> None:
         feature = importlib.import_module(f"{__name__}.{name}")
         if hasattr(feature, "init_app"):
             feature.init_app(app)
+    # Imported when used: every module of this package imports the package first.
     from .api import check_gate_first
 
     app.before_request(check_gate_first)  # after the features' own hooks (the reviewer fence)
 
 
 def _register_web_base(app: Flask) -> None:
+    # Imported when used: every module of this package imports the package first.
     from .web import register
 
     register(app)
 
 
 def _register_errors(app: Flask) -> None:
-    from werkzeug.exceptions import HTTPException
 
+    # Imported when used: every module of this package imports the package first.
     from .domain.procedure import ProcedureError
+
+    # Imported when used: every module of this package imports the package first.
     from .errors import handle_http_exception, handle_procedure_error, handle_unexpected, json_error
 
     app.register_error_handler(HTTPException, handle_http_exception)
@@ -158,6 +162,7 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    # Imported when used: every module of this package imports the package first.
     from .cli import register
 
     register(app)

@@ -1,18 +1,20 @@
 """The JSON API (flask-smorest): authentication, the error format, OpenAPI security."""
 
+import json
 import re
 from functools import wraps
 from http import HTTPStatus
 
 from apispec import BasePlugin
-from flask import request
+from flask import current_app, request, url_for
 from flask_smorest import Api, abort
 from flask_smorest import Blueprint as SmorestBlueprint
 
 from .auth.bearer import bearer_principal, bearer_token
 from .auth.principal import Principal
 from .domain.vocabulary import Role
-from .errors import handle_http_exception
+from .errors import handle_http_exception, json_error
+from .extensions import csrf
 from .schemas import ErrorSchema, text_pattern_attribute
 
 BEARER = [{"bearerAuth": []}]
@@ -187,9 +189,6 @@ def check_api_request():
     Content-Length) is held to the same size limit, a body nested so deeply that the JSON
     parser would exhaust Python's recursion is refused (400), and a NUL in the path is no
     resource (PostgreSQL could not even compare it)."""
-    from flask import current_app
-
-    from .errors import json_error
 
     if not request.path.startswith("/api/"):
         return None
@@ -242,7 +241,6 @@ def _bounded_number(kind):
 def numbers_within_bounds(body: bytes) -> bool:
     """False when the JSON body holds a number of more than ``MAX_JSON_NUMBER_DIGITS`` digits.
     A body that is not JSON at all is left to the parser of the view (400 naming ``_body``)."""
-    import json
 
     try:
         json.loads(body, parse_int=_bounded_number(int), parse_float=_bounded_number(float))
@@ -255,7 +253,6 @@ def numbers_within_bounds(body: bytes) -> bool:
 
 def docs_page():
     """The interactive documentation (Swagger UI, vendored in static/vendor: no CDN)."""
-    from flask import current_app, url_for
 
     # Rendered from the Jinja environment alone: a public page needs no user, session or cookie.
     template = current_app.jinja_env.get_template("api/docs.html")
@@ -265,7 +262,6 @@ def docs_page():
 
 def register_api_blueprint(app, blueprint: SmorestBlueprint) -> None:
     """Add a feature's API blueprint. Token-authenticated: no cookies, so no CSRF token."""
-    from .extensions import csrf
 
     app.extensions["sdp_api"].register_blueprint(blueprint)
     csrf.exempt(blueprint)
@@ -336,7 +332,6 @@ def check_gate_first():
     an outer decorator and would otherwise answer 422 to a caller who must get 401 or 403."""
     if not request.path.startswith("/api/") or request.endpoint is None:
         return None
-    from flask import current_app
 
     view = current_app.view_functions.get(request.endpoint)
     view_class = getattr(view, "view_class", None)

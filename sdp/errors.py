@@ -6,10 +6,12 @@ Every error of the API is ``{"code", "status", "message", "errors"?}`` (contract
 from http import HTTPStatus
 from typing import Any
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from .domain.procedure import InvalidField, ProcedureError
+from .ratelimit import retry_after_seconds
 
 
 def wants_json() -> bool:
@@ -70,8 +72,6 @@ def handle_http_exception(error: HTTPException):
         if error.code in (401, 403, 404, 405, 409, 413, 414, 429) or (error.code or 500) >= 500:
             headers = _allow(error)
             if error.code == 429:
-                from .ratelimit import retry_after_seconds
-
                 seconds = retry_after_seconds()
                 if seconds:
                     headers["Retry-After"] = str(seconds)
@@ -104,7 +104,6 @@ def handle_http_exception(error: HTTPException):
 
 def _too_many_requests(error: HTTPException, headers: dict) -> tuple[str, dict]:
     """Flask-Limiter's 429: the limit that was hit and when to retry, in the contract's format."""
-    from .ratelimit import retry_after_seconds
 
     seconds = retry_after_seconds()
     if seconds is None and error.response is not None and error.response.headers.get("Retry-After"):
@@ -120,7 +119,6 @@ def _too_many_requests(error: HTTPException, headers: dict) -> tuple[str, dict]:
 
 
 def handle_procedure_error(error: ProcedureError):
-    from flask_babel import gettext
 
     if wants_json():
         errors = {error.field: [str(error)]} if isinstance(error, InvalidField) else None
@@ -133,7 +131,6 @@ def handle_procedure_error(error: ProcedureError):
 
 def handle_unexpected(error: Exception):
     # Logged with its traceback for the operators; the client sees no detail of the case.
-    from flask import current_app
 
     current_app.logger.exception("unhandled error on %s %s", request.method, request.url_rule)
     if wants_json():

@@ -34,7 +34,7 @@ from functools import lru_cache
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, storage_from_string
 from werkzeug.exceptions import TooManyRequests
 
 from .auth.bearer import bearer_principal, bearer_token
@@ -177,8 +177,6 @@ class ApiRateLimit:
 
     def _count_with_limits(self, uri: str, keys: list[str], items) -> list[Window]:
         if self._other is None or self._other[:2] != (uri, os.getpid()):
-            from limits.storage import storage_from_string
-
             self._other = (uri, os.getpid(), storage_from_string(uri))
         storage = self._other[2]
         windows = []
@@ -223,6 +221,7 @@ class ApiRateLimit:
         # One client per process: a client made before gunicorn forks is not shared with the
         # workers.
         if self._redis is None or self._redis[:2] != (uri, os.getpid()):
+            # Imported here: only a Redis storage needs the client.
             import redis
 
             self._redis = (

@@ -20,11 +20,18 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext, refresh
 from flask_login import current_user, login_required
 
+from . import clock
+from .cases.home import home_sections
 from .domain import procedure, vocabulary
+from .domain.access import CASE_READERS
+from .domain.names import name_key
 from .domain.vocabulary import N_, Role
+from .extensions import db
+from .schemas import country_codes
+from .schemas import country_name as named
 
 bp = Blueprint("web", __name__)
 
@@ -75,7 +82,6 @@ def timeline_title(audit_action: str) -> str:
 
 def country_name(code: str | None) -> str:
     """The country's name in the user's language (``sdp.schemas.country_name``)."""
-    from .schemas import country_name as named
 
     return named(code, str(get_locale()))
 
@@ -92,8 +98,6 @@ def country_choices(blank: str | None = "") -> list[tuple[str, str]]:
 def _countries_in_order(language: str) -> tuple[tuple[str, str], ...]:
     # Named and sorted once per language: a form shows up to seven country lists (the birth
     # registration form), each of some 250 names.
-    from .schemas import country_codes
-    from .schemas import country_name as named
 
     return tuple(
         sorted(
@@ -150,7 +154,6 @@ def fdate(value: date | datetime | str | None, style: str = "medium") -> str:
 def today_iso() -> str:
     """Today in Lima, for the ``max`` of date inputs (every date typed here is not in the
     future)."""
-    from . import clock
 
     return clock.today().isoformat()
 
@@ -160,7 +163,6 @@ def fnumber(value) -> str:
 
 
 def _sort_key(text: str) -> str:
-    from .domain.names import name_key
 
     return name_key(text)
 
@@ -214,7 +216,6 @@ def form_errors(*forms) -> list[tuple[str, str]]:
 
 def nav_items() -> list[tuple[str, str, str]]:
     """The service navigation of the signed-in user: (href, text, endpoint)."""
-    from .domain.access import CASE_READERS
 
     roles = current_user.roles
     items = []
@@ -253,8 +254,6 @@ def switch_language(code: str):
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     if current_user.is_authenticated and current_user.preferred_locale != code:
-        from .extensions import db
-
         current_user.preferred_locale = code
         db.session.commit()
     return response
@@ -272,8 +271,6 @@ def index():
         return redirect(REVIEW_PAGE)
     if roles == {Role.ADMIN}:
         return redirect(url_for("auth_web.users"))
-    from . import clock
-    from .cases.home import home_sections
 
     today = clock.today()
     return render_template(
@@ -311,6 +308,7 @@ def register(app: Flask) -> None:
         Role=Role,
     )
     app.register_blueprint(bp)
+    # Imported here, not at the top: a cycle (sdp.guidance → sdp.web).
     from .guidance import bp as help_pages
 
     app.register_blueprint(help_pages)
@@ -318,6 +316,5 @@ def register(app: Flask) -> None:
     @app.before_request
     def _fresh_locale():
         # flask-babel caches the locale on the app context, which tests share between requests.
-        from flask_babel import refresh
 
         refresh()

@@ -17,7 +17,10 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 def verify_command(anchors):
     """Report the first altered, inserted or deleted audit event (exit 1), or that the chain is
     intact, with the head of each lane (keep them elsewhere, and pass them later as --anchor)."""
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..extensions import db
+
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from .chain import verify
 
     report = verify(db.session, anchors=anchors)

@@ -44,6 +44,7 @@ bp = Blueprint("cases_web", __name__, url_prefix="/cases")
 
 def procedure_message(error: ProcedureError) -> str:
     """The procedure's refusal in the user's language, with its parameters translated too."""
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..web import action_title, fdate, label
 
     params = dict(error.params)
@@ -796,6 +797,7 @@ def action(application_id: int, slug: str, target: int | None = None):
 def answers(form, application: Application) -> list[tuple[str, str, str]]:
     """The answers given, as (field id, question, answer in words), for the "check your answers"
     page."""
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..web import fdate
 
     rows = []
@@ -824,6 +826,7 @@ def answers(form, application: Application) -> list[tuple[str, str, str]]:
 
 def result_message(name: str, application: Application, form, target) -> str:
     """What happened and to whom, in words, for the banner on the case page."""
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..web import country_name, fdate, label
 
     db.session.refresh(application)

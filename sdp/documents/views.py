@@ -400,6 +400,7 @@ def _checked(text: str, channel: str):
 
 
 def register(app) -> None:
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..extensions import csrf
 
     csrf.exempt(verify)

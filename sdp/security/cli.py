@@ -6,6 +6,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from ..crypto import generate_key, keyring, kids_in_use
+from ..extensions import db
+from .backup import BackupError, backup, restore
+from .keys import RotationIncomplete, rotate
+
 keys_cli = AppGroup("keys", help="The data keys that encrypt sensitive text and files at rest.")
 
 
@@ -18,8 +23,6 @@ keys_cli = AppGroup("keys", help="The data keys that encrypt sensitive text and 
 )
 def rotate_command(no_wait):
     """Make a new key current, re-encrypt every value and file, then forget the old keys."""
-    from ..crypto import keyring
-    from .keys import RotationIncomplete, rotate
 
     ring = keyring()
     if ring.file is None and len(ring.keys) < 2:
@@ -47,7 +50,6 @@ def rotate_command(no_wait):
 @keys_cli.command("generate")
 def generate_command():
     """Print a new key for SDP_DATA_KEYS (id:base64), on the last line."""
-    from ..crypto import generate_key
 
     click.echo(generate_key().export())
 
@@ -56,8 +58,6 @@ def generate_command():
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path):
     """Write a consistent backup of the database to PATH (SQLite online backup, or pg_dump -Fc)."""
-    from ..extensions import db
-    from .backup import BackupError, backup
 
     try:
         backup(db.engine, path)
@@ -75,8 +75,6 @@ def backup_command(path):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(path, yes):
     """Replace the database's content with the backup at PATH. Stop the app first."""
-    from ..extensions import db
-    from .backup import BackupError, restore
 
     if not yes:
         click.confirm(
@@ -89,7 +87,6 @@ def restore_command(path, yes):
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {path}. Check it with: flask --app sdp audit verify")
-    from ..crypto import keyring, kids_in_use
 
     missing = sorted(kids_in_use(db.session, db.metadata) - set(keyring().kids()))
     if missing:

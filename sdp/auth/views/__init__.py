@@ -9,10 +9,12 @@ Everything about signing in is in this one module so that later checks (lock-out
 factor) have one place to go: ``authenticate`` and ``sign_in``.
 """
 
+import hashlib
 import time
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -30,12 +32,31 @@ from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ...crypto import keyring
 from ...domain.vocabulary import Role
+from ...errors import json_error
 from ...extensions import db, login_manager
 from ...ratelimit import limiter
+from ...web import label, safe_next
 from .. import stash, totp
+from ..grants import pending_roles
 from ..models import User
 from ..passwords import MIN_LENGTH, password_problem, verify_nothing, verify_password
+from ..services import (
+    AccountError,
+    PasswordChangeRefused,
+    change_own_password,
+    create_user,
+    end_sessions,
+    enrol_totp,
+    is_locked,
+    record_failed_sign_in,
+    record_locked_attempt,
+    record_sign_in,
+    reset_totp,
+    set_active,
+    use_totp_code,
+)
 
 bp = Blueprint("auth_web", __name__)
 
@@ -61,7 +82,6 @@ def authenticate(email: str, password: str) -> User | None:
     Every refusal looks the same from outside (one message, one status, one Argon2 verification
     whatever the reason): an unknown email, a wrong password, an inactive or a locked account.
     A wrong password counts towards the lock-out (``services.record_failed_sign_in``)."""
-    from ..services import is_locked, record_failed_sign_in, record_locked_attempt
 
     user = db.session.execute(
         select(User).where(User.email == email.strip().lower())
@@ -82,7 +102,6 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def start_session(user: User, second_factor: bool = False) -> None:
-    from ..services import record_sign_in
 
     kept = {key: session[key] for key in ("lang", stash.SESSION_KEY) if key in session}
     session.clear()  # no data from before the sign-in survives it (session fixation)
@@ -96,7 +115,6 @@ def start_session(user: User, second_factor: bool = False) -> None:
 
 
 def _after_sign_in_target(user: User) -> str:
-    from ...web import safe_next
 
     if request.args.get("next"):
         return safe_next(request.args.get("next"))
@@ -118,7 +136,6 @@ def _client_address() -> str:
 
 def _account_tried() -> str:
     """The account a sign-in tries, as a digest (the email itself is never a limiter key)."""
-    import hashlib
 
     email = (request.form.get("email") or "").strip().lower()
     return "account:" + hashlib.sha256(email.encode()).hexdigest()
@@ -191,7 +208,6 @@ def _pending_user() -> User | None:
         session.pop(PENDING_KEY, None)
         return None
     user = load_user(str(pending.get("user", "")))
-    from ..services import is_locked
 
     if user is None or is_locked(user):
         session.pop(PENDING_KEY, None)
@@ -213,7 +229,6 @@ def _restart_sign_in():
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 def second_factor():
-    from ..services import record_failed_sign_in, use_totp_code
 
     user = _pending_user()
     if user is None:
@@ -239,8 +254,6 @@ def second_factor():
 
 @bp.route("/sign-in/enrol", methods=["GET", "POST"])
 def enrol_second_factor():
-    from ...crypto import keyring
-    from ..services import enrol_totp, record_failed_sign_in
 
     user = _pending_user()
     if user is None:
@@ -312,7 +325,6 @@ class ChangePasswordForm(FlaskForm):
 def change_password():
     """Any signed-in user changes their own password. It ends every session of the user; this
     browser gets a fresh one, with the second-factor state the old one had."""
-    from ..services import PasswordChangeRefused, change_own_password
 
     form, status = ChangePasswordForm(), 200
     if form.validate_on_submit():
@@ -443,8 +455,6 @@ def _unauthorized():
 def _csrf_error(error: CSRFError):
     """A form posted with no valid CSRF token: after a lost session, keep it; else refuse."""
     if request.path.startswith("/api/"):
-        from ...errors import json_error
-
         return json_error(400, error.description)
     if request.endpoint == "auth_web.sign_in":
         form = SignInForm(formdata=None, data={"email": request.form.get("email", "")})
@@ -512,7 +522,6 @@ class CreateUserForm(FlaskForm):
     )
 
     def __init__(self, *args, **kwargs):
-        from ...web import label
 
         super().__init__(*args, **kwargs)
         self.roles.choices = [(role.value, label("Role", role.value)) for role in Role]
@@ -531,7 +540,6 @@ class CreateUserForm(FlaskForm):
 
 
 def _require_admin():
-    from flask import abort
 
     if Role.ADMIN not in current_user.roles:
         abort(403)
@@ -540,7 +548,6 @@ def _require_admin():
 @bp.route("/admin/users", methods=["GET", "POST"])
 @login_required
 def users():
-    from ..services import AccountError, create_user
 
     _require_admin()
     form = (
@@ -563,8 +570,6 @@ def users():
                 form.form_errors.append(str(error))
                 status = 422
             else:
-                from ..grants import pending_roles
-
                 flash(gettext("User %(email)s created.", email=user.email), "success")
                 if pending_roles(user):
                     flash(
@@ -577,6 +582,7 @@ def users():
                 return redirect(url_for("auth_web.users"))
         else:
             status = 422
+    # Imported when used: every module of this package imports the package first.
     from .access import ProposeRoleForm, access_context
 
     everyone = db.session.execute(select(User).order_by(User.name)).scalars().all()
@@ -605,9 +611,6 @@ USER_ACTIONS = {
 @login_required
 def user_action(user_id: int):
     """An admin ends every session of a user, (de)activates them, or clears a lost second factor."""
-    from flask import abort
-
-    from ..services import AccountError, end_sessions, reset_totp, set_active
 
     _require_admin()
     user = db.session.get(User, user_id)

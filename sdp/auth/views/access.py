@@ -12,9 +12,10 @@ from wtforms.validators import DataRequired
 
 from ...domain.vocabulary import Role
 from ...extensions import db
+from ...web import label
 from .. import grants
 from ..models import RoleGrant, User
-from . import _require_admin, bp
+from . import CreateUserForm, _require_admin, bp
 
 
 class ProposeRoleForm(FlaskForm):
@@ -30,7 +31,6 @@ class ProposeRoleForm(FlaskForm):
     )
 
     def __init__(self, *args, **kwargs):
-        from ...web import label
 
         super().__init__(*args, **kwargs)
         people = db.session.execute(
@@ -83,7 +83,6 @@ def propose_role():
                     "success",
                 )
                 return redirect(url_for("auth_web.users"))
-    from . import CreateUserForm
 
     everyone = db.session.execute(select(User).order_by(User.name)).scalars().all()
     return render_template(
@@ -120,7 +119,6 @@ def grant(grant_id: int):
         except grants.GrantRefused as refusal:
             flash(str(refusal), "error")
             return redirect(url_for("auth_web.grant", grant_id=grant.id))
-        from ...web import label
 
         params = {"email": grant.user.email, "role": label("Role", grant.role)}
         flash(
