@@ -42,6 +42,7 @@ install-dev: $(VENV)/.installed-dev translations
 run: export SDP_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: install migrate
 	$(FLASK) demo-data --if-empty
+	$(FLASK) audit chain  # partner checks a previous run journaled but did not chain
 	SDP_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
 migrate: install

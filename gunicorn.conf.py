@@ -38,3 +38,14 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss req=%({x-request-id}
 limit_request_line = 8190  # gunicorn's maximum
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+
+def post_fork(server, worker):
+    """Each worker chains the audit journal of partner checks into the audit trail in a
+    background thread (sdp/audit/journal.py; one worker of a folder at a time, the others skip
+    the round), unless SDP_AUDIT_CHAINER=off names a `flask audit chain --follow` run beside."""
+    from sdp.audit import journal
+
+    for app in journal.apps_with_journal():
+        if app.config.get("SDP_AUDIT_CHAINER", "thread") == "thread":
+            journal.start_background_chainer(app)

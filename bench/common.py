@@ -92,6 +92,7 @@ class Samples:
     documents: list[dict]
     persons: list[dict]
     births: list[dict]
+    verify: list[dict] | None = None  # {"qr": the text of a QR code}, by ``sign_samples``
 
     def rows(self, name: str) -> list[dict]:
         return getattr(self, name)
@@ -131,6 +132,48 @@ def pick_samples(app, count: int = 1000, seed: int = 9) -> Samples:
     for person in persons:
         person["date_of_birth"] = person["date_of_birth"].isoformat()
     return Samples(applications, documents, persons, births)
+
+
+# The benchmark's own document signing key (base64 of 32 bytes): the data set's documents carry
+# no signed payload, so ``sign_samples`` signs the sampled ones, and every server it starts
+# verifies with this key (SDP_DOCUMENT_SIGNING_KEY). Never a production key.
+BENCH_SIGNING_KEY = "YmVuY2gtb25seSBzaWduaW5nIGtleSwgMzIgYnl0ZXM="
+
+
+def sign_samples(app, samples: Samples) -> None:
+    """Sign the sampled documents' payloads with ``BENCH_SIGNING_KEY`` (written into the data set,
+    as issuing would) and keep their QR texts in ``samples.verify`` for the verify check."""
+    from sdp.documents import payload, signing
+    from sdp.documents.models import Document
+    from sdp.domain.vocabulary import DocumentType
+    from sdp.extensions import db
+
+    os.environ[signing.KEY_ENV] = BENCH_SIGNING_KEY
+    serials = [row["serial"] for row in samples.documents]
+    verify = []
+    with app.app_context():
+        signer = signing.current_signer()
+        signing.publish(signer)
+        documents = db.session.execute(select(Document).where(Document.serial.in_(serials)))
+        for document in documents.scalars():
+            document.key_id = signer.key_id
+            document.qr_payload = signing.sign(
+                payload.QrFields(
+                    key_id=signer.key_id,
+                    serial=document.serial,
+                    type=DocumentType(document.type),
+                    given_names=document.holder_given_names,
+                    family_names=document.holder_family_names,
+                    date_of_birth=document.holder_date_of_birth,
+                    issued_on=document.issued_on,
+                    valid_until=document.valid_until,
+                ),
+                signer,
+            )
+            verify.append({"qr": document.qr_payload})
+        db.session.commit()
+        db.session.remove()
+    samples.verify = verify
 
 
 def machine_note() -> str:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from .bare_app import prepare_reference
 from .common import (
+    BENCH_SIGNING_KEY,
     DATA,
     PG_PREFIX,
     PG_SERVER,
@@ -46,6 +47,7 @@ from .common import (
     median,
     pick_samples,
     safe,
+    sign_samples,
 )
 from .prototype import add_prototype_routes
 
@@ -86,6 +88,14 @@ ENDPOINTS = [
         "/api/v1/registry/births/{registration_number}",
         "partner",
         "births",
+    ),
+    # A scanned QR code (paths.lua: "POST <path> <body>"): the sampled documents signed with the
+    # benchmark's key (``common.sign_samples``).
+    Endpoint(
+        "POST /api/v1/registry/documents/verify",
+        "POST /api/v1/registry/documents/verify {body}",
+        "partner",
+        "verify",
     ),
     # Prototypes of a registry check (bench/prototype.py), to show what the stack allows.
     Endpoint(
@@ -128,6 +138,8 @@ def paths_for(endpoint: Endpoint, samples: Samples | None) -> list[str]:
     paths = []
     for index, row in enumerate(rows):
         row = dict(row)
+        if endpoint.samples == "verify":
+            row["body"] = json.dumps({"qr": row["qr"]}, separators=(",", ":"))
         if endpoint.samples == "persons":
             # Half the look-ups spell the names differently (capitals, no accents): the match must
             # not care.
@@ -362,9 +374,15 @@ def probe(target: Target, paths: list[str]) -> str:
     """Why the target cannot be measured ("" when it can): a missing route, or a non-2xx answer."""
     headers = {"Authorization": f"Bearer {target.token}"} if target.token else {}
     for path in paths[:3]:
+        body = None
+        if path.startswith("POST "):
+            _, path, text = path.split(" ", 2)
+            body = text.encode()
+            headers = {**headers, "Content-Type": "application/json"}
         try:
             with urllib.request.urlopen(
-                urllib.request.Request(target.server.url(path), headers=headers), timeout=30
+                urllib.request.Request(target.server.url(path), data=body, headers=headers),
+                timeout=30,
             ):
                 pass
         except urllib.error.HTTPError as error:
@@ -376,8 +394,11 @@ def route_exists(app, path: str) -> bool:
     from werkzeug.exceptions import MethodNotAllowed, NotFound
 
     adapter = app.url_map.bind("localhost")
+    method = "GET"
+    if path.startswith("POST "):
+        method, path = "POST", path.split(" ")[1]
     try:
-        adapter.match(path.split("?")[0], method="GET")
+        adapter.match(path.split("?")[0], method=method)
     except (NotFound, MethodNotAllowed):
         return False
     return True
@@ -467,6 +488,8 @@ def main(argv: list[str] | None = None) -> int:
     app_env = {
         "SECRET_KEY": "bench-secret-not-for-production",
         "SDP_ENV": "production",
+        # Every server (the baseline's too) verifies the QR codes signed by sign_samples.
+        "SDP_DOCUMENT_SIGNING_KEY": BENCH_SIGNING_KEY,
         **dict(item.split("=", 1) for item in args.app_env),
     }
     for kind in databases:
@@ -491,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.prototypes:
             add_prototype_routes(app)
         tokens, samples = issue_tokens(app), pick_samples(app)
+        sign_samples(app, samples)
         env = {**app_env, "DATABASE_URL": url}
         if kind == "postgresql" and args.pg_option:
             env["PGOPTIONS"] = " ".join(f"-c {option}" for option in args.pg_option)
@@ -548,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
         for server in servers:
             server.start(run_dir, "/ping" if server.name == "bare" else "/api/v1/procedure")
         for target in list(targets):
-            target.note = probe(target, target.paths_file.read_text().split())
+            target.note = probe(target, target.paths_file.read_text().splitlines())
             if target.note:
                 skipped.append(f"{target.label}: {target.note}")
                 targets.remove(target)

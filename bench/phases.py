@@ -22,17 +22,22 @@ from .common import database_url, issue_tokens, make_app, pick_samples
 
 # phase → (file path fragment, function name) pairs; the first match of each pair counts.
 PHASES = {
-    "whole request (WSGI)": [("flask/app.py", "wsgi_app")],
+    # TrustedProxies is the app's outermost WSGI layer: the lean path (sdp/registry/lean.py)
+    # answers inside it without Flask's wsgi_app.
+    "whole request (WSGI)": [("sdp/security/proxies.py", "__call__")],
+    "Flask's dispatch (hooks, view, response)": [("flask/app.py", "full_dispatch_request")],
     "token → principal": [
         ("sdp/auth/tokens.py", "principal_for"),
         ("sdp/api.py", "bearer_principal"),
     ],
     "rate limit": [
         ("flask_limiter", "_check_request_limit"),
-        ("sdp/ratelimit.py", "_limit_the_api"),
+        ("sdp/ratelimit.py", "count_this_request"),
     ],
+    "request context push + pop": [("flask/ctx.py", "push"), ("flask/ctx.py", "pop")],
     "document look-up + status rules": [("sdp/documents/services.py", "find_with_status")],
     "audit event (record)": [("sdp/audit/services.py", "record")],
+    "audit journal append": [("sdp/audit/journal.py", "append_event")],
     "commit": [("sqlalchemy/orm/session.py", "commit")],
     "session / login / CSRF hooks": [
         ("flask_login", "_load_user"),
@@ -44,7 +49,10 @@ PHASES = {
     "response (serialisation + headers)": [
         ("flask/app.py", "make_response"),
         ("flask/app.py", "process_response"),
+        ("sdp/registry/lean.py", "_json"),
+        ("sdp/ratelimit.py", "rate_limit_headers"),
     ],
+    "access log": [("sdp/security/logs.py", "_log_request"), ("sdp/registry/lean.py", "_log")],
 }
 
 

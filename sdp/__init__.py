@@ -54,6 +54,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_api(app)
     _register_errors(app)
     _register_cli(app)
+    from .registry import lean
+
+    lean.mount(app)  # the partner checks' lean path, in front of everything above (issue 17)
 
     logging.getLogger("sdp").setLevel(logging.INFO)
     return app

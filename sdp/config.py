@@ -128,11 +128,27 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         ),
         "DOCUMENT_ISSUING_PLACE": environ.get("SDP_ISSUING_PLACE", "Lima"),
         "ACCESS_LOG": environ.get("SDP_ACCESS_LOG", "1") != "0",
+        # The partner checks on their lean path (sdp/registry/lean.py); 0: through the whole app.
+        "SDP_LEAN_REGISTRY": environ.get("SDP_LEAN_REGISTRY", "1") != "0",
         "LOG_FORMAT": environ.get("SDP_LOG_FORMAT", "json"),  # json | text
         "HSTS_SECONDS": int(environ.get("SDP_HSTS_SECONDS", 365 * 24 * 3600)),
         # Parallel lanes of the audit hash chain on PostgreSQL (sdp/audit/chain.py): at least the
         # number of requests that write at once across every app server (workers x threads).
         "SDP_AUDIT_LANES": max(1, int(environ.get("SDP_AUDIT_LANES", 32))),
+        # The audit journal of partner checks (sdp/audit/journal.py, docs/deployment.md): its
+        # folder (default <instance>/audit-journal), when its lines are fsynced (auto: where the
+        # database promises power-loss durability), and who chains it into the trail ("thread":
+        # a thread in each app process; "off": `flask audit chain --follow` runs beside).
+        "SDP_AUDIT_JOURNAL": environ.get("SDP_AUDIT_JOURNAL", ""),
+        "SDP_AUDIT_JOURNAL_FSYNC": environ.get("SDP_AUDIT_JOURNAL_FSYNC", "auto"),
+        # How long the thread that fsyncs waits for other threads' lines to join (group commit).
+        "SDP_AUDIT_JOURNAL_GROUP_WINDOW": float(
+            environ.get("SDP_AUDIT_JOURNAL_GROUP_WINDOW_MS", 0.5)
+        )
+        / 1000,
+        "SDP_AUDIT_CHAINER": environ.get("SDP_AUDIT_CHAINER", "thread"),
+        "SDP_AUDIT_CHAIN_INTERVAL": float(environ.get("SDP_AUDIT_CHAIN_INTERVAL", 1.0)),
+        "SDP_AUDIT_CHAIN_BATCH": int(environ.get("SDP_AUDIT_CHAIN_BATCH", 500)),
     }
     config.update(overrides or {})
     config["PUBLIC_BASE_URL"] = public_url(config["PUBLIC_BASE_URL"])

@@ -75,8 +75,19 @@ def handle_http_exception(error: HTTPException):
                 seconds = retry_after_seconds()
                 if seconds:
                     headers["Retry-After"] = str(seconds)
+            heading = message = None
+            if error.code in (403, 404):
+                from .error_words import forbidden_words, not_found_words
+
+                heading, message = not_found_words() if error.code == 404 else forbidden_words()
             return (
-                render_template("errors/error.html", error=error, code=error.code),
+                render_template(
+                    "errors/error.html",
+                    error=error,
+                    code=error.code,
+                    heading=heading,
+                    message=message,
+                ),
                 error.code,
                 headers,
             )
@@ -123,9 +134,18 @@ def handle_procedure_error(error: ProcedureError):
     if wants_json():
         errors = {error.field: [str(error)]} if isinstance(error, InvalidField) else None
         return json_error(error.status, str(error), errors)
+    from .error_words import forbidden_words, refused_step_words
+
     text = gettext(error.message, **error.params) if error.params else gettext(error.message)
+    heading, whose = refused_step_words(error)
+    if error.status == 403 and request.endpoint == "cases_web.intake":
+        heading, whose = forbidden_words()
     return render_template(
-        "errors/error.html", error=error, code=error.status, message=text
+        "errors/error.html",
+        error=error,
+        code=error.status,
+        heading=heading,
+        message=f"{text} {whose}".strip(),
     ), error.status
 
 

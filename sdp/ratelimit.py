@@ -232,29 +232,54 @@ class ApiRateLimit:
         return self._redis[2]
 
 
+def count_this_request() -> Window:
+    """Count the current API request against its key's limits, once: the window that the
+    headers speak of (the limit exceeded, or else the one nearest to it), kept in the WSGI
+    environ. A request already counted (by the registry's lean path, which then hands it to the
+    Flask app) is not counted again."""
+    window = request.environ.get(_WINDOW)
+    if window is not None:
+        return window
+    config = current_app.config
+    windows = current_app.extensions["sdp_api_rate_limit"].count(
+        rate_limit_key(),
+        _limits_of(api_limit()),
+        config["RATELIMIT_KEY_PREFIX"],
+        config["RATELIMIT_STORAGE_URI"],
+    )
+    breached = [window for window in windows if window.breached]
+    window = breached[0] if breached else min(windows, key=lambda w: w.remaining)
+    request.environ[_WINDOW] = window
+    return window
+
+
+def rate_limit_headers(headers, window: Window) -> None:
+    """Add the ``X-RateLimit-*`` headers of ``window`` (to werkzeug's Headers, or to a list)."""
+    values = (
+        ("X-RateLimit-Limit", str(window.item.amount)),
+        ("X-RateLimit-Remaining", str(window.remaining)),
+        ("X-RateLimit-Reset", str(window.reset_at)),
+        ("X-RateLimit-Retry-After", str(max(0, int(window.reset_at - time.time())))),
+    )
+    if isinstance(headers, list):
+        headers.extend(values)
+    else:
+        for name, value in values:
+            headers[name] = value
+
+
 def init_app(app: Flask) -> None:
     """Limit every API request; Flask-Limiter (``sdp.extensions.limiter``) keeps the pages'
     limits."""
-    counters = ApiRateLimit()
-    app.extensions["sdp_api_rate_limit"] = counters
+    app.extensions["sdp_api_rate_limit"] = ApiRateLimit()
     limiter.request_filter(not_the_pages)
 
     @app.before_request
     def _limit_the_api():
         if not_the_api():
             return None
-        config = current_app.config
-        windows = counters.count(
-            rate_limit_key(),
-            _limits_of(api_limit()),
-            config["RATELIMIT_KEY_PREFIX"],
-            config["RATELIMIT_STORAGE_URI"],
-        )
-        breached = [window for window in windows if window.breached]
-        # The headers speak of the limit that was exceeded, or else of the one nearest to it.
-        window = breached[0] if breached else min(windows, key=lambda w: w.remaining)
-        request.environ[_WINDOW] = window
-        if breached:
+        window = count_this_request()
+        if window.breached:
             raise TooManyRequests(str(window.item))
         return None
 
@@ -262,11 +287,7 @@ def init_app(app: Flask) -> None:
     def _rate_limit_headers(response):
         window = request.environ.get(_WINDOW)
         if window is not None:
-            headers = response.headers
-            headers["X-RateLimit-Limit"] = str(window.item.amount)
-            headers["X-RateLimit-Remaining"] = str(window.remaining)
-            headers["X-RateLimit-Reset"] = str(window.reset_at)
-            headers["X-RateLimit-Retry-After"] = str(max(0, int(window.reset_at - time.time())))
+            rate_limit_headers(response.headers, window)
         return response
 
 

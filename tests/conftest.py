@@ -96,6 +96,9 @@ def app(tmp_path_factory) -> Iterator[Flask]:
             "SDP_RATELIMIT_SIGN_IN_ADDRESS": "100000 per minute",
             "SDP_RATELIMIT_SIGN_IN_ACCOUNT": "100000 per minute",
             "SDP_RATELIMIT_FORM_STASH": "100000 per minute",
+            # Partner checks are journaled (sdp.audit.journal); a test chains them when it reads
+            # them (chain_now), no background thread chains them behind its back.
+            "SDP_AUDIT_CHAINER": "off",
         }
     )
     with application.app_context():
@@ -111,8 +114,15 @@ def _empty_database(app: Flask) -> Iterator[None]:
     ctx = app.app_context()
     ctx.push()
     yield
+    empty_every_table()
+    ctx.pop()
+
+
+def empty_every_table() -> None:
+    """Remove every row the tests wrote (in the app context of the caller)."""
     db.session.rollback()
     db.session.remove()
+    _empty_audit_journal(app)
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -120,7 +130,16 @@ def _empty_database(app: Flask) -> Iterator[None]:
         else:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
-    ctx.pop()
+
+
+def _empty_audit_journal(app: Flask) -> None:
+    """A test's unchained partner checks must not be chained into the next test's trail."""
+    from sdp.audit.journal import journal_directory, journal_of
+
+    journal_of(app).close()
+    app.extensions.pop("sdp_audit_chainer", None)
+    for path in journal_directory(app).glob("*.jsonl"):
+        path.unlink()
 
 
 def _empty_postgres_tables(connection, tables: list[str]) -> None:

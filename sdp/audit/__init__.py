@@ -3,6 +3,8 @@
 
 def init_app(app) -> None:
     # Imported when used: every module of this package imports the package first.
+    from . import journal
     from .cli import audit_cli
 
+    journal.init_app(app)
     app.cli.add_command(audit_cli)

@@ -67,6 +67,10 @@ def digest(fields: dict[str, Any], previous_hash: str | None) -> str:
     document = {name: fields.get(name) for name in HASHED_FIELDS}
     document["at"] = canonical_time(document["at"])
     document["previous_hash"] = previous_hash
+    if fields.get("journal_file") is not None:
+        # Chained from the audit journal (sdp.audit.journal): which line it was is hashed too.
+        # Events written directly have no such key, and keep the hash they always had.
+        document["journal"] = [fields["journal_file"], fields["journal_seq"]]
     payload = json.dumps(
         document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )
@@ -140,6 +144,8 @@ def _rows(session: Session, batch: int = 2000) -> Iterator[Any]:
         AuditEvent.lane,
         AuditEvent.previous_hash,
         AuditEvent.hash,
+        AuditEvent.journal_file,
+        AuditEvent.journal_seq,
         *(getattr(AuditEvent, name) for name in HASHED_FIELDS),
     ]
     last_id = None

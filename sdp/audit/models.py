@@ -32,9 +32,14 @@ class AuditEvent(db.Model):
     previous_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
     lane: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    # A partner check chained from the audit journal (sdp.audit.journal): the journal file and
+    # the line's number in it, hashed with the event; unique, so that no line is chained twice.
+    journal_file: Mapped[str | None] = mapped_column(String(128))
+    journal_seq: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (
         Index("ix_audit_events_lane_id", "lane", "id"),  # a lane's head: its last event
         Index("ix_audit_events_actor", "actor_kind", "actor_id", "at"),
         Index("ix_audit_events_entity", "entity", "entity_id"),
+        Index("ux_audit_events_journal_line", "journal_file", "journal_seq", unique=True),
     )

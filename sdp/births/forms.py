@@ -55,10 +55,12 @@ def _not_in_future(form, field):
 class ChildForm(GuardedSubForm):
     given_names = StringField(_l("Given names"), [DataRequired(), Length(max=200)])
     family_names = StringField(_l("Family names"), [DataRequired(), Length(max=200)])
+    # No sex is chosen for the registrar: a preselected one is recorded unread.
     sex = SelectField(
         _l("Sex"),
-        choices=choices((sex.value, _l(LABELS[sex])) for sex in Sex),
-        default=Sex.FEMALE.value,
+        [DataRequired(_l("Choose the child's sex."))],
+        choices=choices([("", _l("Choose")), *((sex.value, _l(LABELS[sex])) for sex in Sex)]),
+        default="",
     )
     date_of_birth = DateField(_l("Date of birth"), [DataRequired(), _not_in_future])
     birth_country = SelectField(_l("Country of birth (for a foundling: where found)"), default="PE")

@@ -308,8 +308,12 @@ _BY_NUMBER = select(BirthRegistration).where(
 )
 
 
-def find_registration(registration_number: str) -> BirthRegistration | None:
+def find_registration(registration_number: str, connection=None) -> BirthRegistration | None:
+    """The registration, or with ``connection`` (the registry's lean path) its row: the same
+    columns, no ORM object."""
     number = normalise_registration_number(registration_number)
+    if connection is not None:
+        return connection.execute(_BY_NUMBER, {"number": number}).first()
     return db.session.execute(_BY_NUMBER, {"number": number}).scalar_one_or_none()
 
 
@@ -335,8 +339,10 @@ def record_registry_check(
     principal: Principal, registration_number: str, registration: BirthRegistration | None
 ) -> None:
     """A partner's check, found or not: the audit of who looked up what, with only the number
-    asked."""
-    audit.record(
+    asked; journaled (sdp.registry.audit) before the answer."""
+    from ..registry.audit import record_partner_read
+
+    record_partner_read(
         principal,
         "registry.birth.read",
         "birth_registration",
@@ -346,7 +352,7 @@ def record_registry_check(
             "found": registration is not None,
         },
     )
-    db.session.commit()
+    db.session.commit()  # ends the look-up's transaction: its connection goes back to the pool
 
 
 def record_list_read(principal: Principal, shown: int) -> None:

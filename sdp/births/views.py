@@ -118,7 +118,8 @@ def register(principal):
         else:
             flash(
                 gettext(
-                    "Birth registered under number %(number)s.",
+                    "Birth of %(name)s registered under number %(number)s.",
+                    name=f"{registration.child_given_names} {registration.child_family_names}",
                     number=registration.registration_number,
                 ),
                 "success",

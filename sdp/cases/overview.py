@@ -164,7 +164,7 @@ def steps(
                 "issue_document",
                 gettext(documents.action.title),
                 DONE if done else YOURS if allowed else OTHERS,
-                url_for("documents_web.case_documents", application_id=application.id)
+                url_for("documents_web.issue_question", application_id=application.id)
                 if allowed and not done
                 else None,
                 None if done or allowed else who_takes(documents.action),

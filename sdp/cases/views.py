@@ -24,6 +24,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
 from .. import clock
+from ..audit.journal import chain_now
 from ..audit.models import AuditEvent
 from ..auth.views import restore_form
 from ..domain import procedure
@@ -34,7 +35,7 @@ from ..extensions import db
 from ..forms import field_at
 from ..uploads import services as uploads
 from ..uploads.models import EvidenceFile
-from . import forms, overview, queries, services
+from . import forms, overview, queries, services, timeline
 from .models import Application, Inquiry, RelevantState
 from .overview import action_url
 from .presenters import case_dict
@@ -238,7 +239,14 @@ def intake():
         return render_template(
             "cases/intake.html", form=form, duplicates=[], refusal=refusal
         ), status
-    flash(gettext("Application %(number)s registered.", number=application.case_number), "success")
+    flash(
+        gettext(
+            "Application %(number)s of %(name)s registered.",
+            number=application.case_number,
+            name=application.applicant.full_name,
+        ),
+        "success",
+    )
     return redirect(url_for(".case", application_id=application.id))
 
 
@@ -743,6 +751,9 @@ def action(application_id: int, slug: str, target: int | None = None):
         if request.method == "POST" and _row_exists(name, application, row):
             # Built first, so that a refusal (someone acted a moment before) keeps what was typed.
             form = _build_form(name, application, today, row, formdata=request.form)
+        if row is not None:
+            # A row that is not there is not found, whoever asks (they may read the case).
+            _check_row(name, application, row)
         _check_offered(name, application, principal, today, row)
         _check_row(name, application, row)
         if request.method == "GET":
@@ -773,11 +784,15 @@ def action(application_id: int, slug: str, target: int | None = None):
         if (
             form is None
         ):  # not this person's action, or not now: the procedure's reason, nothing to fill
+            from ..error_words import refused_step_words
+
+            heading, whose = refused_step_words(error)
             return render_template(
                 "errors/error.html",
                 error=error,
                 code=error.status,
-                message=procedure_message(error),
+                heading=heading,
+                message=f"{procedure_message(error)} {whose}".strip(),
             ), error.status
         application = load_case(application_id)
         refusal, status = _field_error(form, error), error.status
@@ -881,12 +896,41 @@ def result_message(name: str, application: Application, form, target) -> str:
             "Recommendation sent for decision: %(outcome)s.",
             outcome=label("DecisionOutcome", form.outcome.data),
         )
-    if name in ("decide", "decide_appeal", "return_to_examination", "withdraw", "close"):
+    if name == "decide":
         return gettext(
-            "%(action)s: done. Case %(number)s is now %(state)s.",
-            action=gettext(procedure.ACTIONS_BY_NAME[name].title),
+            "Decision recorded: %(outcomes)s.",
+            outcomes="; ".join(
+                outcome_words(person.full_name, application.determination(person.id).outcome)
+                for person in application.persons()
+                if application.determination(person.id).outcome
+            ),
+        )
+    if name == "decide_appeal":
+        outcome = application.determination(person.id if person else application.applicant_id)
+        if outcome.appeal_outcome == "upheld":
+            return gettext("Appeal of %(name)s decided: the first decision stands.", name=who)
+        return gettext(
+            "Appeal of %(name)s decided: the first decision is overturned; %(outcome)s.",
+            name=who,
+            outcome=outcome_words(who, outcome.outcome),
+        )
+    if name == "return_to_examination":
+        return gettext(
+            "Case %(number)s returned to %(officer)s for more examination.",
             number=application.case_number,
-            state=label("State", application.state),
+            officer=application.case_officer.name
+            if application.case_officer
+            else gettext("the case officer"),
+        )
+    if name == "withdraw":
+        return gettext(
+            "Withdrawal recorded: %(name)s withdrew the application; case %(number)s is closed.",
+            name=who,
+            number=application.case_number,
+        )
+    if name == "close":
+        return gettext(
+            "Case %(number)s of %(name)s closed.", number=application.case_number, name=who
         )
     if name == "lodge_appeal":
         return gettext("Appeal of %(name)s lodged.", name=who)
@@ -896,10 +940,94 @@ def result_message(name: str, application: Application, form, target) -> str:
             name=who,
             target=label("ReferralTarget", form.referral_target.data),
         )
+    if name in PERSON_ROWS:
+        return _person_row_message(
+            name, application, application.person(_person_id(application, target))
+        )
+    if name in ("propose_cessation", "propose_cancellation"):
+        proceeding = application.proceeding(person.id if person else application.applicant_id)
+        return gettext(
+            "%(kind)s of the recognition of %(name)s proposed; the reply is due on %(date)s.",
+            kind=label("ProceedingKind", proceeding.kind),
+            name=who,
+            date=fdate(proceeding.reply_due),
+        )
+    if name == "record_detention":
+        return gettext(
+            "Detention of %(name)s recorded: %(place)s, since %(date)s.",
+            name=who,
+            place=form.place.data.strip(),
+            date=fdate(form.since.data),
+        )
+    if name == "record_guardian":
+        return gettext(
+            "%(guardian)s recorded as the guardian or representative of %(name)s.",
+            guardian=form.guardian.data.strip(),
+            name=who,
+        )
     return gettext(
         "%(action)s: recorded for %(name)s.",
         action=gettext(procedure.ACTIONS_BY_NAME[name].title),
         name=who,
+    )
+
+
+def outcome_words(name: str, outcome: str | None) -> str:
+    """A person's own outcome as a clause: "María Pérez recognised as stateless"."""
+    if outcome == "recognized":
+        return gettext("%(name)s recognised as stateless", name=name)
+    if outcome == "rejected":
+        return gettext("%(name)s not recognised as stateless", name=name)
+    if outcome == "excluded":
+        return gettext("%(name)s excluded from protection as a stateless person", name=name)
+    if outcome == "family_unity":
+        return gettext("%(name)s stays with the recognised family (family unity)", name=name)
+    if outcome == "referred":
+        return gettext("%(name)s referred to the civil registry", name=name)
+    return gettext("%(name)s not decided yet", name=name)
+
+
+def _person_row_message(name: str, application: Application, person) -> str:
+    """The banner of an action on one person's referral or proceeding."""
+    from ..web import fdate, label
+
+    who = person.full_name
+    if name == "record_referral_outcome":
+        determination = application.determination(person.id)
+        return gettext(
+            "Civil registry's answer for %(name)s recorded: %(status)s.",
+            name=who,
+            status=label("ReferralStatus", determination.referral_status),
+        )
+    proceeding = application.proceeding(person.id)
+    kind = label("ProceedingKind", proceeding.kind)
+    if name == "record_proceeding_reply":
+        return gettext(
+            "Reply of %(name)s to the %(kind)s recorded (received on %(date)s).",
+            name=who,
+            kind=kind.lower(),
+            date=fdate(proceeding.reply_received_on),
+        )
+    if name == "decide_proceeding":
+        if proceeding.status == "maintained":
+            return gettext(
+                "%(kind)s decided: the recognition of %(name)s is maintained.", kind=kind, name=who
+            )
+        return gettext(
+            "%(kind)s decided: %(name)s is no longer recognised as stateless (%(status)s).",
+            kind=kind,
+            name=who,
+            status=label("ProceedingStatus", proceeding.status).lower(),
+        )
+    if name == "lodge_proceeding_appeal":
+        return gettext(
+            "Appeal of %(name)s against the %(kind)s lodged.", name=who, kind=kind.lower()
+        )
+    return gettext(
+        "Appeal of %(name)s against the %(kind)s decided: %(outcome)s.",
+        name=who,
+        kind=kind.lower(),
+        outcome=label("AppealOutcome", proceeding.appeal_outcome).lower(),
     )
 
 
@@ -956,6 +1084,9 @@ def _case_context(application: Application, principal, today) -> dict:
             ]
         for row in rows:
             row_links[(name, row)] = action_url(application, name, row)
+    # Partners' document checks of this case wait in the audit journal for up to a second:
+    # chained first, so that the history shows every one (sdp.registry.audit).
+    chain_now()
     events = (
         db.session.execute(
             select(AuditEvent)
@@ -988,7 +1119,7 @@ def _case_context(application: Application, principal, today) -> dict:
         "other_actions": overview.other_actions(application, choices, task_list),
         "row_links": row_links,
         "deadline": overview.running_deadline(application, case, today),
-        "events": events,
+        "events": timeline.timeline(application, events, db.session),
         "reads": reads,
         "persons": [
             (application.applicant, None),

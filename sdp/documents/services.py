@@ -567,13 +567,16 @@ _CHECK_QUERY = (
 )
 
 
-def find_with_status(serial: str, today: date) -> tuple[Row, DocumentStatus] | None:
+def find_with_status(
+    serial: str, today: date, connection=None
+) -> tuple[Row, DocumentStatus] | None:
     """A document (the columns of ``_CHECK_QUERY``) and its status today, in one query (the
-    registry's hot path)."""
+    registry's hot path). ``connection``: where to run it instead of the ORM session (the
+    registry's lean path, ``sdp.registry.lean``)."""
     canonical = serials.normalize(serial)
     if canonical is None:
         return None
-    row = db.session.execute(_CHECK_QUERY, {"serial": canonical}).first()
+    row = (connection or db.session).execute(_CHECK_QUERY, {"serial": canonical}).first()
     if row is None:
         return None
     return row, rules.status(
@@ -586,7 +589,7 @@ class VerificationFailed(Exception):
 
 
 def verify_payload(
-    text: str, today: date
+    text: str, today: date, connection=None
 ) -> tuple[payload.QrFields, tuple[Document, DocumentStatus] | None]:
     """Check a scanned payload's signature, then find the document it names.
 
@@ -595,7 +598,7 @@ def verify_payload(
         fields = signing.verify(text)
     except payload.PayloadError as error:
         raise VerificationFailed(str(error)) from error
-    found = find_with_status(fields.serial, today)
+    found = find_with_status(fields.serial, today, connection)
     if found is not None:
         document = found[0]
         if (document.qr_payload or "").strip() != payload.payload_of(text):
@@ -615,7 +618,21 @@ def may_read(actor: Principal, document: Document) -> bool:
 
 
 def record_read(actor: Principal, document: Document | Row, channel: str) -> None:
-    """Reads of a document (its PDF, a registry check, a public verification) are audited."""
+    """Reads of a document (its PDF, a registry check, a public verification) are audited; a
+    partner's registry check through the audit journal (sdp.registry.audit), before the answer."""
+    if channel in PARTNER_CHANNELS:
+        from ..registry.audit import record_partner_read
+
+        record_partner_read(
+            actor,
+            "document.read",
+            "document",
+            document.id,
+            case_id=document.application_id,
+            changes={"serial": document.serial, "channel": channel},
+        )
+        db.session.commit()  # ends the look-up's transaction
+        return
     audit.record(
         actor,
         "document.read",
@@ -636,4 +653,6 @@ def record_failed_verification(channel: str) -> None:
     db.session.commit()
 
 
+# The channels of a partner's registry check (sdp/documents/api.py).
+PARTNER_CHANNELS = frozenset({"registry", "registry_qr"})
 PUBLIC = Principal(kind="public", id=None, label="public verification page")

@@ -32,10 +32,8 @@ from ..domain.procedure import ProcedureError
 from ..domain.vocabulary import DocumentStatus, DocumentType, Role, label
 from ..extensions import db, login_manager
 from ..ratelimit import limiter
-from ..schemas import country_codes
 from ..security.logs import never_log_path
-from ..web import country_choices
-from . import services
+from . import issuing, services
 from .models import Document
 from .presenters import registry_dict
 from .render import render_pdf
@@ -149,23 +147,15 @@ def documents_panel(application: Application) -> dict:
                 and may_issue(document.type, document.person_id),
             }
         )
-    persons = [(application.applicant.id, application.applicant.full_name, "applicant")] + [
-        (d.person.id, d.person.full_name, d.relationship_to_applicant)
-        for d in application.dependants
+    issuable = [
+        (t.value, label(t))
+        for t in CASE_TYPES
+        if any(may_issue(t, person.id) for person in application.persons())
     ]
-    policy = current_app.config["POLICY"]
-    issuable = [(t.value, label(t)) for t in CASE_TYPES if may_issue(t)]
-    except_choices = (
-        [("", _("None")), *[choice for choice in country_choices(None) if choice[0] != "PE"]]
-        if any(value == DocumentType.TRAVEL_DOCUMENT for value, _label in issuable)
-        else []
-    )
     return {
         "rows": rows,
         "issuable": issuable,
-        "persons": persons,
-        "except_choices": except_choices,
-        "travel_months": policy.travel_document_months,
+        "issue_url": url_for("documents_web.issue_question", application_id=application.id),
         "application": application,
     }
 
@@ -213,37 +203,23 @@ def case_documents(application_id):
     return render_template("documents/case_documents.html", application=application)
 
 
-@bp.post("/cases/<int:application_id>/documents")
-def issue(application_id):
+@bp.route("/cases/<int:application_id>/documents/new", methods=["GET", "POST"])
+@bp.route("/cases/<int:application_id>/documents/new/<step>", methods=["GET", "POST"])
+def issue_question(application_id, step="document"):
+    """Issuing a document, one question per page, then the answers checked (``issuing``)."""
     principal = _staff()
     application = _case_for(application_id, principal)
-    back = _back(url_for(".case_documents", application_id=application.id))
-    document_type = request.form.get("type", "")
-    if document_type not in [t.value for t in CASE_TYPES]:
-        flash(_("Choose the document to issue."), "error")
-        return redirect(back)
-    person_id = request.form.get("person_id", type=int)
-    travel = document_type == DocumentType.TRAVEL_DOCUMENT
-    months = request.form.get("valid_months", type=int) if travel else None
-    excepted = [code for code in request.form.getlist("valid_except") if code] if travel else []
-    if any(code not in country_codes() for code in excepted):
-        flash(_("Choose each country from the list."), "error")
-        return redirect(back)
-    try:
-        document = services.issue_document(
-            principal,
-            application,
-            document_type,
-            person_id=person_id,
-            valid_months=months,
-            valid_except=excepted,
-        )
-    except ProcedureError as error:
-        db.session.rollback()
-        _flash_error(error)
-        return redirect(back)
-    flash(_("Document %(serial)s issued.", serial=document.serial), "success")
-    return redirect(back)
+    if step not in issuing.STEPS:
+        abort(404)
+    return issuing.question(application, principal, step)
+
+
+@bp.post("/cases/<int:application_id>/documents")
+def issue(application_id):
+    """The check page's "Issue": without ``confirm=yes`` the answers are shown to be checked."""
+    principal = _staff()
+    application = _case_for(application_id, principal)
+    return issuing.issue(application, principal)
 
 
 def _staff_document(serial: str):
@@ -270,7 +246,15 @@ def revoke(serial):
         db.session.rollback()
         _flash_error(error)
         return redirect(back)
-    flash(_("Document %(serial)s revoked.", serial=document.serial), "success")
+    flash(
+        _(
+            "%(document)s %(serial)s of %(name)s revoked: it no longer verifies as valid.",
+            document=_(label(DocumentType(document.type))),
+            serial=document.serial,
+            name=f"{document.holder_given_names} {document.holder_family_names}",
+        ),
+        "success",
+    )
     return redirect(back)
 
 
@@ -284,29 +268,43 @@ def reissue(serial):
         _flash_error(error)
         return redirect(back)
     flash(
-        _("Document %(new)s issued in place of %(old)s.", new=new.serial, old=document.serial),
+        _(
+            "%(document)s %(new)s issued to %(name)s in place of %(old)s.",
+            document=_(label(DocumentType(new.type))),
+            new=new.serial,
+            name=f"{new.holder_given_names} {new.holder_family_names}",
+            old=document.serial,
+        ),
         "success",
     )
     return redirect(back)
 
 
-@bp.post("/births/<registration_number>/documents")
+@bp.route("/births/<registration_number>/documents", methods=["GET", "POST"])
 def issue_birth_record(registration_number):
+    """The birth record: its page says what will be issued, for whom; "Issue" issues it."""
     principal = _staff()
-    birth = db.session.execute(
-        select(BirthRegistration).where(
-            BirthRegistration.registration_number == registration_number
-        )
-    ).scalar_one_or_none()
-    if birth is None:
-        abort(404)
+    birth = issuing.birth_for(registration_number)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return issuing.birth_record_check(birth, principal)
     try:
         document = services.issue_birth_record(principal, birth)
     except ProcedureError as error:
         db.session.rollback()
         abort(error.status)
-    flash(_("Document %(serial)s issued.", serial=document.serial), "success")
-    return redirect(_back(url_for(".pdf", serial=document.serial)))
+    flash(
+        _(
+            "Birth record %(serial)s issued for %(name)s (registration %(number)s).",
+            serial=document.serial,
+            name=f"{document.holder_given_names} {document.holder_family_names}",
+            number=birth.registration_number,
+        ),
+        "success",
+    )
+    return redirect(
+        url_for("births.show", registration_number=birth.registration_number)
+        + "#birth-documents-heading"
+    )
 
 
 # --- Public verification -----------------------------------------------------------------

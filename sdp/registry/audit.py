@@ -10,6 +10,14 @@ person up?" is answered by computing the digest of their names and date of birth
 
 The key is ``SDP_REGISTRY_QUERY_KEY``, or derived from ``SECRET_KEY`` when unset: set it on
 its own in production, so that rotating SECRET_KEY keeps old checks findable.
+
+Partner checks are the one audited read that carries national load: their events are appended
+to the audit journal before the answer is sent, and chained into ``audit_events`` in batches
+(``sdp.audit.journal``), not written in a transaction per check. Every other change and read
+stays audited in its own transaction (``sdp.audit.services.record``). Whoever reads partner
+checks from ``audit_events`` chains the journal first (``chain_now``): reading the journal
+beside the table would give two places to search and to keep consistent, and chaining what is
+pending costs a reader about as much as reading it.
 """
 
 import hashlib
@@ -17,10 +25,10 @@ import hmac
 from datetime import date
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import select
 
-from ..audit import services as audit
+from ..audit import journal
 from ..audit.models import AuditEvent
 from ..auth.principal import Principal
 from ..domain.names import name_key
@@ -52,19 +60,57 @@ def record_check(
     entity: str,
     entity_id: Any,
     details: dict[str, Any] | None = None,
+    *,
+    request_id: str | None = None,
+    app=None,
 ) -> str:
-    """One audit event per partner request: the check, what it asked about, the token it used."""
-    return audit.record(
+    """One audit event per partner request: the check, what it asked about, the token it used.
+    Journaled (returns the journal id, ``file:seq``) before the caller answers; callers
+    without a Flask request or app context pass ``app`` and ``request_id``."""
+    return record_partner_read(
         principal,
         f"registry.{check}",
         entity,
         entity_id,
         changes={"token_id": principal.token_id, **(details or {})},
+        request_id=request_id,
+        app=app,
+    )
+
+
+def record_partner_read(
+    principal: Principal,
+    action: str,
+    entity: str,
+    entity_id: Any = None,
+    *,
+    case_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    request_id: str | None = None,
+    app=None,
+) -> str:
+    """Journal the audit event of a partner's registry check (any action: the document checks
+    keep their ``document.read``); the same fields ``sdp.audit.services.record`` writes."""
+    if request_id is None and has_request_context():
+        request_id = g.get("request_id")
+    return journal.append_event(
+        app if app is not None else current_app._get_current_object(),
+        actor_kind=principal.kind,
+        actor_id=principal.id,
+        actor_label=principal.label,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        case_id=case_id,
+        changes=changes,
+        request_id=request_id,
     )
 
 
 def person_checks(given_names: str, family_names: str, date_of_birth: date) -> list[AuditEvent]:
-    """Every check of this person by a partner, oldest first (an indexed look-up)."""
+    """Every check of this person by a partner, oldest first (an indexed look-up, after the
+    journal's pending checks are chained)."""
+    journal.chain_now()
     digest = person_query_digest(given_names, family_names, date_of_birth)
     return list(
         db.session.execute(

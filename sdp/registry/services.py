@@ -39,11 +39,12 @@ _CASES_OF_PERSONS = _cases_of_persons_query()
 
 
 def matching_cases(
-    given_names: str, family_names: str, date_of_birth: date, today: date
+    given_names: str, family_names: str, date_of_birth: date, today: date, connection=None
 ) -> list[dict]:
     """The cases of everyone with these names (as keys) and date of birth: applicants and
-    dependants."""
-    rows = db.session.execute(
+    dependants. ``connection``: where to run the query instead of the ORM session (the lean
+    path)."""
+    rows = (connection or db.session).execute(
         _CASES_OF_PERSONS,
         {
             "date_of_birth": date_of_birth,

@@ -157,7 +157,12 @@ def _export(render, mimetype: str, extension: str):
 @bp.get("/statistics.csv")
 @login_required
 def statistics_csv():
-    return _export(to_csv, "text/csv; charset=utf-8", "csv")
+    # The byte order mark tells Excel on Windows the file is UTF-8 ("José", not "JosÃ©"); the
+    # charset is given once (a mimetype with one would get a second from werkzeug).
+    response = _export(lambda *args: "\ufeff" + to_csv(*args), "text/csv", "csv")
+    if response.status_code == 200:
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    return response
 
 
 @bp.get("/statistics.xlsx")

@@ -20,12 +20,30 @@ CONTENT_SECURITY_POLICY = "; ".join(
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
+def _hsts(app: Flask) -> str | None:
+    if app.config.get("DEVELOPMENT"):
+        return None
+    return f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains"
+
+
+def security_headers(app: Flask) -> list[tuple[str, str]]:
+    """The headers ``register`` adds to every answer, in its order (``no-store`` apart): for the
+    registry's lean path, which answers without Flask's hooks (sdp.registry.lean)."""
+    headers = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Cross-Origin-Resource-Policy", "same-origin"),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+    ]
+    hsts = _hsts(app)
+    return [*headers, ("Strict-Transport-Security", hsts)] if hsts else headers
+
+
 def register(app: Flask) -> None:
-    hsts = (
-        None
-        if app.config.get("DEVELOPMENT")
-        else f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains"
-    )
+    hsts = _hsts(app)
 
     @app.after_request
     def _security_headers(response):

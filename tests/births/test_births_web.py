@@ -205,3 +205,22 @@ def test_in_spanish(registrar):
     registrar.get("/language/es")
     html = registrar.get("/births/new").get_data(as_text=True)
     assert '<html lang="es" ' in html and "Inscribir un nacimiento" in html
+
+
+def test_the_child_s_sex_is_not_chosen_for_the_registrar(registrar):
+    """Issue 13, smaller items: the form preselected "Female"; a sex nobody chose is refused."""
+    page = registrar.get("/births/new").get_data(as_text=True)
+    select = page[page.index('id="child-sex"') :]
+    select = select[: select.index("</select>")]
+    assert "selected" not in select.replace('<option value="" selected>', "")
+    response = registrar.post("/births/new", data=form(**{"child-sex": ""}))
+    assert response.status_code == 422
+    assert "Choose the child&#39;s sex." in response.get_data(as_text=True)
+
+
+def test_a_girl_is_peruana_de_nacimiento(registrar):
+    """Issue 13, smaller items: the tag agrees with the child (a girl was "Peruano")."""
+    registrar.get("/language/es")
+    response = registrar.post("/births/new", data=form(**{"child-sex": "F"}))
+    page = registrar.get(response.location).get_data(as_text=True)
+    assert ">Peruana de nacimiento</strong>" in page

@@ -7,6 +7,7 @@ Reusable fixtures:
 - ``check_page(page, name)``: a screenshot into ``test-artifacts/`` and an axe-core run that
   must find no violation (WCAG 2.1 A/AA and axe's best practices).
 - ``sign_in(page, user)``, ``sign_out(page)``.
+- ``office``: one user per role of a case's walk (intake, supervisor, officer, decider).
 """
 
 import os
@@ -83,6 +84,17 @@ def live_server(app):
         from sdp.extensions import db
 
         db.engine.dispose()
+
+
+@pytest.fixture
+def office(make_user):
+    """The people who walk one case through the procedure, one per role."""
+    return {
+        "intake": make_user("intake_officer", name="Rosa Quispe"),
+        "supervisor": make_user("supervisor", name="Elena Gutiérrez"),
+        "officer": make_user("case_officer", name="Jorge Huamán Torres"),
+        "decider": make_user("decision_maker", name="Carmen Salazar"),
+    }
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -24,6 +24,7 @@ def in_english(page) -> None:
 def fill_child_and_refugee_mother(page, *, born_on) -> None:
     page.fill("#child-given_names", "Valentina")
     page.fill("#child-family_names", "Mendoza Rivas")
+    page.select_option("#child-sex", "F")  # nothing is chosen for the registrar
     page.fill("#child-date_of_birth", born_on.isoformat())
     page.select_option("#child-birth_country", "PE")
     page.fill("#child-birth_locality", "Lima, Jesús María")
@@ -65,7 +66,7 @@ def test_a_registrar_registers_the_birth_of_a_child_of_refugees(page, check_page
     submit_birth(page)
     assert "/births/NAC-" in page.url
     assert (
-        "Birth registered under number"
+        "Birth of Valentina Mendoza Rivas registered under number"
         in page.locator(".govuk-notification-banner--success").inner_text()
     )
     assert page.locator("#nationality-tag").inner_text() == "Peruvian by birth"
@@ -127,19 +128,35 @@ def test_a_certificate_issued_from_the_case_page_is_downloaded_verified_and_revo
     sign_in(page, office.intake.user)
     in_english(page)
     page.goto(f"/cases/{case['id']}")
-    form = page.locator("#form-issue_document")
-    assert form.locator("input[name=csrf_token]").get_attribute(
-        "value"
-    )  # posted with its CSRF token
-    options = form.locator("#document-type option").evaluate_all("nodes => nodes.map(n => n.value)")
+    check_page(page, "case-page-documents")
+    page.locator("#issue-document-link").click()
+    page.wait_for_load_state()
+    options = page.locator("input[name=type]").evaluate_all("nodes => nodes.map(n => n.value)")
     assert options == [
         "provisional_certificate"
     ]  # the procedure decides what a pending case may have
-    check_page(page, "case-page-documents")
+    for width in (1100, 390):  # the question and the check, on a desk and on a phone
+        page.set_viewport_size({"width": width, "height": 800})
+        check_page(page, f"issue-question-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.check("input[name=type][value=provisional_certificate]")
+    form = page.locator("#issue-document")
+    assert form.locator("input[name=csrf_token]").get_attribute("value")  # with its CSRF token
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
+    assert "Check your answers" in page.locator("h1").inner_text()
+    for width in (390, 1100):
+        page.set_viewport_size({"width": width, "height": 800})
+        check_page(page, f"issue-check-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.locator("button[name=confirm]").click()
+    page.wait_for_load_state()
     assert f"/cases/{case['id']}" in page.url
-    assert "issued" in page.locator(".govuk-notification-banner--success").inner_text()
+    assert (
+        "Provisional certificate"
+        in page.locator(".govuk-notification-banner--success").inner_text()
+    )  # what was issued, and to whom
+    assert "issued to" in page.locator(".govuk-notification-banner--success").inner_text()
     row = page.locator("#documents-table tbody tr").first
     serial = row.locator("code").inner_text()
     assert "Valid" in row.inner_text()

@@ -14,16 +14,6 @@ pytestmark = pytest.mark.browser
 TODAY = clock.today()
 
 
-@pytest.fixture
-def office(make_user):
-    return {
-        "intake": make_user("intake_officer", name="Rosa Quispe"),
-        "supervisor": make_user("supervisor", name="Elena Gutiérrez"),
-        "officer": make_user("case_officer", name="Jorge Huamán"),
-        "decider": make_user("decision_maker", name="Carmen Salazar"),
-    }
-
-
 def choose_language(page, lang: str) -> None:
     if lang != "es":
         page.locator(f".govuk-language-navigation a[lang={lang}]").click()

@@ -32,8 +32,11 @@ BOOKKEEPING_FIELDS = {
 
 # (page loads, form fields) per role. Before, on the case page holding every form (6396e74):
 # intake 8/10, supervisor 4/1, case officer 12/16, decision-maker 4/3.
+# Issuing the document as its own question, then its answers checked before it is issued
+# (irreversible), costs the intake officer two page loads more (9 → 11) and one field less
+# (10 → 9: the travel document's validity is no longer posted with every document).
 CEILING = {
-    "intake_officer": (9, 10),
+    "intake_officer": (11, 9),
     "supervisor": (5, 1),
     "case_officer": (17, 16),
     "decision_maker": (6, 3),
@@ -67,16 +70,6 @@ class Meter:
             f"{role}: {self.loads[role]} page loads, {self.fields[role]} form fields"
             for role in self.loads
         )
-
-
-@pytest.fixture
-def office(make_user):
-    return {
-        "intake": make_user("intake_officer", name="Rosa Quispe"),
-        "supervisor": make_user("supervisor", name="Elena Gutiérrez"),
-        "officer": make_user("case_officer", name="Jorge Huamán Torres"),
-        "decider": make_user("decision_maker", name="Carmen Salazar"),
-    }
 
 
 def submit(page, form_id: str) -> None:
@@ -161,9 +154,12 @@ def test_one_case_from_intake_to_identity_document(page, check_page, office):
     meter.role = "intake_officer"
     sign_in(page, office["intake"])
     page.goto(case_url)
-    open_action(page, "issue_document")
-    page.select_option("#document-type", "identity_document")
-    submit(page, "form-issue_document")
+    open_action(page, "issue_document")  # which document: one question
+    page.check("input[name=type][value=identity_document]")
+    submit(page, "issue-document")
+    check_page(page, "issue-check-answers")
+    page.locator("button[name=confirm]").click()  # after checking the answers
+    page.wait_for_load_state()
     assert page.locator("#documents-table").inner_text().count("\n") >= 1
     meter.role = None
 

@@ -83,30 +83,21 @@ def test_staff_choose_the_excepted_countries_by_name_on_the_case_page(office, ap
 
     case = recognized_case(office, applicant=JOAO)
     supervisor = sign_in(app.test_client(), office.supervisor.user)
-    page = supervisor.get(f"/cases/{case['id']}/documents").get_data(as_text=True)
-    assert 'id="travel-exceptions"' in page and '<option value="CO">Colombia</option>' in page
-    assert (
-        '<option value="PE">' not in page[page.index('id="travel-exceptions"') :]
-    )  # Peru is never an exception
-    back = f"/cases/{case['id']}/documents"
-    refused = supervisor.post(
-        back,
-        data={
-            "type": "travel_document",
-            "valid_months": "12",
-            "valid_except": ["ZZ", ""],
-            "next": back,
-        },
-        follow_redirects=True,
-    )
+    countries = f"/cases/{case['id']}/documents/new/countries?type=travel_document&months=12"
+    page = supervisor.get(countries).get_data(as_text=True)
+    assert '<option value="CO">Colombia</option>' in page
+    assert '<option value="PE">' not in page  # Peru is never an exception
+    refused = supervisor.post(countries, data={"except_1": "ZZ"})
     assert "Choose each country from the list." in refused.get_data(as_text=True)
+    check = supervisor.post(countries, data={"except_1": "VE", "except_3": "CO"}).location
+    assert "except=CO" in check and "except=VE" in check
     supervisor.post(
-        back,
+        f"/cases/{case['id']}/documents",
         data={
             "type": "travel_document",
-            "valid_months": "12",
-            "valid_except": ["VE", "", "CO"],
-            "next": back,
+            "months": "12",
+            "except": ["CO", "VE"],
+            "confirm": "yes",
         },
     )
     document = office.supervisor.get(f"/api/v1/applications/{case['id']}/documents").json[0]

@@ -48,7 +48,7 @@ def test_the_pdf_is_for_staff_who_may_read_the_case(office, app, make_user):
 def test_the_case_page_section_issues_revokes_and_reissues(office, app, make_user):
     case = register(office.intake, applicant=ANGELA)
     intake = sign_in(app.test_client(), office.intake.user)
-    page = intake.get(f"/cases/{case['id']}/documents")
+    page = intake.get(f"/cases/{case['id']}/documents/new")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert (
@@ -56,10 +56,10 @@ def test_the_case_page_section_issues_revokes_and_reissues(office, app, make_use
     )  # the procedure decides
     response = intake.post(
         f"/cases/{case['id']}/documents",
-        data={"type": "provisional_certificate", "next": f"/cases/{case['id']}/documents"},
+        data={"type": "provisional_certificate", "confirm": "yes"},
     )
     assert response.status_code == 302 and response.location.endswith(
-        f"/cases/{case['id']}/documents"
+        f"/cases/{case['id']}#documents"
     )
     document = db.session.execute(select(Document)).scalar_one()
     html = intake.get(f"/cases/{case['id']}/documents").get_data(as_text=True)
@@ -67,7 +67,9 @@ def test_the_case_page_section_issues_revokes_and_reissues(office, app, make_use
     assert "/revoke" not in html  # only supervisors revoke
     # A document the state does not allow comes back with the procedure's reason.
     refused = intake.post(
-        f"/cases/{case['id']}/documents", data={"type": "identity_document"}, follow_redirects=True
+        f"/cases/{case['id']}/documents",
+        data={"type": "identity_document", "confirm": "yes"},
+        follow_redirects=True,
     )
     assert "own recognition as stateless is final" in refused.get_data(as_text=True)
     supervisor = sign_in(app.test_client(), make_user("supervisor"))
@@ -217,8 +219,8 @@ def test_the_scan_form_works_with_csrf_protection_on_and_staff_forms_need_a_toke
 
 
 def test_the_case_page_offers_issuing_exactly_when_the_procedure_does(office, app, make_user):
-    """``issue_document`` is not a generic action form of the case page: the documents panel is
-    its form, shown to exactly the people the procedure offers it to, with its CSRF field."""
+    """``issue_document`` is not a generic action form of the case page: the documents panel
+    links to its questions (``/documents/new``), shown to exactly those the procedure offers it."""
     from sdp import clock
     from sdp.cases.models import Application
     from sdp.domain import procedure
@@ -233,10 +235,9 @@ def test_the_case_page_offers_issuing_exactly_when_the_procedure_does(office, ap
     offered, allowed = {}, {}
     for name, user in people.items():
         html = sign_in(app.test_client(), user).get(f"/cases/{case['id']}").get_data(as_text=True)
-        offered[name] = 'id="form-issue_document"' in html
+        offered[name] = 'id="issue-document-link"' in html
         if offered[name]:
-            form = html[html.index('id="form-issue_document"') :]
-            assert 'name="csrf_token" value="' in form[: form.index("</form>")]
+            assert f'href="/cases/{case["id"]}/documents/new"' in html
         assert 'name="_action" value="issue_document"' not in html  # no second, generic form
         application = db.session.get(Application, case["id"])
         allowed[name] = procedure.is_allowed(

@@ -1,9 +1,8 @@
 """The registry's document and birth checks run a fixed, small number of statements (the hot path).
 
 The person check is pinned in ``tests/registry/test_query_count.py``. Each check: the look-up
-(one query), then the audit event: the chain's head under its lock (PostgreSQL: one function
-call that takes a lane's lock; SQLite: a SELECT, under the app's writer file lock) and one
-INSERT. No reload of what was read after the commit. The token (with its user and roles, one
+(one query); its audit event goes to the audit journal, not to the database (sdp.audit.journal:
+chained later, in batches). No reload of what was read. The token (with its user and roles, one
 query) is asked at most once a second per process (sdp/auth/tokens.py), so whether a given check
 asks it depends on the clock: it is counted apart, at most one.
 """
@@ -14,7 +13,7 @@ from tests.documents.helpers import issued, recognized_case
 
 
 def audited_check_statements() -> int:
-    return 3
+    return 1
 
 
 def without_token(queries) -> list[str]:

@@ -160,7 +160,11 @@ MATRIX = {
     ("POST", "documents_api.revoke"): api({"supervisor"}),
     ("GET", "documents_web.case_documents"): web(CASE_TEAM),
     ("POST", "documents_web.issue"): web(CASE_TEAM),
+    ("GET", "documents_web.issue_birth_record"): web({"registrar", "supervisor"}),
     ("POST", "documents_web.issue_birth_record"): web({"registrar", "supervisor"}),
+    # Issuing a document, one question per page: those the procedure lets issue one now.
+    ("GET", "documents_web.issue_question"): web({"intake_officer", "case_officer", "supervisor"}),
+    ("POST", "documents_web.issue_question"): web({"intake_officer", "case_officer", "supervisor"}),
     ("GET", "documents_web.pdf"): web(CASE_TEAM),
     ("POST", "documents_web.reissue"): web(CASE_TEAM),
     ("POST", "documents_web.revoke"): web(CASE_TEAM),
@@ -268,6 +272,7 @@ def build(app, api_as, make_user, tmp_path) -> dict:
         "filename": "css/sdp.css",
         "signed": document.json["qr"].split("/V/", 1)[1],
         "grant_id": _pending_grant(users),
+        "step": "document",
     }
     return {"api": api, "web": web, "values": values, "users": users}
 

@@ -1,6 +1,10 @@
 """Crash safety: SIGKILL the real server in the middle of a burst of intakes; every intake
-it acknowledged (201) is in the database whole, and the audit chain verifies."""
+it acknowledged (201) is in the database whole, and the audit chain verifies. SIGKILL a worker
+in the middle of a burst of partner checks: every check it answered (200) is in the audit
+trail once its journal is chained. SIGKILL the journal's chainer mid-batch, again and again:
+once it has run to the end, every journal line is chained once, none lost, none twice."""
 
+import fcntl
 import http.client
 import json
 import os
@@ -15,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from sdp.audit.journal import Chainer, Journal, event_fields
 from sdp.audit.models import AuditEvent
 from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token
@@ -201,3 +206,211 @@ def test_sigkill_in_the_middle_of_a_burst_of_intakes_loses_nothing_acknowledged(
     assert numbers == list(range(1, len(applications) + 1))  # no gap, no duplicate
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "chain intact" in result.output, result.output
+
+
+# --- Partner checks through the audit journal ------------------------------------------------
+
+
+def _server_environment(app, tmp_path, **extra) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": "crash-test",
+        "SDP_ACCESS_LOG": "0",
+        "SDP_DATA_KEYS": app.extensions["sdp_keyring"].export(),
+        "SDP_UPLOAD_FOLDER": str(tmp_path),
+        "SDP_AUDIT_JOURNAL": str(tmp_path / "journal"),
+        **extra,
+    }
+
+
+def _workers_of(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_path):
+    """gunicorn with two workers (each with its background chainer), six clients checking
+    people as fast as they can; one worker is killed mid-burst, gunicorn starts another, the load
+    goes on, then the whole server is killed. Every check answered 200 has its event, once."""
+    if not GUNICORN.exists():
+        missing("gunicorn is not installed in this environment")
+    _, token = issue_token(SYSTEM, client_name="RENIEC", scopes=["registry:read"])
+    db.session.remove()
+    port = free_port()
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(
+        [str(GUNICORN), "-c", "gunicorn.conf.py", "--workers", "2", "--threads", "3"]
+        + ["--bind", f"127.0.0.1:{port}", "--graceful-timeout", "1", "sdp:create_app()"],
+        env=_server_environment(app, tmp_path, SDP_AUDIT_CHAIN_INTERVAL="0.2"),
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+        cwd=str(Path(__file__).resolve().parents[2]),
+    )
+    acknowledged: list[str] = []  # the X-Request-Id of each check answered 200
+    failures: list[str] = []
+    stop = threading.Event()
+    try:
+        wait_until_serving(port, server)
+
+        def checks(thread: int):
+            connection = None
+            for n in range(100_000):
+                if stop.is_set():
+                    return
+                try:
+                    if connection is None:
+                        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    connection.request(
+                        "GET",
+                        f"/api/v1/registry/persons?given_names=T{thread}N{n}"
+                        "&family_names=Quispe&date_of_birth=1990-01-01",
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
+                    response = connection.getresponse()
+                    response.read()
+                except (OSError, http.client.HTTPException):
+                    connection = None  # the worker was killed: a new connection, go on
+                    time.sleep(0.01)
+                    continue
+                if response.status == 200:
+                    acknowledged.append(response.getheader("X-Request-Id"))
+                else:
+                    failures.append(str(response.status))
+
+        threads = [threading.Thread(target=checks, args=(t,)) for t in range(THREADS)]
+        for thread in threads:
+            thread.start()
+
+        def wait_for(count: int, seconds: float = 20) -> None:
+            deadline = time.monotonic() + seconds
+            while len(acknowledged) < count and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert len(acknowledged) >= count, (tmp_path / "server.log").read_text()[-3000:]
+
+        wait_for(150)
+        victim = _workers_of(server.pid)[0]
+        os.kill(victim, signal.SIGKILL)  # requests in flight, lines being written and chained
+        killed_at = len(acknowledged)
+        wait_for(killed_at + 150)  # the other worker, then the one gunicorn started anew
+        assert victim not in _workers_of(server.pid)
+        # The workers' own chainers (gunicorn.conf.py's post_fork) chain while they serve.
+        deadline = time.monotonic() + 10
+        while _chained_count() == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _chained_count() > 0
+        os.killpg(server.pid, signal.SIGKILL)  # and then everything, mid-burst
+        server.wait(10)
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(10)
+        log.close()
+
+    assert failures == [], failures[:20]
+    db.session.remove()
+    db.engine.dispose()
+    # The chainer of a restarted server: what the killed processes left in the journal.
+    Chainer(db.engine, tmp_path / "journal", app.config["SDP_AUDIT_LANES"], 500).run()
+    assert list((tmp_path / "journal").glob("*.jsonl")) == []  # every writer gone, all chained
+    events = db.session.execute(
+        select(AuditEvent.request_id).where(AuditEvent.action == "registry.person_check")
+    ).scalars()
+    chained = list(events)
+    assert len(chained) == len(set(chained))  # no check chained twice
+    lost = set(acknowledged) - set(chained)
+    assert not lost, f"{len(lost)} of {len(acknowledged)} acknowledged checks lost"
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "chain intact" in result.output, result.output
+    assert "0 line(s) pending" in result.output
+
+
+def _chainer_in_a_transaction(lock_path: Path) -> bool:
+    """Whether a chainer holds a lane of the audit chain, that is, is inside a batch."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            return bool(
+                connection.execute(
+                    text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                        "AND classid = :lane_class AND granted"
+                    ),
+                    {"lane_class": 0x53445041},
+                ).scalar()
+            )
+    # SQLite: the app's writer lock (sdp/sqlite.py), held from the batch's first insert to its
+    # commit
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _chained_count() -> int:
+    with db.engine.connect() as connection:
+        return connection.execute(
+            select(func.count(AuditEvent.id)).where(AuditEvent.journal_file.is_not(None))
+        ).scalar_one()
+
+
+def test_sigkill_of_the_chainer_mid_batch_loses_and_duplicates_nothing(app, tmp_path):
+    """A journal of 12,000 checks left by a dead server; `flask audit chain` (batches of
+    3,000) is killed inside a batch twice, then runs to the end."""
+    lines, batch = 12_000, 3_000
+    folder = tmp_path / "journal"
+    journal = Journal(folder)
+    for n in range(lines):
+        journal.append(
+            event_fields(
+                actor_kind="client",
+                actor_id=1,
+                actor_label="RENIEC",
+                action="registry.person_check",
+                entity="person_query",
+                entity_id=f"query-{n}",
+                changes={"token_id": 1, "matches": []},
+            )
+        )
+    journal.close()
+    [journal_file] = folder.glob("*.jsonl")
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+    lock_path = Path(database.removeprefix("sqlite:///") + "-writer.lock")
+    command = [sys.executable, "-m", "flask", "--app", "sdp", "audit", "chain"]
+    environment = _server_environment(app, tmp_path, SDP_AUDIT_CHAIN_BATCH=str(batch))
+    db.session.remove()
+    kills = [0]
+    for run in range(2):
+        chainer = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 60
+            # The first run is killed in its first batch; the second once it has committed one.
+            while _chained_count() < kills[-1] + run * batch or not _chainer_in_a_transaction(
+                lock_path
+            ):
+                assert chainer.poll() is None, "the chainer finished before it could be killed"
+                assert time.monotonic() < deadline
+                time.sleep(0.002)
+            os.kill(chainer.pid, signal.SIGKILL)  # inside a batch
+        finally:
+            chainer.wait(10)
+        kills.append(_chained_count())
+    # Each kill rolled its batch back: only whole batches, and fewer than all of them.
+    assert kills[1] == 0 and kills[2] % batch == 0 and batch <= kills[2] < lines, kills
+    finished = subprocess.run(command, env=environment, capture_output=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr.decode()[-2000:]
+    assert f"chained {lines - kills[-1]} journal line(s)" in finished.stdout.decode()
+    seqs = db.session.execute(
+        select(AuditEvent.journal_seq).where(AuditEvent.journal_file == journal_file.name)
+    ).scalars()
+    assert sorted(seqs) == list(range(1, lines + 1))  # every line once
+    assert not journal_file.exists()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and f"chain intact, {lines} events" in result.output, result.output

@@ -454,7 +454,7 @@ def test_an_irreversible_action_asks_to_check_the_answers_first(office, web_as):
     done = decider.post(action_path(cid, "decide"), data={**data, "confirm": "yes"})
     assert done.status_code == 302 and application(cid).state == "recognized"
     banner = text_of(decider.get(done.headers["Location"]))
-    assert f"Case {case['case_number']} is now Recognized as stateless." in banner
+    assert "Decision recorded: María José Pérez Gómez recognised as stateless." in banner
 
 
 def test_a_question_with_errors_comes_back_filled_in_on_its_own_page(office, web_as):
@@ -599,4 +599,28 @@ def test_evidence_is_recorded_with_its_file_and_the_file_is_listed_for_download(
             received_on=TODAY.isoformat(),
         ).status_code
         == 302
+    )
+
+
+def test_a_partners_document_check_is_in_the_case_timeline_at_once(office, partner_api, web_as):
+    """The case page chains the journal before it reads the trail: a partner's check of the
+    case's document, answered a moment ago and not chained by anyone yet, is in the timeline."""
+    from tests.documents.helpers import issued, recognized_case
+
+    case = recognized_case(office)
+    document = issued(office.supervisor, case["id"], "identity_document")
+    migraciones = partner_api("registry:read", name="Migraciones del Perú")
+    assert migraciones.get(f"/api/v1/registry/documents/{document['serial']}").status_code == 200
+    assert not _events_of("Migraciones del Perú")  # only in the journal so far
+    page = web_as(office.supervisor.user).get(f"/cases/{case['id']}")
+    assert page.status_code == 200
+    assert "Migraciones del Perú" in text_of(page)
+    assert len(_events_of("Migraciones del Perú")) == 1
+
+
+def _events_of(actor_label: str) -> list[AuditEvent]:
+    return (
+        db.session.execute(select(AuditEvent).where(AuditEvent.actor_label == actor_label))
+        .scalars()
+        .all()
     )
