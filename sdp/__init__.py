@@ -4,11 +4,13 @@
 its OpenAPI description), the staff pages and the command line.
 """
 
+import importlib
 import logging
 import os
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request, session
+from werkzeug.exceptions import HTTPException, RequestURITooLarge
 
 from . import config as settings
 from . import (
@@ -18,8 +20,10 @@ from . import (
     unit_of_work,
 )
 from .converters import DatabaseIdConverter, SerialConverter
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, login_manager, migrate
 from .private_files import create_private_database, make_private_folder
+from .registry import lean
+from .unit_of_work import App
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +32,6 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
     """The app; its private files (secret key, data keys, signing keys, uploads, the SQLite
     database) live in ``instance_path``, else ``SDP_INSTANCE_PATH``, else the checkout's
     ``instance/`` (the tests give each worker a temporary folder)."""
-    from .unit_of_work import App
 
     instance_path = instance_path or os.environ.get("SDP_INSTANCE_PATH")
     app = App(
@@ -56,7 +59,7 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
     babel.init_app(app, locale_selector=_select_locale)
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    ratelimit.limiter.init_app(app)
     ratelimit.init_app(app)  # the API's own limiter, where Flask-Limiter's check ran
     _register_request_hooks(app)  # the request id (its hooks' order: sdp.request_hooks)
     _register_web_base(app)
@@ -64,7 +67,6 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
     _register_errors(app)
     _register_cli(app)
     request_hooks.install(app)  # every request hook, in its documented order
-    from .registry import lean
 
     lean.mount(app)  # the partner checks' lean path, in front of everything above (issue 17)
 
@@ -73,6 +75,7 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
 
 
 def _register_request_hooks(app: Flask) -> None:
+    # Imported when used: every module of this package imports the package first.
     from .security.proxies import TrustedProxies, request_id
 
     app.wsgi_app = TrustedProxies(app)
@@ -83,8 +86,6 @@ def _register_request_hooks(app: Flask) -> None:
         # An over-long address is refused here, in the contract's format, below the web server's
         # own limit (gunicorn's limit_request_line; docs/deployment.md), which answers in HTML.
         if len(request.environ.get("RAW_URI") or request.full_path) > app.config["MAX_URL_LENGTH"]:
-            from werkzeug.exceptions import RequestURITooLarge
-
             raise RequestURITooLarge()
 
     @request_hooks.after(app, "echo_request_id")
@@ -94,7 +95,6 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    from flask import current_app, session
 
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or session.get("lang") or request.cookies.get("lang")
@@ -118,8 +118,8 @@ FEATURES = (
 
 
 def _register_api(app: Flask) -> None:
-    import importlib
 
+    # Imported when used: every module of this package imports the package first.
     from .api import init_api
 
     init_api(app)
@@ -127,21 +127,25 @@ def _register_api(app: Flask) -> None:
         feature = importlib.import_module(f"{__name__}.{name}")
         if hasattr(feature, "init_app"):
             feature.init_app(app)
+    # Imported when used: every module of this package imports the package first.
     from .api import check_gate_first
 
     request_hooks.before(app, "api_gate")(check_gate_first)
 
 
 def _register_web_base(app: Flask) -> None:
+    # Imported when used: every module of this package imports the package first.
     from .web import register
 
     register(app)
 
 
 def _register_errors(app: Flask) -> None:
-    from werkzeug.exceptions import HTTPException
 
+    # Imported when used: every module of this package imports the package first.
     from .domain.procedure import ProcedureError
+
+    # Imported when used: every module of this package imports the package first.
     from .errors import handle_http_exception, handle_procedure_error, handle_unexpected, json_error
 
     app.register_error_handler(HTTPException, handle_http_exception)
@@ -168,6 +172,7 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    # Imported when used: every module of this package imports the package first.
     from .cli import register
 
     register(app)

@@ -1,19 +1,21 @@
 """The JSON API (flask-smorest): authentication, the error format, OpenAPI security."""
 
+import json
 import re
 from functools import wraps
 from http import HTTPStatus
 
 from apispec import BasePlugin
-from flask import g, request
+from flask import current_app, request, url_for
 from flask_smorest import Api, abort
 from flask_smorest import Blueprint as SmorestBlueprint
 
 from . import request_hooks
+from .auth.bearer import bearer_principal, bearer_token
 from .auth.principal import Principal
-from .auth.tokens import principal_for
 from .domain.vocabulary import Role
-from .errors import handle_http_exception
+from .errors import handle_http_exception, json_error
+from .extensions import csrf
 from .schemas import ErrorSchema, text_pattern_attribute
 
 BEARER = [{"bearerAuth": []}]
@@ -188,9 +190,6 @@ def check_api_request():
     Content-Length) is held to the same size limit, a body nested so deeply that the JSON
     parser would exhaust Python's recursion is refused (400), and a NUL in the path is no
     resource (PostgreSQL could not even compare it)."""
-    from flask import current_app
-
-    from .errors import json_error
 
     if not request.path.startswith("/api/"):
         return None
@@ -243,7 +242,6 @@ def _bounded_number(kind):
 def numbers_within_bounds(body: bytes) -> bool:
     """False when the JSON body holds a number of more than ``MAX_JSON_NUMBER_DIGITS`` digits.
     A body that is not JSON at all is left to the parser of the view (400 naming ``_body``)."""
-    import json
 
     try:
         json.loads(body, parse_int=_bounded_number(int), parse_float=_bounded_number(float))
@@ -256,7 +254,6 @@ def numbers_within_bounds(body: bytes) -> bool:
 
 def docs_page():
     """The interactive documentation (Swagger UI, vendored in static/vendor: no CDN)."""
-    from flask import current_app, url_for
 
     # Rendered from the Jinja environment alone: a public page needs no user, session or cookie.
     template = current_app.jinja_env.get_template("api/docs.html")
@@ -266,7 +263,6 @@ def docs_page():
 
 def register_api_blueprint(app, blueprint: SmorestBlueprint) -> None:
     """Add a feature's API blueprint. Token-authenticated: no cookies, so no CSRF token."""
-    from .extensions import csrf
 
     app.extensions["sdp_api"].register_blueprint(blueprint)
     csrf.exempt(blueprint)
@@ -288,23 +284,6 @@ def errors(blp: SmorestBlueprint, *codes: int):
         return view
 
     return decorator
-
-
-def bearer_token() -> str | None:
-    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-    raw = raw.strip()
-    return raw if scheme.lower() == "bearer" and raw else None
-
-
-def bearer_principal() -> Principal | None:
-    """The principal of the request's bearer token, or None (no, unknown, expired or revoked token).
-
-    Looked up once per request and kept in ``g``: the rate limiter and the view both ask.
-    """
-    if "bearer_principal" not in g:
-        raw = bearer_token()
-        g.bearer_principal = principal_for(raw) if raw else None
-    return g.bearer_principal
 
 
 def current_principal() -> Principal:
@@ -354,7 +333,6 @@ def check_gate_first():
     an outer decorator and would otherwise answer 422 to a caller who must get 401 or 403."""
     if not request.path.startswith("/api/") or request.endpoint is None:
         return None
-    from flask import current_app
 
     view = current_app.view_functions.get(request.endpoint)
     view_class = getattr(view, "view_class", None)

@@ -7,6 +7,10 @@ its own (``users`` and ``tokens`` in ``sdp/auth/cli.py``, ``documents``, ``regis
 import click
 from flask import Flask
 
+from . import PROJECT_ROOT
+from .demo import database_is_empty, load_demo_data
+from .domain.policy import DEFAULT_POLICY
+from .review.procedure_doc import in_every_language
 from .unit_of_work import unit_of_work
 
 
@@ -15,7 +19,6 @@ from .unit_of_work import unit_of_work
 def demo_data_command(if_empty):
     """Load a realistic demo data set: users of every role, cases in every state, births,
     documents."""
-    from .demo import database_is_empty, load_demo_data
 
     if if_empty and not database_is_empty():
         click.echo("The database already has data; demo data not loaded.")
@@ -32,9 +35,6 @@ def demo_data_command(if_empty):
 def procedure_doc_command(check):
     """Write docs/procedure.md (English), procedure.es.md and procedure.pt.md from the procedure
     definition (default policy settings)."""
-    from . import PROJECT_ROOT
-    from .domain.policy import DEFAULT_POLICY
-    from .review.procedure_doc import in_every_language
 
     for name, text in in_every_language(DEFAULT_POLICY).items():
         path = PROJECT_ROOT / "docs" / name

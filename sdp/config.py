@@ -171,6 +171,7 @@ def engine_options(database_url: str, environ=os.environ) -> dict:
     failing the requests in flight once after a database restart or failover is acceptable.
     """
     if database_url.startswith("sqlite"):
+        # Imported here, not at the top: a cycle (sdp.sqlite → sdp → sdp.config).
         from .sqlite import QueuedWriterConnection
 
         # SQLAlchemy's QueuePool keeps file connections open (one per thread in use); writers

@@ -21,6 +21,7 @@ class SerialConverter(BaseConverter):
     read or the database asked."""
 
     def to_python(self, value):
+        # Imported here, not at the top: a cycle (sdp.documents.serials → sdp → sdp.converters).
         from .documents.serials import normalize
 
         canonical = normalize(value)

@@ -34,7 +34,8 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Text
+from flask import current_app
+from sqlalchemy import Text, and_, func, select, type_coerce, update
 from sqlalchemy.types import TypeDecorator
 
 from .private_files import create_once, write_private
@@ -230,7 +231,6 @@ def blob_kid(blob: bytes) -> str:
 
 
 def keyring() -> Keyring:
-    from flask import current_app
 
     return current_app.extensions["sdp_keyring"]
 
@@ -315,7 +315,6 @@ def reencrypt_values(session, metadata, ring: Keyring, batch: int = 500) -> int:
 
     Each value is replaced only if it is still the one read (compare and set), so a
     change the app makes meanwhile is never overwritten."""
-    from sqlalchemy import and_, select, type_coerce, update
 
     current, changed = ring.current.kid, 0
     for table, column in encrypted_columns(metadata):
@@ -348,7 +347,6 @@ def reencrypt_values(session, metadata, ring: Keyring, batch: int = 500) -> int:
 
 
 def values_not_under(session, metadata, kid: str) -> int:
-    from sqlalchemy import func, select, type_coerce
 
     count = 0
     for table, column in encrypted_columns(metadata):
@@ -364,7 +362,6 @@ def values_not_under(session, metadata, kid: str) -> int:
 def kids_in_use(session, metadata) -> set[str]:
     """The ids of the keys the stored values are encrypted with (a restored backup may need old
     ones)."""
-    from sqlalchemy import select, type_coerce
 
     kids: set[str] = set()
     for _, column in encrypted_columns(metadata):

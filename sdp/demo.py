@@ -4,11 +4,13 @@ Users of every role (password ``demo-password-2026``; see README), and families 
 every state of the procedure.
 """
 
-from datetime import timedelta
+import importlib
+import importlib.util
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from . import clock
+from . import FEATURES, clock
 from .auth import totp
 from .auth.models import User
 from .auth.principal import SYSTEM
@@ -17,6 +19,7 @@ from .cases import services
 from .cases.models import Application
 from .domain.vocabulary import Role
 from .extensions import db
+from .schemas import country_name
 
 DEMO_PASSWORD = "demo-password-2026"
 # The second factor of the demo users whose roles need one (decision-makers, appeals officers,
@@ -90,14 +93,12 @@ def database_is_empty() -> bool:
 
 def _country(code: str) -> str:
     """A country's name in Spanish, the language officers write the case files in."""
-    from .schemas import country_name
 
     return country_name(code, "es")
 
 
 def _person(family) -> dict:
     given, family_names, sex, dob, country, locality, languages, asylum, asylum_country = family
-    from datetime import date
 
     born = (
         date.fromisoformat(dob) if dob else clock.today().replace(day=1) - timedelta(days=15 * 365)
@@ -541,10 +542,6 @@ def _show_every_marker(users: dict, register, today) -> None:
 def _load_feature_demo_data(users: dict) -> None:
     """Each feature with a ``demo`` module (``sdp/<feature>/demo.py``) adds its records:
     ``load(users)``."""
-    import importlib
-    import importlib.util
-
-    from . import FEATURES
 
     for name in FEATURES:
         if importlib.util.find_spec(f"sdp.{name}.demo") is not None:

@@ -9,18 +9,18 @@ page: whose case it is) passes its own heading and message to the error page ins
 from flask import request
 from flask_babel import gettext as _
 
+from .domain import procedure
 from .domain.access import BIRTH_READERS, CASE_READERS, STATISTICS_READERS
 from .domain.vocabulary import Role
+from .web import label
 
 
 def procedure_roles(name: str):
-    from .domain import procedure
 
     return procedure.ACTIONS_BY_NAME[name].roles
 
 
 def _roles(roles) -> str:
-    from .web import label
 
     order = list(Role)
     return ", ".join(label("Role", role) for role in sorted(roles, key=order.index))
@@ -102,7 +102,6 @@ def not_found_words() -> tuple[str, str]:
 def refused_step_words(error) -> tuple[str | None, str]:
     """(heading, extra sentence) of the procedure's 403: whose step it is. ``None`` heading for a
     refusal that is not about the person (a 409: the case is not ready)."""
-    from .domain import procedure
 
     if getattr(error, "status", None) != 403:
         return None, ""

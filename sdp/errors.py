@@ -6,10 +6,13 @@ Every error of the API is ``{"code", "status", "message", "errors"?}`` (contract
 from http import HTTPStatus
 from typing import Any
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from .domain.procedure import InvalidField, ProcedureError
+from .error_words import forbidden_words, not_found_words, refused_step_words
+from .ratelimit import retry_after_seconds
 
 
 def wants_json() -> bool:
@@ -70,15 +73,11 @@ def handle_http_exception(error: HTTPException):
         if error.code in (401, 403, 404, 405, 409, 413, 414, 429) or (error.code or 500) >= 500:
             headers = _allow(error)
             if error.code == 429:
-                from .ratelimit import retry_after_seconds
-
                 seconds = retry_after_seconds()
                 if seconds:
                     headers["Retry-After"] = str(seconds)
             heading = message = None
             if error.code in (403, 404):
-                from .error_words import forbidden_words, not_found_words
-
                 heading, message = not_found_words() if error.code == 404 else forbidden_words()
             return (
                 render_template(
@@ -115,7 +114,6 @@ def handle_http_exception(error: HTTPException):
 
 def _too_many_requests(error: HTTPException, headers: dict) -> tuple[str, dict]:
     """Flask-Limiter's 429: the limit that was hit and when to retry, in the contract's format."""
-    from .ratelimit import retry_after_seconds
 
     seconds = retry_after_seconds()
     if seconds is None and error.response is not None and error.response.headers.get("Retry-After"):
@@ -131,13 +129,10 @@ def _too_many_requests(error: HTTPException, headers: dict) -> tuple[str, dict]:
 
 
 def handle_procedure_error(error: ProcedureError):
-    from flask_babel import gettext
 
     if wants_json():
         errors = {error.field: [str(error)]} if isinstance(error, InvalidField) else None
         return json_error(error.status, str(error), errors)
-    from .error_words import forbidden_words, refused_step_words
-
     text = gettext(error.message, **error.params) if error.params else gettext(error.message)
     heading, whose = refused_step_words(error)
     if error.status == 403 and request.endpoint == "cases_web.intake":
@@ -153,7 +148,6 @@ def handle_procedure_error(error: ProcedureError):
 
 def handle_unexpected(error: Exception):
     # Logged with its traceback for the operators; the client sees no detail of the case.
-    from flask import current_app
 
     current_app.logger.exception("unhandled error on %s %s", request.method, request.url_rule)
     if wants_json():

@@ -1,15 +1,12 @@
 """The Flask extensions, created once and bound to the app in ``create_app``."""
 
 from flask_babel import Babel
-from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
-
-from .ratelimit import rate_limit_key
 
 # Named constraints, so alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -30,7 +27,5 @@ migrate = Migrate()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# The pages' limits (sign-in, public verification, the form stash). The API has its own, cheaper
-# limiter, one budget per token or address (sdp.ratelimit.ApiRateLimit). Storage and header
-# settings come from the app's config (RATELIMIT_*).
-limiter = Limiter(key_func=rate_limit_key)
+# The pages' limiter is sdp.ratelimit.limiter: its key reads the bearer token, whose look-up needs
+# the database above.

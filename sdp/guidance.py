@@ -15,6 +15,8 @@ from flask_login import current_user, login_required
 from .domain import vocabulary
 from .domain.procedure import STATES
 from .domain.vocabulary import N_, Role
+from .review.procedure_doc import steps
+from .web import LANGUAGE_NAMES
 
 bp = Blueprint("help", __name__, url_prefix="/help")
 
@@ -109,7 +111,6 @@ def glossary() -> list[dict]:
 
 def steps_of(role: Role) -> list[dict]:
     """The steps of the procedure the role takes, numbered and worded as in docs/procedure.md."""
-    from .review.procedure_doc import steps
 
     return [
         step
@@ -141,7 +142,6 @@ def role_page(role: str):
 @bp.get("/glossary")
 @login_required
 def glossary_page():
-    from .web import LANGUAGE_NAMES
 
     return render_template(
         "help/glossary.html",

@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 
 def make_private_folder(path: Path) -> None:
     """Create ``path`` (and its parents) if missing, the folder itself readable by the owner only:
@@ -74,7 +76,6 @@ def create_private_database(url: str) -> None:
     it with the process's umask (0644 by default, issue 15), and makes its ``-wal`` and ``-shm``
     files with the database file's own mode. An empty file is an empty database. Other URLs, and
     a file that exists (its administrator chose its mode), are left alone."""
-    from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
     database = parsed.database or ""

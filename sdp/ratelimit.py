@@ -32,26 +32,33 @@ import time
 from functools import lru_cache
 
 from flask import Flask, current_app, request
+from flask_limiter import Limiter
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, storage_from_string
 from werkzeug.exceptions import TooManyRequests
 
 from . import request_hooks
+from .auth.bearer import bearer_principal, bearer_token
+from .auth.tokens import digest
 
 _KEY = "sdp.ratelimit_key"
 
 
 def rate_limit_key() -> str:
     if _KEY not in request.environ:
-        from .api import bearer_principal, bearer_token
-        from .auth.tokens import digest
-
-        if bearer_principal() is not None:
-            key = "token:" + digest(bearer_token())
+        token = bearer_token()
+        if token is not None and bearer_principal() is not None:
+            key = "token:" + digest(token)
         else:
             key = "address:" + (request.remote_addr or "unknown")
         request.environ[_KEY] = key
     return request.environ[_KEY]
+
+
+# The pages' limits (sign-in, public verification, the form stash). The API has its own, cheaper
+# limiter, one budget per token or address (ApiRateLimit below). Storage and header settings come
+# from the app's config (RATELIMIT_*).
+limiter = Limiter(key_func=rate_limit_key)
 
 
 def api_limit() -> str:
@@ -70,8 +77,6 @@ def retry_after_seconds() -> int | None:
     window = request.environ.get(_WINDOW)
     if window is not None:
         return max(1, int(window.reset_at - time.time()))
-    from .extensions import limiter
-
     current = limiter.current_limit
     if current is None:
         return None
@@ -173,8 +178,6 @@ class ApiRateLimit:
 
     def _count_with_limits(self, uri: str, keys: list[str], items) -> list[Window]:
         if self._other is None or self._other[:2] != (uri, os.getpid()):
-            from limits.storage import storage_from_string
-
             self._other = (uri, os.getpid(), storage_from_string(uri))
         storage = self._other[2]
         windows = []
@@ -219,6 +222,7 @@ class ApiRateLimit:
         # One client per process: a client made before gunicorn forks is not shared with the
         # workers.
         if self._redis is None or self._redis[:2] != (uri, os.getpid()):
+            # Imported here: only a Redis storage needs the client.
             import redis
 
             self._redis = (
@@ -266,10 +270,8 @@ def rate_limit_headers(headers, window: Window) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Limit every API request; Flask-Limiter (``sdp.extensions.limiter``) keeps the pages'
+    """Limit every API request; Flask-Limiter (``sdp.ratelimit.limiter``) keeps the pages'
     limits."""
-    from .extensions import limiter
-
     app.extensions["sdp_api_rate_limit"] = ApiRateLimit()
     limiter.request_filter(not_the_pages)
 

@@ -23,10 +23,16 @@ from flask import (
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user, login_required
 
+from . import clock
+from .cases.home import home_sections
 from .domain import procedure, vocabulary
-from .domain.access import BIRTH_READERS
+from .domain.access import BIRTH_READERS, CASE_READERS
 from .domain.deadlines import DUE_SOON_DAYS
+from .domain.names import name_key
+from .domain.procedure import ProcedureError
 from .domain.vocabulary import N_, Role
+from .schemas import country_codes
+from .schemas import country_name as named
 
 bp = Blueprint("web", __name__)
 
@@ -109,7 +115,6 @@ def timeline_title(audit_action: str) -> str:
 
 def country_name(code: str | None) -> str:
     """The country's name in the user's language (``sdp.schemas.country_name``)."""
-    from .schemas import country_name as named
 
     return named(code, str(get_locale()))
 
@@ -126,8 +131,6 @@ def country_choices(blank: str | None = "") -> list[tuple[str, str]]:
 def _countries_in_order(language: str) -> tuple[tuple[str, str], ...]:
     # Named and sorted once per language: a form shows up to seven country lists (the birth
     # registration form), each of some 250 names.
-    from .schemas import country_codes
-    from .schemas import country_name as named
 
     return tuple(
         sorted(
@@ -186,7 +189,6 @@ def fnumber(value) -> str:
 
 
 def _sort_key(text: str) -> str:
-    from .domain.names import name_key
 
     return name_key(text)
 
@@ -242,7 +244,6 @@ def form_errors(*forms) -> list[tuple[str, str]]:
 
 def nav_items() -> list[tuple[str, str, str]]:
     """The service navigation of the signed-in user: (href, text, endpoint)."""
-    from .domain.access import CASE_READERS
 
     roles = current_user.roles
     items = []
@@ -297,8 +298,6 @@ def index():
         return redirect(REVIEW_PAGE)
     if roles == {Role.ADMIN}:
         return redirect(url_for("auth_web.users"))
-    from . import clock
-    from .cases.home import home_sections
 
     today = clock.today()
     return render_template(
@@ -337,6 +336,30 @@ def register(app: Flask) -> None:
         DUE_SOON_DAYS=DUE_SOON_DAYS,
     )
     app.register_blueprint(bp)
+    # Imported here, not at the top: a cycle (sdp.guidance → sdp.web).
     from .guidance import bp as help_pages
 
     app.register_blueprint(help_pages)
+
+
+def procedure_message(error: ProcedureError) -> str:
+    """The procedure's refusal in the user's language, with its parameters translated too."""
+    params = dict(error.params)
+    if "state" in params and params["state"]:
+        params["state"] = label("State", params["state"])
+    if "action" in params:
+        params["action"] = action_title(params["action"])
+    if "who" in params:
+        params["who"] = gettext(params["who"])
+    for name in ("appeal_due", "reply_due"):
+        if params.get(name):
+            params[name] = fdate(params[name])
+    for name, vocabulary_name in (
+        ("finding", "Finding"),
+        ("kind", "ProceedingKind"),
+        ("allowed", "ProceedingStatus"),
+    ):
+        if params.get(name):
+            params[name] = label(vocabulary_name, params[name])
+    text = gettext(error.message)
+    return text % params if params else text

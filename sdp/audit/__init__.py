@@ -2,6 +2,7 @@
 
 
 def init_app(app) -> None:
+    # Imported when used: every module of this package imports the package first.
     from . import journal
     from .cli import audit_cli
 

@@ -136,6 +136,7 @@ class Report:
 
 
 def _rows(session: Session, batch: int = 2000) -> Iterator[Any]:
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from .models import AuditEvent
 
     columns = [

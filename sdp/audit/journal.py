@@ -67,12 +67,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from flask import current_app
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..extensions import db
 from . import chain
+from .models import AuditEvent
+from .services import _plain, redact
 
 log = logging.getLogger("sdp.audit.journal")
 
@@ -164,7 +168,6 @@ def event_fields(
 ) -> dict[str, Any]:
     """An event's fields as ``sdp.audit.services.record`` builds them (changes redacted and
     passed through JSON, so that the hash covers exactly what the database returns)."""
-    from .services import _plain, redact
 
     return {
         "at": at or clock.now(),
@@ -513,7 +516,6 @@ class Chainer:
             result.files_removed += 1
 
     def _chained_upto(self, file: str) -> int:
-        from .models import AuditEvent
 
         with self.engine.connect() as connection:
             upto = connection.execute(
@@ -523,7 +525,6 @@ class Chainer:
 
     def _insert(self, lines: list[Line]) -> None:
         """One transaction: the lines, chained onto a lane's head as ``record`` chains events."""
-        from .models import AuditEvent
 
         with Session(self.engine) as session, session.begin():
             lane, previous_hash = chain.head_for_append(session, self.lanes)
@@ -554,9 +555,6 @@ def journal_directory(app) -> Path:
 
 def _database_promises_power_loss(app) -> bool:
     """Whether a committed row survives a power loss with this database's settings."""
-    from sqlalchemy import text
-
-    from ..extensions import db
 
     with app.app_context():
         engine = db.engine
@@ -597,8 +595,6 @@ def journal_of(app) -> Journal:
 def chainer_of(app) -> Chainer:
     found = app.extensions.get("sdp_audit_chainer")
     if found is None:
-        from ..extensions import db
-
         with app.app_context():
             engine = db.engine
         found = app.extensions["sdp_audit_chainer"] = Chainer(
@@ -625,8 +621,6 @@ def chain_now(app=None, *, strict: bool = False) -> ChainResult:
     reader of partner checks calls before it reads ``audit_events``. A reader's page does not
     fail when chaining does (logged; it shows what is chained); ``strict`` raises instead."""
     if app is None:
-        from flask import current_app
-
         app = current_app._get_current_object()
     try:
         return chainer_of(app).run(wait=True)
@@ -701,7 +695,6 @@ class JournalReport:
 def verify_journal(engine: Engine, directory: Path) -> JournalReport:
     """Read every journal file whole: numbers and sums (a missing, reordered or altered line is
     a problem), and how many lines are not chained yet (pending)."""
-    from .models import AuditEvent
 
     report = JournalReport()
     for path in journal_files(directory):

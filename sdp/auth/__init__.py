@@ -2,7 +2,10 @@
 
 
 def init_app(app) -> None:
+    # Imported when used: every module of this package imports the package first.
     from .cli import tokens, users
+
+    # Imported when used: every module of this package imports the package first.
     from .views import init_web
 
     init_web(app)

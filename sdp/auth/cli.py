@@ -8,9 +8,17 @@ import click
 from flask.cli import AppGroup
 
 from .. import clock
-from ..domain.vocabulary import Role, values
+from ..domain.vocabulary import Role, Scope, values
 from ..unit_of_work import unit_of_work
 from .principal import SYSTEM
+from .services import (
+    AccountError,
+    create_user,
+    issue_token,
+    list_tokens,
+    revoke_token,
+    token_status,
+)
 
 users = AppGroup("users", help="Staff users.")
 tokens = AppGroup("tokens", help="API tokens for staff users and partner systems.")
@@ -30,7 +38,6 @@ tokens = AppGroup("tokens", help="API tokens for staff users and partner systems
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user_command(email, roles, name, password_stdin):
     """Create a staff user. The password is read from standard input or prompted."""
-    from .services import AccountError, create_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -61,8 +68,6 @@ def create_user_command(email, roles, name, password_stdin):
 )
 def create_token_command(user_email, client_name, scopes, expires):
     """Print a new API token on the last line of standard output. It is shown only once."""
-    from ..domain.vocabulary import Scope
-    from .services import AccountError, issue_token
 
     if bool(user_email) == bool(client_name):
         raise click.UsageError("Give either --user EMAIL or --client NAME.")
@@ -102,7 +107,6 @@ def create_token_command(user_email, client_name, scopes, expires):
 def list_tokens_command():
     """List every token: id, prefix, who it acts as, scopes, created, expires, status. Never the
     token."""
-    from .services import list_tokens, token_status
 
     def day(moment):
         return f"{moment:%Y-%m-%d}"
@@ -141,7 +145,6 @@ def list_tokens_command():
 def revoke_token_command(prefix_or_id):
     """Revoke a token, given its id or prefix as `tokens list` shows them. It stops working at
     once."""
-    from .services import AccountError, revoke_token
 
     try:
         with unit_of_work():

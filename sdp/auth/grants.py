@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..audit import services as audit
+from ..domain import vocabulary
 from ..domain.access import ROLES_GRANTED_BY_TWO_ADMINS, approval_refusal, needs_second_admin
 from ..domain.vocabulary import N_, Role
 from ..extensions import db
@@ -48,7 +49,6 @@ def _require_admin(actor: Principal) -> None:
 
 
 def _role_label(role: Role) -> str:
-    from ..domain import vocabulary
 
     return gettext(vocabulary.label(role))
 

@@ -57,6 +57,8 @@ class User(db.Model):
 
     @property
     def principal(self):
+        # Imported here, not at the top: a cycle (sdp.auth.principal → sdp → sdp.ratelimit →
+        # sdp.auth.tokens → sdp.auth.models).
         from .principal import Principal
 
         return Principal(kind="user", id=self.id, label=self.email, roles=self.roles)

@@ -9,8 +9,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..audit import services as audit
+from ..domain.access import second_factor_reset_refusal
 from ..domain.vocabulary import N_, Role
 from ..extensions import db
+from . import totp
+from .grants import add_proposals
 from .models import ApiToken, User, UserRole
 from .passwords import hash_password, password_problem, verify_password
 from .principal import Principal
@@ -57,7 +60,6 @@ def create_user(actor: Principal, email: str, name: str, roles: list[str], passw
     if by_an_admin:
         # An admin on the web: roles that read personal data wait for a second admin
         # (sdp/auth/grants.py).
-        from .grants import add_proposals
 
         add_proposals(actor, user, [Role(role) for role in roles])
     db.session.flush()
@@ -283,7 +285,6 @@ def use_totp_code(user: User, code: str) -> bool:
     Marked in the database only if no request has used this step or a later one meanwhile: two
     requests with one code (a relayed code raced against its owner) both loaded the account
     before either used it, and only one of them may get in."""
-    from . import totp
 
     if not user.totp_secret:
         return False
@@ -304,7 +305,6 @@ def use_totp_code(user: User, code: str) -> bool:
 
 def enrol_totp(user: User, secret: str, code: str) -> bool:
     """Keeps ``secret`` as the user's second factor once they prove their app has it (``code``)."""
-    from . import totp
 
     step = totp.matching_step(secret, code, None)
     if step is None:
@@ -327,7 +327,6 @@ def assign_totp_secret(actor: Principal, user: User, secret: str) -> None:
 def reset_totp(actor: Principal, user: User) -> None:
     """An admin clears a lost second factor: the user enrols again at their next sign-in. Never the
     admin who created the account (``sdp/domain/access.py``)."""
-    from ..domain.access import second_factor_reset_refusal
 
     refusal = (
         second_factor_reset_refusal(actor.id, user.created_by_id) if actor.kind == "user" else None

@@ -22,16 +22,18 @@ import secrets
 from datetime import timedelta
 from enum import StrEnum
 
-from flask import flash, request
+from flask import current_app, flash, request
 from flask import session as browser_session
 from flask_babel import gettext
 from flask_login import current_user
+from limits import parse
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
 from .. import clock
 from ..extensions import db
-from .models import FormStash
+from ..ratelimit import limiter
+from .models import FormStash, User
 
 STASH_MINUTES = 60
 MAX_BYTES = 64 * 1024  # of the kept fields, as stored (JSON, UTF-8): far above any of our forms
@@ -62,7 +64,6 @@ def _digest(token: str) -> str:
 def known_user_id(session_user: str | None) -> int | None:
     """The id of the active user whose expired session said ``"id:epoch"``, if that epoch is still
     theirs (a session ended by sign-out everywhere or by an admin keeps nothing)."""
-    from .models import User
 
     user_id, _, epoch = str(session_user or "").partition(":")
     if not user_id.isdigit() or not epoch.lstrip("-").isdigit():
@@ -74,10 +75,6 @@ def known_user_id(session_user: str | None) -> int | None:
 
 
 def _within_rate(user_id: int) -> bool:
-    from flask import current_app
-    from limits import parse
-
-    from ..extensions import limiter
 
     limit = parse(current_app.config["SDP_RATELIMIT_FORM_STASH"])
     return limiter.limiter.hit(limit, "form_stash", str(user_id))

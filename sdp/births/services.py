@@ -31,6 +31,7 @@ from ..domain.vocabulary import (
     Sex,
 )
 from ..extensions import db
+from ..registry.audit import record_partner_read
 from ..unit_of_work import savepoint
 from .models import BirthRegistration
 from .numbering import next_registration_number
@@ -335,7 +336,6 @@ def record_registry_check(
 ) -> None:
     """A partner's check, found or not: the audit of who looked up what, with only the number
     asked; journaled (sdp.registry.audit) before the answer."""
-    from ..registry.audit import record_partner_read
 
     record_partner_read(
         principal,

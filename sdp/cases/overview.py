@@ -67,6 +67,7 @@ def action_url(application: Application, name: str, target=None) -> str:
 def who_takes(action: procedure.Action) -> str:
     """The roles that take an action, in words ("the assigned case officer" where it is theirs
     alone)."""
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..web import label
 
     names = []

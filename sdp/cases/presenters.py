@@ -48,7 +48,10 @@ def naturalization_eligible_from(application: Application) -> date | None:
 
 
 def case_documents(application: Application, today: date) -> list[dict]:
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..documents.models import Document
+
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..documents.presenters import document_dict
 
     documents = db.session.execute(

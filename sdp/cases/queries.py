@@ -125,6 +125,7 @@ def search(
 
 
 def case_officers() -> list[User]:
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..auth.models import UserRole
 
     return list(

@@ -24,49 +24,27 @@ from werkzeug.exceptions import NotFound
 from .. import clock
 from ..audit.journal import chain_now
 from ..audit.models import AuditEvent
+from ..audit.services import REDACTED
 from ..auth.stash import restore_form
 from ..documents import services as document_services
 from ..domain import procedure
 from ..domain.access import BIRTH_READERS, CASE_READERS, may_read_case
 from ..domain.procedure import InvalidField, ProcedureError
 from ..domain.vocabulary import N_, DocumentType, Role
+from ..error_words import refused_step_words
 from ..extensions import db
 from ..forms import clear_errors, field_at, follow_up
 from ..unit_of_work import savepoint
 from ..uploads import services as uploads
 from ..uploads.download import as_download
 from ..uploads.models import EvidenceFile
+from ..web import fdate, label, procedure_message
 from . import forms, locking, overview, queries, services, timeline
 from .models import Application, Inquiry, RelevantState
 from .overview import action_url
 from .presenters import case_dict
 
 bp = Blueprint("cases_web", __name__, url_prefix="/cases")
-
-
-def procedure_message(error: ProcedureError) -> str:
-    """The procedure's refusal in the user's language, with its parameters translated too."""
-    from ..web import action_title, fdate, label
-
-    params = dict(error.params)
-    if "state" in params and params["state"]:
-        params["state"] = label("State", params["state"])
-    if "action" in params:
-        params["action"] = action_title(params["action"])
-    if "who" in params:
-        params["who"] = gettext(params["who"])
-    for name in ("appeal_due", "reply_due"):
-        if params.get(name):
-            params[name] = fdate(params[name])
-    for name, vocabulary in (
-        ("finding", "Finding"),
-        ("kind", "ProceedingKind"),
-        ("allowed", "ProceedingStatus"),
-    ):
-        if params.get(name):
-            params[name] = label(vocabulary, params[name])
-    text = gettext(error.message)
-    return text % params if params else text
 
 
 def _principal():
@@ -651,7 +629,7 @@ def _proceeding_data(form) -> dict:
 
 
 def _person_label(application: Application, person) -> str:
-    from ..web import label  # as in procedure_message above
+    from ..web import label  # as in sdp.web.procedure_message
 
     relationship = application.relationship_of(person.id)
     words = (
@@ -844,8 +822,6 @@ def action(application_id: int, slug: str, target: int | None = None):
         if (
             form is None
         ):  # not this person's action, or not now: the procedure's reason, nothing to fill
-            from ..error_words import refused_step_words
-
             heading, whose = refused_step_words(error)
             return render_template(
                 "errors/error.html",
@@ -881,8 +857,7 @@ def action(application_id: int, slug: str, target: int | None = None):
 def _changes_shown(events, form) -> list[dict]:
     """Each change made since the form was opened: what (the action), who and when, and the new
     values of the fields this form also asks for (the ones the two people may disagree on)."""
-    from ..audit.services import REDACTED
-    from ..web import fdate, timeline_title  # as in procedure_message above
+    from ..web import fdate, timeline_title  # as in sdp.web.procedure_message
 
     shown = []
     for event in events:
@@ -935,6 +910,7 @@ def _opened(application: Application, posted) -> dict:
 def answers(form, application: Application) -> list[tuple[str, str, str]]:
     """The answers given, as (field id, question, answer in words), for the "check your answers"
     page."""
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..web import fdate
 
     rows = []
@@ -970,6 +946,7 @@ def answers(form, application: Application) -> list[tuple[str, str, str]]:
 
 def result_message(name: str, application: Application, form, target) -> str:
     """What happened and to whom, in words, for the banner on the case page."""
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..web import country_name, fdate, label
 
     db.session.refresh(application)
@@ -1117,7 +1094,6 @@ def outcome_words(name: str, outcome: str | None) -> str:
 
 def _person_row_message(name: str, application: Application, person) -> str:
     """The banner of an action on one person's referral or proceeding."""
-    from ..web import fdate, label
 
     who = person.full_name
     if name == "record_referral_outcome":

@@ -30,7 +30,8 @@ from ..extensions import db
 from ..forms import GuardedForm
 from ..schemas import country_codes
 from ..unit_of_work import savepoint
-from ..web import country_choices, country_name
+from ..web import country_choices, country_name, procedure_message
+from ..web import label as web_label
 from . import services
 
 CASE_TYPES = [t for t in DocumentType if t != DocumentType.BIRTH_RECORD]
@@ -228,7 +229,6 @@ def _person_label(application: Application, person) -> str:
 
 
 def label_of(relationship: str) -> str:
-    from ..web import label as web_label
 
     return web_label("Relationship", relationship).lower()
 
@@ -347,8 +347,6 @@ def issue(application: Application, principal):
                 valid_except=answers.excepted if answers.travel else [],
             )
     except ProcedureError as error:
-        from ..cases.views import procedure_message
-
         flash(procedure_message(error), "error")
         return redirect(step_url(application, "document", Answers()))
     flash(

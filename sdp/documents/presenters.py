@@ -9,6 +9,8 @@ from .models import Document
 
 def document_dict(document: Document, today: date, status: DocumentStatus | None = None) -> dict:
     """A document as staff see it (the case's ``documents`` and the issuing endpoints)."""
+    # Imported here, not at the top: a cycle (sdp.documents.services → sdp.documents.render →
+    # sdp.documents.presenters).
     from .services import status_of
 
     return {
@@ -57,6 +59,7 @@ def registry_dict(document: Document | Row, status: DocumentStatus) -> dict:
 
 
 def _has_pdf_route() -> bool:
+    # Could move to the top (no cycle needs it here): left for the package's owners.
     from flask import current_app
 
     return "documents_web.pdf" in current_app.view_functions

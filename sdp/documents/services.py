@@ -22,6 +22,7 @@ from ..domain.procedure import Context, InvalidField, NotAllowedNow, ProcedureEr
 from ..domain.text import text_fault
 from ..domain.vocabulary import N_, DocumentStatus, DocumentType, PersonOutcome, State
 from ..extensions import db
+from ..registry.audit import record_partner_read
 from . import payload, serials, signing
 from .models import Document
 from .render.drawing import qr_mask
@@ -602,8 +603,6 @@ def record_read(actor: Principal, document: Document | Row, channel: str) -> Non
     """Reads of a document (its PDF, a registry check, a public verification) are audited; a
     partner's registry check through the audit journal (sdp.registry.audit), before the answer."""
     if channel in PARTNER_CHANNELS:
-        from ..registry.audit import record_partner_read
-
         record_partner_read(
             actor,
             "document.read",

@@ -40,7 +40,7 @@ def format_registration_number(year: int, sequence: int) -> str:
 def is_valid_registration_number(number: str) -> bool:
     """Well formed and its check digit right (it may still be unknown to the registry)."""
     match = _PATTERN.match(number.strip().upper()) if isinstance(number, str) else None
-    return bool(match) and mod_11_10_is_valid("".join(match.groups()))
+    return match is not None and mod_11_10_is_valid("".join(match.groups()))
 
 
 def normalise_registration_number(number: str) -> str:

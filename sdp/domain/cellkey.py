@@ -91,6 +91,8 @@ def possible_counts(published: int | str, small: str = "<5") -> range:
     the tests play this reader."""
     if published == small:
         return range(1, THRESHOLD)
+    if not isinstance(published, int):
+        raise ValueError(f"not a published count: {published!r}")
     if published == 0:
         return range(0, 1)
     if published == THRESHOLD:  # the floor: any count whose noise would have taken it lower

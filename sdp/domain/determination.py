@@ -13,6 +13,7 @@ Where the law is silent the rule is a **proposal of the regulation**, and says s
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from .vocabulary import (
     N_,
@@ -211,7 +212,7 @@ def outcome_refusal(
     *,
     exclusion_ground: str | None,
     family_member_recognized: bool,
-) -> tuple[str, dict] | None:
+) -> tuple[str, dict[str, Any]] | None:
     """Why ``outcome`` disagrees with this person's findings (a message and its parameters), or
     None."""
     params = {"name": person.name, "country": ""}

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 from math import ceil, gcd, inf
+from typing import TypeGuard, cast
 
 THRESHOLD = 5
 SMALL = "<5"  # published instead of a count from 1 to THRESHOLD - 1
@@ -36,6 +37,10 @@ TOTAL = "total"
 _MAX_ROUNDS = 200  # interval propagation stops here at the latest (bounds stay valid)
 
 Published = int | str
+# sum(a_i * x_i) = c over the withheld figures x_i: ({x_i: a_i}, c)
+Equation = tuple[dict[Hashable, int], int]
+# What exposed_figures found for each group of withheld figures, within one protect()
+ExposedCache = dict[frozenset[Hashable], set[Hashable]]
 
 
 class Mark(StrEnum):
@@ -62,7 +67,7 @@ def publish(count: int, mark: Mark) -> Published:
     return SMALL if mark is Mark.SMALL else WITHHELD
 
 
-def is_published(value: Published | None) -> bool:
+def is_published(value: Published | None) -> TypeGuard[int]:
     return isinstance(value, int)
 
 
@@ -79,7 +84,7 @@ def protect(values: Mapping[Hashable, int], relations: Sequence[Relation]) -> di
         for key in (relation.total, *relation.parts):
             touching.setdefault(key, []).append(relation)
     suppressed = {key for key, value in values.items() if is_small(value)}
-    cache: dict = {}
+    cache: ExposedCache = {}
     while True:
         exposed = exposed_figures(values, relations, suppressed, cache)
         if not exposed:
@@ -116,7 +121,15 @@ def _check_consistent(values: Mapping[Hashable, int], relations: Sequence[Relati
             raise ValueError(f"the parts of {relation.total!r} do not add up to it")
 
 
-def _complement(key, values, relations, touching, suppressed, order, cache=None) -> Hashable | None:
+def _complement(
+    key: Hashable,
+    values: Mapping[Hashable, int],
+    relations: Sequence[Relation],
+    touching: Mapping[Hashable, Sequence[Relation]],
+    suppressed: set[Hashable],
+    order: Mapping[Hashable, int],
+    cache: ExposedCache | None = None,
+) -> Hashable | None:
     """The figure to withhold next so that ``key`` cannot be worked out.
 
     Candidates are the shown, non-zero figures of the sums that tie ``key`` to the other withheld
@@ -128,7 +141,7 @@ def _complement(key, values, relations, touching, suppressed, order, cache=None)
     involved = _component_of(key, touching, suppressed)
     own = touching.get(key, ())
 
-    def candidates(within) -> list[tuple]:
+    def candidates(within: Iterable[Relation]) -> list[tuple[int, bool, int, Hashable]]:
         found = {
             (values[entry], entry == relation.total, order[entry], entry)
             for relation in within
@@ -157,7 +170,9 @@ def _complement(key, values, relations, touching, suppressed, order, cache=None)
     return ordered[0][-1] if ordered else None
 
 
-def _component_of(key, touching, suppressed) -> set[Hashable]:
+def _component_of(
+    key: Hashable, touching: Mapping[Hashable, Sequence[Relation]], suppressed: set[Hashable]
+) -> set[Hashable]:
     """The withheld figures tied to ``key`` through sums that contain withheld figures."""
     component, frontier = {key}, [key]
     while frontier:
@@ -182,7 +197,7 @@ def exposed_figures(
     values: Mapping[Hashable, int],
     relations: Sequence[Relation],
     suppressed: set[Hashable],
-    cache: dict | None = None,
+    cache: ExposedCache | None = None,
 ) -> set[Hashable]:
     """The withheld figures a reader could work out exactly from the published ones.
 
@@ -205,9 +220,11 @@ def exposed_figures(
     return exposed
 
 
-def _equations(values, relations, suppressed) -> list[tuple[dict[Hashable, int], int]]:
+def _equations(
+    values: Mapping[Hashable, int], relations: Sequence[Relation], suppressed: set[Hashable]
+) -> list[Equation]:
     """Each relation touching a withheld figure as sum(a_i * x_i) = c over the withheld x_i."""
-    equations = []
+    equations: list[Equation] = []
     for relation in relations:
         coefficients: dict[Hashable, int] = {}
         constant = 0
@@ -222,11 +239,11 @@ def _equations(values, relations, suppressed) -> list[tuple[dict[Hashable, int],
     return equations
 
 
-def _components(equations):
+def _components(equations: list[Equation]) -> list[list[Equation]]:
     """Equations grouped by the withheld figures they share (each group is solved alone)."""
     parent: dict[Hashable, Hashable] = {}
 
-    def find(key):
+    def find(key: Hashable) -> Hashable:
         while parent.setdefault(key, key) != key:
             parent[key] = parent[parent[key]]
             key = parent[key]
@@ -236,7 +253,7 @@ def _components(equations):
         first, *rest = coefficients
         for key in rest:
             parent[find(key)] = find(first)
-    groups: dict[Hashable, list] = {}
+    groups: dict[Hashable, list[Equation]] = {}
     for equation in equations:
         groups.setdefault(find(next(iter(equation[0]))), []).append(equation)
     return list(groups.values())
@@ -262,7 +279,9 @@ def _linearly_determined(rows: list[dict[Hashable, int]]) -> set[Hashable]:
     return {pivot for pivot, row in pivots.items() if len(row) == 1}
 
 
-def _eliminate(row: dict, pivot_row: dict, pivot: Hashable) -> dict:
+def _eliminate(
+    row: dict[Hashable, int], pivot_row: dict[Hashable, int], pivot: Hashable
+) -> dict[Hashable, int]:
     """``row`` with ``pivot`` eliminated by ``pivot_row``, scaled to whole numbers with no common
     factor."""
     a, b = pivot_row[pivot], row[pivot]
@@ -274,7 +293,7 @@ def _eliminate(row: dict, pivot_row: dict, pivot: Hashable) -> dict:
     return {key: value // divisor for key, value in result.items()} if divisor > 1 else result
 
 
-def _pinned_by_bounds(equations, values) -> set[Hashable]:
+def _pinned_by_bounds(equations: list[Equation], values: Mapping[Hashable, int]) -> set[Hashable]:
     """Unknowns whose interval shrinks to one value when the reader's bounds are propagated
     through the equations."""
     low: dict[Hashable, float] = {}
@@ -287,7 +306,8 @@ def _pinned_by_bounds(equations, values) -> set[Hashable]:
         for coefficients, constant in equations:
             # The sum's least and greatest value, with its infinite terms counted apart, so
             # that each unknown's "rest of the sum" is one subtraction.
-            least = greatest = 0
+            least: float = 0
+            greatest: float = 0
             least_inf = greatest_inf = 0
             terms = []
             for key, a in coefficients.items():
@@ -343,7 +363,7 @@ class Table:
     def has_row_totals(self) -> bool:
         return len(self.columns) > 1
 
-    def cell(self, row, column) -> int:
+    def cell(self, row: Hashable, column: Hashable) -> int:
         return self.counts.get((row, column), 0)
 
     def entries(self) -> dict[tuple[Hashable, Hashable], int]:
@@ -383,8 +403,10 @@ class Table:
 def protect_tables(tables: Sequence[Table]) -> dict[str, dict[tuple[Hashable, Hashable], Mark]]:
     """Protect tables together: linked figures are one figure in one system of equations."""
 
-    def global_key(table: Table, key):
-        return ("link", table.links[key]) if key in table.links else (table.id, key)
+    def global_key(table: Table, key: Hashable) -> tuple[Hashable, Hashable]:
+        # A table's relations name its own (row, column) keys.
+        cell = cast(tuple[Hashable, Hashable], key)
+        return ("link", table.links[cell]) if cell in table.links else (table.id, key)
 
     values: dict[Hashable, int] = {}
     relations: list[Relation] = []

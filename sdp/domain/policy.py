@@ -9,14 +9,17 @@ overrides a default.
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from typing import Any, TypeVar
 
 from .vocabulary import N_
+
+_Value = TypeVar("_Value", int, date)
 
 # The shortest and longest validity of a travel document (1954 Schedule, para. 5).
 TRAVEL_DOCUMENT_MONTHS = (3, 24)
 
 
-def _setting(default: int | date, unit: str, description: str, source: str):
+def _setting(default: _Value, unit: str, description: str, source: str) -> _Value:
     return field(
         default=default, metadata={"unit": unit, "description": description, "source": source}
     )
@@ -150,7 +153,7 @@ class PolicySettings:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> "PolicySettings":
-        overrides = {}
+        overrides: dict[str, Any] = {}
         for spec in fields(cls):
             raw = environ.get(f"SDP_{spec.name.upper()}")
             if raw is None:
@@ -173,7 +176,7 @@ class PolicySettings:
                 ) from error
         return replace(cls(), **overrides)
 
-    def describe(self) -> list[dict]:
+    def describe(self) -> list[dict[str, Any]]:
         """Each setting with its value, default, unit, description and source."""
         defaults = PolicySettings()
         return [

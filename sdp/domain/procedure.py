@@ -15,6 +15,7 @@ from typing import Any
 from .determination import (
     ADVERSE_OUTCOMES,
     OUTCOME_RULES,
+    OutcomeRule,
     PersonFacts,
     appealable_decision_is_final,
     outcome_refusal,
@@ -102,12 +103,18 @@ class Context:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
+# Why a guard refuses: a message, or a message and its parameters (the person, the State it
+# names); None when the guard is satisfied.
+Refusal = str | tuple[str, dict[str, Any]] | None
+PersonRefusal = Callable[[PersonFacts, Context], Refusal]
+
+
 @dataclass(frozen=True)
 class Guard:
     """A condition an action needs, in words a legislator reads and as a check."""
 
     description: str
-    refusal: Callable[[CaseFacts, Context], str | None]  # None when satisfied, else why not
+    refusal: Callable[[CaseFacts, Context], Refusal]  # None when satisfied, else why not
 
 
 @dataclass(frozen=True)
@@ -198,7 +205,7 @@ def _concerned(case: CaseFacts, ctx: Context) -> tuple[PersonFacts, ...]:
     return (person,) if person is not None else case.persons
 
 
-def _person_refusal(case: CaseFacts, ctx: Context, refusal) -> str | tuple[str, dict] | None:
+def _person_refusal(case: CaseFacts, ctx: Context, refusal: PersonRefusal) -> Refusal:
     """Apply a per-person refusal to the concerned person; offered when anyone qualifies."""
     concerned = _concerned(case, ctx)
     if not concerned:
@@ -209,12 +216,12 @@ def _person_refusal(case: CaseFacts, ctx: Context, refusal) -> str | tuple[str, 
     return refusals[0]
 
 
-def _named(message: str, person: PersonFacts, **params) -> tuple[str, dict]:
+def _named(message: str, person: PersonFacts, **params: Any) -> tuple[str, dict[str, Any]]:
     return message, {"name": person.name, **params}
 
 
-def _may_be_referred(case: CaseFacts, ctx: Context):
-    def refusal(person: PersonFacts, ctx: Context):
+def _may_be_referred(case: CaseFacts, ctx: Context) -> Refusal:
+    def refusal(person: PersonFacts, ctx: Context) -> Refusal:
         if person.referral is not None and person.referral != "refused":
             return _named(N_("%(name)s is already referred to the civil registry."), person)
         if person.outcome is not None:
@@ -224,8 +231,8 @@ def _may_be_referred(case: CaseFacts, ctx: Context):
     return _person_refusal(case, ctx, refusal)
 
 
-def _referral_pending(case: CaseFacts, ctx: Context):
-    def refusal(person: PersonFacts, ctx: Context):
+def _referral_pending(case: CaseFacts, ctx: Context) -> Refusal:
+    def refusal(person: PersonFacts, ctx: Context) -> Refusal:
         if person.referral != "pending":
             return _named(
                 N_("%(name)s has no referral awaiting the civil registry's answer."), person
@@ -243,11 +250,11 @@ def _someone_awaits_decision(case: CaseFacts, ctx: Context) -> str | None:
     return N_("Nobody of this case awaits a decision.")
 
 
-def _outcome_rule(rule):
+def _outcome_rule(rule: OutcomeRule) -> Callable[[CaseFacts, Context], Refusal]:
     """A guard for one outcome rule: each person given that outcome (``params["outcomes"]``:
     ``(PersonFacts, outcome, exclusion ground)`` triples) must have the findings it needs."""
 
-    def refusal(case: CaseFacts, ctx: Context):
+    def refusal(case: CaseFacts, ctx: Context) -> Refusal:
         outcomes = ctx.params.get("outcomes") or ()
         recognized = any(outcome == PersonOutcome.RECOGNIZED for _, outcome, _ in outcomes)
         for person, outcome, ground in outcomes:
@@ -265,10 +272,10 @@ def _outcome_rule(rule):
     return refusal
 
 
-def _may_appeal(case: CaseFacts, ctx: Context):
+def _may_appeal(case: CaseFacts, ctx: Context) -> Refusal:
     lodged_on = ctx.params.get("lodged_on", ctx.today)
 
-    def refusal(person: PersonFacts, ctx: Context):
+    def refusal(person: PersonFacts, ctx: Context) -> Refusal:
         if person.outcome not in ADVERSE_OUTCOMES:
             return _named(N_("%(name)s has no adverse decision to appeal."), person)
         if person.appeal_lodged:
@@ -288,8 +295,8 @@ def _may_appeal(case: CaseFacts, ctx: Context):
     return _person_refusal(case, ctx, refusal)
 
 
-def _appeal_pending(case: CaseFacts, ctx: Context):
-    def refusal(person: PersonFacts, ctx: Context):
+def _appeal_pending(case: CaseFacts, ctx: Context) -> Refusal:
+    def refusal(person: PersonFacts, ctx: Context) -> Refusal:
         if not person.appeal_lodged or person.appeal_decided:
             return _named(N_("%(name)s has no appeal awaiting a decision."), person)
         return None
@@ -297,8 +304,8 @@ def _appeal_pending(case: CaseFacts, ctx: Context):
     return _person_refusal(case, ctx, refusal)
 
 
-def _recognition_final_without_proceeding(case: CaseFacts, ctx: Context):
-    def refusal(person: PersonFacts, ctx: Context):
+def _recognition_final_without_proceeding(case: CaseFacts, ctx: Context) -> Refusal:
+    def refusal(person: PersonFacts, ctx: Context) -> Refusal:
         if not person.recognition_is_final(ctx.today):
             return _named(N_("%(name)s's recognition is not final."), person)
         if person.proceeding and person.proceeding.status == ProceedingStatus.PROPOSED:
@@ -308,8 +315,8 @@ def _recognition_final_without_proceeding(case: CaseFacts, ctx: Context):
     return _person_refusal(case, ctx, refusal)
 
 
-def _proceeding_open(case: CaseFacts, ctx: Context):
-    def refusal(person: PersonFacts, ctx: Context):
+def _proceeding_open(case: CaseFacts, ctx: Context) -> Refusal:
+    def refusal(person: PersonFacts, ctx: Context) -> Refusal:
         if person.proceeding is None or person.proceeding.status != ProceedingStatus.PROPOSED:
             return _named(
                 N_("%(name)s has no proposal of cessation or cancellation awaiting a decision."),
@@ -320,8 +327,8 @@ def _proceeding_open(case: CaseFacts, ctx: Context):
     return _person_refusal(case, ctx, refusal)
 
 
-def _reply_heard(case: CaseFacts, ctx: Context):
-    def refusal(person: PersonFacts, ctx: Context):
+def _reply_heard(case: CaseFacts, ctx: Context) -> Refusal:
+    def refusal(person: PersonFacts, ctx: Context) -> Refusal:
         proceeding = person.proceeding
         if proceeding is None:
             return None  # _proceeding_open refuses it
@@ -380,10 +387,10 @@ PROCEEDING_OPEN = Guard(
 )
 
 
-def _proceeding_appealable(case: CaseFacts, ctx: Context):
+def _proceeding_appealable(case: CaseFacts, ctx: Context) -> Refusal:
     lodged_on = ctx.params.get("lodged_on", ctx.today)
 
-    def refusal(person: PersonFacts, ctx: Context):
+    def refusal(person: PersonFacts, ctx: Context) -> Refusal:
         proceeding = person.proceeding
         if proceeding is None or proceeding.status not in (
             ProceedingStatus.CEASED,
@@ -405,8 +412,8 @@ def _proceeding_appealable(case: CaseFacts, ctx: Context):
     return _person_refusal(case, ctx, refusal)
 
 
-def _proceeding_appeal_pending(case: CaseFacts, ctx: Context):
-    def refusal(person: PersonFacts, ctx: Context):
+def _proceeding_appeal_pending(case: CaseFacts, ctx: Context) -> Refusal:
+    def refusal(person: PersonFacts, ctx: Context) -> Refusal:
         proceeding = person.proceeding
         if proceeding is None or not proceeding.appeal_lodged or proceeding.appeal_decided:
             return _named(
@@ -971,7 +978,7 @@ ACTIONS += (
 
 
 # Which document a person may hold (domain.md, sections 2.2, 2.11 and 4): decided per person.
-def _document_allowed(case: CaseFacts, ctx: Context):
+def _document_allowed(case: CaseFacts, ctx: Context) -> Refusal:
     document_type = ctx.params.get("type")
     person: PersonFacts | None = ctx.params.get("person")
     if document_type == DocumentType.DECISION_LETTER:
@@ -991,8 +998,9 @@ def _document_allowed(case: CaseFacts, ctx: Context):
         return None if refusals else N_("This document is issued to a person of the case.")
     if any(refusal is None for _, refusal in refusals):
         return None  # offered: someone of the case may hold it
-    holder, refusal = refusals[0]
-    return refusal, {"name": holder.name, "outcome": _outcome_words(holder, ctx.today)}
+    # Nobody may hold it: the first person's reason.
+    holder, reason = next((p, refusal) for p, refusal in refusals if refusal is not None)
+    return reason, {"name": holder.name, "outcome": _outcome_words(holder, ctx.today)}
 
 
 def _outcome_words(person: PersonFacts, today: date) -> str:

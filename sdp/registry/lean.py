@@ -40,6 +40,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, current_app, g, request
@@ -49,9 +50,15 @@ from marshmallow import RAISE, ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from .. import clock
+from ..api import MAX_JSON_DEPTH, bearer_principal, bearer_token, json_depth, numbers_within_bounds
 from ..errors import error_body
+from ..extensions import db
+from ..ratelimit import count_this_request, rate_limit_headers
+from ..registry import services
+from ..registry.audit import PERSON_QUERY, person_query_digest, record_check
+from ..registry.schemas import PersonQuerySchema
 from ..security.headers import security_headers
-from ..security.proxies import request_id
+from ..security.proxies import TrustedProxies, request_id
 
 # Answers in exactly Flask's JSON (``app.json``: sorted keys, compact, ASCII, a final newline),
 # so that both paths answer byte for byte the same.
@@ -169,6 +176,7 @@ def _document_answer(row, status) -> dict:
 
 
 def check_document(principal, connection, serial: str) -> dict:
+    # Imported here: the app factory (sdp) imports this module, and sdp.documents imports sdp.
     from ..documents import services
 
     found = services.find_with_status(serial, clock.today(), connection=connection)
@@ -184,6 +192,7 @@ _verify_schema = None
 
 
 def verify_document(principal, connection, body: bytes) -> dict:
+    # Imported here: the app factory (sdp) imports this module, and sdp.documents imports sdp.
     from ..documents import services
     from ..documents.schemas import DocumentVerifySchema
 
@@ -212,9 +221,6 @@ _person_schema = None
 
 
 def check_person(principal, connection, _none=None) -> dict:
-    from ..registry import services
-    from ..registry.audit import PERSON_QUERY, person_query_digest, record_check
-    from ..registry.schemas import PersonQuerySchema
 
     global _person_schema
     if _person_schema is None:
@@ -242,6 +248,7 @@ def check_person(principal, connection, _none=None) -> dict:
 
 
 def check_birth(principal, connection, registration_number: str) -> dict:
+    # Imported here: this module's ``services`` is the registry's; this one is the births'.
     from ..births import services
     from ..domain.birth_registration import is_valid_registration_number
 
@@ -355,8 +362,6 @@ class LeanRegistry:
     # -- the steps --------------------------------------------------------------------------
 
     def _answer(self, check, rule: str, argument, body):
-        from ..api import bearer_principal, bearer_token
-        from ..ratelimit import count_this_request, rate_limit_headers
 
         config = self.flask_app.config
         g.request_id = request_id()
@@ -406,7 +411,6 @@ class LeanRegistry:
         return self._fixed_headers
 
     def _engine(self):
-        from ..extensions import db
 
         return db.engine
 
@@ -422,7 +426,6 @@ class LeanRegistry:
     def _read_body(self, environ) -> bytes:
         """The body of a plain JSON request, read once and put back for the Flask app; anything
         else (no length, too long, not JSON, nested too deep) is the Flask app's to refuse."""
-        from ..api import MAX_JSON_DEPTH, json_depth, numbers_within_bounds
 
         limit = self.flask_app.config["API_MAX_JSON_BYTES"]
         try:
@@ -467,15 +470,12 @@ _STATUS_LINES: dict[int, str] = {}
 def _status_line(code: int) -> str:
     line = _STATUS_LINES.get(code)
     if line is None:
-        from http import HTTPStatus
-
         line = _STATUS_LINES[code] = f"{code} {HTTPStatus(code).phrase.upper()}"
     return line
 
 
 def mount(app: Flask) -> None:
     """Put the dispatcher in front of the Flask app, inside ``TrustedProxies``."""
-    from ..security.proxies import TrustedProxies
 
     app.config.setdefault("SDP_LEAN_REGISTRY", True)
     outer = app.wsgi_app

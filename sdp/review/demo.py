@@ -6,6 +6,8 @@ months, through the same services as real work, so that the results page has fig
 import random
 from datetime import date, timedelta
 
+from flask import current_app
+
 from .. import clock
 from ..cases import services
 from ..domain.confidentiality import may_contact
@@ -75,7 +77,6 @@ def load(users: dict) -> None:
 
     # Over the last year, or since the pilot started when that is more recent: no registration
     # may be dated before the pilot (sdp/domain/dates.py).
-    from flask import current_app
 
     span = max(30, min(365, (today - current_app.config["POLICY"].pilot_start).days))
     for index in range(APPLICATIONS):

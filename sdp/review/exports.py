@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..domain.disclosure import TOTAL
-from .report import Report
+from .report import SUPPRESSION_NOTE, Report
 
 CSV_HEADER = ("table", "table_title", "row", "row_label", "column", "column_label", "value")
 
@@ -28,7 +28,6 @@ def _safe(value: Any) -> Any:
 
 
 def _about(report: Report, translate: Callable[[str], str]) -> list[tuple[str, str, Any]]:
-    from .report import SUPPRESSION_NOTE
 
     _ = translate
     period = report.period

@@ -10,11 +10,12 @@ map to hold it.
 from fnmatch import fnmatchcase
 from functools import cache
 
-from flask import g, request
+from flask import request
 from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
+from ..auth.bearer import bearer_principal
 from ..domain.vocabulary import Role
 
 # Endpoints with no personal data, and why. Patterns as in fnmatch.
@@ -49,15 +50,10 @@ def is_reviewer_only(roles: frozenset[Role]) -> bool:
 
 def _identities() -> list[frozenset[Role]]:
     """The roles of whoever this request comes from: its bearer token and its web session."""
-    from ..auth.tokens import principal_for
-
     found = []
-    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and raw.strip():
-        principal = g.get("bearer_principal") or principal_for(raw.strip())
-        if principal is not None:
-            g.bearer_principal = principal  # the API's own check reuses it
-            found.append(principal.roles)
+    principal = bearer_principal()  # the API's own check reuses it
+    if principal is not None:
+        found.append(principal.roles)
     if current_user.is_authenticated:
         found.append(frozenset(current_user.roles))
     return found

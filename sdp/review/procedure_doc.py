@@ -10,6 +10,8 @@ from pathlib import Path
 
 from babel.support import Translations
 
+from ..births.procedure_section import birth_registration_section
+from ..documents.procedure_doc import documents_section
 from ..domain import procedure
 from ..domain.policy import PolicySettings
 from ..domain.vocabulary import N_, Role, State, label
@@ -242,7 +244,5 @@ def render(policy: PolicySettings, translate: Callable[[str], str] = lambda text
 def _feature_chapters() -> list[Callable[[PolicySettings, Callable[[str], str]], str]]:
     """The chapters the features write themselves, in the document's order. Named here, not
     registered by importing the features, so the document never depends on import order."""
-    from ..births.procedure_section import birth_registration_section
-    from ..documents.procedure_doc import documents_section
 
     return [birth_registration_section, documents_section]

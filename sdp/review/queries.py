@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import BigInteger, Integer, case, cast, extract, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
@@ -131,7 +132,6 @@ def _days_between_sqlite(element, compiler, **kw):
 def record_key(column, kind: str):
     """Each record's key, computed in the query from its id and the app's secret: the same
     arithmetic as ``cellkey.record_key``, in 64-bit integers on SQLite and PostgreSQL alike."""
-    from flask import current_app
 
     secret = current_app.config["SECRET_KEY"]
     a, b, c = cellkey.key_parameters(secret.encode() if isinstance(secret, str) else secret, kind)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..domain import cellkey, disclosure
 from ..domain.disclosure import TOTAL, Published, Table
+from ..domain.names import name_key
 from ..domain.policy import PolicySettings
 from ..domain.vocabulary import (
     N_,
@@ -190,7 +191,6 @@ def _vocabulary_rows(members: Sequence, text: Labels) -> list[tuple[str, str]]:
 
 
 def _country_rows(codes, text: Labels) -> list[tuple[str, str]]:
-    from ..domain.names import name_key
 
     named = [
         (

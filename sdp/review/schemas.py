@@ -1,7 +1,9 @@
 """The period filter and the shape of ``GET /api/v1/statistics`` (documented in OpenAPI)."""
 
+from flask import current_app
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from .. import clock
 from ..domain.disclosure import SMALL, WITHHELD
 from ..schemas import IsoDate, PastDate, StrictSchema
 from .queries import Period, PeriodTooLong
@@ -82,9 +84,6 @@ class PeriodQuery(StrictSchema):
 
     @post_load
     def _period(self, data, **kwargs) -> Period:
-        from flask import current_app
-
-        from .. import clock
 
         policy = current_app.config["POLICY"]
         try:

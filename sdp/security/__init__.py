@@ -1,10 +1,17 @@
 """Security and reliability across features: headers, structured logs, edit conflicts,
 data key rotation, backups (docs/security.md)."""
 
+from flask import render_template
+from flask_babel import gettext
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict
+
+from ..errors import json_error, wants_json
+
 
 def init_app(app) -> None:
-    from sqlalchemy.orm.exc import StaleDataError
 
+    # Imported when used: every module of this package imports the package first.
     from . import cli, headers, logs
 
     headers.register(app)
@@ -15,11 +22,6 @@ def init_app(app) -> None:
 
 def handle_stale_data(error):
     """Two saves of one case crossed (optimistic locking): 409, never 500, nothing saved."""
-    from flask import render_template
-    from flask_babel import gettext
-    from werkzeug.exceptions import Conflict
-
-    from ..errors import json_error, wants_json
 
     # Nothing to roll back here: the app's unit of work did it before this handler runs.
     if wants_json():

@@ -6,7 +6,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from ..crypto import generate_key, keyring, kids_in_use
+from ..extensions import db
 from ..unit_of_work import unit_of_work
+from .backup import BackupError, backup, restore
+from .keys import RotationIncomplete, rotate
 
 keys_cli = AppGroup("keys", help="The data keys that encrypt sensitive text and files at rest.")
 
@@ -20,8 +24,6 @@ keys_cli = AppGroup("keys", help="The data keys that encrypt sensitive text and 
 )
 def rotate_command(no_wait):
     """Make a new key current, re-encrypt every value and file, then forget the old keys."""
-    from ..crypto import keyring
-    from .keys import RotationIncomplete, rotate
 
     ring = keyring()
     if ring.file is None and len(ring.keys) < 2:
@@ -52,7 +54,6 @@ def rotate_command(no_wait):
 @keys_cli.command("generate")
 def generate_command():
     """Print a new key for SDP_DATA_KEYS (id:base64), on the last line."""
-    from ..crypto import generate_key
 
     click.echo(generate_key().export())
 
@@ -61,9 +62,10 @@ def generate_command():
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path):
     """Write a consistent backup of the database to PATH (SQLite online backup, or pg_dump -Fc)."""
+    # Not moved yet: these came with the last merge of main (check for a cycle first).
     from ..audit.journal import chain_now
     from ..extensions import db
-    from .backup import BackupError, backup
+    from .backup import BackupError
 
     chain_now()  # partner checks still in this server's audit journal go into the backup too
     try:
@@ -82,8 +84,6 @@ def backup_command(path):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(path, yes):
     """Replace the database's content with the backup at PATH. Stop the app first."""
-    from ..extensions import db
-    from .backup import BackupError, restore
 
     if not yes:
         click.confirm(
@@ -96,7 +96,6 @@ def restore_command(path, yes):
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {path}. Check it with: flask --app sdp audit verify")
-    from ..crypto import keyring, kids_in_use
 
     with unit_of_work():
         missing = sorted(kids_in_use(db.session, db.metadata) - set(keyring().kids()))

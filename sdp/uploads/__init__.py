@@ -1,10 +1,14 @@
 """Files of evidence (scans of birth certificates, passports, consular letters): PDF, JPEG
 or PNG, checked from their content, encrypted and stored outside the web root."""
 
+from ..api import register_api_blueprint
+
 
 def init_app(app) -> None:
-    from ..api import register_api_blueprint
+    # Imported when used: every module of this package imports the package first.
     from . import services
+
+    # Imported when used: every module of this package imports the package first.
     from .api import UPLOAD_ENDPOINTS, blp
 
     register_api_blueprint(app, blp)

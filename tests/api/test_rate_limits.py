@@ -13,7 +13,7 @@ import pytest
 from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token
 from sdp.auth.tokens import digest
-from sdp.extensions import limiter
+from sdp.ratelimit import limiter
 from tests.conftest import missing
 from tests.registry.helpers import assert_contract_error, persons_url
 
@@ -226,8 +226,7 @@ def test_the_memory_counters_start_no_timer_threads(app, client, limits):
     # thread every 10 ms per worker under load); ours counts the same without (issue 17).
     import threading
 
-    from sdp.extensions import limiter
-    from sdp.ratelimit import ThreadlessMemoryStorage
+    from sdp.ratelimit import ThreadlessMemoryStorage, limiter
 
     def timers() -> set:
         return {thread for thread in threading.enumerate() if isinstance(thread, threading.Timer)}

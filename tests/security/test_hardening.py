@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sdp.audit.models import AuditEvent
 from sdp.config import load
 from sdp.documents.serials import new_serial
-from sdp.extensions import db, limiter
+from sdp.extensions import db
+from sdp.ratelimit import limiter
 from tests.registry.helpers import assert_contract_error
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")

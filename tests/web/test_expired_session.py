@@ -137,7 +137,7 @@ def test_a_form_too_large_to_keep_is_refused_and_the_user_is_told(app, make_user
 
 
 def test_one_stash_per_user_and_a_rate_limit(app, make_user, monkeypatch):
-    from sdp.extensions import limiter
+    from sdp.ratelimit import limiter
 
     user = make_user("intake_officer")
     client = app.test_client()

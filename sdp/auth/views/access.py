@@ -12,10 +12,11 @@ from wtforms.validators import DataRequired
 
 from ...domain.vocabulary import Role
 from ...extensions import db
+from ...web import label
 from .. import grants
 from ..models import RoleGrant, User
 from . import bp
-from .users import require_admin
+from .users import CreateUserForm, require_admin
 
 
 class ProposeRoleForm(FlaskForm):
@@ -31,7 +32,6 @@ class ProposeRoleForm(FlaskForm):
     )
 
     def __init__(self, *args, **kwargs):
-        from ...web import label
 
         super().__init__(*args, **kwargs)
         people = db.session.execute(
@@ -84,7 +84,6 @@ def propose_role():
                     "success",
                 )
                 return redirect(url_for("auth_web.users"))
-    from .users import CreateUserForm
 
     everyone = db.session.execute(select(User).order_by(User.name)).scalars().all()
     return render_template(
@@ -121,7 +120,6 @@ def grant(grant_id: int):
         except grants.GrantRefused as refusal:
             flash(str(refusal), "error")
             return redirect(url_for("auth_web.grant", grant_id=grant.id))
-        from ...web import label
 
         params = {"email": grant.user.email, "role": label("Role", grant.role)}
         flash(

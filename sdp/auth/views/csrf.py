@@ -5,6 +5,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from ...errors import json_error
 from .. import stash
 from .sessions import unauthorized
 from .sign_in import SignInForm
@@ -13,8 +14,6 @@ from .sign_in import SignInForm
 def csrf_error(error: CSRFError):
     """A form posted with no valid CSRF token: after a lost session, keep it; else refuse."""
     if request.path.startswith("/api/"):
-        from ...errors import json_error
-
         return json_error(400, error.description)
     if request.endpoint == "auth_web.sign_in":
         form = SignInForm(formdata=None, data={"email": request.form.get("email", "")})

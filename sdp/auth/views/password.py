@@ -11,6 +11,7 @@ from ...extensions import db
 from .. import totp
 from ..models import User
 from ..passwords import MIN_LENGTH
+from ..services import PasswordChangeRefused, change_own_password
 from . import bp
 from .sessions import SECOND_FACTOR_KEY, end_this_session, start_session
 
@@ -38,7 +39,6 @@ class ChangePasswordForm(FlaskForm):
 def change_password():
     """Any signed-in user changes their own password. It ends every session of the user; this
     browser gets a fresh one, with the second-factor state the old one had."""
-    from ..services import PasswordChangeRefused, change_own_password
 
     form, status = ChangePasswordForm(), 200
     if form.validate_on_submit():

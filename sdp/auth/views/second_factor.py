@@ -12,8 +12,10 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from ...crypto import keyring
 from .. import stash, totp
 from ..models import User
+from ..services import enrol_totp, is_locked, record_failed_sign_in, use_totp_code
 from . import bp
 from .sessions import after_sign_in_target, load_user, start_session
 
@@ -51,7 +53,6 @@ def _pending_user() -> User | None:
         session.pop(PENDING_KEY, None)
         return None
     user = load_user(str(pending.get("user", "")))
-    from ..services import is_locked
 
     if user is None or is_locked(user):
         session.pop(PENDING_KEY, None)
@@ -73,7 +74,6 @@ def _restart_sign_in():
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 def second_factor():
-    from ..services import record_failed_sign_in, use_totp_code
 
     user = _pending_user()
     if user is None:
@@ -98,9 +98,6 @@ def second_factor():
 
 @bp.route("/sign-in/enrol", methods=["GET", "POST"])
 def enrol_second_factor():
-    from ...crypto import keyring
-    from ..services import enrol_totp, record_failed_sign_in
-
     user = _pending_user()
     if user is None:
         return _restart_sign_in()

@@ -13,8 +13,10 @@ from flask_babel import gettext
 from flask_login import login_user, logout_user
 
 from ...extensions import db, login_manager
+from ...web import safe_next
 from .. import stash
 from ..models import User
+from ..services import record_sign_in
 
 SEEN_KEY = "seen"
 SIGNED_IN_KEY = "signed_in_at"  # the absolute lifetime runs from here, whatever the activity
@@ -23,7 +25,6 @@ SECOND_FACTOR_KEY = "second_factor"  # whether this session was opened with the 
 
 
 def start_session(user: User, second_factor: bool = False) -> None:
-    from ..services import record_sign_in
 
     kept = {key: session[key] for key in ("lang", stash.SESSION_KEY) if key in session}
     session.clear()  # no data from before the sign-in survives it (session fixation)
@@ -37,7 +38,6 @@ def start_session(user: User, second_factor: bool = False) -> None:
 
 
 def after_sign_in_target(user: User) -> str:
-    from ...web import safe_next
 
     if request.args.get("next"):
         return safe_next(request.args.get("next"))

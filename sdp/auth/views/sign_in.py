@@ -5,6 +5,8 @@ one place to go: ``authenticate``; the second factor is ``second_factor.py``, th
 follows ``sessions.start_session``.
 """
 
+import hashlib
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
@@ -13,10 +15,12 @@ from sqlalchemy import select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
-from ...extensions import db, limiter
+from ...extensions import db
+from ...ratelimit import limiter
 from .. import stash, totp
 from ..models import User
 from ..passwords import verify_nothing, verify_password
+from ..services import is_locked, record_failed_sign_in, record_locked_attempt
 from . import bp
 from .second_factor import begin_second_factor
 from .sessions import after_sign_in_target, end_this_session, start_session
@@ -38,7 +42,6 @@ def authenticate(email: str, password: str) -> User | None:
     Every refusal looks the same from outside (one message, one status, one Argon2 verification
     whatever the reason): an unknown email, a wrong password, an inactive or a locked account.
     A wrong password counts towards the lock-out (``services.record_failed_sign_in``)."""
-    from ..services import is_locked, record_failed_sign_in, record_locked_attempt
 
     user = db.session.execute(
         select(User).where(User.email == email.strip().lower())
@@ -73,7 +76,6 @@ def _client_address() -> str:
 
 def _account_tried() -> str:
     """The account a sign-in tries, as a digest (the email itself is never a limiter key)."""
-    import hashlib
 
     email = (request.form.get("email") or "").strip().lower()
     return "account:" + hashlib.sha256(email.encode()).hexdigest()

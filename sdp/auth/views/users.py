@@ -1,7 +1,7 @@
 """The administrators' user pages: creating a user, ending their sessions, (de)activating them,
 clearing a lost second factor. Roles awaiting approval are ``access.py``."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -12,8 +12,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...domain.vocabulary import Role
 from ...extensions import db
+from ...web import label
+from ..grants import pending_roles
 from ..models import User
 from ..passwords import password_problem
+from ..services import AccountError, create_user, end_sessions, reset_totp, set_active
 from ..stash import restore_form
 from . import bp
 
@@ -50,7 +53,6 @@ class CreateUserForm(FlaskForm):
     )
 
     def __init__(self, *args, **kwargs):
-        from ...web import label
 
         super().__init__(*args, **kwargs)
         self.roles.choices = [(role.value, label("Role", role.value)) for role in Role]
@@ -69,7 +71,6 @@ class CreateUserForm(FlaskForm):
 
 
 def require_admin():
-    from flask import abort
 
     if Role.ADMIN not in current_user.roles:
         abort(403)
@@ -78,7 +79,6 @@ def require_admin():
 @bp.route("/admin/users", methods=["GET", "POST"])
 @login_required
 def users():
-    from ..services import AccountError, create_user
 
     require_admin()
     form = (
@@ -101,8 +101,6 @@ def users():
                 form.form_errors.append(str(error))
                 status = 422
             else:
-                from ..grants import pending_roles
-
                 flash(gettext("User %(email)s created.", email=user.email), "success")
                 if pending_roles(user):
                     flash(
@@ -115,6 +113,7 @@ def users():
                 return redirect(url_for("auth_web.users"))
         else:
             status = 422
+    # Imported here: sdp.auth.views.access imports this module (its forms and admin check).
     from .access import ProposeRoleForm, access_context
 
     everyone = db.session.execute(select(User).order_by(User.name)).scalars().all()
@@ -143,9 +142,6 @@ USER_ACTIONS = {
 @login_required
 def user_action(user_id: int):
     """An admin ends every session of a user, (de)activates them, or clears a lost second factor."""
-    from flask import abort
-
-    from ..services import AccountError, end_sessions, reset_totp, set_active
 
     require_admin()
     user = db.session.get(User, user_id)
