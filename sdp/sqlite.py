@@ -15,12 +15,21 @@ SQLite's own lock and busy timeout; the file lock only orders the app's writers.
 import fcntl
 import os
 import sqlite3
+import threading
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 # Statements before which Python's sqlite3 opens a transaction (and SQLite takes its write lock).
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+# The writer lock each thread holds, by lock file: a thread that asks for it again through a
+# second connection would wait for itself for ever (flock locks belong to each open file).
+_held = threading.local()
+
+
+class WriterLockHeld(RuntimeError):
+    """This thread already holds the database's writer lock through another connection."""
 
 
 class QueuedWriterConnection(sqlite3.Connection):
@@ -35,15 +44,25 @@ class QueuedWriterConnection(sqlite3.Connection):
     def take_writer_lock(self) -> None:
         if self._holding or self._lock_path is None:
             return
+        held = getattr(_held, "paths", None)
+        if held is None:
+            held = _held.paths = set()
+        if self._lock_path in held:
+            raise WriterLockHeld(
+                "This thread's own transaction holds the SQLite writer lock: a second "
+                "connection's write from the same thread would wait for it for ever."
+            )
         if self._lock_fd is None:
             self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)  # waits in the kernel, without the GIL
         self._holding = True
+        held.add(self._lock_path)
 
     def _give_back(self) -> None:
         if self._holding:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             self._holding = False
+            getattr(_held, "paths", set()).discard(self._lock_path)
 
     def commit(self):
         try:

@@ -697,6 +697,11 @@ def case(application_id: int):
             abort(400)
         return action(application_id, name.replace("_", "-"), row_id(target))
     application = load_case(application_id)
+    # Partners' document checks of this case wait in the audit journal for up to a second:
+    # chained first, so that the history shows every one (sdp.registry.audit). First, before
+    # this request writes its own read: on SQLite the request's write transaction holds the one
+    # writer lock until it commits, and the chainer's own transaction would wait for it forever.
+    chain_now()
     principal = _principal()
     today = clock.today()
     services.record_read(principal, application, "web")
@@ -783,7 +788,7 @@ def action(application_id: int, slug: str, target: int | None = None):
             _check_row(name, application, row)
         _check_offered(name, application, principal, today, row)
         _check_row(name, application, row)
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):  # HEAD: a GET whose body is not sent
             restored = restore_form()
             form = _build_form(name, application, today, row, formdata=restored or None)
             if restored:  # kept across an expired session: still the version it was opened on
@@ -1188,10 +1193,7 @@ def _case_context(application: Application, principal, today) -> dict:
             ]
         for row in rows:
             row_links[(name, row)] = action_url(application, name, row)
-    # Partners' document checks of this case wait in the audit journal for up to a second:
-    # chained first, so that the history shows every one (sdp.registry.audit).
-    chain_now()
-    events = (
+    events = (  # partners' checks chained already (``case``)
         db.session.execute(
             select(AuditEvent)
             .where(AuditEvent.case_id == application.id, AuditEvent.action != "case.read")

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from sdp.auth.models import ApiToken
 from sdp.auth.tokens import create_token
 from sdp.extensions import db
-from sdp.sqlite import QueuedWriterConnection, _lock_path
+from sdp.sqlite import QueuedWriterConnection, WriterLockHeld, _lock_path
 
 
 @pytest.fixture
@@ -84,3 +84,20 @@ def test_lock_files_sit_beside_the_database():
     assert _lock_path("/srv/sdp.sqlite", uri=False) == "/srv/sdp.sqlite-writer.lock"
     assert _lock_path("file:/srv/sdp.sqlite?mode=ro", uri=True) == "/srv/sdp.sqlite-writer.lock"
     assert _lock_path(":memory:", uri=False) is None
+
+
+def test_a_thread_that_holds_the_lock_is_refused_a_second_writer_instead_of_waiting_for_itself(
+    app, lock_file
+):
+    """The case page once chained the audit journal (its own connection) after writing its read
+    event: the request's transaction held the lock, and the chainer waited for it for ever."""
+    create_token(client_name="RENIEC")
+    db.session.flush()  # this thread's transaction holds the writer lock
+    with db.engine.connect() as other:
+        with pytest.raises(WriterLockHeld):
+            other.execute(
+                text("INSERT INTO case_number_counters (year, last_value) VALUES (1999, 0)")
+            )
+    db.session.commit()
+    with db.engine.begin() as other:  # the lock given back: the other connection writes
+        other.execute(text("DELETE FROM case_number_counters WHERE year = 1999"))
