@@ -152,3 +152,14 @@ def test_a_form_without_a_version_is_saved_as_before(office, web_as):
         data={"extend_decision_due-reasons": "Inquiry unanswered."},
     )
     assert response.status_code == 302
+
+
+def test_an_action_page_answers_head_as_get_without_a_body(office, web_as):
+    """HEAD is a GET whose body is not sent (it answered 500: the page built its form for GET
+    only)."""
+    case = office.examined_case()
+    path = f"/cases/{case['id']}/extend-decision-due"
+    officer = web_as(office.officer.user)
+    answer = officer.head(path)
+    assert answer.status_code == officer.get(path).status_code == 200
+    assert answer.get_data() == b""
