@@ -374,9 +374,9 @@ class LeanRegistry:
         try:
             if principal is None:
                 if bearer_token() is None:
-                    raise _Answer(
-                        401, "A bearer token is required (Authorization: Bearer <token>)."
-                    )
+                    # No token at all (a browser's session, say): the whole app answers, with
+                    # the reviewers' fence and the gate's own words; partners always send one.
+                    raise _Delegate()
                 raise _Answer(401, "The token is unknown, expired or revoked.")
             if SCOPE not in principal.scopes:
                 raise _Answer(403, f"This endpoint needs a partner token with the scope {SCOPE}.")
