@@ -65,12 +65,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from werkzeug.local import LocalProxy
 
 from .. import clock
 from ..extensions import db
@@ -112,7 +113,10 @@ def _sum(file: str, body: str) -> str:
 def encode_line(file: str, seq: int, fields: dict[str, Any]) -> bytes:
     """One journal line: the event's fields, its number, and the sum of both and the file name."""
     document = {name: fields.get(name) for name in EVENT_FIELDS}
-    document["at"] = chain.canonical_time(document["at"])
+    at = document["at"]
+    if not isinstance(at, datetime):  # event_fields always sets it
+        raise TypeError(f"a journal line needs the event's time (a datetime), not {at!r}")
+    document["at"] = chain.canonical_time(at)
     document["seq"] = seq
     body = _canonical(document)
     return f'{body[:-1]},"sum":"{_sum(file, body)}"}}\n'.encode()
@@ -233,15 +237,18 @@ class Journal:
                 self._forget_parent_file()
             if self._fd is None or self._size >= self.rotate_bytes:
                 self._open_new_file(durable)
-            data = encode_line(self.file, self._seq + 1, fields)
+            fd, file = self._fd, self.file
+            if fd is None or file is None:  # _open_new_file sets both, or raises
+                raise RuntimeError("the audit journal has no open file to append to")
+            data = encode_line(file, self._seq + 1, fields)
             try:
-                written = os.write(self._fd, data)
+                written = os.write(fd, data)
                 if written != len(data):  # a full disk: the check must not be answered
                     raise OSError(errno.ENOSPC, f"journal line cut short ({written}/{len(data)})")
             except OSError:
                 # Whatever part of the line reached the file ends it: the next line goes to a
                 # new file, and the chainer reads this one's cut tail as a line never answered.
-                self._abandon_file()
+                self._abandon_file(fd)
                 raise
             self._seq += 1
             self._size += written
@@ -311,9 +318,9 @@ class Journal:
                     self._synced = max(self._synced, target)
                 self._synced_cond.notify_all()
 
-    def _abandon_file(self) -> None:
+    def _abandon_file(self, fd: int) -> None:
         try:
-            os.close(self._fd)
+            os.close(fd)
         finally:
             self._fd, self.file = None, None
 
@@ -621,7 +628,9 @@ def chain_now(app=None, *, strict: bool = False) -> ChainResult:
     reader of partner checks calls before it reads ``audit_events``. A reader's page does not
     fail when chaining does (logged; it shows what is chained); ``strict`` raises instead."""
     if app is None:
-        app = current_app._get_current_object()
+        # Flask types current_app as the app itself; it is a werkzeug LocalProxy, whose
+        # _get_current_object() is the app (what a chainer keeps beyond this context).
+        app = cast("LocalProxy[Flask]", current_app)._get_current_object()
     try:
         return chainer_of(app).run(wait=True)
     except Exception:

@@ -19,8 +19,10 @@ replaced a victim's session and pre-filled their form):
 import hashlib
 import json
 import secrets
+from collections.abc import Mapping, MutableMapping
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from flask import current_app, flash, request
 from flask import session as browser_session
@@ -80,7 +82,9 @@ def _within_rate(user_id: int) -> bool:
     return limiter.limiter.hit(limit, "form_stash", str(user_id))
 
 
-def keep(session: dict, path: str, form: MultiDict, user_id: int | None) -> Kept:
+def keep(
+    session: MutableMapping[str, Any], path: str, form: MultiDict, user_id: int | None
+) -> Kept:
     """Keep a posted form of the known user ``user_id`` for ``path``; the session holds only the
     token."""
     if user_id is None:
@@ -111,7 +115,7 @@ def keep(session: dict, path: str, form: MultiDict, user_id: int | None) -> Kept
     return Kept.KEPT
 
 
-def _stash_of(session: dict) -> FormStash | None:
+def _stash_of(session: Mapping[str, Any]) -> FormStash | None:
     token = session.get(SESSION_KEY)
     if not isinstance(token, str) or not token:
         return None
@@ -120,13 +124,13 @@ def _stash_of(session: dict) -> FormStash | None:
     ).scalar_one_or_none()
 
 
-def pending_path(session: dict, user_id: int) -> str | None:
+def pending_path(session: Mapping[str, Any], user_id: int) -> str | None:
     """The page whose form, kept for ``user_id``, waits to be restored, if any."""
     stash = _stash_of(session)
     return stash.path if stash is not None and stash.user_id == user_id else None
 
 
-def take(session: dict, path: str, user_id: int) -> MultiDict | None:
+def take(session: MutableMapping[str, Any], path: str, user_id: int) -> MultiDict | None:
     """The kept fields of the form posted to ``path``, once, for the user who posted them."""
     if SESSION_KEY not in session:
         return None

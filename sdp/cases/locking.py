@@ -73,7 +73,8 @@ def last_change_id(application: Application) -> int:
 
 def changes_since(application: Application, seen: int | str | None) -> list[AuditEvent]:
     """The case's audited changes after the change ``seen`` (what someone else did meanwhile)."""
-    after = int(seen) if str(seen or "").isdigit() and len(str(seen)) <= 18 else 0
+    digits = str(seen or "")
+    after = int(digits) if digits.isdigit() and len(digits) <= 18 else 0
     query = _changes_of(application).where(AuditEvent.id > after).order_by(AuditEvent.id)
     return list(db.session.execute(query).scalars())
 

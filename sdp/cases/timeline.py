@@ -8,6 +8,7 @@ decision, the end of the case). An event with neither (an assignment) is dated b
 Events are ordered by the date they happened, then by the order they were recorded.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -93,7 +94,9 @@ def entered_date(application: Application, event: AuditEvent, session) -> date |
     return _from_record(application, event, session)
 
 
-def timeline(application: Application, events: list[AuditEvent], session) -> list[TimelineEvent]:
+def timeline(
+    application: Application, events: Iterable[AuditEvent], session
+) -> list[TimelineEvent]:
     """The case's events, newest first by the date they happened."""
     rows = [
         TimelineEvent(

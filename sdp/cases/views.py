@@ -3,6 +3,7 @@ the procedure and audits), render. The actions offered are ``Application.availab
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 from flask import (
     Blueprint,
@@ -40,7 +41,7 @@ from ..uploads.download import as_download
 from ..uploads.models import EvidenceFile
 from ..web import fdate, label, procedure_message
 from . import forms, locking, overview, queries, services, timeline
-from .models import Application, Inquiry, RelevantState
+from .models import Application, Inquiry, Proceeding, RelevantState
 from .overview import action_url
 from .presenters import case_dict
 
@@ -51,7 +52,7 @@ def _principal():
     return current_user.principal
 
 
-def refuse_page(code: int, heading: str, message: str):
+def refuse_page(code: int, heading: str, message: str) -> NoReturn:
     """Stop the request with an error page that says what was refused or not found, and why."""
     abort(
         make_response(
@@ -151,7 +152,7 @@ def page_cursor(raw: str | None) -> int | None:
 
 def _without_dependant(data: MultiDict, index: int) -> MultiDict:
     """The posted fields with dependant row ``index`` removed and the rows after it renumbered."""
-    kept = MultiDict()
+    kept: MultiDict = MultiDict()
     for key, value in data.items(multi=True):
         parts = key.split("-", 2)
         if parts[0] == "dependants" and len(parts) == 3 and parts[1].isdigit():
@@ -565,8 +566,11 @@ def _record_evidence(principal, application: Application, form) -> None:
     before anything is recorded, so that a refused file leaves no evidence without its copy."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     upload = request.files.get(form.file.name)
-    content = upload.stream.read(limit + 1) if upload is not None and upload.filename else b""
-    name = uploads.clean_name(upload.filename) if content else ""
+    name, content = "", b""
+    if upload is not None and upload.filename:
+        content = upload.stream.read(limit + 1)
+        if content:
+            name = uploads.clean_name(upload.filename)
     if content:
         try:
             uploads.check_content(name, content, limit)
@@ -796,6 +800,11 @@ def action(application_id: int, slug: str, target: int | None = None):
         else:
             # "change": back from checking the answers, to the question with the answers in it;
             # "_back": back from a follow-up question (sdp.forms.follow_up), likewise.
+            if form is None:
+                # A POST's form is built above (had its row been missing, _check_row would have
+                # answered 404). A HEAD request, which Flask routes here as a GET but whose
+                # method is not "GET", arrives without one: an error, as it always was.
+                raise RuntimeError("the action's form was not built before its checks")
             question = None
             if "change" not in request.form and "_back" not in request.form:
                 form.validate()
@@ -1055,7 +1064,9 @@ def result_message(name: str, application: Application, form, target) -> str:
             name, application, application.person(_person_id(application, target))
         )
     if name in ("propose_cessation", "propose_cancellation"):
-        proceeding = application.proceeding(person.id if person else application.applicant_id)
+        proceeding = _proceeding_saved(
+            application, person.id if person else application.applicant_id
+        )
         return gettext(
             "%(kind)s of the recognition of %(name)s proposed; the reply is due on %(date)s.",
             kind=label("ProceedingKind", proceeding.kind),
@@ -1108,7 +1119,7 @@ def _person_row_message(name: str, application: Application, person) -> str:
             name=who,
             status=label("ReferralStatus", determination.referral_status),
         )
-    proceeding = application.proceeding(person.id)
+    proceeding = _proceeding_saved(application, person.id)
     kind = label("ProceedingKind", proceeding.kind)
     if name == "record_proceeding_reply":
         return gettext(
@@ -1138,6 +1149,15 @@ def _person_row_message(name: str, application: Application, person) -> str:
         kind=kind.lower(),
         outcome=label("AppealOutcome", proceeding.appeal_outcome).lower(),
     )
+
+
+def _proceeding_saved(application: Application, person_id: int) -> Proceeding:
+    """The person's proceeding that the action just saved opened or changed (so there is one:
+    a missing one is a bug, as in ``Application.determination``)."""
+    proceeding = application.proceeding(person_id)
+    if proceeding is None:
+        raise LookupError(f"person {person_id} has no proceeding in case {application.id}")
+    return proceeding
 
 
 def _person_row_open(action: str, application: Application, person) -> bool:

@@ -286,7 +286,10 @@ def check_page(issuing: Issuing, answers: Answers, refusal: str | None = None, s
     if missing != "check":
         return redirect(step_url(application, missing, answers))
     holder = issuing.holder(answers)
-    rows = [("document", _("Document"), dict(issuing.types())[answers.type])]
+    # (the step that changes the answer, or None where there is none; question; answer)
+    rows: list[tuple[str | None, str, str]] = [
+        ("document", _("Document"), dict(issuing.types())[answers.type])
+    ]
     if "holder" in issuing.steps_for(answers):
         rows.append(("holder", _("Holder"), holder.full_name))
     else:

@@ -144,7 +144,7 @@ class Holder:
     given_names: str
     date_of_birth: date | None
     sex: str | None
-    valid_until: date
+    valid_until: date | None  # a document without an end date: the zone's expiry is fillers
 
 
 def td3(holder: Holder) -> tuple[str, str]:

@@ -23,10 +23,11 @@ pending costs a reader about as much as reading it.
 import hashlib
 import hmac
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from flask import current_app, g, has_request_context
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import select
+from werkzeug.local import LocalProxy
 
 from ..audit import journal
 from ..audit.models import AuditEvent
@@ -93,8 +94,12 @@ def record_partner_read(
     keep their ``document.read``); the same fields ``sdp.audit.services.record`` writes."""
     if request_id is None and has_request_context():
         request_id = g.get("request_id")
+    if app is None:
+        # Flask types current_app as the app itself; it is a werkzeug LocalProxy, whose
+        # _get_current_object() is the app (the journal keys its chainer by the app's id).
+        app = cast("LocalProxy[Flask]", current_app)._get_current_object()
     return journal.append_event(
-        app if app is not None else current_app._get_current_object(),
+        app,
         actor_kind=principal.kind,
         actor_id=principal.id,
         actor_label=principal.label,

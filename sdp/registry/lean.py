@@ -345,16 +345,17 @@ class LeanRegistry:
         started = time.perf_counter()
         context = _CheckContext(self.flask_app, environ)
         context.push()
+        context_pushed = True
         try:
             answer = self._answer(check, rule, argument, body)
             if answer is None:
                 context.pop()
-                context = None
+                context_pushed = False
                 return self.wsgi_app(environ, start_response)
             status, payload, headers = answer
             self._log(rule, path, status, started)
         finally:
-            if context is not None:
+            if context_pushed:
                 context.pop()
         start_response(status, headers)
         return [payload]
@@ -482,4 +483,5 @@ def mount(app: Flask) -> None:
     if isinstance(outer, TrustedProxies):
         outer.wsgi_app = LeanRegistry(app, outer.wsgi_app)
     else:
-        app.wsgi_app = LeanRegistry(app, outer)
+        # Flask's documented way to add WSGI middleware, which mypy sees as replacing a method.
+        app.wsgi_app = LeanRegistry(app, outer)  # type: ignore[method-assign]
