@@ -64,15 +64,9 @@ def test_a_search_says_how_many_cases_it_found(office, web_as, monkeypatch):
         register(office.intake, applicant=person(given=given, family="Quispe Huamán"))
     register(office.intake, applicant=person(given="Pedro", family="Mamani"))
     supervisor = web_as(office.supervisor.user)
-    assert _count_line(supervisor.get("/cases/", query_string={"q": "quispe"})) == (
-        "3 cases found"
-    )
-    assert _count_line(supervisor.get("/cases/", query_string={"q": "mamani"})) == (
-        "1 case found"
-    )
-    assert _count_line(supervisor.get("/cases/", query_string={"q": "zzz"})) == (
-        "0 cases found"
-    )
+    assert _count_line(supervisor.get("/cases/", query_string={"q": "quispe"})) == ("3 cases found")
+    assert _count_line(supervisor.get("/cases/", query_string={"q": "mamani"})) == ("1 case found")
+    assert _count_line(supervisor.get("/cases/", query_string={"q": "zzz"})) == ("0 cases found")
     # The whole list (no filter) is not a search: no count.
     assert _count_line(supervisor.get("/cases/")) is None
     # The count is bounded: past the limit it says "more than".
@@ -83,9 +77,7 @@ def test_a_search_says_how_many_cases_it_found(office, web_as, monkeypatch):
     # A case officer's count is of the cases they may read (none of these).
     monkeypatch.setattr(queries, "COUNT_LIMIT", 1000)
     officer = web_as(office.officer.user)
-    assert _count_line(officer.get("/cases/", query_string={"q": "quispe"})) == (
-        "0 cases found"
-    )
+    assert _count_line(officer.get("/cases/", query_string={"q": "quispe"})) == ("0 cases found")
     spanish = supervisor.get("/cases/", query_string={"q": "quispe", "lang": "es"})
     assert _count_line(spanish) == "3 casos encontrados"
 
