@@ -274,3 +274,9 @@ class BirthForm(GuardedForm):
             else:
                 return field
         return None
+
+
+class BirthSearchForm(GuardedSubForm):
+    """The search of the births list (a GET form: no CSRF token, bookmarkable)."""
+
+    q = StringField(_l("Registration number or name"), validators=[Optional(), Length(max=200)])

@@ -7,6 +7,7 @@ duplicate key are pure domain rules (``sdp.domain.nationality``,
 the database.
 """
 
+import re
 from datetime import date
 from typing import Any
 
@@ -350,9 +351,71 @@ def record_registry_check(
     db.session.flush()
 
 
-def record_list_read(principal: Principal, shown: int) -> None:
-    audit.record(principal, "birth.list", "birth_registration", None, changes={"shown": shown})
+def record_list_read(
+    principal: Principal, shown: list[BirthRegistration], searched_by: str | None = None
+) -> None:
+    """Every list of birth records is audited: how many were shown and, for a search, how the
+    registrar searched and which registrations it showed (not the name typed)."""
+    changes: dict[str, Any] = {"shown": len(shown)}
+    if searched_by:
+        changes["searched_by"] = searched_by
+        changes["registration_numbers"] = [found.registration_number for found in shown]
+    audit.record(principal, "birth.list", "birth_registration", None, changes=changes)
     db.session.flush()
+
+
+_REGISTRATION_NUMBER = re.compile(r"^(?:NAC-)?(\d{4})-(\d{1,7})-(\d)$")
+_TOP = "\uffff"
+
+
+def registration_number_of(text: str) -> str | None:
+    """A registration number as typed ("nac-2026-123-5", "2026-0000123-5") in its full form."""
+    match = _REGISTRATION_NUMBER.match(normalise_registration_number(text))
+    if not match:
+        return None
+    year, sequence, check = match.groups()
+    return f"NAC-{year}-{int(sequence):07d}-{check}"
+
+
+def _prefix(column, key: str):
+    return and_(column >= key, column < key + _TOP)
+
+
+def search_registrations(text: str, limit: int = 50) -> tuple[list[BirthRegistration], str]:
+    """The registrations whose number is ``text``, or whose child's names start like it (as the
+    case search reads names: accents and case ignored, given names then family names or the family
+    names alone), newest first, at most ``limit + 1`` (one more tells the page there are more).
+    Returns them with how the text was read: "number", "name", or "nothing"."""
+    number = registration_number_of(text)
+    if number:
+        condition = BirthRegistration.registration_number == number
+        searched_by = "number"
+    else:
+        key = name_key(text)
+        if not key:
+            return [], "nothing"
+        tokens = key.split()
+        conditions = [
+            _prefix(BirthRegistration.child_family_key, key),
+            _prefix(BirthRegistration.child_given_key, key),
+        ]
+        for split in range(1, len(tokens)):
+            given, family = " ".join(tokens[:split]), " ".join(tokens[split:])
+            conditions.append(
+                and_(
+                    _prefix(BirthRegistration.child_family_key, family),
+                    _prefix(BirthRegistration.child_given_key, given),
+                )
+            )
+        condition = or_(*conditions)
+        searched_by = "name"
+    found = db.session.execute(
+        select(BirthRegistration)
+        .where(condition)
+        .order_by(BirthRegistration.id.desc())
+        .limit(limit + 1)
+    ).scalars()
+    return list(found), searched_by
 
 
 def recent_registrations(limit: int = 50) -> list[BirthRegistration]:

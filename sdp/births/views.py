@@ -7,7 +7,7 @@ the right role.
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -27,9 +27,10 @@ from ..domain.vocabulary import (
 )
 from ..extensions import login_manager
 from . import services
-from .forms import BirthForm
+from .forms import BirthForm, BirthSearchForm
 
 bp = Blueprint("births", __name__, url_prefix="/births")
+SEARCH_LIMIT = 50  # a search shows this many registrations, and says when there are more
 
 
 def _signed_in_principal():
@@ -81,11 +82,24 @@ def _message(error: InvalidField) -> str:
 @bp.get("/")
 @staff_page(*BIRTH_READERS)
 def index(principal):
-    registrations = services.recent_registrations()
-    services.record_list_read(principal, len(registrations))
+    form = BirthSearchForm(request.args)
+    query = (form.q.data or "").strip() if form.validate() else ""
+    found = None
+    if query:
+        registrations, searched_by = services.search_registrations(query, SEARCH_LIMIT)
+        found = len(registrations)
+        registrations = registrations[:SEARCH_LIMIT]
+        services.record_list_read(principal, registrations, searched_by)
+    else:
+        registrations = services.recent_registrations()
+        services.record_list_read(principal, registrations)
     return render_template(
         "births/index.html",
+        form=form,
         registrations=registrations,
+        searched=bool(request.args.get("q")),
+        found=found,
+        search_limit=SEARCH_LIMIT,
         labels=_labels(),
         may_register=procedure.may_take_act("register_birth", principal.roles),
     )

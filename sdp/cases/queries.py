@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select, union_all
+from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
@@ -67,7 +67,10 @@ def visible_to(principal: Principal):
     return Application.case_officer_id == principal.id
 
 
-def search(
+COUNT_LIMIT = 1000  # a search counts its matches up to here ("more than 1,000 cases")
+
+
+def _matching(
     principal: Principal,
     *,
     today: date,
@@ -75,10 +78,9 @@ def search(
     state: str = "",
     officer_id: int | None = None,
     overdue: bool = False,
-    after: int | None = None,
-    page_size: int | None = None,
-) -> Page:
-    page_size = page_size or PAGE_SIZE
+):
+    """The ids of the cases this person may read that match the filters, as a SELECT; None when
+    the text can match nothing (neither a case number nor a name)."""
     statement = select(Application.id)
     visibility = visible_to(principal)
     if visibility is not None:
@@ -99,13 +101,33 @@ def search(
                 )
             )
         else:
-            return Page([], None)
+            return None
     if state:
         statement = statement.where(Application.state == state)
     if officer_id:
         statement = statement.where(Application.case_officer_id == officer_id)
     if overdue:
         statement = statement.where(Application.overdue_condition(today))
+    return statement
+
+
+def search(
+    principal: Principal,
+    *,
+    today: date,
+    q: str = "",
+    state: str = "",
+    officer_id: int | None = None,
+    overdue: bool = False,
+    after: int | None = None,
+    page_size: int | None = None,
+) -> Page:
+    page_size = page_size or PAGE_SIZE
+    statement = _matching(
+        principal, today=today, q=q, state=state, officer_id=officer_id, overdue=overdue
+    )
+    if statement is None:
+        return Page([], None)
     if after:
         statement = statement.where(Application.id < after)
     # The page's ids first, from the indexes alone, then the page's cases: selecting whole rows in
@@ -122,6 +144,26 @@ def search(
     more = len(rows) > page_size
     rows = rows[:page_size]
     return Page(rows, rows[-1].id if more and rows else None)
+
+
+def count_matching(
+    principal: Principal,
+    *,
+    today: date,
+    q: str = "",
+    state: str = "",
+    officer_id: int | None = None,
+    overdue: bool = False,
+) -> int:
+    """How many cases match the filters, counted up to ``COUNT_LIMIT + 1``: a count bounded so
+    that a common surname at a million cases costs what one page of the list costs."""
+    statement = _matching(
+        principal, today=today, q=q, state=state, officer_id=officer_id, overdue=overdue
+    )
+    if statement is None:
+        return 0
+    bounded = statement.limit(COUNT_LIMIT + 1).subquery()
+    return db.session.execute(select(func.count()).select_from(bounded)).scalar_one()
 
 
 def case_officers() -> list[User]:

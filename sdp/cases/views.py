@@ -113,19 +113,20 @@ def index():
             if field.errors:
                 field.data = None
     officer_id = int(form.officer.data) if (form.officer.data or "").isdigit() else None
-    page = queries.search(
-        principal,
-        today=clock.today(),
-        q=form.q.data or "",
-        state=form.state.data or "",
-        officer_id=officer_id,
-        overdue=bool(form.overdue.data),
-        after=page_cursor(request.args.get("after")),
-    )
+    filters = {
+        "today": clock.today(),
+        "q": form.q.data or "",
+        "state": form.state.data or "",
+        "officer_id": officer_id,
+        "overdue": bool(form.overdue.data),
+    }
+    page = queries.search(principal, **filters, after=page_cursor(request.args.get("after")))
     # Only the parameters this page declares go back into its links: any other key (``endpoint``,
     # ``_external``, ``_scheme``) would be an argument of url_for itself (a 500, or links made
     # absolute from the Host header).
     kept = {field.name: request.args[field.name] for field in form if request.args.get(field.name)}
+    # A search says how many cases it found; the unfiltered list (every case) does not count.
+    found = queries.count_matching(principal, **filters) if kept else None
     next_url = url_for(".index", **kept, after=page.next_after) if page.next_after else None
     first_url = url_for(".index", **kept) if request.args.get("after") else None
     return render_template(
@@ -136,6 +137,8 @@ def index():
         next_url=next_url,
         first_url=first_url,
         searched=bool(kept),
+        found=found,
+        count_limit=queries.COUNT_LIMIT,
     )
 
 

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..domain.disclosure import TOTAL
+from ..domain.vocabulary import N_
 from .report import SUPPRESSION_NOTE, Report
 
 CSV_HEADER = ("table", "table_title", "row", "row_label", "column", "column_label", "value")
@@ -89,13 +90,45 @@ def to_csv(report: Report, translate: Callable[[str], str] = lambda text: text) 
 
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_LIMIT = 31  # Excel refuses a longer sheet name (and openpyxl cuts it mid-word)
+# Each table's sheet, named in whole words that fit Excel's limit in every language (a test reads
+# the workbook back in es, en and pt); a table missing here is named by its title, shortened at a
+# word boundary.
+SHEET_NAMES = {
+    "applications_by_month": N_("Applications by month"),
+    "cases_by_state": N_("Cases by state"),
+    "pending_and_overdue": N_("Pending and overdue"),
+    "decisions_by_outcome": N_("Decisions by outcome"),
+    "decisions_by_time_limit": N_("Decisions within time limit"),
+    "inquiries_by_state": N_("Inquiries to States"),
+    "appeals_by_outcome": N_("Appeals by outcome"),
+    "births_by_parents_nationality": N_("Births by parents' nationality"),
+    "births_by_nationality_basis": N_("Births by nationality basis"),
+    "births_by_mother_nationality": N_("Births by mother's nationality"),
+    "documents_by_type": N_("Documents by type"),
+}
+
+
+def _whole_words(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary (a single word longer than
+    the limit is the only thing cut inside)."""
+    words = text.split()
+    kept = ""
+    for word in words:
+        candidate = f"{kept} {word}" if kept else word
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    # Excel also refuses an apostrophe at either end of a sheet name.
+    return (kept or text[:limit]).strip(" ,;.-'")
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = _SHEET_FORBIDDEN.sub(" ", title).strip()[:28] or "Table"
+    base = _whole_words(_SHEET_FORBIDDEN.sub(" ", title), SHEET_NAME_LIMIT) or "Table"
     name, n = base, 2
     while name.lower() in used:
-        name, n = f"{base[:25]} {n}", n + 1
+        suffix = f" {n}"
+        name, n = _whole_words(base, SHEET_NAME_LIMIT - len(suffix)) + suffix, n + 1
     used.add(name.lower())
     return name
 
@@ -126,7 +159,8 @@ def to_xlsx(report: Report, translate: Callable[[str], str] = lambda text: text)
     about.column_dimensions["C"].width = 60
 
     for table in report.tables:
-        sheet = workbook.create_sheet(_sheet_name(table.title, used))
+        short = SHEET_NAMES.get(table.id)
+        sheet = workbook.create_sheet(_sheet_name(_(short) if short else table.title, used))
         sheet.append([_safe(table.title)])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([_safe(table.description)])

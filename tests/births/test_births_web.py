@@ -224,3 +224,71 @@ def test_a_girl_is_peruana_de_nacimiento(registrar):
     response = registrar.post("/births/new", data=form(**{"child-sex": "F"}))
     page = registrar.get(response.location).get_data(as_text=True)
     assert ">Peruana de nacimiento</strong>" in page
+
+
+def _search_count(page) -> str | None:
+    found = re.search(r'id="search-count">(.*?)</p>', page.get_data(as_text=True), re.S)
+    return found.group(1).strip() if found else None
+
+
+def _numbers_listed(page) -> list[str]:
+    table = re.search(r"<table.*?</table>", page.get_data(as_text=True), re.S)
+    return re.findall(r">(NAC-\d{4}-\d{7}-\d)<", table.group(0)) if table else []
+
+
+def test_the_births_list_searches_by_number_or_name_and_is_audited(registrar):
+    """Issue 13: the births list had no search."""
+    children = [("Valentina", "Mendoza Rivas", "1000234561"), ("Valeria", "Mendoza Paz", "")]
+    children.append(("Mateo", "Quispe Núñez", ""))
+    for given, family, certificate in children:
+        response = registrar.post(
+            "/births/new",
+            data=form(
+                **{
+                    "child-given_names": given,
+                    "child-family_names": family,
+                    "live_birth_certificate_number": certificate,
+                    "declarant_name": "Daniela Rivas Colmenares",
+                }
+            ),
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    numbers = dict(
+        db.session.execute(
+            select(BirthRegistration.child_given_names, BirthRegistration.registration_number)
+        ).all()
+    )
+    everyone = registrar.get("/births/")
+    assert _search_count(everyone) is None and len(_numbers_listed(everyone)) == 3
+
+    by_name = registrar.get("/births/", query_string={"q": "mendoza"})
+    assert _search_count(by_name) == "2 registrations found"
+    assert _numbers_listed(by_name) == [numbers["Valeria"], numbers["Valentina"]]
+    assert _numbers_listed(registrar.get("/births/", query_string={"q": "mateo QUISPE nunez"})) == [
+        numbers["Mateo"]
+    ]
+    typed = numbers["Mateo"].lower().removeprefix("nac-")
+    by_number = registrar.get("/births/", query_string={"q": typed})
+    assert _search_count(by_number) == "1 registration found"
+    assert _numbers_listed(by_number) == [numbers["Mateo"]]
+    nothing = registrar.get("/births/", query_string={"q": "zzz"})
+    assert _search_count(nothing) == "0 registrations found"
+    assert "No registration matches." in nothing.get_data(as_text=True)
+    spanish = registrar.get("/births/", query_string={"q": "mendoza", "lang": "es"})
+    assert _search_count(spanish) == "2 inscripciones encontradas"
+
+    lists = db.session.execute(
+        select(AuditEvent.changes).where(AuditEvent.action == "birth.list").order_by(AuditEvent.id)
+    ).scalars()
+    lists = list(lists)
+    assert lists[0] == {"shown": 3}
+    assert lists[1] == {
+        "shown": 2,
+        "searched_by": "name",
+        "registration_numbers": [numbers["Valeria"], numbers["Valentina"]],
+    }
+    assert {"searched_by": "number", "shown": 1} | {
+        "registration_numbers": [numbers["Mateo"]]
+    } in lists
+    # The name typed is not kept in the audit trail, only whose records were shown.
+    assert not any("mendoza" in str(changes).lower() for changes in lists)

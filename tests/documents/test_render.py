@@ -167,10 +167,65 @@ def test_birth_record(app, office, make_user, api_as, client):
             client.get("/api/v1/documents/keys").json["keys"],
         ).split()
     )
-    assert number in text and "Nacido en el Perú (ius soli)" in text and "Perú" in text
+    assert number in text and "Nacimiento en el Perú (ius soli)" in text
+    assert "Peruana de nacimiento: nacida en el Perú (ius soli)." in text
+    assert "nacido en el perú" not in text.lower().replace("nacida", "")
     assert "artículo 52" in text
     # Case staff who are not registrars may not download a birth record.
     assert office.intake.get(document["pdf_url"]).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("sex", "sentence"),
+    [
+        ("M", "Peruano de nacimiento: nacido en el Perú (ius soli)."),
+        ("X", "De nacionalidad peruana de nacimiento, por haber nacido en el Perú (ius soli)."),
+    ],
+)
+def test_a_birth_record_states_the_place_of_birth_for_the_childs_sex(api_as, sex, sentence):
+    """Issue 13: the record read "nacido en el perú" for a girl (a label lower-cased into a
+    frame); the sentence now agrees with the child and keeps the country's capital."""
+    registrar = api_as("registrar")
+    created = registrar.post(
+        "/api/v1/births",
+        json={
+            "child": {
+                "given_names": "Ayar",
+                "family_names": "Mamani Condori",
+                "sex": sex,
+                "date_of_birth": "2026-02-03",
+                "place_of_birth": {"country": "PE", "locality": "Puno"},
+            },
+            "registered_on": "2026-02-10",
+        },
+    )
+    assert created.status_code == 201, created.json
+    number = created.json["registration_number"]
+    document = registrar.post(f"/api/v1/births/{number}/documents", json={}).json
+    text = " ".join(pdf_text(pdf_bytes(registrar, document)).split())
+    assert sentence in text
+    assert "perú" not in text.replace("Perú", "").replace("PERÚ", "")
+
+
+@pytest.mark.parametrize(
+    ("language", "basis", "sex", "sentence"),
+    [
+        ("en", "ius_soli", "F", "Peruvian by birth: she was born in Peru (ius soli)."),
+        ("pt", "ius_soli", "F", "Peruana de nascimento: nascida no Peru (ius soli)."),
+        ("pt", "ius_soli", "M", "Peruano de nascimento: nascido no Peru (ius soli)."),
+        ("es", "foundling", "F", "Peruana de nacimiento: expósita hallada en el Perú"),
+        ("pt", "ius_sanguinis", None, "De nacionalidade peruana, por ter nascido no estrangeiro"),
+    ],
+)
+def test_the_nationality_sentence_is_written_in_each_language(app, language, basis, sex, sentence):
+    from flask_babel import force_locale
+
+    from sdp.documents.render.birth_record import nationality_sentence
+
+    i18n.MISSING.clear()
+    with app.test_request_context(), force_locale(language):
+        assert nationality_sentence(basis, sex, "Perú").startswith(sentence)
+    assert not i18n.MISSING
 
 
 def test_the_qr_code_reads_off_the_rendered_page(office):

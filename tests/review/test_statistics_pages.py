@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from flask_babel import force_locale, gettext
 from openpyxl import load_workbook
 
 from sdp.domain import cellkey
@@ -235,3 +236,35 @@ def test_a_period_longer_than_the_policy_allows_is_refused_on_the_page(
     assert "a report covers at most 12" in html.unescape(response.get_data(as_text=True))
     assert reviewer_web.get("/review/statistics.csv?from=2020-01-01").status_code == 422
     assert reviewer_web.get("/review/statistics?lang=en").status_code == 200  # the last 12 months
+
+
+@pytest.mark.parametrize("language", ["es", "en", "pt"])
+def test_the_workbooks_sheets_are_named_in_whole_words(reviewer_web, language):
+    """Issue 13: Excel's 31-character limit cut the sheet names mid-word ("Decisiones de primera
+    instancia por resultado" became "Decisiones de primera instan")."""
+    from sdp.review.exports import SHEET_NAMES
+
+    response = reviewer_web.get(f"/review/statistics.xlsx?lang={language}")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.data))
+    names = workbook.sheetnames
+    assert len({name.lower() for name in names}) == len(names)
+    with reviewer_web.application.test_request_context(), force_locale(language):
+        expected = [gettext("About")] + [gettext(short) for short in SHEET_NAMES.values()]
+    for name in names:
+        assert len(name) <= 31, name
+        # Every sheet is one of the short names, whole, in the workbook's language.
+        assert name in expected, name
+    assert len(names) == len(expected)
+
+
+def test_a_long_title_is_shortened_at_a_word_boundary():
+    from sdp.review.exports import _sheet_name
+
+    used: set[str] = set()
+    title = "Decisiones de primera instancia por resultado"
+    first = _sheet_name(title, used)
+    assert first == "Decisiones de primera instancia"
+    second = _sheet_name(title, used)
+    assert second == "Decisiones de primera 2" and len(second) <= 31
+    assert _sheet_name("Nacimientos: por [madre]", used) == "Nacimientos por madre"

@@ -1,5 +1,6 @@
 """Signing in and out, session rules (epoch, idle timeout, cookie flags), languages."""
 
+import re
 import time
 
 from sdp import create_app
@@ -153,3 +154,22 @@ def test_the_language_switcher_is_remembered_in_the_session_cookie_and_profile(c
 def test_an_unknown_language_is_ignored(client):
     assert client.get("/language/xx?next=/sign-in").status_code == 302
     assert 'lang="es"' in client.get("/sign-in").get_data(as_text=True)
+
+
+def test_the_sign_in_page_says_what_to_do_about_a_forgotten_password(client):
+    """Issue 13: there was no "forgot password" path. Staff accounts are the administrators': the
+    page names the role to ask, and sends nothing (no email field, no form)."""
+    client.get("/language/en")
+    sign_in_page = client.get("/sign-in").get_data(as_text=True)
+    link = re.search(r'<a class="govuk-link" href="([^"]+)" id="forgotten-password">', sign_in_page)
+    assert link, "no link to the forgotten-password page"
+    page = client.get(link.group(1))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "If you have forgotten your password" in html
+    assert "Ask a user with the role Administrator" in html
+    assert "After 5 wrong passwords in a row" in html
+    assert "<form" not in html.split('id="main-content"')[-1] and 'type="email"' not in html
+    client.get("/language/es")
+    spanish = client.get(link.group(1)).get_data(as_text=True)
+    assert "Administrador" in spanish and "If you have forgotten" not in spanish

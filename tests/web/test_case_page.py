@@ -383,6 +383,25 @@ def test_appeal_through_the_forms(office, web_as):
     assert response.status_code == 302 and application(case["id"]).state == "recognized"
 
 
+def test_a_final_decision_shows_no_running_appeal_deadline(office, web_as):
+    """Issue 13: a recognised case showed "Final" beside "Appeal due 30 Dec 2026". A recognition
+    is final on notification, so no appeal deadline runs; a rejection shows its deadline until
+    it is final."""
+    supervisor = web_as(office.supervisor.user)
+    recognized = office.decided(outcome="recognized")
+    html = supervisor.get(f"/cases/{recognized['id']}").get_data(as_text=True)
+    decision = html[html.index('id="decision"') :]
+    assert "Final" in decision[: decision.index("</p>")]
+    assert 'id="appeal-due-row"' not in html and "Appeal due" not in html
+    assert "Appeal window closes" not in html
+
+    rejected = office.decided(outcome="rejected")
+    html = supervisor.get(f"/cases/{rejected['id']}").get_data(as_text=True)
+    assert 'id="appeal-due-row"' in html
+    decision = html[html.index('id="decision"') :]
+    assert "Final" not in decision[: decision.index("</p>")]
+
+
 def test_assignment_from_the_supervisors_home(office, web_as):
     case = register(office.intake)
     supervisor = web_as(office.supervisor.user)

@@ -51,6 +51,37 @@ def test_search_by_case_number_and_by_names_ignoring_accents_and_case(office, we
     assert "No case matches." in text_of(supervisor.get("/cases/", query_string={"q": "zzz"}))
 
 
+def _count_line(response) -> str | None:
+    import re
+
+    found = re.search(r'id="search-count">(.*?)</p>', response.get_data(as_text=True), re.S)
+    return found.group(1).strip() if found else None
+
+
+def test_a_search_says_how_many_cases_it_found(office, web_as, monkeypatch):
+    """Issue 13: the case search showed no result count."""
+    for given in ("Ana", "Rosa", "Luz"):
+        register(office.intake, applicant=person(given=given, family="Quispe Huamán"))
+    register(office.intake, applicant=person(given="Pedro", family="Mamani"))
+    supervisor = web_as(office.supervisor.user)
+    assert _count_line(supervisor.get("/cases/", query_string={"q": "quispe"})) == ("3 cases found")
+    assert _count_line(supervisor.get("/cases/", query_string={"q": "mamani"})) == ("1 case found")
+    assert _count_line(supervisor.get("/cases/", query_string={"q": "zzz"})) == ("0 cases found")
+    # The whole list (no filter) is not a search: no count.
+    assert _count_line(supervisor.get("/cases/")) is None
+    # The count is bounded: past the limit it says "more than".
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 2)
+    assert _count_line(supervisor.get("/cases/", query_string={"q": "quispe"})) == (
+        "More than 2 cases found"
+    )
+    # A case officer's count is of the cases they may read (none of these).
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 1000)
+    officer = web_as(office.officer.user)
+    assert _count_line(officer.get("/cases/", query_string={"q": "quispe"})) == ("0 cases found")
+    spanish = supervisor.get("/cases/", query_string={"q": "quispe", "lang": "es"})
+    assert _count_line(spanish) == "3 casos encontrados"
+
+
 def test_filters_by_state_officer_and_overdue(office, web_as):
     fresh = register(office.intake)
     examined = office.examined_case()

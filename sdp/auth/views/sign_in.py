@@ -15,12 +15,19 @@ from sqlalchemy import select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
+from ...domain.vocabulary import Role
 from ...extensions import db
 from ...ratelimit import limiter
+from ...web import label
 from .. import stash, totp
 from ..models import User
 from ..passwords import verify_nothing, verify_password
-from ..services import is_locked, record_failed_sign_in, record_locked_attempt
+from ..services import (
+    LOCK_AFTER_FAILURES,
+    is_locked,
+    record_failed_sign_in,
+    record_locked_attempt,
+)
 from . import bp
 from .second_factor import begin_second_factor
 from .sessions import after_sign_in_target, end_this_session, start_session
@@ -110,6 +117,17 @@ def sign_in():
     return render_template(
         "auth/sign_in.html", form=form, kept=stash.SESSION_KEY in session
     ), status
+
+
+@bp.get("/sign-in/forgotten-password")
+def forgotten_password():
+    """What to do without a password: staff accounts are the administrators' (no email is sent,
+    and there is no temporary password yet), so the page names the role to ask."""
+    return render_template(
+        "auth/forgotten_password.html",
+        administrator=label("Role", Role.ADMIN),
+        lock_after=LOCK_AFTER_FAILURES,
+    )
 
 
 @bp.post("/sign-out")

@@ -4,7 +4,7 @@ from flask_babel import force_locale
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from ...domain.vocabulary import NationalityBasis, label
+from ...domain.vocabulary import NationalityBasis, Sex, label
 from ..i18n import T_, T, country_name
 from ..models import Document
 from .drawing import (
@@ -35,6 +35,46 @@ BASIS_TEXT = {
     ),
 }
 
+# The child's nationality in one sentence, worded for the child's sex: Spanish and Portuguese
+# agree the participle with the child ("nacida", "nacido"), and a child whose sex is not recorded
+# reads a neutral wording. Whole sentences, not a label lower-cased into a frame, so that the
+# country keeps its capital ("Perú") and every language its own order.
+NATIONALITY_SENTENCES = {
+    (NationalityBasis.IUS_SOLI, Sex.FEMALE): T_(
+        "Peruvian by birth: she was born in Peru (ius soli)."
+    ),
+    (NationalityBasis.IUS_SOLI, Sex.MALE): T_("Peruvian by birth: he was born in Peru (ius soli)."),
+    (NationalityBasis.IUS_SOLI, Sex.UNSPECIFIED): T_(
+        "Peruvian by birth, having been born in Peru (ius soli)."
+    ),
+    (NationalityBasis.FOUNDLING, Sex.FEMALE): T_(
+        "Peruvian by birth: she was found in Peru, of unknown parents."
+    ),
+    (NationalityBasis.FOUNDLING, Sex.MALE): T_(
+        "Peruvian by birth: he was found in Peru, of unknown parents."
+    ),
+    (NationalityBasis.FOUNDLING, Sex.UNSPECIFIED): T_(
+        "Peruvian by birth, having been found in Peru, of unknown parents."
+    ),
+    (NationalityBasis.IUS_SANGUINIS, Sex.FEMALE): T_(
+        "Peruvian: she was born abroad to a mother or father Peruvian by birth (ius sanguinis)."
+    ),
+    (NationalityBasis.IUS_SANGUINIS, Sex.MALE): T_(
+        "Peruvian: he was born abroad to a mother or father Peruvian by birth (ius sanguinis)."
+    ),
+    (NationalityBasis.IUS_SANGUINIS, Sex.UNSPECIFIED): T_(
+        "Peruvian, having been born abroad to a mother or father Peruvian by birth (ius sanguinis)."
+    ),
+}
+
+
+def nationality_sentence(basis: str | None, sex: str | None, country: str) -> str:
+    """The sentence that states the child's nationality, in the current language."""
+    if not basis:
+        return T("Nationality of the child: %(country)s.", country=country)
+    known_sex = Sex(sex) if sex in (Sex.FEMALE, Sex.MALE) else Sex.UNSPECIFIED
+    return T(NATIONALITY_SENTENCES[(NationalityBasis(basis), known_sex)])
+
 
 def birth_record(document: Document) -> bytes:
     content = document.content or {}
@@ -62,13 +102,7 @@ def birth_record(document: Document) -> bytes:
         story += [
             with_qr(fields_table(rows, 118 * mm), document),
             Spacer(1, 6 * mm),
-            P(
-                T(
-                    "Nationality of the child: %(country)s, by %(basis)s.",
-                    country=e(country),
-                    basis=e(T(label(NationalityBasis(basis))).lower()) if basis else "—",
-                )
-            ),
+            P(e(nationality_sentence(basis, (content.get("holder") or {}).get("sex"), country))),
         ]
         if basis in BASIS_TEXT:
             story.append(P(T(BASIS_TEXT[NationalityBasis(basis)])))
