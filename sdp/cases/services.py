@@ -1008,6 +1008,19 @@ def record_read(actor: Principal, application: Application, channel: str) -> Non
     db.session.flush()
 
 
+def record_list_read(actor: Principal, shown: list[Application], searched: bool) -> None:
+    """Every list of cases is audited, as every case file is: which cases were shown (their
+    names are on the page) and whether it was a search; never what was typed in the search."""
+    audit.record(
+        actor,
+        "case.list",
+        "application",
+        None,
+        changes={"shown": [application.id for application in shown], "searched": searched},
+    )
+    db.session.flush()
+
+
 def require_case_reader(actor: Principal, application: Application) -> None:
     # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..domain.access import may_read_case

@@ -127,6 +127,7 @@ def index():
     kept = {field.name: request.args[field.name] for field in form if request.args.get(field.name)}
     # A search says how many cases it found; the unfiltered list (every case) does not count.
     found = queries.count_matching(principal, **filters) if kept else None
+    services.record_list_read(principal, page.cases, searched=bool(kept))
     next_url = url_for(".index", **kept, after=page.next_after) if page.next_after else None
     first_url = url_for(".index", **kept) if request.args.get("after") else None
     return render_template(

@@ -441,3 +441,22 @@ def test_the_overdue_filter_the_rows_the_case_page_and_the_statistics_agree(offi
     )
     counts = pending_by_state_and_overdue(Period(None, None), TODAY)
     assert sum(n for (_, late_flag), n in counts.items() if late_flag) == overdue_everywhere
+
+
+def test_every_case_list_is_audited_with_the_cases_shown_never_the_search_typed(office, web_as):
+    from sdp.audit.models import AuditEvent
+
+    case = register(office.intake, applicant=person(given="Marisol", family="Quispe Huamán"))
+    supervisor = web_as(office.supervisor.user)
+    assert supervisor.get("/cases/?q=Quispe").status_code == 200
+    assert supervisor.get("/cases/").status_code == 200
+    events = (
+        db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "case.list").order_by(AuditEvent.id)
+        )
+        .scalars()
+        .all()
+    )
+    assert [event.changes["searched"] for event in events] == [True, False]
+    assert all(case["id"] in event.changes["shown"] for event in events)
+    assert "Quispe" not in str([event.changes for event in events])
