@@ -28,6 +28,9 @@ BOOKKEEPING_FIELDS = {
     "confirm",
     "change",
     "duplicates_dismissed",
+    # the lost-update check's hidden version of the case and the last change seen (issue 16)
+    "version",
+    "seen",
 }
 
 DATE_PART = re.compile(r"-(day|month|year)$")
