@@ -27,6 +27,7 @@ NON_PERSONAL_ENDPOINTS: dict[str, str] = {
     "web.switch_language": "the language switcher",
     "help.*": "help for staff: each role's steps of the procedure and the glossary, no case data",
     "auth_web.sign_in": "signing in",
+    "auth_web.forgotten_password": "what to do about a forgotten password",
     "auth_web.sign_out": "signing out",
     "auth_web.change_password": "changing one's own password: no one else's data",
     "review.*": "the legislators' pages: the procedure and aggregate results",

@@ -67,6 +67,7 @@ MATRIX = {
     ("GET", "web.switch_language"): web(EVERYONE),
     ("GET", "auth_web.sign_in"): web(EVERYONE),
     ("POST", "auth_web.sign_in"): web(EVERYONE),
+    ("GET", "auth_web.forgotten_password"): web(EVERYONE),
     # Without a password step just done, the second-factor pages send back to the sign-in page.
     ("GET", "auth_web.enrol_second_factor"): every(SIGN_IN, reviewer=FORBID),
     ("POST", "auth_web.enrol_second_factor"): every(SIGN_IN, reviewer=FORBID),
