@@ -28,3 +28,9 @@ def bearer_principal() -> Principal | None:
         raw = bearer_token()
         request.environ[_PRINCIPAL] = principal_for(raw) if raw else None
     return request.environ[_PRINCIPAL]
+
+
+def looked_up_principal() -> Principal | None:
+    """The principal this request's token was found to be, if it was looked up (no look-up
+    here: the access log names who asked, and asks nothing of the database)."""
+    return request.environ.get(_PRINCIPAL)

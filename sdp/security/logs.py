@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from flask import Flask, g, has_request_context, request
 
 from .. import request_hooks
+from ..auth.bearer import looked_up_principal
 
 LOGGER_NAMES = ("sdp", "werkzeug")
 _QUERY = re.compile(r"\?[^\s\"]*")
@@ -112,7 +113,7 @@ def configure(app: Flask) -> None:
         def _log_request(response):
             started = request.environ.get("sdp.started")
             rule = request.url_rule
-            principal = g.get("bearer_principal")
+            principal = looked_up_principal()
             fields = {
                 "event": "request",
                 "method": request.method,
