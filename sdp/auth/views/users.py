@@ -4,7 +4,6 @@ clearing a lost second factor. Roles awaiting approval are ``access.py``."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
@@ -12,6 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...domain.vocabulary import Role
 from ...extensions import db
+from ...forms import GuardedForm
 from ...web import label
 from ..grants import pending_roles
 from ..models import User
@@ -26,7 +26,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(GuardedForm):
     name = StringField(
         lazy_gettext("Full name"),
         validators=[DataRequired(lazy_gettext("Enter the full name.")), Length(max=200)],
@@ -63,6 +63,8 @@ class CreateUserForm(FlaskForm):
             raise ValidationError(problem)
 
     def validate_email(self, field):
+        if field.errors:  # not an address (or text the database refuses, a NUL): nothing to look up
+            return
         exists = db.session.execute(
             select(User.id).where(User.email == (field.data or "").strip().lower())
         ).first()
