@@ -239,6 +239,7 @@ def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_pat
     if not GUNICORN.exists():
         missing("gunicorn is not installed in this environment")
     _, token = issue_token(SYSTEM, client_name="RENIEC", scopes=["registry:read"])
+    db.session.commit()  # the server reads the token: services only flush (the unit of work)
     db.session.remove()
     port = free_port()
     log = (tmp_path / "server.log").open("wb")
