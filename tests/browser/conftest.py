@@ -119,11 +119,8 @@ def pytest_runtest_makereport(item, call):
         item.failed_in_call = report.failed
 
 
-@pytest.fixture
-def page(request, browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url(), viewport={"width": 1100, "height": 900}, locale="es-PE"
-    )
+def _fresh_page(request, browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url(), locale="es-PE", **options)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
@@ -134,6 +131,25 @@ def page(request, browser, live_server):
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / "failure.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def page(request, browser, live_server):
+    yield from _fresh_page(request, browser, live_server, viewport={"width": 1100, "height": 900})
+
+
+@pytest.fixture
+def page_without_javascript(request, browser, live_server):
+    """A phone-width page in a context with JavaScript off: the forms must work without it."""
+    for page in _fresh_page(
+        request,
+        browser,
+        live_server,
+        viewport={"width": 390, "height": 900},
+        java_script_enabled=False,
+    ):
+        page.javascript_disabled = True  # check_page runs axe (JavaScript) on a copy
+        yield page
 
 
 @pytest.fixture
@@ -151,11 +167,27 @@ def check_page(request):
         shot = folder / f"{counter['n']:02d}-{name}.png"
         page.screenshot(path=str(shot), full_page=True)
         if accessibility:
-            results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+            results = axe.run(
+                _with_javascript(page) if getattr(page, "javascript_disabled", False) else page,
+                options={"runOnly": {"type": "tag", "values": AXE_TAGS}},
+            )
             assert results.violations_count == 0, (
                 f"{name} ({page.url}):\n{results.generate_report()}"
             )
         return shot
+
+    def _with_javascript(page):
+        # axe is JavaScript, and a promise awaited in a page with JavaScript off never settles
+        # (Playwright waits for ever): axe checks the same HTML, served at the same address (so
+        # the same style sheets load), in a page of its own with JavaScript on.
+        html, url = page.content(), page.url
+        context = page.context.browser.new_context(viewport=page.viewport_size, locale="es-PE")
+        context.set_default_timeout(15_000)
+        request.addfinalizer(context.close)
+        copy = context.new_page()
+        copy.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
+        copy.goto(url)
+        return copy
 
     return check
 

@@ -70,27 +70,14 @@ def test_a_date_missing_its_month_names_the_month_and_links_to_it(
     assert "/cases/new" not in page.url, page.locator(".govuk-error-summary").inner_text()
 
 
-@pytest.mark.skip(
-    reason="hangs in Chromium with JavaScript disabled after the merge of issue 16's unit of work "
-    "(never returns; found at the end of the session, left for the next one: issue 13)"
-)
-def test_a_date_works_with_javascript_disabled(browser, live_server, make_user, check_page):
-    context = browser.new_context(
-        base_url=live_server.url(),
-        viewport={"width": 390, "height": 900},
-        locale="es-PE",
-        java_script_enabled=False,
-    )
-    try:
-        page = context.new_page()
-        sign_in(page, make_user("intake_officer"))
-        _intake_missing_a_month(page)
-        assert page.locator("#applicant-date_of_birth-error").is_visible()
-        assert _highlighted(page, "applicant-date_of_birth") == ["month"]
-        assert _scroll_width(page) <= 390
-        check_page(page, "intake-no-javascript")
-    finally:
-        context.close()
+def test_a_date_works_with_javascript_disabled(page_without_javascript, make_user, check_page):
+    page = page_without_javascript
+    sign_in(page, make_user("intake_officer"))
+    _intake_missing_a_month(page)
+    assert page.locator("#applicant-date_of_birth-error").is_visible()
+    assert _highlighted(page, "applicant-date_of_birth") == ["month"]
+    assert _scroll_width(page) <= 390
+    check_page(page, "intake-no-javascript")
 
 
 @pytest.mark.parametrize("width", [1100, 390])
@@ -132,43 +119,30 @@ def test_the_statistics_period_is_two_date_inputs(page, check_page, make_user, w
     assert _scroll_width(page) <= max(width, 390)
 
 
-@pytest.mark.skip(
-    reason="hangs in Chromium with JavaScript disabled after the merge of issue 16's unit of work "
-    "(never returns; found at the end of the session, left for the next one: issue 13)"
-)
 def test_the_authority_of_an_ex_officio_case_is_its_own_page_without_javascript(
-    browser, live_server, make_user, check_page
+    page_without_javascript, make_user, check_page
 ):
-    context = browser.new_context(
-        base_url=live_server.url(),
-        viewport={"width": 390, "height": 900},
-        locale="es-PE",
-        java_script_enabled=False,
-    )
-    try:
-        page = context.new_page()
-        sign_in(page, make_user("intake_officer"))
-        page.goto("/cases/new")
-        assert page.locator("#referring_authority").count() == 0  # not asked yet
-        page.check("input[name=route][value=ex_officio]")
-        page.fill("#applicant-given_names", "Wilmer Antonio")
-        page.fill("#applicant-family_names", "Rojas Pérez")
-        page.check("#applicant-sex")
-        fill_date(page, "#applicant-date_of_birth", "1988-02-27")
-        page.select_option("#applicant-birth_country", "VE")
-        page.locator("button.govuk-button[name=register]").click()
-        page.wait_for_load_state()
-        assert page.locator("form#follow-up #referring_authority").is_visible()
-        check_page(page, "authority-question")
-        assert _scroll_width(page) <= 390
-        page.fill("#referring_authority", "Defensoría del Pueblo")
-        page.locator("button[name=_back]").click()  # back: the first page, as it was
-        page.wait_for_load_state()
-        assert page.input_value("#applicant-given_names") == "Wilmer Antonio"
-        assert page.is_checked("input[name=route][value=ex_officio]")
-        # Answered already (kept, hidden, on the first page): registered at once.
-        page.locator("button.govuk-button[name=register]").click()
-        page.wait_for_load_state()
-        assert "/cases/new" not in page.url
-    finally:
-        context.close()
+    page = page_without_javascript
+    sign_in(page, make_user("intake_officer"))
+    page.goto("/cases/new")
+    assert page.locator("#referring_authority").count() == 0  # not asked yet
+    page.check("input[name=route][value=ex_officio]")
+    page.fill("#applicant-given_names", "Wilmer Antonio")
+    page.fill("#applicant-family_names", "Rojas Pérez")
+    page.check("#applicant-sex")
+    fill_date(page, "#applicant-date_of_birth", "1988-02-27")
+    page.select_option("#applicant-birth_country", "VE")
+    page.locator("button.govuk-button[name=register]").click()
+    page.wait_for_load_state()
+    assert page.locator("form#follow-up #referring_authority").is_visible()
+    check_page(page, "authority-question")
+    assert _scroll_width(page) <= 390
+    page.fill("#referring_authority", "Defensoría del Pueblo")
+    page.locator("button[name=_back]").click()  # back: the first page, as it was
+    page.wait_for_load_state()
+    assert page.input_value("#applicant-given_names") == "Wilmer Antonio"
+    assert page.is_checked("input[name=route][value=ex_officio]")
+    # Answered already (kept, hidden, on the first page): registered at once.
+    page.locator("button.govuk-button[name=register]").click()
+    page.wait_for_load_state()
+    assert "/cases/new" not in page.url
