@@ -173,9 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     from sdp.auth.principal import SYSTEM
     from sdp.auth.services import issue_token
     from sdp.extensions import db
+    from sdp.unit_of_work import unit_of_work
 
     with app.app_context():
-        _, token = issue_token(SYSTEM, user_email=staff_email("intake_officer", 1))
+        with unit_of_work():  # committed: the servers read it
+            _, token = issue_token(SYSTEM, user_email=staff_email("intake_officer", 1))
         db.session.remove()
     run_dir = DATA / "runs" / time.strftime("cluster-%Y%m%d-%H%M%S")
     run_dir.mkdir(parents=True, exist_ok=True)

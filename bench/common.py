@@ -75,10 +75,16 @@ def issue_tokens(app) -> dict[str, str]:
     from sdp.auth.principal import SYSTEM
     from sdp.auth.services import issue_token
     from sdp.extensions import db
+    from sdp.unit_of_work import unit_of_work
 
+    # Services only flush: the tokens are committed here, or the servers never see them (every
+    # check answered 401).
     with app.app_context():
-        _, staff = issue_token(SYSTEM, user_email=staff_email("supervisor", 1))
-        _, partner = issue_token(SYSTEM, client_name="RENIEC (benchmark)", scopes=["registry:read"])
+        with unit_of_work():
+            _, staff = issue_token(SYSTEM, user_email=staff_email("supervisor", 1))
+            _, partner = issue_token(
+                SYSTEM, client_name="RENIEC (benchmark)", scopes=["registry:read"]
+            )
         db.session.remove()
     return {"staff": staff, "partner": partner, "none": ""}
 
