@@ -572,7 +572,7 @@ class VerificationFailed(Exception):
 
 def verify_payload(
     text: str, today: date, connection=None
-) -> tuple[payload.QrFields, tuple[Document, DocumentStatus] | None]:
+) -> tuple[payload.QrFields, tuple[Row, DocumentStatus] | None]:
     """Check a scanned payload's signature, then find the document it names.
 
     The document found must say what the signed payload says; anything else is refused."""
