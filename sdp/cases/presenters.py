@@ -240,7 +240,7 @@ def person_status(application: Application, person: Person, today: date) -> dict
                 "outcome": proceeding.appeal_outcome,
                 "decided_on": proceeding.appeal_decided_on,
             },
-            "final": facts.proceeding.decision_is_final(today),
+            "final": proceeding.facts().decision_is_final(today),
             "residence_until": residence_until,
         }
     return data

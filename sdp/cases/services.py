@@ -101,8 +101,11 @@ def _finish(
 
 
 def _transition(application: Application, action: str, outcome: str | None = None) -> dict:
+    target = procedure.target_state(action, outcome)
+    if target is None:
+        raise ValueError(f"{action} leaves the case in its state: it has no transition")
     before = application.state
-    application.state = procedure.target_state(action, outcome).value
+    application.state = target.value
     return {"state": [before, application.state]}
 
 
@@ -508,7 +511,8 @@ def _outcomes(application: Application, data: dict) -> list[tuple[Person, str, d
     """(person, outcome, their entry) for everyone the decision must name: the applicant through
     the top-level outcome, every other person through ``persons``. A person whose referral is
     pending or confirmed is not decided here (their referral runs on)."""
-    awaiting = [person.id for person in application.persons_awaiting_decision()]
+    awaiting_persons = application.persons_awaiting_decision()
+    awaiting = [person.id for person in awaiting_persons]
     named: dict[int, dict] = {}
     for entry in data.get("persons") or []:
         person = person_of(application, entry["person_id"])
@@ -529,10 +533,10 @@ def _outcomes(application: Application, data: dict) -> list[tuple[Person, str, d
             "exclusion_ground": data.get("exclusion_ground"),
             "reasons": data.get("reasons"),
         }
-    missing = [application.person(pid).full_name for pid in awaiting if pid not in named]
+    missing = [person.full_name for person in awaiting_persons if person.id not in named]
     if missing:
         raise PersonsMissing(missing)
-    return [(application.person(pid), named[pid]["outcome"], named[pid]) for pid in awaiting]
+    return [(person, named[person.id]["outcome"], named[person.id]) for person in awaiting_persons]
 
 
 class PersonsMissing(InvalidField):
@@ -621,7 +625,7 @@ def decide(actor: Principal, application: Application, data: dict) -> Decision:
     return decision
 
 
-def _case_outcome(person_outcome: str) -> str:
+def _case_outcome(person_outcome: str | None) -> str:
     """The case's state follows the applicant's own outcome: recognised, or not."""
     if person_outcome == PersonOutcome.RECOGNIZED:
         return DecisionOutcome.RECOGNIZED.value
@@ -753,7 +757,7 @@ def record_referral_outcome(
     person = person_of(application, person_id)
     _check("record_referral_outcome", application, actor, today, person)
     determination = application.determination(person.id)
-    if on < determination.referred_on:
+    if determination.referred_on is not None and on < determination.referred_on:
         raise InvalidField("on", N_("The registry cannot answer before the referral was made."))
     if outcome == ReferralStatus.CONFIRMED_PERUVIAN and not reference:
         raise InvalidField(
@@ -911,7 +915,8 @@ def lodge_proceeding_appeal(
         raise NotAllowedNow(
             N_("%(name)s has no decision of %(kind)s to appeal."), name=person.full_name, kind=kind
         )
-    if lodged_on < proceeding.decision_notified_on:
+    notified_on = proceeding.decision_notified_on
+    if notified_on is not None and lodged_on < notified_on:
         raise InvalidField(
             "lodged_on", N_("An appeal cannot be lodged before the decision was notified.")
         )
