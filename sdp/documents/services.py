@@ -87,7 +87,9 @@ def holder_facts(application_id: int | None, person_id: int | None) -> PersonFac
     if application_id is None or person_id is None:
         return None
     application = db.session.get(Application, application_id)
-    person = application.person(person_id) if application is not None else None
+    if application is None:
+        return None
+    person = application.person(person_id)
     return application.person_facts(person) if person is not None else None
 
 
@@ -189,6 +191,8 @@ def _case_content(
         # The letter notifies the holder's own decision (domain.md, section 4): their outcome, the
         # findings on their own relevant States, their own appeal.
         decision, determination = application.decision, application.determination(holder.id)
+        if decision is None:  # the procedure allows the letter only after the decision
+            raise LookupError(f"case {application.id} has no decision to notify")
         own_findings = [
             finding
             for finding in decision.findings
@@ -255,8 +259,9 @@ def _sign_and_add(actor: Principal, document: Document, holder: _Holder) -> Docu
     )
     # The QR code opens the verification page (payload.qr_text); its text is kept with the
     # document so that every later render prints the same code.
-    text = payload.qr_text(document.content["verify_url"], document.qr_payload)
-    document.content = {**document.content, "qr_text": text, "qr_mask": qr_mask(text)}
+    content = document.content or {}  # set by the caller, with the verification address
+    text = payload.qr_text(content["verify_url"], document.qr_payload)
+    document.content = {**content, "qr_text": text, "qr_mask": qr_mask(text)}
     db.session.add(document)
     db.session.flush()
     return document
@@ -461,8 +466,12 @@ def reissue(actor: Principal, document: Document) -> Document:
     document_lifecycle.check_reissue(document.status)
     if document.type == DocumentType.BIRTH_RECORD:
         birth = db.session.get(BirthRegistration, document.birth_registration_id)
+        if birth is None:  # a birth record always has its registration (issue_birth_record)
+            raise LookupError(f"document {document.id} has no birth registration")
         return issue_birth_record(actor, birth, _action="reissue", _replaces=document)
     application = db.session.get(Application, document.application_id)
+    if application is None:  # every other document is issued on a case (issue_document)
+        raise LookupError(f"document {document.id} has no case")
     content = document.content or {}
     travel = document.type == DocumentType.TRAVEL_DOCUMENT
     return issue_document(
