@@ -285,6 +285,12 @@ def errors(blp: SmorestBlueprint, *codes: int):
     return decorator
 
 
+def if_match() -> str | None:
+    """The If-Match header of a change (sdp.cases.locking: the version of the case it edits);
+    None for a read, which never conflicts."""
+    return request.headers.get("If-Match") if request.method != "GET" else None
+
+
 def current_principal() -> Principal:
     """The principal of the bearer token, or 401."""
     principal = bearer_principal()

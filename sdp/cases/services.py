@@ -13,7 +13,7 @@ from ..auth.principal import Principal
 from ..domain import dates, deadlines, procedure
 from ..domain.confidentiality import AsylumClaim, may_contact
 from ..domain.determination import nobody_remains
-from ..domain.procedure import Context, Forbidden, InvalidField, NotAllowedNow
+from ..domain.procedure import Context, Forbidden, InvalidField, NotAllowedNow, ProcedureError
 from ..domain.vocabulary import (
     N_,
     AppealOutcome,
@@ -28,6 +28,7 @@ from ..domain.vocabulary import (
     State,
 )
 from ..extensions import db
+from . import locking
 from .models import (
     Appeal,
     Application,
@@ -1024,6 +1025,28 @@ def record_list_read(actor: Principal, shown: list[Application], searched: bool)
         changes={"shown": [application.id for application in shown], "searched": searched},
     )
     db.session.flush()
+
+
+class CaseNotFound(ProcedureError):
+    """No case has this id: HTTP 404."""
+
+    status = 404
+
+
+def load_case(actor: Principal, application_id: int, if_match: str | None = None) -> Application:
+    """The case ``application_id`` for ``actor`` to read, or to change when ``if_match`` (a
+    change's If-Match header, sdp.cases.locking) is given: the API's loader of a case and of the
+    rows under it, in this package and others (its documents, its evidence files).
+
+    Raises, in this order, ``CaseNotFound`` (404), ``Forbidden`` (403: their role may not read
+    it), ``InvalidField`` (422: ``if_match`` is not a version) and ``EditConflict`` (409: the case
+    has moved on from the version ``if_match`` names)."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        raise CaseNotFound(N_("There is no application %(id)s."), id=application_id)
+    require_case_reader(actor, application)
+    locking.expect_version(application, locking.version_from_if_match(if_match))
+    return application
 
 
 def require_case_reader(actor: Principal, application: Application) -> None:

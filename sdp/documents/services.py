@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import Row, bindparam, select
 
 from .. import clock
@@ -25,6 +25,7 @@ from ..extensions import db
 from ..registry.audit import record_partner_read
 from . import payload, serials, signing
 from .models import Document
+from .presenters import qr_text
 from .render.drawing import qr_mask
 
 CASE_TYPES = (
@@ -104,6 +105,44 @@ def status_of(document: Document, today: date, holder: PersonFacts | None = None
     return document_lifecycle.status(
         DocumentStatus(document.status), document.valid_until, document.type, holder, today
     )
+
+
+# --- Staff's view of a document ----------------------------------------------------------
+
+
+def document_dict(document: Document, today: date, status: DocumentStatus | None = None) -> dict:
+    """A document as staff see it: the issuing endpoints' answer, and each document of a case's
+    JSON (``case_documents``)."""
+    return {
+        "serial": document.serial,
+        "type": document.type,
+        "status": (status or status_of(document, today)).value,
+        "issued_on": document.issued_on,
+        "valid_until": document.valid_until,
+        "pdf_url": url_for("documents_web.pdf", serial=document.serial, _external=False)
+        if "documents_web.pdf" in current_app.view_functions
+        else f"/documents/{document.serial}.pdf",
+        "qr": qr_text(document),
+        "holder": {
+            "given_names": document.holder_given_names,
+            "family_names": document.holder_family_names,
+            "date_of_birth": document.holder_date_of_birth,
+        },
+        "person_id": document.person_id,
+        "languages": (document.languages or "es").split(),
+        "key_id": document.key_id,
+        "revoked_on": document.revoked_on,
+        "revocation_reason": document.revocation_reason,
+    }
+
+
+def case_documents(application_id: int, today: date) -> list[dict]:
+    """A case's documents as staff see them, oldest first (the ``documents`` of the case's JSON,
+    sdp.cases.presenters, and of ``GET /applications/<id>/documents``)."""
+    documents = db.session.execute(
+        select(Document).where(Document.application_id == application_id).order_by(Document.id)
+    ).scalars()
+    return [document_dict(document, today) for document in documents]
 
 
 # --- Issuing ----------------------------------------------------------------------------
