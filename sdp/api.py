@@ -18,10 +18,9 @@ from .errors import handle_http_exception, json_error
 from .extensions import csrf
 from .schemas import ErrorSchema, text_pattern_attribute
 
-BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
-OPEN: list[
-    dict[str, list[str]]
-] = []  # ``@blp.doc(security=OPEN)``: an endpoint anyone may read, without a token
+Security = list[dict[str, list[str]]]  # an OpenAPI operation's security requirements
+BEARER: Security = [{"bearerAuth": []}]
+OPEN: Security = []  # ``@blp.doc(security=OPEN)``: an endpoint anyone may read, without a token
 
 # What each error means in this API (contract.md, "Errors"), as the OpenAPI description says it.
 ERROR_MEANINGS = {
