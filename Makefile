@@ -77,7 +77,7 @@ check: lint types imports
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not slow"
 
 ## lint: ruff's rules and its formatting (long lines included), checked, not applied
-LINTED := sdp tests bench migrations tools gunicorn.conf.py
+LINTED := sdp tests bench migrations tools stubs gunicorn.conf.py
 lint: install-dev
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)

@@ -78,7 +78,9 @@ def _register_request_hooks(app: Flask) -> None:
     # Imported when used: every module of this package imports the package first.
     from .security.proxies import TrustedProxies, request_id
 
-    app.wsgi_app = TrustedProxies(app)
+    # Flask's documented way to wrap the app in a WSGI middleware; mypy refuses assigning to a
+    # method.
+    app.wsgi_app = TrustedProxies(app)  # type: ignore[method-assign]
 
     @request_hooks.before(app, "request_state")
     def _request_id():
@@ -98,7 +100,7 @@ def _select_locale() -> str:
 
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or session.get("lang") or request.cookies.get("lang")
-    if chosen in languages:
+    if chosen and chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -18,8 +18,9 @@ from .errors import handle_http_exception, json_error
 from .extensions import csrf
 from .schemas import ErrorSchema, text_pattern_attribute
 
-BEARER = [{"bearerAuth": []}]
-OPEN = []  # ``@blp.doc(security=OPEN)``: an endpoint anyone may read, without a token
+Security = list[dict[str, list[str]]]  # an OpenAPI operation's security requirements
+BEARER: Security = [{"bearerAuth": []}]
+OPEN: Security = []  # ``@blp.doc(security=OPEN)``: an endpoint anyone may read, without a token
 
 # What each error means in this API (contract.md, "Errors"), as the OpenAPI description says it.
 ERROR_MEANINGS = {
@@ -43,7 +44,7 @@ RETRY_AFTER_HEADER = {
         "schema": {"type": "integer", "minimum": 1},
     }
 }
-ERROR_EXAMPLES = {
+ERROR_EXAMPLES: dict[int, str | tuple[str, dict[str, list[str]]]] = {
     401: "A bearer token is required (Authorization: Bearer <token>).",
     403: "This endpoint needs a partner token with the scope registry:read.",
     422: (
@@ -59,20 +60,17 @@ ERROR_EXAMPLES = {
 
 def error_response(code: int) -> dict:
     """An OpenAPI response object for an error in the contract's format."""
-    media = {"schema": {"$ref": "#/components/schemas/Error"}}
+    media: dict[str, object] = {"schema": {"$ref": "#/components/schemas/Error"}}
     if code in ERROR_EXAMPLES:
-        message, errors = (
-            ERROR_EXAMPLES[code]
-            if isinstance(ERROR_EXAMPLES[code], tuple)
-            else (ERROR_EXAMPLES[code], None)
-        )
+        example = ERROR_EXAMPLES[code]
+        message, errors = example if isinstance(example, tuple) else (example, None)
         media["example"] = {
             "code": code,
             "status": HTTPStatus(code).phrase,
             "message": message,
             **({"errors": errors} if errors else {}),
         }
-    response = {
+    response: dict[str, object] = {
         "description": ERROR_MEANINGS.get(code, HTTPStatus(code).phrase),
         "content": {"application/json": media},
     }
@@ -284,6 +282,12 @@ def errors(blp: SmorestBlueprint, *codes: int):
         return view
 
     return decorator
+
+
+def if_match() -> str | None:
+    """The If-Match header of a change (sdp.cases.locking: the version of the case it edits);
+    None for a read, which never conflicts."""
+    return request.headers.get("If-Match") if request.method != "GET" else None
 
 
 def current_principal() -> Principal:

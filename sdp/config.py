@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .auth.passwords import HASH_PROFILES
@@ -53,7 +54,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         environ.get("FLASK_DEBUG") == "1" or environ.get("SDP_ENV", "production") == "development"
     )
     database_url = _database_url(instance_path)
-    config = {
+    config: dict[str, Any] = {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, environ),

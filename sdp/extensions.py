@@ -19,6 +19,13 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """Every model's base class: ``class Person(Base)``, not ``db.Model``, which mypy cannot
+    resolve (a base class held in an attribute), so every model is a typed ``Mapped`` class.
+    ``db.Model`` is built from this class's body and shares its registry and metadata, so
+    ``db.metadata``, ``db.create_all`` and the migrations see the same tables. What ``db.Model``
+    adds and the models do not use: ``Model.query``, bind keys, table names made from the class
+    name (every model names its table), a ``__repr__`` with the primary key."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 

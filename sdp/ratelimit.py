@@ -108,7 +108,8 @@ class ThreadlessMemoryStorage(MemoryStorage):
         now = time.monotonic()
         if now - self._swept_at >= self.SWEEP_SECONDS:
             self._swept_at = now
-            self._MemoryStorage__expire_events()
+            # The base class's private method, which mypy knows only by its unmangled name.
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
 
 
 def storage_uri(configured: str) -> str:

@@ -59,7 +59,7 @@ class QueuedWriterConnection(sqlite3.Connection):
         held.add(self._lock_path)
 
     def _give_back(self) -> None:
-        if self._holding:
+        if self._holding and self._lock_fd is not None:  # held: the file is open
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             self._holding = False
             getattr(_held, "paths", set()).discard(self._lock_path)

@@ -25,6 +25,7 @@ and check them later with ``--anchor``.
 
 import hashlib
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ def canonical_time(moment: datetime) -> str:
 
 
 def digest(fields: dict[str, Any], previous_hash: str | None) -> str:
-    document = {name: fields.get(name) for name in HASHED_FIELDS}
+    document: dict[str, Any] = {name: fields.get(name) for name in HASHED_FIELDS}
     document["at"] = canonical_time(document["at"])
     document["previous_hash"] = previous_hash
     if fields.get("journal_file") is not None:
@@ -100,6 +101,7 @@ def _take_write_lock(session: Session) -> None:
     # only before the first write, and that write takes the database's write lock. When this
     # transaction has written already (the change, then its audit event), it holds both.
     dbapi_connection = session.connection().connection.dbapi_connection
+    assert isinstance(dbapi_connection, sqlite3.Connection)  # only SQLite's lock is taken here
     if isinstance(dbapi_connection, QueuedWriterConnection):
         dbapi_connection.take_writer_lock()
     elif not dbapi_connection.in_transaction:
@@ -127,7 +129,7 @@ class Problem:
 @dataclass(frozen=True)
 class Report:
     events: int
-    heads: dict[int, str]  # lane -> the hash of its last event
+    heads: dict[int, str]  # lane -> the hash of its last event (a lane with none verified: absent)
     problem: Problem | None
 
     @property
@@ -172,7 +174,7 @@ class _Lane:
 def verify(session: Session, anchors: Iterable[str] = ()) -> Report:
     """Walk every lane; the first altered, inserted or deleted event, or None. Every anchor
     (a head printed by an earlier verification) must still be in the chain."""
-    count, lanes = 0, defaultdict(_Lane)
+    count, lanes = 0, defaultdict[int, _Lane](_Lane)
     missing_anchors = set(anchors)
     for row in _rows(session):
         count += 1
@@ -233,4 +235,4 @@ def verify(session: Session, anchors: Iterable[str] = ()) -> Report:
 
 
 def _heads(lanes: dict[int, _Lane]) -> dict[int, str]:
-    return {number: lane.head for number, lane in sorted(lanes.items())}
+    return {number: lane.head for number, lane in sorted(lanes.items()) if lane.head is not None}

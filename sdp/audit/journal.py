@@ -76,7 +76,7 @@ from werkzeug.local import LocalProxy
 from .. import clock
 from ..extensions import db
 from . import chain
-from .models import AuditEvent
+from .models import AuditEvent, audit_events
 from .services import _plain, redact
 
 log = logging.getLogger("sdp.audit.journal")
@@ -543,7 +543,7 @@ class Chainer:
                     {**fields, "lane": lane, "previous_hash": previous_hash, "hash": event_hash}
                 )
                 previous_hash = event_hash
-            session.execute(insert(AuditEvent.__table__), rows)
+            session.execute(insert(audit_events), rows)
 
 
 # --- The app's journal ------------------------------------------------------------------------

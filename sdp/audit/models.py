@@ -4,11 +4,11 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Base
 from ..timestamps import LimaDateTime
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Base):
     """One event: who did or read what, when, with the before/after of each changed field.
 
     Never updated or deleted (see ``sdp.audit.services``); ``previous_hash`` and ``hash``
@@ -43,3 +43,9 @@ class AuditEvent(db.Model):
         Index("ix_audit_events_entity", "entity", "entity_id"),
         Index("ux_audit_events_journal_line", "journal_file", "journal_seq", unique=True),
     )
+
+
+# The table itself, for the Core INSERTs that write events without an ORM flush
+# (sdp.audit.services, sdp.audit.journal): typed ``Table``, where ``AuditEvent.__table__`` is
+# typed as any ``FromClause``, which ``insert()`` does not take.
+audit_events = Base.metadata.tables[AuditEvent.__tablename__]

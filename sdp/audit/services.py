@@ -22,7 +22,7 @@ from .. import clock
 from ..auth.principal import Principal
 from ..extensions import db
 from . import chain
-from .models import AuditEvent
+from .models import AuditEvent, audit_events
 
 # Keys of ``changes`` whose values are free text of a case or asylum details.
 SENSITIVE_FIELDS = frozenset(
@@ -63,7 +63,7 @@ def _plain(value: Any) -> Any:
 
 # Built once: building an INSERT with ``.values(...)``, or an ORM flush of a new object, costs
 # more than running it; every audited request (each registry check) writes one event.
-_INSERT_EVENT = insert(AuditEvent.__table__)
+_INSERT_EVENT = insert(audit_events)
 
 
 def record(

@@ -74,7 +74,7 @@ def pending_roles(user: User) -> list[Role]:
 
 def refusal_for(actor: Principal, grant: RoleGrant) -> str | None:
     """Why ``actor`` may not approve ``grant`` (translated), or None."""
-    if actor.kind != "user" or Role.ADMIN not in actor.roles:
+    if actor.kind != "user" or actor.id is None or Role.ADMIN not in actor.roles:
         return gettext(NOT_AN_ADMIN)
     if grant.status != PENDING:
         return gettext(NOT_PENDING)

@@ -5,11 +5,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import EncryptedText
 from ..domain.vocabulary import Role
-from ..extensions import db
+from ..extensions import Base
 from ..timestamps import LimaDateTime
 
 
-class User(db.Model):
+class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,7 +64,7 @@ class User(db.Model):
         return Principal(kind="user", id=self.id, label=self.email, roles=self.roles)
 
 
-class UserRole(db.Model):
+class UserRole(Base):
     __tablename__ = "user_roles"
     __table_args__ = (UniqueConstraint("user_id", "role"),)
 
@@ -74,7 +74,7 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Base):
     """A role proposed for an account by one admin, which takes effect (a ``UserRole``) only when
     another admin approves it (``sdp/auth/grants.py``; the rule: ``sdp/domain/access.py``). Kept
     after the decision, so the page and the database show who proposed and who decided."""
@@ -95,7 +95,7 @@ class RoleGrant(db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")
 
 
-class ApiToken(db.Model):
+class ApiToken(Base):
     """A bearer token. Only its SHA-256 is stored: the token itself is shown once."""
 
     __tablename__ = "api_tokens"
@@ -115,7 +115,7 @@ class ApiToken(db.Model):
     user: Mapped[User | None] = relationship(lazy="joined")
 
 
-class FormStash(db.Model):
+class FormStash(Base):
     __tablename__ = "form_stashes"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,9 +2,10 @@
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask_babel import gettext
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
@@ -291,12 +292,14 @@ def use_totp_code(user: User, code: str) -> bool:
     step = totp.matching_step(user.totp_secret, code, user.totp_last_step)
     if step is None:
         return False
-    used = db.session.execute(
+    result = db.session.execute(
         update(User)
         .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    # An UPDATE's result is a CursorResult (rowcount), which Session.execute's type does not say.
+    used = cast(CursorResult[Any], result).rowcount
     if used != 1:
         return False
     set_committed_value(user, "totp_last_step", step)
@@ -329,7 +332,9 @@ def reset_totp(actor: Principal, user: User) -> None:
     admin who created the account (``sdp/domain/access.py``)."""
 
     refusal = (
-        second_factor_reset_refusal(actor.id, user.created_by_id) if actor.kind == "user" else None
+        second_factor_reset_refusal(actor.id, user.created_by_id)
+        if actor.kind == "user" and actor.id is not None  # a user principal always has an id
+        else None
     )
     if refusal:
         raise AccountError(gettext(refusal))

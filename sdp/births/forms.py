@@ -260,7 +260,7 @@ class BirthForm(GuardedForm):
     def field_for(self, path: str):
         """The form field an error about ``path`` belongs beside, or None for the whole form."""
         parts = self.FIELD_FOR.get(path) or tuple(path.split("."))
-        container = self
+        container: object = self  # this form, then the subform (FormField) a part names
         for index, part in enumerate(parts):
             if part is None:
                 continue

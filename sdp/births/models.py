@@ -13,11 +13,11 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Base
 from ..timestamps import LimaDateTime
 
 
-class BirthRegistration(db.Model):
+class BirthRegistration(Base):
     __tablename__ = "birth_registrations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +78,7 @@ class BirthRegistration(db.Model):
     )
 
 
-class BirthNumberCounter(db.Model):
+class BirthNumberCounter(Base):
     """The last registration sequence of each year. Incremented under the row's lock in the
     registering transaction, so two registrars never get the same number."""
 

@@ -167,8 +167,12 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
 
     mother_case = _find_case(mother_data, "mother") if mother_data else None
     father_case = _find_case(father_data, "father") if father_data else None
-    mother = _person_on_case(mother_data, mother_case, "mother") if mother_case else None
-    father = _person_on_case(father_data, father_case, "father") if father_case else None
+    mother = (
+        _person_on_case(mother_data, mother_case, "mother") if mother_data and mother_case else None
+    )
+    father = (
+        _person_on_case(father_data, father_case, "father") if father_data and father_case else None
+    )
     mother_facts, father_facts = (
         _parent_facts(mother_data, mother),
         _parent_facts(father_data, father),

@@ -107,7 +107,7 @@ def birth_statistics(start: date | None = None, end: date | None = None) -> dict
 
     by_status = Counter({status.value: 0 for status in ParentsStatus})
     by_basis = Counter({basis.value: 0 for basis in NationalityBasis})
-    by_mother, by_father = Counter(), Counter()
+    by_mother, by_father = Counter[str](), Counter[str]()
     late = total = 0
     for row in groups:
         mother = _parent(row.has_mother, row.mother_stateless, row.mother_asylum_status)

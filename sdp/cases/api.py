@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from .. import clock
-from ..api import BEARER, Blueprint, current_principal, errors, staff_required
+from ..api import BEARER, Blueprint, current_principal, errors, if_match, staff_required
 from ..extensions import db
 from . import locking, services
 from .models import Application, Inquiry, RelevantState
@@ -51,13 +51,7 @@ def _document_errors(view):
 
 
 def load_case(application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None:
-        abort(404, message=f"There is no application {application_id}.")
-    services.require_case_reader(current_principal(), application)
-    if request.method != "GET":
-        check_if_match(application)
-    return application
+    return services.load_case(current_principal(), application_id, if_match())
 
 
 def check_if_match(application: Application) -> None:

@@ -36,11 +36,11 @@ from ..domain.vocabulary import (
     State,
     Vulnerability,
 )
-from ..extensions import db
+from ..extensions import Base
 from ..timestamps import LimaDateTime
 
 
-class Person(db.Model):
+class Person(Base):
     """An applicant or a dependant. ``*_key`` columns hold names folded for search."""
 
     __tablename__ = "persons"
@@ -102,7 +102,7 @@ class Person(db.Model):
         )
 
 
-class CaseNumberCounter(db.Model):
+class CaseNumberCounter(Base):
     """The last case number of each year: one row locked per intake, so numbers have no gaps."""
 
     __tablename__ = "case_number_counters"
@@ -111,7 +111,7 @@ class CaseNumberCounter(db.Model):
     last_value: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Application(db.Model):
+class Application(Base):
     __tablename__ = "applications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -328,7 +328,7 @@ class Application(db.Model):
         return procedure.action_choices(self.facts(today), actor, procedure.Context(today=today))
 
 
-class Dependant(db.Model):
+class Dependant(Base):
     __tablename__ = "dependants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -342,7 +342,7 @@ class Dependant(db.Model):
     person: Mapped[Person] = relationship(lazy="joined")
 
 
-class RelevantState(db.Model):
+class RelevantState(Base):
     """A State the person has a relevant link with, and the finding on it."""
 
     __tablename__ = "relevant_states"
@@ -372,7 +372,7 @@ class RelevantState(db.Model):
     application: Mapped[Application] = relationship(back_populates="relevant_states")
 
 
-class Evidence(db.Model):
+class Evidence(Base):
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -389,7 +389,7 @@ class Evidence(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Inquiry(db.Model):
+class Inquiry(Base):
     """A written inquiry to a State's authorities, with the applicant's consent."""
 
     __tablename__ = "inquiries"
@@ -424,7 +424,7 @@ class Inquiry(db.Model):
         )
 
 
-class Interview(db.Model):
+class Interview(Base):
     __tablename__ = "interviews"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -442,7 +442,7 @@ class Interview(db.Model):
     interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Recommendation(db.Model):
+class Recommendation(Base):
     __tablename__ = "recommendations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -456,7 +456,7 @@ class Recommendation(db.Model):
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Decision(db.Model):
+class Decision(Base):
     """The first-instance decision, with a snapshot of the per-State findings it rests on."""
 
     __tablename__ = "decisions"
@@ -477,7 +477,7 @@ class Decision(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Appeal(db.Model):
+class Appeal(Base):
     __tablename__ = "appeals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -494,7 +494,7 @@ class Appeal(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Determination(db.Model):
+class Determination(Base):
     """One person's own track through the procedure (domain.md, section 4): their outcome in the
     decision, their appeal, their referral to the civil registry. The case's Decision and Appeal
     rows are the acts; these rows say what each act decided for each person."""
@@ -548,7 +548,7 @@ class Determination(db.Model):
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
 
-class Proceeding(db.Model):
+class Proceeding(Base):
     """A cessation (a nationality acquired) or cancellation (fraud) of one person's recognition:
     a reasoned proposal is notified, the person may reply, a decision-maker who did not propose
     it decides, and the decision is appealable like a rejection."""

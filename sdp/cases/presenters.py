@@ -3,12 +3,11 @@
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
 
 from ..auth.principal import Principal
 from ..births.services import with_birth_links
+from ..documents import services as documents
 from ..domain import deadlines
-from ..extensions import db
 from . import standing
 from .models import Application, Person
 
@@ -45,19 +44,6 @@ def naturalization_eligible_from(application: Application) -> date | None:
         ),
         current_app.config["POLICY"],
     )
-
-
-def case_documents(application: Application, today: date) -> list[dict]:
-    # Could move to the top (no cycle needs it here): left for the package's owners.
-    from ..documents.models import Document
-
-    # Could move to the top (no cycle needs it here): left for the package's owners.
-    from ..documents.presenters import document_dict
-
-    documents = db.session.execute(
-        select(Document).where(Document.application_id == application.id).order_by(Document.id)
-    ).scalars()
-    return [document_dict(document, today) for document in documents]
 
 
 def case_dict(application: Application, actor: Principal, today: date) -> dict:
@@ -146,7 +132,7 @@ def case_dict(application: Application, actor: Principal, today: date) -> dict:
                 "reasons": appeal.reasons,
                 "decided_on": appeal.decided_on,
             },
-            "documents": case_documents(application, today),
+            "documents": documents.case_documents(application.id, today),
             "ended_on": application.ended_on,
             "end_reasons": application.end_reasons,
             "referral_target": application.referral_target,
@@ -240,7 +226,7 @@ def person_status(application: Application, person: Person, today: date) -> dict
                 "outcome": proceeding.appeal_outcome,
                 "decided_on": proceeding.appeal_decided_on,
             },
-            "final": facts.proceeding.decision_is_final(today),
+            "final": proceeding.facts().decision_is_final(today),
             "residence_until": residence_until,
         }
     return data

@@ -143,7 +143,7 @@ def search(
     )
     more = len(rows) > page_size
     rows = rows[:page_size]
-    return Page(rows, rows[-1].id if more and rows else None)
+    return Page(list(rows), rows[-1].id if more and rows else None)
 
 
 def count_matching(

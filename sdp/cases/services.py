@@ -13,7 +13,7 @@ from ..auth.principal import Principal
 from ..domain import dates, deadlines, procedure
 from ..domain.confidentiality import AsylumClaim, may_contact
 from ..domain.determination import nobody_remains
-from ..domain.procedure import Context, Forbidden, InvalidField, NotAllowedNow
+from ..domain.procedure import Context, Forbidden, InvalidField, NotAllowedNow, ProcedureError
 from ..domain.vocabulary import (
     N_,
     AppealOutcome,
@@ -28,6 +28,7 @@ from ..domain.vocabulary import (
     State,
 )
 from ..extensions import db
+from . import locking
 from .models import (
     Appeal,
     Application,
@@ -101,8 +102,11 @@ def _finish(
 
 
 def _transition(application: Application, action: str, outcome: str | None = None) -> dict:
+    target = procedure.target_state(action, outcome)
+    if target is None:
+        raise ValueError(f"{action} leaves the case in its state: it has no transition")
     before = application.state
-    application.state = procedure.target_state(action, outcome).value
+    application.state = target.value
     return {"state": [before, application.state]}
 
 
@@ -508,7 +512,8 @@ def _outcomes(application: Application, data: dict) -> list[tuple[Person, str, d
     """(person, outcome, their entry) for everyone the decision must name: the applicant through
     the top-level outcome, every other person through ``persons``. A person whose referral is
     pending or confirmed is not decided here (their referral runs on)."""
-    awaiting = [person.id for person in application.persons_awaiting_decision()]
+    awaiting_persons = application.persons_awaiting_decision()
+    awaiting = [person.id for person in awaiting_persons]
     named: dict[int, dict] = {}
     for entry in data.get("persons") or []:
         person = person_of(application, entry["person_id"])
@@ -529,10 +534,10 @@ def _outcomes(application: Application, data: dict) -> list[tuple[Person, str, d
             "exclusion_ground": data.get("exclusion_ground"),
             "reasons": data.get("reasons"),
         }
-    missing = [application.person(pid).full_name for pid in awaiting if pid not in named]
+    missing = [person.full_name for person in awaiting_persons if person.id not in named]
     if missing:
         raise PersonsMissing(missing)
-    return [(application.person(pid), named[pid]["outcome"], named[pid]) for pid in awaiting]
+    return [(person, named[person.id]["outcome"], named[person.id]) for person in awaiting_persons]
 
 
 class PersonsMissing(InvalidField):
@@ -621,7 +626,7 @@ def decide(actor: Principal, application: Application, data: dict) -> Decision:
     return decision
 
 
-def _case_outcome(person_outcome: str) -> str:
+def _case_outcome(person_outcome: str | None) -> str:
     """The case's state follows the applicant's own outcome: recognised, or not."""
     if person_outcome == PersonOutcome.RECOGNIZED:
         return DecisionOutcome.RECOGNIZED.value
@@ -753,7 +758,7 @@ def record_referral_outcome(
     person = person_of(application, person_id)
     _check("record_referral_outcome", application, actor, today, person)
     determination = application.determination(person.id)
-    if on < determination.referred_on:
+    if determination.referred_on is not None and on < determination.referred_on:
         raise InvalidField("on", N_("The registry cannot answer before the referral was made."))
     if outcome == ReferralStatus.CONFIRMED_PERUVIAN and not reference:
         raise InvalidField(
@@ -911,7 +916,8 @@ def lodge_proceeding_appeal(
         raise NotAllowedNow(
             N_("%(name)s has no decision of %(kind)s to appeal."), name=person.full_name, kind=kind
         )
-    if lodged_on < proceeding.decision_notified_on:
+    notified_on = proceeding.decision_notified_on
+    if notified_on is not None and lodged_on < notified_on:
         raise InvalidField(
             "lodged_on", N_("An appeal cannot be lodged before the decision was notified.")
         )
@@ -1019,6 +1025,28 @@ def record_list_read(actor: Principal, shown: list[Application], searched: bool)
         changes={"shown": [application.id for application in shown], "searched": searched},
     )
     db.session.flush()
+
+
+class CaseNotFound(ProcedureError):
+    """No case has this id: HTTP 404."""
+
+    status = 404
+
+
+def load_case(actor: Principal, application_id: int, if_match: str | None = None) -> Application:
+    """The case ``application_id`` for ``actor`` to read, or to change when ``if_match`` (a
+    change's If-Match header, sdp.cases.locking) is given: the API's loader of a case and of the
+    rows under it, in this package and others (its documents, its evidence files).
+
+    Raises, in this order, ``CaseNotFound`` (404), ``Forbidden`` (403: their role may not read
+    it), ``InvalidField`` (422: ``if_match`` is not a version) and ``EditConflict`` (409: the case
+    has moved on from the version ``if_match`` names)."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        raise CaseNotFound(N_("There is no application %(id)s."), id=application_id)
+    require_case_reader(actor, application)
+    locking.expect_version(application, locking.version_from_if_match(if_match))
+    return application
 
 
 def require_case_reader(actor: Principal, application: Application) -> None:

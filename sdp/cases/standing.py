@@ -89,15 +89,12 @@ def facts_of_row(row: Row) -> PersonFacts | None:
 def residence_until(facts: PersonFacts) -> date | None:
     """The last day of lawful residence after a final cessation (a proposal of the regulation)."""
     proceeding = facts.proceeding
-    if (
-        proceeding is None
-        or proceeding.kind != ProceedingKind.CESSATION
-        or proceeding.final_on() is None
-    ):
+    if proceeding is None or proceeding.kind != ProceedingKind.CESSATION:
         return None
-    return deadlines.residence_after_cessation_until(
-        proceeding.final_on(), current_app.config["POLICY"]
-    )
+    final_on = proceeding.final_on()
+    if final_on is None:
+        return None
+    return deadlines.residence_after_cessation_until(final_on, current_app.config["POLICY"])
 
 
 def protected_from_removal(facts: PersonFacts, today: date) -> bool:

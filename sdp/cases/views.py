@@ -1232,12 +1232,12 @@ def _case_context(application: Application, principal, today) -> dict:
         )
     ).scalar_one()
     evidence_files: dict[int, list[EvidenceFile]] = {}
-    for row in db.session.execute(
+    for evidence_file in db.session.execute(
         select(EvidenceFile)
         .where(EvidenceFile.application_id == application.id)
         .order_by(EvidenceFile.id)
     ).scalars():
-        evidence_files.setdefault(row.evidence_id, []).append(row)
+        evidence_files.setdefault(evidence_file.evidence_id, []).append(evidence_file)
     return {
         "application": application,
         "case": case,

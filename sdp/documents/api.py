@@ -5,15 +5,24 @@ from flask_smorest import abort
 from sqlalchemy import select
 
 from .. import clock
-from ..api import BEARER, OPEN, Blueprint, current_principal, errors, scope_required, staff_required
+from ..api import (
+    BEARER,
+    OPEN,
+    Blueprint,
+    current_principal,
+    errors,
+    if_match,
+    scope_required,
+    staff_required,
+)
 from ..births.models import BirthRegistration
-from ..cases.api import load_case
+from ..cases import services as cases
 from ..domain.vocabulary import Role, Scope
 from ..extensions import db
 from . import services, signing
 from .models import Document
 from .payload import PREFIX
-from .presenters import document_dict, registry_dict
+from .presenters import registry_dict
 from .schemas import (
     DocumentCheckOut,
     DocumentIssueSchema,
@@ -51,7 +60,7 @@ def _staff_document(serial: str) -> Document:
 def issue(data, application_id):
     """Issue a document from a case (intake_officer, the case's officer, supervisor); 409 where the
     case's state does not allow that document."""
-    application = load_case(application_id)
+    application = cases.load_case(current_principal(), application_id, if_match())
     document = services.issue_document(
         current_principal(),
         application,
@@ -60,7 +69,7 @@ def issue(data, application_id):
         valid_months=data.get("valid_months"),
         valid_except=data.get("valid_except"),
     )
-    return document_dict(document, clock.today())
+    return services.document_dict(document, clock.today())
 
 
 @blp.route("/applications/<int:application_id>/documents", methods=["GET"])
@@ -69,12 +78,8 @@ def issue(data, application_id):
 @blp.response(200, IssuedDocumentOut(many=True))
 def list_case_documents(application_id):
     """The documents of a case, oldest first."""
-    application = load_case(application_id)
-    documents = db.session.execute(
-        select(Document).where(Document.application_id == application.id).order_by(Document.id)
-    ).scalars()
-    today = clock.today()
-    return [document_dict(document, today) for document in documents]
+    application = cases.load_case(current_principal(), application_id, if_match())
+    return services.case_documents(application.id, clock.today())
 
 
 @blp.route("/births/<registration_number>/documents", methods=["POST"])
@@ -92,7 +97,9 @@ def issue_birth_record(registration_number):
     ).scalar_one_or_none()
     if birth is None:
         abort(404, message=f"There is no birth registration {registration_number}.")
-    return document_dict(services.issue_birth_record(current_principal(), birth), clock.today())
+    return services.document_dict(
+        services.issue_birth_record(current_principal(), birth), clock.today()
+    )
 
 
 @blp.route("/documents/<serial:serial>", methods=["GET"])
@@ -103,7 +110,7 @@ def get_document(serial):
     """A document as staff who may read its case see it. Audited."""
     document = _staff_document(serial)
     services.record_read(current_principal(), document, "api")
-    return document_dict(document, clock.today())
+    return services.document_dict(document, clock.today())
 
 
 @blp.route("/documents/<serial:serial>/revoke", methods=["POST"])
@@ -115,7 +122,7 @@ def get_document(serial):
 def revoke(data, serial):
     """Revoke a document, with the reason (supervisor)."""
     document = _staff_document(serial)
-    return document_dict(
+    return services.document_dict(
         services.revoke(current_principal(), document, data["reason"]), clock.today()
     )
 
@@ -129,7 +136,7 @@ def reissue(serial):
     """Issue a new document in place of this one (lost, damaged, renewed); the old one becomes
     superseded. No body."""
     document = _staff_document(serial)
-    return document_dict(services.reissue(current_principal(), document), clock.today())
+    return services.document_dict(services.reissue(current_principal(), document), clock.today())
 
 
 @blp.route("/documents/keys", methods=["GET"])

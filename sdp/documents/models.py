@@ -6,11 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..crypto import EncryptedText
 from ..domain.vocabulary import DocumentStatus
-from ..extensions import db
+from ..extensions import Base
 from ..timestamps import LimaDateTime
 
 
-class Document(db.Model):
+class Document(Base):
     """An issued document. Its status is stored for revoked and superseded; expiry is computed.
 
     ``content`` is the snapshot of what the PDF says (findings, nationality, validity...),
@@ -56,7 +56,7 @@ class Document(db.Model):
         return DocumentStatus.VALID
 
 
-class DocumentKey(db.Model):
+class DocumentKey(Base):
     """A public key that signs (or signed) documents' QR codes, published with its key id.
 
     Private keys never reach the database: they live in the instance folder (or an

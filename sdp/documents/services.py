@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import Row, bindparam, select
 
 from .. import clock
@@ -25,6 +25,7 @@ from ..extensions import db
 from ..registry.audit import record_partner_read
 from . import payload, serials, signing
 from .models import Document
+from .presenters import qr_text
 from .render.drawing import qr_mask
 
 CASE_TYPES = (
@@ -87,7 +88,9 @@ def holder_facts(application_id: int | None, person_id: int | None) -> PersonFac
     if application_id is None or person_id is None:
         return None
     application = db.session.get(Application, application_id)
-    person = application.person(person_id) if application is not None else None
+    if application is None:
+        return None
+    person = application.person(person_id)
     return application.person_facts(person) if person is not None else None
 
 
@@ -102,6 +105,44 @@ def status_of(document: Document, today: date, holder: PersonFacts | None = None
     return document_lifecycle.status(
         DocumentStatus(document.status), document.valid_until, document.type, holder, today
     )
+
+
+# --- Staff's view of a document ----------------------------------------------------------
+
+
+def document_dict(document: Document, today: date, status: DocumentStatus | None = None) -> dict:
+    """A document as staff see it: the issuing endpoints' answer, and each document of a case's
+    JSON (``case_documents``)."""
+    return {
+        "serial": document.serial,
+        "type": document.type,
+        "status": (status or status_of(document, today)).value,
+        "issued_on": document.issued_on,
+        "valid_until": document.valid_until,
+        "pdf_url": url_for("documents_web.pdf", serial=document.serial, _external=False)
+        if "documents_web.pdf" in current_app.view_functions
+        else f"/documents/{document.serial}.pdf",
+        "qr": qr_text(document),
+        "holder": {
+            "given_names": document.holder_given_names,
+            "family_names": document.holder_family_names,
+            "date_of_birth": document.holder_date_of_birth,
+        },
+        "person_id": document.person_id,
+        "languages": (document.languages or "es").split(),
+        "key_id": document.key_id,
+        "revoked_on": document.revoked_on,
+        "revocation_reason": document.revocation_reason,
+    }
+
+
+def case_documents(application_id: int, today: date) -> list[dict]:
+    """A case's documents as staff see them, oldest first (the ``documents`` of the case's JSON,
+    sdp.cases.presenters, and of ``GET /applications/<id>/documents``)."""
+    documents = db.session.execute(
+        select(Document).where(Document.application_id == application_id).order_by(Document.id)
+    ).scalars()
+    return [document_dict(document, today) for document in documents]
 
 
 # --- Issuing ----------------------------------------------------------------------------
@@ -189,6 +230,8 @@ def _case_content(
         # The letter notifies the holder's own decision (domain.md, section 4): their outcome, the
         # findings on their own relevant States, their own appeal.
         decision, determination = application.decision, application.determination(holder.id)
+        if decision is None:  # the procedure allows the letter only after the decision
+            raise LookupError(f"case {application.id} has no decision to notify")
         own_findings = [
             finding
             for finding in decision.findings
@@ -255,8 +298,9 @@ def _sign_and_add(actor: Principal, document: Document, holder: _Holder) -> Docu
     )
     # The QR code opens the verification page (payload.qr_text); its text is kept with the
     # document so that every later render prints the same code.
-    text = payload.qr_text(document.content["verify_url"], document.qr_payload)
-    document.content = {**document.content, "qr_text": text, "qr_mask": qr_mask(text)}
+    content = document.content or {}  # set by the caller, with the verification address
+    text = payload.qr_text(content["verify_url"], document.qr_payload)
+    document.content = {**content, "qr_text": text, "qr_mask": qr_mask(text)}
     db.session.add(document)
     db.session.flush()
     return document
@@ -461,8 +505,12 @@ def reissue(actor: Principal, document: Document) -> Document:
     document_lifecycle.check_reissue(document.status)
     if document.type == DocumentType.BIRTH_RECORD:
         birth = db.session.get(BirthRegistration, document.birth_registration_id)
+        if birth is None:  # a birth record always has its registration (issue_birth_record)
+            raise LookupError(f"document {document.id} has no birth registration")
         return issue_birth_record(actor, birth, _action="reissue", _replaces=document)
     application = db.session.get(Application, document.application_id)
+    if application is None:  # every other document is issued on a case (issue_document)
+        raise LookupError(f"document {document.id} has no case")
     content = document.content or {}
     travel = document.type == DocumentType.TRAVEL_DOCUMENT
     return issue_document(
@@ -572,7 +620,7 @@ class VerificationFailed(Exception):
 
 def verify_payload(
     text: str, today: date, connection=None
-) -> tuple[payload.QrFields, tuple[Document, DocumentStatus] | None]:
+) -> tuple[payload.QrFields, tuple[Row, DocumentStatus] | None]:
     """Check a scanned payload's signature, then find the document it names.
 
     The document found must say what the signed payload says; anything else is refused."""

@@ -125,8 +125,9 @@ def documents_panel(application: Application) -> dict:
 
     def may_issue(document_type, person_id: int | None = None) -> bool:
         params: dict = {"type": document_type}
-        if person_id is not None and application.person(person_id) is not None:
-            params["person"] = application.person_facts(application.person(person_id))
+        person = application.person(person_id) if person_id is not None else None
+        if person is not None:
+            params["person"] = application.person_facts(person)
         return actor is not None and procedure.is_allowed(
             "issue_document", facts, actor, procedure.Context(today=today, params=params)
         )

@@ -13,7 +13,7 @@ from typing import Any
 
 Shape = None | dict[str, "Shape"] | list["Shape"]
 
-HOLDER = {"given_names": None, "family_names": None, "date_of_birth": None}
+HOLDER: dict[str, Shape] = {"given_names": None, "family_names": None, "date_of_birth": None}
 
 DOCUMENT_CHECK: dict[str, Shape] = {
     "serial": None,

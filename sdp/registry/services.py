@@ -6,7 +6,7 @@ folded names), and a person matches as the applicant or as a dependant of a case
 
 from datetime import date
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 
 from .. import clock
 from ..auth.principal import Principal
@@ -56,12 +56,15 @@ def matching_cases(
         {
             "case_number": row.case_number,
             "status": row.state,
-            "protected_from_removal": standing.protected_from_removal(
-                standing.facts_of_row(row), today
-            ),
+            "protected_from_removal": _protected_from_removal(row, today),
         }
         for row in rows
     ]
+
+
+def _protected_from_removal(row: Row, today: date) -> bool:
+    facts = standing.facts_of_row(row)  # never None here: every row is a person's determination
+    return facts is not None and standing.protected_from_removal(facts, today)
 
 
 def check_person(

@@ -37,12 +37,21 @@ class Transition:
     target: State
 
 
+@dataclass(frozen=True)
+class Start:
+    """An action that opens a case: an arrow into its state from no state."""
+
+    action: Action
+    target: State
+    source: None = None
+
+
 @dataclass
 class Layout:
     column: dict[State, int]
     row: dict[State, float]
     transitions: list[Transition]
-    starts: list[Transition]  # actions that open a case (no source)
+    starts: list[Start]  # actions that open a case
     in_state: dict[State, list[Action]]  # actions that leave the state as it is
     everywhere: list[Action]  # actions allowed in every state
     exits: list[State]  # the row below
@@ -71,7 +80,7 @@ def compute_layout() -> Layout:
         for target in action.targets
     ]
     starts = [
-        Transition(action, None, target)
+        Start(action, target)
         for action in procedure.ACTIONS
         if not action.sources
         for target in action.targets
@@ -227,7 +236,7 @@ def render_svg(
             f'font-weight="bold" text-anchor="middle" fill="{INK}">{numbers[action.name]}</text>'
         )
 
-    def edge_title(t: Transition) -> str:
+    def edge_title(t: Transition | Start) -> str:
         source = _(label(t.source)) if t.source else _("Start")
         return f"{numbers[t.action.name]}. {_(t.action.title)}: {source} → {_(label(t.target))}"
 
@@ -290,14 +299,15 @@ def render_svg(
             f'stroke-width="1.4" marker-end="url(#{id_prefix}-arrow)"/></g>'
         )
 
-    for t in layout.starts:
-        tx, ty = layout.x(t.target), layout.y(t.target) + BOX_H / 2
+    for opening in layout.starts:
+        tx, ty = layout.x(opening.target), layout.y(opening.target) + BOX_H / 2
         out.append(
             '<g class="transition" '
-            f'data-action="{t.action.name}"><title>{escape(edge_title(t))}</title><circle '
+            f'data-action="{opening.action.name}">'
+            f"<title>{escape(edge_title(opening))}</title><circle "
             f'cx="{tx - 58:.1f}" cy="{ty:.1f}" r="7" fill="{INK}"/><path '
             f'd="M{tx - 51:.1f},{ty:.1f} L{tx:.1f},{ty:.1f}" stroke="{INK}" stroke-width="1.4" '
-            f'marker-end="url(#{id_prefix}-arrow)"/>{badge(tx - 27, ty - 14, t.action)}</g>'
+            f'marker-end="url(#{id_prefix}-arrow)"/>{badge(tx - 27, ty - 14, opening.action)}</g>'
         )
 
     for spec in procedure.STATES:

@@ -6,12 +6,23 @@ returns plain counts keyed by category; ``report.py`` turns them into protected 
 """
 
 from calendar import monthrange
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import BigInteger, Integer, case, cast, extract, func, literal, select
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    SQLColumnExpression,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -140,18 +151,25 @@ def record_key(column, kind: str):
     return ((k * k) % modulus * literal(c, BigInteger) + k) % modulus
 
 
-class Counts(dict):
+K = TypeVar("K", bound=Hashable)
+
+
+class Counts(dict[K, int]):
     """Counts by category (a dict, as before), with each category's cell key beside it in
     ``cell_keys``: the sum of the record keys of the records it counts."""
 
-    def __init__(self, rows=(), cell_keys=None):
+    def __init__(
+        self,
+        rows: Mapping[K, int] | Iterable[tuple[K, int]] = (),
+        cell_keys: Mapping[K, int] | None = None,
+    ) -> None:
         super().__init__(rows)
-        self.cell_keys: dict = dict(cell_keys or {})
+        self.cell_keys: dict[K, int] = dict(cell_keys or {})
 
 
-def _counts(statement, key=lambda *group: group[0] if len(group) == 1 else group) -> Counts:
+def _counts(statement, key=lambda *group: group[0] if len(group) == 1 else group) -> Counts[Any]:
     """Runs a statement whose last two columns are ``count`` and ``sum(record key)``."""
-    counts = Counts()
+    counts: Counts[Any] = Counts()
     for row in db.session.execute(statement).all():
         *group, n, keys = tuple(row)
         name = key(*group)
@@ -167,7 +185,7 @@ def _rows(statement) -> list[tuple]:
     return [tuple(row) for row in db.session.execute(statement).all()]
 
 
-def applications_by_month(period: Period) -> dict[tuple[int, int, str], int]:
+def applications_by_month(period: Period) -> Counts[tuple[int, int, str]]:
     """Applications registered in the period, by (year, month, route)."""
     year, month = (
         extract("year", Application.registered_on),
@@ -187,7 +205,7 @@ def applications_by_month(period: Period) -> dict[tuple[int, int, str], int]:
     return _counts(statement, lambda y, m, route: (int(y), int(m), route))
 
 
-def cases_by_state(period: Period) -> dict[str, int]:
+def cases_by_state(period: Period) -> Counts[str]:
     """Cases registered in the period, by their state today."""
     statement = (
         select(
@@ -204,7 +222,7 @@ def cases_by_state(period: Period) -> dict[str, int]:
 PENDING_WITH_DEADLINE = deadlines.OFFICE_DEADLINE_STATES
 
 
-def pending_by_state_and_overdue(period: Period, today: date) -> dict[tuple[str, bool], int]:
+def pending_by_state_and_overdue(period: Period, today: date) -> Counts[tuple[str, bool]]:
     """Cases registered in the period that await the office now, by state and whether the time
     limit running (the decision due date, or the appeal's) has passed: the lists' own rule
     (``Application.overdue_condition``)."""
@@ -225,7 +243,7 @@ def pending_by_state_and_overdue(period: Period, today: date) -> dict[tuple[str,
     return _counts(statement, lambda state, flag: (state, bool(flag)))
 
 
-def decisions_by_outcome(period: Period) -> dict[str, int]:
+def decisions_by_outcome(period: Period) -> Counts[str]:
     """First-instance decisions taken in the period, by outcome."""
     statement = (
         select(Decision.outcome, func.count(), func.sum(record_key(Decision.id, "decisions")))
@@ -262,7 +280,7 @@ def decision_days(period: Period) -> Histogram:
     return histogram
 
 
-def inquiries_by_country_and_status(period: Period, today: date) -> dict[tuple[str, str], int]:
+def inquiries_by_country_and_status(period: Period, today: date) -> Counts[tuple[str, str]]:
     """Inquiries sent in the period, by State and status today (answered, pending, unanswered)."""
     status = case(
         (Inquiry.outcome.is_not(None), "answered"),
@@ -277,7 +295,7 @@ def inquiries_by_country_and_status(period: Period, today: date) -> dict[tuple[s
     return _counts(statement, lambda country, state: (country, state))
 
 
-def appeals_by_outcome(period: Period) -> dict[str, int]:
+def appeals_by_outcome(period: Period) -> Counts[str]:
     """Appeals lodged in the period, by outcome (``pending`` while undecided)."""
     outcome = func.coalesce(Appeal.outcome, "pending")
     statement = (
@@ -288,7 +306,7 @@ def appeals_by_outcome(period: Period) -> dict[str, int]:
     return _counts(statement)
 
 
-def documents_by_type(period: Period) -> dict[str, int]:
+def documents_by_type(period: Period) -> Counts[str]:
     """Documents issued in the period, by type."""
     statement = (
         select(Document.type, func.count(), func.sum(record_key(Document.id, "documents")))
@@ -309,7 +327,7 @@ PARENTS_NATIONALITY_LABELS = {
 }
 
 
-def parents_nationality():
+def parents_nationality() -> SQLColumnExpression[str]:
     mother, father = BirthRegistration.mother_nationality, BirthRegistration.father_nationality
     return case(
         (func.coalesce(mother, "") == "PE", PERUVIAN_PARENT),
@@ -331,7 +349,7 @@ class BirthGrouping:
     id: str
     title: str
     row_heading: str
-    expression: Callable[[], object]
+    expression: Callable[[], SQLColumnExpression[str]]
     categories: dict[str, str] | None = None
 
 
@@ -365,7 +383,7 @@ BIRTH_GROUPINGS: tuple[BirthGrouping, ...] = (
 )
 
 
-def births_by(grouping: BirthGrouping, period: Period) -> dict[tuple[str, bool], int]:
+def births_by(grouping: BirthGrouping, period: Period) -> Counts[tuple[str, bool]]:
     """Births registered in the period, by the grouping and whether the registration was late."""
     group = grouping.expression()
     statement = (

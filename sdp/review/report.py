@@ -6,7 +6,7 @@ module builds, so a figure withheld in one is withheld in all. Counts come from
 figures (rates, shares, quantiles) are computed from the published figures only.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -149,12 +149,12 @@ class _Spec:
     cell_keys: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def table(self) -> Table:
+        # Copied as disclosure.Table's types say (cells keyed by any hashable row and column: a
+        # Mapping of str keys is not one of Hashable keys, to mypy).
+        counts: dict[tuple[Hashable, Hashable], int] = {key: n for key, n in self.counts.items()}
+        links: dict[tuple[Hashable, Hashable], str] = {key: to for key, to in self.links.items()}
         return Table(
-            self.id,
-            [key for key, _ in self.rows],
-            [key for key, _ in self.columns],
-            self.counts,
-            self.links,
+            self.id, [key for key, _ in self.rows], [key for key, _ in self.columns], counts, links
         )
 
 

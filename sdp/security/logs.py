@@ -14,6 +14,7 @@ import sys
 import time
 import traceback
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask, g, has_request_context, request
 
@@ -54,7 +55,7 @@ def _short(filename: str) -> str:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        document = {
+        document: dict[str, Any] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
@@ -81,6 +82,10 @@ class StripQueryStrings(logging.Filter):
         return True
 
 
+class _AppHandler(logging.StreamHandler):
+    """The handler configure() adds: one per logger, however many apps the process creates."""
+
+
 def configure(app: Flask) -> None:
     """JSON lines on standard error for the app's and the web server's loggers (once per
     process)."""
@@ -89,9 +94,8 @@ def configure(app: Flask) -> None:
         logger = logging.getLogger(name)
         if logger.level == logging.NOTSET:
             logger.setLevel(logging.INFO)
-        if not any(getattr(handler, "sdp_handler", False) for handler in logger.handlers):
-            handler = logging.StreamHandler(sys.stderr)
-            handler.sdp_handler = True
+        if not any(isinstance(handler, _AppHandler) for handler in logger.handlers):
+            handler = _AppHandler(sys.stderr)
             handler.setFormatter(
                 JsonFormatter()
                 if structured

@@ -5,8 +5,8 @@ from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields
 
-from ..api import BEARER, Blueprint, current_principal, staff_required
-from ..cases.api import load_case
+from ..api import BEARER, Blueprint, current_principal, if_match, staff_required
+from ..cases import services as cases
 from ..cases.models import Evidence
 from ..extensions import db
 from ..schemas import StrictSchema
@@ -52,7 +52,7 @@ def _file_dict(row: EvidenceFile) -> dict:
 
 
 def _load_evidence(application_id: int, evidence_id: int):
-    application = load_case(application_id)
+    application = cases.load_case(current_principal(), application_id, if_match())
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None or evidence.application_id != application.id:
         abort(404, message=f"There is no evidence {evidence_id} on this application.")

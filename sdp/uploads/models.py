@@ -4,11 +4,11 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..crypto import EncryptedText
-from ..extensions import db
+from ..extensions import Base
 from ..timestamps import LimaDateTime
 
 
-class EvidenceFile(db.Model):
+class EvidenceFile(Base):
     """A file attached to an item of evidence. The content lives encrypted in the upload
     folder under ``storage_name`` (random); the name the file had is encrypted here."""
 

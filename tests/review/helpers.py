@@ -5,26 +5,15 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import g
-from flask_babel import refresh
-
 from sdp import clock
 from sdp.documents.models import Document
 from sdp.extensions import db
 from tests.cases.helpers import TODAY, Office, person, register
 
 
-def forget_loaded_user() -> None:
-    """Flask-Login keeps the user it loaded, and Flask-Babel the locale, in the app context; the
-    tests' app context outlives a request (requests reuse it), so the next request must load
-    both afresh."""
-    g.pop("_login_user", None)
-    refresh()
-
-
 def sign_in(client, user):
-    """A web session for ``user`` (Flask-Login's session keys; ``seen`` for the idle time-out)."""
-    forget_loaded_user()
+    """A web session for ``user`` (Flask-Login's session keys; ``seen`` for the idle time-out).
+    Each request loads its user and locale afresh (its own context: tests/conftest.py)."""
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True

@@ -15,7 +15,7 @@ from sdp.converters import SerialConverter
 from sdp.domain.vocabulary import Role
 from sdp.review.fence import NON_PERSONAL_ENDPOINTS, is_non_personal, is_reviewer_only
 from tests.cases.helpers import TODAY, Office
-from tests.review.helpers import forget_loaded_user, sign_in
+from tests.review.helpers import sign_in
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -85,7 +85,6 @@ def test_a_reviewer_gets_403_on_every_route_that_is_not_listed_as_non_personal(
         web = client.open(url, method=method, **body)
         with client.session_transaction() as session:
             session.clear()
-        forget_loaded_user()
         # as an API token, with no session
         api = client.open(url, method=method, headers={"Authorization": f"Bearer {token}"}, **body)
         assert web.status_code == 403, (

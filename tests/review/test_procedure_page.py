@@ -10,7 +10,7 @@ import pytest
 from sdp.domain import procedure
 from sdp.domain.vocabulary import Role, State
 from sdp.review import diagram
-from tests.review.helpers import forget_loaded_user, sign_in
+from tests.review.helpers import sign_in
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -31,8 +31,21 @@ def test_every_staff_role_may_read_the_procedure(client, make_user, role):
     assert client.get("/review/procedure").status_code == 200
 
 
+def test_each_request_loads_its_own_user_and_language(client, make_user):
+    """Nothing of one request's sign-in or language is left for the next (each runs in its own
+    context, tests/conftest.py), so the tests need not clear Flask-Login's or Flask-Babel's
+    cache between requests."""
+    sign_in(client, make_user("reviewer"))
+    page = client.get("/review/procedure?lang=pt").get_data(as_text=True)
+    assert '<html lang="pt"' in page
+    with client.session_transaction() as session:
+        session.clear()  # signed out, and the language chosen forgotten
+    assert client.get("/review/procedure").status_code in (302, 401)
+    sign_in(client, make_user("supervisor"))
+    assert '<html lang="es"' in client.get("/review/procedure").get_data(as_text=True)
+
+
 def test_signing_in_is_needed(client):
-    forget_loaded_user()
     assert client.get("/review/procedure").status_code in (302, 401)
     assert client.get("/review/statistics").status_code in (302, 401)
 
@@ -129,7 +142,6 @@ def test_a_changed_setting_shows_on_the_page_with_its_default(app, client, make_
 def test_the_page_is_in_the_readers_language(client, make_user):
     sign_in(client, make_user("reviewer"))
     for language in ("es", "en", "pt"):
-        forget_loaded_user()
         page = client.get(f"/review/procedure?lang={language}").get_data(as_text=True)
         assert f'<html lang="{language}"' in page
     # the legal bases, units and sources are translated too, not left in English

@@ -15,7 +15,6 @@ from sdp.domain.disclosure import SMALL, WITHHELD
 from tests.review.helpers import (
     add_births_and_documents,
     build_known_data,
-    forget_loaded_user,
     sign_in,
 )
 
@@ -38,7 +37,6 @@ def reviewer_web(client, make_user):
 
 
 def _api(api_as, reviewer, query="") -> dict:
-    forget_loaded_user()
     return api_as(reviewer).get(f"/api/v1/statistics?lang=en{query}").json
 
 
@@ -108,7 +106,6 @@ def test_the_page_shows_each_table_with_its_chart_and_the_protected_figures(
 
 def test_the_period_form_with_empty_fields_means_no_limit(reviewer_web):
     assert reviewer_web.get("/review/statistics?from=&to=").status_code == 200
-    forget_loaded_user()
     page = reviewer_web.get("/review/statistics?from=2026-03-15&to=&lang=en").get_data(as_text=True)
     assert "Period: March 1, 2026 to " in page  # to the end of this month: the data's real span
 
@@ -150,7 +147,6 @@ def test_the_csv_and_the_workbook_hold_the_same_protected_figures_as_the_api(
     )
 
     # The workbook, parsed back: a sheet per table with the same figures, and "About".
-    forget_loaded_user()
     sign_in(reviewer_web, reviewer_web.reviewer)
     response = reviewer_web.get("/review/statistics.xlsx?lang=en")
     assert response.mimetype.endswith("spreadsheetml.sheet")
@@ -206,7 +202,6 @@ def test_a_case_dated_before_the_pilot_cannot_stretch_the_reports(reviewer_web, 
     # not).
     db.session.execute(update(Application).values(registered_on=date(1, 1, 1)))
     db.session.commit()
-    forget_loaded_user()
     page = reviewer_web.get("/review/statistics?from=0001-01-01&to=9999-12-31&lang=en")
     assert page.status_code == 200 and len(page.get_data()) < 400_000
     months = re.search(
