@@ -5,6 +5,7 @@ The form checks what a form can (required fields, lengths, dates); the rules of 
 errors naming the same fields.
 """
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -28,9 +29,11 @@ from ..domain.vocabulary import (
 )
 from ..forms import (
     DateInputField,
+    FollowUp,
     GuardedForm,
     GuardedSubForm,
     earliest_date_of_birth,
+    follow_ups_of,
     pilot_start,
 )
 from ..web import country_choices as localized_country_choices
@@ -104,8 +107,8 @@ class ParentForm(GuardedSubForm):
             for basis in PeruvianNationalityBasis
         ),
         description=_l(
-            "Only when the nationality is Peru. Needed when the child was born abroad: Law 32421 "
-            "makes a child born abroad Peruvian only through a parent who is Peruvian by birth."
+            "Needed when the child was born abroad: Law 32421 makes a child born abroad Peruvian "
+            "only through a parent who is Peruvian by birth."
         ),
     )
     stateless = BooleanField(_l("Stateless (no State considers this parent a national)"))
@@ -127,6 +130,36 @@ class ParentForm(GuardedSubForm):
     def given(self) -> bool:
         return bool((self.given_names.data or "").strip() or (self.family_names.data or "").strip())
 
+    @property
+    def full_name(self) -> str:
+        names = ((self.given_names.data or "").strip(), (self.family_names.data or "").strip())
+        return " ".join(name for name in names if name)
+
+    @property
+    def peruvian(self) -> bool:
+        return self.given and self.nationality.data == PERU
+
+    @property
+    def claims_asylum(self) -> bool:
+        return self.given and (self.asylum_status.data or AsylumStatus.NONE) != AsylumStatus.NONE
+
+    # Each on its own page, only for a parent who is recorded and to whom it applies
+    # (sdp.forms.follow_up), naming the parent.
+    follow_ups = (
+        FollowUp(
+            "nationality_basis",
+            lambda parent: parent.peruvian,
+            lambda parent: gettext("How is %(name)s Peruvian?", name=parent.full_name),
+        ),
+        FollowUp(
+            "asylum_country",
+            lambda parent: parent.claims_asylum,
+            lambda parent: gettext(
+                "Which country did %(name)s seek asylum from?", name=parent.full_name
+            ),
+        ),
+    )
+
     def check_complete(self) -> bool:
         """The fields a recorded parent needs; errors beside each field."""
         if not self.given:
@@ -144,7 +177,7 @@ class ParentForm(GuardedSubForm):
             field = getattr(self, refusal[0])
             field.errors = [*field.errors, _l(refusal[1])]
             ok = False
-        if self.asylum_status.data != AsylumStatus.NONE and not self.asylum_country.data:
+        if self.claims_asylum and not self.asylum_country.data:
             self.asylum_country.errors = [
                 *self.asylum_country.errors,
                 _l("The asylum claim's country is needed for an asylum seeker or refugee."),
@@ -212,6 +245,14 @@ class BirthForm(GuardedForm):
         _l("Supporting evidence (required for a late registration)"),
         [Optional(), Length(max=20000)],
     )
+
+    @property
+    def follow_ups(self) -> list[FollowUp]:
+        """The parents' questions that follow an answer, the mother's first."""
+        return [
+            *follow_ups_of("mother", self.mother.form),
+            *follow_ups_of("father", self.father.form),
+        ]
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
