@@ -19,7 +19,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from .. import clock
 from ..domain.birth_registration import DECLARANT_LABELS, DeclarantRelationship
-from ..domain.nationality import PERU, parent_refusal
+from ..domain.nationality import (
+    NATIONALITY_BASIS_NEEDED,
+    PERU,
+    nationality_basis_needed,
+    parent_refusal,
+)
 from ..domain.vocabulary import (
     LABELS,
     PERUVIAN_NATIONALITY_BASIS_LABELS,
@@ -256,8 +261,16 @@ class BirthForm(GuardedForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        basis_needed = nationality_basis_needed(
+            self.child.form.birth_country.data, bool(self.foundling.data)
+        )
         for parent in (self.mother.form, self.father.form):
             ok = parent.check_complete() and ok
+            # Asked on the parent's own question page (sdp.forms.follow_up), before the service.
+            field = parent.nationality_basis
+            if basis_needed and parent.peruvian and not field.data and not field.errors:
+                field.errors = [*field.errors, _l(NATIONALITY_BASIS_NEEDED)]
+                ok = False
         return ok
 
     def to_data(self) -> dict:
