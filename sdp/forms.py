@@ -111,8 +111,9 @@ class DateInputField(Field):
     ``error_id`` the input the error summary links to, the first wrong one.
 
     ``subject`` names the date in a sentence ("The date of birth"); ``optional`` lets it be left
-    empty; ``past`` (the default) refuses a date after today; ``earliest`` is a function of the
-    form giving the first date allowed (``earliest_date_of_birth``, ``pilot_start``): the bounds
+    empty (or a function of the form: empty allowed unless an earlier answer asks for the date);
+    ``past`` (the default) refuses a date after today; ``earliest`` is a function of the form
+    giving the first date allowed (``earliest_date_of_birth``, ``pilot_start``): the bounds
     of ``sdp.domain.dates``, which the services check again. ``birth`` asks browsers to offer a
     date of birth (``autocomplete="bday-*"``). A value posted under the bare name in ISO form
     (``2026-03-27``: a bookmarked statistics link) is read too.
@@ -204,7 +205,7 @@ class DateInputField(Field):
     def pre_validate(self, form):
         subject = self.subject
         if self._fault == PartsFault.EMPTY or (self.data is None and self._fault is None):
-            if self.optional:
+            if self.optional(form) if callable(self.optional) else self.optional:
                 self.errors = []
                 raise StopValidation()
             self._refuse(
@@ -243,14 +244,53 @@ ASKED = "_asked"
 
 class FollowUp:
     """A question that applies only after an answer (``applies(form)``): the authority of an ex
-    officio case, the ground of an exclusion. Its page's form leaves it out (carrying its value
-    hidden); once the first page is answered, the question gets its own page, with a back link
-    (GOV.UK's conditional reveal, without JavaScript). What does not apply is never stored: the
-    form's ``*_data`` methods drop it."""
+    officio case, the ground of an exclusion, a person's asylum country. Its page's form leaves it
+    out (carrying its value hidden); once the first page is answered, the question gets its own
+    page, with a back link (GOV.UK's conditional reveal, without JavaScript). What does not apply
+    is never stored: the form's ``*_data`` methods drop it.
 
-    def __init__(self, path: str, applies):
+    ``question(form)``, when given, is the page's heading, which names whom it asks about ("Which
+    country did María Pérez seek asylum from?"): the same question of two people must not look
+    alike. Else the heading is the field's label."""
+
+    def __init__(self, path: str, applies, question=None):
         self.path = path  # the field, as ``field_at`` names it
         self.applies = applies
+        self.question = question
+
+    def within(self, prefix: str, part) -> "FollowUp":
+        """The same question of a part of a form (``part``, the form of a ``FormField``: a person
+        of the intake, a parent of a birth), named from the whole form (``prefix``: ``applicant``,
+        ``dependants.0``): whether it applies, and its heading, read from that part."""
+        question = self.question
+        return FollowUp(
+            f"{prefix}.{self.path}",
+            lambda form: self.applies(part),
+            (lambda form: question(part)) if question else None,
+        )
+
+
+def follow_ups_of(prefix: str, part) -> list[FollowUp]:
+    """The follow-up questions of a sub-form (its ``follow_ups``), named from the whole form."""
+    return [question.within(prefix, part) for question in getattr(part, "follow_ups", ())]
+
+
+def follow_up_heading(form, field) -> str:
+    """The heading of ``field``'s own page: its question, naming the person, or its label."""
+    for question in getattr(form, "follow_ups", ()):
+        if question.question is not None and field_at(form, question.path) is field:
+            return str(question.question(form))
+    return str(field.label.text)
+
+
+def follow_up_in_error(form) -> Field | None:
+    """The first follow-up question that applies and has an error (one a service put beside it
+    after the pages were answered), or None: shown on its own page, where the field is."""
+    for question in getattr(form, "follow_ups", ()):
+        field = field_at(form, question.path)
+        if field is not None and field.errors and question.applies(form):
+            return field
+    return None
 
 
 def _fields_with_errors(form) -> list:

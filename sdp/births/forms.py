@@ -5,6 +5,7 @@ The form checks what a form can (required fields, lengths, dates); the rules of 
 errors naming the same fields.
 """
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -18,7 +19,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from .. import clock
 from ..domain.birth_registration import DECLARANT_LABELS, DeclarantRelationship
-from ..domain.nationality import PERU, parent_refusal
+from ..domain.nationality import (
+    NATIONALITY_BASIS_NEEDED,
+    PERU,
+    nationality_basis_needed,
+    parent_refusal,
+)
 from ..domain.vocabulary import (
     LABELS,
     PERUVIAN_NATIONALITY_BASIS_LABELS,
@@ -28,9 +34,11 @@ from ..domain.vocabulary import (
 )
 from ..forms import (
     DateInputField,
+    FollowUp,
     GuardedForm,
     GuardedSubForm,
     earliest_date_of_birth,
+    follow_ups_of,
     pilot_start,
 )
 from ..web import country_choices as localized_country_choices
@@ -104,8 +112,8 @@ class ParentForm(GuardedSubForm):
             for basis in PeruvianNationalityBasis
         ),
         description=_l(
-            "Only when the nationality is Peru. Needed when the child was born abroad: Law 32421 "
-            "makes a child born abroad Peruvian only through a parent who is Peruvian by birth."
+            "Needed when the child was born abroad: Law 32421 makes a child born abroad Peruvian "
+            "only through a parent who is Peruvian by birth."
         ),
     )
     stateless = BooleanField(_l("Stateless (no State considers this parent a national)"))
@@ -127,6 +135,36 @@ class ParentForm(GuardedSubForm):
     def given(self) -> bool:
         return bool((self.given_names.data or "").strip() or (self.family_names.data or "").strip())
 
+    @property
+    def full_name(self) -> str:
+        names = ((self.given_names.data or "").strip(), (self.family_names.data or "").strip())
+        return " ".join(name for name in names if name)
+
+    @property
+    def peruvian(self) -> bool:
+        return self.given and self.nationality.data == PERU
+
+    @property
+    def claims_asylum(self) -> bool:
+        return self.given and (self.asylum_status.data or AsylumStatus.NONE) != AsylumStatus.NONE
+
+    # Each on its own page, only for a parent who is recorded and to whom it applies
+    # (sdp.forms.follow_up), naming the parent.
+    follow_ups = (
+        FollowUp(
+            "nationality_basis",
+            lambda parent: parent.peruvian,
+            lambda parent: gettext("How is %(name)s Peruvian?", name=parent.full_name),
+        ),
+        FollowUp(
+            "asylum_country",
+            lambda parent: parent.claims_asylum,
+            lambda parent: gettext(
+                "Which country did %(name)s seek asylum from?", name=parent.full_name
+            ),
+        ),
+    )
+
     def check_complete(self) -> bool:
         """The fields a recorded parent needs; errors beside each field."""
         if not self.given:
@@ -144,7 +182,7 @@ class ParentForm(GuardedSubForm):
             field = getattr(self, refusal[0])
             field.errors = [*field.errors, _l(refusal[1])]
             ok = False
-        if self.asylum_status.data != AsylumStatus.NONE and not self.asylum_country.data:
+        if self.claims_asylum and not self.asylum_country.data:
             self.asylum_country.errors = [
                 *self.asylum_country.errors,
                 _l("The asylum claim's country is needed for an asylum seeker or refugee."),
@@ -213,10 +251,26 @@ class BirthForm(GuardedForm):
         [Optional(), Length(max=20000)],
     )
 
+    @property
+    def follow_ups(self) -> list[FollowUp]:
+        """The parents' questions that follow an answer, the mother's first."""
+        return [
+            *follow_ups_of("mother", self.mother.form),
+            *follow_ups_of("father", self.father.form),
+        ]
+
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        basis_needed = nationality_basis_needed(
+            self.child.form.birth_country.data, bool(self.foundling.data)
+        )
         for parent in (self.mother.form, self.father.form):
             ok = parent.check_complete() and ok
+            # Asked on the parent's own question page (sdp.forms.follow_up), before the service.
+            field = parent.nationality_basis
+            if basis_needed and parent.peruvian and not field.data and not field.errors:
+                field.errors = [*field.errors, _l(NATIONALITY_BASIS_NEEDED)]
+                ok = False
         return ok
 
     def to_data(self) -> dict:

@@ -26,6 +26,7 @@ from ..domain.vocabulary import (
     Sex,
 )
 from ..extensions import login_manager
+from ..forms import clear_errors, follow_up, follow_up_heading, follow_up_in_error
 from . import services
 from .forms import BirthForm, BirthSearchForm
 
@@ -110,7 +111,16 @@ def index(principal):
 def register(principal):
     form = BirthForm()
     refusal = None
-    if form.validate_on_submit():
+    if not form.is_submitted():
+        return render_template("births/new.html", form=form, refusal=refusal)
+    form.validate()
+    if "_back" in request.form:  # back from a follow-up question: the form as it was
+        clear_errors(form)
+        return render_template("births/new.html", form=form, refusal=refusal)
+    question = follow_up(form, request.form)
+    if question is not None:
+        return _question_page(form, question)
+    if not form.errors:
         try:
             registration = services.register_birth(principal, form.to_data())
         except services.DuplicateBirth as duplicate:
@@ -130,6 +140,10 @@ def register(principal):
                 field.errors = [*field.errors, _message(error)]
             elif refusal is None:
                 form.form_errors.append(_message(error))
+            # An answer given on a question's own page (how a parent is Peruvian): shown there.
+            question = follow_up_in_error(form)
+            if question is not None and refusal is None:
+                return _question_page(form, question, 422)
         else:
             flash(
                 gettext(
@@ -142,8 +156,19 @@ def register(principal):
             return redirect(
                 url_for("births.show", registration_number=registration.registration_number), 303
             )
-    status = 422 if form.is_submitted() else 200
-    return render_template("births/new.html", form=form, refusal=refusal), status
+    return render_template("births/new.html", form=form, refusal=refusal), 422
+
+
+def _question_page(form, question, status: int | None = None):
+    """A question that follows an answer (sdp.forms.follow_up), on its own page, naming the
+    parent it asks about."""
+    return render_template(
+        "follow_up.html",
+        form=form,
+        field=question,
+        heading=follow_up_heading(form, question),
+        caption=gettext("Register a birth"),
+    ), status or (422 if question.errors else 200)
 
 
 @bp.get("/<string:registration_number>")

@@ -28,6 +28,7 @@ from ..domain.vocabulary import (
     ProceedingKind,
     ProceedingStatus,
     ReferralStatus,
+    Vulnerability,
     label,
 )
 from ..forms import (
@@ -36,11 +37,13 @@ from ..forms import (
     GuardedForm,
     GuardedSubForm,
     earliest_date_of_birth,
+    follow_ups_of,
     pilot_start,
 )
 from ..web import choices, country_choices, language_choices
 
 MAX_DEPENDANTS = 30
+DETAINED, NOT_DETAINED = "yes", "no"
 
 
 def required(message):
@@ -150,14 +153,27 @@ class PersonFields(GuardedSubForm):
     guardian = StringField(
         lazy_gettext("Guardian or representative (unaccompanied child)"),
         validators=[Optional(), Length(max=200)],
+        description=lazy_gettext(
+            "Leave empty if none is appointed yet: one must be recorded before the interview."
+        ),
+    )
+    # Asked of everyone ("No" chosen, as the asylum status is "None"); where and since when only
+    # of a person detained, each on its own page.
+    detained = RadioField(
+        lazy_gettext("Is this person detained?"),
+        # Not posted (a client other than the page, whose radios always post one): not detained.
+        default=NOT_DETAINED,
     )
     detention_place = StringField(
-        lazy_gettext("Place of detention, if detained"), validators=[Optional(), Length(max=200)]
+        # No Optional(): it would stop the check that a detained person's place is given.
+        lazy_gettext("Place of detention"),
+        validators=[Length(max=200)],
     )
     detention_since = Day(
         lazy_gettext("Detained since"),
         lazy_gettext("The date the detention started"),
-        optional=True,
+        lazy_gettext("Enter the date the detention started."),
+        optional=lambda person: not person.is_detained,
     )
 
     def __init__(self, *args, **kwargs):
@@ -167,22 +183,74 @@ class PersonFields(GuardedSubForm):
         self.birth_country.choices = country_choices(gettext("Choose a country"))
         self.asylum_country.choices = country_choices(gettext("Not applicable"))
         self.vulnerabilities.choices = choices("Vulnerability")
+        self.detained.choices = [(DETAINED, gettext("Yes")), (NOT_DETAINED, gettext("No"))]
 
-    def validate_detention_since(self, field):
-        if (self.detention_place.data or "").strip() and not field.data:
-            raise ValidationError(gettext("Enter the date the detention started."))
-        if field.data and not (self.detention_place.data or "").strip():
-            raise ValidationError(gettext("Enter the place of detention, or leave both empty."))
+    @property
+    def person_name(self) -> str:
+        """The person's name as typed, for the questions asked about them."""
+        return " ".join(
+            part
+            for part in (
+                (self.given_names.data or "").strip(),
+                (self.family_names.data or "").strip(),
+            )
+            if part
+        )
+
+    @property
+    def claims_asylum(self) -> bool:
+        return _claims_asylum(self.asylum_status)
+
+    @property
+    def is_detained(self) -> bool:
+        return self.detained.data == DETAINED
+
+    @property
+    def unaccompanied_child(self) -> bool:
+        return Vulnerability.UNACCOMPANIED_CHILD in (self.vulnerabilities.data or [])
+
+    # Each on its own page, only when it applies (sdp.forms.follow_up), naming the person.
+    follow_ups = (
+        FollowUp(
+            "asylum_country",
+            lambda person: person.claims_asylum,
+            lambda person: gettext(
+                "Which country did %(name)s seek asylum from?", name=person.person_name
+            ),
+        ),
+        FollowUp(
+            "guardian",
+            lambda person: person.unaccompanied_child,
+            lambda person: gettext(
+                "Who is the guardian or representative of %(name)s?", name=person.person_name
+            ),
+        ),
+        FollowUp(
+            "detention_place",
+            lambda person: person.is_detained,
+            lambda person: gettext("Where is %(name)s detained?", name=person.person_name),
+        ),
+        FollowUp(
+            "detention_since",
+            lambda person: person.is_detained,
+            lambda person: gettext(
+                "Since when has %(name)s been detained?", name=person.person_name
+            ),
+        ),
+    )
+
+    def validate_detention_place(self, field):
+        if self.is_detained and not (field.data or "").strip():
+            raise ValidationError(gettext("Enter the place of detention."))
 
     def validate_asylum_country(self, field):
-        if (
-            self.asylum_status.data in (AsylumStatus.ASYLUM_SEEKER, AsylumStatus.REFUGEE)
-            and not field.data
-        ):
+        if self.claims_asylum and not field.data:
             raise ValidationError(gettext("Choose the country of the asylum claim."))
 
     def person_data(self) -> dict:
         status = self.asylum_status.data or AsylumStatus.NONE.value
+        # What does not apply is not stored: a claim's country of a person who claims no asylum,
+        # a guardian of a person who is no unaccompanied child, a detention of a person free.
         return {
             "given_names": self.given_names.data.strip(),
             "family_names": self.family_names.data.strip(),
@@ -195,13 +263,15 @@ class PersonFields(GuardedSubForm):
             "languages": list(self.languages.data or []),
             "asylum": {
                 "status": status,
-                "country": self.asylum_country.data if _claims_asylum(self.asylum_status) else None,
+                "country": self.asylum_country.data if self.claims_asylum else None,
             },
             "vulnerabilities": list(self.vulnerabilities.data or []),
-            "guardian": (self.guardian.data or "").strip() or None,
+            "guardian": (self.guardian.data or "").strip() or None
+            if self.unaccompanied_child
+            else None,
             "detention": (
                 {"place": self.detention_place.data.strip(), "since": self.detention_since.data}
-                if self.detention_since.data
+                if self.is_detained
                 else None
             ),
         }
@@ -247,8 +317,19 @@ class IntakeForm(GuardedForm):
         self.route.choices = choices("Route")
         self.registered_on.description = gettext("Leave empty for today.")
 
-    # Asked on its own page, only of an ex officio case (sdp.forms.follow_up).
-    follow_ups = (FollowUp("referring_authority", lambda form: form.route.data == "ex_officio"),)
+    @property
+    def follow_ups(self) -> list[FollowUp]:
+        """Asked on its own page when it applies (sdp.forms.follow_up): the authority of an ex
+        officio case, then each person's questions, the applicant's first."""
+        return [
+            FollowUp("referring_authority", lambda form: form.route.data == "ex_officio"),
+            *follow_ups_of("applicant", self.applicant.form),
+            *(
+                question
+                for index, entry in enumerate(self.dependants.entries)
+                for question in follow_ups_of(f"dependants.{index}", entry.form)
+            ),
+        ]
 
     def validate_referring_authority(self, field):
         if self.route.data == "ex_officio" and not (field.data or "").strip():

@@ -34,7 +34,7 @@ from ..domain.procedure import InvalidField, ProcedureError
 from ..domain.vocabulary import N_, DocumentType, Role
 from ..error_words import refused_step_words
 from ..extensions import db
-from ..forms import clear_errors, field_at, follow_up
+from ..forms import clear_errors, field_at, follow_up, follow_up_heading, follow_up_in_error
 from ..unit_of_work import savepoint
 from ..uploads import services as uploads
 from ..uploads.download import as_download
@@ -211,13 +211,7 @@ def intake():
         )
     question = follow_up(form, request.form)
     if question is not None:
-        return render_template(
-            "follow_up.html",
-            form=form,
-            field=question,
-            caption=gettext("Register an application"),
-            submit_name="register",
-        ), (422 if question.errors else 200)
+        return _intake_question(form, question)
     if form.errors:
         return render_template(
             "cases/intake.html", form=form, duplicates=duplicates, refusal=refusal
@@ -237,6 +231,9 @@ def intake():
             document_services.issue_provisional_certificates(principal, application)
     except ProcedureError as error:
         refusal, status = _field_error(form, error), error.status
+        question = follow_up_in_error(form)  # an answer of a question's own page: shown there
+        if question is not None and refusal is None:
+            return _intake_question(form, question, status)
         return render_template(
             "cases/intake.html", form=form, duplicates=[], refusal=refusal
         ), status
@@ -249,6 +246,18 @@ def intake():
         "success",
     )
     return redirect(url_for(".case", application_id=application.id))
+
+
+def _intake_question(form, question, status: int | None = None):
+    """A question of the intake that follows an answer, on its own page, naming its person."""
+    return render_template(
+        "follow_up.html",
+        form=form,
+        field=question,
+        heading=follow_up_heading(form, question),
+        caption=gettext("Register an application"),
+        submit_name="register",
+    ), status or (422 if question.errors else 200)
 
 
 def _field_error(form, error: ProcedureError) -> str | None:
@@ -819,6 +828,7 @@ def action(application_id: int, slug: str, target: int | None = None):
                     "follow_up.html",
                     form=form,
                     field=question,
+                    heading=follow_up_heading(form, question),
                     caption=gettext("Case %(number)s", number=application.case_number),
                 ), status
             if "change" not in request.form and "_back" not in request.form and not form.errors:

@@ -56,6 +56,14 @@ def parent_refusal(
     return None
 
 
+def nationality_basis_needed(child_country: str | None, foundling: bool) -> bool:
+    """Whether a Peruvian parent must say how they are Peruvian (``NATIONALITY_BASIS_NEEDED``):
+    for a child born abroad, where it decides the child's nationality (Law 32421); never for a
+    child born in Peru (ius soli) nor a foundling (no parent). ``nationality_at_birth`` asks it
+    in this case; the birth form asks it on the parent's question before the service does."""
+    return not foundling and child_country != PERU
+
+
 def check_parent(
     role: str, nationality: str | None, stateless: bool, nationality_basis: str | None
 ) -> None:

@@ -238,27 +238,32 @@ def desk(make_user, sign_in):
     return sign_in(make_user("registrar"))
 
 
-def test_the_form_asks_each_parent_how_they_are_peruvian_with_radios_named_in_words(desk):
-    html = desk.get("/births/new").get_data(as_text=True)
-    for role in ("mother", "father"):
-        radios = re.findall(
-            rf'<input class="govuk-radios__input" id="({role}-nationality_basis[-0-9]*)" '
-            rf'name="{role}-nationality_basis" type="radio" value="([a-z]+)"',
-            html,
-        )
-        assert [value for _, value in radios] == ["birth", "naturalization", "option"], role
-        for field_id, _ in radios:
-            assert re.search(
-                f'<label class="govuk-label govuk-radios__label" for="{field_id}">', html
-            )
+@pytest.mark.parametrize("role", ["mother", "father"])
+def test_the_form_asks_each_parent_how_they_are_peruvian_with_radios_named_in_words(desk, role):
+    # Asked of a Peruvian parent only, on its own page (sdp.forms.follow_up), naming the parent.
+    assert "nationality_basis-conditional" not in desk.get("/births/new").get_data(as_text=True)
+    data = form(**{f"{role}-nationality": "PE", f"{role}-nationality_basis": None})
+    page = desk.post("/births/new", data=data)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="follow-up"' in html
+    name = "Andreína Blanco Paz" if role == "mother" else "Esteban Rojas Huanca"
+    assert f"How is {name} Peruvian?</label>" in html or f"How is {name} Peruvian?</h1>" in html
+    radios = re.findall(
+        rf'<input class="govuk-radios__input" id="({role}-nationality_basis[-0-9]*)" '
+        rf'name="{role}-nationality_basis" type="radio" value="([a-z]+)"',
+        html,
+    )
+    assert [value for _, value in radios] == ["birth", "naturalization", "option"], role
+    for field_id, _ in radios:
+        assert re.search(f'<label class="govuk-label govuk-radios__label" for="{field_id}">', html)
     assert (
         "Peruvian by birth" in html
         and "Peruvian by naturalization" in html
         and "Peruvian by option" in html
     )
-    assert "Only when the nationality is Peru" in html
+    assert "Needed when the child was born abroad" in html
     assert not re.search(
-        r'name="mother-nationality_basis" type="radio" value="[a-z]+" checked', html
+        rf'name="{role}-nationality_basis" type="radio" value="[a-z]+" checked', html
     )
 
 
@@ -300,9 +305,14 @@ def test_a_father_peruvian_only_by_naturalization_is_refused_with_the_screening_
 
 
 def test_a_peruvian_parent_of_a_child_born_abroad_without_a_basis_is_asked_beside_the_field(desk):
-    response = desk.post("/births/new", data=form(**{"father-nationality_basis": None}))
+    unsaid = form(**{"father-nationality_basis": None})
+    asked = desk.post("/births/new", data=unsaid)  # first the question, on its own page
+    assert asked.status_code == 200 and 'id="follow-up"' in asked.get_data(as_text=True)
+    # Left unanswered: the service's rule (a child born abroad), beside the field on that page.
+    response = desk.post("/births/new", data={**unsaid, "_asked": "father-nationality_basis"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
+    assert 'id="follow-up"' in html
     assert re.search(
         r'id="father-nationality_basis-error" class="govuk-error-message">'
         r'<span class="govuk-visually-hidden">Error:</span> Say how this parent is Peruvian',
@@ -360,7 +370,8 @@ def test_an_unknown_basis_from_the_form_is_an_error_beside_the_field(desk):
 )
 def test_the_question_and_the_refusal_in_spanish_and_portuguese(desk, language, words):
     desk.get(f"/language/{language}")
-    page = desk.get("/births/new").get_data(as_text=True)
+    page = desk.post("/births/new", data=form(**{"father-nationality_basis": None}))
+    page = page.get_data(as_text=True)  # the question, on its own page
     assert all(word in page for word in words[:3])
     refused = desk.post("/births/new", data=form(**{"father-nationality_basis": "naturalization"}))
     html = refused.get_data(as_text=True)

@@ -34,14 +34,12 @@ def fill_child_and_refugee_mother(page, *, born_on) -> None:
     page.select_option("#mother-birth_country", "VE")
     page.select_option("#mother-nationality", "VE")
     page.select_option("#mother-asylum_status", "refugee")
-    page.select_option("#mother-asylum_country", "VE")
     page.fill("#father-given_names", "Luis Alberto")
     page.fill("#father-family_names", "Mendoza Pérez")
     fill_date(page, "#father-date_of_birth", "1990-02-03")
     page.select_option("#father-birth_country", "VE")
     page.select_option("#father-nationality", "VE")
     page.select_option("#father-asylum_status", "refugee")
-    page.select_option("#father-asylum_country", "VE")
     page.fill("#declarant_name", "Daniela Rivas Colmenares")
     page.select_option("#declarant_relationship", "mother")
 
@@ -49,6 +47,20 @@ def fill_child_and_refugee_mother(page, *, born_on) -> None:
 def submit_birth(page) -> None:
     page.locator("main form button.govuk-button[type=submit]").click()
     page.wait_for_load_state()
+
+
+def answer_the_asylum_questions(page, check_page=None) -> None:
+    """Each refugee parent's claim's country: a question of its own page, naming the parent."""
+    for role, name in (
+        ("mother", "Daniela Rivas Colmenares"),
+        ("father", "Luis Alberto Mendoza Pérez"),
+    ):
+        assert page.locator(f"form#follow-up #{role}-asylum_country").is_visible()
+        assert page.locator("h1").inner_text() == f"Which country did {name} seek asylum from?"
+        if check_page is not None:
+            check_page(page, f"{role}-asylum-country")
+        page.select_option(f"#{role}-asylum_country", "VE")
+        submit_birth(page)
 
 
 def test_a_registrar_registers_the_birth_of_a_child_of_refugees(page, check_page, make_user):
@@ -64,6 +76,7 @@ def test_a_registrar_registers_the_birth_of_a_child_of_refugees(page, check_page
     check_page(page, "birth-form")
     fill_child_and_refugee_mother(page, born_on=TODAY - timedelta(days=10))
     submit_birth(page)
+    answer_the_asylum_questions(page, check_page)
     assert "/births/NAC-" in page.url
     assert (
         "Birth of Valentina Mendoza Rivas registered under number"
@@ -92,6 +105,7 @@ def test_a_late_registration_asks_for_evidence_and_keeps_what_was_typed(
     born_on = TODAY - timedelta(days=75)
     fill_child_and_refugee_mother(page, born_on=born_on)
     submit_birth(page)
+    answer_the_asylum_questions(page)
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
     assert summary.evaluate("node => document.activeElement === node")

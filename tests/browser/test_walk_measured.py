@@ -40,8 +40,11 @@ DATE_PART = re.compile(r"-(day|month|year)$")
 # Issuing the document as its own question, then its answers checked before it is issued
 # (irreversible), costs the intake officer two page loads more (9 → 11) and one field less
 # (10 → 9: the travel document's validity is no longer posted with every document).
+# Asking "Is this person detained?" (answered No unless changed, its place and date then asked on
+# pages of their own: issue 13, conditional questions) posts one answer more at intake (9 → 10),
+# where the place and the date of detention were two questions on the page, left empty.
 CEILING = {
-    "intake_officer": (11, 9),
+    "intake_officer": (11, 10),
     "supervisor": (5, 1),
     "case_officer": (17, 16),
     "decision_maker": (6, 3),

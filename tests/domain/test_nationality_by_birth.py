@@ -20,6 +20,7 @@ from sdp.domain.nationality import (
     Parent,
     check_parent,
     nationality_at_birth,
+    nationality_basis_needed,
     parent_refusal,
 )
 from sdp.domain.procedure import InvalidField
@@ -222,3 +223,12 @@ def test_a_parent_s_nationality_as_given_is_judged_by_one_rule():
     assert refused.value.field == "father.nationality"
     with pytest.raises(ValueError, match="A stateless parent has no nationality"):
         Parent("AR", stateless=True)
+
+
+@pytest.mark.parametrize(
+    ("country", "foundling", "needed"),
+    [("AR", False, True), (None, False, True), ("PE", False, False), ("AR", True, False)],
+)
+def test_a_peruvian_parent_says_how_only_for_a_child_born_abroad(country, foundling, needed):
+    """The birth form asks it on the parent's own page, before the service would refuse."""
+    assert nationality_basis_needed(country, foundling) is needed

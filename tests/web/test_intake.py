@@ -91,7 +91,6 @@ def test_errors_are_shown_beside_each_field_and_in_a_summary_and_nothing_typed_i
     for field, link in (
         ("applicant-family_names", "applicant-family_names"),
         ("applicant-date_of_birth", "applicant-date_of_birth-day"),  # a date: its first part
-        ("applicant-asylum_country", "applicant-asylum_country"),
         ("applicant-languages", "applicant-languages"),
     ):
         assert f'href="#{link}"' in html and f'id="{field}-error"' in html, field
@@ -99,7 +98,10 @@ def test_errors_are_shown_beside_each_field_and_in_a_summary_and_nothing_typed_i
         "Applicant: Enter the family names." in html
         and "Applicant: The date of birth must be today or in the past" in html
     )
-    assert "Choose the country of the asylum claim." in html
+    # The claim's country follows the status: shown under it now (the status is a refugee's), not
+    # an error of a question that was not on the page (sdp.forms.follow_up).
+    assert 'id="applicant-asylum_country-conditional"' in html
+    assert "Choose the country of the asylum claim." not in html
     # What was typed comes back.
     assert (
         'value="María José"' in html
@@ -150,7 +152,9 @@ def test_an_ex_officio_case_names_its_authority(web_as):
     back = intake.post("/cases/new", data={**asked, "_back": "1", "referring_authority": "CEP"})
     html = back.get_data(as_text=True)
     assert back.status_code == 200 and 'value="ex_officio" checked' in html
-    assert 'name="referring_authority" value="CEP"' in html and "govuk-error-summary" not in html
+    # Shown under the route it follows (GOV.UK's conditional reveal), as answered.
+    assert 'id="referring_authority-conditional"' in html and "govuk-error-summary" not in html
+    assert 'name="referring_authority" type="text" value="CEP"' in html
     response = intake.post("/cases/new", data={**asked, "referring_authority": "CEPR"})
     assert response.status_code == 302
     assert db.session.execute(select(Application.referring_authority)).scalar_one() == "CEPR"
