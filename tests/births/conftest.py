@@ -1,7 +1,6 @@
 """Signing in to the registrar's pages in the Flask test client."""
 
 import pytest
-from flask import g
 
 from sdp.auth.models import User
 from sdp.extensions import db, login_manager
@@ -31,11 +30,8 @@ def sign_in(client, _user_loader):
     def factory(user):
         with client.session_transaction() as session:
             session.clear()
-        # The tests share one app context across requests, and Flask-Login caches the user on ``g``.
-        g.pop("_login_user", None)
         client.get("/language/en")
         sign_in_with_form(client, user)
-        g.pop("_login_user", None)
         return client
 
     return factory
