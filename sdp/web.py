@@ -87,6 +87,17 @@ def label(enum_name: str, value) -> str:
     return gettext(vocabulary.label(member))
 
 
+def relationship_label(relationship, sex) -> str:
+    """A dependant's relationship to the applicant, as a word for this person (Daughter, Son,
+    Wife, Husband) where the sex says it, else the neutral label (Child, Spouse, Other)."""
+    try:
+        key = (vocabulary.Relationship(relationship), vocabulary.Sex(sex))
+    except ValueError:
+        return label("Relationship", relationship)
+    word = vocabulary.RELATIONSHIP_BY_SEX.get(key)
+    return gettext(word) if word else label("Relationship", relationship)
+
+
 def choices(enum_name: str, *, blank: str | None = None) -> list[tuple[str, str]]:
     enum: type[StrEnum] = getattr(vocabulary, enum_name)
     options = [(member.value, label(enum_name, member.value)) for member in enum]
@@ -319,6 +330,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         get_locale=get_locale,
         label=label,
+        relationship_label=relationship_label,
         tag_colour=tag_colour,
         choices=choices,
         action_title=action_title,

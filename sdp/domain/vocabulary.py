@@ -184,6 +184,16 @@ class Sex(StrEnum):
     UNSPECIFIED = "X"
 
 
+# A dependant's relationship in the words a person uses when the sex is known ("Sofía Pérez
+# (Daughter)", in Spanish "Hija"); the neutral label of ``Relationship`` otherwise.
+RELATIONSHIP_BY_SEX: dict[tuple[Relationship, Sex], str] = {
+    (Relationship.CHILD, Sex.FEMALE): N_("Daughter"),
+    (Relationship.CHILD, Sex.MALE): N_("Son"),
+    (Relationship.SPOUSE, Sex.FEMALE): N_("Wife"),
+    (Relationship.SPOUSE, Sex.MALE): N_("Husband"),
+}
+
+
 class EvidenceKind(StrEnum):
     TESTIMONY = "testimony"
     DOCUMENT = "document"
