@@ -380,8 +380,8 @@ def reset_totp(actor: Principal, user: User) -> None:
 
 
 TEMPORARY_PASSWORD_HOURS = 72  # time to reach the person and for them to sign in (a weekend)
-# No 0/O, 1/l/I: read aloud or copied from a screen without a mistake. 16 characters of 31:
-# about 79 bits, more than any password the policy accepts from a person.
+# No 0/O, 1/l: read aloud or copied from a screen without a mistake. 16 characters of 32:
+# 80 bits, more than most passwords the policy accepts from a person.
 TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 
 
