@@ -349,6 +349,7 @@ def _reset_refusal(actor: Principal, user: User, what: str) -> str | None:
         account_id=user.id,
         account_is_admin=Role.ADMIN in user.roles,
         account_active=user.active,
+        account_has_second_factor=bool(user.totp_secret),
         creator_id=user.created_by_id,
         password_reset_by=user.password_reset_by_id if user.must_change_password else None,
         second_factor_reset_by=user.totp_reset_by_id if not user.totp_secret else None,
@@ -395,8 +396,8 @@ def reset_password(actor: Principal, user: User) -> str:
     temporary password, returned to be shown once and never stored in clear nor audited. It works
     for ``TEMPORARY_PASSWORD_HOURS``, and only to choose a new password at the next sign-in (the
     change-password page, ``set_password``). Every session of the user ends (their session
-    epoch: the Flask-Login remember cookie carries it too), and a lock-out ends: the person is
-    about to sign in. Refused (``ResetRefused``) by ``sdp/domain/access.py``: one's own account,
+    epoch, which every session's id carries; no remember-me cookie is issued), and a lock-out
+    ends: the person is about to sign in. Refused (``ResetRefused``) by ``sdp/domain/access.py``: one's own account,
     another administrator's, an inactive one, or an account whose second factor this admin
     cleared."""
     refusal = reset_refusal(actor, user, "password")

@@ -99,6 +99,10 @@ RESET_ANOTHER_ADMINISTRATOR = N_(
 RESET_INACTIVE_ACCOUNT = N_(
     "This account is deactivated: reactivate it before you reset its password or second factor."
 )
+NO_SECOND_FACTOR_TO_RESET = N_(
+    "This account has no second factor set up: there is nothing to reset. If its roles need one, "
+    "its holder sets it up at their next sign-in."
+)
 PASSWORD_AFTER_OWN_SECOND_FACTOR_RESET = N_(
     "You cleared this account's second factor and it has not been set up again: another "
     "administrator must reset its password."
@@ -116,6 +120,7 @@ def credential_reset_refusal(
     account_id: int,
     account_is_admin: bool,
     account_active: bool,
+    account_has_second_factor: bool,
     creator_id: int | None,
     password_reset_by: int | None,
     second_factor_reset_by: int | None,
@@ -135,6 +140,8 @@ def credential_reset_refusal(
         if second_factor_reset_by == admin_id:
             return PASSWORD_AFTER_OWN_SECOND_FACTOR_RESET
         return None
+    if not account_has_second_factor:
+        return NO_SECOND_FACTOR_TO_RESET
     if password_reset_by == admin_id:
         return SECOND_FACTOR_AFTER_OWN_PASSWORD_RESET
     return second_factor_reset_refusal(admin_id, creator_id)

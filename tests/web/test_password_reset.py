@@ -16,6 +16,7 @@ from sdp.auth.models import User
 from sdp.auth.principal import SYSTEM
 from sdp.auth.services import assign_totp_secret
 from sdp.domain.access import (
+    NO_SECOND_FACTOR_TO_RESET,
     PASSWORD_AFTER_OWN_SECOND_FACTOR_RESET,
     RESET_ANOTHER_ADMINISTRATOR,
     RESET_INACTIVE_ACCOUNT,
@@ -65,6 +66,7 @@ def test_the_rule_who_may_reset_what():
             "account_id": 2,
             "account_is_admin": False,
             "account_active": True,
+            "account_has_second_factor": True,
             "creator_id": None,
             "password_reset_by": None,
             "second_factor_reset_by": None,
@@ -78,6 +80,8 @@ def test_the_rule_who_may_reset_what():
     # A lost phone of another administrator: clearing it alone gives nobody the account.
     assert refusal("second_factor", account_is_admin=True) is None
     assert refusal("password", account_active=False) == RESET_INACTIVE_ACCOUNT
+    assert refusal("second_factor", account_has_second_factor=False) == NO_SECOND_FACTOR_TO_RESET
+    assert refusal("password", account_has_second_factor=False) is None
     assert refusal("password", second_factor_reset_by=1) == PASSWORD_AFTER_OWN_SECOND_FACTOR_RESET
     assert refusal("password", second_factor_reset_by=3) is None
     assert refusal("second_factor", password_reset_by=1) == SECOND_FACTOR_AFTER_OWN_PASSWORD_RESET
@@ -181,6 +185,8 @@ def test_one_admin_never_holds_both_the_password_and_the_second_factor(app, web_
     assert not fresh(decider).must_change_password
     # ... another may, and then that one may not clear the second factor of the account.
     assert reset_password(second, decider).status_code == 200
+    assign_totp_secret(SYSTEM, fresh(decider), "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # enrolled again
+    db.session.commit()
     seen = opened(second, f"/admin/users/{decider.id}")
     again = second.post(path, data={**seen, "confirm": "yes"})
     assert again.status_code == 409 and "another administrator" in text_of(again)

@@ -212,9 +212,8 @@ def changes_shown(user: User, seen) -> list[dict]:
 
 def conflict_context(user: User, error: EditConflict) -> dict:
     """What a page shows after a save over a later version: the refusal, the changes made since,
-    and the version it now shows (saving again is a decision taken knowing them)."""
-    db.session.expire_all()
-    user = db.session.get(User, user.id)
+    and the version it now shows (saving again is a decision taken knowing them). Nothing was
+    changed in this request: the account as loaded is the account now."""
     return {
         "user": user,
         "refusal": gettext(error.message, **error.params),
