@@ -397,9 +397,9 @@ def reset_password(actor: Principal, user: User) -> str:
     for ``TEMPORARY_PASSWORD_HOURS``, and only to choose a new password at the next sign-in (the
     change-password page, ``set_password``). Every session of the user ends (their session
     epoch, which every session's id carries; no remember-me cookie is issued), and a lock-out
-    ends: the person is about to sign in. Refused (``ResetRefused``) by ``sdp/domain/access.py``: one's own account,
-    another administrator's, an inactive one, or an account whose second factor this admin
-    cleared."""
+    ends: the person is about to sign in. Refused (``ResetRefused``) by ``sdp/domain/access.py``:
+    one's own account, another administrator's, an inactive one, or an account whose second
+    factor this admin cleared."""
     refusal = reset_refusal(actor, user, "password")
     if refusal:
         raise ResetRefused(refusal)
