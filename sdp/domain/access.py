@@ -87,6 +87,13 @@ def second_factor_reset_refusal(admin_id: int, account_creator_id: int | None) -
 # the password it opens nothing. And one administrator never holds both credentials of an account:
 # the one who cleared its second factor (until a new one is enrolled) does not also reset its
 # password, and the one who knows its temporary password does not also clear its second factor.
+#
+# What this does not close (left for a decision): the administrator who resets the password of an
+# account with no second factor (intake officer, case officer, registrar: their roles do not ask
+# for one) knows its temporary password until the holder changes it, and could sign in as the
+# holder. The audit trail names them (``user.password_reset``) and the holder finds their password
+# changed; closing it needs a second administrator to approve such a reset (as a role is), or a
+# second factor for every role that reads personal data.
 
 RESET_OWN_ACCOUNT = N_(
     "You cannot reset your own account here: change your password on the page “Change "
