@@ -304,6 +304,19 @@ def _untracked_files() -> set[str] | None:
     }
 
 
+# --- The long tests first -------------------------------------------------------------------
+# pytest-xdist hands tests to its workers in collection order: a long test collected last keeps
+# one worker busy while the other has nothing left (seen: 20-50 s of one idle core at the end).
+# Tests marked browser or slow are handed out first; within each group the order is unchanged,
+# so a module's tests stay together.
+def pytest_collection_modifyitems(config, items):
+    items.sort(
+        key=lambda item: (
+            0 if item.get_closest_marker("browser") or item.get_closest_marker("slow") else 1
+        )
+    )
+
+
 def pytest_sessionstart(session):
     if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
         session.config.stash[_BEFORE] = _untracked_files()

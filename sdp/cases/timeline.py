@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from ..audit.models import AuditEvent
+from ..auth.models import User
 from .models import Application, RelevantState
 
 # The entered dates an action's audit changes may carry, the most telling first.
@@ -94,16 +97,33 @@ def entered_date(application: Application, event: AuditEvent, session) -> date |
     return _from_record(application, event, session)
 
 
+def _staff_names(events: list[AuditEvent], session) -> dict[int, str]:
+    """The names of the staff who acted, in one query. An audit row keeps the email the actor
+    signed in with (the record never changes); a person reads the timeline by names."""
+    ids = {event.actor_id for event in events if event.actor_kind == "user" and event.actor_id}
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+    return {row.id: row.name for row in rows if row.name}
+
+
 def timeline(
     application: Application, events: Iterable[AuditEvent], session
 ) -> list[TimelineEvent]:
-    """The case's events, newest first by the date they happened."""
+    """The case's events, newest first by the date they happened, each with who acted: a staff
+    member by name (the email of an account since deleted), a partner system by its label."""
+    events = list(events)
+    names = _staff_names(events, session)
     rows = [
         TimelineEvent(
             action=event.action,
             happened_on=entered_date(application, event, session),
             recorded_at=event.at,
-            actor_label=event.actor_label,
+            actor_label=(
+                names.get(event.actor_id, event.actor_label)
+                if event.actor_kind == "user" and event.actor_id is not None
+                else event.actor_label
+            ),
             event_id=event.id,
         )
         for event in events

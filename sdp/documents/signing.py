@@ -16,13 +16,16 @@
 import base64
 import hashlib
 import os
+import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..extensions import db
@@ -168,15 +171,86 @@ def sign(fields: payload.QrFields, signer: Signer) -> str:
     return payload.encode(fields, signer.private_key)
 
 
+# The published keys, per process (issue 17): every verification (a partner's scan on the
+# registry's lean path, the public page) would otherwise open an ORM session and read the same
+# row. A key's row changes once at most (its retirement, by a rotation), so the cache is emptied
+# every ``PUBLISHED_KEYS_CACHE_SECONDS``, the bound a token's revocation has too (sdp.auth.tokens):
+# a rotation made on another server takes effect here within a second; one committed by this
+# process empties it at once. Unknown key ids are never cached (they would fill memory).
+PUBLISHED_KEYS_CACHE_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class _Published:
+    public_key: Ed25519PublicKey
+    retired_on: date | None
+
+
+class _PublishedKeys:
+    generation = 0  # commits of this process that changed a key
+
+    def __init__(self):
+        self.entries: dict[str, _Published] = {}
+        self.started = time.monotonic()
+        self.generation = _PublishedKeys.generation
+
+    def current(self) -> dict[str, _Published]:
+        if (
+            time.monotonic() - self.started >= PUBLISHED_KEYS_CACHE_SECONDS
+            or self.generation != _PublishedKeys.generation
+        ):
+            # A new dict, not .clear(): a thread reading the old one meanwhile is not disturbed.
+            self.entries, self.started = {}, time.monotonic()
+            self.generation = _PublishedKeys.generation
+        return self.entries
+
+
+_KEY_CHANGED = "sdp.document_keys_changed"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_key_changes(session, flush_context):
+    if any(isinstance(obj, DocumentKey) for obj in (*session.new, *session.dirty)):
+        session.info[_KEY_CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_keys_after_commit(session):
+    if session.info.pop(_KEY_CHANGED, False):
+        _PublishedKeys.generation += 1
+
+
+@event.listens_for(Session, "after_rollback")
+def _no_key_changed_after_rollback(session):
+    session.info.pop(_KEY_CHANGED, None)
+
+
+def _published(key_id: str) -> _Published | None:
+    cache = current_app.extensions.get("sdp_published_keys")
+    if cache is None:
+        cache = current_app.extensions.setdefault("sdp_published_keys", _PublishedKeys())
+    entries = cache.current()
+    found = entries.get(key_id)
+    if found is None:
+        row = db.session.get(DocumentKey, key_id)
+        if row is None:
+            return None
+        raw = base64.urlsafe_b64decode(row.public_key + "=" * (-len(row.public_key) % 4))
+        found = entries[key_id] = _Published(
+            Ed25519PublicKey.from_public_bytes(raw),
+            row.retired_at.date() if row.retired_at is not None else None,
+        )
+    return found
+
+
 def public_key_for(fields: payload.QrFields) -> Ed25519PublicKey | None:
     """The published key the payload names, if it was allowed to sign a document issued that day."""
-    row = db.session.get(DocumentKey, fields.key_id)
-    if row is None:
+    published = _published(fields.key_id)
+    if published is None:
         return None
-    if row.retired_at is not None and fields.issued_on > row.retired_at.date():
+    if published.retired_on is not None and fields.issued_on > published.retired_on:
         return None
-    raw = base64.urlsafe_b64decode(row.public_key + "=" * (-len(row.public_key) % 4))
-    return Ed25519PublicKey.from_public_bytes(raw)
+    return published.public_key
 
 
 def verify(text: str) -> payload.QrFields:

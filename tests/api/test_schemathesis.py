@@ -64,6 +64,7 @@ def tokens(api_as, partner_api):
     return {"staff": staff.headers, "partner": partner.headers}
 
 
+@pytest.mark.slow  # one generated test per operation, 2-15 s each
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_breaks_the_api(case, app, tokens):

@@ -1,5 +1,6 @@
 """The command line of contract.md."""
 
+import pytest
 from sqlalchemy import select
 
 from sdp.auth.models import User
@@ -61,6 +62,7 @@ def test_partner_tokens_need_a_scope(app):
     assert ok.exit_code == 0 and ok.output.strip().splitlines()[-1].startswith("sdp_")
 
 
+@pytest.mark.slow  # 5-11 s
 def test_demo_data_loads_cases_in_every_state_once(app):
     from sdp.cases.models import Application
 

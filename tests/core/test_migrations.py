@@ -59,6 +59,7 @@ def _rows() -> dict[str, int]:
 LOST_BELOW = {"0006": {"relevant_states", "evidence", "inquiries", "interviews"}}
 
 
+@pytest.mark.slow  # 8-15 s
 def test_every_migration_downgrades_and_upgrades_with_data_in_the_tables(app, api_as):
     """SecureDrop's pattern: real data (a whole procedure, a second case, a birth and its record,
     documents, users, tokens, the audit trail), then each revision in turn is downgraded past and

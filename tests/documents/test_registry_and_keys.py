@@ -2,12 +2,14 @@
 
 import os
 import stat
+from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import event, select, text
 
+from sdp import clock
 from sdp.audit.journal import chain_now
 from sdp.audit.models import AuditEvent
 from sdp.documents import payload, signing
@@ -221,6 +223,46 @@ def test_a_retired_key_cannot_sign_documents_dated_after_its_retirement(
         "/api/v1/registry/documents/verify", json={"qr": forged(TODAY + timedelta(days=1))}
     )
     assert after.status_code == 422
+
+
+def _key_reads(during) -> int:
+    found = []
+
+    def count(conn, cursor, statement, *args):
+        if "document_keys" in statement:
+            found.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        during()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(found)
+
+
+def test_a_verification_reads_the_published_key_at_most_once_a_second(
+    office, partner_api, monkeypatch
+):
+    case = register(office.intake)
+    document = issued(office.intake, case["id"], "provisional_certificate")
+    db.session.commit()
+    registry = partner_api("registry:read")
+
+    def verify():
+        return registry.post("/api/v1/registry/documents/verify", json={"qr": document["qr"]})
+
+    assert _key_reads(lambda: [verify() for _ in range(5)]) <= 1
+    # A retirement written behind the app's back (another server's rotation, an operator):
+    # no ORM event tells this process; the cache's life (one second) bounds the delay.
+    yesterday = clock.now() - timedelta(days=1)
+    with db.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE document_keys SET retired_at = :at WHERE key_id = :key"),
+            {"at": yesterday, "key": document["key_id"]},
+        )
+    monkeypatch.setattr(signing, "PUBLISHED_KEYS_CACHE_SECONDS", 0.0)  # the second has passed
+    refused = verify()
+    assert refused.status_code == 422, refused.json
 
 
 def test_the_signing_key_may_come_from_the_environment(office, own_keys, monkeypatch, app):

@@ -15,6 +15,8 @@ id names a real object. One data set per module (a single test builds it once).
 import io
 import re
 
+import pytest
+
 from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token
 from sdp.domain.vocabulary import Role, Scope
@@ -314,6 +316,7 @@ def ask(app, data, caller, method, rule):
     return client.open(url, method=method, data={} if method == "POST" else None)
 
 
+@pytest.mark.slow  # every route as every caller: 15-30 s
 def test_every_route_every_caller_gets_the_expected_answer(app, api_as, make_user, tmp_path):
     data = build(app, api_as, make_user, tmp_path)
     found = routes(app)

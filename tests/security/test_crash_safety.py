@@ -366,9 +366,9 @@ def _chained_count() -> int:
 
 
 def test_sigkill_of_the_chainer_mid_batch_loses_and_duplicates_nothing(app, tmp_path):
-    """A journal of 12,000 checks left by a dead server; `flask audit chain` (batches of
-    3,000) is killed inside a batch twice, then runs to the end."""
-    lines, batch = 12_000, 3_000
+    """A journal of 4,000 checks left by a dead server; `flask audit chain` (batches of
+    1,000) is killed inside a batch twice, then runs to the end."""
+    lines, batch = 4_000, 1_000
     folder = tmp_path / "journal"
     journal = Journal(folder)
     for n in range(lines):

@@ -179,6 +179,7 @@ def _path(path: str, world) -> str:
     return re.sub(r"\{([^}]+)\}", lambda m: str(ids.get(m.group(1), 1)), path)
 
 
+@pytest.mark.slow  # hypothesis: 5-12 s
 def test_no_body_breaks_an_api_operation(world):
     # One world for all operations: setting it up for each would cost more than the requests.
     for method, path in BODY_OPERATIONS:
@@ -332,6 +333,7 @@ def _web_forms(app, world):
     return plain
 
 
+@pytest.mark.slow  # hypothesis: 5-12 s
 def test_no_post_breaks_a_web_form(app, world):
     from tests.web.conftest import sign_in
 
@@ -360,6 +362,7 @@ def _fuzz_form(client, path: str, fields: dict) -> None:
     run()
 
 
+@pytest.mark.slow  # hypothesis: 5-12 s
 @settings(
     max_examples=25,
     deadline=None,

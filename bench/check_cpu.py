@@ -1,0 +1,84 @@
+"""CPU per partner check, in process: each of the four checks through ``app.wsgi_app`` (as
+gunicorn calls it), the median of the calling thread's CPU time (``time.thread_time``), which a
+busy machine disturbs far less than wall time. The paths and bodies are a load run's
+(``bench/data/runs/load-*``, written by ``python -m bench.registry``); the access log is on (to
+/dev/null), as in production.
+
+    .venv/bin/python -m bench.check_cpu --db sqlite --run bench/data/runs/load-XXXX
+    .venv/bin/python -m bench.check_cpu --db postgresql --run bench/data/runs/load-XXXX
+
+To compare two revisions, run it on each in turn, alternating, two rounds or more.
+"""
+
+import argparse
+import glob
+import logging
+import os
+import statistics
+import time
+
+from werkzeug.test import EnvironBuilder
+
+from .common import database_url, issue_tokens, make_app
+
+
+def environ_for(line: str, token: str) -> dict:
+    headers = {"Authorization": f"Bearer {token}"}
+    if line.startswith("POST "):
+        _, path, body = line.split(" ", 2)
+        return EnvironBuilder(
+            path=path,
+            method="POST",
+            data=body.encode(),
+            content_type="application/json",
+            headers=headers,
+        ).get_environ()
+    path, _, query = line.partition("?")
+    return EnvironBuilder(path=path, query_string=query, headers=headers).get_environ()
+
+
+statuses: list[str] = []
+
+
+def start_response(status: str, headers) -> None:
+    statuses.append(status)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--size", default="10k")
+    parser.add_argument("--run", required=True, help="a load run's folder (its paths files)")
+    parser.add_argument("--checks", type=int, default=1500)
+    args = parser.parse_args(argv)
+    os.environ["SDP_RATELIMIT_TOKEN"] = "100000000 per minute"  # a limit never reached
+    app = make_app(database_url(args.size, args.db))
+    token = issue_tokens(app)["partner"]
+    with open(os.devnull, "w") as devnull:
+        loggers = [logging.getLogger(), *map(logging.getLogger, logging.root.manager.loggerDict)]
+        for logger in loggers:
+            for handler in logger.handlers:
+                if isinstance(handler, logging.StreamHandler):
+                    handler.setStream(devnull)
+        files = sorted(
+            glob.glob(f"{args.run}/paths-{args.db}-*.txt"),
+            key=lambda path: int(path.rsplit("-", 1)[1].removesuffix(".txt")),
+        )
+        for path in files:
+            with open(path) as stream:
+                lines = stream.read().splitlines()[: args.checks]
+            times = []
+            for line in lines:
+                environ = environ_for(line, token)
+                started = time.thread_time()
+                b"".join(app.wsgi_app(environ, start_response))
+                times.append(time.thread_time() - started)
+                assert statuses[-1].startswith("200"), statuses[-1]
+            warm = times[len(times) // 8 :]  # the first eighth warms caches
+            median = statistics.median(warm) * 1e6
+            print(f"{args.db:10s} {lines[0][:48]:50s} CPU median {median:6.0f} µs")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
