@@ -49,7 +49,12 @@ def not_found_words() -> tuple[str, str]:
             "under the QR code of the document.",
             serial=values.get("serial", ""),
         )
-    if endpoint == "auth_web.user_action":
+    if endpoint in (
+        "auth_web.user",
+        "auth_web.user_action",
+        "auth_web.reset_password_page",
+        "auth_web.reset_second_factor_page",
+    ):
         return _("User not found"), _(
             "There is no user account with the number %(id)s. "
             "The list of users shows every account.",

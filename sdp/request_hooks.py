@@ -34,6 +34,9 @@ BEFORE_REQUEST: tuple[tuple[str, str], ...] = (
     ("api_request_checks", "sdp.api: request shape"),
     # A page's signed-in session that has been idle too long ends before any page runs.
     ("idle_timeout", "sdp.auth.views: idle session timeout"),
+    # A session opened with a temporary password (an administrator reset it) reaches only the page
+    # to choose a new one: after the idle timeout (an ended session asks to sign in first).
+    ("password_change_required", "sdp.auth.views: a temporary password is changed first"),
     # The reviewer fence before the API gate: a reviewer never reaches personal data.
     ("reviewer_fence", "sdp.review.fence: reviewers see only their pages and the statistics"),
     # Token, role and scope (the endpoint's gate) before the body is parsed, so a caller who must

@@ -14,8 +14,8 @@ from enum import Enum
 from typing import Any
 
 from flask import current_app, g, has_request_context
+from sqlalchemy import ColumnElement, insert, select
 from sqlalchemy import event as orm_event
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -158,3 +158,28 @@ def _refuse_bulk_changes(state):
 
 
 orm_event.listen(Session, "after_transaction_end", chain.forget_head)
+
+
+# --- What changed since a page was opened (no lost updates) -----------------------------------
+#
+# A form that edits a row carries its version and ``seen``, the id of the last audited change of
+# the row the person had before them; a save over a later version is refused and shows the
+# changes made since. ``condition`` says which events are changes of the row: a case's
+# (``sdp.cases.locking``), a staff account's (``sdp.auth.services``).
+
+
+def last_change_id(condition: ColumnElement[bool]) -> int:
+    """The id of the last audited change matching ``condition`` (0: none)."""
+    last = db.session.execute(
+        select(AuditEvent.id).where(condition).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return last[0] if last else 0
+
+
+def changes_since(condition: ColumnElement[bool], seen: int | str | None) -> list[AuditEvent]:
+    """The audited changes matching ``condition`` after the change ``seen`` (what someone else did
+    meanwhile), oldest first."""
+    digits = str(seen or "")
+    after = int(digits) if digits.isdigit() and len(digits) <= 18 else 0
+    query = select(AuditEvent).where(condition, AuditEvent.id > after).order_by(AuditEvent.id)
+    return list(db.session.execute(query).scalars())

@@ -1,4 +1,4 @@
-"""The staff users' and API tokens' commands (contract.md): ``users create``,
+"""The staff users' and API tokens' commands (contract.md): ``users create|reset-password``,
 ``tokens create|list|revoke``."""
 
 import sys
@@ -6,16 +6,20 @@ from datetime import datetime
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from .. import clock
 from ..domain.vocabulary import Role, Scope, values
+from ..extensions import db
 from ..unit_of_work import unit_of_work
+from .models import User
 from .principal import SYSTEM
 from .services import (
     AccountError,
     create_user,
     issue_token,
     list_tokens,
+    reset_password,
     revoke_token,
     token_status,
 )
@@ -49,6 +53,29 @@ def create_user_command(email, roles, name, password_stdin):
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created user {user.email} with roles {', '.join(sorted(roles))}.")
+
+
+@users.command("reset-password")
+@click.argument("email")
+def reset_password_command(email):
+    """Reset a staff member's password (an administrator's: no administrator resets another's on
+    the pages). Prints a temporary password, once: give it in person; the user chooses their own
+    at the next sign-in. Every session of the user ends."""
+
+    try:
+        with unit_of_work():
+            user = db.session.execute(
+                select(User).where(User.email == email.strip().lower())
+            ).scalar_one_or_none()
+            if user is None:
+                raise AccountError(f"There is no user {email}.")
+            temporary = reset_password(SYSTEM, user)
+            until = user.password_expires_at
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"The password of {user.email} is reset; every session of theirs has ended.")
+    click.echo(f"Temporary password: {temporary}")
+    click.echo(f"It works until {until:%Y-%m-%d %H:%M}, only to choose a new one at sign-in.")
 
 
 @tokens.command("create")

@@ -86,6 +86,7 @@ def refusal_for(actor: Principal, grant: RoleGrant) -> str | None:
 
 def _grant(user: User, role: Role) -> None:
     user.role_rows.append(UserRole(role=role.value))
+    user.touch()  # an admin page open on the account had not seen this role
 
 
 def add_proposals(actor: Principal, user: User, roles: list[Role]) -> list[RoleGrant]:

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import EncryptedText
@@ -30,10 +30,29 @@ class User(Base):
     # The admin who created the account (None: the command line, at set-up): they chose its first
     # password, so they may not approve its roles (sdp/domain/access.py, approval_refusal).
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A password reset by an administrator (sdp/auth/services.py, reset_password): the temporary
+    # password works until ``password_expires_at`` and only to choose a new one; the admin who
+    # gave it, and the one who cleared the second factor (until a new one is enrolled), may not
+    # reset the other credential too (sdp/domain/access.py, credential_reset_refusal).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    password_expires_at: Mapped[datetime | None] = mapped_column(LimaDateTime())
+    password_reset_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    totp_reset_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # No lost update on the administrators' user pages (as a case's: sdp/cases/locking.py). Bumped
+    # by hand (``touch``) by the changes an administrator may disagree with (status, roles,
+    # sessions, password, second factor), not by a sign-in's bookkeeping; every ORM UPDATE of the
+    # row still says ``WHERE version = <read>``, so two saves at the same moment cannot both pass.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    def touch(self) -> None:
+        """A change an administrator's open page had not seen: the account's next version."""
+        self.version = (self.version or 1) + 1
 
     @property
     def roles(self) -> frozenset[Role]:

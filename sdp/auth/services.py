@@ -1,21 +1,24 @@
 """Creating users and tokens: audited like every other change."""
 
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask_babel import gettext
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, String, and_, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..audit import services as audit
-from ..domain.access import second_factor_reset_refusal
+from ..audit.models import AuditEvent
+from ..domain.access import credential_reset_refusal
+from ..domain.conflicts import AccountEditConflict, check_version
 from ..domain.vocabulary import N_, Role
 from ..extensions import db
 from . import totp
 from .grants import add_proposals
-from .models import ApiToken, User, UserRole
+from .models import ApiToken, RoleGrant, User, UserRole
 from .passwords import hash_password, password_problem, verify_password
 from .principal import Principal
 from .tokens import create_token, is_expired
@@ -175,6 +178,10 @@ def set_password(actor: Principal, user: User, password: str) -> None:
         raise AccountError(problem)
     user.password_hash = hash_password(password)
     user.session_epoch = (user.session_epoch or 0) + 1
+    # A temporary password given by an administrator (reset_password) is gone with it.
+    user.must_change_password, user.password_expires_at = False, None
+    user.password_reset_by_id = None
+    user.touch()
     audit.record(actor, "user.password_change", "user", user.id, changes={"sessions_ended": True})
     db.session.flush()
 
@@ -313,6 +320,8 @@ def enrol_totp(user: User, secret: str, code: str) -> bool:
     if step is None:
         return False
     user.totp_secret, user.totp_last_step = secret, step
+    user.totp_reset_by_id = None
+    user.touch()
     audit.record(
         user.principal, "user.totp_enrol", "user", user.id, changes={"second_factor": "totp"}
     )
@@ -327,26 +336,152 @@ def assign_totp_secret(actor: Principal, user: User, secret: str) -> None:
     db.session.flush()
 
 
-def reset_totp(actor: Principal, user: User) -> None:
-    """An admin clears a lost second factor: the user enrols again at their next sign-in. Never the
-    admin who created the account (``sdp/domain/access.py``)."""
+class ResetRefused(AccountError):
+    """An administrator may not reset this credential of this account (the message says why, in
+    the user's language): the page shows it, the state is unchanged (HTTP 409)."""
 
-    refusal = (
-        second_factor_reset_refusal(actor.id, user.created_by_id)
-        if actor.kind == "user" and actor.id is not None  # a user principal always has an id
-        else None
+
+def _reset_refusal(actor: Principal, user: User, what: str) -> str | None:
+    if actor.kind != "user":
+        # The command line, run by whoever runs the server (who holds the database anyway):
+        # the way an administrator's own password is reset.
+        return None
+    return credential_reset_refusal(
+        what,
+        admin_id=actor.id,
+        account_id=user.id,
+        account_is_admin=Role.ADMIN in user.roles,
+        account_active=user.active,
+        account_has_second_factor=bool(user.totp_secret),
+        creator_id=user.created_by_id,
+        password_reset_by=user.password_reset_by_id if user.must_change_password else None,
+        second_factor_reset_by=user.totp_reset_by_id if not user.totp_secret else None,
     )
+
+
+def reset_refusal(actor: Principal, user: User, what: str) -> str | None:
+    """Why ``actor`` may not reset the ``what`` ("password", "second_factor") of ``user``, in the
+    user's language, or None: the pages ask before offering the reset."""
+    refusal = _reset_refusal(actor, user, what)
+    return gettext(refusal) if refusal else None
+
+
+def reset_totp(actor: Principal, user: User) -> None:
+    """An admin clears a lost second factor: the user enrols again at their next sign-in, and every
+    session of the user ends. Refused by ``sdp/domain/access.py`` (``credential_reset_refusal``):
+    one's own account, an inactive one, the admin who created the account or gave it its
+    temporary password."""
+
+    refusal = reset_refusal(actor, user, "second_factor")
     if refusal:
-        raise AccountError(gettext(refusal))
+        raise ResetRefused(refusal)
     user.totp_secret, user.totp_last_step = None, None
+    user.totp_reset_by_id = actor.id if actor.kind == "user" else None
     user.session_epoch = (user.session_epoch or 0) + 1
+    user.touch()
     audit.record(actor, "user.totp_reset", "user", user.id, changes={"sessions_ended": True})
     db.session.flush()
+
+
+TEMPORARY_PASSWORD_HOURS = 72  # time to reach the person and for them to sign in (a weekend)
+# No 0/O, 1/l: read aloud or copied from a screen without a mistake. 16 characters of 32:
+# 80 bits, more than most passwords the policy accepts from a person.
+TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+
+
+def new_temporary_password() -> str:
+    groups = ("".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4))
+    return "-".join(groups)
+
+
+def reset_password(actor: Principal, user: User) -> str:
+    """An administrator (or the command line) resets a staff member's password: the system makes a
+    temporary password, returned to be shown once and never stored in clear nor audited. It works
+    for ``TEMPORARY_PASSWORD_HOURS``, and only to choose a new password at the next sign-in (the
+    change-password page, ``set_password``). Every session of the user ends (their session
+    epoch, which every session's id carries; no remember-me cookie is issued), and a lock-out
+    ends: the person is about to sign in. Refused (``ResetRefused``) by ``sdp/domain/access.py``:
+    one's own account, another administrator's, an inactive one, or an account whose second
+    factor this admin cleared."""
+    refusal = reset_refusal(actor, user, "password")
+    if refusal:
+        raise ResetRefused(refusal)
+    temporary = new_temporary_password()
+    user.password_hash = hash_password(temporary)
+    user.must_change_password = True
+    user.password_expires_at = clock.now() + timedelta(hours=TEMPORARY_PASSWORD_HOURS)
+    user.password_reset_by_id = actor.id if actor.kind == "user" else None
+    user.session_epoch = (user.session_epoch or 0) + 1
+    user.failed_sign_ins, user.locked_until = 0, None
+    user.touch()
+    audit.record(
+        actor,
+        "user.password_reset",
+        "user",
+        user.id,
+        changes={
+            "sessions_ended": True,
+            "must_change_password": True,
+            "expires_at": user.password_expires_at,
+        },
+    )
+    db.session.flush()
+    return temporary
+
+
+def temporary_password_expired(user: User) -> bool:
+    return (
+        user.must_change_password
+        and user.password_expires_at is not None
+        and user.password_expires_at <= clock.now()
+    )
+
+
+# --- No lost update on the administrators' user pages ------------------------------------------
+#
+# The mechanism of the case pages (``sdp/cases/locking.py``, ``sdp/domain/conflicts.py``): the
+# page carries the account's version and the last audited change of the account it showed
+# (``seen``); a save over a later version is refused with ``AccountEditConflict`` (409) and the
+# page shows the changes made since.
+
+_SIGN_IN_BOOKKEEPING = ("user.sign_in", "user.sign_in_failed", "user.sign_in_refused_locked")
+
+
+def _account_changes(user: User):
+    grants_of_user = select(RoleGrant.id.cast(String)).where(RoleGrant.user_id == user.id)
+    return or_(
+        and_(
+            AuditEvent.entity == "user",
+            AuditEvent.entity_id == str(user.id),
+            AuditEvent.action.not_in(_SIGN_IN_BOOKKEEPING),
+        ),
+        and_(AuditEvent.entity == "role_grant", AuditEvent.entity_id.in_(grants_of_user)),
+    )
+
+
+def account_last_change_id(user: User) -> int:
+    return audit.last_change_id(_account_changes(user))
+
+
+def account_changes_since(user: User, seen: int | str | None) -> list[AuditEvent]:
+    return audit.changes_since(_account_changes(user), seen)
+
+
+def expect_account_version(user: User, version: int | str | None) -> None:
+    """Raise ``AccountEditConflict`` unless ``version`` (None or "": not given) is the account's
+    current version."""
+    if version is None or version == "":
+        return
+    digits = str(version)
+    if not digits.isdigit() or len(digits) > 9:
+        raise AccountEditConflict(user.version, 0)
+    check_version(user.version, int(digits), AccountEditConflict)
 
 
 def end_sessions(actor: Principal, user: User) -> None:
     """Ends every web session of ``user`` (their session epoch changes)."""
     user.session_epoch = (user.session_epoch or 0) + 1
+    user.touch()
     audit.record(
         actor, "user.sessions_end", "user", user.id, changes={"session_epoch": user.session_epoch}
     )
@@ -358,6 +493,7 @@ def set_active(actor: Principal, user: User, active: bool) -> None:
     if actor.kind == "user" and actor.id == user.id and not active:
         raise AccountError(gettext("You cannot deactivate your own account."))
     user.active = active
+    user.touch()
     changes = {"active": active}
     if not active:
         user.session_epoch = (user.session_epoch or 0) + 1

@@ -21,16 +21,16 @@ version it was editing:
 
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import and_, event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.util import identity_key
 
+from ..audit import services as audit
 from ..audit.models import AuditEvent
 from ..domain.conflicts import EditConflict, check_version
 from ..domain.procedure import InvalidField
 from ..domain.vocabulary import N_
-from ..extensions import db
 from .models import Application
 
 __all__ = [
@@ -58,25 +58,17 @@ def expect_version(application: Application, version: int | str | None) -> None:
 
 def _changes_of(application: Application):
     # Every audited event of the case but its reads (``case.read``, ``document.read``...).
-    return select(AuditEvent).where(
-        AuditEvent.case_id == application.id, ~AuditEvent.action.like("%.read%")
-    )
+    return and_(AuditEvent.case_id == application.id, ~AuditEvent.action.like("%.read%"))
 
 
 def last_change_id(application: Application) -> int:
     """The id of the case's last audited change (0: none): what a form's page had before it."""
-    last = db.session.execute(
-        _changes_of(application).with_only_columns(AuditEvent.id).order_by(AuditEvent.id.desc())
-    ).first()
-    return last[0] if last else 0
+    return audit.last_change_id(_changes_of(application))
 
 
 def changes_since(application: Application, seen: int | str | None) -> list[AuditEvent]:
     """The case's audited changes after the change ``seen`` (what someone else did meanwhile)."""
-    digits = str(seen or "")
-    after = int(digits) if digits.isdigit() and len(digits) <= 18 else 0
-    query = _changes_of(application).where(AuditEvent.id > after).order_by(AuditEvent.id)
-    return list(db.session.execute(query).scalars())
+    return audit.changes_since(_changes_of(application), seen)
 
 
 def version_from_if_match(header: str | None) -> int | None:

@@ -23,7 +23,15 @@ PAGES_OF = {
     "registrar@demo.sdp.pe": ["/", "/births/", "/births/new", "{birth}", "{birth}/documents"],
     "supervisor@demo.sdp.pe": ["/", "/cases/", "/review/procedure", "/review/statistics"],
     "reviewer@demo.sdp.pe": ["/review/procedure", "/review/statistics", "/help/", "/help/glossary"],
-    "admin@demo.sdp.pe": ["/", "/admin/users", "{grant}", "/account/password"],
+    "admin@demo.sdp.pe": [
+        "/",
+        "/admin/users",
+        "{grant}",
+        "/account/password",
+        "{staff}",
+        "{staff}/reset-password",
+        "{staff}/reset-second-factor",
+    ],
 }
 
 
@@ -56,6 +64,7 @@ def demo_world(app):
             "{case}": f"/cases/{case.id}",
             "{birth}": f"/births/{birth.registration_number}",
             "{grant}": f"/admin/grants/{grant.id}",
+            "{staff}": f"/admin/users/{users['officer@demo.sdp.pe'].id}",
         },
     )
     db.session.commit()  # before the live server's requests (their own transactions) read it

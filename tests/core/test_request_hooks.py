@@ -14,6 +14,7 @@ BEFORE = [
     "api_rate_limit",
     "api_request_checks",
     "idle_timeout",
+    "password_change_required",
     "reviewer_fence",
     "api_gate",
     "api_body_checks",

@@ -82,7 +82,14 @@ MATRIX = {
     ("GET", "help.index"): web(SIGNED_IN),
     ("GET", "help.role_page"): web(SIGNED_IN),
     ("GET", "help.glossary_page"): web(SIGNED_IN),
+    ("GET", "auth_web.user"): web({"admin"}),
     ("POST", "auth_web.user_action"): web({"admin"}),
+    # Resetting a password or a second factor (tests/web/test_password_reset.py): admins only; an
+    # empty post (no confirmation from the check page) resets nothing (400).
+    ("GET", "auth_web.reset_password_page"): web({"admin"}),
+    ("POST", "auth_web.reset_password_page"): web({"admin"}),
+    ("GET", "auth_web.reset_second_factor_page"): web({"admin"}),
+    ("POST", "auth_web.reset_second_factor_page"): web({"admin"}),
     ("GET", "auth_web.users"): web({"admin"}),
     ("POST", "auth_web.users"): web({"admin"}),
     # Four eyes on access (tests/web/test_four_eyes_on_access.py): admins only; who may approve is

@@ -414,7 +414,7 @@ def test_an_admin_clears_a_lost_second_factor(app, web_as, make_user):
     decider = make_user("decision_maker")
     sign_in(app.test_client(), decider)
     assert fresh(decider).totp_secret
-    admin.post(f"/admin/users/{decider.id}", data={"_action": "reset_second_factor"})
+    admin.post(f"/admin/users/{decider.id}/reset-second-factor", data={"confirm": "yes"})
     assert fresh(decider).totp_secret is None and events("user.totp_reset")
     client = app.test_client()
     assert (

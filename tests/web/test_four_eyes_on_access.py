@@ -268,9 +268,9 @@ def test_the_creator_of_an_account_cannot_clear_its_second_factor(web_as):
     officer = account("officer@test.sdp.pe")
     assign_totp_secret(SYSTEM, officer, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     response = creator.post(
-        f"/admin/users/{officer.id}", data={"_action": "reset_second_factor"}, follow_redirects=True
+        f"/admin/users/{officer.id}/reset-second-factor", data={"confirm": "yes"}
     )
     assert "another administrator must clear its second factor" in text_of(response)
     assert account("officer@test.sdp.pe").totp_secret
-    other.post(f"/admin/users/{officer.id}", data={"_action": "reset_second_factor"})
+    other.post(f"/admin/users/{officer.id}/reset-second-factor", data={"confirm": "yes"})
     assert account("officer@test.sdp.pe").totp_secret is None

@@ -10,13 +10,15 @@ from sqlalchemy import select
 from wtforms import RadioField, SelectField
 from wtforms.validators import DataRequired
 
+from ...domain.conflicts import EditConflict
 from ...domain.vocabulary import Role
 from ...extensions import db
 from ...web import label
 from .. import grants
 from ..models import RoleGrant, User
+from ..services import expect_account_version
 from . import bp
-from .users import CreateUserForm, require_admin
+from .users import CreateUserForm, conflict_context, opened, require_admin
 
 
 class ProposeRoleForm(FlaskForm):
@@ -61,6 +63,8 @@ def access_context() -> dict:
 @bp.post("/admin/grants")
 @login_required
 def propose_role():
+    # Only adds a row (a proposal, or the reviewer role at once): no version to check, a role
+    # already held or already proposed is refused on its field.
     require_admin()
     form = ProposeRoleForm()
     if form.validate():
@@ -105,7 +109,8 @@ def _grant_or_404(grant_id: int) -> RoleGrant:
 @bp.route("/admin/grants/<int:grant_id>", methods=["GET", "POST"])
 @login_required
 def grant(grant_id: int):
-    """Check before approving: who, which role, who proposed it and who created the account."""
+    """Check before approving: who, which role, who proposed it and who created the account. The
+    decision is taken on the version of the account the page showed (no lost update)."""
     require_admin()
     grant = _grant_or_404(grant_id)
     if request.method == "POST":
@@ -113,10 +118,14 @@ def grant(grant_id: int):
         if action not in ("approve", "refuse"):
             abort(400)
         try:
+            expect_account_version(grant.user, request.form.get("version"))
             if action == "approve":
                 grants.approve_grant(current_user.principal, grant)
             else:
                 grants.refuse_grant(current_user.principal, grant)
+        except EditConflict as error:
+            context = conflict_context(grant.user, error)
+            return _grant_page(_grant_or_404(grant_id), **context), 409
         except grants.GrantRefused as refusal:
             flash(str(refusal), "error")
             return redirect(url_for("auth_web.grant", grant_id=grant.id))
@@ -133,10 +142,19 @@ def grant(grant_id: int):
             "success",
         )
         return redirect(url_for("auth_web.users"))
+    return _grant_page(grant)
+
+
+def _grant_page(grant: RoleGrant, **context) -> str:
     creator = db.session.get(User, grant.user.created_by_id) if grant.user.created_by_id else None
+    context.pop("user", None)
+    context.setdefault("opened", opened(grant.user))
+    context.setdefault("conflict", None)
     return render_template(
         "auth/grant.html",
         grant=grant,
         creator=creator,
         refusal=grants.refusal_for(current_user.principal, grant),
+        conflict_refusal=context.pop("refusal", None),
+        **context,
     )

@@ -63,7 +63,12 @@ def change_password():
             return redirect(url_for("web.index"))
     elif request.method == "POST":
         status = 422
-    return render_template("auth/change_password.html", form=form, min_length=MIN_LENGTH), status
+    return render_template(
+        "auth/change_password.html",
+        form=form,
+        min_length=MIN_LENGTH,
+        must_change=current_user.must_change_password,
+    ), status
 
 
 def _session_had_second_factor(user: User) -> bool:

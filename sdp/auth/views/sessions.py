@@ -10,7 +10,7 @@ import time
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ...extensions import db, login_manager
 from ...web import safe_next
@@ -39,6 +39,8 @@ def start_session(user: User, second_factor: bool = False) -> None:
 
 def after_sign_in_target(user: User) -> str:
 
+    if user.must_change_password:  # a temporary password, given by an administrator
+        return url_for("auth_web.change_password")
     if request.args.get("next"):
         return safe_next(request.args.get("next"))
     return stash.pending_path(session, user.id) or "/"
@@ -86,6 +88,23 @@ def idle_timeout():
         session[EXPIRED_USER_KEY] = expired_user if isinstance(expired_user, str) else None
         return None
     session[SEEN_KEY] = now
+    return None
+
+
+# What a user with a temporary password may still reach: the page to choose their own, signing
+# out, the language, and the style sheets.
+WHILE_PASSWORD_MUST_CHANGE = frozenset(
+    {"auth_web.change_password", "auth_web.sign_out", "web.switch_language", "static"}
+)
+
+
+def password_change_required():
+    """A user signed in with a temporary password (an administrator reset it) chooses their own
+    before any other page: the temporary one is known to the administrator who gave it."""
+    if request.path.startswith("/api/") or request.endpoint in WHILE_PASSWORD_MUST_CHANGE:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth_web.change_password"))
     return None
 
 

@@ -27,6 +27,7 @@ from ..services import (
     is_locked,
     record_failed_sign_in,
     record_locked_attempt,
+    temporary_password_expired,
 )
 from . import bp
 from .second_factor import begin_second_factor
@@ -63,7 +64,7 @@ def authenticate(email: str, password: str) -> User | None:
     if not verify_password(user.password_hash, password):
         record_failed_sign_in(user, "password")
         return None
-    if not user.active:
+    if not user.active or temporary_password_expired(user):
         return None
     return user
 
@@ -121,8 +122,9 @@ def sign_in():
 
 @bp.get("/sign-in/forgotten-password")
 def forgotten_password():
-    """What to do without a password: staff accounts are the administrators' (no email is sent,
-    and there is no temporary password yet), so the page names the role to ask."""
+    """What to do without a password: staff accounts are the administrators' (no email is sent),
+    so the page names the role to ask and what to ask them for (a password reset: a temporary
+    password, given in person or by telephone, changed at the next sign-in)."""
     return render_template(
         "auth/forgotten_password.html",
         administrator=label("Role", Role.ADMIN),
