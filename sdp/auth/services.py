@@ -342,7 +342,7 @@ class ResetRefused(AccountError):
 
 
 def _reset_refusal(actor: Principal, user: User, what: str) -> str | None:
-    if actor.kind != "user":
+    if actor.kind != "user" or actor.id is None:  # a user principal always has an id
         # The command line, run by whoever runs the server (who holds the database anyway):
         # the way an administrator's own password is reset.
         return None
