@@ -51,8 +51,10 @@ migrate: install
 ## test: install the dev extras and run the whole suite on every core (SQLite; DATABASE_URL=postgresql://...
 ## for PostgreSQL, one database per worker beside it); TEST_WORKERS=0 runs it in one process
 TEST_WORKERS ?= auto
+## (PYTHONDONTWRITEBYTECODE, set on some machines, would make every run rewrite and compile the
+## test modules and the app again, 7-12 s per worker: the suite keeps its bytecode)
 test: install-dev test-tools
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## test-tools: Debian's Chromium (browser tests) and poppler (QR codes read off rasterised pages):
 ## installed when running as root on Debian, else a stop with the exact command to run

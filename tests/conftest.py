@@ -330,9 +330,9 @@ def _untracked_files() -> set[str] | None:
 
 # --- The long tests first -------------------------------------------------------------------
 # pytest-xdist hands tests to its workers in collection order: a long test collected last keeps
-# one worker busy while the other has nothing left (seen: 20-50 s of one idle core at the end).
-# Tests marked browser or slow are handed out first; within each group the order is unchanged,
-# so a module's tests stay together.
+# one worker busy while the other has nothing left. Tests marked browser or slow are handed out
+# first (and --dist worksteal, in pyproject.toml, lets an idle worker take queued ones from the
+# other); within each group the order is unchanged, so a module's tests stay together.
 def pytest_collection_modifyitems(config, items):
     items.sort(
         key=lambda item: (
