@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from sdp import PROJECT_ROOT, create_app
 from sdp.auth.principal import SYSTEM
@@ -242,6 +242,22 @@ def _superuser(connection) -> bool:
             ).scalar()
         )
     return _SUPERUSER[url]
+
+
+def statements_touching(table: str, during: Callable[[], object]) -> int:
+    """How many SQL statements naming ``table`` the engine ran while ``during()`` ran."""
+    found = []
+
+    def count(conn, cursor, statement, *args):
+        if table in statement:
+            found.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        during()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(found)
 
 
 @pytest.fixture

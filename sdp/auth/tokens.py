@@ -16,16 +16,15 @@ before. Cost: one query per second per active token per process, instead of one 
 
 import hashlib
 import secrets
-import time
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import bindparam, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
 
 from .. import clock
 from ..domain.vocabulary import Role
 from ..extensions import db
+from ..process_cache import ModelChanges, ProcessCache
 from .models import ApiToken, User, UserRole
 from .principal import Principal
 
@@ -87,35 +86,14 @@ PRINCIPAL_CACHE_ENTRIES = (
 )
 
 
-class PrincipalCache:
-    """One app's token digest → (principal, expires_at), emptied every
-    ``PRINCIPAL_CACHE_SECONDS``."""
-
-    def __init__(self):
-        self.entries: dict[str, tuple[Principal, datetime | None]] = {}
-        self.started = time.monotonic()
-        self.generation = _local_changes.generation
-
-    def current(self) -> dict:
-        if (
-            time.monotonic() - self.started >= PRINCIPAL_CACHE_SECONDS
-            or self.generation != _local_changes.generation
-            or len(self.entries) >= PRINCIPAL_CACHE_ENTRIES
-        ):
-            # A new dict, not .clear(): a thread reading the old one meanwhile is not disturbed.
-            self.entries, self.started, self.generation = (
-                {},
-                time.monotonic(),
-                _local_changes.generation,
-            )
-        return self.entries
-
-
 def principal_for(raw_token: str) -> Principal | None:
     """The principal a token acts as, or None when it is unknown, expired or revoked."""
     cache = current_app.extensions.get("sdp_principal_cache")
     if cache is None:
-        cache = current_app.extensions.setdefault("sdp_principal_cache", PrincipalCache())
+        cache = current_app.extensions.setdefault(
+            "sdp_principal_cache",
+            ProcessCache(_principal_changes, PRINCIPAL_CACHE_SECONDS, PRINCIPAL_CACHE_ENTRIES),
+        )
     entries = cache.current()
     token_hash = digest(raw_token)
     found = entries.get(token_hash)
@@ -158,32 +136,8 @@ def _load_principal(token_hash: str) -> tuple[Principal, datetime | None] | None
     ), token.expires_at
 
 
-class _LocalChanges:
-    """How many commits of this process changed a token, a user or a role (every cache compares)."""
-
-    generation = 0
-
-
-_local_changes = _LocalChanges()
-_CHANGED = "sdp.principals_changed"
-
-
-@event.listens_for(Session, "after_flush")
-def _note_principal_changes(session, flush_context):
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(obj, (ApiToken, User, UserRole)) for obj in changed):
-        session.info[_CHANGED] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_after_commit(session):
-    if session.info.pop(_CHANGED, False):
-        _local_changes.generation += 1
-
-
-@event.listens_for(Session, "after_rollback")
-def _nothing_changed_after_rollback(session):
-    session.info.pop(_CHANGED, None)
+# Commits of this process that changed a token, a user or a role: the cache starts afresh.
+_principal_changes = ModelChanges(ApiToken, User, UserRole)
 
 
 def is_expired(token) -> bool:

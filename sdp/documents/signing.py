@@ -16,7 +16,6 @@
 import base64
 import hashlib
 import os
-import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,12 +23,12 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
 from ..private_files import create_once, make_private_folder, write_private
+from ..process_cache import ModelChanges, ProcessCache
 from . import payload
 from .models import DocumentKey
 
@@ -171,12 +170,12 @@ def sign(fields: payload.QrFields, signer: Signer) -> str:
     return payload.encode(fields, signer.private_key)
 
 
-# The published keys, per process (issue 17): every verification (a partner's scan on the
-# registry's lean path, the public page) would otherwise open an ORM session and read the same
-# row. A key's row changes once at most (its retirement, by a rotation), so the cache is emptied
-# every ``PUBLISHED_KEYS_CACHE_SECONDS``, the bound a token's revocation has too (sdp.auth.tokens):
-# a rotation made on another server takes effect here within a second; one committed by this
-# process empties it at once. Unknown key ids are never cached (they would fill memory).
+# The published keys, per process (issue 17; sdp.process_cache): every verification (a
+# partner's scan on the registry's lean path, the public page) would otherwise open an ORM
+# session and read the same row. A key's row changes once at most (its retirement, by a
+# rotation): a rotation made on another server takes effect here within a second, as a token's
+# revocation does; one committed by this process at once. Unknown key ids are never cached
+# (they would fill memory).
 PUBLISHED_KEYS_CACHE_SECONDS = 1.0
 
 
@@ -186,49 +185,15 @@ class _Published:
     retired_on: date | None
 
 
-class _PublishedKeys:
-    generation = 0  # commits of this process that changed a key
-
-    def __init__(self):
-        self.entries: dict[str, _Published] = {}
-        self.started = time.monotonic()
-        self.generation = _PublishedKeys.generation
-
-    def current(self) -> dict[str, _Published]:
-        if (
-            time.monotonic() - self.started >= PUBLISHED_KEYS_CACHE_SECONDS
-            or self.generation != _PublishedKeys.generation
-        ):
-            # A new dict, not .clear(): a thread reading the old one meanwhile is not disturbed.
-            self.entries, self.started = {}, time.monotonic()
-            self.generation = _PublishedKeys.generation
-        return self.entries
-
-
-_KEY_CHANGED = "sdp.document_keys_changed"
-
-
-@event.listens_for(Session, "after_flush")
-def _note_key_changes(session, flush_context):
-    if any(isinstance(obj, DocumentKey) for obj in (*session.new, *session.dirty)):
-        session.info[_KEY_CHANGED] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_keys_after_commit(session):
-    if session.info.pop(_KEY_CHANGED, False):
-        _PublishedKeys.generation += 1
-
-
-@event.listens_for(Session, "after_rollback")
-def _no_key_changed_after_rollback(session):
-    session.info.pop(_KEY_CHANGED, None)
+_key_changes = ModelChanges(DocumentKey)  # a rotation committed here empties the cache at once
 
 
 def _published(key_id: str) -> _Published | None:
     cache = current_app.extensions.get("sdp_published_keys")
     if cache is None:
-        cache = current_app.extensions.setdefault("sdp_published_keys", _PublishedKeys())
+        cache = current_app.extensions.setdefault(
+            "sdp_published_keys", ProcessCache(_key_changes, PUBLISHED_KEYS_CACHE_SECONDS)
+        )
     entries = cache.current()
     found = entries.get(key_id)
     if found is None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from sdp import clock
 from sdp.audit.journal import chain_now
@@ -15,6 +15,7 @@ from sdp.audit.models import AuditEvent
 from sdp.documents import payload, signing
 from sdp.documents.models import Document
 from sdp.extensions import db
+from tests.conftest import statements_touching
 
 from .helpers import ANGELA, TODAY, issued, recognized_case, register, verify_offline
 
@@ -225,24 +226,7 @@ def test_a_retired_key_cannot_sign_documents_dated_after_its_retirement(
     assert after.status_code == 422
 
 
-def _key_reads(during) -> int:
-    found = []
-
-    def count(conn, cursor, statement, *args):
-        if "document_keys" in statement:
-            found.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        during()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(found)
-
-
-def test_a_verification_reads_the_published_key_at_most_once_a_second(
-    office, partner_api, monkeypatch
-):
+def test_a_verification_reads_the_published_key_at_most_once_a_second(app, office, partner_api):
     case = register(office.intake)
     document = issued(office.intake, case["id"], "provisional_certificate")
     db.session.commit()
@@ -251,7 +235,7 @@ def test_a_verification_reads_the_published_key_at_most_once_a_second(
     def verify():
         return registry.post("/api/v1/registry/documents/verify", json={"qr": document["qr"]})
 
-    assert _key_reads(lambda: [verify() for _ in range(5)]) <= 1
+    assert statements_touching("document_keys", lambda: [verify() for _ in range(5)]) <= 1
     # A retirement written behind the app's back (another server's rotation, an operator):
     # no ORM event tells this process; the cache's life (one second) bounds the delay.
     yesterday = clock.now() - timedelta(days=1)
@@ -260,7 +244,8 @@ def test_a_verification_reads_the_published_key_at_most_once_a_second(
             text("UPDATE document_keys SET retired_at = :at WHERE key_id = :key"),
             {"at": yesterday, "key": document["key_id"]},
         )
-    monkeypatch.setattr(signing, "PUBLISHED_KEYS_CACHE_SECONDS", 0.0)  # the second has passed
+    cache = app.extensions["sdp_published_keys"]
+    cache.started -= signing.PUBLISHED_KEYS_CACHE_SECONDS  # the clock moved on by the cache's life
     refused = verify()
     assert refused.status_code == 422, refused.json
 

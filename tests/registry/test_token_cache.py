@@ -10,12 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token, revoke_token, set_active
 from sdp.auth.tokens import PRINCIPAL_CACHE_SECONDS
 from sdp.extensions import db
+from tests.conftest import statements_touching
 from tests.registry.helpers import persons_url
 from tests.security.test_crash_safety import GUNICORN, free_port, wait_until_serving
 
@@ -28,18 +29,7 @@ def bearer(token: str) -> dict:
 
 
 def token_queries(during) -> int:
-    found = []
-
-    def count(conn, cursor, statement, *args):
-        if "api_tokens" in statement:
-            found.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        during()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(found)
+    return statements_touching("api_tokens", during)
 
 
 def test_a_token_is_asked_of_the_database_once_then_again_after_the_cache_second(client):
