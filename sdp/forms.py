@@ -11,7 +11,7 @@ so the guard's ``bind_field`` runs for every field, including those of forms add
 
 from datetime import date
 
-from flask import current_app
+from flask import current_app, render_template
 from flask_babel import format_date, gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, Form, FormField, StringField
@@ -281,6 +281,23 @@ def follow_up_heading(form, field) -> str:
         if question.question is not None and field_at(form, question.path) is field:
             return str(question.question(form))
     return str(field.label.text)
+
+
+def follow_up_page(
+    form, question: Field, caption: str, status: int | None = None, submit_name: str | None = None
+):
+    """The page of a question that follows an answer (``follow_up``): ``templates/follow_up.html``
+    with the question as its heading, naming the person it asks about, and ``caption`` above it
+    (the form's purpose); 422 when the question has an error, unless ``status`` says."""
+    page = render_template(
+        "follow_up.html",
+        form=form,
+        field=question,
+        heading=follow_up_heading(form, question),
+        caption=caption,
+        submit_name=submit_name,
+    )
+    return page, status or (422 if question.errors else 200)
 
 
 def follow_up_in_error(form) -> Field | None:

@@ -26,7 +26,7 @@ from ..domain.vocabulary import (
     Sex,
 )
 from ..extensions import login_manager
-from ..forms import clear_errors, follow_up, follow_up_heading, follow_up_in_error
+from ..forms import clear_errors, follow_up, follow_up_in_error, follow_up_page
 from . import services
 from .forms import BirthForm, BirthSearchForm
 
@@ -119,7 +119,7 @@ def register(principal):
         return render_template("births/new.html", form=form, refusal=refusal)
     question = follow_up(form, request.form)
     if question is not None:
-        return _question_page(form, question)
+        return follow_up_page(form, question, gettext("Register a birth"))
     if not form.errors:
         try:
             registration = services.register_birth(principal, form.to_data())
@@ -143,7 +143,7 @@ def register(principal):
             # An answer given on a question's own page (how a parent is Peruvian): shown there.
             question = follow_up_in_error(form)
             if question is not None and refusal is None:
-                return _question_page(form, question, 422)
+                return follow_up_page(form, question, gettext("Register a birth"), 422)
         else:
             flash(
                 gettext(
@@ -157,18 +157,6 @@ def register(principal):
                 url_for("births.show", registration_number=registration.registration_number), 303
             )
     return render_template("births/new.html", form=form, refusal=refusal), 422
-
-
-def _question_page(form, question, status: int | None = None):
-    """A question that follows an answer (sdp.forms.follow_up), on its own page, naming the
-    parent it asks about."""
-    return render_template(
-        "follow_up.html",
-        form=form,
-        field=question,
-        heading=follow_up_heading(form, question),
-        caption=gettext("Register a birth"),
-    ), status or (422 if question.errors else 200)
 
 
 @bp.get("/<string:registration_number>")

@@ -34,7 +34,7 @@ from ..domain.procedure import InvalidField, ProcedureError
 from ..domain.vocabulary import N_, DocumentType, Role
 from ..error_words import refused_step_words
 from ..extensions import db
-from ..forms import clear_errors, field_at, follow_up, follow_up_heading, follow_up_in_error
+from ..forms import clear_errors, field_at, follow_up, follow_up_in_error, follow_up_page
 from ..unit_of_work import savepoint
 from ..uploads import services as uploads
 from ..uploads.download import as_download
@@ -211,7 +211,9 @@ def intake():
         )
     question = follow_up(form, request.form)
     if question is not None:
-        return _intake_question(form, question)
+        return follow_up_page(
+            form, question, gettext("Register an application"), submit_name="register"
+        )
     if form.errors:
         return render_template(
             "cases/intake.html", form=form, duplicates=duplicates, refusal=refusal
@@ -233,7 +235,9 @@ def intake():
         refusal, status = _field_error(form, error), error.status
         question = follow_up_in_error(form)  # an answer of a question's own page: shown there
         if question is not None and refusal is None:
-            return _intake_question(form, question, status)
+            return follow_up_page(
+                form, question, gettext("Register an application"), status, "register"
+            )
         return render_template(
             "cases/intake.html", form=form, duplicates=[], refusal=refusal
         ), status
@@ -246,18 +250,6 @@ def intake():
         "success",
     )
     return redirect(url_for(".case", application_id=application.id))
-
-
-def _intake_question(form, question, status: int | None = None):
-    """A question of the intake that follows an answer, on its own page, naming its person."""
-    return render_template(
-        "follow_up.html",
-        form=form,
-        field=question,
-        heading=follow_up_heading(form, question),
-        caption=gettext("Register an application"),
-        submit_name="register",
-    ), status or (422 if question.errors else 200)
 
 
 def _field_error(form, error: ProcedureError) -> str | None:
@@ -824,13 +816,8 @@ def action(application_id: int, slug: str, target: int | None = None):
                 question = follow_up(form, request.form)
                 status = 422 if form.errors else 200
             if question is not None:
-                return render_template(
-                    "follow_up.html",
-                    form=form,
-                    field=question,
-                    heading=follow_up_heading(form, question),
-                    caption=gettext("Case %(number)s", number=application.case_number),
-                ), status
+                caption = gettext("Case %(number)s", number=application.case_number)
+                return follow_up_page(form, question, caption, status)
             if "change" not in request.form and "_back" not in request.form and not form.errors:
                 if name in IRREVERSIBLE and request.form.get("confirm") != "yes":
                     return render_template(
