@@ -8,6 +8,10 @@ busy machine disturbs far less than wall time. The paths and bodies are a load r
     .venv/bin/python -m bench.check_cpu --db postgresql --run bench/data/runs/load-XXXX
 
 To compare two revisions, run it on each in turn, alternating, two rounds or more.
+``--threads N`` also runs each check from N threads at once (as gthread's threads do) and prints
+the checks per second with 1 and with N threads: a check that loses rate with threads contends
+on something (the document check keeps its rate; births, persons and verify lost a quarter or
+more on 2026-12-06, bench/RESULTS.md).
 """
 
 import argparse
@@ -15,6 +19,7 @@ import glob
 import logging
 import os
 import statistics
+import threading
 import time
 
 from werkzeug.test import EnvironBuilder
@@ -44,12 +49,27 @@ def start_response(status: str, headers) -> None:
     statuses.append(status)
 
 
+def checks_per_second(app, token: str, lines: list[str], threads: int) -> float:
+    def run(share: list[str]) -> None:
+        for line in share:
+            b"".join(app.wsgi_app(environ_for(line, token), start_response))
+
+    workers = [threading.Thread(target=run, args=(lines[n::threads],)) for n in range(threads)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return len(lines) / (time.perf_counter() - started)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--size", default="10k")
     parser.add_argument("--run", required=True, help="a load run's folder (its paths files)")
     parser.add_argument("--checks", type=int, default=1500)
+    parser.add_argument("--threads", type=int, default=0, help="also the rate from N threads")
     args = parser.parse_args(argv)
     os.environ["SDP_RATELIMIT_TOKEN"] = "100000000 per minute"  # a limit never reached
     app = make_app(database_url(args.size, args.db))
@@ -77,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             warm = times[len(times) // 8 :]  # the first eighth warms caches
             median = statistics.median(warm) * 1e6
             print(f"{args.db:10s} {lines[0][:48]:50s} CPU median {median:6.0f} µs")
+            if args.threads:
+                for count in (1, args.threads):
+                    rate = checks_per_second(app, token, lines, count)
+                    print(f"{'':61s} {count} thread(s): {rate:7.0f} checks/s")
     return 0
 
 
