@@ -181,7 +181,7 @@ class PersonFields(GuardedSubForm):
         self.sex.choices = choices("Sex")
         self.asylum_status.choices = choices("AsylumStatus")
         self.birth_country.choices = country_choices(gettext("Choose a country"))
-        self.asylum_country.choices = country_choices(gettext("Not applicable"))
+        self.asylum_country.choices = country_choices(gettext("Choose a country"))
         self.vulnerabilities.choices = choices("Vulnerability")
         self.detained.choices = [(DETAINED, gettext("Yes")), (NOT_DETAINED, gettext("No"))]
 
@@ -514,7 +514,7 @@ class RecommendationForm(ActionForm):
                 (DecisionOutcome.EXCLUDED.value, gettext("Excluded (Art. 1(2))")),
             )
         ]
-        self.exclusion_ground.choices = choices("ExclusionGround", blank=gettext("Not applicable"))
+        self.exclusion_ground.choices = choices("ExclusionGround", blank=gettext("Choose"))
 
     # The ground is asked, on its own page, only of an exclusion.
     follow_ups = (
