@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask, current_app, has_app_context
@@ -19,7 +20,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
 
 from sdp import PROJECT_ROOT, create_app
 from sdp.auth.principal import SYSTEM
@@ -170,6 +171,40 @@ def _empty_database(app: Flask) -> Iterator[None]:
     yield
     empty_every_table()
     ctx.pop()
+
+
+@pytest.fixture(scope="module")
+def demo_data_for_the_module(app: Flask) -> Iterator[dict[str, SimpleNamespace]]:
+    """The demo data, loaded and committed once for a module whose tests only read it (a load is
+    2-4 s on SQLite, 3-20 s on PostgreSQL under CI's load): the demo users by email (``email``,
+    ``id``). The module keeps it with ``keep_the_modules_data``; after its last test every table
+    is emptied. What its tests write (a sign-in's session, a read's audit row) stays too: no test
+    of such a module may count those."""
+    from sdp.auth.models import User
+    from sdp.demo import load_demo_data
+
+    context = app.test_request_context()
+    context.push()
+    load_demo_data()
+    users = {
+        user.email: SimpleNamespace(email=user.email, id=user.id)
+        for user in db.session.execute(select(User)).scalars()
+    }
+    db.session.commit()  # before the test clients' and live servers' requests read it
+    yield users
+    empty_every_table()
+    context.pop()
+
+
+def keep_the_modules_data(app: Flask) -> Iterator[None]:
+    """The body of a module's own ``_empty_database`` where its data is the module's (see
+    ``demo_data_for_the_module``): each test gets its app context, and the data stays."""
+    context = app.app_context()
+    context.push()
+    yield
+    db.session.rollback()
+    db.session.remove()
+    context.pop()
 
 
 def empty_every_table() -> None:

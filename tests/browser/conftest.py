@@ -5,7 +5,8 @@ Reusable fixtures:
   CSRF on (as in production); ``live_server.url("/path")``.
 - ``browser``: one Chromium per test session; ``page``: a fresh context and page per test.
 - ``check_page(page, name)``: a screenshot into ``test-artifacts/`` and an axe-core run that
-  must find no violation (WCAG 2.1 A/AA and axe's best practices).
+  must find no violation (WCAG 2.1 A/AA and axe's best practices); neither with
+  ``SDP_PAGE_CHECKS=off`` (CI's PostgreSQL suite, see ``PAGE_CHECKS``).
 - ``sign_in(page, user)``, ``sign_out(page)``.
 - ``office``: one user per role of a case's walk (intake, supervisor, officer, decider).
 """
@@ -33,6 +34,11 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 # check_page's screenshots show the screen; SDP_FULL_PAGE_SCREENSHOTS=1 takes whole pages.
 FULL_PAGE_SCREENSHOTS = os.environ.get("SDP_FULL_PAGE_SCREENSHOTS") == "1"
+# SDP_PAGE_CHECKS=off: check_page neither runs axe nor takes a screenshot. Both look at the HTML and
+# its style sheets, which the database does not change, and they are a third of the browser tests'
+# CPU: CI runs them in the SQLite suite and turns them off in the PostgreSQL one, which runs the
+# same tests (every step and assertion of each, the database's part) at the same time.
+PAGE_CHECKS = os.environ.get("SDP_PAGE_CHECKS", "on") != "off"
 
 
 def pytest_collection_modifyitems(items):
@@ -164,8 +170,10 @@ def check_page(request):
     folder.mkdir(parents=True, exist_ok=True)
     counter = {"n": 0}
 
-    def check(page, name: str, accessibility: bool = True) -> Path:
+    def check(page, name: str, accessibility: bool = True) -> Path | None:
         counter["n"] += 1
+        if not PAGE_CHECKS:
+            return None
         shot = folder / f"{counter['n']:02d}-{name}.png"
         # What the person sees first; the whole page (1.4-1.7 s for a long one) when asked for.
         page.screenshot(path=str(shot), full_page=FULL_PAGE_SCREENSHOTS)

@@ -11,6 +11,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import keep_the_modules_data
+
 from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -36,30 +38,27 @@ PAGES_OF = {
 
 
 @pytest.fixture(scope="module")
-def demo_world(app):
+def demo_world(app, demo_data_for_the_module):
     """The demo data, loaded once for this module, with a role waiting for a second admin."""
     from sdp.auth import grants
     from sdp.auth.models import User
     from sdp.births.models import BirthRegistration
     from sdp.cases.models import Application
-    from sdp.demo import load_demo_data
     from sdp.domain.vocabulary import Role
     from sdp.extensions import db
-    from tests.conftest import empty_every_table
 
-    context = app.test_request_context()
-    context.push()
-    load_demo_data()
-    users = {user.email: user for user in db.session.execute(select(User)).scalars()}
+    users = demo_data_for_the_module
     grant = grants.propose_role(
-        users["admin@demo.sdp.pe"].principal, users["reviewer@demo.sdp.pe"], Role.SUPERVISOR
+        db.session.get(User, users["admin@demo.sdp.pe"].id).principal,
+        db.session.get(User, users["reviewer@demo.sdp.pe"].id),
+        Role.SUPERVISOR,
     )
     birth = db.session.execute(select(BirthRegistration).limit(1)).scalar_one()
     case = db.session.execute(
         select(Application).where(Application.state == "registered").limit(1)
     ).scalar_one()
     world = SimpleNamespace(
-        users={email: SimpleNamespace(email=email, id=user.id) for email, user in users.items()},
+        users=users,
         places={
             "{case}": f"/cases/{case.id}",
             "{birth}": f"/births/{birth.registration_number}",
@@ -69,22 +68,13 @@ def demo_world(app):
     )
     db.session.commit()  # before the live server's requests (their own transactions) read it
     db.session.remove()
-    yield world
-    empty_every_table()
-    context.pop()
+    return world
 
 
 @pytest.fixture
 def _empty_database(app, demo_world):
     """Here the demo data stays for the whole module (see the module's docstring)."""
-    from sdp.extensions import db
-
-    context = app.app_context()
-    context.push()
-    yield
-    db.session.rollback()
-    db.session.remove()
-    context.pop()
+    yield from keep_the_modules_data(app)
 
 
 @pytest.fixture

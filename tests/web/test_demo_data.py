@@ -9,17 +9,20 @@ from sqlalchemy import select
 from sdp import clock
 from sdp.cases.models import Application
 from sdp.extensions import db
+from tests.conftest import keep_the_modules_data
 
 from .conftest import sign_in, text_of
 
 
 @pytest.fixture
-def demo(app):
-    from sdp.auth.models import User
-    from sdp.demo import load_demo_data
+def demo(demo_data_for_the_module):
+    """The demo data, loaded once for the module: its tests only read it."""
+    return demo_data_for_the_module
 
-    load_demo_data()
-    return {user.email: user for user in db.session.execute(select(User)).scalars()}
+
+@pytest.fixture
+def _empty_database(app, demo_data_for_the_module):
+    yield from keep_the_modules_data(app)
 
 
 def home_of(app, user) -> str:
