@@ -352,7 +352,8 @@ def record_registry_check(
             "found": registration is not None,
         },
     )
-    db.session.flush()
+    # Nothing is flushed: the journal holds the event, and on the registry's lean path a flush
+    # would open an ORM session for a request that has none.
 
 
 def record_list_read(
