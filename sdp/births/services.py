@@ -307,14 +307,30 @@ def register_birth(principal: Principal, data: dict) -> BirthRegistration:
 _BY_NUMBER = select(BirthRegistration).where(
     BirthRegistration.registration_number == bindparam("number")
 )
+# What a partner's check reads of a registration: its answer (RegistryBirthOut's fields) and its
+# audit event (the id). Columns rather than the entity's 35, as the document check reads its
+# document: the least the check needs, so the parents' data is never read for a partner.
+_REGISTRY_CHECK_BY_NUMBER = select(
+    BirthRegistration.id,
+    BirthRegistration.registration_number,
+    BirthRegistration.child_given_names,
+    BirthRegistration.child_family_names,
+    BirthRegistration.child_sex,
+    BirthRegistration.child_date_of_birth,
+    BirthRegistration.birth_country,
+    BirthRegistration.birth_locality,
+    BirthRegistration.nationality_country,
+    BirthRegistration.nationality_basis,
+    BirthRegistration.late_registration,
+).where(BirthRegistration.registration_number == bindparam("number"))
 
 
 def find_registration(registration_number: str, connection=None) -> BirthRegistration | None:
-    """The registration, or with ``connection`` (the registry's lean path) its row: the same
-    columns, no ORM object."""
+    """The registration, or with ``connection`` (the registry's lean path) the row of what a
+    partner's check answers: those columns, no ORM object."""
     number = normalise_registration_number(registration_number)
     if connection is not None:
-        return connection.execute(_BY_NUMBER, {"number": number}).first()
+        return connection.execute(_REGISTRY_CHECK_BY_NUMBER, {"number": number}).first()
     return db.session.execute(_BY_NUMBER, {"number": number}).scalar_one_or_none()
 
 

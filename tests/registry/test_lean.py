@@ -207,6 +207,33 @@ def test_birth_checks_answer_the_same_on_the_lean_path(
         assert answer.status_code == code and answer.dispatched == 0, candidate
 
 
+def test_a_birth_check_reads_none_of_the_parents_data(client, reniec, api_as):
+    """The lean path reads only what the answer and its audit event need (least data): never a
+    parent, their nationality, asylum or case."""
+    from sqlalchemy import event
+
+    from tests.births.helpers import birth
+
+    created = api_as("registrar").post("/api/v1/births", json=birth())
+    number = created.json["registration_number"]
+    read = []
+
+    def note(conn, cursor, statement, *args):
+        if "birth_registrations" in statement:
+            read.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        answer = client.get(
+            f"/api/v1/registry/births/{number}", headers={"Authorization": f"Bearer {reniec}"}
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert answer.status_code == 200, answer.json
+    assert len(read) == 1, read
+    assert "mother" not in read[0] and "father" not in read[0] and "declarant" not in read[0]
+
+
 def test_refusals_answer_the_same_on_the_lean_path(app, client, full_dispatches, documents, api_as):
     url = f"/api/v1/registry/documents/{documents[0]['serial']}"
     _, other_scope = issue_token(SYSTEM, client_name="Ombudsman", scopes=["statistics:read"])
