@@ -171,6 +171,10 @@ class Server:
     port: int = 0
     process: subprocess.Popen | None = None
     log: Path | None = None
+    # --chainer-process: `flask audit chain --follow` beside the server, its workers chaining
+    # nothing themselves (SDP_AUDIT_CHAINER=off), as docs/deployment.md allows.
+    chainer: bool = False
+    chainer_process: subprocess.Popen | None = None
 
     def start(self, run_dir: Path, probe: str) -> None:
         self.port = free_port()
@@ -197,12 +201,31 @@ class Server:
                 raise RuntimeError(f"gunicorn for {self.name} exited; see {self.log}")
             try:
                 urllib.request.urlopen(self.url(probe), timeout=2).read()
-                return
+                break
             except urllib.error.HTTPError:
-                return  # it answers
+                break  # it answers
             except OSError:
                 time.sleep(0.3)
-        raise RuntimeError(f"gunicorn for {self.name} did not answer; see {self.log}")
+        else:
+            raise RuntimeError(f"gunicorn for {self.name} did not answer; see {self.log}")
+        if self.chainer:
+            self._start_chainer(run_dir)
+
+    def _start_chainer(self, run_dir: Path) -> None:
+        # From the folder gunicorn imports the app from (a baseline's --chdir), so that it reads
+        # the same app's journal folder (its instance folder) and database.
+        folder = (
+            self.gunicorn[self.gunicorn.index("--chdir") + 1]
+            if "--chdir" in self.gunicorn
+            else str(ROOT)
+        )
+        self.chainer_process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "sdp", "audit", "chain", "--follow"],
+            cwd=folder,
+            env={**os.environ, **self.env},
+            stdout=(run_dir / f"chainer-{self.name}.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
 
     def url(self, path: str = "") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -223,13 +246,14 @@ class Server:
         return {pid: pss for pid in self.workers() if (pss := pss_mb(pid)) is not None}
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        for process in (self.process, self.chainer_process):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
 
 def vm_rss_mb(pid: int) -> float | None:
@@ -459,6 +483,12 @@ def main(argv: list[str] | None = None) -> int:
         help="NAME=VALUE in the app servers' environment, e.g. SDP_DB_POOL_PRE_PING=0",
     )
     parser.add_argument(
+        "--chainer-process",
+        action="store_true",
+        help="chain the audit journal in a process of its own beside each app server "
+        "(flask audit chain --follow), not in a thread of each worker",
+    )
+    parser.add_argument(
         "--baseline",
         help="a folder holding another revision of the code (git archive REV | tar -x): "
         "its app is served beside this one, same settings and data, and every "
@@ -516,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
         tokens, samples = issue_tokens(app), pick_samples(app)
         sign_samples(app, samples)
         env = {**app_env, "DATABASE_URL": url}
+        if args.chainer_process:
+            env["SDP_AUDIT_CHAINER"] = "off"
         if kind == "postgresql" and args.pg_option:
             env["PGOPTIONS"] = " ".join(f"-c {option}" for option in args.pg_option)
         server = Server(
@@ -523,6 +555,7 @@ def main(argv: list[str] | None = None) -> int:
             "bench.prototype:create_app()" if args.prototypes else "sdp:create_app()",
             env,
             options,
+            chainer=args.chainer_process,
         )
         servers.append(server)
         if args.baseline:
@@ -532,6 +565,7 @@ def main(argv: list[str] | None = None) -> int:
                 "sdp:create_app()",
                 {**env, "PYTHONPATH": str(Path(args.baseline).resolve())},
                 [*options, "--chdir", str(Path(args.baseline).resolve())],
+                chainer=args.chainer_process,
             )
             servers.append(baseline)
         if args.references:
@@ -639,6 +673,7 @@ def summarise(
         f"wrk -t{args.wrk_threads} -c{args.connections}, {args.runs} rounds × {args.duration:g} s"
         + "".join(f"; PostgreSQL {option}" for option in args.pg_option)
         + "".join(f"; {item}" for item in args.app_env)
+        + ("; the audit chainer in a process of its own" if args.chainer_process else "")
     )
     lines = [
         f"`{command}`",

@@ -47,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--checks", type=int, default=1000, help="checks profiled in process, per database"
     )
+    parser.add_argument(
+        "--chainer-process",
+        action="store_true",
+        help="the audit chainer in a process of its own beside each app server (bench.load)",
+    )
     parser.add_argument("--no-load", action="store_true", help="only the in-process profile")
     parser.add_argument("--no-phases", action="store_true", help="only the load run")
     parser.add_argument(
@@ -92,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             command += ["--db", kind]
         if args.baseline:
             command += ["--baseline", args.baseline]
+        if args.chainer_process:
+            command.append("--chainer-process")
         load.main(command)
     if not args.no_phases:
         from .phases import profile
