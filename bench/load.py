@@ -209,23 +209,29 @@ class Server:
         else:
             raise RuntimeError(f"gunicorn for {self.name} did not answer; see {self.log}")
         if self.chainer:
-            self._start_chainer(run_dir)
+            self.chainer_process = self._audit_chain(run_dir, "--follow")
 
-    def _start_chainer(self, run_dir: Path) -> None:
-        # From the folder gunicorn imports the app from (a baseline's --chdir), so that it reads
-        # the same app's journal folder (its instance folder) and database.
+    def _audit_chain(self, run_dir: Path, *options: str) -> subprocess.Popen:
+        """``flask audit chain`` on this server's app: from the folder gunicorn imports it from
+        (a baseline's --chdir), with its environment (its database and journal folder)."""
         folder = (
             self.gunicorn[self.gunicorn.index("--chdir") + 1]
             if "--chdir" in self.gunicorn
             else str(ROOT)
         )
-        self.chainer_process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "sdp", "audit", "chain", "--follow"],
+        return subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "sdp", "audit", "chain", *options],
             cwd=folder,
             env={**os.environ, **self.env},
-            stdout=(run_dir / f"chainer-{self.name}.log").open("w"),
+            stdout=(run_dir / f"chainer-{self.name}.log").open("a"),
             stderr=subprocess.STDOUT,
         )
+
+    def chain_what_is_left(self, run_dir: Path) -> None:
+        """After the server stopped: every line its journal still holds, chained into its
+        database, so the data set's audit trail stays whole for the next run."""
+        if "SDP_AUDIT_JOURNAL" in self.env:
+            self._audit_chain(run_dir).wait(timeout=300)
 
     def url(self, path: str = "") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -545,7 +551,13 @@ def main(argv: list[str] | None = None) -> int:
             add_prototype_routes(app)
         tokens, samples = issue_tokens(app), pick_samples(app)
         sign_samples(app, samples)
-        env = {**app_env, "DATABASE_URL": url}
+        # Each app server its own journal folder: in the checkout's shared instance folder the
+        # SQLite server's chainer chained the PostgreSQL server's checks and the other way round.
+        env = {
+            **app_env,
+            "DATABASE_URL": url,
+            "SDP_AUDIT_JOURNAL": str(run_dir / f"audit-journal-{kind}"),
+        }
         if args.chainer_process:
             env["SDP_AUDIT_CHAINER"] = "off"
         if kind == "postgresql" and args.pg_option:
@@ -563,7 +575,11 @@ def main(argv: list[str] | None = None) -> int:
             baseline = Server(
                 f"{kind}-baseline",
                 "sdp:create_app()",
-                {**env, "PYTHONPATH": str(Path(args.baseline).resolve())},
+                {
+                    **env,
+                    "PYTHONPATH": str(Path(args.baseline).resolve()),
+                    "SDP_AUDIT_JOURNAL": str(run_dir / f"audit-journal-{kind}-baseline"),
+                },
                 [*options, "--chdir", str(Path(args.baseline).resolve())],
                 chainer=args.chainer_process,
             )
@@ -629,6 +645,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for server in servers:
             server.stop()
+        for server in servers:
+            server.chain_what_is_left(run_dir)
 
     report = summarise(targets, memory, proportional, skipped, args, command)
     (run_dir / "results.json").write_text(json.dumps(report, indent=2, default=str))
