@@ -79,6 +79,10 @@ def live_server(app):
             "SECRET_KEY": app.config["SECRET_KEY"],
             "WTF_CSRF_ENABLED": True,
             "SESSION_COOKIE_SECURE": False,  # plain http on the loopback interface
+            # The suite's limits, not production's: a worker's browser tests sign in from one
+            # address faster than 30 times a minute, and a 429 would fail whichever came next
+            # (seen on PostgreSQL). The limits are tested on their own (tests/api/test_rate_limits.py).
+            **{key: value for key, value in app.config.items() if key.startswith("SDP_RATELIMIT_")},
         }
     )
     server = make_server("127.0.0.1", 0, served, threaded=True)
