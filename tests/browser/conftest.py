@@ -81,7 +81,7 @@ def live_server(app):
             "SESSION_COOKIE_SECURE": False,  # plain http on the loopback interface
             # The suite's limits, not production's: a worker's browser tests sign in from one
             # address faster than 30 times a minute, and a 429 would fail whichever came next
-            # (seen on PostgreSQL). The limits are tested on their own (tests/api/test_rate_limits.py).
+            # (seen on PostgreSQL). The limits have their own tests (tests/api/test_rate_limits.py).
             **{key: value for key, value in app.config.items() if key.startswith("SDP_RATELIMIT_")},
         }
     )
