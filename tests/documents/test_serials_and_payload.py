@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sdp.documents import payload, serials
 from sdp.domain.vocabulary import DocumentType
@@ -118,3 +120,42 @@ def test_a_forger_who_rewrites_the_body_cannot_keep_the_signature():
     forged = "SDP1:" + base64.b32encode(forged_body + signature).decode().rstrip("=")
     with pytest.raises(payload.PayloadError, match="signature"):
         payload.verify(forged, lambda f: key.public_key())
+
+
+def _standard_library_b32decode_strict(text: str) -> bytes | None:
+    """The decoder payload used before it read base32 with int() (issue 17): RFC 4648 base32
+    without padding, by the standard library, then re-encoded to refuse a non-canonical text.
+    None where it refused the text."""
+    import binascii
+
+    try:
+        raw = base64.b32decode(text + "=" * (-len(text) % 8), casefold=False)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if base64.b32encode(raw).decode("ascii").rstrip("=") == text else None
+
+
+@given(
+    st.one_of(
+        st.binary(max_size=200).map(lambda raw: base64.b32encode(raw).decode().rstrip("=")),
+        st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", max_size=120),
+        st.text(alphabet="ABCXYZ2367abz018=_ +-\n\u00c1\u0661", max_size=40),
+    )
+)
+@settings(max_examples=3000, derandomize=True)
+def test_base32_is_read_exactly_as_the_standard_library_reads_it_canonical_only(text):
+    expected = _standard_library_b32decode_strict(text)
+    if expected is None:
+        with pytest.raises(payload.PayloadError):
+            payload._b32decode_strict(text)
+    else:
+        assert payload._b32decode_strict(text) == expected
+
+
+def test_base32_with_spare_bits_set_or_an_impossible_length_is_refused():
+    canonical = base64.b32encode(b"\x00\x01").decode().rstrip("=")  # 16 bits in 4 characters
+    assert payload._b32decode_strict(canonical) == b"\x00\x01"
+    spare_bit_set = canonical[:-1] + "B"  # the last character's 4 unused bits no longer zero
+    for text in (spare_bit_set, "A", "AAA", "AAAAAA", "AAAA=", "aaaa", " AAAA", "A_AA"):
+        with pytest.raises(payload.PayloadError):
+            payload._b32decode_strict(text)
