@@ -11,7 +11,7 @@ else) and answers the four checks itself, with only what they need:
     JSON built directly, with the security headers, ``no-store`` and the access log line.
 
 One codebase, one set of rules: the statements are the services' own (``find_with_status``,
-``matching_cases``, the births' ``_BY_NUMBER``), the status and protection rules are
+``matching_cases_of_keys``, the births' ``_BY_NUMBER``), the status and protection rules are
 ``sdp.domain``'s, the query and body are parsed by the endpoints' own marshmallow schemas, the
 audit is the same service call as the Flask view's, and the routes stay declared with
 flask-smorest (the OpenAPI description, and the answer for anything this path does not serve
@@ -51,11 +51,12 @@ from marshmallow import RAISE, ValidationError
 
 from .. import clock
 from ..api import MAX_JSON_DEPTH, bearer_principal, bearer_token, json_depth, numbers_within_bounds
+from ..domain.names import name_key
 from ..errors import error_body
 from ..extensions import db
 from ..ratelimit import count_this_request, rate_limit_headers
 from ..registry import services
-from ..registry.audit import PERSON_QUERY, person_query_digest, record_check
+from ..registry.audit import PERSON_QUERY, person_keys_digest, record_check
 from ..registry.schemas import PersonQuerySchema
 from ..security.headers import security_headers
 from ..security.proxies import TrustedProxies, request_id
@@ -316,19 +317,16 @@ def check_person(principal, connection, _none=None) -> dict:
         query = _person_schema.load(request.args)
     except ValidationError as error:
         raise _Delegate() from error
-    matches = services.matching_cases(
-        query["given_names"],
-        query["family_names"],
-        query["date_of_birth"],
-        clock.today(),
-        connection=connection,
+    given_key, family_key = name_key(query["given_names"]), name_key(query["family_names"])
+    matches = services.matching_cases_of_keys(
+        given_key, family_key, query["date_of_birth"], clock.today(), connection=connection
     )
     # The audit of sdp.registry.services.check_person, the same call.
     record_check(
         principal,
         "person_check",
         PERSON_QUERY,
-        person_query_digest(query["given_names"], query["family_names"], query["date_of_birth"]),
+        person_keys_digest(given_key, family_key, query["date_of_birth"]),
         {"matches": [match["case_number"] for match in matches]},
     )
     return {"matches": matches}

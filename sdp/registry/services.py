@@ -14,7 +14,7 @@ from ..cases import standing
 from ..cases.models import Application, Determination, Person, Proceeding
 from ..domain.names import name_key
 from ..extensions import db
-from .audit import PERSON_QUERY, person_query_digest, record_check
+from .audit import PERSON_QUERY, person_keys_digest, record_check
 
 
 def _cases_of_persons_query():
@@ -38,19 +38,15 @@ def _cases_of_persons_query():
 _CASES_OF_PERSONS = _cases_of_persons_query()
 
 
-def matching_cases(
-    given_names: str, family_names: str, date_of_birth: date, today: date, connection=None
+def matching_cases_of_keys(
+    given_key: str, family_key: str, date_of_birth: date, today: date, connection=None
 ) -> list[dict]:
-    """The cases of everyone with these names (as keys) and date of birth: applicants and
-    dependants. ``connection``: where to run the query instead of the ORM session (the lean
-    path)."""
+    """The cases of everyone with these names and date of birth: applicants and dependants. The
+    names come folded by ``name_key`` (a check folds them once, for its look-up and its audit).
+    ``connection``: where to run the query instead of the ORM session (the lean path)."""
     rows = (connection or db.session).execute(
         _CASES_OF_PERSONS,
-        {
-            "date_of_birth": date_of_birth,
-            "family_key": name_key(family_names),
-            "given_key": name_key(given_names),
-        },
+        {"date_of_birth": date_of_birth, "family_key": family_key, "given_key": given_key},
     )
     return [
         {
@@ -71,12 +67,13 @@ def check_person(
     principal: Principal, given_names: str, family_names: str, date_of_birth: date
 ) -> list[dict]:
     """Answer a partner's person check and audit it (client, token, time, query digest, matches)."""
-    matches = matching_cases(given_names, family_names, date_of_birth, clock.today())
+    given_key, family_key = name_key(given_names), name_key(family_names)
+    matches = matching_cases_of_keys(given_key, family_key, date_of_birth, clock.today())
     record_check(
         principal,
         "person_check",
         PERSON_QUERY,
-        person_query_digest(given_names, family_names, date_of_birth),
+        person_keys_digest(given_key, family_key, date_of_birth),
         {"matches": [match["case_number"] for match in matches]},
     )
     return matches
