@@ -8,6 +8,8 @@ busy machine disturbs far less than wall time. The paths and bodies are a load r
     .venv/bin/python -m bench.check_cpu --db postgresql --run bench/data/runs/load-XXXX
 
 To compare two revisions, run it on each in turn, alternating, two rounds or more.
+``--profile`` then runs each check's paths again under cProfile and prints where the time went
+(cumulative, per check; cProfile inflates every figure, so compare shares, not µs).
 ``--threads N`` also runs each check from N threads at once (as gthread's threads do) and prints
 the checks per second with 1 and with N threads: a check that loses rate with threads contends
 on something (the document check keeps its rate; births, persons and verify lost a quarter or
@@ -63,6 +65,29 @@ def checks_per_second(app, token: str, lines: list[str], threads: int) -> float:
     return len(lines) / (time.perf_counter() - started)
 
 
+def profile_checks(app, token: str, lines: list[str]) -> None:
+    import cProfile
+    import pstats
+
+    environs = [environ_for(line, token) for line in lines]
+    profile = cProfile.Profile()
+    profile.enable()
+    for environ in environs:
+        b"".join(app.wsgi_app(environ, start_response))
+    profile.disable()
+    stats = pstats.Stats(profile)
+    entries = stats.stats  # type: ignore[attr-defined]
+    rows = sorted(
+        ((cumulative, name) for name, (_, _, _, cumulative, _) in entries.items()),
+        reverse=True,
+    )
+    for cumulative, (filename, line, function) in rows[:30]:
+        where = filename.rsplit("/site-packages/", 1)[-1].rsplit("/work/main/", 1)[-1]
+        print(
+            f"{'':10s} {cumulative / len(lines) * 1e6:7.0f} µs a check  {where}:{line}({function})"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
@@ -70,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run", required=True, help="a load run's folder (its paths files)")
     parser.add_argument("--checks", type=int, default=1500)
     parser.add_argument("--threads", type=int, default=0, help="also the rate from N threads")
+    parser.add_argument("--profile", action="store_true", help="also a cProfile of each check")
     args = parser.parse_args(argv)
     os.environ["SDP_RATELIMIT_TOKEN"] = "100000000 per minute"  # a limit never reached
     app = make_app(database_url(args.size, args.db))
@@ -97,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             warm = times[len(times) // 8 :]  # the first eighth warms caches
             median = statistics.median(warm) * 1e6
             print(f"{args.db:10s} {lines[0][:48]:50s} CPU median {median:6.0f} µs")
+            if args.profile:
+                profile_checks(app, token, lines)
             if args.threads:
                 for count in (1, args.threads):
                     rate = checks_per_second(app, token, lines, count)
