@@ -12,12 +12,11 @@ the data set's audit trail, chained as the app chains them (``audit verify`` sta
 import argparse
 import cProfile
 import glob
-import logging
 import os
 import pstats
 import time
 
-from .check_cpu import environ_for, start_response, statuses
+from .check_cpu import environ_for, logs_to, start_response, statuses
 from .common import database_url, issue_tokens, make_app
 
 
@@ -33,13 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     app = make_app(database_url(args.size, args.db))
     token = issue_tokens(app)["partner"]
     with open(os.devnull, "w") as devnull:
-        for logger in [
-            logging.getLogger(),
-            *map(logging.getLogger, logging.root.manager.loggerDict),
-        ]:
-            for handler in logger.handlers:
-                if isinstance(handler, logging.StreamHandler):
-                    handler.setStream(devnull)
+        logs_to(devnull)
+        # Imported once the environment above is set, as bench.common.make_app imports sdp.
         from sdp.audit import journal
 
         with app.app_context():

@@ -47,6 +47,16 @@ def environ_for(line: str, token: str) -> dict:
 statuses: list[str] = []
 
 
+def logs_to(stream) -> None:
+    """Every stream handler's lines (the access log's included: it stays on, as in production)
+    written to ``stream``."""
+    loggers = [logging.getLogger(), *map(logging.getLogger, logging.root.manager.loggerDict)]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if isinstance(handler, logging.StreamHandler):
+                handler.setStream(stream)
+
+
 def start_response(status: str, headers) -> None:
     statuses.append(status)
 
@@ -101,11 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     app = make_app(database_url(args.size, args.db))
     token = issue_tokens(app)["partner"]
     with open(os.devnull, "w") as devnull:
-        loggers = [logging.getLogger(), *map(logging.getLogger, logging.root.manager.loggerDict)]
-        for logger in loggers:
-            for handler in logger.handlers:
-                if isinstance(handler, logging.StreamHandler):
-                    handler.setStream(devnull)
+        logs_to(devnull)
         files = sorted(
             glob.glob(f"{args.run}/paths-{args.db}-*.txt"),
             key=lambda path: int(path.rsplit("-", 1)[1].removesuffix(".txt")),
