@@ -426,28 +426,3 @@ def test_an_admin_clears_a_lost_second_factor(app, web_as, make_user):
         ]
         == "/sign-in/enrol"
     )
-
-
-def test_demo_users_that_need_a_second_factor_have_the_documented_secret(app):
-    from sdp.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo_data
-
-    load_demo_data()
-    decider = db.session.execute(
-        select(User).where(User.email == "decider@demo.sdp.pe")
-    ).scalar_one()
-    assert decider.totp_secret == DEMO_TOTP_SECRET
-    client = app.test_client()
-    assert (
-        client.post("/sign-in", data={"email": decider.email, "password": DEMO_PASSWORD}).headers[
-            "Location"
-        ]
-        == "/sign-in/code"
-    )
-    assert (
-        client.post("/sign-in/code", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()}).status_code
-        == 302
-    )
-    officer = db.session.execute(
-        select(User).where(User.email == "officer@demo.sdp.pe")
-    ).scalar_one()
-    assert officer.totp_secret is None

@@ -3,10 +3,12 @@ pages, text in the page's language, and acts dated over the pilot."""
 
 import re
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
 from sdp import clock
+from sdp.auth.models import User
 from sdp.cases.models import Application
 from sdp.extensions import db
 from tests.conftest import keep_the_modules_data
@@ -96,3 +98,25 @@ def test_the_demo_acts_are_spread_over_the_pilot(demo, app):
         len(set(notified)) > len(notified) // 2
     )  # not all notified on the day the demo was loaded
     assert all(day <= clock.today() for day in notified)
+
+
+def test_demo_users_that_need_a_second_factor_have_the_documented_secret(demo, app):
+    """Here, not in test_accounts.py, so as to read the module's demo data instead of loading
+    it once more (3-5 s of CPU a load). Signs in the decision-maker, whom no other test here
+    signs in (their code is then used)."""
+    from sdp.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    decider = db.session.get(User, demo["decider@demo.sdp.pe"].id)
+    assert decider.totp_secret == DEMO_TOTP_SECRET
+    client = app.test_client()
+    assert (
+        client.post("/sign-in", data={"email": decider.email, "password": DEMO_PASSWORD}).headers[
+            "Location"
+        ]
+        == "/sign-in/code"
+    )
+    assert (
+        client.post("/sign-in/code", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()}).status_code
+        == 302
+    )
+    assert db.session.get(User, demo["officer@demo.sdp.pe"].id).totp_secret is None
