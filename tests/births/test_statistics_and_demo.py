@@ -4,8 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from sdp import clock
-from sdp.births import demo, services
+from sdp.births import demo
 from sdp.births.models import BirthRegistration
 from sdp.births.statistics import birth_statistics
 from sdp.extensions import db
@@ -105,22 +104,3 @@ def test_demo_births_cover_every_situation_and_load_once(make_user):
         "foundling",
         "ius_sanguinis",
     }
-
-
-def test_demo_births_link_to_the_demo_cases():
-    from sdp.demo import load_demo_data
-
-    load_demo_data()
-    linked = (
-        db.session.execute(
-            select(BirthRegistration).where(
-                (BirthRegistration.mother_case_id.is_not(None))
-                | (BirthRegistration.father_case_id.is_not(None))
-            )
-        )
-        .scalars()
-        .all()
-    )
-    assert {r.child_given_names for r in linked} == {"Valentina", "Mateo"}
-    assert all(r.registered_on == clock.today() for r in linked)
-    assert services.births_for_case(linked[0].mother_case_id or linked[0].father_case_id)

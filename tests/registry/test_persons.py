@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 
 from sdp import clock
-from sdp.registry.fields import PERSON_CHECK, unexpected_fields
 from tests.cases.helpers import Office, days_ago, person, register
 from tests.registry.helpers import assert_contract_error, persons_url
 
@@ -108,40 +107,6 @@ def test_status_and_protection_follow_the_procedure(api_as, reniec):
         "status": "rejected",
         "protected_from_removal": False,
     }
-
-
-def test_protection_is_the_domains_for_a_case_in_every_state(app, reniec):
-    """The check reads only a few columns; it must agree with each person's own standing in the
-    domain (the case's ``persons[].protected_from_removal``), not with the case's label."""
-    from sqlalchemy import select
-
-    from sdp.cases.models import Application
-    from sdp.cases.presenters import person_status
-    from sdp.demo import load_demo_data
-    from sdp.extensions import db
-
-    load_demo_data()
-    today = clock.today()
-    applications = db.session.execute(select(Application)).scalars().all()
-    assert len({application.state for application in applications}) >= 11
-    for application in applications:
-        for someone in application.persons():
-            response = reniec.get(
-                persons_url(
-                    someone.given_names, someone.family_names, someone.date_of_birth.isoformat()
-                )
-            )
-            match = next(
-                m for m in response.json["matches"] if m["case_number"] == application.case_number
-            )
-            assert match == {
-                "case_number": application.case_number,
-                "status": application.state,
-                "protected_from_removal": person_status(application, someone, today)[
-                    "protected_from_removal"
-                ],
-            }
-            assert unexpected_fields(response.json, PERSON_CHECK) == []
 
 
 @pytest.mark.parametrize("missing", ["given_names", "family_names", "date_of_birth"])

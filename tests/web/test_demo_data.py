@@ -1,7 +1,10 @@
-"""The demo data shows what the pages can show (issue 13, point 8): every marker of the home
-pages, text in the page's language, and acts dated over the pilot."""
+"""The demo data set, loaded once for the module (a load is 3-5 s of CPU): it shows what the pages
+can show (issue 13, point 8): every marker of the home pages, text in the page's language, and
+acts dated over the pilot; and what each feature's part of it holds (second factors, births,
+documents, the registry's person check)."""
 
 import re
+from collections import Counter
 
 import pyotp
 import pytest
@@ -120,3 +123,83 @@ def test_demo_users_that_need_a_second_factor_have_the_documented_secret(demo, a
         == 302
     )
     assert db.session.get(User, demo["officer@demo.sdp.pe"].id).totp_secret is None
+
+
+# What each feature's part of the demo data shows (sdp/<feature>/demo.py), here so that the module
+# loads it once: each of these tests loaded it again in its feature's tests (3-5 s of CPU a load).
+
+
+def test_demo_births_link_to_the_demo_cases(demo):
+    from sdp.births import services
+    from sdp.births.models import BirthRegistration
+
+    linked = (
+        db.session.execute(
+            select(BirthRegistration).where(
+                (BirthRegistration.mother_case_id.is_not(None))
+                | (BirthRegistration.father_case_id.is_not(None))
+            )
+        )
+        .scalars()
+        .all()
+    )
+    assert {r.child_given_names for r in linked} == {"Valentina", "Mateo"}
+    assert all(r.registered_on == clock.today() for r in linked)
+    assert services.births_for_case(linked[0].mother_case_id or linked[0].father_case_id)
+
+
+def test_demo_documents_of_every_case_type_each_verifiable_one_revoked_one_superseded(demo):
+    from sdp.documents import services
+    from sdp.documents.models import Document
+
+    documents = list(db.session.execute(select(Document)).scalars())
+    types = Counter(document.type for document in documents)
+    assert {
+        "provisional_certificate",
+        "identity_document",
+        "travel_document",
+        "decision_letter",
+    } <= set(types)
+    statuses = Counter(document.status for document in documents)
+    assert statuses["revoked"] == 1 and statuses["superseded"] >= 1
+    assert any(
+        document.languages == "es pt"
+        for document in documents
+        if document.type == "decision_letter"
+    )
+    today = clock.today()
+    for document in documents:
+        fields, found = services.verify_payload(document.qr_payload, today)
+        assert fields.serial == document.serial and found[0].id == document.id
+
+
+def test_the_person_check_protects_as_the_domain_does_in_every_state(demo, partner_api):
+    """The registry's person check reads only a few columns; it must agree with each person's
+    own standing in the domain (the case's ``persons[].protected_from_removal``), not with the
+    case's label. (Its partner checks are journaled: no test here counts audit events.)"""
+    from sdp.cases.presenters import person_status
+    from sdp.registry.fields import PERSON_CHECK, unexpected_fields
+    from tests.registry.helpers import persons_url
+
+    reniec = partner_api("registry:read")
+    today = clock.today()
+    applications = db.session.execute(select(Application)).scalars().all()
+    assert len({application.state for application in applications}) >= 11
+    for application in applications:
+        for someone in application.persons():
+            response = reniec.get(
+                persons_url(
+                    someone.given_names, someone.family_names, someone.date_of_birth.isoformat()
+                )
+            )
+            match = next(
+                m for m in response.json["matches"] if m["case_number"] == application.case_number
+            )
+            assert match == {
+                "case_number": application.case_number,
+                "status": application.state,
+                "protected_from_removal": person_status(application, someone, today)[
+                    "protected_from_removal"
+                ],
+            }
+            assert unexpected_fields(response.json, PERSON_CHECK) == []
