@@ -367,8 +367,8 @@ def _chained_count() -> int:
 
 def test_sigkill_of_the_chainer_mid_batch_loses_and_duplicates_nothing(app, tmp_path):
     """A journal of 4,000 checks left by a dead server; `flask audit chain` (batches of
-    1,000) is killed inside a batch twice, then runs to the end."""
-    lines, batch = 4_000, 1_000
+    500) is killed inside a batch twice, then runs to the end."""
+    lines, batch = 4_000, 500
     folder = tmp_path / "journal"
     journal = Journal(folder)
     for n in range(lines):
@@ -395,7 +395,9 @@ def test_sigkill_of_the_chainer_mid_batch_loses_and_duplicates_nothing(app, tmp_
         chainer = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE)
         try:
             deadline = time.monotonic() + 60
-            # The first run is killed in its first batch; the second once it has committed one.
+            # Each run is killed inside a batch: the first as soon as it is in one (a later one
+            # when this process was descheduled meanwhile: seen under CI's load), the second once
+            # it has committed one more.
             while _chained_count() < kills[-1] + run * batch or not _chainer_in_a_transaction(
                 lock_path
             ):
@@ -407,7 +409,8 @@ def test_sigkill_of_the_chainer_mid_batch_loses_and_duplicates_nothing(app, tmp_
             chainer.wait(10)
         kills.append(_chained_count())
     # Each kill rolled its batch back: only whole batches, and fewer than all of them.
-    assert kills[1] == 0 and kills[2] % batch == 0 and batch <= kills[2] < lines, kills
+    assert kills[1] % batch == 0 and kills[2] % batch == 0, kills
+    assert kills[1] + batch <= kills[2] < lines, kills
     finished = subprocess.run(command, env=environment, capture_output=True, timeout=120)
     assert finished.returncode == 0, finished.stderr.decode()[-2000:]
     assert f"chained {lines - kills[-1]} journal line(s)" in finished.stdout.decode()
