@@ -26,7 +26,7 @@ import time
 
 from werkzeug.test import EnvironBuilder
 
-from .common import database_url, issue_tokens, make_app
+from .common import ROOT, database_url, issue_tokens, make_app
 
 
 def environ_for(line: str, token: str) -> dict:
@@ -92,7 +92,7 @@ def profile_checks(app, token: str, lines: list[str]) -> None:
         reverse=True,
     )
     for cumulative, (filename, line, function) in rows[:30]:
-        where = filename.rsplit("/site-packages/", 1)[-1].rsplit("/work/main/", 1)[-1]
+        where = filename.rsplit("/site-packages/", 1)[-1].removeprefix(f"{ROOT}/")
         print(
             f"{'':10s} {cumulative / len(lines) * 1e6:7.0f} µs a check  {where}:{line}({function})"
         )

@@ -283,20 +283,25 @@ def _superuser(connection) -> bool:
     return _SUPERUSER[url]
 
 
-def statements_touching(table: str, during: Callable[[], object]) -> int:
-    """How many SQL statements naming ``table`` the engine ran while ``during()`` ran."""
+def statements_naming(table: str, during: Callable[[], object]) -> list[str]:
+    """The SQL statements naming ``table`` that the engine ran while ``during()`` ran."""
     found = []
 
-    def count(conn, cursor, statement, *args):
+    def note(conn, cursor, statement, *args):
         if table in statement:
             found.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    event.listen(db.engine, "before_cursor_execute", note)
     try:
         during()
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(found)
+        event.remove(db.engine, "before_cursor_execute", note)
+    return found
+
+
+def statements_touching(table: str, during: Callable[[], object]) -> int:
+    """How many SQL statements naming ``table`` the engine ran while ``during()`` ran."""
+    return len(statements_naming(table, during))
 
 
 @pytest.fixture

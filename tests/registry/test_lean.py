@@ -12,7 +12,9 @@ from sdp.audit.models import AuditEvent
 from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token
 from sdp.extensions import db
+from tests.births.helpers import birth
 from tests.cases.helpers import person
+from tests.conftest import statements_naming
 from tests.documents.helpers import ANGELA, issued, recognized_case, register
 from tests.registry.helpers import persons_url
 
@@ -188,8 +190,6 @@ def test_person_checks_answer_the_same_on_the_lean_path(
 def test_birth_checks_answer_the_same_on_the_lean_path(
     app, client, full_dispatches, reniec, api_as
 ):
-    from tests.births.helpers import birth
-
     created = api_as("registrar").post("/api/v1/births", json=birth())
     assert created.status_code == 201, created.json
     number = created.json["registration_number"]
@@ -210,25 +210,19 @@ def test_birth_checks_answer_the_same_on_the_lean_path(
 def test_a_birth_check_reads_none_of_the_parents_data(client, reniec, api_as):
     """The lean path reads only what the answer and its audit event need (least data): never a
     parent, their nationality, asylum or case."""
-    from sqlalchemy import event
-
-    from tests.births.helpers import birth
 
     created = api_as("registrar").post("/api/v1/births", json=birth())
     number = created.json["registration_number"]
-    read = []
-
-    def note(conn, cursor, statement, *args):
-        if "birth_registrations" in statement:
-            read.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        answer = client.get(
-            f"/api/v1/registry/births/{number}", headers={"Authorization": f"Bearer {reniec}"}
-        )
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
+    answers = []
+    read = statements_naming(
+        "birth_registrations",
+        lambda: answers.append(
+            client.get(
+                f"/api/v1/registry/births/{number}", headers={"Authorization": f"Bearer {reniec}"}
+            )
+        ),
+    )
+    [answer] = answers
     assert answer.status_code == 200, answer.json
     assert len(read) == 1, read
     assert "mother" not in read[0] and "father" not in read[0] and "declarant" not in read[0]
