@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy import (
     false as sa_false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, lazyload, mapped_column, relationship
 
 from ..crypto import EncryptedJSON, EncryptedText
 from ..domain import deadlines, procedure
@@ -594,3 +594,18 @@ class Proceeding(Base):
             appeal_overturned=self.appeal_outcome == "overturned",
             appeal_decided_on=self.appeal_decided_on,
         )
+
+
+# How one case is read by its id (an API action and its answer, the case page, a document's
+# reader check): the rows under it (dependants, relevant States, inquiries, determinations...)
+# each when the request first touches them, one SELECT per collection, never one per row. The
+# mapper's ``lazy="selectin"`` serves lists, where one SELECT ... IN reads a collection for a whole
+# page of cases; for a single case it read all ten before the reader was even checked, and an
+# action refused (403, 409, a rule of the procedure) touches few or none of them. The applicant
+# and the case officer stay joined: almost every reader names them.
+# tests/perf/test_query_counts.py pins the case file's statements.
+ONE_CASE = (
+    lazyload("*"),
+    joinedload(Application.applicant),
+    joinedload(Application.case_officer),
+)

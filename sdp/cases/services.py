@@ -30,6 +30,7 @@ from ..domain.vocabulary import (
 from ..extensions import db
 from . import locking
 from .models import (
+    ONE_CASE,
     Appeal,
     Application,
     Decision,
@@ -1041,7 +1042,7 @@ def load_case(actor: Principal, application_id: int, if_match: str | None = None
     Raises, in this order, ``CaseNotFound`` (404), ``Forbidden`` (403: their role may not read
     it), ``InvalidField`` (422: ``if_match`` is not a version) and ``EditConflict`` (409: the case
     has moved on from the version ``if_match`` names)."""
-    application = db.session.get(Application, application_id)
+    application = db.session.get(Application, application_id, options=ONE_CASE)
     if application is None:
         raise CaseNotFound(N_("There is no application %(id)s."), id=application_id)
     require_case_reader(actor, application)

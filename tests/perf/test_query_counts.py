@@ -2,9 +2,10 @@
 
 A case with one dependant, relevant State, inquiry, interview, item of evidence and
 document runs exactly as many statements as a case with ten of each: every collection is
-loaded by one ``SELECT ... WHERE application_id IN (...)`` (``lazy="selectin"``), never one
-query per row. The counts are pinned: a new statement on this path is a decision to make
-knowingly (update ``CASE_READ_SELECTS`` and say why), not an accident.
+loaded by one SELECT (a list's by one ``SELECT ... WHERE application_id IN (...)``, the mapper's
+``lazy="selectin"``; one case's when the request first touches it, ``ONE_CASE`` in
+``sdp/cases/models.py``), never one query per row. The counts are pinned: a new statement on this
+path is a decision to make knowingly (update ``CASE_READ_SELECTS`` and say why), not an accident.
 """
 
 from datetime import timedelta
@@ -27,14 +28,15 @@ COUNTRIES = ["CO", "BR", "AR", "CL", "EC", "BO", "PY", "UY", "MX", "ES"]
 
 # GET /api/v1/applications/{id}, statement by statement:
 #   1 the bearer token with its user and roles (one query)
-#   2 the application (joined: applicant, case officer)   3 the case officer's roles
-#   4-13 one SELECT ... IN (...) each: each person's determination and proceedings (domain.md,
-#        section 4: each person decided on their own), dependants (joined: person), relevant
-#        States, inquiries, interviews, evidence, recommendations, decision, appeal
-#   14 the case's documents   15-16 the births linked to the case
-#   17 the audit chain's head (PostgreSQL: sdp_audit_lane_head(), which takes a lane's lock)
+#   2 the application (joined: applicant, case officer)
+#   3-12 one SELECT each, as the answer is built: each person's determination and proceedings
+#        (domain.md, section 4: each person decided on their own), dependants (joined: person),
+#        relevant States, inquiries, interviews, evidence, recommendations, decision, appeal
+#   13 the case's documents   14-15 the births linked to the case
+#   16 the audit chain's head (PostgreSQL: sdp_audit_lane_head(), which takes a lane's lock)
 # then the audited read's INSERT (on SQLite the chain's lock is the app's writer file lock).
-CASE_READ_SELECTS = 17
+# (Until ONE_CASE, the case officer's roles were read too, though the case file only names them.)
+CASE_READ_SELECTS = 16
 
 
 def case_read_writes() -> int:
@@ -220,3 +222,40 @@ def test_the_case_file_is_read_once_and_the_read_is_still_audited(client, staff,
         )
     ).scalar_one()
     assert reads == 1
+
+
+# The tables under a case that ONE_CASE reads only when the request touches them.
+ROWS_UNDER_A_CASE = (
+    "dependants",
+    "relevant_states",
+    "inquiries",
+    "interviews",
+    "evidence",
+    "recommendations",
+    "decisions",
+    "appeals",
+    "determinations",
+    "proceedings",
+)
+
+
+def test_an_action_refused_before_it_starts_reads_nothing_under_the_case(
+    client, staff, count_queries
+):
+    """A stale If-Match (409) is answered from the case's own row: the rows under it are not read
+    (they were, ten SELECTs, when a single case was loaded with the lists' ``selectin``)."""
+    application_id = _case_with(staff, 10)
+    supervisor = _reader(client, staff["supervisor"])
+    version = supervisor.get(f"/api/v1/applications/{application_id}").json["version"]
+    officer = staff["case_officer"].email
+    db.session.remove()
+    with count_queries() as queries:
+        response = client.post(
+            f"/api/v1/applications/{application_id}/assign",
+            json={"case_officer": officer},
+            headers={**supervisor.headers, "If-Match": f'"{version - 1}"'},
+        )
+    assert response.status_code == 409, response.json
+    read = [table for table in ROWS_UNDER_A_CASE if f" FROM {table} " in f"{queries} "]
+    assert read == [], str(queries)
+    assert any(statement.startswith("SELECT applications.") for statement in queries.selects)
