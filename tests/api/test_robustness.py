@@ -11,8 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sdp.auth.principal import SYSTEM
+from sdp.auth.services import create_user, issue_token
 from sdp.domain.vocabulary import Role, values
+from sdp.extensions import db
 from tests.api.openapi_description import OPERATIONS, SCHEMAS, SPEC, WITH_BODY
+from tests.conftest import PASSWORD, empty_every_table, keep_the_modules_data
 from tests.registry.helpers import assert_contract_error
 
 OTHER_BODIES = [
@@ -45,10 +49,33 @@ def body_schema(method: str, path: str) -> dict:
     return SCHEMAS[ref.rsplit("/", 1)[-1]]
 
 
+@pytest.fixture(scope="module")
+def callers(app):
+    """The bearer headers of a staff user holding every role and of a partner, made once for the
+    module (a user and two tokens for each of its 360 tests was a third of its time): its tests
+    send input the API must refuse and look only at the answers, so none of them counts rows."""
+    context = app.app_context()
+    context.push()
+    staff = create_user(SYSTEM, "every-role@test.sdp.pe", "Test User", values(Role), PASSWORD)
+    _, staff_token = issue_token(SYSTEM, user_email=staff.email)
+    _, partner_token = issue_token(SYSTEM, client_name="RENIEC", scopes=["registry:read"])
+    db.session.commit()
+    yield {
+        "staff": {"Authorization": f"Bearer {staff_token}"},
+        "partner": {"Authorization": f"Bearer {partner_token}"},
+    }
+    empty_every_table()
+    context.pop()
+
+
+@pytest.fixture(autouse=True)
+def _empty_database(app, callers):
+    yield from keep_the_modules_data(app)
+
+
 @pytest.fixture
-def headers(api_as, partner_api):
-    staff, partner = api_as(*values(Role)), partner_api("registry:read")
-    return lambda path: partner.headers if "/registry/" in path else staff.headers
+def headers(callers):
+    return lambda path: callers["partner"] if "/registry/" in path else callers["staff"]
 
 
 def send(client, method, path, headers, **kwargs):
