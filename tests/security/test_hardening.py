@@ -244,7 +244,6 @@ def test_behind_the_shipped_gunicorn_a_long_address_is_answered_by_the_app_in_js
         **os.environ,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": "limits-test",
-        "SDP_ACCESS_LOG": "0",
         "SDP_BIND": f"127.0.0.1:{port}",
         "SDP_WORKERS": "1",
         "SDP_DATA_KEYS": app.extensions["sdp_keyring"].export(),
@@ -278,3 +277,12 @@ def test_behind_the_shipped_gunicorn_a_long_address_is_answered_by_the_app_in_js
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    # One access line for the request the app answered: the app's, in JSON, without the query
+    # string (gunicorn keeps no access log of its own, gunicorn.conf.py).
+    lines = [
+        line
+        for line in (tmp_path / "server.log").read_text().splitlines()
+        if "/api/v1/registry/persons" in line
+    ]
+    assert len(lines) == 1, lines
+    assert json.loads(lines[0])["status"] == 414 and "given_names" not in lines[0]
