@@ -231,6 +231,7 @@ def sign_in(page, user, password: str = PASSWORD) -> None:
         page.fill("#code", code)
         page.locator("main button[type=submit]").click()
         page.wait_for_load_state()
+    assert "/sign-in" not in page.url, f"{user.email} was not signed in: {page.url}"
 
 
 def sign_out(page) -> None:
