@@ -1034,6 +1034,16 @@ class CaseNotFound(ProcedureError):
     status = 404
 
 
+def case_by_id(application_id: int | None) -> Application | None:
+    """The case ``application_id`` as one case is read (``ONE_CASE``: the rows under it when the
+    request first touches them), or None when there is none (as for a document's
+    ``application_id`` of None: a birth record is issued on no case). Who may read it is the
+    caller's check."""
+    if application_id is None:
+        return None
+    return db.session.get(Application, application_id, options=ONE_CASE)
+
+
 def load_case(actor: Principal, application_id: int, if_match: str | None = None) -> Application:
     """The case ``application_id`` for ``actor`` to read, or to change when ``if_match`` (a
     change's If-Match header, sdp.cases.locking) is given: the API's loader of a case and of the
@@ -1042,7 +1052,7 @@ def load_case(actor: Principal, application_id: int, if_match: str | None = None
     Raises, in this order, ``CaseNotFound`` (404), ``Forbidden`` (403: their role may not read
     it), ``InvalidField`` (422: ``if_match`` is not a version) and ``EditConflict`` (409: the case
     has moved on from the version ``if_match`` names)."""
-    application = db.session.get(Application, application_id, options=ONE_CASE)
+    application = case_by_id(application_id)
     if application is None:
         raise CaseNotFound(N_("There is no application %(id)s."), id=application_id)
     require_case_reader(actor, application)

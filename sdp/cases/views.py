@@ -41,7 +41,7 @@ from ..uploads.download import as_download
 from ..uploads.models import EvidenceFile
 from ..web import fdate, label, procedure_message
 from . import forms, locking, overview, queries, services, timeline
-from .models import ONE_CASE, Application, Inquiry, Proceeding, RelevantState
+from .models import Application, Inquiry, Proceeding, RelevantState
 from .overview import action_url
 from .presenters import case_dict
 
@@ -62,11 +62,7 @@ def refuse_page(code: int, heading: str, message: str) -> NoReturn:
 
 
 def load_case(application_id: int) -> Application:
-    application = (
-        db.session.get(Application, application_id, options=ONE_CASE)
-        if application_id <= 2**62
-        else None
-    )
+    application = services.case_by_id(application_id) if application_id <= 2**62 else None
     if application is None:
         refuse_page(
             404,

@@ -13,8 +13,9 @@ from ..audit import services as audit
 from ..auth.models import User
 from ..auth.principal import Principal
 from ..births.models import BirthRegistration
+from ..cases import services as cases
 from ..cases import standing
-from ..cases.models import ONE_CASE, Application, Determination, Person, Proceeding
+from ..cases.models import Application, Determination, Person, Proceeding
 from ..domain import deadlines, document_lifecycle, procedure
 from ..domain.access import BIRTH_READERS, may_read_case
 from ..domain.determination import PersonFacts
@@ -87,7 +88,7 @@ def holder_facts(application_id: int | None, person_id: int | None) -> PersonFac
     session when it is already loaded)."""
     if application_id is None or person_id is None:
         return None
-    application = db.session.get(Application, application_id, options=ONE_CASE)
+    application = cases.case_by_id(application_id)
     if application is None:
         return None
     person = application.person(person_id)
@@ -508,7 +509,7 @@ def reissue(actor: Principal, document: Document) -> Document:
         if birth is None:  # a birth record always has its registration (issue_birth_record)
             raise LookupError(f"document {document.id} has no birth registration")
         return issue_birth_record(actor, birth, _action="reissue", _replaces=document)
-    application = db.session.get(Application, document.application_id, options=ONE_CASE)
+    application = cases.case_by_id(document.application_id)
     if application is None:  # every other document is issued on a case (issue_document)
         raise LookupError(f"document {document.id} has no case")
     content = document.content or {}
@@ -641,7 +642,7 @@ def verify_payload(
 def may_read(actor: Principal, document: Document) -> bool:
     if document.birth_registration_id is not None:
         return bool(actor.roles & BIRTH_READERS)
-    application = db.session.get(Application, document.application_id, options=ONE_CASE)
+    application = cases.case_by_id(document.application_id)
     return application is not None and may_read_case(
         actor.roles, actor.id, application.case_officer_id
     )

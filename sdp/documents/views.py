@@ -25,7 +25,8 @@ from .. import clock
 from ..auth.bearer import bearer_principal, bearer_token
 from ..auth.principal import Principal
 from ..births.models import BirthRegistration
-from ..cases.models import ONE_CASE, Application
+from ..cases import services as cases
+from ..cases.models import Application
 from ..domain import procedure
 from ..domain.access import may_read_case
 from ..domain.procedure import ProcedureError
@@ -192,7 +193,7 @@ def birth_documents_panel(birth: BirthRegistration) -> dict:
 
 
 def _case_for(application_id: int, principal: Principal) -> Application:
-    application = db.session.get(Application, application_id, options=ONE_CASE)
+    application = cases.case_by_id(application_id)
     if application is None:
         abort(404)
     if not may_read_case(principal.roles, principal.id, application.case_officer_id):
