@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TypeVar
 
 import pytest
 from flask import Flask, current_app, has_app_context
@@ -30,6 +31,7 @@ from sdp.extensions import db
 from sdp.unit_of_work import App
 
 PASSWORD = "correct horse battery staple"
+T = TypeVar("T")
 
 # No test pays for a production-cost password hash it does not test (sdp/auth/passwords.py):
 # every app a test builds, in this process or a subprocess (the CLI, gunicorn), hashes cheaply.
@@ -177,27 +179,37 @@ def _empty_database(app: Flask) -> Iterator[None]:
     ctx.pop()
 
 
+def data_for_the_module(app: Flask, make: Callable[[], T]) -> Iterator[T]:
+    """The body of a module-scoped fixture whose rows are made once for the module's tests, which
+    only read them: ``make()`` in a request context of its own, committed before the first test
+    (the test clients' and live servers' requests read it), every table emptied after the last.
+    The module keeps the rows between its tests with ``keep_the_modules_data``; what its tests
+    write (a sign-in's session, a read's audit row) stays too: no test of such a module may count
+    those."""
+    context = app.test_request_context()
+    context.push()
+    made = make()
+    db.session.commit()
+    yield made
+    empty_every_table()
+    context.pop()
+
+
 @pytest.fixture(scope="module")
 def demo_data_for_the_module(app: Flask) -> Iterator[dict[str, SimpleNamespace]]:
-    """The demo data, loaded and committed once for a module whose tests only read it (a load is
-    2-4 s on SQLite, 3-20 s on PostgreSQL under CI's load): the demo users by email (``email``,
-    ``id``). The module keeps it with ``keep_the_modules_data``; after its last test every table
-    is emptied. What its tests write (a sign-in's session, a read's audit row) stays too: no test
-    of such a module may count those."""
+    """The demo data, loaded once for a module (a load is 2-4 s on SQLite, 3-20 s on PostgreSQL
+    under CI's load): the demo users by email (``email``, ``id``)."""
     from sdp.auth.models import User
     from sdp.demo import load_demo_data
 
-    context = app.test_request_context()
-    context.push()
-    load_demo_data()
-    users = {
-        user.email: SimpleNamespace(email=user.email, id=user.id)
-        for user in db.session.execute(select(User)).scalars()
-    }
-    db.session.commit()  # before the test clients' and live servers' requests read it
-    yield users
-    empty_every_table()
-    context.pop()
+    def load() -> dict[str, SimpleNamespace]:
+        load_demo_data()
+        return {
+            user.email: SimpleNamespace(email=user.email, id=user.id)
+            for user in db.session.execute(select(User)).scalars()
+        }
+
+    yield from data_for_the_module(app, load)
 
 
 def keep_the_modules_data(app: Flask) -> Iterator[None]:
@@ -318,11 +330,16 @@ def make_user():
     return factory
 
 
+def bearer(token: str) -> dict[str, str]:
+    """The header that sends ``token`` (a raw API token) with a request."""
+    return {"Authorization": f"Bearer {token}"}
+
+
 class ApiClient:
     """The Flask test client with a bearer token, for the JSON API."""
 
     def __init__(self, client, token: str):
-        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
+        self.client, self.headers = client, bearer(token)
 
     def get(self, url, **kwargs):
         return self.client.get(url, headers=self.headers, **kwargs)

@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 from sdp.auth.principal import SYSTEM
 from sdp.auth.services import create_user, issue_token
 from sdp.domain.vocabulary import Role, values
-from sdp.extensions import db
 from tests.api.openapi_description import OPERATIONS, SCHEMAS, SPEC, WITH_BODY
-from tests.conftest import PASSWORD, empty_every_table, keep_the_modules_data
+from tests.conftest import PASSWORD, bearer, data_for_the_module, keep_the_modules_data
 from tests.registry.helpers import assert_contract_error
 
 OTHER_BODIES = [
@@ -54,18 +53,14 @@ def callers(app):
     """The bearer headers of a staff user holding every role and of a partner, made once for the
     module (a user and two tokens for each of its 360 tests was a third of its time): its tests
     send input the API must refuse and look only at the answers, so none of them counts rows."""
-    context = app.app_context()
-    context.push()
-    staff = create_user(SYSTEM, "every-role@test.sdp.pe", "Test User", values(Role), PASSWORD)
-    _, staff_token = issue_token(SYSTEM, user_email=staff.email)
-    _, partner_token = issue_token(SYSTEM, client_name="RENIEC", scopes=["registry:read"])
-    db.session.commit()
-    yield {
-        "staff": {"Authorization": f"Bearer {staff_token}"},
-        "partner": {"Authorization": f"Bearer {partner_token}"},
-    }
-    empty_every_table()
-    context.pop()
+
+    def make():
+        staff = create_user(SYSTEM, "every-role@test.sdp.pe", "Test User", values(Role), PASSWORD)
+        _, staff_token = issue_token(SYSTEM, user_email=staff.email)
+        _, partner_token = issue_token(SYSTEM, client_name="RENIEC", scopes=["registry:read"])
+        return {"staff": bearer(staff_token), "partner": bearer(partner_token)}
+
+    yield from data_for_the_module(app, make)
 
 
 @pytest.fixture(autouse=True)
