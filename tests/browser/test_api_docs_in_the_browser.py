@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import ARTIFACTS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.same_on_every_database]
 
 SCREENSHOT = ARTIFACTS / "api-docs.png"  # for a person to look at
 

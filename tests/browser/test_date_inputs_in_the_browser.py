@@ -10,7 +10,7 @@ from sdp import clock
 
 from .conftest import fill_date, sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.same_on_every_database]
 
 TODAY = clock.today()
 

@@ -15,7 +15,7 @@ from tests.conftest import keep_the_modules_data
 
 from .conftest import sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.same_on_every_database]
 
 PAGES_OF = {
     "intake@demo.sdp.pe": ["/", "/cases/", "{case}", "{case}/documents/new"],
