@@ -14,13 +14,10 @@ from sdp.auth.services import issue_token, revoke_token
 from sdp.extensions import db
 from sdp.registry.audit import person_checks, person_query_digest
 from tests.cases.helpers import register
+from tests.conftest import bearer
 from tests.registry.helpers import assert_contract_error, persons_url
 
 QUERY = persons_url("María José", "Pérez Gómez", "1990-04-12")
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_no_token_is_401(client):

@@ -16,16 +16,12 @@ from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token, revoke_token, set_active
 from sdp.auth.tokens import PRINCIPAL_CACHE_SECONDS
 from sdp.extensions import db
-from tests.conftest import statements_touching
+from tests.conftest import bearer, statements_touching
 from tests.registry.helpers import persons_url
 from tests.security.test_crash_safety import GUNICORN, free_port, wait_until_serving
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 QUERY = persons_url("María José", "Pérez Gómez", "1990-04-12")
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def token_queries(during) -> int:
