@@ -3,7 +3,8 @@
 Reusable fixtures:
 - ``live_server``: the app served by werkzeug in a thread, against the test database, with
   CSRF on (as in production); ``live_server.url("/path")``.
-- ``browser``: one Chromium per test session; ``page``: a fresh context and page per test.
+- ``browser``: one Chromium per test session; ``page`` (and ``page_without_javascript``): a blank
+  tab with no cookies or site data, kept for the session and wiped between tests (``KeptTabs``).
 - ``check_page(page, name)``: a screenshot into ``test-artifacts/`` and an axe-core run that
   must find no violation (WCAG 2.1 A/AA and axe's best practices); neither with
   ``SDP_PAGE_CHECKS=off`` (CI's PostgreSQL suite, see ``PAGE_CHECKS``).
@@ -85,6 +86,8 @@ def live_server(app):
             **{key: value for key, value in app.config.items() if key.startswith("SDP_RATELIMIT_")},
         }
     )
+    # Where a kept tab waits between tests (KeptTabs): a page of this site, with its headers.
+    served.add_url_rule("/blank-tab", "blank_tab", lambda: "<!doctype html><title>-</title>")
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -131,32 +134,97 @@ def pytest_runtest_makereport(item, call):
         item.failed_in_call = report.failed
 
 
-def _fresh_page(request, browser, live_server, **options):
-    context = browser.new_context(base_url=live_server.url(), locale="es-PE", **options)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+class KeptTabs:
+    """Browser tabs kept for a worker's whole session, one per kind, each lent to one test at a
+    time and wiped between tests.
+
+    Opening a tab is the dearest thing Chromium does here: a new page (in a new context or not)
+    starts two or three renderer processes, 1.3-1.5 CPU-seconds on a two-core machine, against
+    about 0.2 s to load and fill a form in an open tab. So ``page`` and ``page_without_javascript``
+    lend a kept tab, and ``reset`` leaves it as a new one would be: nothing of the last page, no
+    cookies, no site data for the live server (storage, IndexedDB, caches, service workers), no
+    routes; only the HTTP cache of the static files stays. It waits on a blank page of the site,
+    not ``about:blank``: every page of the site says ``Cross-Origin-Opener-Policy: same-origin``,
+    and Chromium starts a renderer process for each crossing of that line. After a failed test,
+    or a reset that fails, the tab is closed and the next test opens its own.
+    """
+
+    def __init__(self, browser, live_server):
+        self.browser, self.live_server, self.tabs = browser, live_server, {}
+
+    def take(self, kind: str, *, viewport: dict, java_script_enabled: bool = True):
+        page = self.tabs.get(kind)
+        if page is None or page.is_closed():
+            context = self.browser.new_context(
+                base_url=self.live_server.url(),
+                locale="es-PE",
+                java_script_enabled=java_script_enabled,
+            )
+            context.set_default_timeout(15_000)
+            page = self.tabs[kind] = context.new_page()
+            page.devtools = context.new_cdp_session(page)
+            page.goto("/blank-tab")
+        page.set_viewport_size(viewport)
+        return page
+
+    def reset(self, kind: str) -> None:
+        from playwright.sync_api import Error
+
+        page = self.tabs[kind]
+        try:
+            page.unroute_all(behavior="ignoreErrors")
+            page.goto("/blank-tab")
+            page.context.clear_cookies()
+            page.devtools.send(
+                "Storage.clearDataForOrigin",
+                {"origin": self.live_server.url(), "storageTypes": "all"},
+            )
+        except Error:
+            self.discard(kind)
+
+    def discard(self, kind: str) -> None:
+        page = self.tabs.pop(kind, None)
+        if page is not None:
+            page.context.close()
+
+    def close(self) -> None:
+        for kind in list(self.tabs):
+            self.discard(kind)
+
+
+@pytest.fixture(scope="session")
+def kept_tabs(browser, live_server):
+    tabs = KeptTabs(browser, live_server)
+    yield tabs
+    tabs.close()
+
+
+def _kept_page(request, kept_tabs, kind: str, **options):
+    page = kept_tabs.take(kind, **options)
     yield page
-    if getattr(
-        request.node, "failed_in_call", False
-    ):  # what the browser showed when the test failed
+    if getattr(request.node, "failed_in_call", False):
+        # What the browser showed when the test failed; the tab is not handed on.
         folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / "failure.png"), full_page=True)
-    context.close()
+        kept_tabs.discard(kind)
+    else:
+        kept_tabs.reset(kind)
 
 
 @pytest.fixture
-def page(request, browser, live_server):
-    yield from _fresh_page(request, browser, live_server, viewport={"width": 1100, "height": 900})
+def page(request, kept_tabs):
+    """A blank tab at 1100 px, JavaScript on, nobody signed in (a kept tab, wiped: KeptTabs)."""
+    yield from _kept_page(request, kept_tabs, "javascript", viewport={"width": 1100, "height": 900})
 
 
 @pytest.fixture
-def page_without_javascript(request, browser, live_server):
-    """A phone-width page in a context with JavaScript off: the forms must work without it."""
-    for page in _fresh_page(
+def page_without_javascript(request, kept_tabs):
+    """A phone-width tab with JavaScript off: the forms must work without it."""
+    for page in _kept_page(
         request,
-        browser,
-        live_server,
+        kept_tabs,
+        "without javascript",
         viewport={"width": 390, "height": 900},
         java_script_enabled=False,
     ):
@@ -165,7 +233,7 @@ def page_without_javascript(request, browser, live_server):
 
 
 @pytest.fixture
-def check_page(request):
+def check_page(request, kept_tabs):
     """Screenshot the page into test-artifacts/<test>/ and assert axe-core finds no violation."""
     from axe_playwright_python.sync_playwright import Axe
 
@@ -197,15 +265,16 @@ def check_page(request):
 
     def _with_javascript(page):
         # axe is JavaScript, and a promise awaited in a page with JavaScript off never settles
-        # (Playwright waits for ever): axe checks the same HTML, served at the same address (so
-        # the same style sheets load), in a page of its own with JavaScript on.
-        html, url = page.content(), page.url
-        context = page.context.browser.new_context(viewport=page.viewport_size, locale="es-PE")
-        context.set_default_timeout(15_000)
-        request.addfinalizer(context.close)
-        copy = context.new_page()
-        copy.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
-        copy.goto(url)
+        # (Playwright waits for ever): axe checks the same HTML in a kept tab of its own with
+        # JavaScript on, written into the site's blank page (so the same style sheets load, under
+        # the same headers) rather than navigated to: a navigation answered by a route would
+        # cost Chromium a renderer process for each copy (KeptTabs).
+        html = page.content()
+        if "axe copy" not in kept_tabs.tabs or kept_tabs.tabs["axe copy"].is_closed():
+            request.addfinalizer(lambda: kept_tabs.reset("axe copy"))
+        copy = kept_tabs.take("axe copy", viewport=page.viewport_size)
+        copy.set_content(html)
+        assert copy.evaluate("document.styleSheets.length") > 0, "the copy lost its style sheets"
         return copy
 
     return check

@@ -17,9 +17,14 @@ def test_the_docs_page_renders_every_operation_in_chromium_without_leaving_the_s
 ):
     SCREENSHOT.parent.mkdir(exist_ok=True)
     requested = []
-    page.on("request", lambda request: requested.append(request.url))
+
+    def note(request):
+        requested.append(request.url)
+
+    page.on("request", note)
     page.goto("/api/v1/docs")
     page.wait_for_selector(".opblock", timeout=30_000)
+    page.remove_listener("request", note)  # the tab is kept for the next test (KeptTabs)
     text = page.inner_text("body").replace("\u200b", "")  # Swagger UI's line-break hints
     page.screenshot(path=str(SCREENSHOT), full_page=False)
     assert "Authorize" in text and "/api/v1/registry/persons" in text
