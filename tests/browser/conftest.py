@@ -150,7 +150,9 @@ class KeptTabs:
     """
 
     def __init__(self, browser, live_server):
-        self.browser, self.live_server, self.tabs = browser, live_server, {}
+        self.browser, self.live_server = browser, live_server
+        self.tabs: dict = {}  # kind -> page
+        self.devtools: dict = {}  # kind -> its page's DevTools session, for what Playwright lacks
 
     def take(self, kind: str, *, viewport: dict, java_script_enabled: bool = True):
         page = self.tabs.get(kind)
@@ -162,7 +164,7 @@ class KeptTabs:
             )
             context.set_default_timeout(15_000)
             page = self.tabs[kind] = context.new_page()
-            page.devtools = context.new_cdp_session(page)
+            self.devtools[kind] = context.new_cdp_session(page)
             page.goto("/blank-tab")
         page.set_viewport_size(viewport)
         return page
@@ -170,12 +172,14 @@ class KeptTabs:
     def reset(self, kind: str) -> None:
         from playwright.sync_api import Error
 
-        page = self.tabs[kind]
+        page = self.tabs.get(kind)
+        if page is None:
+            return
         try:
             page.unroute_all(behavior="ignoreErrors")
             page.goto("/blank-tab")
             page.context.clear_cookies()
-            page.devtools.send(
+            self.devtools[kind].send(
                 "Storage.clearDataForOrigin",
                 {"origin": self.live_server.url(), "storageTypes": "all"},
             )
@@ -184,6 +188,7 @@ class KeptTabs:
 
     def discard(self, kind: str) -> None:
         page = self.tabs.pop(kind, None)
+        self.devtools.pop(kind, None)
         if page is not None:
             page.context.close()
 
@@ -240,7 +245,7 @@ def check_page(request, kept_tabs):
     axe = Axe()
     folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     folder.mkdir(parents=True, exist_ok=True)
-    counter = {"n": 0}
+    counter = {"n": 0, "copies": 0}
 
     def check(page, name: str, accessibility: bool = True) -> Path | None:
         counter["n"] += 1
@@ -270,9 +275,10 @@ def check_page(request, kept_tabs):
         # the same headers) rather than navigated to: a navigation answered by a route would
         # cost Chromium a renderer process for each copy (KeptTabs).
         html = page.content()
-        if "axe copy" not in kept_tabs.tabs or kept_tabs.tabs["axe copy"].is_closed():
-            request.addfinalizer(lambda: kept_tabs.reset("axe copy"))
         copy = kept_tabs.take("axe copy", viewport=page.viewport_size)
+        if not counter["copies"]:  # wiped once the test is over, like the test's own tab
+            request.addfinalizer(lambda: kept_tabs.reset("axe copy"))
+        counter["copies"] += 1
         copy.set_content(html)
         assert copy.evaluate("document.styleSheets.length") > 0, "the copy lost its style sheets"
         return copy
