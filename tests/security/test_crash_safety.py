@@ -232,6 +232,16 @@ def _workers_of(master: int) -> list[int]:
     return [int(pid) for pid in children]
 
 
+def _wait_until_replaced(master: int, victim: int, seconds: float = 20) -> None:
+    """Until gunicorn has reaped a killed worker and started another in its place. Not at once:
+    the other worker can answer a hundred and fifty checks before the master, under CI's load,
+    handles the SIGCHLD (seen on 2026-12-07)."""
+    deadline = time.monotonic() + seconds
+    while victim in (workers := _workers_of(master)) or len(workers) < 2:
+        assert time.monotonic() < deadline, f"worker {victim} not replaced: {workers}"
+        time.sleep(0.05)
+
+
 def _wait_until_exited(pids: list[int], seconds: float = 30) -> None:
     """Until each process is gone or a zombie (its files, and their flocks, already closed)."""
 
@@ -313,8 +323,8 @@ def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_pat
         victim = _workers_of(server.pid)[0]
         os.kill(victim, signal.SIGKILL)  # requests in flight, lines being written and chained
         killed_at = len(acknowledged)
-        wait_for(killed_at + 150)  # the other worker, then the one gunicorn started anew
-        assert victim not in _workers_of(server.pid)
+        _wait_until_replaced(server.pid, victim)
+        wait_for(killed_at + 150)  # the other worker and the one gunicorn started anew
         # The workers' own chainers (gunicorn.conf.py's post_fork) chain while they serve.
         deadline = time.monotonic() + 10
         while _chained_count() == 0 and time.monotonic() < deadline:
