@@ -40,6 +40,15 @@ FULL_PAGE_SCREENSHOTS = os.environ.get("SDP_FULL_PAGE_SCREENSHOTS") == "1"
 # CPU: CI runs them in the SQLite suite and turns them off in the PostgreSQL one, which runs the
 # same tests (every step and assertion of each, the database's part) at the same time.
 PAGE_CHECKS = os.environ.get("SDP_PAGE_CHECKS", "on") != "off"
+# Where a kept tab waits between tests (KeptTabs): a page of the live server, with its headers.
+BLANK_TAB = "/blank-tab"
+
+
+def artifacts_of(request) -> Path:
+    """The test's folder under test-artifacts/: its screenshots, and what a failure showed."""
+    folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def pytest_collection_modifyitems(items):
@@ -86,8 +95,7 @@ def live_server(app):
             **{key: value for key, value in app.config.items() if key.startswith("SDP_RATELIMIT_")},
         }
     )
-    # Where a kept tab waits between tests (KeptTabs): a page of this site, with its headers.
-    served.add_url_rule("/blank-tab", "blank_tab", lambda: "<!doctype html><title>-</title>")
+    served.add_url_rule(BLANK_TAB, "blank_tab", lambda: "<!doctype html><title>-</title>")
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -165,7 +173,7 @@ class KeptTabs:
             context.set_default_timeout(15_000)
             page = self.tabs[kind] = context.new_page()
             self.devtools[kind] = context.new_cdp_session(page)
-            page.goto("/blank-tab")
+            page.goto(BLANK_TAB)
         page.set_viewport_size(viewport)
         return page
 
@@ -177,7 +185,7 @@ class KeptTabs:
             return
         try:
             page.unroute_all(behavior="ignoreErrors")
-            page.goto("/blank-tab")
+            page.goto(BLANK_TAB)
             page.context.clear_cookies()
             self.devtools[kind].send(
                 "Storage.clearDataForOrigin",
@@ -209,9 +217,7 @@ def _kept_page(request, kept_tabs, kind: str, **options):
     yield page
     if getattr(request.node, "failed_in_call", False):
         # What the browser showed when the test failed; the tab is not handed on.
-        folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
-        folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(folder / "failure.png"), full_page=True)
+        page.screenshot(path=str(artifacts_of(request) / "failure.png"), full_page=True)
         kept_tabs.discard(kind)
     else:
         kept_tabs.reset(kind)
@@ -243,8 +249,7 @@ def check_page(request, kept_tabs):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = artifacts_of(request)
     counter = {"n": 0, "copies": 0}
 
     def check(page, name: str, accessibility: bool = True) -> Path | None:

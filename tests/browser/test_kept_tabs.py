@@ -3,7 +3,7 @@ test leaves in it must be gone before the next one gets it."""
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import BLANK_TAB, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.same_on_every_database]
 
@@ -22,7 +22,7 @@ def test_a_kept_tab_comes_back_with_nothing_of_the_last_test(kept_tabs, make_use
         again = kept_tabs.take(kind, viewport={"width": 390, "height": 800})
 
         assert again is tab  # the same tab, not a new one
-        assert again.url.endswith("/blank-tab") and again.viewport_size["width"] == 390
+        assert again.url.endswith(BLANK_TAB) and again.viewport_size["width"] == 390
         assert again.context.cookies() == []
         assert again.evaluate("localStorage.length + sessionStorage.length") == 0
         again.goto("/cases/")
@@ -42,6 +42,6 @@ def test_a_tab_whose_test_failed_is_not_lent_again(kept_tabs):
     assert tab.is_closed()
     fresh = kept_tabs.take(kind, viewport={"width": 1100, "height": 900})
     try:
-        assert fresh is not tab and fresh.url.endswith("/blank-tab")
+        assert fresh is not tab and fresh.url.endswith(BLANK_TAB)
     finally:
         kept_tabs.discard(kind)
