@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TypeVar
@@ -23,7 +24,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import create_engine, event, select, text
 
-from sdp import PROJECT_ROOT, create_app
+from sdp import PROJECT_ROOT, clock, create_app
 from sdp.auth.principal import SYSTEM
 from sdp.auth.services import create_user, issue_token
 from sdp.config import engine_options as engine_options_for
@@ -61,6 +62,34 @@ hypothesis_settings.load_profile("sdp")
 set_hypothesis_home_dir(
     Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sdp-tests" / "hypothesis"
 )
+
+
+# The suite runs on one day of Lima's calendar. Tests take "today" once (module constants such as
+# tests/cases/helpers.py's TODAY, data loaded for a module) while the app reads it at every
+# request (sdp/clock.py), so a run that crossed Lima's midnight (05:00 UTC) failed: 41 tests in
+# CI's two suites on 2026-12-07, started at 04:59 UTC. A run that starts after 21:00 in Lima
+# therefore sets the app's clock back to 21:00 of that day and runs on from there: three hours
+# to end on the same date, and still an evening, when Lima's date and UTC's differ. The servers
+# and commands a test starts in a subprocess keep the real clock (on the same date, unless the
+# run itself lasts past midnight).
+LATEST_START_IN_LIMA = 21  # o'clock
+
+
+def clock_setback(started: datetime) -> timedelta:
+    """How far back the app's clock goes for a run started at ``started`` (Lima's time)."""
+    latest = started.replace(hour=LATEST_START_IN_LIMA, minute=0, second=0, microsecond=0)
+    return max(started - latest, timedelta(0))
+
+
+_SETBACK = clock_setback(clock.now())
+if _SETBACK:
+    _real_now = clock.now
+
+    def _now_set_back() -> datetime:
+        return _real_now() - _SETBACK
+
+    clock.now = _now_set_back
+RUN_DATE = clock.today()
 
 
 def in_ci() -> bool:
