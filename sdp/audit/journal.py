@@ -138,14 +138,21 @@ class Line:
 
 
 def decode_line(file: str, raw: bytes, expected_seq: int) -> Line:
-    """A line read back, checked: its sum, and that it is the ``expected_seq``-th of its file."""
+    """A line read back, checked: its sum, and that it is the ``expected_seq``-th of its file.
+
+    The sum is checked over the line's bytes as ``encode_line`` wrote them (the body, then
+    ``,"sum":"…"}``), not over the body encoded again: the chainer reads every line, and the
+    second encoding cost it about 5 of 76 µs a line (bench/RESULTS.md, "Issue 17, thirteenth
+    session"). A line changed in any byte, even into equivalent JSON, is altered."""
     try:
         document = json.loads(raw)
         stated_sum = document.pop("sum")
         seq = document["seq"]
+        tail = f',"sum":"{stated_sum}"}}'.encode()
     except (ValueError, KeyError, TypeError, AttributeError):
         raise JournalCorrupt(file, expected_seq, "not a journal line (altered)") from None
-    if _sum(file, _canonical(document)) != stated_sum:
+    body = raw[: -len(tail)] + b"}"
+    if not raw.endswith(tail) or _sum(file, body.decode()) != stated_sum:
         raise JournalCorrupt(file, expected_seq, f"line numbered {seq} was altered (bad sum)")
     if seq != expected_seq:
         what = "missing or reordered" if seq > expected_seq else "out of order or repeated"

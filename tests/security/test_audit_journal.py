@@ -155,11 +155,24 @@ def _damage(path: Path, how: str) -> None:
         document = json.loads(lines[1])
         lines[1] = (json.dumps(document) + "\n").encode()
         lines[1] = lines[1].replace(b'"RENIEC"', b'"Migraciones"')
+    elif how == "respaced":  # the same JSON, spaced otherwise: not the bytes that were written
+        lines[1] = (json.dumps(json.loads(lines[1])) + "\n").encode()
+    elif how == "a field after the sum":
+        lines[1] = lines[1].rstrip(b"}\n") + b',"note":"checked"}\n'
     path.write_bytes(b"".join(lines))
 
 
 @pytest.mark.parametrize(
-    "how", ["deleted", "deleted first", "reordered", "altered", "edited by hand"]
+    "how",
+    [
+        "deleted",
+        "deleted first",
+        "reordered",
+        "altered",
+        "edited by hand",
+        "respaced",
+        "a field after the sum",
+    ],
 )
 def test_verify_and_the_chainer_find_a_missing_reordered_or_altered_line(app, how):
     journaled(app, 4)
@@ -175,6 +188,8 @@ def test_verify_and_the_chainer_find_a_missing_reordered_or_altered_line(app, ho
         "reordered": "lines missing or reordered",
         "altered": "altered",
         "edited by hand": "altered",
+        "respaced": "altered",
+        "a field after the sum": "altered",
     }[how]
     assert expected in result.output, result.output
     # The chainer chains the good lines before the damage, keeps the file, and says why.
