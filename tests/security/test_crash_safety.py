@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -155,9 +156,7 @@ def test_sigkill_in_the_middle_of_a_burst_of_intakes_loses_nothing_acknowledged(
         threads = [threading.Thread(target=burst, args=(t,)) for t in range(THREADS)]
         for thread in threads:
             thread.start()
-        deadline = time.monotonic() + 8
-        while len(acknowledged) < 25 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        _wait_until(lambda: len(acknowledged) >= 25, seconds=8, interval=0.02)  # or kill anyway
         os.killpg(server.pid, signal.SIGKILL)  # mid-burst: requests are in flight
         server.wait(10)
         stop.set()
@@ -232,14 +231,28 @@ def _workers_of(master: int) -> list[int]:
     return [int(pid) for pid in children]
 
 
+def _wait_until(condition: Callable[[], bool], seconds: float, interval: float) -> bool:
+    """Polls ``condition`` every ``interval`` s: True once it holds, False after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+    return True
+
+
 def _wait_until_replaced(master: int, victim: int, seconds: float = 20) -> None:
     """Until gunicorn has reaped a killed worker and started another in its place. Not at once:
     the other worker can answer a hundred and fifty checks before the master, under CI's load,
     handles the SIGCHLD (seen on 2026-12-07)."""
-    deadline = time.monotonic() + seconds
-    while victim in (workers := _workers_of(master)) or len(workers) < 2:
-        assert time.monotonic() < deadline, f"worker {victim} not replaced: {workers}"
-        time.sleep(0.05)
+
+    def replaced() -> bool:
+        workers = _workers_of(master)
+        return victim not in workers and len(workers) >= 2
+
+    assert _wait_until(replaced, seconds, interval=0.05), (
+        f"worker {victim} not replaced: {_workers_of(master)}"
+    )
 
 
 def _wait_until_exited(pids: list[int], seconds: float = 30) -> None:
@@ -252,10 +265,9 @@ def _wait_until_exited(pids: list[int], seconds: float = 30) -> None:
             return True
         return state in ("Z", "X")
 
-    deadline = time.monotonic() + seconds
-    while not all(exited(pid) for pid in pids):
-        assert time.monotonic() < deadline, f"processes {pids} did not exit"
-        time.sleep(0.02)
+    assert _wait_until(lambda: all(exited(pid) for pid in pids), seconds, interval=0.02), (
+        f"processes {pids} did not exit"
+    )
 
 
 def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_path):
@@ -314,10 +326,9 @@ def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_pat
             thread.start()
 
         def wait_for(count: int, seconds: float = 20) -> None:
-            deadline = time.monotonic() + seconds
-            while len(acknowledged) < count and time.monotonic() < deadline:
-                time.sleep(0.01)
-            assert len(acknowledged) >= count, (tmp_path / "server.log").read_text()[-3000:]
+            assert _wait_until(lambda: len(acknowledged) >= count, seconds, interval=0.01), (
+                tmp_path / "server.log"
+            ).read_text()[-3000:]
 
         wait_for(150)
         victim = _workers_of(server.pid)[0]
@@ -326,10 +337,7 @@ def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_pat
         _wait_until_replaced(server.pid, victim)
         wait_for(killed_at + 150)  # the other worker and the one gunicorn started anew
         # The workers' own chainers (gunicorn.conf.py's post_fork) chain while they serve.
-        deadline = time.monotonic() + 10
-        while _chained_count() == 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _chained_count() > 0
+        assert _wait_until(lambda: _chained_count() > 0, seconds=10, interval=0.05)
         workers = _workers_of(server.pid)
         os.killpg(server.pid, signal.SIGKILL)  # and then everything, mid-burst
         server.wait(10)
