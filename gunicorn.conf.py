@@ -43,11 +43,12 @@ limit_request_field_size = 8190
 
 
 def post_fork(server, worker):
-    """Each worker chains the audit journal of partner checks into the audit trail in a
-    background thread (sdp/audit/journal.py; one worker of a folder at a time, the others skip
-    the round), unless SDP_AUDIT_CHAINER=off names a `flask audit chain --follow` run beside."""
+    """Each worker keeps the audit chainer of partner checks running (sdp/audit/journal.py,
+    ``start_background_chainer``): by default a process of its own, started by whichever worker
+    finds none running, which chains until this server's master (``server.pid``) has ended;
+    ``SDP_AUDIT_CHAINER=thread`` chains in the workers, ``off`` leaves it to a `flask audit
+    chain --follow` run beside."""
     from sdp.audit import journal
 
     for app in journal.apps_with_journal():
-        if app.config.get("SDP_AUDIT_CHAINER", "thread") == "thread":
-            journal.start_background_chainer(app)
+        journal.start_background_chainer(app, server_pid=server.pid)

@@ -171,10 +171,6 @@ class Server:
     port: int = 0
     process: subprocess.Popen | None = None
     log: Path | None = None
-    # --chainer-process: `flask audit chain --follow` beside the server, its workers chaining
-    # nothing themselves (SDP_AUDIT_CHAINER=off), as docs/deployment.md allows.
-    chainer: bool = False
-    chainer_process: subprocess.Popen | None = None
 
     def start(self, run_dir: Path, probe: str) -> None:
         self.port = free_port()
@@ -208,8 +204,6 @@ class Server:
                 time.sleep(0.3)
         else:
             raise RuntimeError(f"gunicorn for {self.name} did not answer; see {self.log}")
-        if self.chainer:
-            self.chainer_process = self._audit_chain(run_dir, "--follow")
 
     def _audit_chain(self, run_dir: Path, *options: str) -> subprocess.Popen:
         """``flask audit chain`` on this server's app: from the folder gunicorn imports it from
@@ -252,14 +246,16 @@ class Server:
         return {pid: pss for pid in self.workers() if (pss := pss_mb(pid)) is not None}
 
     def stop(self) -> None:
-        for process in (self.process, self.chainer_process):
-            if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+        process = self.process
+        if process is not None and process.poll() is None:
+            # gunicorn's master; the chainer process its workers started chains one last round
+            # once the master has gone, then exits (chain_what_is_left waits for that round).
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def vm_rss_mb(pid: int) -> float | None:
@@ -489,10 +485,10 @@ def main(argv: list[str] | None = None) -> int:
         help="NAME=VALUE in the app servers' environment, e.g. SDP_DB_POOL_PRE_PING=0",
     )
     parser.add_argument(
-        "--chainer-process",
-        action="store_true",
-        help="chain the audit journal in a process of its own beside each app server "
-        "(flask audit chain --follow), not in a thread of each worker",
+        "--chainer",
+        choices=("process", "thread", "off"),
+        help="SDP_AUDIT_CHAINER for the app servers (default: each revision's own default; "
+        "this one's is process, a chainer process the workers start)",
     )
     parser.add_argument(
         "--baseline",
@@ -558,8 +554,8 @@ def main(argv: list[str] | None = None) -> int:
             "DATABASE_URL": url,
             "SDP_AUDIT_JOURNAL": str(run_dir / f"audit-journal-{kind}"),
         }
-        if args.chainer_process:
-            env["SDP_AUDIT_CHAINER"] = "off"
+        if args.chainer:
+            env["SDP_AUDIT_CHAINER"] = args.chainer
         if kind == "postgresql" and args.pg_option:
             env["PGOPTIONS"] = " ".join(f"-c {option}" for option in args.pg_option)
         server = Server(
@@ -567,7 +563,6 @@ def main(argv: list[str] | None = None) -> int:
             "bench.prototype:create_app()" if args.prototypes else "sdp:create_app()",
             env,
             options,
-            chainer=args.chainer_process,
         )
         servers.append(server)
         if args.baseline:
@@ -581,7 +576,6 @@ def main(argv: list[str] | None = None) -> int:
                     "SDP_AUDIT_JOURNAL": str(run_dir / f"audit-journal-{kind}-baseline"),
                 },
                 [*options, "--chdir", str(Path(args.baseline).resolve())],
-                chainer=args.chainer_process,
             )
             servers.append(baseline)
         if args.references:
@@ -691,7 +685,7 @@ def summarise(
         f"wrk -t{args.wrk_threads} -c{args.connections}, {args.runs} rounds × {args.duration:g} s"
         + "".join(f"; PostgreSQL {option}" for option in args.pg_option)
         + "".join(f"; {item}" for item in args.app_env)
-        + ("; the audit chainer in a process of its own" if args.chainer_process else "")
+        + (f"; SDP_AUDIT_CHAINER={args.chainer}" if args.chainer else "")
     )
     lines = [
         f"`{command}`",

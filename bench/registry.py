@@ -48,9 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         "--checks", type=int, default=1000, help="checks profiled in process, per database"
     )
     parser.add_argument(
-        "--chainer-process",
-        action="store_true",
-        help="the audit chainer in a process of its own beside each app server (bench.load)",
+        "--chainer",
+        choices=("process", "thread", "off"),
+        help="SDP_AUDIT_CHAINER for the app servers (bench.load; default: each revision's own)",
     )
     parser.add_argument("--no-load", action="store_true", help="only the in-process profile")
     parser.add_argument("--no-phases", action="store_true", help="only the load run")
@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             command += ["--db", kind]
         if args.baseline:
             command += ["--baseline", args.baseline]
-        if args.chainer_process:
-            command.append("--chainer-process")
+        if args.chainer:
+            command += ["--chainer", args.chainer]
         load.main(command)
     if not args.no_phases:
         from .phases import profile

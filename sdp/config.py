@@ -138,8 +138,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "SDP_AUDIT_LANES": max(1, int(environ.get("SDP_AUDIT_LANES", 32))),
         # The audit journal of partner checks (sdp/audit/journal.py, docs/deployment.md): its
         # folder (default <instance>/audit-journal), when its lines are fsynced (auto: where the
-        # database promises power-loss durability), and who chains it into the trail ("thread":
-        # a thread in each app process; "off": `flask audit chain --follow` runs beside).
+        # database promises power-loss durability), and who chains it into the trail ("process":
+        # a process the app servers start and restart, sdp/audit/chainer_process.py; "thread": a
+        # thread in each app process; "off": `flask audit chain --follow` runs beside).
         "SDP_AUDIT_JOURNAL": environ.get("SDP_AUDIT_JOURNAL", ""),
         "SDP_AUDIT_JOURNAL_FSYNC": environ.get("SDP_AUDIT_JOURNAL_FSYNC", "auto"),
         # How long the thread that fsyncs waits for other threads' lines to join (group commit).
@@ -147,7 +148,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
             environ.get("SDP_AUDIT_JOURNAL_GROUP_WINDOW_MS", 0.5)
         )
         / 1000,
-        "SDP_AUDIT_CHAINER": environ.get("SDP_AUDIT_CHAINER", "thread"),
+        "SDP_AUDIT_CHAINER": environ.get("SDP_AUDIT_CHAINER", "process"),
         "SDP_AUDIT_CHAIN_INTERVAL": float(environ.get("SDP_AUDIT_CHAIN_INTERVAL", 1.0)),
         "SDP_AUDIT_CHAIN_BATCH": int(environ.get("SDP_AUDIT_CHAIN_BATCH", 500)),
     }

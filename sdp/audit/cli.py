@@ -1,12 +1,14 @@
 """``flask --app sdp audit verify``: check the audit trail's hash chain and its journal.
 ``flask --app sdp audit chain``: chain the journal's partner checks into the trail."""
 
+import os
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from ..unit_of_work import unit_of_work
-from . import journal
+from . import chainer_process, journal
 
 audit_cli = AppGroup("audit", help="The audit trail.")
 
@@ -58,13 +60,37 @@ def verify_command(anchors):
 @audit_cli.command("chain")
 @click.option("--follow", is_flag=True, help="Keep chaining, every --interval seconds.")
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between rounds.")
-def chain_command(follow, interval):
+@click.option(
+    "--only-one",
+    is_flag=True,
+    help="With --follow: exit at once when another follower chains this folder (else wait "
+    "for it to end, a standby).",
+)
+@click.option(
+    "--while-running",
+    type=int,
+    metavar="PID",
+    help="With --follow: once process PID has ended, chain one last round and exit (the app "
+    "servers start their chainer so, with gunicorn's master).",
+)
+def chain_command(follow, interval, only_one, while_running):
     """Move the journal's partner checks into the audit trail, chained, then delete the journal
     files whose writer is gone and whose every line is chained. Safe to run at any time, beside
-    the app's own chainers: one chains at a time, and no line is chained twice."""
+    the app's own chainers: one chains at a time, and no line is chained twice. With --follow,
+    SIGTERM or SIGINT ends it after one last round."""
 
     if follow:
-        journal.follow(current_app._get_current_object(), interval)
+        app = current_app._get_current_object()
+        pause = chainer_process.process_pause(while_running)
+        held = chainer_process.hold_follower_lock(
+            journal.journal_directory(app), only_one=only_one, pause=pause, interval=interval
+        )
+        if held is None:
+            return  # another follower chains this folder, or we were stopped while waiting
+        try:
+            journal.follow(journal.chainer_of(app), interval, pause)
+        finally:
+            os.close(held)
         return
     result = journal.chain_now(strict=True)
     click.echo(f"chained {result.chained} journal line(s); removed {result.files_removed} file(s)")

@@ -38,8 +38,9 @@ power loss may lose its last commits, so the journal does no fsync per event eit
 is in the page cache as a commit is in the WAL). ``SDP_AUDIT_JOURNAL_FSYNC``: ``auto`` (that
 rule), ``always`` or ``never``.
 
-**Chaining.** ``chain_journal`` (``flask --app sdp audit chain``; ``--follow`` to keep going;
-the background chainer thread of each app process, ``start_background_chainer``) reads the
+**Chaining.** A ``Chainer`` (``flask --app sdp audit chain``; ``--follow`` to keep going, which
+is what the app servers start and restart as a process of its own, ``start_background_chainer``
+and ``sdp.audit.chainer_process``; or a thread in each app process) reads the
 complete lines of each file, checks their numbers and sums, and inserts the lines after the
 file's last chained number in batches, one transaction per batch: a crash mid-batch rolls the
 batch back, and the next round starts after the last committed line. Each event keeps its
@@ -58,12 +59,15 @@ import logging
 import os
 import secrets
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -75,7 +79,7 @@ from werkzeug.local import LocalProxy
 
 from .. import clock
 from ..extensions import db
-from . import chain
+from . import chain, chainer_process
 from .models import AuditEvent, audit_events
 from .services import _plain, redact
 
@@ -555,8 +559,18 @@ class Chainer:
 
 # --- The app's journal ------------------------------------------------------------------------
 
-# id(app) -> this process's background chainer and what stops it
-_CHAINERS: dict[int, tuple[threading.Thread, threading.Event]] = {}
+
+@dataclass
+class _Background:
+    """This process's background chainer of one app: its thread, what stops it, and the
+    chainer process it started last (``SDP_AUDIT_CHAINER=process``)."""
+
+    stop: threading.Event
+    thread: threading.Thread | None = None
+    follower: subprocess.Popen | None = None
+
+
+_CHAINERS: dict[int, _Background] = {}  # id(app) -> this process's background chainer
 
 
 def journal_directory(app) -> Path:
@@ -580,6 +594,9 @@ def _database_promises_power_loss(app) -> bool:
 
 
 def init_app(app) -> None:
+    chainer_mode = app.config.get("SDP_AUDIT_CHAINER", "process")
+    if chainer_mode not in CHAINER_MODES:
+        raise ValueError(f"SDP_AUDIT_CHAINER must be one of {CHAINER_MODES}, not {chainer_mode!r}")
     mode = app.config.get("SDP_AUDIT_JOURNAL_FSYNC", "auto")
     if mode not in ("auto", "always", "never"):
         raise ValueError(f"SDP_AUDIT_JOURNAL_FSYNC must be auto, always or never, not {mode!r}")
@@ -625,7 +642,7 @@ def append_event(app, **fields: Any) -> str:
     callers without a Flask request or an ORM session. Starts the background chainer of this
     process if the app runs one and it is not running yet."""
     journal_id = journal_of(app).append(event_fields(**fields))
-    if id(app) not in _CHAINERS and app.config.get("SDP_AUDIT_CHAINER", "thread") == "thread":
+    if id(app) not in _CHAINERS and app.config.get("SDP_AUDIT_CHAINER", "process") != "off":
         start_background_chainer(app)
     return journal_id
 
@@ -647,52 +664,124 @@ def chain_now(app=None, *, strict: bool = False) -> ChainResult:
         return ChainResult()
 
 
-def start_background_chainer(app) -> None:
-    """A daemon thread in this process chaining the journal folder every
-    ``SDP_AUDIT_CHAIN_INTERVAL`` seconds (one process of the folder at a time; the others find
-    the folder's lock taken and skip the round). gunicorn starts it in each worker
-    (``post_fork`` in gunicorn.conf.py); otherwise the first journaled check starts it."""
+def start_background_chainer(app, server_pid: int | None = None) -> None:
+    """Start this process's part in chaining the journal, as ``SDP_AUDIT_CHAINER`` says:
+
+    - ``process`` (the default): a thread that keeps a chainer process running for the folder
+      (``sdp.audit.chainer_process``: it starts one when none holds the folder's follower
+      lock), which follows until the process ``server_pid`` (gunicorn's master; by default this
+      process) has ended;
+    - ``thread``: a thread chaining the folder every ``SDP_AUDIT_CHAIN_INTERVAL`` seconds itself
+      (one process of the folder at a time: the others find the folder's lock taken and skip
+      the round);
+    - ``off``: nothing (``flask audit chain --follow`` runs beside the servers).
+
+    gunicorn starts it in each worker (``post_fork`` in gunicorn.conf.py); otherwise the first
+    journaled check of a process starts it."""
+    mode = app.config.get("SDP_AUDIT_CHAINER", "process")
     with _START_LOCK:
         if id(app) in _CHAINERS:
             return
+        if mode == "off":
+            return
+        background = _CHAINERS[id(app)] = _Background(threading.Event())
         interval = float(app.config.get("SDP_AUDIT_CHAIN_INTERVAL", 1.0))
-        stop = threading.Event()
-        thread = threading.Thread(
-            target=_follow, args=(app, interval, stop), name="sdp-audit-chainer", daemon=True
+        if mode == "thread":
+            work = partial(_chain_in_this_process, app, interval, background.stop)
+        else:
+            work = partial(_keep_a_chainer_process, app, interval, background, server_pid)
+        background.thread = threading.Thread(
+            target=work, name=f"sdp-audit-chainer-{mode}", daemon=True
         )
-        _CHAINERS[id(app)] = (thread, stop)
-        thread.start()
+        background.thread.start()
 
 
 def stop_background_chainer(app) -> None:
-    """Stop this process's background chainer of ``app`` after its current round."""
+    """Stop this process's background chainer of ``app`` after its current round, and the
+    chainer process it started, if any (gunicorn never does: a follower outlives the worker
+    that started it)."""
     with _START_LOCK:
         found = _CHAINERS.pop(id(app), None)
-    if found is not None:
-        thread, stop = found
-        stop.set()
-        thread.join()
+    if found is None:
+        return
+    found.stop.set()
+    if found.thread is not None:
+        found.thread.join()
+    if found.follower is not None and found.follower.poll() is None:
+        found.follower.terminate()  # SIGTERM: one last round, then it exits
+        found.follower.wait(60)
 
 
+CHAINER_MODES = ("process", "thread", "off")
 _START_LOCK = threading.Lock()
 
 
-def _follow(app, interval: float, stop: threading.Event | None, wait: bool = False) -> None:
-    chainer = chainer_of(app)
-    while stop is None or not stop.is_set():
+def _chain_in_this_process(app, interval: float, stop: threading.Event) -> None:
+    follow(chainer_of(app), interval, stop.wait, wait_for_lock=False, last_round=False)
+
+
+def _keep_a_chainer_process(
+    app, interval: float, background: _Background, server_pid: int | None
+) -> None:
+    directory = journal_directory(app)
+    command = [
+        *(sys.executable, "-m", "flask", "--app", "sdp", "audit", "chain", "--follow"),
+        *("--only-one", "--while-running", str(server_pid or os.getpid())),
+        *("--interval", str(interval)),
+    ]
+    while True:
+        if background.follower is not None and background.follower.poll() is not None:
+            background.follower = None  # reaped; a follower exits 0 when another held the lock
         try:
-            chainer.run(wait=wait)
+            # Started once there is something to chain: a server that answers no partner check
+            # (staff only, or the tests' servers) runs no chainer, and saves its start-up.
+            if journal_files(directory):
+                started = chainer_process.start_unless_running(
+                    directory, command, _follower_environment(app)
+                )
+                background.follower = started or background.follower
+        except Exception:  # logged, tried again next round: the lines wait in the journal
+            log.exception("starting the audit chainer process failed; retrying")
+        if background.stop.wait(interval):
+            return
+
+
+def _follower_environment(app) -> dict[str, str]:
+    """The server's environment, with what the follower must share with this app spelled out:
+    an app made with overrides (the tests') may differ from what the environment says."""
+    return {
+        **os.environ,
+        "SDP_INSTANCE_PATH": app.instance_path,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SDP_AUDIT_JOURNAL": str(journal_directory(app).resolve()),
+        "SDP_AUDIT_LANES": str(app.config["SDP_AUDIT_LANES"]),
+        "SDP_AUDIT_CHAIN_BATCH": str(app.config.get("SDP_AUDIT_CHAIN_BATCH", DEFAULT_BATCH)),
+        "SDP_AUDIT_CHAINER": "off",  # the follower's own app starts no chainer of its own
+    }
+
+
+def follow(
+    chainer: Chainer,
+    interval: float,
+    pause: Callable[[float], bool],
+    *,
+    wait_for_lock: bool = True,
+    last_round: bool = True,
+) -> None:
+    """Chain round after round, ``pause(interval)`` between rounds, until ``pause`` returns
+    True; then, with ``last_round``, one more round (the lines the server wrote last)."""
+    while True:
+        try:
+            chainer.run(wait=wait_for_lock)
         except Exception:  # logged, retried next round: the lines stay in the journal
             log.exception("chaining the audit journal failed; retrying")
-        if stop is None:
-            time.sleep(interval)
-        else:
-            stop.wait(interval)
-
-
-def follow(app, interval: float = 1.0, stop: threading.Event | None = None) -> None:
-    """Chain forever (``flask audit chain --follow``), waiting for the folder's lock."""
-    _follow(app, interval, stop, wait=True)
+        if pause(interval):
+            break
+    if last_round:
+        try:
+            chainer.run(wait=True)
+        except Exception:
+            log.exception("chaining the audit journal failed; the lines stay in the journal")
 
 
 # --- Verification -----------------------------------------------------------------------------

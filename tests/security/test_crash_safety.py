@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from sdp.audit.chainer_process import running_follower
 from sdp.audit.journal import Chainer, Journal, event_fields
 from sdp.audit.models import AuditEvent
 from sdp.auth.principal import SYSTEM
@@ -270,73 +271,109 @@ def _wait_until_exited(pids: list[int], seconds: float = 30) -> None:
     )
 
 
-def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_path):
-    """gunicorn with two workers (each with its background chainer), six clients checking
-    people as fast as they can; one worker is killed mid-burst, gunicorn starts another, the load
-    goes on, then the whole server is killed. Every check answered 200 has its event, once."""
-    if not GUNICORN.exists():
-        missing("gunicorn is not installed in this environment")
+class _CheckingPartners:
+    """THREADS partner clients checking people as fast as they can through one server, each on
+    a connection of its own (a new one when the server drops it); the X-Request-Id of each
+    check answered 200 is kept in ``acknowledged``, any other status in ``failures``."""
+
+    def __init__(self, port: int, token: str, server_log: Path):
+        self.port, self.token, self.server_log = port, token, server_log
+        self.acknowledged: list[str] = []
+        self.failures: list[str] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._check, args=(t,)) for t in range(THREADS)]
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(30)
+
+    def wait_for(self, count: int, seconds: float = 20) -> None:
+        """Until ``count`` checks in all have been answered 200."""
+        assert _wait_until(lambda: len(self.acknowledged) >= count, seconds, interval=0.01), (
+            self.server_log.read_text()[-3000:]
+        )
+
+    def _check(self, thread: int) -> None:
+        connection = None
+        for n in range(100_000):
+            if self._stop.is_set():
+                return
+            try:
+                if connection is None:
+                    connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                connection.request(
+                    "GET",
+                    f"/api/v1/registry/persons?given_names=T{thread}N{n}"
+                    "&family_names=Quispe&date_of_birth=1990-01-01",
+                    headers={"Authorization": f"Bearer {self.token}"},
+                )
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                connection = None  # the worker was killed: a new connection, go on
+                time.sleep(0.01)
+                continue
+            if response.status == 200:
+                self.acknowledged.append(response.getheader("X-Request-Id"))
+            else:
+                self.failures.append(str(response.status))
+
+
+def _partner_token() -> str:
     _, token = issue_token(SYSTEM, client_name="RENIEC", scopes=["registry:read"])
     db.session.commit()  # the server reads the token: services only flush (the unit of work)
     db.session.remove()
-    port = free_port()
-    log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen(
-        [str(GUNICORN), "-c", "gunicorn.conf.py", "--workers", "2", "--threads", "3"]
-        + ["--bind", f"127.0.0.1:{port}", "--graceful-timeout", "1", "sdp:create_app()"],
-        env=_server_environment(app, tmp_path, SDP_AUDIT_CHAIN_INTERVAL="0.2"),
-        stdout=log,
-        stderr=log,
-        start_new_session=True,
-        cwd=str(Path(__file__).resolve().parents[2]),
+    return token
+
+
+def _start_gunicorn(app, tmp_path: Path, port: int) -> subprocess.Popen:
+    """gunicorn as production runs it (gunicorn.conf.py: the chainer a process of its own),
+    two workers of three threads, in a process group of its own; its log in server.log."""
+    with (tmp_path / "server.log").open("wb") as log:
+        return subprocess.Popen(
+            [str(GUNICORN), "-c", "gunicorn.conf.py", "--workers", "2", "--threads", "3"]
+            + ["--bind", f"127.0.0.1:{port}", "--graceful-timeout", "1", "sdp:create_app()"],
+            env=_server_environment(app, tmp_path, SDP_AUDIT_CHAIN_INTERVAL="0.2"),
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+            cwd=str(Path(__file__).resolve().parents[2]),
+        )
+
+
+def _partner_checks_chained() -> list[str]:
+    return list(
+        db.session.execute(
+            select(AuditEvent.request_id).where(AuditEvent.action == "registry.person_check")
+        ).scalars()
     )
-    acknowledged: list[str] = []  # the X-Request-Id of each check answered 200
-    failures: list[str] = []
-    stop = threading.Event()
+
+
+def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_path):
+    """gunicorn with two workers, six clients checking people as fast as they can; one worker
+    is killed mid-burst, gunicorn starts another, the load goes on, then the whole server is
+    killed, its chainer process with it. Every check answered 200 has its event, once."""
+    if not GUNICORN.exists():
+        missing("gunicorn is not installed in this environment")
+    port = free_port()
+    partners = _CheckingPartners(port, _partner_token(), tmp_path / "server.log")
+    server = _start_gunicorn(app, tmp_path, port)
     try:
         wait_until_serving(port, server)
-
-        def checks(thread: int):
-            connection = None
-            for n in range(100_000):
-                if stop.is_set():
-                    return
-                try:
-                    if connection is None:
-                        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                    connection.request(
-                        "GET",
-                        f"/api/v1/registry/persons?given_names=T{thread}N{n}"
-                        "&family_names=Quispe&date_of_birth=1990-01-01",
-                        headers={"Authorization": f"Bearer {token}"},
-                    )
-                    response = connection.getresponse()
-                    response.read()
-                except (OSError, http.client.HTTPException):
-                    connection = None  # the worker was killed: a new connection, go on
-                    time.sleep(0.01)
-                    continue
-                if response.status == 200:
-                    acknowledged.append(response.getheader("X-Request-Id"))
-                else:
-                    failures.append(str(response.status))
-
-        threads = [threading.Thread(target=checks, args=(t,)) for t in range(THREADS)]
-        for thread in threads:
-            thread.start()
-
-        def wait_for(count: int, seconds: float = 20) -> None:
-            assert _wait_until(lambda: len(acknowledged) >= count, seconds, interval=0.01), (
-                tmp_path / "server.log"
-            ).read_text()[-3000:]
-
-        wait_for(150)
+        partners.start()
+        partners.wait_for(150)
         victim = _workers_of(server.pid)[0]
         os.kill(victim, signal.SIGKILL)  # requests in flight, lines being written and chained
-        killed_at = len(acknowledged)
+        killed_at = len(partners.acknowledged)
         _wait_until_replaced(server.pid, victim)
-        wait_for(killed_at + 150)  # the other worker and the one gunicorn started anew
-        # The workers' own chainers (gunicorn.conf.py's post_fork) chain while they serve.
+        partners.wait_for(killed_at + 150)  # the other worker and the one gunicorn started anew
+        # The chainer process the workers started (gunicorn.conf.py's post_fork) chains while
+        # they serve.
         assert _wait_until(lambda: _chained_count() > 0, seconds=10, interval=0.05)
         workers = _workers_of(server.pid)
         os.killpg(server.pid, signal.SIGKILL)  # and then everything, mid-burst
@@ -345,31 +382,82 @@ def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_pat
         # still be exiting (its journal's flock not yet released) when the chainer below looks,
         # and under CI's load one was (2026-12-06). A restarted server starts after they are gone.
         _wait_until_exited(workers)
-        stop.set()
-        for thread in threads:
-            thread.join(30)
     finally:
+        partners.stop()
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(10)
-        log.close()
 
-    assert failures == [], failures[:20]
+    assert partners.failures == [], partners.failures[:20]
     db.session.remove()
     db.engine.dispose()
     # The chainer of a restarted server: what the killed processes left in the journal.
     Chainer(db.engine, tmp_path / "journal", app.config["SDP_AUDIT_LANES"], 500).run()
     assert list((tmp_path / "journal").glob("*.jsonl")) == []  # every writer gone, all chained
-    events = db.session.execute(
-        select(AuditEvent.request_id).where(AuditEvent.action == "registry.person_check")
-    ).scalars()
-    chained = list(events)
+    chained = _partner_checks_chained()
     assert len(chained) == len(set(chained))  # no check chained twice
-    lost = set(acknowledged) - set(chained)
-    assert not lost, f"{len(lost)} of {len(acknowledged)} acknowledged checks lost"
+    lost = set(partners.acknowledged) - set(chained)
+    assert not lost, f"{len(lost)} of {len(partners.acknowledged)} acknowledged checks lost"
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "chain intact" in result.output, result.output
     assert "0 line(s) pending" in result.output
+
+
+def test_the_chainer_process_killed_under_load_is_replaced_and_a_stopped_server_leaves_nothing(
+    app, tmp_path
+):
+    """The chainer process the workers keep running (sdp/audit/chainer_process.py) is killed
+    mid-burst: another is running within seconds and chains on. Then the server is stopped as
+    systemd stops it (SIGTERM to the master) while the clients still check: the chainer exits
+    after the master, its last round done (tests/security/test_chainer_process.py shows that
+    round alone). Every check answered 200 is in the trail, once; nothing is pending; nothing
+    of the server is left running."""
+    if not GUNICORN.exists():
+        missing("gunicorn is not installed in this environment")
+    folder = tmp_path / "journal"
+    port = free_port()
+    partners = _CheckingPartners(port, _partner_token(), tmp_path / "server.log")
+    server = _start_gunicorn(app, tmp_path, port)
+    try:
+        wait_until_serving(port, server)
+        partners.start()
+        partners.wait_for(150)
+        assert _wait_until(lambda: bool(running_follower(folder)), seconds=30, interval=0.05)
+        first = running_follower(folder)
+        assert first and first not in _workers_of(server.pid)  # a process of its own
+        os.kill(first, signal.SIGKILL)
+        killed_at = len(partners.acknowledged)
+
+        def replaced() -> bool:
+            return running_follower(folder) not in (None, first)
+
+        assert _wait_until(replaced, seconds=60, interval=0.05), (
+            tmp_path / "server.log"
+        ).read_text()[-3000:]
+        second = running_follower(folder)
+        partners.wait_for(killed_at + 150)
+        chained_at = _chained_count()
+        assert _wait_until(lambda: _chained_count() > chained_at, seconds=20, interval=0.05)
+        os.kill(server.pid, signal.SIGTERM)  # systemctl stop
+        server.wait(30)
+        assert second is not None
+        _wait_until_exited([second])  # its last round done, it exits without being told
+    finally:
+        partners.stop()
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(10)
+    assert server.returncode == 0
+    assert partners.failures == [], partners.failures[:20]
+    assert running_follower(folder) is None
+    db.session.remove()
+    chained = _partner_checks_chained()
+    assert len(chained) == len(set(chained))  # no check chained twice
+    lost = set(partners.acknowledged) - set(chained)
+    assert not lost, f"{len(lost)} of {len(partners.acknowledged)} acknowledged checks lost"
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "chain intact" in result.output, result.output
+    assert "0 line(s) pending" in result.output  # no other chainer ran: the last round did it
 
 
 def _chainer_in_a_transaction(lock_path: Path) -> bool:

@@ -1,0 +1,172 @@
+"""The audit chainer as a process of its own, started and restarted by the app servers.
+
+Why a process: a batch chained in a thread of a gunicorn worker holds that worker's interpreter
+lock between its statements, and every request thread of the worker waits at each of its I/O
+calls: with the chainer in the workers a document check's p99 was 83-98 ms on PostgreSQL, with
+it in a process beside them 46-48 ms (bench/RESULTS.md, "Issue 17, thirteenth session"). Why
+started by the servers: nothing more has to be installed, watched or restarted by hand, which
+is why the chainer used to be a thread.
+
+**One follower per folder.** ``flask --app sdp audit chain --follow`` holds the folder's
+follower lock (an exclusive ``flock`` on ``.chainer.follower``, its pid written in the file)
+for as long as it runs. Started by an app server it is ``--only-one`` (it exits at once when
+another follower holds the lock) and ``--while-running <server pid>`` (after the server has
+gone, one last round, then it exits); run by hand or by systemd without ``--only-one`` it waits
+for the lock, a standby.
+
+**Supervision.** With ``SDP_AUDIT_CHAINER=process`` (the default) each app process (each
+gunicorn worker) has a thread that looks every ``SDP_AUDIT_CHAIN_INTERVAL``, once the journal
+has a file, whether the folder's follower lock is held, and if not, starts a follower
+(``start_unless_running``): one
+worker at a time, under a second lock (``.chainer.starter``) held until the new follower holds
+its own, so that two workers never start two. A follower killed by anyone is started again
+within a second by whichever worker looks first; a worker killed or recycled leaves its
+follower running (the follower outlives it and watches the server's master process).
+
+Plain Python: no Flask here (``sdp.audit.journal`` starts the followers; ``sdp.audit.cli`` is
+the follower's command).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import select
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger("sdp.audit.chainer_process")
+
+FOLLOWER_LOCK = ".chainer.follower"
+STARTER_LOCK = ".chainer.starter"
+# How long a starter waits for its follower to hold the lock (the app's start-up: about 3 s of
+# CPU on the 2-core benchmark machine; far more on a machine busy starting its workers).
+START_TIMEOUT = 120.0
+
+
+def _open_lock_file(path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+
+
+def hold_follower_lock(
+    directory: Path, *, only_one: bool, pause: Callable[[float], bool], interval: float = 1.0
+) -> int | None:
+    """The folder's follower lock, held until the returned descriptor is closed (or the process
+    ends), with this process's pid written in it. ``only_one``: None at once when another
+    follower holds it (after a few tries 20 ms apart: a starter's or `audit verify`'s probe
+    holds it for microseconds). Otherwise wait for it, a standby, until ``pause`` says to stop
+    (None then)."""
+    fd = _open_lock_file(directory / FOLLOWER_LOCK)
+    tries = 0
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            tries += 1
+            if only_one and tries < 5:
+                time.sleep(0.02)
+                continue
+            if only_one or pause(interval):
+                os.close(fd)
+                return None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
+
+
+def _recorded_pid(directory: Path) -> int | None:
+    """The pid the last follower wrote in the lock file (read without locking: it may be gone)."""
+    try:
+        text = (directory / FOLLOWER_LOCK).read_text().strip()
+    except FileNotFoundError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def running_follower(directory: Path) -> int | None:
+    """The pid of the follower chaining this folder, or None when none holds the lock."""
+    try:
+        fd = os.open(directory / FOLLOWER_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return None  # free: no follower (the probe's own lock goes with the descriptor)
+    except BlockingIOError:
+        return _recorded_pid(directory) or 0
+    finally:
+        os.close(fd)
+
+
+def start_unless_running(
+    directory: Path, command: list[str], environment: dict[str, str]
+) -> subprocess.Popen | None:
+    """Start ``command`` (a follower) unless one holds the folder's follower lock or another
+    process is starting one; the new process, or None. Returns once the new follower holds the
+    lock, or has exited, or after ``START_TIMEOUT``."""
+    fd = _open_lock_file(directory / STARTER_LOCK)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None  # another process is starting one
+        if running_follower(directory) is not None:
+            return None
+        follower = subprocess.Popen(command, env=environment, stdin=subprocess.DEVNULL)
+        log.info("started the audit chainer, pid %d", follower.pid)
+        # Held until the new follower holds its lock: no other process starts a second one
+        # meanwhile. Its pid in the lock file says so; the file is read, not locked, so that
+        # this wait never makes the follower think another holds the lock.
+        deadline = time.monotonic() + START_TIMEOUT
+        while (
+            follower.poll() is None
+            and _recorded_pid(directory) != follower.pid
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
+        return follower
+    finally:
+        os.close(fd)  # releases the starter lock
+
+
+def process_pause(while_running: int | None) -> Callable[[float], bool]:
+    """The pause between a follower process's rounds: ``pause(seconds)`` returns False after
+    ``seconds``, or True (at once) after SIGTERM or SIGINT or once process ``while_running``
+    has ended, which is when the follower chains one last round and exits. Installs the signal
+    handlers: call it from the main thread."""
+    ending: list[str] = []
+    read_end, write_end = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    # The handlers only take note; Python writes the signal's number to the pipe, which wakes
+    # the poll below (a handler that set a threading.Event could deadlock on the Event's lock).
+    signal.set_wakeup_fd(write_end)
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda signum, frame: ending.append(signal.Signals(signum).name))
+    poller = select.poll()
+    poller.register(read_end, select.POLLIN)
+    watched = None
+    if while_running:
+        try:
+            # A descriptor of the process itself, readable when it ends: no pid reuse can fool it.
+            watched = os.pidfd_open(while_running)
+            poller.register(watched, select.POLLIN)
+        except ProcessLookupError:
+            ending.append(f"process {while_running} had ended")
+
+    def pause(seconds: float) -> bool:
+        if not ending:
+            for ready, _ in poller.poll(seconds * 1000):
+                if ready == watched:
+                    ending.append(f"process {while_running} ended")
+                else:
+                    os.read(read_end, 64)
+        if ending:
+            log.info("the audit chainer stops after one last round: %s", ending[0])
+        return bool(ending)
+
+    return pause

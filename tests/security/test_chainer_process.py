@@ -1,0 +1,246 @@
+"""The audit chainer as a process of its own (sdp/audit/chainer_process.py): one follower per
+journal folder, started by the app servers when none runs, ending after the server it follows
+or on SIGTERM, each time with one last round. The real follower command runs in these tests
+(`flask --app sdp audit chain --follow`), against the test's database; gunicorn's own use of it
+is in tests/security/test_crash_safety.py."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from sdp.audit.chainer_process import (
+    FOLLOWER_LOCK,
+    hold_follower_lock,
+    running_follower,
+    start_unless_running,
+)
+from sdp.audit.journal import (
+    _CHAINERS,
+    Journal,
+    event_fields,
+    journal_directory,
+    start_background_chainer,
+    stop_background_chainer,
+)
+from sdp.audit.models import AuditEvent
+from sdp.extensions import db
+from tests.registry.helpers import persons_url
+
+pytestmark = pytest.mark.slow
+
+FOLLOW = [sys.executable, "-m", "flask", "--app", "sdp", "audit", "chain", "--follow"]
+
+
+def _wait_until(condition, seconds: float = 30, interval: float = 0.05) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+    return True
+
+
+def _journal_checks(folder: Path, n: int, start: int = 0) -> None:
+    journal = Journal(folder)
+    for i in range(start, start + n):
+        journal.append(
+            event_fields(
+                actor_kind="client",
+                actor_id=1,
+                actor_label="RENIEC",
+                action="registry.person_check",
+                entity="person_query",
+                entity_id=f"query-{i}",
+            )
+        )
+    journal.close()
+
+
+def _chained() -> int:
+    with db.engine.connect() as connection:
+        return connection.execute(
+            select(func.count(AuditEvent.id)).where(AuditEvent.journal_file.is_not(None))
+        ).scalar_one()
+
+
+def _follower_environment(app, folder: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "SDP_INSTANCE_PATH": app.instance_path,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SDP_AUDIT_JOURNAL": str(folder),
+        "SDP_AUDIT_CHAINER": "off",
+    }
+
+
+def _never(seconds: float) -> bool:
+    return False
+
+
+def test_one_follower_holds_a_folder_and_says_who_it_is(tmp_path):
+    assert running_follower(tmp_path) is None  # no lock file yet
+    held = hold_follower_lock(tmp_path, only_one=True, pause=_never)
+    assert held is not None
+    try:
+        assert running_follower(tmp_path) == os.getpid()
+        assert (tmp_path / FOLLOWER_LOCK).read_text() == f"{os.getpid()}\n"
+        # A second one (another open file, as another process's would be) finds it taken.
+        assert hold_follower_lock(tmp_path, only_one=True, pause=_never) is None
+    finally:
+        os.close(held)
+    assert running_follower(tmp_path) is None  # the lock went with its descriptor
+
+
+def test_a_standby_waits_for_the_lock_until_told_to_stop(tmp_path):
+    held = hold_follower_lock(tmp_path, only_one=True, pause=_never)
+    assert held is not None
+    pauses: list[float] = []
+
+    def pause(seconds: float) -> bool:
+        pauses.append(seconds)
+        return len(pauses) == 3  # stopped while it waited
+
+    try:
+        assert hold_follower_lock(tmp_path, only_one=False, pause=pause, interval=0.25) is None
+    finally:
+        os.close(held)
+    assert pauses == [0.25, 0.25, 0.25]
+
+
+def test_a_follower_ends_with_one_last_round_once_the_server_it_follows_has_ended(app, tmp_path):
+    folder = tmp_path / "journal"
+    _journal_checks(folder, 3)
+    server = subprocess.Popen(["sleep", "600"])  # stands for gunicorn's master: any process
+    follower = subprocess.Popen(
+        # Rounds 30 s apart: the lines journaled below are chained by the last round alone.
+        [*FOLLOW, "--only-one", "--while-running", str(server.pid), "--interval", "30"],
+        env=_follower_environment(app, folder),
+    )
+    try:
+        assert _wait_until(lambda: _chained() == 3), "the follower did not chain"
+        assert running_follower(folder) == follower.pid
+        _journal_checks(folder, 2, start=3)  # the server's last checks, as it stops
+        server.kill()
+        server.wait()
+        assert follower.wait(30) == 0
+    finally:
+        for process in (server, follower):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    assert _chained() == 5
+    assert list(folder.glob("*.jsonl")) == []  # every writer gone, every line chained
+    assert running_follower(folder) is None
+
+
+def test_sigterm_ends_a_follower_after_one_last_round_and_a_standby_takes_over(app, tmp_path):
+    folder = tmp_path / "journal"
+    environment = _follower_environment(app, folder)
+    # Rounds 30 s apart: the lines journaled below are chained by its last round alone.
+    first = subprocess.Popen([*FOLLOW, "--interval", "30"], env=environment)
+    try:
+        assert _wait_until(lambda: running_follower(folder) == first.pid)
+        # Run by hand without --only-one: it waits for the lock, a standby.
+        standby = subprocess.Popen([*FOLLOW, "--interval", "0.2"], env=environment)
+        try:
+            _journal_checks(folder, 4)
+            first.send_signal(signal.SIGTERM)
+            assert first.wait(30) == 0
+            assert _chained() == 4  # its last round
+            assert _wait_until(lambda: running_follower(folder) == standby.pid)
+            _journal_checks(folder, 1, start=4)
+            assert _wait_until(lambda: _chained() == 5), "the standby did not chain"
+            # And --only-one beside a running follower exits at once, chaining nothing.
+            second = subprocess.run(
+                [*FOLLOW, "--only-one"], env=environment, timeout=60, capture_output=True
+            )
+            assert second.returncode == 0, second.stderr.decode()[-2000:]
+            assert running_follower(folder) == standby.pid
+        finally:
+            standby.send_signal(signal.SIGINT)  # Ctrl-C in a terminal: the same last round
+            assert standby.wait(30) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    assert running_follower(folder) is None
+
+
+def test_servers_looking_at_once_start_one_follower_and_a_dead_one_is_replaced(tmp_path):
+    """Four app processes find no follower at the same moment: one starts it. (The follower
+    here only holds the lock, as the real one does first: what is tested is the start.)"""
+    command = [
+        sys.executable,
+        "-c",
+        "import sys, time; from pathlib import Path;"
+        "from sdp.audit.chainer_process import hold_follower_lock;"
+        "held = hold_follower_lock(Path(sys.argv[1]), only_one=True, pause=lambda s: False);"
+        "held is not None and time.sleep(600)",
+        str(tmp_path),
+    ]
+    started: list[subprocess.Popen] = []
+    barrier = threading.Barrier(4)
+
+    def look() -> None:
+        barrier.wait()
+        follower = start_unless_running(tmp_path, command, dict(os.environ))
+        if follower is not None:
+            started.append(follower)
+
+    try:
+        lookers = [threading.Thread(target=look) for _ in range(4)]
+        for looker in lookers:
+            looker.start()
+        for looker in lookers:
+            looker.join(120)
+        assert len(started) == 1, [process.pid for process in started]
+        assert running_follower(tmp_path) == started[0].pid
+        assert start_unless_running(tmp_path, command, dict(os.environ)) is None  # it runs
+        started[0].kill()
+        started[0].wait()
+        replacement = start_unless_running(tmp_path, command, dict(os.environ))
+        assert replacement is not None
+        started.append(replacement)
+        assert running_follower(tmp_path) == replacement.pid
+    finally:
+        for process in started:
+            process.kill()
+            process.wait()
+
+
+def test_the_first_check_of_a_process_starts_a_chainer_process(app, partner_api, monkeypatch):
+    """``SDP_AUDIT_CHAINER=process`` (the default) outside gunicorn (``make run``'s server):
+    the first journaled check starts the follower, which chains it without anyone asking;
+    stopping the app's background chainer stops the follower it started."""
+    monkeypatch.setitem(app.config, "SDP_AUDIT_CHAINER", "process")
+    monkeypatch.setitem(app.config, "SDP_AUDIT_CHAIN_INTERVAL", 0.2)
+    folder = journal_directory(app)
+    assert id(app) not in _CHAINERS
+    try:
+        reniec = partner_api("registry:read")
+        assert reniec.get(persons_url("Ana", "Quispe", "1990-01-01")).status_code == 200
+        assert _wait_until(lambda: _chained() == 1), "the chainer process did not chain"
+        follower = _CHAINERS[id(app)].follower
+        assert follower is not None and running_follower(folder) == follower.pid
+        start_background_chainer(app)  # started once per process: a second call does nothing
+        assert _CHAINERS[id(app)].follower is follower
+    finally:
+        stop_background_chainer(app)
+    assert follower.poll() == 0  # stopped with SIGTERM: its last round, then exit 0
+    assert running_follower(folder) is None
+
+
+def test_an_unknown_chainer_mode_stops_the_app_at_start(tmp_path):
+    """A misspelt SDP_AUDIT_CHAINER would chain nothing: the app refuses to start, naming it."""
+    from sdp import create_app
+
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    with pytest.raises(ValueError, match="SDP_AUDIT_CHAINER must be one of .* not 'threads'"):
+        create_app({**settings, "SDP_AUDIT_CHAINER": "threads"}, instance_path=tmp_path)
