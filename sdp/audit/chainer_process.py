@@ -149,7 +149,7 @@ def process_pause(while_running: int | None) -> Callable[[float], bool]:
         signal.signal(number, lambda signum, frame: ending.append(signal.Signals(signum).name))
     poller = select.poll()
     poller.register(read_end, select.POLLIN)
-    watched = None
+    watched, asked_by_pid = None, False
     if while_running:
         try:
             # A descriptor of the process itself, readable when it ends: no pid reuse can fool it.
@@ -157,6 +157,8 @@ def process_pause(while_running: int | None) -> Callable[[float], bool]:
             poller.register(watched, select.POLLIN)
         except ProcessLookupError:
             ending.append(f"process {while_running} had ended")
+        except OSError:  # no pidfd here (Linux before 5.3, or a seccomp profile refusing it)
+            asked_by_pid = True
 
     def pause(seconds: float) -> bool:
         if not ending:
@@ -165,8 +167,20 @@ def process_pause(while_running: int | None) -> Callable[[float], bool]:
                     ending.append(f"process {while_running} ended")
                 else:
                     os.read(read_end, 64)
+        if asked_by_pid and while_running and not ending and not _alive(while_running):
+            ending.append(f"process {while_running} ended")
         if ending:
             log.info("the audit chainer stops after one last round: %s", ending[0])
         return bool(ending)
 
     return pause
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal sent: only whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, another user's
+    return True

@@ -173,6 +173,44 @@ def test_sigterm_ends_a_follower_after_one_last_round_and_a_standby_takes_over(a
     assert running_follower(folder) is None
 
 
+def test_without_pidfd_a_follower_asks_by_pid_whether_its_server_has_ended():
+    """Where the kernel (before Linux 5.3) or a container's seccomp profile refuses
+    ``pidfd_open``, the pause asks whether the server's pid still exists."""
+    server = subprocess.Popen(["sleep", "600"])
+    script = "\n".join(
+        [
+            "import errno, os, sys",
+            "def refused(pid):",
+            "    raise OSError(errno.ENOSYS, 'pidfd_open refused')",
+            "os.pidfd_open = refused",
+            "from sdp.audit.chainer_process import process_pause",
+            "pause = process_pause(int(sys.argv[1]))",
+            "print(pause(0.05), flush=True)",
+            "sys.stdin.readline()",
+            "print(pause(0.05), flush=True)",
+        ]
+    )
+    probe = subprocess.Popen(
+        [sys.executable, "-c", script, str(server.pid)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert probe.stdout is not None and probe.stdin is not None
+        assert probe.stdout.readline() == "False\n"  # the server runs: a pause, no end
+        server.kill()
+        server.wait()
+        probe.stdin.write("\n")
+        probe.stdin.flush()
+        assert probe.stdout.readline() == "True\n"  # it has ended: the last round
+    finally:
+        for process in (server, probe):
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+
+
 def test_servers_looking_at_once_start_one_follower_and_a_dead_one_is_replaced(tmp_path):
     """Four app processes find no follower at the same moment: one starts it. (The follower
     here only holds the lock, as the real one does first: what is tested is the start.)"""
