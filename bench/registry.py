@@ -26,7 +26,7 @@ from pathlib import Path
 os.environ.setdefault("BENCH_PG_PREFIX", "bench_c")  # before bench.common reads it
 
 from . import load  # noqa: E402
-from .common import ROOT  # noqa: E402
+from .common import DATA, ROOT  # noqa: E402
 
 GUNICORN_CONFIG = ROOT / "gunicorn.conf.py"
 UNREACHED_LIMIT = "SDP_RATELIMIT_TOKEN=100000000 per minute"
@@ -115,8 +115,12 @@ def _baseline_profile(folder: str, kind: str, size: str, checks: int) -> str:
     import subprocess
 
     folder = str(Path(folder).resolve())
+    # The baseline's bench.common looks for the data sets beside its own code, where there are
+    # none (the SQLite profile failed on an empty file): it is pointed at this checkout's.
     script = (
-        f"import sys; sys.path.insert(0, {folder!r}); from bench.phases import profile; "
+        f"import sys; sys.path.insert(0, {folder!r}); from pathlib import Path; "
+        f"import bench.common; bench.common.DATA = Path({str(DATA)!r}); "
+        "from bench.phases import profile; "
         f"print(profile({kind!r}, {size!r}, {checks}).replace('### One', '### Baseline: one'))"
     )
     done = subprocess.run(
