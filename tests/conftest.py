@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -103,6 +104,17 @@ def missing(what: str) -> None:
     if in_ci():
         pytest.fail(f"{what} (CI=true: a missing tool or service fails the run)", pytrace=False)
     pytest.skip(what)
+
+
+def wait_until(condition: Callable[[], bool], seconds: float, interval: float) -> bool:
+    """Polls ``condition`` every ``interval`` s: True once it holds, False after ``seconds``
+    (for what another process does: a server, a chainer)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+    return True
 
 
 def _database_url(tmp_path_factory) -> str:

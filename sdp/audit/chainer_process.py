@@ -58,9 +58,9 @@ def hold_follower_lock(
 ) -> int | None:
     """The folder's follower lock, held until the returned descriptor is closed (or the process
     ends), with this process's pid written in it. ``only_one``: None at once when another
-    follower holds it (after a few tries 20 ms apart: a starter's or `audit verify`'s probe
-    holds it for microseconds). Otherwise wait for it, a standby, until ``pause`` says to stop
-    (None then)."""
+    follower holds it (after a few tries 20 ms apart: the probe of `running_follower`, by a
+    starter or `audit verify`, holds it for microseconds). Otherwise wait for it, a standby,
+    until ``pause`` says to stop (None then)."""
     fd = _open_lock_file(directory / FOLLOWER_LOCK)
     tries = 0
     while True:

@@ -25,7 +25,8 @@ def verify_command(anchors):
     """Report the first altered, inserted or deleted audit event (exit 1), or that the chain is
     intact, with the head of each lane (keep them elsewhere, and pass them later as --anchor).
     The journal of partner checks not chained yet is checked too: its lines are reported as
-    pending, and a missing, reordered or altered line fails as an altered event does."""
+    pending, and a missing, reordered or altered line fails as an altered event does; and which
+    chainer process follows it, if any."""
     # Could move to the top (no cycle needs it here): left for the package's owners.
     from ..extensions import db
     from ..timestamps import in_lima
@@ -52,6 +53,12 @@ def verify_command(anchors):
             else ""
         )
         + (f"; {journal.torn} file(s) end with a line cut by a crash" if journal.torn else "")
+    )
+    follower = chainer_process.running_follower(directory)
+    click.echo(
+        f"chainer: process {follower} follows the journal"
+        if follower is not None
+        else "chainer: no process follows the journal (SDP_AUDIT_CHAINER, docs/deployment.md)"
     )
     for lane, head in report.heads.items():
         click.echo(f"lane {lane} head {head}")

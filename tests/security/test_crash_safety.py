@@ -14,7 +14,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token
 from sdp.cases.models import Application, Dependant, Person
 from sdp.extensions import db
-from tests.conftest import missing
+from tests.conftest import missing, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -157,7 +158,7 @@ def test_sigkill_in_the_middle_of_a_burst_of_intakes_loses_nothing_acknowledged(
         threads = [threading.Thread(target=burst, args=(t,)) for t in range(THREADS)]
         for thread in threads:
             thread.start()
-        _wait_until(lambda: len(acknowledged) >= 25, seconds=8, interval=0.02)  # or kill anyway
+        wait_until(lambda: len(acknowledged) >= 25, seconds=8, interval=0.02)  # or kill anyway
         os.killpg(server.pid, signal.SIGKILL)  # mid-burst: requests are in flight
         server.wait(10)
         stop.set()
@@ -232,16 +233,6 @@ def _workers_of(master: int) -> list[int]:
     return [int(pid) for pid in children]
 
 
-def _wait_until(condition: Callable[[], bool], seconds: float, interval: float) -> bool:
-    """Polls ``condition`` every ``interval`` s: True once it holds, False after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(interval)
-    return True
-
-
 def _wait_until_replaced(master: int, victim: int, seconds: float = 20) -> None:
     """Until gunicorn has reaped a killed worker and started another in its place. Not at once:
     the other worker can answer a hundred and fifty checks before the master, under CI's load,
@@ -251,7 +242,7 @@ def _wait_until_replaced(master: int, victim: int, seconds: float = 20) -> None:
         workers = _workers_of(master)
         return victim not in workers and len(workers) >= 2
 
-    assert _wait_until(replaced, seconds, interval=0.05), (
+    assert wait_until(replaced, seconds, interval=0.05), (
         f"worker {victim} not replaced: {_workers_of(master)}"
     )
 
@@ -266,7 +257,7 @@ def _wait_until_exited(pids: list[int], seconds: float = 30) -> None:
             return True
         return state in ("Z", "X")
 
-    assert _wait_until(lambda: all(exited(pid) for pid in pids), seconds, interval=0.02), (
+    assert wait_until(lambda: all(exited(pid) for pid in pids), seconds, interval=0.02), (
         f"processes {pids} did not exit"
     )
 
@@ -290,11 +281,12 @@ class _CheckingPartners:
     def stop(self) -> None:
         self._stop.set()
         for thread in self._threads:
-            thread.join(30)
+            if thread.ident is not None:  # started
+                thread.join(30)
 
     def wait_for(self, count: int, seconds: float = 20) -> None:
         """Until ``count`` checks in all have been answered 200."""
-        assert _wait_until(lambda: len(self.acknowledged) >= count, seconds, interval=0.01), (
+        assert wait_until(lambda: len(self.acknowledged) >= count, seconds, interval=0.01), (
             self.server_log.read_text()[-3000:]
         )
 
@@ -346,18 +338,12 @@ def _start_gunicorn(app, tmp_path: Path, port: int) -> subprocess.Popen:
         )
 
 
-def _partner_checks_chained() -> list[str]:
-    return list(
-        db.session.execute(
-            select(AuditEvent.request_id).where(AuditEvent.action == "registry.person_check")
-        ).scalars()
-    )
-
-
-def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_path):
-    """gunicorn with two workers, six clients checking people as fast as they can; one worker
-    is killed mid-burst, gunicorn starts another, the load goes on, then the whole server is
-    killed, its chainer process with it. Every check answered 200 has its event, once."""
+@contextmanager
+def _gunicorn_under_load(
+    app, tmp_path: Path
+) -> Iterator[tuple[subprocess.Popen, _CheckingPartners]]:
+    """gunicorn serving, six partner clients checking through it, 150 checks answered already;
+    on the way out the clients stop and whatever is left of the server is killed."""
     if not GUNICORN.exists():
         missing("gunicorn is not installed in this environment")
     port = free_port()
@@ -367,6 +353,36 @@ def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_pat
         wait_until_serving(port, server)
         partners.start()
         partners.wait_for(150)
+        yield server, partners
+    finally:
+        partners.stop()
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(10)
+
+
+def _assert_every_acknowledged_check_chained_once(app, partners: _CheckingPartners) -> None:
+    """Every check answered 200 has its event in the trail, once; nothing pending; chain whole."""
+    assert partners.failures == [], partners.failures[:20]
+    db.session.remove()
+    chained = list(
+        db.session.execute(
+            select(AuditEvent.request_id).where(AuditEvent.action == "registry.person_check")
+        ).scalars()
+    )
+    assert len(chained) == len(set(chained))  # no check chained twice
+    lost = set(partners.acknowledged) - set(chained)
+    assert not lost, f"{len(lost)} of {len(partners.acknowledged)} acknowledged checks lost"
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "chain intact" in result.output, result.output
+    assert "0 line(s) pending" in result.output
+
+
+def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_path):
+    """gunicorn with two workers, six clients checking people as fast as they can; one worker
+    is killed mid-burst, gunicorn starts another, the load goes on, then the whole server is
+    killed, its chainer process with it. Every check answered 200 has its event, once."""
+    with _gunicorn_under_load(app, tmp_path) as (server, partners):
         victim = _workers_of(server.pid)[0]
         os.kill(victim, signal.SIGKILL)  # requests in flight, lines being written and chained
         killed_at = len(partners.acknowledged)
@@ -374,7 +390,7 @@ def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_pat
         partners.wait_for(killed_at + 150)  # the other worker and the one gunicorn started anew
         # The chainer process the workers started (gunicorn.conf.py's post_fork) chains while
         # they serve.
-        assert _wait_until(lambda: _chained_count() > 0, seconds=10, interval=0.05)
+        assert wait_until(lambda: _chained_count() > 0, seconds=10, interval=0.05)
         workers = _workers_of(server.pid)
         os.killpg(server.pid, signal.SIGKILL)  # and then everything, mid-burst
         server.wait(10)
@@ -382,25 +398,13 @@ def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_pat
         # still be exiting (its journal's flock not yet released) when the chainer below looks,
         # and under CI's load one was (2026-12-06). A restarted server starts after they are gone.
         _wait_until_exited(workers)
-    finally:
-        partners.stop()
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(10)
 
-    assert partners.failures == [], partners.failures[:20]
     db.session.remove()
     db.engine.dispose()
     # The chainer of a restarted server: what the killed processes left in the journal.
     Chainer(db.engine, tmp_path / "journal", app.config["SDP_AUDIT_LANES"], 500).run()
     assert list((tmp_path / "journal").glob("*.jsonl")) == []  # every writer gone, all chained
-    chained = _partner_checks_chained()
-    assert len(chained) == len(set(chained))  # no check chained twice
-    lost = set(partners.acknowledged) - set(chained)
-    assert not lost, f"{len(lost)} of {len(partners.acknowledged)} acknowledged checks lost"
-    result = app.test_cli_runner().invoke(args=["audit", "verify"])
-    assert result.exit_code == 0 and "chain intact" in result.output, result.output
-    assert "0 line(s) pending" in result.output
+    _assert_every_acknowledged_check_chained_once(app, partners)
 
 
 def test_the_chainer_process_killed_under_load_is_replaced_and_a_stopped_server_leaves_nothing(
@@ -412,17 +416,9 @@ def test_the_chainer_process_killed_under_load_is_replaced_and_a_stopped_server_
     after the master, its last round done (tests/security/test_chainer_process.py shows that
     round alone). Every check answered 200 is in the trail, once; nothing is pending; nothing
     of the server is left running."""
-    if not GUNICORN.exists():
-        missing("gunicorn is not installed in this environment")
     folder = tmp_path / "journal"
-    port = free_port()
-    partners = _CheckingPartners(port, _partner_token(), tmp_path / "server.log")
-    server = _start_gunicorn(app, tmp_path, port)
-    try:
-        wait_until_serving(port, server)
-        partners.start()
-        partners.wait_for(150)
-        assert _wait_until(lambda: bool(running_follower(folder)), seconds=30, interval=0.05)
+    with _gunicorn_under_load(app, tmp_path) as (server, partners):
+        assert wait_until(lambda: bool(running_follower(folder)), seconds=30, interval=0.05)
         first = running_follower(folder)
         assert first and first not in _workers_of(server.pid)  # a process of its own
         os.kill(first, signal.SIGKILL)
@@ -431,33 +427,21 @@ def test_the_chainer_process_killed_under_load_is_replaced_and_a_stopped_server_
         def replaced() -> bool:
             return running_follower(folder) not in (None, first)
 
-        assert _wait_until(replaced, seconds=60, interval=0.05), (
+        assert wait_until(replaced, seconds=60, interval=0.05), (
             tmp_path / "server.log"
         ).read_text()[-3000:]
         second = running_follower(folder)
         partners.wait_for(killed_at + 150)
         chained_at = _chained_count()
-        assert _wait_until(lambda: _chained_count() > chained_at, seconds=20, interval=0.05)
+        assert wait_until(lambda: _chained_count() > chained_at, seconds=20, interval=0.05)
         os.kill(server.pid, signal.SIGTERM)  # systemctl stop
         server.wait(30)
         assert second is not None
         _wait_until_exited([second])  # its last round done, it exits without being told
-    finally:
-        partners.stop()
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(10)
     assert server.returncode == 0
-    assert partners.failures == [], partners.failures[:20]
     assert running_follower(folder) is None
-    db.session.remove()
-    chained = _partner_checks_chained()
-    assert len(chained) == len(set(chained))  # no check chained twice
-    lost = set(partners.acknowledged) - set(chained)
-    assert not lost, f"{len(lost)} of {len(partners.acknowledged)} acknowledged checks lost"
-    result = app.test_cli_runner().invoke(args=["audit", "verify"])
-    assert result.exit_code == 0 and "chain intact" in result.output, result.output
-    assert "0 line(s) pending" in result.output  # no other chainer ran: the last round did it
+    # No chainer of the test's own ran: the server's chainer chained every line.
+    _assert_every_acknowledged_check_chained_once(app, partners)
 
 
 def _chainer_in_a_transaction(lock_path: Path) -> bool:
