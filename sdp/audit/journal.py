@@ -729,21 +729,41 @@ def _keep_a_chainer_process(
         *("--only-one", "--while-running", str(server_pid or os.getpid())),
         *("--interval", str(interval)),
     ]
+    failures, next_start, started_at = 0, 0.0, 0.0
     while True:
-        if background.follower is not None and background.follower.poll() is not None:
-            background.follower = None  # reaped; a follower exits 0 when another held the lock
+        follower = background.follower
+        if follower is not None and follower.poll() is not None:
+            background.follower = None  # reaped
+            if follower.returncode == 0 or time.monotonic() - started_at > MAX_RESTART_DELAY:
+                failures = 0  # it found another follower, was stopped, or ran long enough
+            else:
+                # Failing at start (a setting it refuses, a database it cannot reach): started
+                # again after 1, 2, 4 ... 60 intervals, not every second at 3 s of CPU a start.
+                failures += 1
+                delay = min(MAX_RESTART_DELAY, interval * 2 ** (failures - 1))
+                next_start = time.monotonic() + delay
+                log.error(
+                    "the audit chainer process %d exited with status %d; starting another in %g s",
+                    follower.pid,
+                    follower.returncode,
+                    delay,
+                )
         try:
             # Started once there is something to chain: a server that answers no partner check
             # (staff only, or the tests' servers) runs no chainer, and saves its start-up.
-            if journal_files(directory):
+            if time.monotonic() >= next_start and journal_files(directory):
                 started = chainer_process.start_unless_running(
                     directory, command, _follower_environment(app)
                 )
-                background.follower = started or background.follower
+                if started is not None:
+                    background.follower, started_at = started, time.monotonic()
         except Exception:  # logged, tried again next round: the lines wait in the journal
             log.exception("starting the audit chainer process failed; retrying")
         if background.stop.wait(interval):
             return
+
+
+MAX_RESTART_DELAY = 60.0  # seconds
 
 
 def _follower_environment(app) -> dict[str, str]:

@@ -4,6 +4,7 @@ or on SIGTERM, each time with one last round. The real follower command runs in 
 (`flask --app sdp audit chain --follow`), against the test's database; gunicorn's own use of it
 is in tests/security/test_crash_safety.py."""
 
+import logging
 import os
 import signal
 import subprocess
@@ -285,3 +286,33 @@ def test_an_unknown_chainer_mode_stops_the_app_at_start(tmp_path):
     settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"}
     with pytest.raises(ValueError, match="SDP_AUDIT_CHAINER must be one of .* not 'threads'"):
         create_app({**settings, "SDP_AUDIT_CHAINER": "threads"}, instance_path=tmp_path)
+
+
+def test_a_follower_that_fails_at_start_is_started_again_later_each_time(
+    app, partner_api, monkeypatch, caplog
+):
+    """A follower that cannot start (here its app refuses a setting) is not started again every
+    second at 3 s of CPU a start: after 1, 2, 4 ... intervals, up to a minute."""
+    monkeypatch.setitem(app.config, "SDP_AUDIT_CHAINER", "process")
+    monkeypatch.setitem(app.config, "SDP_AUDIT_CHAIN_INTERVAL", 0.4)
+    monkeypatch.setitem(app.config, "SDP_AUDIT_LANES", "not a number")  # the follower's setting
+    caplog.set_level(logging.INFO, logger="sdp.audit")
+
+    def failures() -> list[logging.LogRecord]:
+        return [record for record in caplog.records if "exited with status 1" in record.message]
+
+    try:
+        reniec = partner_api("registry:read")
+        assert reniec.get(persons_url("Ana", "Quispe", "1990-01-01")).status_code == 200
+        assert wait_until(lambda: len(failures()) >= 3, seconds=90, interval=0.05)
+    finally:
+        stop_background_chainer(app)
+    starts = [record for record in caplog.records if "started the audit chainer" in record.message]
+    failed = failures()
+    assert [record.message.rsplit(" in ", 1)[1] for record in failed[:3]] == [
+        "0.4 s",
+        "0.8 s",
+        "1.6 s",
+    ]
+    for failure, start, delay in zip(failed[:2], starts[1:3], (0.4, 0.8), strict=True):
+        assert start.created - failure.created >= delay  # not started again before its time
