@@ -295,7 +295,9 @@ def test_a_follower_that_fails_at_start_is_started_again_later_each_time(
     second at 3 s of CPU a start: after 1, 2, 4 ... intervals, up to a minute."""
     monkeypatch.setitem(app.config, "SDP_AUDIT_CHAINER", "process")
     monkeypatch.setitem(app.config, "SDP_AUDIT_CHAIN_INTERVAL", 0.4)
-    monkeypatch.setitem(app.config, "SDP_AUDIT_LANES", "not a number")  # the follower's setting
+    # A setting only the follower reads here (this process chains nothing itself), passed on to
+    # it: its app refuses to start.
+    monkeypatch.setitem(app.config, "SDP_AUDIT_CHAIN_BATCH", "not a number")
     caplog.set_level(logging.INFO, logger="sdp.audit")
 
     def failures() -> list[logging.LogRecord]:
