@@ -89,19 +89,28 @@ def _recorded_pid(directory: Path) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def running_follower(directory: Path) -> int | None:
-    """The pid of the follower chaining this folder, or None when none holds the lock."""
+def flock_held(path: Path) -> bool | None:
+    """Whether another open file holds a ``flock`` on ``path`` (shared or exclusive); None
+    when there is no such file. Probes with an exclusive lock, which any holder refuses; the
+    probe's own lock, when it gets one, goes with its descriptor at once."""
     try:
-        fd = os.open(directory / FOLLOWER_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        return None  # free: no follower (the probe's own lock goes with the descriptor)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
     except BlockingIOError:
-        return _recorded_pid(directory) or 0
+        return True
     finally:
         os.close(fd)
+
+
+def running_follower(directory: Path) -> int | None:
+    """The pid of the follower chaining this folder, or None when none holds the lock."""
+    if not flock_held(directory / FOLLOWER_LOCK):
+        return None
+    return _recorded_pid(directory) or 0
 
 
 def start_unless_running(

@@ -408,18 +408,9 @@ def read_lines(path: Path, offset: int = 0, first_seq: int = 1) -> Read:
 
 
 def _writer_gone(path: Path) -> bool:
-    """True when no process holds the file open for appending (its flock is free)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(fd)  # releases the probe's own lock, if taken
+    """True when no process holds the file open for appending (its shared flock is free);
+    False for a file deleted meanwhile."""
+    return chainer_process.flock_held(path) is False
 
 
 # --- Chaining ---------------------------------------------------------------------------------

@@ -1,13 +1,36 @@
-"""Helpers for the security tests: writing to the database behind the app's back."""
+"""Helpers for the security tests: writing to the database behind the app's back, journaling
+partner checks."""
+
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from sdp.audit.journal import Journal, event_fields
 from sdp.extensions import db
 
 
 def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
+
+
+def journal_partner_checks(folder: Path, n: int, start: int = 0) -> None:
+    """``n`` person checks of RENIEC's journaled in ``folder`` by a writer that is then gone,
+    as a stopped server leaves them (``entity_id`` query-<start> onwards)."""
+    journal = Journal(folder)
+    for i in range(start, start + n):
+        journal.append(
+            event_fields(
+                actor_kind="client",
+                actor_id=1,
+                actor_label="RENIEC",
+                action="registry.person_check",
+                entity="person_query",
+                entity_id=f"query-{i}",
+                changes={"token_id": 1, "matches": []},
+            )
+        )
+    journal.close()
 
 
 @pytest.fixture

@@ -23,8 +23,6 @@ from sdp.audit.chainer_process import (
 )
 from sdp.audit.journal import (
     _CHAINERS,
-    Journal,
-    event_fields,
     journal_directory,
     start_background_chainer,
     stop_background_chainer,
@@ -33,6 +31,7 @@ from sdp.audit.models import AuditEvent
 from sdp.extensions import db
 from tests.conftest import wait_until
 from tests.registry.helpers import persons_url
+from tests.security.conftest import journal_partner_checks
 
 pytestmark = pytest.mark.slow
 
@@ -44,22 +43,6 @@ FOLLOW = [sys.executable, "-m", "flask", "--app", "sdp", "audit", "chain", "--fo
 
 def _wait_until(condition) -> bool:
     return wait_until(condition, seconds=30, interval=0.05)
-
-
-def _journal_checks(folder: Path, n: int, start: int = 0) -> None:
-    journal = Journal(folder)
-    for i in range(start, start + n):
-        journal.append(
-            event_fields(
-                actor_kind="client",
-                actor_id=1,
-                actor_label="RENIEC",
-                action="registry.person_check",
-                entity="person_query",
-                entity_id=f"query-{i}",
-            )
-        )
-    journal.close()
 
 
 def _chained() -> int:
@@ -117,7 +100,7 @@ def test_a_standby_waits_for_the_lock_until_told_to_stop(tmp_path):
 
 def test_a_follower_ends_with_one_last_round_once_the_server_it_follows_has_ended(app, tmp_path):
     folder = tmp_path / "journal"
-    _journal_checks(folder, 3)
+    journal_partner_checks(folder, 3)
     server = subprocess.Popen(["sleep", "600"])  # stands for gunicorn's master: any process
     follower = subprocess.Popen(
         # Rounds 30 s apart: the lines journaled below are chained by the last round alone.
@@ -127,7 +110,7 @@ def test_a_follower_ends_with_one_last_round_once_the_server_it_follows_has_ende
     try:
         assert _wait_until(lambda: _chained() == 3), "the follower did not chain"
         assert running_follower(folder) == follower.pid
-        _journal_checks(folder, 2, start=3)  # the server's last checks, as it stops
+        journal_partner_checks(folder, 2, start=3)  # the server's last checks, as it stops
         server.kill()
         server.wait()
         assert follower.wait(30) == 0
@@ -151,12 +134,12 @@ def test_sigterm_ends_a_follower_after_one_last_round_and_a_standby_takes_over(a
         # Run by hand without --only-one: it waits for the lock, a standby.
         standby = subprocess.Popen([*FOLLOW, "--interval", "0.2"], env=environment)
         try:
-            _journal_checks(folder, 4)
+            journal_partner_checks(folder, 4)
             first.send_signal(signal.SIGTERM)
             assert first.wait(30) == 0
             assert _chained() == 4  # its last round
             assert _wait_until(lambda: running_follower(folder) == standby.pid)
-            _journal_checks(folder, 1, start=4)
+            journal_partner_checks(folder, 1, start=4)
             assert _wait_until(lambda: _chained() == 5), "the standby did not chain"
         finally:
             standby.send_signal(signal.SIGINT)  # Ctrl-C in a terminal: the same last round

@@ -4,7 +4,6 @@ in the middle of a burst of partner checks: every check it answered (200) is in 
 trail once its journal is chained. SIGKILL the journal's chainer mid-batch, again and again:
 once it has run to the end, every journal line is chained once, none lost, none twice."""
 
-import fcntl
 import http.client
 import json
 import os
@@ -21,14 +20,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from sdp.audit.chainer_process import running_follower
-from sdp.audit.journal import Chainer, Journal, event_fields
+from sdp.audit.chainer_process import flock_held, running_follower
+from sdp.audit.journal import Chainer
 from sdp.audit.models import AuditEvent
 from sdp.auth.principal import SYSTEM
 from sdp.auth.services import issue_token
 from sdp.cases.models import Application, Dependant, Person
 from sdp.extensions import db
 from tests.conftest import missing, wait_until
+from tests.security.conftest import journal_partner_checks
 
 pytestmark = pytest.mark.slow
 
@@ -459,14 +459,7 @@ def _chainer_in_a_transaction(lock_path: Path) -> bool:
             )
     # SQLite: the app's writer lock (sdp/sqlite.py), held from the batch's first insert to its
     # commit
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
+    return flock_held(lock_path) is True
 
 
 def _chained_count() -> int:
@@ -481,20 +474,7 @@ def test_sigkill_of_the_chainer_mid_batch_loses_and_duplicates_nothing(app, tmp_
     500) is killed inside a batch twice, then runs to the end."""
     lines, batch = 4_000, 500
     folder = tmp_path / "journal"
-    journal = Journal(folder)
-    for n in range(lines):
-        journal.append(
-            event_fields(
-                actor_kind="client",
-                actor_id=1,
-                actor_label="RENIEC",
-                action="registry.person_check",
-                entity="person_query",
-                entity_id=f"query-{n}",
-                changes={"token_id": 1, "matches": []},
-            )
-        )
-    journal.close()
+    journal_partner_checks(folder, lines)
     [journal_file] = folder.glob("*.jsonl")
     database = app.config["SQLALCHEMY_DATABASE_URI"]
     lock_path = Path(database.removeprefix("sqlite:///") + "-writer.lock")
