@@ -205,27 +205,27 @@ class Server:
         else:
             raise RuntimeError(f"gunicorn for {self.name} did not answer; see {self.log}")
 
-    def _audit_chain(self, run_dir: Path, *options: str) -> subprocess.Popen:
-        """``flask audit chain`` on this server's app: from the folder gunicorn imports it from
-        (a baseline's --chdir), with its environment (its database and journal folder)."""
+    def chain_what_is_left(self, run_dir: Path) -> None:
+        """After the server stopped: every line its journal still holds, chained into its
+        database, so the data set's audit trail stays whole for the next run. ``flask audit
+        chain`` on this server's app: from the folder gunicorn imports it from (a baseline's
+        --chdir), with its environment (its database and journal folder)."""
+        if "SDP_AUDIT_JOURNAL" not in self.env:
+            return
         folder = (
             self.gunicorn[self.gunicorn.index("--chdir") + 1]
             if "--chdir" in self.gunicorn
             else str(ROOT)
         )
-        return subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "sdp", "audit", "chain", *options],
-            cwd=folder,
-            env={**os.environ, **self.env},
-            stdout=(run_dir / f"chainer-{self.name}.log").open("a"),
-            stderr=subprocess.STDOUT,
-        )
-
-    def chain_what_is_left(self, run_dir: Path) -> None:
-        """After the server stopped: every line its journal still holds, chained into its
-        database, so the data set's audit trail stays whole for the next run."""
-        if "SDP_AUDIT_JOURNAL" in self.env:
-            self._audit_chain(run_dir).wait(timeout=300)
+        with (run_dir / f"chainer-{self.name}.log").open("a") as log:
+            subprocess.run(
+                [sys.executable, "-m", "flask", "--app", "sdp", "audit", "chain"],
+                cwd=folder,
+                env={**os.environ, **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=300,
+            )
 
     def url(self, path: str = "") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
