@@ -17,11 +17,14 @@ for the lock, a standby.
 **Supervision.** With ``SDP_AUDIT_CHAINER=process`` (the default) each app process (each
 gunicorn worker) has a thread that looks every ``SDP_AUDIT_CHAIN_INTERVAL``, once the journal
 has a file, whether the folder's follower lock is held, and if not, starts a follower
-(``start_unless_running``): one
-worker at a time, under a second lock (``.chainer.starter``) held until the new follower holds
-its own, so that two workers never start two. A follower killed by anyone is started again
-within a second by whichever worker looks first; a worker killed or recycled leaves its
-follower running (the follower outlives it and watches the server's master process).
+(``start_unless_running``): one worker at a time, under a second lock (``.chainer.starter``)
+held until the new follower holds its own, so that two workers never start two. The follower
+inherits the starter's descriptor of that lock and closes it once it holds its own: a worker
+killed while its follower starts leaves the lock held by the follower, and no other worker
+starts a second one meanwhile (each start costs about 3 s of CPU). A follower killed by anyone
+is started again within a second by whichever worker looks first; a worker killed or recycled
+leaves its follower running (the follower outlives it and watches the server's master
+process).
 
 Plain Python: no Flask here (``sdp.audit.journal`` starts the followers; ``sdp.audit.cli`` is
 the follower's command).
@@ -43,6 +46,8 @@ log = logging.getLogger("sdp.audit.chainer_process")
 
 FOLLOWER_LOCK = ".chainer.follower"
 STARTER_LOCK = ".chainer.starter"
+# The number of the starter lock's descriptor a follower inherits from the process starting it.
+INHERITED_STARTER_LOCK = "SDP_AUDIT_CHAINER_STARTER_FD"
 # How long a starter waits for its follower to hold the lock (the app's start-up: about 3 s of
 # CPU on the 2-core benchmark machine; far more on a machine busy starting its workers).
 START_TIMEOUT = 120.0
@@ -63,21 +68,34 @@ def hold_follower_lock(
     until ``pause`` says to stop (None then)."""
     fd = _open_lock_file(directory / FOLLOWER_LOCK)
     tries = 0
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            tries += 1
-            if only_one and tries < 5:
-                time.sleep(0.02)
-                continue
-            if only_one or pause(interval):
-                os.close(fd)
-                return None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                tries += 1
+                if only_one and tries < 5:
+                    time.sleep(0.02)
+                    continue
+                if only_one or pause(interval):
+                    os.close(fd)
+                    return None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    finally:
+        _release_inherited_starter_lock()  # started, or another follows: starting is over
+    log.info("the audit chainer process %d follows the journal", os.getpid())
     return fd
+
+
+def _release_inherited_starter_lock() -> None:
+    inherited = os.environ.pop(INHERITED_STARTER_LOCK, "")
+    if inherited.isdigit():
+        try:
+            os.close(int(inherited))
+        except OSError:  # closed already: nothing held
+            pass
 
 
 def _recorded_pid(directory: Path) -> int | None:
@@ -118,30 +136,43 @@ def start_unless_running(
 ) -> subprocess.Popen | None:
     """Start ``command`` (a follower) unless one holds the folder's follower lock or another
     process is starting one; the new process, or None. Returns once the new follower holds the
-    lock, or has exited, or after ``START_TIMEOUT``."""
+    lock (it runs), or has exited; one that has not taken the lock after ``START_TIMEOUT`` is
+    killed (returned, exited), so that a start that hangs does not hold the starter lock."""
     fd = _open_lock_file(directory / STARTER_LOCK)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return None  # another process is starting one
+            return None  # another process, or the follower it started, is starting one
         if running_follower(directory) is not None:
             return None
-        follower = subprocess.Popen(command, env=environment, stdin=subprocess.DEVNULL)
+        # The starter lock is held until the new follower holds its own, by this process and by
+        # the follower (its inherited descriptor): no other process starts a second one
+        # meanwhile, even if this one is killed.
+        follower = subprocess.Popen(
+            command,
+            env={**environment, INHERITED_STARTER_LOCK: str(fd)},
+            stdin=subprocess.DEVNULL,
+            pass_fds=(fd,),
+        )
         log.info("started the audit chainer, pid %d", follower.pid)
-        # Held until the new follower holds its lock: no other process starts a second one
-        # meanwhile. Its pid in the lock file says so; the file is read, not locked, so that
-        # this wait never makes the follower think another holds the lock.
+        # Its pid in the lock file says it holds the lock; the file is read, not locked, so
+        # that this wait never makes the follower think another holds the lock.
         deadline = time.monotonic() + START_TIMEOUT
-        while (
-            follower.poll() is None
-            and _recorded_pid(directory) != follower.pid
-            and time.monotonic() < deadline
-        ):
+        while follower.poll() is None and _recorded_pid(directory) != follower.pid:
+            if time.monotonic() > deadline:
+                log.error(
+                    "the audit chainer process %d did not start in %g s; killed",
+                    follower.pid,
+                    START_TIMEOUT,
+                )
+                follower.kill()
+                follower.wait()
+                break
             time.sleep(0.05)
         return follower
     finally:
-        os.close(fd)  # releases the starter lock
+        os.close(fd)  # this process's hold on the starter lock
 
 
 def process_pause(while_running: int | None) -> Callable[[float], bool]:

@@ -734,7 +734,8 @@ def _keep_a_chainer_process(
                 delay = min(MAX_RESTART_DELAY, interval * 2 ** (failures - 1))
                 next_start = time.monotonic() + delay
                 log.error(
-                    "the audit chainer process %d exited with status %d; starting another in %g s",
+                    "the audit chainer process %d exited with status %d;"
+                    " unless another runs by then, the next start in %g s",
                     follower.pid,
                     follower.returncode,
                     delay,

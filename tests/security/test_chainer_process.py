@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from sdp.audit import chainer_process
 from sdp.audit.chainer_process import (
     FOLLOWER_LOCK,
+    STARTER_LOCK,
+    flock_held,
     hold_follower_lock,
     running_follower,
     start_unless_running,
@@ -231,6 +234,70 @@ def test_servers_looking_at_once_start_one_follower_and_a_dead_one_is_replaced(t
         for process in started:
             process.kill()
             process.wait()
+
+
+# A follower as slow to start as the machine makes it: it says it runs, waits for a file named
+# "go", then takes the lock, as the real one does after building its app.
+SLOW_FOLLOWER = "\n".join(
+    [
+        "import os, sys, time",
+        "from pathlib import Path",
+        "from sdp.audit.chainer_process import hold_follower_lock",
+        "folder = Path(sys.argv[1])",
+        "(folder / f'starting.{os.getpid()}').touch()",
+        "while not (folder / 'go').exists():",
+        "    time.sleep(0.02)",
+        "held = hold_follower_lock(folder, only_one=True, pause=lambda seconds: False)",
+        "held is not None and time.sleep(600)",
+    ]
+)
+
+
+@NO_DATABASE
+def test_a_worker_killed_while_its_follower_starts_leaves_the_start_to_that_follower(
+    tmp_path, monkeypatch
+):
+    """gunicorn's worker that was starting the follower is killed (the crash test kills one
+    mid-burst): the follower it started, still building its app, holds the starter lock it
+    inherited, so the other workers start no second one, each start being 3 s of CPU; once the
+    follower holds its own lock, it lets the starter lock go."""
+    monkeypatch.setattr(chainer_process, "START_TIMEOUT", 5.0)  # a second start fails fast
+    follower_command = [sys.executable, "-c", SLOW_FOLLOWER, str(tmp_path)]
+    worker = subprocess.Popen(
+        [
+            *(sys.executable, "-c"),
+            "import os, sys; from pathlib import Path;"
+            "from sdp.audit.chainer_process import start_unless_running;"
+            "start_unless_running(Path(sys.argv[1]), sys.argv[2:], dict(os.environ))",
+            *(str(tmp_path), *follower_command),
+        ]
+    )
+    starting = lambda: list(tmp_path.glob("starting.*"))  # noqa: E731
+    assert _wait_until(lambda: len(starting()) == 1)
+    follower_pid = int(starting()[0].suffix[1:])
+    worker.kill()
+    worker.wait()
+    try:
+        assert flock_held(tmp_path / STARTER_LOCK)  # by the starting follower
+        assert start_unless_running(tmp_path, follower_command, dict(os.environ)) is None
+        assert len(starting()) == 1  # no second follower
+        (tmp_path / "go").touch()
+        assert _wait_until(lambda: running_follower(tmp_path) == follower_pid)
+        assert flock_held(tmp_path / STARTER_LOCK) is False  # let go once it follows
+    finally:
+        os.kill(follower_pid, signal.SIGKILL)  # not this process's child: init reaps it
+    assert _wait_until(lambda: running_follower(tmp_path) is None)
+
+
+@NO_DATABASE
+def test_a_follower_that_has_not_started_in_time_is_killed(tmp_path, monkeypatch, caplog):
+    """A start that hangs (a database that never answers) would hold the starter lock for good:
+    after START_TIMEOUT its starter kills it, and the next look starts another."""
+    monkeypatch.setattr(chainer_process, "START_TIMEOUT", 0.5)
+    hanging = start_unless_running(tmp_path, ["sleep", "600"], dict(os.environ))
+    assert hanging is not None and hanging.returncode == -signal.SIGKILL
+    assert flock_held(tmp_path / STARTER_LOCK) is False
+    assert f"the audit chainer process {hanging.pid} did not start in 0.5 s" in caplog.text
 
 
 def test_the_first_check_of_a_process_starts_a_chainer_process(app, partner_api, monkeypatch):

@@ -389,8 +389,11 @@ def test_sigkill_of_a_worker_under_load_loses_no_acknowledged_check(app, tmp_pat
         _wait_until_replaced(server.pid, victim)
         partners.wait_for(killed_at + 150)  # the other worker and the one gunicorn started anew
         # The chainer process the workers started (gunicorn.conf.py's post_fork) chains while
-        # they serve.
-        assert wait_until(lambda: _chained_count() > 0, seconds=10, interval=0.05)
+        # they serve. Its start is about 3 s of CPU, which under CI's load took more than 10 s
+        # of wall time (2026-12-07): what is tested is that it chains, not how fast it starts.
+        assert wait_until(lambda: _chained_count() > 0, seconds=60, interval=0.05), (
+            tmp_path / "server.log"
+        ).read_text()[-3000:]
         workers = _workers_of(server.pid)
         os.killpg(server.pid, signal.SIGKILL)  # and then everything, mid-burst
         server.wait(10)
@@ -418,7 +421,7 @@ def test_the_chainer_process_killed_under_load_is_replaced_and_a_stopped_server_
     of the server is left running."""
     folder = tmp_path / "journal"
     with _gunicorn_under_load(app, tmp_path) as (server, partners):
-        assert wait_until(lambda: bool(running_follower(folder)), seconds=30, interval=0.05)
+        assert wait_until(lambda: bool(running_follower(folder)), seconds=60, interval=0.05)
         first = running_follower(folder)
         assert first and first not in _workers_of(server.pid)  # a process of its own
         os.kill(first, signal.SIGKILL)
