@@ -138,3 +138,22 @@ def test_the_development_servers_request_lines_lose_their_query_strings():
     assert (
         record.getMessage() == '127.0.0.1 - - [now] "GET /api/v1/registry/persons HTTP/1.1" 200 -'
     )
+
+
+def test_a_verification_links_payload_is_cut_from_a_line_without_a_query_string():
+    """The filter skips a text holding neither "?" nor "SDP1:" (every access line): a link's
+    payload alone must still be cut."""
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '"GET /v/%s HTTP/1.1" %s',
+        ("SDP1:KRSXG5BAMFZXGYLZ", "200"),
+        None,
+    )
+    StripQueryStrings().filter(record)
+    assert record.getMessage() == '"GET /v/SDP1:… HTTP/1.1" 200'
+    plain = logging.LogRecord("sdp.access", logging.INFO, __file__, 1, "%s %s", ("GET", 200), None)
+    StripQueryStrings().filter(plain)
+    assert plain.getMessage() == "GET 200"
