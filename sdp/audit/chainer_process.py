@@ -65,7 +65,8 @@ def hold_follower_lock(
     ends), with this process's pid written in it. ``only_one``: None at once when another
     follower holds it (after a few tries 20 ms apart: the probe of `running_follower`, by a
     starter or `audit verify`, holds it for microseconds). Otherwise wait for it, a standby,
-    until ``pause`` says to stop (None then)."""
+    until ``pause`` says to stop (None then). Either way, lets go of the starter lock this
+    process inherited from the one that started it, if any (``start_unless_running``)."""
     fd = _open_lock_file(directory / FOLLOWER_LOCK)
     tries = 0
     try:

@@ -272,7 +272,10 @@ def test_a_worker_killed_while_its_follower_starts_leaves_the_start_to_that_foll
             *(str(tmp_path), *follower_command),
         ]
     )
-    starting = lambda: list(tmp_path.glob("starting.*"))  # noqa: E731
+
+    def starting() -> list[Path]:
+        return list(tmp_path.glob("starting.*"))
+
     assert _wait_until(lambda: len(starting()) == 1)
     follower_pid = int(starting()[0].suffix[1:])
     worker.kill()
