@@ -48,8 +48,9 @@ FOLLOWER_LOCK = ".chainer.follower"
 STARTER_LOCK = ".chainer.starter"
 # The number of the starter lock's descriptor a follower inherits from the process starting it.
 INHERITED_STARTER_LOCK = "SDP_AUDIT_CHAINER_STARTER_FD"
-# How long a starter waits for its follower to hold the lock (the app's start-up: about 3 s of
-# CPU on the 2-core benchmark machine; far more on a machine busy starting its workers).
+# How long a starter waits for its follower to hold the lock before it kills it (the app's
+# start-up: about 3 s of CPU on the 2-core benchmark machine; far more on a machine busy
+# starting its workers).
 START_TIMEOUT = 120.0
 
 

@@ -6,7 +6,6 @@ the second. SQLite serialises writers, so these tests need PostgreSQL.
 """
 
 import threading
-import time
 from datetime import date
 
 import pytest
@@ -18,6 +17,7 @@ from sdp.births.numbering import next_registration_number
 from sdp.domain.birth_registration import duplicate_key
 from sdp.domain.names import name_key
 from sdp.extensions import db
+from tests.conftest import wait_until
 
 from .helpers import birth, child
 
@@ -138,12 +138,10 @@ def test_a_request_that_passed_the_look_up_is_stopped_by_the_unique_constraint(
         target=_post_in_thread, args=(app, _token(api_as), body, threading.Barrier(1), results, 0)
     )
     second.start()
-    deadline = time.monotonic() + 30
-    while (
-        not _waiting_on_a_lock()
-    ):  # the second request has passed its look-up and waits for the first
-        assert time.monotonic() < deadline, "the second request never waited for the first"
-        time.sleep(0.05)
+    # The second request has passed its look-up and waits for the first.
+    assert wait_until(_waiting_on_a_lock, seconds=30, interval=0.05), (
+        "the second request never waited for the first"
+    )
     release.set()
     first.join(30)
     second.join(30)

@@ -1,13 +1,13 @@
 """SQLite: the app's writers queue on a file lock (sdp/sqlite.py) instead of sleeping in
 SQLite's busy handler; readers never wait for it."""
 
-import fcntl
-import os
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 
+from sdp.audit.chainer_process import flock_held
 from sdp.auth.models import ApiToken
 from sdp.auth.tokens import create_token
 from sdp.extensions import db
@@ -22,16 +22,7 @@ def lock_file(app):
 
 
 def held_by_someone(path: str) -> bool:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)
+    return flock_held(Path(path)) is True  # None: no lock file yet, so nobody holds it
 
 
 def test_the_apps_connections_queue_their_writers(lock_file):

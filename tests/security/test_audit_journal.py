@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from sdp.audit.models import AuditEvent
 from sdp.auth.principal import Principal
 from sdp.extensions import db
 from sdp.registry.audit import record_check
+from tests.conftest import wait_until
 from tests.registry.helpers import persons_url
 
 PARTNER = Principal(kind="client", id=7, label="RENIEC", token_id=7)
@@ -390,10 +390,12 @@ def test_the_first_check_of_a_process_starts_its_background_chainer(app, partner
         reniec = partner_api("registry:read")
         assert reniec.get(persons_url("Ana", "Quispe", "1990-01-01")).status_code == 200
         assert id(app) in _CHAINERS
-        deadline = time.monotonic() + 10
-        while not chained_events() and time.monotonic() < deadline:
+
+        def chained_by_now() -> bool:
             db.session.rollback()  # a fresh snapshot each look
-            time.sleep(0.05)
+            return bool(chained_events())
+
+        wait_until(chained_by_now, seconds=10, interval=0.05)
         assert [event.action for event in chained_events()] == ["registry.person_check"]
     finally:
         stop_background_chainer(app)

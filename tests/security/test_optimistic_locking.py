@@ -1,7 +1,6 @@
 """No lost updates: a case has a version; an outdated save gets 409, never a silent overwrite."""
 
 import threading
-import time
 
 import pytest
 from sqlalchemy import select, text
@@ -14,6 +13,7 @@ from sdp.domain.conflicts import EditConflict
 from sdp.domain.procedure import InvalidField
 from sdp.extensions import db
 from tests.cases.helpers import TODAY, Office, days_ago, register
+from tests.conftest import wait_until
 
 from .conftest import is_postgres
 
@@ -188,20 +188,21 @@ def test_two_sessions_saving_the_same_case_one_after_the_other(app, office):
 
 def _wait_until_a_transaction_waits_for_a_lock(seconds: float = 10) -> None:
     """PostgreSQL says when a backend of this database waits on a row lock: no guessed pause."""
-    deadline = time.monotonic() + seconds
     with db.engine.connect() as watcher:
-        while time.monotonic() < deadline:
-            waiting = watcher.execute(
+
+        def waiting() -> bool:
+            count = watcher.execute(
                 text(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                     "AND wait_event_type = 'Lock'"
                 )
             ).scalar_one()
-            if waiting:
-                return
             watcher.rollback()  # a new snapshot of pg_stat_activity at the next look
-            time.sleep(0.01)
-    raise AssertionError("the second transaction never waited for the first one's lock")
+            return count > 0
+
+        assert wait_until(waiting, seconds, interval=0.01), (
+            "the second transaction never waited for the first one's lock"
+        )
 
 
 def test_concurrent_transactions_on_postgresql_never_overwrite_each_other(app, office):
